@@ -1,0 +1,142 @@
+#include "core/cli/command_line.h"
+
+#include <charconv>
+#include <map>
+
+namespace phpeek::cli {
+namespace {
+
+struct SubcommandInfo {
+  Subcommand id;
+  const char* name;
+  size_t operands;  // exact number of positional operands
+};
+
+constexpr SubcommandInfo kSubcommands[] = {
+    {Subcommand::kServe, "serve", 0},     {Subcommand::kCheckConfig, "check-config", 0},
+    {Subcommand::kVersion, "version", 0}, {Subcommand::kStatus, "status", 0},
+    {Subcommand::kStart, "start", 1},     {Subcommand::kStop, "stop", 1},
+    {Subcommand::kRestart, "restart", 1}, {Subcommand::kScale, "scale", 2},
+};
+
+const SubcommandInfo* FindSubcommand(const std::string& name) {
+  for (const auto& s : kSubcommands) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+const SubcommandInfo& InfoOf(Subcommand id) {
+  for (const auto& s : kSubcommands) {
+    if (s.id == id) return s;
+  }
+  return kSubcommands[0];
+}
+
+bool IsClient(Subcommand s) {
+  return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
+         s == Subcommand::kRestart || s == Subcommand::kScale;
+}
+
+// Which flags each subcommand accepts; anything else is a usage error that names the flag.
+bool Accepts(Subcommand s, const std::string& flag) {
+  if (flag == "--help" || flag == "-h") return true;
+  if (flag == "--config" || flag == "-c") return s != Subcommand::kVersion;
+  if (flag == "--dry-run") return s == Subcommand::kServe;
+  if (flag == "--strict") return s == Subcommand::kCheckConfig;
+  if (flag == "--json") return s == Subcommand::kCheckConfig || s == Subcommand::kStatus;
+  if (flag == "--url" || flag == "--token") return IsClient(s);
+  if (flag == "--wait" || flag == "--timeout") return IsClient(s) && s != Subcommand::kStatus;
+  return false;
+}
+
+bool TakesValue(const std::string& flag) {
+  return flag == "--config" || flag == "-c" || flag == "--url" || flag == "--token" ||
+         flag == "--timeout";
+}
+
+bool ParsePositiveInt(const std::string& text, int* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && *out > 0;
+}
+
+// Applies one flag (with its value, when it takes one) to `cl`. Returns an error or "".
+std::string ApplyFlag(const std::string& flag, const std::string& value, CommandLine* cl) {
+  if (flag == "--help" || flag == "-h") cl->help = true;
+  if (flag == "--config" || flag == "-c") cl->config_path = value;
+  if (flag == "--dry-run") cl->dry_run = true;
+  if (flag == "--strict") cl->strict = true;
+  if (flag == "--json") cl->json = true;
+  if (flag == "--url") cl->url = value;
+  if (flag == "--token") cl->token = value;
+  if (flag == "--wait") cl->wait = true;
+  if (flag == "--timeout" && !ParsePositiveInt(value, &cl->wait_timeout_seconds)) {
+    return "--timeout takes a whole number of seconds above 0, not '" + value + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+ParseResult ParseCommandLine(const std::vector<std::string>& args) {
+  ParseResult result;
+  CommandLine& cl = result.command_line;
+  size_t i = 0;
+  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
+    cl.subcommand = Subcommand::kVersion;
+    i = 1;
+  } else if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    const SubcommandInfo* info = FindSubcommand(args[0]);
+    if (!info) {
+      result.error = "unknown command '" + args[0] + "'";
+      return result;
+    }
+    cl.subcommand = info->id;
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    bool inline_value = false;
+    if (const size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag.resize(eq);
+      inline_value = true;
+    }
+    if (flag.empty() || flag[0] != '-' || flag == "-") {
+      cl.operands.push_back(args[i]);
+      continue;
+    }
+    if (!Accepts(cl.subcommand, flag)) {
+      result.error = "unknown option '" + flag + "' for " + SubcommandName(cl.subcommand);
+      return result;
+    }
+    if (TakesValue(flag) && !inline_value) {
+      if (i + 1 >= args.size()) {
+        result.error = "option '" + flag + "' needs a value";
+        return result;
+      }
+      value = args[++i];
+    } else if (!TakesValue(flag) && inline_value) {
+      result.error = "option '" + flag + "' takes no value";
+      return result;
+    }
+    if (std::string err = ApplyFlag(flag, value, &cl); !err.empty()) {
+      result.error = err;
+      return result;
+    }
+  }
+  const size_t want = InfoOf(cl.subcommand).operands;
+  if (!cl.help && cl.operands.size() != want) {
+    result.error = std::string(SubcommandName(cl.subcommand)) + " takes " +
+                   (want == 0 ? "no arguments" : want == 1 ? "a process name"
+                                                            : "a process name and a count") +
+                   (cl.operands.size() > want ? ", got '" + cl.operands[want] + "'" : "");
+  }
+  return result;
+}
+
+const char* SubcommandName(Subcommand s) { return InfoOf(s).name; }
+
+}  // namespace phpeek::cli

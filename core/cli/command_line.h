@@ -1,0 +1,39 @@
+// Parsing of the phpeek-pm command line into a plain struct. Subcommands: serve (the default),
+// check-config, version, and the API client commands. Usage errors carry a one-line message; the
+// caller prints it with a hint and exits 2.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phpeek::cli {
+
+enum class Subcommand { kServe, kCheckConfig, kVersion, kStatus, kStart, kStop, kRestart, kScale };
+
+struct CommandLine {
+  Subcommand subcommand = Subcommand::kServe;
+  bool help = false;
+  std::string config_path;  // -c/--config; empty = lookup order
+  bool dry_run = false;     // serve: load, validate, print the plan, exit
+  bool strict = false;      // check-config: warnings fail
+  bool json = false;        // check-config, status: machine-readable output
+  // Client commands.
+  std::string url;    // --url
+  std::string token;  // --token
+  bool wait = false;  // --wait
+  int wait_timeout_seconds = 60;
+  std::vector<std::string> operands;  // process name, scale count
+};
+
+struct ParseResult {
+  CommandLine command_line;
+  std::string error;  // non-empty on a usage error
+};
+
+ParseResult ParseCommandLine(const std::vector<std::string>& args);
+
+const char* SubcommandName(Subcommand s);
+// Full --help text for a subcommand.
+std::string UsageText(Subcommand s);
+
+}  // namespace phpeek::cli

@@ -1,0 +1,12 @@
+// The subcommands of the phpeek-pm binary. Each returns the process exit code.
+#pragma once
+
+#include "core/cli/command_line.h"
+
+namespace phpeek::cli {
+
+int RunServe(const CommandLine& cl);
+int RunCheckConfig(const CommandLine& cl);
+int RunVersion();
+
+}  // namespace phpeek::cli

@@ -1,0 +1,98 @@
+// `phpeek-pm serve`: load the configuration, set up logging, then hand over to the supervisor.
+#include <cstdio>
+#include <string>
+
+#include "core/cli/commands.h"
+#include "core/config/loader.h"
+#include "core/log/log.h"
+#include "core/supervisor/supervisor.h"
+
+namespace phpeek::cli {
+namespace {
+
+log::Level ToLogLevel(config::LogLevel level) {
+  switch (level) {
+    case config::LogLevel::kDebug: return log::Level::kDebug;
+    case config::LogLevel::kInfo: return log::Level::kInfo;
+    case config::LogLevel::kWarn: return log::Level::kWarn;
+    case config::LogLevel::kError: return log::Level::kError;
+  }
+  return log::Level::kInfo;
+}
+
+void LogDiagnostics(const config::Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics) {
+    const log::Level level =
+        d.severity == config::Severity::kError ? log::Level::kError : log::Level::kWarn;
+    log::Write(level, d.message,
+               {{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column},
+                {"key", d.key_path}, {"hint", d.hint}});
+  }
+}
+
+// Keys that are parsed and validated but whose behaviour is not built yet: say so once each.
+void WarnDeferredKeys(const config::Config& config) {
+  if (config.has_hooks) {
+    log::Warn("configuration key is not acted on yet", {{"key", "hooks"}});
+  }
+  for (const auto& p : config.processes) {
+    for (const auto& key : p.deferred_keys) {
+      log::Warn("configuration key is not acted on yet",
+                {{"process", p.name}, {"key", "processes." + p.name + "." + key}});
+    }
+  }
+  if (config.global.readiness.enabled) {
+    log::Warn("configuration key is not acted on yet", {{"key", "global.readiness"}});
+  }
+}
+
+void PrintPlan(const config::Config& config) {
+  std::printf("configuration %s is valid; %zu process(es):\n", config.source_path.c_str(),
+              config.processes.size());
+  for (const auto& p : config.processes) {
+    std::printf("  %-24s scale=%d restart=%s type=%s%s\n", p.name.c_str(), p.scale,
+                config::ToString(p.restart), config::ToString(p.type),
+                p.enabled ? "" : " (disabled)");
+  }
+}
+
+}  // namespace
+
+int RunServe(const CommandLine& cl) {
+  // Before anything can start a thread: every later thread inherits the blocked set.
+  Supervisor::BlockSignals();
+  const config::Environment env = config::CurrentEnvironment();
+  std::string path;
+  std::string err;
+  if (!config::ResolveConfigPath(cl.config_path, env, &path, &err)) {
+    log::Error(err);
+    return 1;
+  }
+  config::LoadResult result = config::LoadConfigFile(path, env);
+  if (result.config) {
+    log::Configure(result.config->global.log_format == config::LogFormat::kJson
+                       ? log::Format::kJson
+                       : log::Format::kText,
+                   ToLogLevel(result.config->global.log_level));
+  }
+  LogDiagnostics(result.diagnostics);
+  if (!result.config) {
+    log::Error("configuration is invalid", {{"file", path}});
+    return 1;
+  }
+  const config::Config& config = *result.config;
+  LogDiagnostics(config::ReportUnknownGlobalKeys(config, {}));
+  if (cl.dry_run) {
+    PrintPlan(config);
+    return 0;
+  }
+  WarnDeferredKeys(config);
+  log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
+  Supervisor supervisor(config);
+  const int code = supervisor.Run();
+  log::Info("phpeek-pm stopped", {{"exit_code", code}});
+  log::Flush();
+  return code;
+}
+
+}  // namespace phpeek::cli

@@ -1,0 +1,93 @@
+// --help texts. Kept apart from parsing so that the wording can be read and edited in one place.
+#include "core/cli/command_line.h"
+
+namespace phpeek::cli {
+namespace {
+
+constexpr const char* kConfigLookup =
+    "  -c, --config FILE  configuration file; without it: $PHPEEK_PM_CONFIG, then\n"
+    "                     /etc/phpeek-pm/phpeek-pm.yaml, then ./phpeek-pm.yaml\n";
+
+constexpr const char* kClientOptions =
+    "      --url URL      API address (default: from the config's api_host/api_port,\n"
+    "                     or $PHPEEK_PM_API_URL)\n"
+    "      --token TOKEN  bearer token (default: the config's api_auth, or $PHPEEK_PM_API_TOKEN)\n";
+
+std::string ServeUsage() {
+  return std::string(
+             "Usage: phpeek-pm [serve] [-c FILE] [--dry-run]\n"
+             "\n"
+             "Run the supervisor: start every enabled process of the configuration, keep them\n"
+             "running, reap orphans (also as PID 1) and shut down cleanly on SIGTERM, SIGINT or\n"
+             "SIGQUIT (a second one skips to SIGKILL). Logs go to standard output.\n"
+             "\n"
+             "Options:\n") +
+         kConfigLookup +
+         "      --dry-run      load and validate the configuration, print the plan, exit\n"
+         "  -h, --help         show this help\n"
+         "\n"
+         "Commands: serve (default), check-config, status, start, stop, restart, scale, version.\n"
+         "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
+         "\n"
+         "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
+         "process failed or the configuration is invalid, 2 on a usage error.\n";
+}
+
+std::string CheckConfigUsage() {
+  return std::string(
+             "Usage: phpeek-pm check-config [-c FILE] [--strict] [--json]\n"
+             "\n"
+             "Validate a configuration file and report every problem found, each with\n"
+             "file:line:column, key, message and a hint.\n"
+             "\n"
+             "Options:\n") +
+         kConfigLookup +
+         "      --strict       treat warnings as errors\n"
+         "      --json         print the report as one JSON document\n"
+         "  -h, --help         show this help\n"
+         "\n"
+         "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
+}
+
+std::string ClientUsage(Subcommand s) {
+  std::string synopsis;
+  std::string what;
+  switch (s) {
+    case Subcommand::kStatus:
+      synopsis = "status [--json]";
+      what = "Show every process and instance: state, pid, uptime and restarts.\n";
+      break;
+    case Subcommand::kScale:
+      synopsis = "scale NAME COUNT [--wait]";
+      what = "Set the number of instances of a process.\n";
+      break;
+    default:
+      synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
+      what = std::string("Ask the daemon to ") + SubcommandName(s) + " a process.\n";
+  }
+  std::string text = "Usage: phpeek-pm " + synopsis + " [-c FILE] [--url URL] [--token TOKEN]\n\n" +
+                     what + "Talks to the running daemon's Management API.\n\nOptions:\n" +
+                     kConfigLookup + kClientOptions;
+  if (s == Subcommand::kStatus) {
+    text += "      --json         print the API's JSON answer\n";
+  } else {
+    text +=
+        "      --wait         block until the requested state is reached\n"
+        "      --timeout SEC  how long --wait waits (default 60)\n";
+  }
+  return text + "  -h, --help         show this help\n";
+}
+
+}  // namespace
+
+std::string UsageText(Subcommand s) {
+  switch (s) {
+    case Subcommand::kServe: return ServeUsage();
+    case Subcommand::kCheckConfig: return CheckConfigUsage();
+    case Subcommand::kVersion:
+      return "Usage: phpeek-pm version\n       phpeek-pm --version\n\nPrint the version.\n";
+    default: return ClientUsage(s);
+  }
+}
+
+}  // namespace phpeek::cli

@@ -1,0 +1,156 @@
+// The loaded configuration as plain typed values. Nothing from yaml-cpp leaks past the loader:
+// the rest of the core reads these structs, and plugins receive the `global:` block as JSON text.
+// Field defaults are the documented defaults (../shared/spec/configuration.md).
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config/diagnostic.h"
+
+namespace phpeek::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class LogFormat { kJson, kText };
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+enum class RestartPolicy { kAlways, kOnFailure, kNever };
+enum class ProcessType { kLongrun, kOneshot };
+enum class InitialState { kRunning, kStopped };
+enum class HealthCheckType { kTcp, kHttp, kExec };
+enum class HealthCheckMode { kBoth, kLiveness, kReadiness };
+enum class ReadinessMode { kAllHealthy, kAllRunning };
+
+// A command is either an argv executed directly, or a string run by `/bin/sh -c`.
+struct Command {
+  std::vector<std::string> argv;  // for a shell command: {"/bin/sh", "-c", text}
+  bool via_shell = false;
+  SourcePos pos;
+};
+
+struct Hook {
+  std::string name;
+  Command command;
+  Millis timeout{30000};
+  int retry = 0;
+  bool continue_on_error = false;
+  SourcePos pos;
+};
+
+struct HealthCheck {
+  HealthCheckType type = HealthCheckType::kTcp;
+  std::string address;  // tcp: host:port
+  std::string url;      // http
+  Command command;      // exec
+  Millis initial_delay{0};
+  Millis period{10000};
+  Millis timeout{5000};
+  int failure_threshold = 3;
+  int success_threshold = 1;
+  int expected_status = 200;
+  HealthCheckMode mode = HealthCheckMode::kBoth;
+  SourcePos pos;
+};
+
+struct ShutdownSpec {
+  int signal = SIGTERM;
+  Millis timeout{30000};
+  std::optional<Hook> pre_stop_hook;
+};
+
+struct ProcessSpec {
+  std::string name;
+  SourcePos pos;
+  bool enabled = true;
+  Command command;
+  ProcessType type = ProcessType::kLongrun;
+  InitialState initial_state = InitialState::kRunning;
+  int scale = 1;
+  std::optional<int> max_scale;
+  RestartPolicy restart = RestartPolicy::kAlways;  // resolved from global.restart_policy if unset
+  std::vector<std::string> depends_on;
+  std::string working_dir;  // empty = daemon's cwd
+  std::string user;         // empty = unchanged
+  std::string group;
+  std::vector<std::pair<std::string, std::string>> env;  // in file order
+  bool forward_stdout = true;
+  bool forward_stderr = true;
+  ShutdownSpec shutdown;
+  std::optional<HealthCheck> health_check;
+  std::string schedule;  // 5-field cron; empty = supervised process
+  std::optional<Millis> schedule_timeout;
+  std::vector<std::string> deferred_keys;  // parsed keys whose behaviour is not implemented yet
+};
+
+struct Readiness {
+  bool enabled = false;
+  std::string path = "/tmp/phpeek-ready";
+  ReadinessMode mode = ReadinessMode::kAllHealthy;
+  std::vector<std::string> processes;
+};
+
+struct GlobalSpec {
+  Millis shutdown_timeout{30000};
+  LogFormat log_format = LogFormat::kJson;
+  LogLevel log_level = LogLevel::kInfo;
+  RestartPolicy restart_policy = RestartPolicy::kAlways;
+  int max_restart_attempts = 5;  // 0 = unlimited
+  Millis restart_backoff_initial{1000};
+  Millis restart_backoff_max{60000};
+  int max_process_scale = 100;
+  std::string plugin_dir;  // empty = next to the executable (../lib/phpeek-pm/plugins)
+  std::vector<std::string> plugins;
+  bool api_enabled = true;
+  std::string api_host = "127.0.0.1";
+  int api_port = 9180;
+  std::string api_socket;
+  std::optional<std::string> api_auth;
+  int64_t api_max_request_body = 65536;
+  bool metrics_enabled = false;
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = 9090;
+  std::string metrics_path = "/metrics";
+  Readiness readiness;
+};
+
+struct LifecycleHooks {
+  std::vector<Hook> pre_start, post_start, pre_stop, post_stop;
+};
+
+// A `global:` key that no core owner knows. It is only a problem if no loaded plugin declares it
+// (see ReportUnknownGlobalKeys), so the loader keeps it aside instead of reporting it at once.
+struct UnknownGlobalKey {
+  std::string key;
+  SourcePos pos;
+  std::string closest_known;  // empty when nothing is close
+};
+
+struct Config {
+  std::string source_path;
+  std::string version;
+  GlobalSpec global;
+  LifecycleHooks hooks;
+  bool has_hooks = false;
+  std::vector<ProcessSpec> processes;  // in file order
+  std::string global_json;             // the `global:` block after substitution and overrides
+  std::vector<UnknownGlobalKey> unknown_global_keys;
+
+  const ProcessSpec* FindProcess(const std::string& name) const;
+};
+
+// Warnings for unknown global keys, leaving out those that a loaded plugin declares it reads.
+Diagnostics ReportUnknownGlobalKeys(const Config& config,
+                                    const std::vector<std::string>& plugin_keys);
+
+// Canonical names used in JSON, logs and messages.
+const char* ToString(RestartPolicy v);
+const char* ToString(ProcessType v);
+const char* ToString(LogLevel v);
+const char* ToString(LogFormat v);
+
+}  // namespace phpeek::config

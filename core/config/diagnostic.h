@@ -1,0 +1,38 @@
+// A Diagnostic is one problem found in a configuration file: where it is, which key, what is wrong
+// and how to fix it. The loader collects every problem instead of stopping at the first, so a user
+// fixes a file in one round trip.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phpeek::config {
+
+enum class Severity { kWarning, kError };
+
+// A position in a source file; line and column are 1-based, 0 means "unknown".
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  std::string file;
+  SourcePos pos;
+  std::string key_path;  // e.g. "processes.web.shutdown.signal"; empty for file-level problems
+  std::string message;
+  std::string hint;  // may be empty
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+bool HasErrors(const Diagnostics& diagnostics);
+size_t CountSeverity(const Diagnostics& diagnostics, Severity severity);
+
+// "file:line:column: error: key: message (hint: ...)" on one line.
+std::string FormatText(const Diagnostic& d);
+// A JSON object with file, line, column, severity, key, message, hint.
+std::string FormatJson(const Diagnostic& d);
+
+}  // namespace phpeek::config

@@ -1,0 +1,42 @@
+// Loading phpeek-pm.yaml: file lookup, `${VAR}` substitution, PHPEEK_PM_GLOBAL_* overrides, typing
+// and validation. Every problem found is returned as a Diagnostic; the load succeeds when none of
+// them is an error.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/config/config.h"
+#include "core/config/diagnostic.h"
+
+namespace phpeek::config {
+
+using Environment = std::map<std::string, std::string>;
+
+// A snapshot of the process environment (environ).
+Environment CurrentEnvironment();
+
+// --config FILE, else $PHPEEK_PM_CONFIG, else the first existing of /etc/phpeek-pm/phpeek-pm.yaml
+// and ./phpeek-pm.yaml. Returns false with a message naming what was tried when none exists.
+bool ResolveConfigPath(const std::string& cli_path, const Environment& env, std::string* path,
+                       std::string* err);
+
+struct LoadResult {
+  std::optional<Config> config;  // set when there is no error-level diagnostic
+  Diagnostics diagnostics;       // warnings and errors, in file order
+};
+
+struct LoadOptions {
+  // Check that each command's program exists on PATH: a warning at check time; the spawner
+  // reports it as an error when it runs.
+  bool check_programs = true;
+};
+
+LoadResult LoadConfigFile(const std::string& path, const Environment& env,
+                          const LoadOptions& options = {});
+// `display_name` is used as the file name in diagnostics.
+LoadResult LoadConfigText(const std::string& text, const std::string& display_name,
+                          const Environment& env, const LoadOptions& options = {});
+
+}  // namespace phpeek::config

@@ -1,0 +1,42 @@
+// phpeek-pm: parse the command line and run the chosen subcommand.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/cli/command_line.h"
+#include "core/cli/commands.h"
+
+namespace {
+
+int Dispatch(const phpeek::cli::CommandLine& cl) {
+  using phpeek::cli::Subcommand;
+  switch (cl.subcommand) {
+    case Subcommand::kServe: return phpeek::cli::RunServe(cl);
+    case Subcommand::kCheckConfig: return phpeek::cli::RunCheckConfig(cl);
+    case Subcommand::kVersion: return phpeek::cli::RunVersion();
+    default:
+      std::fprintf(stderr, "phpeek-pm: '%s' is not available in this build\n",
+                   phpeek::cli::SubcommandName(cl.subcommand));
+      return 2;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const phpeek::cli::ParseResult parsed = phpeek::cli::ParseCommandLine(args);
+  if (!parsed.error.empty()) {
+    const auto sub = parsed.command_line.subcommand;
+    const std::string prefix =
+        sub == phpeek::cli::Subcommand::kServe ? "" : std::string(phpeek::cli::SubcommandName(sub)) + " ";
+    std::fprintf(stderr, "phpeek-pm: %s (try 'phpeek-pm %s--help')\n", parsed.error.c_str(),
+                 prefix.c_str());
+    return 2;
+  }
+  if (parsed.command_line.help) {
+    std::fputs(phpeek::cli::UsageText(parsed.command_line.subcommand).c_str(), stdout);
+    return 0;
+  }
+  return Dispatch(parsed.command_line);
+}

@@ -1,0 +1,82 @@
+// Control is how everything outside the supervisor loop (plugins, through the plugin host) drives
+// and observes it. Every method is thread-safe. Commands are validated at once against the loaded
+// configuration, then queued into the loop and applied there in arrival order; the caller learns
+// the outcome from snapshots and events, never by waiting on the loop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phpeek {
+
+enum class ControlOp { kStart, kStop, kRestart, kScale };
+
+enum class ControlResult {
+  kAccepted,         // queued; applied asynchronously
+  kInvalidArgument,  // e.g. scale outside 0..min(max_scale, max_process_scale)
+  kNotFound,         // no process of that name
+  kStopping,         // the daemon is shutting down and takes no more commands
+};
+
+// Field names and state words follow the Management API (management-api.md).
+struct InstanceStatus {
+  std::string id;     // "<name>-<index>"
+  std::string state;  // starting running backoff stopping stopped failed completed
+  int pid = 0;        // 0 when not running
+  int64_t started_at = 0;  // Unix seconds of the current (or last) spawn; 0 if never
+  uint32_t restart_count = 0;
+  int last_exit_code = -1;  // -1 when it has not exited yet or was killed by a signal
+  int last_signal = 0;      // signal that ended the last run, 0 if none
+};
+
+struct ProcessStatus {
+  std::string name;
+  std::string state;  // running starting degraded stopping stopped failed completed
+  int scale = 0;      // desired number of instances
+  std::vector<InstanceStatus> instances;
+};
+
+enum class EventType { kStateChanged, kSpawned, kExited, kConfigReloaded, kShuttingDown };
+
+struct Event {
+  EventType type = EventType::kStateChanged;
+  uint64_t seq = 0;  // strictly increasing over the daemon's life
+  int64_t unix_ms = 0;
+  std::string process;   // empty for daemon-wide events
+  std::string instance;  // empty for process-level events
+  int pid = 0;
+  int exit_code = -1;
+  int signal = 0;
+  std::string old_state;  // kStateChanged: instance state (or process state when instance empty)
+  std::string new_state;
+};
+
+// Receives events on the supervisor loop thread. Implementations must return quickly and never
+// call back into Control synchronously waiting for a result.
+class EventListener {
+ public:
+  virtual ~EventListener() = default;
+  virtual void OnEvent(const Event& event) = 0;
+};
+
+class Control {
+ public:
+  virtual ~Control() = default;
+
+  // `arg` is the instance count for kScale and ignored otherwise.
+  virtual ControlResult Submit(ControlOp op, std::string_view process, int arg) = 0;
+
+  // Processes in configuration order, instances by index.
+  virtual std::vector<ProcessStatus> Snapshot() const = 0;
+  virtual std::optional<ProcessStatus> SnapshotOf(std::string_view process) const = 0;
+
+  // Listeners must outlive the supervisor's run; add them before it starts.
+  virtual void AddListener(EventListener* listener) = 0;
+};
+
+const char* ToString(ControlResult result);
+
+}  // namespace phpeek

@@ -1,0 +1,49 @@
+// The Supervisor owns every managed process and the one event loop that drives them: it spawns
+// instances, reaps every child (and, as PID 1 or subreaper, every orphan), applies the restart
+// policy, scales, orders start-up by depends_on and shuts down in reverse order. All of its state
+// lives on the thread that calls Run(); other threads reach it only through the Control interface.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/supervisor/control.h"
+
+namespace phpeek {
+
+class Supervisor : public Control {
+ public:
+  // The config must outlive the supervisor.
+  explicit Supervisor(const config::Config& config);
+  ~Supervisor() override;
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Blocks the signals the loop takes through signalfd, in the calling thread. Call it in main
+  // before any other thread exists, so that every later thread inherits the mask and signals are
+  // only ever seen by the loop.
+  static void BlockSignals();
+
+  // Runs the loop: starts processes, supervises, and returns after a shutdown (signal or
+  // RequestShutdown) has stopped every child, or when every process has ended for good. Returns
+  // the daemon's exit code: 0 clean, 1 when a process failed.
+  int Run();
+
+  // Thread-safe: begins a graceful shutdown, as SIGTERM would.
+  void RequestShutdown();
+
+  // Control.
+  ControlResult Submit(ControlOp op, std::string_view process, int arg) override;
+  std::vector<ProcessStatus> Snapshot() const override;
+  std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override;
+  void AddListener(EventListener* listener) override;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace phpeek
