@@ -1,0 +1,96 @@
+// Helpers shared by the tests: temporary directories with real files, running a command and
+// capturing its output, waiting for a condition under a deadline, and reading /proc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace phpeek::testing {
+
+using namespace std::chrono_literals;
+
+// A directory under $TMPDIR (or /tmp) removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/name and returns the full path.
+  std::string Write(const std::string& name, const std::string& content) const;
+  std::string Join(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+
+// Polls `condition` until it holds or `deadline` passes. Returns whether it held.
+bool WaitUntil(const std::function<bool()>& condition,
+               std::chrono::milliseconds deadline = std::chrono::milliseconds(10000));
+
+struct RunResult {
+  int exit_code = -1;  // 128+N when killed by signal N; -1 when it timed out (and was killed)
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (searched on PATH) with the current environment plus `env`, and waits for it.
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env = {},
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
+
+// The real phpeek-pm binary as a running daemon: stdout and stderr go to a log file that the test
+// reads. The destructor stops it by its own pid (SIGTERM, then SIGKILL after a deadline).
+class Daemon {
+ public:
+  Daemon(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::string Log() const;
+  bool LogContains(const std::string& text) const;
+  // Waits until the log contains `text`.
+  bool WaitForLog(const std::string& text,
+                  std::chrono::milliseconds deadline = std::chrono::milliseconds(10000)) const;
+  void Signal(int sig) const;
+  // Waits for the daemon to exit; returns its exit code (128+N for signal N) or nullopt.
+  std::optional<int> WaitExit(std::chrono::milliseconds deadline = std::chrono::milliseconds(20000));
+  bool running() const { return !exit_code_.has_value(); }
+
+ private:
+  TempDir dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+};
+
+// Starts the daemon on a config text written to a temp file.
+std::string BinaryPath();
+
+// /proc readings. Each returns an empty or false value when the process is gone.
+struct ProcStat {
+  char state = '?';
+  pid_t ppid = 0;
+  pid_t pgid = 0;
+};
+std::optional<ProcStat> ReadProcStat(pid_t pid);
+bool ProcessExists(pid_t pid);  // exists and is not a zombie
+std::vector<pid_t> ChildrenOf(pid_t pid);
+std::vector<int> OpenFds(pid_t pid);
+std::map<std::string, std::string> EnvironOf(pid_t pid);
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+int FreePort();
+
+}  // namespace phpeek::testing
