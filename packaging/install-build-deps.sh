@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs what building and testing phpeek-pm needs, from Debian bookworm's packages only.
+# Idempotent: apt-get skips what is already installed. Uses sudo when not run as root.
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+PACKAGES="
+  build-essential cmake pkg-config
+  libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev
+  jq curl prometheus
+"
+# Only refresh the package lists when something is missing (keeps the command quick to re-run).
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi

@@ -1,0 +1,69 @@
+#include "core/cli/command_line.h"
+
+#include <gtest/gtest.h>
+
+namespace phpeek::cli {
+namespace {
+
+ParseResult Parse(std::vector<std::string> args) { return ParseCommandLine(args); }
+
+TEST(CommandLineTest, ServeIsTheDefault) {
+  const ParseResult r = Parse({"-c", "x.yaml"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kServe);
+  EXPECT_EQ(r.command_line.config_path, "x.yaml");
+  EXPECT_FALSE(r.command_line.dry_run);
+}
+
+TEST(CommandLineTest, ServeWithDryRunAndLongConfig) {
+  const ParseResult r = Parse({"serve", "--config=a.yaml", "--dry-run"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.config_path, "a.yaml");
+  EXPECT_TRUE(r.command_line.dry_run);
+}
+
+TEST(CommandLineTest, CheckConfigFlags) {
+  const ParseResult r = Parse({"check-config", "--strict", "--json", "-c", "f"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kCheckConfig);
+  EXPECT_TRUE(r.command_line.strict);
+  EXPECT_TRUE(r.command_line.json);
+}
+
+TEST(CommandLineTest, VersionFormsAgree) {
+  EXPECT_EQ(Parse({"version"}).command_line.subcommand, Subcommand::kVersion);
+  EXPECT_EQ(Parse({"--version"}).command_line.subcommand, Subcommand::kVersion);
+}
+
+TEST(CommandLineTest, HelpOnEverySubcommand) {
+  for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
+                        "scale"}) {
+    const ParseResult r = Parse({s, "--help"});
+    EXPECT_EQ(r.error, "") << s;
+    EXPECT_TRUE(r.command_line.help) << s;
+    EXPECT_NE(UsageText(r.command_line.subcommand).find("Usage: phpeek-pm"), std::string::npos);
+  }
+}
+
+TEST(CommandLineTest, ClientOperands) {
+  const ParseResult r = Parse({"scale", "worker", "5", "--wait", "--timeout", "30"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kScale);
+  EXPECT_EQ(r.command_line.operands, (std::vector<std::string>{"worker", "5"}));
+  EXPECT_TRUE(r.command_line.wait);
+  EXPECT_EQ(r.command_line.wait_timeout_seconds, 30);
+}
+
+TEST(CommandLineTest, UsageErrorsSayWhatIsWrong) {
+  EXPECT_EQ(Parse({"frobnicate"}).error, "unknown command 'frobnicate'");
+  EXPECT_EQ(Parse({"serve", "--strict"}).error, "unknown option '--strict' for serve");
+  EXPECT_EQ(Parse({"-c"}).error, "option '-c' needs a value");
+  EXPECT_EQ(Parse({"check-config", "--json=yes"}).error, "option '--json' takes no value");
+  EXPECT_EQ(Parse({"start"}).error, "start takes a process name");
+  EXPECT_EQ(Parse({"serve", "extra"}).error, "serve takes no arguments, got 'extra'");
+  EXPECT_EQ(Parse({"stop", "a", "--timeout", "0"}).error,
+            "--timeout takes a whole number of seconds above 0, not '0'");
+}
+
+}  // namespace
+}  // namespace phpeek::cli

@@ -1,0 +1,72 @@
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/log/log.h"
+#include "tests/support/test_support.h"
+
+namespace phpeek::log {
+namespace {
+
+// Runs `body` with stdout redirected to a file and returns what it wrote.
+template <typename F>
+std::string CaptureStdout(F body) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("out");
+  std::fflush(stdout);
+  const int saved = dup(1);
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2(fd, 1);
+  close(fd);
+  body();
+  Flush();
+  std::fflush(stdout);
+  dup2(saved, 1);
+  close(saved);
+  return testing::ReadFile(path);
+}
+
+TEST(LoggerTest, JsonLinesCarryTimeLevelMessageAndTypedFields) {
+  const std::string out = CaptureStdout([] {
+    Configure(Format::kJson, Level::kInfo);
+    Info("spawned \"x\"", {{"process", "web"}, {"pid", 42}});
+  });
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  Poco::JSON::Parser parser;
+  auto obj = parser.parse(out).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(obj->getValue<std::string>("level"), "info");
+  EXPECT_EQ(obj->getValue<std::string>("msg"), "spawned \"x\"");
+  EXPECT_EQ(obj->getValue<std::string>("process"), "web");
+  EXPECT_EQ(obj->getValue<int>("pid"), 42);
+  EXPECT_TRUE(obj->get("pid").isInteger());
+  EXPECT_EQ(obj->getValue<std::string>("time").size(), 24u);  // 2026-01-02T03:04:05.678Z
+}
+
+TEST(LoggerTest, LevelThresholdDropsLowerLevels) {
+  const std::string out = CaptureStdout([] {
+    Configure(Format::kText, Level::kWarn);
+    Info("hidden");
+    Debug("hidden too");
+    Warn("shown", {{"key", "a b"}});
+  });
+  EXPECT_EQ(out.find("hidden"), std::string::npos);
+  EXPECT_NE(out.find("shown key=\"a b\""), std::string::npos);
+  EXPECT_NE(out.find("warn"), std::string::npos);
+}
+
+TEST(LoggerTest, InvalidUtf8FromChildrenStillGivesValidJson) {
+  const std::string out = CaptureStdout([] {
+    Configure(Format::kJson, Level::kDebug);
+    Info("bad \xFF byte", {{"stream", "stdout"}});
+  });
+  Poco::JSON::Parser parser;
+  EXPECT_NO_THROW(parser.parse(out));
+}
+
+}  // namespace
+}  // namespace phpeek::log
