@@ -74,6 +74,7 @@ struct ProcessSpec {
   std::optional<int> max_scale;
   RestartPolicy restart = RestartPolicy::kAlways;  // resolved from global.restart_policy if unset
   std::vector<std::string> depends_on;
+  std::vector<SourcePos> depends_on_pos;  // position of each depends_on entry, for diagnostics
   std::string working_dir;  // empty = daemon's cwd
   std::string user;         // empty = unchanged
   std::string group;
@@ -92,6 +93,7 @@ struct Readiness {
   std::string path = "/tmp/phpeek-ready";
   ReadinessMode mode = ReadinessMode::kAllHealthy;
   std::vector<std::string> processes;
+  std::vector<SourcePos> processes_pos;  // position of each entry, for diagnostics
 };
 
 struct GlobalSpec {
@@ -128,6 +130,7 @@ struct UnknownGlobalKey {
   std::string key;
   SourcePos pos;
   std::string closest_known;  // empty when nothing is close
+  std::string env_var;        // set when the key came from a PHPEEK_PM_GLOBAL_* variable
 };
 
 struct Config {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/config.h"
 #include "core/config/diagnostic.h"
@@ -21,6 +22,11 @@ Environment CurrentEnvironment();
 // and ./phpeek-pm.yaml. Returns false with a message naming what was tried when none exists.
 bool ResolveConfigPath(const std::string& cli_path, const Environment& env, std::string* path,
                        std::string* err);
+// The same with the default locations given (tests); DefaultConfigPaths() is the real list.
+bool ResolveConfigPath(const std::string& cli_path, const Environment& env,
+                       const std::vector<std::string>& defaults, std::string* path,
+                       std::string* err);
+const std::vector<std::string>& DefaultConfigPaths();
 
 struct LoadResult {
   std::optional<Config> config;  // set when there is no error-level diagnostic

@@ -1,0 +1,251 @@
+// One entry of `processes:`: name rules, every process key, and the checks that only need the
+// process itself and the global block (scale limits, signal names, cron syntax).
+#include <algorithm>
+#include <cctype>
+
+#include "core/config/cron.h"
+#include "core/config/signal_names.h"
+#include "core/config/suggest.h"
+#include "core/config/sections.h"
+
+namespace phpeek::config {
+namespace {
+
+using P = const std::string&;
+constexpr size_t kMaxNameLength = 64;
+
+const std::vector<CompatKey> kProcessCompat = {
+    {"heartbeat",
+     "'heartbeat' (PHPeek PM's success/failure URL pings) is not supported by phpeek-pm; ignored"},
+};
+const std::vector<CompatKey> kShutdownCompat = {
+    {"graceful", "'graceful' is a PHPeek PM key that phpeek-pm does not use: every stop is "
+                 "graceful (signal, then SIGKILL after timeout); ignored"},
+};
+const std::vector<CompatKey> kLoggingCompat = {
+    {"labels", "'labels' (PHPeek PM log labels) is not supported yet; ignored"},
+};
+
+// `[a-z0-9][a-z0-9_.-]*`, at most 64 characters: names end up in instance ids, URLs and env.
+bool ValidName(const std::string& name, std::string* why) {
+  auto ok_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  };
+  if (name.empty()) {
+    *why = "a process name must not be empty";
+  } else if (name.size() > kMaxNameLength) {
+    *why = "process name is longer than 64 characters";
+  } else if (!std::all_of(name.begin(), name.end(), ok_char) || !std::isalnum(name[0])) {
+    *why = "invalid process name '" + name + "'";
+  } else {
+    return true;
+  }
+  return false;
+}
+
+void ReadSignal(Reader& r, const Node& v, P p, int* out) {
+  std::string text;
+  if (!r.Text(v, p, &text)) return;
+  if (ParseSignalName(text, out)) return;
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.rfind("SIG", 0) != 0) upper = "SIG" + upper;
+  const std::string closest = ClosestMatch(upper, KnownSignalNames());
+  r.Error(v.pos, p, "unknown signal '" + text + "'",
+          closest.empty() ? "use SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH or "
+                            "SIGKILL"
+                          : "did you mean '" + closest + "'?");
+}
+
+void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out) {
+  r.Map(node, path,
+        {
+            {"signal", [&](const Node& v, P p) { ReadSignal(r, v, p, &out->shutdown.signal); }},
+            {"timeout", [&](const Node& v, P p) { r.Duration(v, p, &out->shutdown.timeout); }},
+            {"pre_stop_hook",
+             [&](const Node& v, P p) {
+               out->deferred_keys.push_back("shutdown.pre_stop_hook");
+               Hook hook;
+               ReadHook(r, v, p, &hook);
+               out->shutdown.pre_stop_hook = std::move(hook);
+             }},
+        },
+        kShutdownCompat);
+}
+
+// PHPeek PM's `logging:` block; stdout/stderr mean the same as the top-level keys.
+void ReadLogging(Reader& r, const Node& node, P path, ProcessSpec* out) {
+  out->deferred_keys.push_back("logging");
+  r.Map(node, path,
+        {
+            {"stdout", [&](const Node& v, P p) { r.Bool(v, p, &out->forward_stdout); }},
+            {"stderr", [&](const Node& v, P p) { r.Bool(v, p, &out->forward_stderr); }},
+        },
+        kLoggingCompat);
+}
+
+void ReadEnv(Reader& r, const Node& node, P path, ProcessSpec* out) {
+  r.Map(node, path, {}, {}, [&](const MapEntry& e, const std::string&) {
+    const std::string p = JoinPath(path, e.key);
+    if (e.key.empty() || e.key.find('=') != std::string::npos) {
+      r.Error(e.key_pos, p, "'" + e.key + "' is not a valid environment variable name");
+      return;
+    }
+    std::string value;
+    if (e.value->IsNull() || r.Text(*e.value, p, &value)) out->env.emplace_back(e.key, value);
+  });
+}
+
+void ReadSchedule(Reader& r, const Node& v, P p, ProcessSpec* out) {
+  out->deferred_keys.push_back("schedule");
+  std::string text, err;
+  if (!r.Text(v, p, &text)) return;
+  if (!ValidateCron(text, &err)) {
+    r.Error(v.pos, p, "invalid cron expression '" + text + "': " + err,
+            "5 fields: minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
+    return;
+  }
+  out->schedule = text;
+}
+
+struct Seen {
+  bool command = false, restart = false;
+  SourcePos scale_pos, max_scale_pos;
+};
+
+std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
+  return {
+      {"enabled", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->enabled); }},
+      {"command",
+       [&r, out, seen](const Node& v, P p) {
+         seen->command = true;
+         ReadCommand(r, v, p, &out->command);
+       }},
+      {"type",
+       [&r, out](const Node& v, P p) {
+         r.Choice<ProcessType>(
+             v, p, {{"longrun", ProcessType::kLongrun}, {"oneshot", ProcessType::kOneshot}},
+             &out->type);
+       }},
+      {"initial_state",
+       [&r, out](const Node& v, P p) {
+         r.Choice<InitialState>(
+             v, p, {{"running", InitialState::kRunning}, {"stopped", InitialState::kStopped}},
+             &out->initial_state);
+       }},
+      {"scale",
+       [&r, out, seen](const Node& v, P p) {
+         if (r.Int(v, p, 0, 100000, &out->scale)) seen->scale_pos = v.pos;
+       }},
+      {"max_scale",
+       [&r, out, seen](const Node& v, P p) {
+         int value = 0;
+         if (!r.Int(v, p, 0, 100000, &value)) return;
+         out->max_scale = value;
+         seen->max_scale_pos = v.pos;
+       }},
+      {"restart",
+       [&r, out, seen](const Node& v, P p) {
+         seen->restart = r.Choice<RestartPolicy>(v, p,
+                                                 {{"always", RestartPolicy::kAlways},
+                                                  {"on-failure", RestartPolicy::kOnFailure},
+                                                  {"never", RestartPolicy::kNever}},
+                                                 &out->restart);
+       }},
+      {"depends_on",
+       [&r, out](const Node& v, P p) {
+         r.StringList(v, p, &out->depends_on, &out->depends_on_pos);
+       }},
+  };
+}
+
+std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out) {
+  auto text = [&r](std::string* target) {
+    return [&r, target](const Node& v, P p) {
+      std::string value;
+      if (!r.Text(v, p, &value)) return;
+      if (value.empty()) {
+        r.Error(v.pos, p, "must not be empty", "remove the key to use the default");
+      } else {
+        *target = value;
+      }
+    };
+  };
+  return {
+      {"working_dir", text(&out->working_dir)},
+      {"user", text(&out->user)},
+      {"group", text(&out->group)},
+      {"env", [&r, out](const Node& v, P p) { ReadEnv(r, v, p, out); }},
+      {"stdout", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stdout); }},
+      {"stderr", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stderr); }},
+      {"shutdown", [&r, out](const Node& v, P p) { ReadShutdown(r, v, p, out); }},
+      {"health_check",
+       [&r, out](const Node& v, P p) {
+         out->deferred_keys.push_back("health_check");
+         HealthCheck hc;
+         ReadHealthCheck(r, v, p, &hc);
+         out->health_check = std::move(hc);
+       }},
+      {"schedule", [&r, out](const Node& v, P p) { ReadSchedule(r, v, p, out); }},
+      {"schedule_timeout",
+       [&r, out](const Node& v, P p) {
+         out->deferred_keys.push_back("schedule_timeout");
+         Millis value{0};
+         if (r.Duration(v, p, &value)) out->schedule_timeout = value;
+       }},
+      {"logging", [&r, out](const Node& v, P p) { ReadLogging(r, v, p, out); }},
+  };
+}
+
+void CheckScale(Reader& r, const std::string& path, const GlobalSpec& global, const Seen& seen,
+                const ProcessSpec& p) {
+  if (p.max_scale && p.scale > *p.max_scale) {
+    r.Error(seen.scale_pos, JoinPath(path, "scale"),
+            "scale " + std::to_string(p.scale) + " is above max_scale " +
+                std::to_string(*p.max_scale));
+  } else if (p.scale > global.max_process_scale) {
+    r.Error(seen.scale_pos, JoinPath(path, "scale"),
+            "scale " + std::to_string(p.scale) + " is above global.max_process_scale " +
+                std::to_string(global.max_process_scale),
+            "raise global.max_process_scale or lower scale");
+  }
+  if (p.max_scale && *p.max_scale > global.max_process_scale) {
+    r.Warning(seen.max_scale_pos, JoinPath(path, "max_scale"),
+              "max_scale " + std::to_string(*p.max_scale) + " is above global.max_process_scale " +
+                  std::to_string(global.max_process_scale) + ", which caps it");
+  }
+}
+
+}  // namespace
+
+void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, ProcessSpec* out) {
+  const std::string path = JoinPath("processes", entry.key);
+  out->name = entry.key;
+  out->pos = entry.key_pos;
+  out->restart = global.restart_policy;
+  std::string why;
+  if (!ValidName(entry.key, &why)) {
+    r.Error(entry.key_pos, path, why,
+            "use lower-case letters, digits, '_', '.', '-'; start with a letter or digit; at most "
+            "64 characters");
+  }
+  const Node& node = *entry.value;
+  if (!node.IsMap()) {
+    r.Error(node.pos, path, std::string("expected a process definition (a map), got ") +
+                                DescribeKind(node),
+            "at least: command: [\"program\", \"arg\"]");
+    return;
+  }
+  Seen seen;
+  std::vector<KeyHandler> handlers = BasicHandlers(r, out, &seen);
+  for (auto& h : MoreHandlers(r, out)) handlers.push_back(std::move(h));
+  r.Map(node, path, handlers, kProcessCompat);
+  if (!seen.restart) out->restart = global.restart_policy;
+  if (!seen.command) {
+    r.Error(entry.key_pos, path, "process '" + entry.key + "' has no 'command'",
+            "add command: [\"program\", \"arg\"] or command: \"shell command\"");
+  }
+  CheckScale(r, path, global, seen, *out);
+}
+
+}  // namespace phpeek::config

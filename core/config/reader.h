@@ -1,0 +1,96 @@
+// Typed reading of the plain Node tree with diagnostics. Every Read* call checks the node's shape
+// and value, expands `${VAR}` in scalars, and on a problem records a diagnostic with the node's
+// position and key path, returning false so the caller keeps its default and carries on: one
+// pass reports every problem of a file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config/diagnostic.h"
+#include "core/config/document.h"
+
+namespace phpeek::config {
+
+// A key of a map and what to do with its value.
+struct KeyHandler {
+  const char* key;
+  std::function<void(const Node& value, const std::string& path)> read;
+};
+
+// A key that the original PHPeek PM documents but phpeek-pm does not act on: a warning, never an
+// error, so that old files keep loading.
+struct CompatKey {
+  const char* key;
+  const char* message;
+};
+
+class Reader {
+ public:
+  Reader(std::string file, const std::map<std::string, std::string>& env,
+         Diagnostics* diagnostics);
+
+  void Error(SourcePos pos, const std::string& path, const std::string& message,
+             const std::string& hint = "");
+  void Warning(SourcePos pos, const std::string& path, const std::string& message,
+               const std::string& hint = "");
+
+  // Scalar text after substitution.
+  bool Text(const Node& node, const std::string& path, std::string* out);
+  bool Bool(const Node& node, const std::string& path, bool* out);
+  // An integer within [min, max].
+  bool Int(const Node& node, const std::string& path, int64_t min, int64_t max, int64_t* out);
+  bool Int(const Node& node, const std::string& path, int min, int max, int* out);
+  bool Duration(const Node& node, const std::string& path, std::chrono::milliseconds* out);
+  // One of `choices` (value text -> enum value); a bad value gets the closest choice as hint.
+  template <typename E>
+  bool Choice(const Node& node, const std::string& path,
+              const std::vector<std::pair<std::string, E>>& choices, E* out) {
+    std::vector<std::string> names;
+    for (const auto& c : choices) names.push_back(c.first);
+    size_t index = 0;
+    if (!ChoiceIndex(node, path, names, &index)) return false;
+    *out = choices[index].second;
+    return true;
+  }
+  // A list of scalars; null is the empty list; a single scalar is not accepted.
+  bool StringList(const Node& node, const std::string& path, std::vector<std::string>* out,
+                  std::vector<SourcePos>* positions = nullptr);
+
+  // Walks a map: duplicate keys are errors, known keys go to their handler, compat keys and
+  // unknown keys are warnings (with the closest known key as hint). `on_unknown`, when set,
+  // receives unknown keys instead of the warning. A null node counts as an empty map.
+  using UnknownFn = std::function<void(const MapEntry& entry, const std::string& closest)>;
+  bool Map(const Node& node, const std::string& path, const std::vector<KeyHandler>& handlers,
+           const std::vector<CompatKey>& compat = {}, const UnknownFn& on_unknown = nullptr);
+
+  const std::string& file() const { return file_; }
+  const std::map<std::string, std::string>& env() const { return env_; }
+  Diagnostics* diagnostics() { return diagnostics_; }
+
+ private:
+  bool ChoiceIndex(const Node& node, const std::string& path,
+                   const std::vector<std::string>& names, size_t* index);
+  // "expected an integer, got a map" unless the node is a scalar.
+  bool ExpectScalar(const Node& node, const std::string& path, const char* what);
+  // An error about a value; names the environment variable when the value came from one.
+  void ValueError(const Node& node, const std::string& path, const std::string& message,
+                  const std::string& hint = "");
+  void Add(Severity severity, SourcePos pos, const std::string& path, const std::string& message,
+           const std::string& hint);
+
+  std::string file_;
+  const std::map<std::string, std::string>& env_;
+  Diagnostics* diagnostics_;
+};
+
+// "processes" + "web" -> "processes.web"; `Item("hooks.pre-start", 2)` -> "hooks.pre-start[2]".
+std::string JoinPath(const std::string& parent, const std::string& key);
+std::string ItemPath(const std::string& parent, size_t index);
+
+}  // namespace phpeek::config

@@ -1,0 +1,34 @@
+// Readers for each section of phpeek-pm.yaml, from the plain Node tree into the typed structs of
+// config.h. Each records its problems through the Reader and leaves defaults where a value is bad.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/config/document.h"
+#include "core/config/reader.h"
+
+namespace phpeek::config {
+
+// command.cc: a list (argv) or a string (run by /bin/sh -c).
+void ReadCommand(Reader& r, const Node& node, const std::string& path, Command* out);
+
+// hooks_section.cc: one hook object, and the top-level `hooks:` block.
+void ReadHook(Reader& r, const Node& node, const std::string& path, Hook* out);
+void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path,
+                        LifecycleHooks* out);
+
+// health_check_section.cc
+void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, HealthCheck* out);
+
+// global_section.cc: the `global:` block. Keys no core owner knows go to `unknown` (a plugin may
+// own them) instead of being reported.
+void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out, std::vector<UnknownGlobalKey>* unknown);
+// The global keys the core and first-party plugins own.
+const std::vector<std::string>& KnownGlobalKeys();
+
+// process_section.cc: one entry of `processes:`.
+void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, ProcessSpec* out);
+
+}  // namespace phpeek::config

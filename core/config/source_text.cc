@@ -1,0 +1,126 @@
+#include "core/config/source_text.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace phpeek::config {
+namespace {
+
+void AddError(const std::string& file, SourcePos pos, const std::string& message,
+              const std::string& hint, Diagnostics* diagnostics) {
+  diagnostics->push_back({Severity::kError, file, pos, "", message, hint});
+}
+
+// Length of the valid UTF-8 sequence at text[i], 0 when invalid.
+size_t Utf8Length(const std::string& text, size_t i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 < 0x80) return 1;
+  size_t len = 0;
+  uint32_t min = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2, min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3, min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  uint32_t cp = b0 & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+bool IsBlank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+}  // namespace
+
+bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* diagnostics) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    AddError(path, {}, "cannot read configuration file " + path + ": " + std::strerror(errno),
+             "pass an existing file with -c FILE", diagnostics);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    AddError(path, {}, path + " is a directory, not a configuration file",
+             "pass the YAML file itself, e.g. " + path + "/phpeek-pm.yaml", diagnostics);
+    return false;
+  }
+  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > kMaxConfigBytes) {
+    AddError(path, {}, "file is too large (" + std::to_string(st.st_size) + " bytes, limit " +
+             std::to_string(kMaxConfigBytes) + ")", "is this really a configuration file?",
+             diagnostics);
+    return false;
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) {
+    AddError(path, {}, "cannot open configuration file " + path + ": " + std::strerror(errno),
+             "check the file's permissions", diagnostics);
+    return false;
+  }
+  text->clear();
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
+    text->append(buf, n);
+    if (text->size() > kMaxConfigBytes) {  // a pipe or device that keeps going
+      AddError(path, {}, "file is too large (limit " + std::to_string(kMaxConfigBytes) + " bytes)",
+               "", diagnostics);
+      return false;
+    }
+  }
+  if (std::ferror(f.get())) {
+    AddError(path, {}, "cannot read configuration file " + path + ": " + std::strerror(errno), "",
+             diagnostics);
+    return false;
+  }
+  return true;
+}
+
+bool CheckSourceText(const std::string& text, const std::string& file, Diagnostics* diagnostics) {
+  if (IsBlank(text)) {
+    AddError(file, {}, "file is empty", "a configuration needs at least a 'processes:' map",
+             diagnostics);
+    return false;
+  }
+  int line = 1;
+  int column = 1;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\0') {
+      AddError(file, {line, column}, "file contains a NUL byte: this is a binary file, not YAML",
+               "", diagnostics);
+      return false;
+    }
+    const size_t len = Utf8Length(text, i);
+    if (len == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[i]));
+      AddError(file, {line, column}, std::string("invalid UTF-8 byte ") + hex,
+               "save the file as UTF-8", diagnostics);
+      return false;
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace phpeek::config

@@ -1,0 +1,51 @@
+#include "core/config/suggest.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace phpeek::config {
+namespace {
+
+// Lower case, '-' as '_': `Restart-Policy` and `restart_policy` are the same typo.
+std::string Normalize(const std::string& s) {
+  std::string out(s);
+  for (char& c : out) {
+    c = c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1);
+  std::vector<size_t> cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+  if (word.size() > 128) return "";  // not a typo of any key; keeps the O(n*m) cost small
+  const std::string norm = Normalize(word);
+  const size_t limit = std::max<size_t>(1, norm.size() / 3);
+  std::string best;
+  size_t best_distance = limit + 1;
+  for (const auto& c : candidates) {
+    const size_t d = EditDistance(norm, Normalize(c));
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+}  // namespace phpeek::config

@@ -1,0 +1,17 @@
+// "Did you mean ...?" for unknown keys and names: the closest candidate by edit distance.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phpeek::config {
+
+// Levenshtein distance (insert, delete, substitute, each cost 1).
+size_t EditDistance(const std::string& a, const std::string& b);
+
+// The candidate closest to `word` if it is close enough to be a plausible typo (distance at most
+// a third of the word's length, at least 1; or `word` differs only in case or '-' vs '_'),
+// else "".
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace phpeek::config
