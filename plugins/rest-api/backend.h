@@ -1,0 +1,40 @@
+// What the HTTP layer needs from the daemon, as a small interface: the plugin glue (plugin.cc)
+// implements it over the SDK's host services, and the unit tests implement it with a fake. Every
+// method is called from HTTP worker threads concurrently, so implementations must be thread-safe.
+#pragma once
+
+#include <string>
+
+namespace phpeek::rest {
+
+enum class BackendCode {
+  kOk,
+  kNotFound,         // no such process
+  kInvalidArgument,  // e.g. scale outside the process's max_scale
+  kState,            // the request does not fit the current state
+  kStopping,         // the daemon is shutting down
+  kTimeout,          // not accepted in time
+  kUnsupported,      // the host does not know the operation
+  kInternal,
+};
+
+struct BackendResult {
+  BackendCode code = BackendCode::kOk;
+  std::string message;  // for errors: the host's explanation
+};
+
+enum class ControlOp { kStart, kStop, kRestart, kScale };
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // {"schema":1,"processes":[{"name","state","scale","instances":[{"id","state","pid",
+  // "started_at","restart_count",...}]}]}; unknown keys are ignored.
+  virtual BackendResult ListProcesses(std::string* json) = 0;
+  // {"schema":1,"name",...} for one process.
+  virtual BackendResult GetProcess(const std::string& name, std::string* json) = 0;
+  // Queues the operation; `arg` is the instance count for kScale.
+  virtual BackendResult Control(ControlOp op, const std::string& name, int arg) = 0;
+};
+
+}  // namespace phpeek::rest

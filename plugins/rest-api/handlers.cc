@@ -1,0 +1,175 @@
+#include "plugins/rest-api/handlers.h"
+
+#include <utility>
+#include <vector>
+
+#include "plugins/rest-api/auth.h"
+#include "plugins/rest-api/json_value.h"
+#include "plugins/rest-api/process_view.h"
+#include "plugins/rest-api/routes.h"
+#include "plugins/rest-api/scale_request.h"
+
+namespace phpeek::rest {
+namespace {
+
+constexpr size_t kMaxNameLength = 64;
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// The spec's 202 body: {"message": "<verb> initiated", "process": name}.
+std::string InitiatedBody(std::string_view verb, const std::string& name) {
+  std::string body = "{\"message\":";
+  AppendJsonString(&body, std::string(verb) + " initiated");
+  body += ",\"process\":";
+  AppendJsonString(&body, name);
+  return body;
+}
+
+const char* Verb(ControlOp op) {
+  switch (op) {
+    case ControlOp::kStart: return "start";
+    case ControlOp::kStop: return "stop";
+    case ControlOp::kRestart: return "restart";
+    case ControlOp::kScale: return "scale";
+  }
+  return "control";
+}
+
+// Maps a failed backend call to an HTTP error.
+HttpResponse BackendError(const BackendResult& r) {
+  switch (r.code) {
+    case BackendCode::kOk: return ErrorResponse(500, "internal error");
+    case BackendCode::kNotFound: return ErrorResponse(404, "process not found");
+    case BackendCode::kInvalidArgument:
+      return ErrorResponse(400, r.message.empty() ? "invalid request" : r.message);
+    case BackendCode::kState:
+      return ErrorResponse(409, r.message.empty() ? "not possible in the current state" : r.message);
+    case BackendCode::kStopping: return ErrorResponse(503, "the daemon is shutting down");
+    case BackendCode::kTimeout: return ErrorResponse(503, "the supervisor is busy, try again");
+    case BackendCode::kUnsupported:
+      return ErrorResponse(501, r.message.empty() ? "not supported by this daemon" : r.message);
+    case BackendCode::kInternal: break;
+  }
+  return ErrorResponse(500, r.message.empty() ? "internal error" : r.message);
+}
+
+HttpResponse Unauthorized() {
+  HttpResponse r = ErrorResponse(401, "unauthorized");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+}  // namespace
+
+HttpResponse ErrorResponse(int status, std::string_view message) {
+  std::string body = "{\"error\":";
+  AppendJsonString(&body, message);
+  body.push_back('}');
+  return JsonResponse(status, std::move(body));
+}
+
+bool IsValidProcessName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-'))) return false;
+  }
+  return true;
+}
+
+Api::Api(Backend* backend, ApiOptions options) : backend_(backend), options_(std::move(options)) {}
+
+HttpResponse Api::Handle(const HttpRequest& request) const {
+  std::vector<std::string> segments;
+  std::string path_error;
+  const bool path_ok = SplitPath(request.target, &segments, &path_error);
+  // Everything but the health check needs the token, including unknown and malformed paths, so
+  // that an unauthenticated client learns nothing about the API but its health.
+  if (options_.token && !(path_ok && IsPublicPath(segments)) &&
+      !BearerMatches(request.authorization, *options_.token)) {
+    return Unauthorized();
+  }
+  if (!path_ok) return ErrorResponse(400, path_error);
+  const RouteMatch match = MatchRoute(request.method, segments);
+  if (match.outcome == RouteMatch::Outcome::kNotFound) return ErrorResponse(404, "not found");
+  if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
+    HttpResponse r = ErrorResponse(405, "method not allowed");
+    r.headers.emplace_back("Allow", match.allow);
+    return r;
+  }
+  if (match.route->id != RouteId::kHealth && match.route->id != RouteId::kOpenApi &&
+      match.route->id != RouteId::kListProcesses && !IsValidProcessName(match.name)) {
+    return ErrorResponse(400, "invalid process name: expected [a-z0-9][a-z0-9_.-]*, at most " +
+                                  std::to_string(kMaxNameLength) + " characters");
+  }
+  return Dispatch(match, request);
+}
+
+HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) const {
+  switch (match.route->id) {
+    case RouteId::kHealth: return JsonResponse(200, "{\"status\":\"healthy\"}");
+    case RouteId::kOpenApi: return JsonResponse(200, std::string(options_.openapi_json));
+    case RouteId::kListProcesses: return ListProcesses();
+    case RouteId::kGetProcess: return GetProcess(match.name);
+    case RouteId::kStart: return Control(ControlOp::kStart, match.name);
+    case RouteId::kStop: return Control(ControlOp::kStop, match.name);
+    case RouteId::kRestart: return Control(ControlOp::kRestart, match.name);
+    case RouteId::kScale: return Scale(match.name, request.body);
+  }
+  return ErrorResponse(500, "internal error");
+}
+
+HttpResponse Api::ListProcesses() const {
+  std::string host_json;
+  const BackendResult r = backend_->ListProcesses(&host_json);
+  if (r.code != BackendCode::kOk) return BackendError(r);
+  std::string body;
+  std::string err;
+  if (!RenderProcessList(host_json, &body, &err)) return ErrorResponse(500, err);
+  return JsonResponse(200, std::move(body));
+}
+
+HttpResponse Api::GetProcess(const std::string& name) const {
+  std::string host_json;
+  const BackendResult r = backend_->GetProcess(name, &host_json);
+  if (r.code != BackendCode::kOk) return BackendError(r);
+  std::string body;
+  std::string err;
+  if (!RenderProcess(host_json, &body, &err)) return ErrorResponse(500, err);
+  return JsonResponse(200, std::move(body));
+}
+
+HttpResponse Api::Control(ControlOp op, const std::string& name) const {
+  const BackendResult r = backend_->Control(op, name, 0);
+  if (r.code != BackendCode::kOk) return BackendError(r);
+  return JsonResponse(202, InitiatedBody(Verb(op), name) + "}");
+}
+
+HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
+  ScaleRequest request;
+  std::string err;
+  if (!ParseScaleRequest(body, &request, &err)) return ErrorResponse(400, err);
+  // The current count is needed for "delta", and the lookup answers 404 before any body check
+  // that depends on the process.
+  std::string host_json;
+  const BackendResult got = backend_->GetProcess(name, &host_json);
+  if (got.code != BackendCode::kOk) return BackendError(got);
+  int current = 0;
+  if (!ReadDesiredScale(host_json, &current, &err)) return ErrorResponse(500, err);
+  int target = 0;
+  if (!ResolveScale(request, current, options_.max_process_scale, &target, &err)) {
+    return ErrorResponse(400, err + " (max_process_scale)");
+  }
+  const BackendResult r = backend_->Control(ControlOp::kScale, name, target);
+  if (r.code != BackendCode::kOk) return BackendError(r);
+  return JsonResponse(202, InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) +
+                               "}");
+}
+
+}  // namespace phpeek::rest

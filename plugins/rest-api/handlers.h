@@ -1,0 +1,46 @@
+// The Management API (management-api.md): authentication, routing and the handlers, from a
+// plain HttpRequest to a plain HttpResponse. Stateless apart from its options; Handle is called
+// concurrently from every HTTP worker thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plugins/rest-api/backend.h"
+#include "plugins/rest-api/http_message.h"
+
+namespace phpeek::rest {
+
+struct RouteMatch;
+
+struct ApiOptions {
+  std::optional<std::string> token;  // api_auth; unset = no authentication
+  int max_process_scale = 100;       // global max_process_scale
+  std::string_view openapi_json;     // served at /api/v1/openapi.json
+};
+
+class Api {
+ public:
+  Api(Backend* backend, ApiOptions options);
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse Dispatch(const RouteMatch& match, const HttpRequest& request) const;
+  HttpResponse ListProcesses() const;
+  HttpResponse GetProcess(const std::string& name) const;
+  HttpResponse Control(ControlOp op, const std::string& name) const;
+  HttpResponse Scale(const std::string& name, std::string_view body) const;
+
+  Backend* backend_;
+  ApiOptions options_;
+};
+
+// {"error": message} with `status`.
+HttpResponse ErrorResponse(int status, std::string_view message);
+
+// True when `name` could be a process name: [a-z0-9][a-z0-9_.-]*, at most 64 characters.
+bool IsValidProcessName(std::string_view name);
+
+}  // namespace phpeek::rest

@@ -1,0 +1,22 @@
+// Backend over the SDK's host services: the process table and process control of the daemon the
+// plugin is loaded into.
+#pragma once
+
+#include "phpeek/plugin.hpp"
+#include "plugins/rest-api/backend.h"
+
+namespace phpeek::rest {
+
+class HostBackend : public Backend {
+ public:
+  explicit HostBackend(phpeek::v1::Host host) : host_(host) {}
+
+  BackendResult ListProcesses(std::string* json) override;
+  BackendResult GetProcess(const std::string& name, std::string* json) override;
+  BackendResult Control(ControlOp op, const std::string& name, int arg) override;
+
+ private:
+  phpeek::v1::Host host_;
+};
+
+}  // namespace phpeek::rest

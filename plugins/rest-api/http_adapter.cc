@@ -1,0 +1,123 @@
+#include "plugins/rest-api/http_adapter.h"
+
+#include <istream>
+#include <string>
+
+#include "Poco/Exception.h"
+#include "Poco/Net/HTTPRequestHandler.h"
+#include "Poco/Net/HTTPServerRequest.h"
+#include "Poco/Net/HTTPServerResponse.h"
+
+namespace phpeek::rest {
+
+const char kOverloadBody[] = "{\"error\":\"too many connections, try again\"}";
+
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+void Send(const HttpResponse& out, bool head, HTTPServerResponse& response) {
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+  for (const auto& [name, value] : out.headers) response.set(name, value);
+  response.set("Cache-Control", "no-store");
+  response.setContentType("application/json");
+  response.setContentLength(static_cast<std::streamsize>(out.body.size()));
+  if (head) {
+    response.send();  // headers only; Content-Length says what GET would send
+  } else {
+    response.sendBuffer(out.body.data(), out.body.size());
+  }
+}
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  ApiHandler(const RequestHandler* handler, int64_t max_body)
+      : handler_(handler), max_body_(max_body) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    const bool head = request.getMethod() == "HEAD";
+    HttpRequest in;
+    in.method = request.getMethod();
+    in.target = request.getURI();
+    in.has_authorization = request.has("Authorization");
+    if (in.has_authorization) in.authorization = request.get("Authorization");
+    HttpResponse error;
+    if (!ReadBody(request, &in.body, &error)) {
+      // The rest of the body is unread: the connection cannot carry another request.
+      response.setKeepAlive(false);
+      Send(error, head, response);
+      return;
+    }
+    Send((*handler_)(in), head, response);
+  }
+
+ private:
+  bool ReadBody(HTTPServerRequest& request, std::string* body, HttpResponse* error) {
+    const std::string too_large =
+        "{\"error\":\"request body too large: at most " + std::to_string(max_body_) + " bytes\"}";
+    if (request.hasContentLength() && request.getContentLength64() > max_body_) {
+      *error = HttpResponse{413, too_large, {}};
+      return false;
+    }
+    try {
+      std::istream& in = request.stream();
+      char buffer[8192];
+      while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0) {
+        body->append(buffer, static_cast<size_t>(in.gcount()));
+        if (static_cast<int64_t>(body->size()) > max_body_) {
+          *error = HttpResponse{413, too_large, {}};
+          return false;
+        }
+      }
+    } catch (const Poco::Exception&) {
+      *error = HttpResponse{408, "{\"error\":\"request body not received in time\"}", {}};
+      return false;
+    }
+    return true;
+  }
+
+  const RequestHandler* handler_;
+  int64_t max_body_;
+};
+
+class ApiHandlerFactory : public StoppableFactory {
+ public:
+  ApiHandlerFactory(const RequestHandler* handler, int64_t max_body)
+      : handler_(handler), max_body_(max_body) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new ApiHandler(handler_, max_body_);
+  }
+
+ private:
+  const RequestHandler* handler_;
+  int64_t max_body_;
+};
+
+class OverloadHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    response.setKeepAlive(false);
+    response.set("Retry-After", "1");
+    Send(HttpResponse{503, kOverloadBody, {}}, request.getMethod() == "HEAD", response);
+  }
+};
+
+class OverloadHandlerFactory : public StoppableFactory {
+ public:
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new OverloadHandler;
+  }
+};
+
+}  // namespace
+
+StoppableFactory* NewApiHandlerFactory(const RequestHandler* handler, int64_t max_request_body) {
+  return new ApiHandlerFactory(handler, max_request_body);
+}
+
+StoppableFactory* NewOverloadHandlerFactory() {
+  return new OverloadHandlerFactory;
+}
+
+}  // namespace phpeek::rest

@@ -1,0 +1,96 @@
+// Entry point and lifecycle of the rest-api plugin: read the settings from the `global:` block
+// at init, bind and serve at start, join everything at stop. The behaviour lives in handlers.cc
+// (the API) and server.cc (HTTP); this file only wires them to the host.
+#include <memory>
+#include <string>
+
+#include "phpeek/plugin.hpp"
+#include "plugins/rest-api/handlers.h"
+#include "plugins/rest-api/host_backend.h"
+#include "plugins/rest-api/listener.h"
+#include "plugins/rest-api/openapi_document.h"
+#include "plugins/rest-api/server.h"
+#include "plugins/rest-api/settings.h"
+
+namespace phpeek::rest {
+namespace {
+
+class RestApiPlugin : public phpeek::v1::Plugin {
+ public:
+  RestApiPlugin(phpeek::v1::Host host, const std::string& /*config_json*/)
+      : Plugin(host), backend_(host) {
+    std::string err;
+    if (!LoadSettings([this](const std::string& key, std::string* value,
+                             std::string* lookup_err) { return Lookup(key, value, lookup_err); },
+                      &settings_, &err)) {
+      throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+  }
+
+  phpeek::v1::Status start() override {
+    if (!settings_.enabled) {
+      host().info("api_enabled is false: the Management API is not served");
+      return phpeek::v1::Status::Ok();
+    }
+    api_ = std::make_unique<Api>(&backend_, ApiOptions{settings_.token,
+                                                      settings_.max_process_scale,
+                                                      OpenApiDocument()});
+    ServerOptions options;
+    options.host = settings_.host;
+    options.port = settings_.port;
+    options.socket_path = settings_.socket_path;
+    options.max_request_body = settings_.max_request_body;
+    const phpeek::v1::Host h = host();
+    server_ = std::make_unique<Server>(
+        options, [this](const HttpRequest& r) { return api_->Handle(r); },
+        [h](int level, const std::string& msg) { h.log(level, msg); });
+    std::string err;
+    if (!server_->Start(&err)) {
+      server_.reset();
+      return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+    LogListening();
+    return phpeek::v1::Status::Ok();
+  }
+
+  phpeek::v1::Status stop() override {
+    if (server_) server_->Stop();
+    return phpeek::v1::Status::Ok();
+  }
+
+ private:
+  bool Lookup(const std::string& key, std::string* value, std::string* err) {
+    value->clear();
+    const phpeek::v1::Status s = host().configString("/" + key, value);
+    if (s.code == PHPEEK_E_NOT_FOUND) return false;
+    if (!s.ok()) {
+      *err = "global." + key + ": " + s.message;
+      return false;
+    }
+    return true;
+  }
+
+  void LogListening() const {
+    std::string msg = "Management API listening on http://" +
+                      HostPort(settings_.host, server_->port());
+    if (!settings_.socket_path.empty()) msg += " and unix:" + settings_.socket_path;
+    msg += settings_.token ? " (bearer token required)" : " (no authentication)";
+    host().info(msg);
+    if (!settings_.token && !IsLoopbackHost(settings_.host)) {
+      host().warn("the Management API listens on " + settings_.host +
+                  " WITHOUT authentication: anyone who can reach this address can stop and "
+                  "start processes; set global.api_auth");
+    }
+  }
+
+  HostBackend backend_;
+  Settings settings_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<Server> server_;
+};
+
+}  // namespace
+}  // namespace phpeek::rest
+
+PHPEEK_DEFINE_PLUGIN(phpeek::rest::RestApiPlugin, "rest-api", "0.1.0",
+                     "REST Management API (management-api.md) on Poco HTTPServer")

@@ -1,0 +1,37 @@
+// The plugin's settings, read from the shared `global:` block (configuration.md): api_enabled,
+// api_host, api_port, api_socket, api_auth, api_max_request_body, and max_process_scale. Values
+// arrive as text through the host's config_get_string; absent keys take the documented defaults.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace phpeek::rest {
+
+struct Settings {
+  bool enabled = true;
+  std::string host = "127.0.0.1";
+  int port = 9180;
+  std::string socket_path;
+  std::optional<std::string> token;
+  int64_t max_request_body = 65536;
+  int max_process_scale = 100;
+};
+
+// Looks up one `global:` key as text. Returns false when the key is absent; sets `err` (and
+// returns false) when the lookup itself failed.
+using GlobalLookup =
+    std::function<bool(const std::string& key, std::string* value, std::string* err)>;
+
+// Reads and checks every setting. Returns false with a message naming the key on bad values.
+bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err);
+
+// `64KiB`, `64K`, `64KB`, `1MiB`, `1M`, `1MB` (multiples of 1024) or a plain number of bytes.
+bool ParseByteSize(const std::string& text, int64_t* out);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace phpeek::rest
