@@ -1,0 +1,176 @@
+#include "core/plugin_host/event_dispatcher.h"
+
+#include <exception>
+#include <utility>
+
+#include "core/json/json_writer.h"
+#include "core/log/log.h"
+#include "core/plugin_host/abi_codes.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+thread_local bool t_on_dispatch_thread = false;
+
+std::string DetailJson(const Event& e) {
+  json::Writer w;
+  w.BeginObject().Key("schema").Int(1);
+  if (!e.instance.empty()) w.Key("instance").String(e.instance);
+  if (e.type == EventType::kStateChanged) {
+    w.Key("old_state").String(e.old_state).Key("new_state").String(e.new_state);
+  }
+  if (e.type == EventType::kExited) {
+    w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
+  }
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace
+
+std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
+  auto out = std::make_shared<AbiEvent>();
+  out->type = ToAbiEventType(e.type);
+  out->seq = e.seq;
+  out->unix_ms = e.unix_ms;
+  out->process = e.process;
+  out->instance = e.instance;
+  const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited;
+  out->pid = has_pid ? e.pid : 0;
+  out->exit_code = e.type == EventType::kExited ? e.exit_code : -1;
+  out->signal = e.type == EventType::kExited ? e.signal : 0;
+  if (e.type == EventType::kStateChanged) {
+    out->old_state = ToAbiState(e.old_state);
+    out->new_state = ToAbiState(e.new_state);
+  }
+  out->detail_json = DetailJson(e);
+  return out;
+}
+
+EventDispatcher::EventDispatcher(std::string plugin_name, size_t queue_capacity)
+    : plugin_name_(std::move(plugin_name)), capacity_(queue_capacity == 0 ? 1 : queue_capacity) {}
+
+EventDispatcher::~EventDispatcher() { Stop(); }
+
+bool EventDispatcher::OnDispatchThread() { return t_on_dispatch_thread; }
+
+int32_t EventDispatcher::Subscribe(uint32_t mask, phpeek_event_fn fn, void* user,
+                                   uint64_t* out_id) {
+  if (fn == nullptr || mask == 0) return PHPEEK_E_INVALID_ARGUMENT;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) return PHPEEK_E_STOPPING;
+  const uint64_t id = next_id_++;
+  Subscription& sub = subs_[id];
+  sub.mask = mask;
+  sub.fn = fn;
+  sub.user = user;
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  if (out_id != nullptr) *out_id = id;
+  return PHPEEK_OK;
+}
+
+int32_t EventDispatcher::Unsubscribe(uint64_t id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (subs_.erase(id) == 0) return PHPEEK_E_NOT_FOUND;
+  if (!t_on_dispatch_thread) idle_.wait(lock, [&] { return running_ != id; });
+  return PHPEEK_OK;
+}
+
+void EventDispatcher::Push(const std::shared_ptr<const AbiEvent>& event) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    for (auto& [id, sub] : subs_) {
+      if (event->type >= 32 || (sub.mask & (1u << event->type)) == 0) continue;
+      if (sub.queue.size() >= capacity_) {
+        sub.queue.pop_front();
+        ++sub.dropped;
+        ++dropped_total_;
+      }
+      sub.queue.push_back(event);
+      wake = true;
+    }
+  }
+  if (wake) wake_.notify_one();
+}
+
+void EventDispatcher::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    for (auto& entry : subs_) entry.second.queue.clear();
+  }
+  wake_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+uint64_t EventDispatcher::dropped_total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dropped_total_;
+}
+
+std::map<uint64_t, EventDispatcher::Subscription>::iterator EventDispatcher::NextReady() {
+  auto best = subs_.end();
+  for (auto it = subs_.begin(); it != subs_.end(); ++it) {
+    if (it->second.queue.empty()) continue;
+    if (best == subs_.end() || it->second.queue.front()->seq < best->second.queue.front()->seq) {
+      best = it;
+    }
+  }
+  return best;
+}
+
+void EventDispatcher::Run() {
+  t_on_dispatch_thread = true;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || NextReady() != subs_.end(); });
+    if (stopping_) break;
+    auto it = NextReady();
+    std::shared_ptr<const AbiEvent> event = std::move(it->second.queue.front());
+    it->second.queue.pop_front();
+    const uint32_t dropped = std::exchange(it->second.dropped, 0);
+    const phpeek_event_fn fn = it->second.fn;
+    void* const user = it->second.user;
+    running_ = it->first;
+    lock.unlock();
+    Deliver(fn, user, *event, dropped);
+    lock.lock();
+    running_ = 0;
+    idle_.notify_all();
+  }
+}
+
+void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e,
+                              uint32_t dropped) {
+  if (dropped > 0) {
+    log::Warn("plugin event queue overflowed; oldest events dropped",
+              {{"plugin", plugin_name_}, {"dropped", dropped}});
+  }
+  phpeek_event ev{};
+  ev.struct_size = sizeof ev;
+  ev.type = e.type;
+  ev.seq = e.seq;
+  ev.unix_ms = e.unix_ms;
+  ev.process = e.process.c_str();
+  ev.instance = e.instance.c_str();
+  ev.pid = e.pid;
+  ev.exit_code = e.exit_code;
+  ev.signal = e.signal;
+  ev.old_state = e.old_state;
+  ev.new_state = e.new_state;
+  ev.dropped = dropped;
+  ev.detail_json = e.detail_json.c_str();
+  try {
+    fn(user, &ev);
+  } catch (const std::exception& ex) {
+    log::Error("plugin event callback threw across the ABI boundary",
+               {{"plugin", plugin_name_}, {"error", ex.what()}});
+  } catch (...) {
+    log::Error("plugin event callback threw across the ABI boundary", {{"plugin", plugin_name_}});
+  }
+}
+
+}  // namespace phpeek::plugin_host

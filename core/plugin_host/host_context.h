@@ -1,0 +1,25 @@
+// The opaque `phpeek_host` of the plugin ABI: one per loaded plugin, so that every host service
+// knows who is calling (log lines name the plugin; subscriptions go to its dispatcher). It lives
+// in the plugin's PluginInstance and is valid from init until destroy returns.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "core/supervisor/control.h"
+#include "phpeek/plugin_abi.h"
+
+namespace phpeek::plugin_host {
+class EventDispatcher;
+
+// The services table handed to every plugin: static, valid for the life of the process.
+const phpeek_host_api_v1* HostServices();
+}  // namespace phpeek::plugin_host
+
+struct phpeek_host {
+  std::string plugin_name;
+  phpeek::Control* control = nullptr;
+  const std::string* global_json = nullptr;  // the `global:` block as JSON
+  phpeek::plugin_host::EventDispatcher* events = nullptr;
+  const std::atomic<bool>* host_stopping = nullptr;  // set once the daemon shuts down
+};

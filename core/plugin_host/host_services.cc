@@ -1,0 +1,199 @@
+// The host services table (phpeek_host_api_v1). Every thunk is noexcept and catches everything:
+// no C++ exception may unwind into plugin code, whatever language it is written in.
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "core/json/json_pointer.h"
+#include "core/log/log.h"
+#include "core/plugin_host/abi_codes.h"
+#include "core/plugin_host/event_dispatcher.h"
+#include "core/plugin_host/host_context.h"
+#include "core/plugin_host/process_json.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+void Emit(phpeek_sink* sink, std::string_view text) {
+  if (sink != nullptr && sink->write != nullptr) sink->write(sink->ctx, text.data(), text.size());
+}
+
+int32_t Fail(phpeek_sink* err, int32_t code, std::string_view message) {
+  Emit(err, message);
+  return code;
+}
+
+// Runs `body`; an exception (from the core, or from a plugin's sink) becomes E_INTERNAL.
+template <typename F>
+int32_t Guard(phpeek_sink* err, F&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    try {
+      return Fail(err, PHPEEK_E_INTERNAL, std::string("internal error: ") + e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+  return PHPEEK_E_INTERNAL;
+}
+
+void Log(phpeek_host* h, int32_t level, const char* msg, size_t len) noexcept {
+  try {
+    if (h == nullptr) return;
+    const std::string_view text = msg == nullptr ? std::string_view() : std::string_view(msg, len);
+    log::Level lv = log::Level::kError;
+    if (level == PHPEEK_LOG_DEBUG) lv = log::Level::kDebug;
+    if (level == PHPEEK_LOG_INFO) lv = log::Level::kInfo;
+    if (level == PHPEEK_LOG_WARN) lv = log::Level::kWarn;
+    if (log::Enabled(lv)) log::Write(lv, text, {{"plugin", h->plugin_name}});
+  } catch (...) {
+  }
+}
+
+// Shared lookup for the two config getters.
+bool FindConfig(phpeek_host* h, const char* pointer, json::Lookup* found, int32_t* code,
+                phpeek_sink* err) {
+  if (h == nullptr || pointer == nullptr || h->global_json == nullptr) {
+    *code = Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
+    return false;
+  }
+  *found = json::FindPointer(*h->global_json, pointer);
+  switch (found->status) {
+    case json::LookupStatus::kFound: return true;
+    case json::LookupStatus::kNotFound:
+      *code = Fail(err, PHPEEK_E_NOT_FOUND, "global" + std::string(pointer) + ": " + found->error);
+      return false;
+    case json::LookupStatus::kBadPointer:
+      *code = Fail(err, PHPEEK_E_INVALID_ARGUMENT,
+                   "invalid JSON Pointer '" + std::string(pointer) + "': " + found->error);
+      return false;
+    case json::LookupStatus::kBadDocument: break;
+  }
+  *code = Fail(err, PHPEEK_E_INTERNAL, "global block is not valid JSON: " + found->error);
+  return false;
+}
+
+int32_t ConfigGetJson(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                      phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    json::Lookup found;
+    int32_t code = PHPEEK_OK;
+    if (!FindConfig(h, pointer, &found, &code, err)) return code;
+    Emit(out, found.value);
+    return PHPEEK_OK;
+  });
+}
+
+int32_t ConfigGetString(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                        phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    json::Lookup found;
+    int32_t code = PHPEEK_OK;
+    if (!FindConfig(h, pointer, &found, &code, err)) return code;
+    std::string text;
+    if (!json::ScalarText(found, &text)) {
+      return Fail(err, PHPEEK_E_TYPE,
+                  "global" + std::string(pointer) + " is an object or array, not a scalar");
+    }
+    Emit(out, text);
+    return PHPEEK_OK;
+  });
+}
+
+int32_t ProcessList(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (h == nullptr || h->control == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context is required");
+    }
+    Emit(out, ProcessListJson(h->control->Snapshot()));
+    return PHPEEK_OK;
+  });
+}
+
+int32_t ProcessGet(phpeek_host* h, const char* name, phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (h == nullptr || h->control == nullptr || name == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and process name are required");
+    }
+    const auto status = h->control->SnapshotOf(name);
+    if (!status) return Fail(err, PHPEEK_E_NOT_FOUND, "no process named '" + std::string(name) + "'");
+    Emit(out, ProcessJson(*status));
+    return PHPEEK_OK;
+  });
+}
+
+int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg,
+                       uint32_t timeout_ms, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (h == nullptr || h->control == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context is required");
+    }
+    const auto cop = FromAbiOp(op);
+    if (!cop) return Fail(err, PHPEEK_E_UNSUPPORTED, "unknown control op " + std::to_string(op));
+    if (name == nullptr || *name == '\0') {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "process name is required");
+    }
+    if (timeout_ms > 0 && EventDispatcher::OnDispatchThread()) {
+      return Fail(err, PHPEEK_E_WOULD_BLOCK,
+                  "a blocking control call (timeout_ms > 0) from an event callback");
+    }
+    if (h->host_stopping != nullptr && h->host_stopping->load()) {
+      return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
+    }
+    if (*cop == ControlOp::kScale && arg < 0) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "scale must be >= 0, got " + std::to_string(arg));
+    }
+    const ControlResult r = h->control->Submit(*cop, name, arg);
+    const std::string who = "process '" + std::string(name) + "'";
+    switch (r) {
+      case ControlResult::kAccepted: return PHPEEK_OK;
+      case ControlResult::kNotFound: return Fail(err, PHPEEK_E_NOT_FOUND, "no " + who);
+      case ControlResult::kInvalidArgument:
+        return Fail(err, PHPEEK_E_INVALID_ARGUMENT,
+                    "invalid argument " + std::to_string(arg) + " for " + who);
+      case ControlResult::kStopping:
+        return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
+    }
+    return Fail(err, PHPEEK_E_INTERNAL, "unexpected control result");
+  });
+}
+
+int32_t Subscribe(phpeek_host* h, uint32_t mask, phpeek_event_fn fn, void* user,
+                  uint64_t* out_id) noexcept {
+  return Guard(nullptr, [&] {
+    if (h == nullptr || h->events == nullptr) return PHPEEK_E_INVALID_ARGUMENT;
+    return h->events->Subscribe(mask, fn, user, out_id);
+  });
+}
+
+int32_t Unsubscribe(phpeek_host* h, uint64_t id) noexcept {
+  return Guard(nullptr, [&] {
+    if (h == nullptr || h->events == nullptr) return PHPEEK_E_INVALID_ARGUMENT;
+    return h->events->Unsubscribe(id);
+  });
+}
+
+const char* StatusNameThunk(int32_t status) noexcept { return StatusName(status); }
+
+const phpeek_host_api_v1 kServices = {
+    sizeof(phpeek_host_api_v1),
+    PHPEEK_ABI_MAJOR,
+    PHPEEK_ABI_MINOR,
+    PHPEEK_VERSION,
+    &Log,
+    &ConfigGetJson,
+    &ConfigGetString,
+    &ProcessList,
+    &ProcessGet,
+    &ProcessControl,
+    &Subscribe,
+    &Unsubscribe,
+    &StatusNameThunk,
+};
+
+}  // namespace
+
+const phpeek_host_api_v1* HostServices() { return &kServices; }
+
+}  // namespace phpeek::plugin_host

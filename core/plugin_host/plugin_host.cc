@@ -1,0 +1,96 @@
+#include "core/plugin_host/plugin_host.h"
+
+#include <utility>
+
+#include "core/log/log.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+std::string AbiText(uint32_t major, uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+}  // namespace
+
+PluginHost::PluginHost(std::vector<PluginRequest> requests, std::string global_json,
+                       LifecycleOptions options)
+    : requests_(std::move(requests)), global_json_(std::move(global_json)), options_(options) {}
+
+PluginHost::~PluginHost() { Stop(); }
+
+bool PluginHost::Load() {
+  bool ok = true;
+  for (const PluginRequest& req : requests_) {
+    LoadedPlugin plugin;
+    std::string err;
+    const LoadOutcome outcome = LoadPlugin(req, &plugin, &err);
+    if (outcome == LoadOutcome::kAbsent && req.optional_if_absent) {
+      log::Warn("plugin enabled by default is not installed; running without it",
+                {{"plugin", req.name}, {"path", req.path},
+                 {"hint", req.name == "rest-api" ? "set global.api_enabled: false to silence this"
+                                                 : ""}});
+      continue;
+    }
+    if (outcome != LoadOutcome::kLoaded) {
+      log::Error(err, {{"plugin", req.name}, {"path", req.path}});
+      ok = false;
+      continue;  // report every broken plugin at once, not one per restart
+    }
+    log::Info("plugin loaded",
+              {{"plugin", plugin.name}, {"path", plugin.path}, {"version", plugin.version},
+               {"abi_built", AbiText(plugin.built_major, plugin.built_minor)},
+               {"abi_negotiated", AbiText(PHPEEK_ABI_MAJOR, plugin.negotiated_minor)}});
+    instances_.push_back(std::make_unique<PluginInstance>(std::move(plugin), options_));
+  }
+  return ok;
+}
+
+std::vector<std::string> PluginHost::DeclaredGlobalKeys() const {
+  std::vector<std::string> keys;
+  for (const auto& instance : instances_) {
+    const auto& k = instance->plugin().global_keys;
+    keys.insert(keys.end(), k.begin(), k.end());
+  }
+  return keys;
+}
+
+bool PluginHost::Start(Control* control) {
+  if (instances_.empty()) return true;
+  if (!listening_) {
+    control->AddListener(this);
+    listening_ = true;
+  }
+  for (auto& instance : instances_) {
+    std::string err;
+    const bool ok = instance->Init(control, &global_json_, &stopping_, &err) &&
+                    instance->Start(&err);
+    if (!ok) {
+      log::Error(err, {{"plugin", instance->name()}});
+      Stop();
+      return false;
+    }
+    ++started_;
+    log::Info("plugin started", {{"plugin", instance->name()}});
+  }
+  return true;
+}
+
+void PluginHost::Stop() {
+  stopping_ = true;
+  for (size_t i = started_.exchange(0); i-- > 0;) {
+    instances_[i]->Shutdown();
+    log::Info("plugin stopped", {{"plugin", instances_[i]->name()}});
+  }
+  for (auto& instance : instances_) instance->Shutdown();  // no-op for those already done
+}
+
+void PluginHost::OnEvent(const Event& event) {
+  if (event.type == EventType::kShuttingDown) stopping_ = true;
+  const size_t running = started_.load();
+  if (running == 0) return;
+  const auto abi_event = ToAbiEvent(event);
+  for (size_t i = 0; i < running; ++i) instances_[i]->Push(abi_event);
+}
+
+}  // namespace phpeek::plugin_host

@@ -1,0 +1,58 @@
+// The plugin host: loads the plugins a configuration asks for, runs their lifecycle around the
+// supervisor's run, and fans the supervisor's events out to them. Usage (core/cli/serve_command.cc):
+//
+//   PluginHost plugins(PluginRequests(config, DefaultPluginDir()), config.global_json);
+//   if (!plugins.Load()) return 1;              // dlopen + handshake, nothing runs yet
+//   ReportUnknownGlobalKeys(config, plugins.DeclaredGlobalKeys());
+//   if (!plugins.Start(&supervisor)) return 1;  // init + start; no process has started yet
+//   supervisor.Run();                           // plugins see every event, also during shutdown
+//   plugins.Stop();                             // stop + destroy, reverse load order
+//
+// Threads: Load, Start and Stop on the main thread; OnEvent on the supervisor loop thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/plugin_host/plugin_instance.h"
+#include "core/plugin_host/plugin_loader.h"
+#include "core/supervisor/control.h"
+
+namespace phpeek::plugin_host {
+
+class PluginHost : public EventListener {
+ public:
+  PluginHost(std::vector<PluginRequest> requests, std::string global_json,
+             LifecycleOptions options = {});
+  ~PluginHost() override;
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  // Loads every requested plugin, logging one line per loaded plugin. Returns false (each error
+  // logged) when any plugin fails, except a missing optional_if_absent one (a warning).
+  bool Load();
+  // Top-level `global:` keys the loaded plugins declare they read.
+  std::vector<std::string> DeclaredGlobalKeys() const;
+  // Registers for events on `control`, then inits and starts each plugin in load order. On the
+  // first failure, shuts down those already started (reverse order) and returns false.
+  bool Start(Control* control);
+  // Refuses further control requests, then shuts plugins down in reverse load order. Idempotent.
+  void Stop();
+
+  void OnEvent(const Event& event) override;
+
+  size_t loaded_count() const { return instances_.size(); }
+
+ private:
+  std::vector<PluginRequest> requests_;
+  const std::string global_json_;
+  LifecycleOptions options_;
+  std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
+  std::atomic<size_t> started_{0};  // instances_[0, started_) are running
+  std::atomic<bool> stopping_{false};
+  bool listening_ = false;
+};
+
+}  // namespace phpeek::plugin_host
