@@ -1,0 +1,84 @@
+#include "plugins/metrics/collector.h"
+
+namespace phpeek::metrics {
+namespace {
+
+bool Empty(const char* s) { return s == nullptr || *s == '\0'; }
+
+bool IsAtRest(int32_t state) {
+  return state == PHPEEK_STATE_UNKNOWN || state == PHPEEK_STATE_STOPPED ||
+         state == PHPEEK_STATE_FAILED || state == PHPEEK_STATE_COMPLETED;
+}
+
+}  // namespace
+
+const char* RestartReasonName(int reason) {
+  switch (reason) {
+    case kCrash: return "crash";
+    case kNormalExit: return "normal_exit";
+    case kHealthCheck: return "health_check";
+    case kManual: return "manual";
+    default: return "unknown";
+  }
+}
+
+void Collector::OnEvent(const phpeek_event& ev) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dropped_ += ev.dropped;
+  if (Empty(ev.instance)) return;  // process-level and daemon-wide events carry no restart
+  switch (ev.type) {
+    case PHPEEK_EVENT_STATE_CHANGED: OnStateChanged(ev); break;
+    case PHPEEK_EVENT_EXITED: OnExited(ev); break;
+    case PHPEEK_EVENT_SPAWNED: OnSpawned(ev); break;
+    default: break;
+  }
+}
+
+void Collector::OnStateChanged(const phpeek_event& ev) {
+  switch (ev.new_state) {
+    case PHPEEK_STATE_STOPPED:
+    case PHPEEK_STATE_FAILED:
+    case PHPEEK_STATE_COMPLETED:
+      // Down for good (until someone starts it): forget it, so that a later start is not taken
+      // for a restart and removed instances do not accumulate here.
+      instances_.erase(ev.instance);
+      break;
+    default: {
+      InstanceTrack& track = instances_[ev.instance];
+      track.state = ev.new_state;
+      // A start from rest is a start, not a restart, whatever exit was reported before it.
+      if (ev.new_state == PHPEEK_STATE_STARTING && IsAtRest(ev.old_state)) track.pending_reason = -1;
+    }
+  }
+}
+
+void Collector::OnExited(const phpeek_event& ev) {
+  InstanceTrack& track = instances_[ev.instance];
+  if (track.state == PHPEEK_STATE_STOPPING) {
+    track.pending_reason = kManual;
+  } else if (ev.exit_code == 0 && ev.signal == 0) {
+    track.pending_reason = kNormalExit;
+  } else {
+    track.pending_reason = kCrash;
+  }
+}
+
+void Collector::OnSpawned(const phpeek_event& ev) {
+  auto it = instances_.find(ev.instance);
+  if (it == instances_.end() || it->second.pending_reason < 0) return;  // a first start
+  restarts_[ev.process][it->second.pending_reason] += 1;
+  it->second.pending_reason = -1;
+}
+
+RestartCounts Collector::Restarts(const std::string& process) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = restarts_.find(process);
+  return it == restarts_.end() ? RestartCounts{} : it->second;
+}
+
+uint64_t Collector::dropped_events() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dropped_;
+}
+
+}  // namespace phpeek::metrics

@@ -1,0 +1,116 @@
+#include "plugins/metrics/families.h"
+
+namespace phpeek::metrics {
+namespace {
+
+constexpr const char* kRunning = "running";
+
+Family Gauge(const char* name, const char* help) {
+  return Family{name, help, MetricType::kGauge, {}};
+}
+Family Counter(const char* name, const char* help) {
+  return Family{name, help, MetricType::kCounter, {}};
+}
+
+// The per-process families (labels name=..., and instance=... for per-instance ones).
+struct ProcessFamilies {
+  Family up = Gauge("phpeek_pm_process_up", "Whether the instance is running (1) or not (0).");
+  Family restarts = Counter("phpeek_pm_process_restarts_total",
+                            "Restarts of the process's instances by reason (crash, normal_exit, "
+                            "health_check, manual).");
+  Family start_time = Gauge("phpeek_pm_process_start_time_seconds",
+                            "Unix time the instance's current process was started.");
+  Family last_exit = Gauge("phpeek_pm_process_last_exit_code",
+                           "Exit status of the instance's last exit (128+N when killed by signal N).");
+  Family desired = Gauge("phpeek_pm_process_desired_scale", "Desired number of instances.");
+  Family current = Gauge("phpeek_pm_process_current_scale", "Number of instances running.");
+  Family cpu = Counter("phpeek_pm_process_cpu_seconds_total",
+                       "CPU time (user+system, reaped children included) of the instance's whole "
+                       "process group, in seconds.");
+  Family memory = Gauge("phpeek_pm_process_memory_bytes",
+                        "Memory of the instance's whole process group, by type (rss).");
+  Family fds = Gauge("phpeek_pm_process_file_descriptors",
+                     "Open file descriptors of the instance's whole process group.");
+};
+
+void AddResources(const std::string& process, const std::string& instance, const GroupUsage& u,
+                  ProcessFamilies* f) {
+  f->cpu.Add({{"process", process}, {"instance", instance}}, u.cpu_seconds);
+  f->memory.Add({{"process", process}, {"instance", instance}, {"type", "rss"}},
+                static_cast<double>(u.rss_bytes));
+  f->fds.Add({{"process", process}, {"instance", instance}}, static_cast<double>(u.open_fds));
+}
+
+void AddInstance(const std::string& process, const InstanceSnapshot& inst,
+                 const std::unordered_map<pid_t, GroupUsage>& usage, ProcessFamilies* f) {
+  const bool running = inst.state == kRunning;
+  f->up.Add({{"name", process}, {"instance", inst.id}}, running ? 1 : 0);
+  if (inst.pid > 0 && inst.started_at) {
+    f->start_time.Add({{"name", process}, {"instance", inst.id}}, *inst.started_at);
+  }
+  if (const auto code = PublishedExitCode(inst)) {
+    f->last_exit.Add({{"name", process}, {"instance", inst.id}}, static_cast<double>(*code));
+  }
+  if (inst.pid > 0) {
+    const auto it = usage.find(inst.pid);
+    if (it != usage.end()) AddResources(process, inst.id, it->second, f);
+  }
+}
+
+void AddProcess(const ProcessSnapshot& proc, const Collector& collector,
+                const std::unordered_map<pid_t, GroupUsage>& usage, ProcessFamilies* f) {
+  int running = 0;
+  for (const InstanceSnapshot& inst : proc.instances) {
+    if (inst.state == kRunning) ++running;
+    AddInstance(proc.name, inst, usage, f);
+  }
+  const RestartCounts restarts = collector.Restarts(proc.name);
+  for (int reason = 0; reason < kRestartReasonCount; ++reason) {
+    f->restarts.Add({{"name", proc.name}, {"reason", RestartReasonName(reason)}},
+                    static_cast<double>(restarts[reason]));
+  }
+  f->desired.Add({{"name", proc.name}}, static_cast<double>(proc.scale));
+  f->current.Add({{"name", proc.name}}, running);
+}
+
+}  // namespace
+
+std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& processes) {
+  std::unordered_set<pid_t> groups;
+  for (const ProcessSnapshot& proc : processes) {
+    for (const InstanceSnapshot& inst : proc.instances) {
+      if (inst.pid > 0) groups.insert(inst.pid);
+    }
+  }
+  return groups;
+}
+
+std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst) {
+  if (inst.last_signal && *inst.last_signal > 0) return 128 + *inst.last_signal;
+  if (inst.last_exit_code && *inst.last_exit_code >= 0) return inst.last_exit_code;
+  return std::nullopt;
+}
+
+std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
+                                  const Collector& collector,
+                                  const std::unordered_map<pid_t, GroupUsage>& usage,
+                                  const DaemonInfo& daemon) {
+  ProcessFamilies f;
+  for (const ProcessSnapshot& proc : processes) AddProcess(proc, collector, usage, &f);
+
+  std::vector<Family> out;
+  out.push_back(Gauge("phpeek_pm_build_info", "Build information of the running phpeek-pm.")
+                    .Add({{"version", daemon.version}}, 1));
+  out.push_back(Gauge("phpeek_pm_manager_start_time_seconds",
+                      "Unix time the phpeek-pm daemon was started.")
+                    .Add({}, daemon.start_time_seconds));
+  out.push_back(Gauge("phpeek_pm_manager_process_count", "Number of configured processes.")
+                    .Add({}, static_cast<double>(processes.size())));
+  for (Family* family : {&f.up, &f.restarts, &f.start_time, &f.last_exit, &f.desired, &f.current,
+                         &f.cpu, &f.memory, &f.fds}) {
+    out.push_back(std::move(*family));
+  }
+  return out;
+}
+
+}  // namespace phpeek::metrics

@@ -1,0 +1,40 @@
+// Builds the metric families of one scrape from the process snapshot, the collector's restart
+// counters and the /proc readings. Pure: the caller gathers the inputs, RenderText() prints them.
+//
+// Series exist only for what the snapshot lists at this scrape: an instance removed by scale-down
+// or a process removed from the config disappears from the next scrape (the original PHPeek PM
+// kept such series forever). Names, types and label names follow the original's dashboards.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "plugins/metrics/collector.h"
+#include "plugins/metrics/exposition.h"
+#include "plugins/metrics/proc_stats.h"
+#include "plugins/metrics/snapshot.h"
+
+namespace phpeek::metrics {
+
+struct DaemonInfo {
+  std::string version;              // phpeek_pm_build_info{version}
+  double start_time_seconds = 0;    // the daemon's own start, unix seconds
+};
+
+// The process groups to read from /proc: the pid of every instance that has a live process.
+std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& processes);
+
+// The exit code to publish: the exit status, or 128 + N for an instance killed by signal N
+// (the shell's convention). Unset when the instance never exited.
+std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst);
+
+std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
+                                  const Collector& collector,
+                                  const std::unordered_map<pid_t, GroupUsage>& usage,
+                                  const DaemonInfo& daemon);
+
+}  // namespace phpeek::metrics

@@ -1,0 +1,119 @@
+// The `metrics` plugin: entry point and lifecycle glue. Reads the metrics_* settings at init,
+// subscribes to instance events and starts the HTTP listener at start, joins it at stop. A scrape
+// reads the host's process snapshot and /proc (never the supervisor loop itself), so a slow or
+// busy scraper cannot delay supervision.
+#include <exception>
+#include <string>
+
+#include "phpeek/plugin.hpp"
+#include "plugins/metrics/collector.h"
+#include "plugins/metrics/exposition.h"
+#include "plugins/metrics/families.h"
+#include "plugins/metrics/http.h"
+#include "plugins/metrics/proc_stats.h"
+#include "plugins/metrics/settings.h"
+#include "plugins/metrics/snapshot.h"
+
+namespace phpeek::metrics {
+namespace {
+
+constexpr uint32_t kEventMask = PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) |
+                                PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
+                                PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED);
+constexpr const char* kTextPlain = "text/plain; charset=utf-8";
+
+class MetricsPlugin : public v1::Plugin {
+ public:
+  MetricsPlugin(v1::Host host, const std::string& /*config_json*/)
+      : Plugin(host), server_([this] { return Scrape(); }) {
+    std::string err;
+    if (!ParseSettings([this](const std::string& key) { return Lookup(key); }, &settings_, &err)) {
+      throw v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+    const char* version = host.api()->host_version;
+    daemon_.version = version != nullptr ? version : "unknown";
+    daemon_.start_time_seconds = ProcessStartTime("self");  // the plugin runs inside the daemon
+  }
+
+  v1::Status start() override {
+    if (!settings_.enabled) {
+      host().info("metrics_enabled is false: not listening");
+      return v1::Status::Ok();
+    }
+    v1::Status s = subscribeEvents(kEventMask, &subscription_);
+    if (!s.ok()) return v1::Status::Error(s.code, "cannot subscribe to events: " + s.message);
+    subscribed_ = true;
+    std::string err;
+    if (!server_.Start(HttpOptions{settings_.host, settings_.port, settings_.path}, &err)) {
+      Unsubscribe();
+      return v1::Status::Error(PHPEEK_E_INTERNAL, "global.metrics_port: " + err);
+    }
+    host().info("serving Prometheus metrics on http://" + settings_.host + ":" +
+                std::to_string(server_.bound_port()) + settings_.path);
+    return v1::Status::Ok();
+  }
+
+  v1::Status stop() override {
+    server_.Stop();
+    Unsubscribe();
+    return v1::Status::Ok();
+  }
+
+  void onEvent(const phpeek_event& ev) override {
+    collector_.OnEvent(ev);
+    if (ev.dropped > 0) {
+      host().warn("the event queue dropped " + std::to_string(ev.dropped) +
+                  " events: restart counters may be low");
+    }
+  }
+
+ private:
+  SettingValue Lookup(const std::string& key) const {
+    std::string text;
+    const v1::Status s = host().configString("/" + key, &text);
+    if (s.code == PHPEEK_E_NOT_FOUND) return SettingValue{};
+    if (!s.ok()) return SettingValue{false, "", host().statusName(s.code) + " " + s.message};
+    return SettingValue{true, text, ""};
+  }
+
+  HttpResponse Scrape() const {
+    try {
+      std::string json;
+      const v1::Status s = host().processList(&json);
+      if (!s.ok()) {
+        return {503, kTextPlain, "process list unavailable: " + host().statusName(s.code) + "\n"};
+      }
+      std::vector<ProcessSnapshot> processes;
+      std::string err;
+      if (!ParseProcessList(json, &processes, &err)) {
+        host().error("scrape: " + err);
+        return {500, kTextPlain, err + "\n"};
+      }
+      const auto usage = proc_stats_.ReadGroups(LiveGroups(processes));
+      return {200, std::string(kTextContentType),
+              RenderText(BuildFamilies(processes, collector_, usage, daemon_))};
+    } catch (const std::exception& e) {
+      return {500, kTextPlain, std::string("scrape failed: ") + e.what() + "\n"};
+    }
+  }
+
+  void Unsubscribe() {
+    if (!subscribed_) return;
+    host().unsubscribe(subscription_);
+    subscribed_ = false;
+  }
+
+  Settings settings_;
+  DaemonInfo daemon_;
+  Collector collector_;
+  ProcStats proc_stats_;
+  HttpServer server_;
+  uint64_t subscription_ = 0;
+  bool subscribed_ = false;
+};
+
+}  // namespace
+}  // namespace phpeek::metrics
+
+PHPEEK_DEFINE_PLUGIN(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
+                     "Prometheus metrics: process state, restarts, scale, /proc resource usage")

@@ -1,0 +1,62 @@
+// Resource usage of whole process groups, read from /proc at scrape time.
+//
+// Every instance leads its own process group (pgid == the instance's pid), so summing over the
+// group covers what the instance spawned: php-fpm's workers, a shell pipeline's members. One scan
+// of /proc per scrape reads each process's stat line once and keeps those whose group is asked
+// for; only their fd directories are then listed. Cost: one small read per process on the host
+// (in a container, about the managed processes) plus one directory listing per group member.
+//
+// CPU time includes each member's reaped children (cutime + cstime): when php-fpm recycles a
+// worker its time moves into the master's cutime instead of vanishing, so the counter does not go
+// backwards. A process's time is in exactly one place at any moment (its own stat while alive or a
+// zombie, its parent's after the reap), so nothing is counted twice.
+//
+// Threads: stateless apart from constants; safe to call from several threads at once.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace phpeek::metrics {
+
+struct GroupUsage {
+  double cpu_seconds = 0;  // utime + stime + cutime + cstime, in seconds
+  uint64_t rss_bytes = 0;
+  uint64_t open_fds = 0;
+  uint32_t processes = 0;  // members seen
+};
+
+class ProcStats {
+ public:
+  // `proc_root` is "/proc" in production; tests point it at a directory of synthetic files.
+  explicit ProcStats(std::string proc_root = "/proc");
+
+  // Usage per requested process group id. Groups with no live member are absent from the result.
+  std::unordered_map<pid_t, GroupUsage> ReadGroups(const std::unordered_set<pid_t>& pgids) const;
+
+ private:
+  std::string root_;
+  double ticks_per_second_;
+  uint64_t page_size_;
+};
+
+// The fields we use from one /proc/<pid>/stat line (exposed for tests).
+struct StatLine {
+  pid_t pgrp = 0;
+  uint64_t cpu_ticks = 0;  // utime + stime + cutime + cstime
+  uint64_t rss_pages = 0;
+  uint64_t start_ticks = 0;  // clock ticks after boot
+};
+// Parses a stat line; the command name may contain spaces and parentheses, so fields are counted
+// from the last ')'. Returns false on a malformed line.
+bool ParseStatLine(const char* line, size_t len, StatLine* out);
+
+// Unix time (seconds) at which process `pid` ("self" for the caller) started: its stat start time
+// plus the boot time from <proc_root>/stat. Returns 0 when it cannot be read.
+double ProcessStartTime(const std::string& pid, const std::string& proc_root = "/proc");
+
+}  // namespace phpeek::metrics

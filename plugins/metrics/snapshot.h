@@ -1,0 +1,39 @@
+// The process table as the metrics plugin sees it: the host's process_list JSON snapshot
+// ({"schema":1,"processes":[...]}, see plugin_abi.h) decoded into plain structs.
+//
+// Unknown keys are ignored and absent or null optional keys stay unset, as the ABI's JSON rules
+// require; a document that is not a process list at all is an error.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phpeek::metrics {
+
+struct InstanceSnapshot {
+  std::string id;     // "<name>-<index>"
+  std::string state;  // starting, running, backoff, stopping, stopped, failed, completed
+  pid_t pid = 0;      // 0 when no process is alive; also its process group id
+  std::optional<double> started_at;  // unix seconds of the current (or last) spawn
+  std::optional<int64_t> last_exit_code;
+  std::optional<int64_t> last_signal;
+  int64_t restart_count = 0;
+};
+
+struct ProcessSnapshot {
+  std::string name;
+  std::string state;
+  int64_t scale = 0;  // desired number of instances
+  std::vector<InstanceSnapshot> instances;
+};
+
+// Decodes a process_list document. Returns false and sets *err when it is not valid JSON or not
+// shaped like a process list.
+bool ParseProcessList(std::string_view json, std::vector<ProcessSnapshot>* out, std::string* err);
+
+}  // namespace phpeek::metrics

@@ -1,0 +1,195 @@
+#include "plugins/metrics/families.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "tests/support/test_support.h"
+#include "tests/unit/metrics/promtool_check.h"
+
+namespace phpeek::metrics {
+namespace {
+
+using phpeek::testing::RunCommand;
+using phpeek::testing::TempDir;
+
+// Instance JSON as the host writes it; `extra` adds optional keys.
+std::string Instance(const std::string& id, const std::string& state, int pid,
+                     const std::string& extra = "") {
+  return "{\"id\":\"" + id + "\",\"state\":\"" + state + "\",\"pid\":" + std::to_string(pid) +
+         (extra.empty() ? "" : "," + extra) + "}";
+}
+
+std::string Process(const std::string& name, int scale, const std::vector<std::string>& insts) {
+  std::string joined;
+  for (const auto& i : insts) joined += (joined.empty() ? "" : ",") + i;
+  return "{\"name\":\"" + name + "\",\"state\":\"running\",\"scale\":" + std::to_string(scale) +
+         ",\"instances\":[" + joined + "],\"future_key\":{\"x\":1}}";
+}
+
+std::string List(const std::vector<std::string>& procs) {
+  std::string joined;
+  for (const auto& p : procs) joined += (joined.empty() ? "" : ",") + p;
+  return "{\"schema\":1,\"processes\":[" + joined + "]}";
+}
+
+std::vector<ProcessSnapshot> Parse(const std::string& json) {
+  std::vector<ProcessSnapshot> out;
+  std::string err;
+  EXPECT_TRUE(ParseProcessList(json, &out, &err)) << err;
+  return out;
+}
+
+std::string Render(const std::vector<ProcessSnapshot>& procs, const Collector& c,
+                   const std::unordered_map<pid_t, GroupUsage>& usage = {}) {
+  return RenderText(BuildFamilies(procs, c, usage, DaemonInfo{"1.2.3", 1700000000.5}));
+}
+
+bool Has(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
+TEST(ParseProcessList, DecodesFieldsAndIgnoresUnknownKeys) {
+  const auto procs = Parse(List({Process(
+      "web", 2,
+      {Instance("web-0", "running", 42,
+                "\"started_at\":1700000001,\"restart_count\":2,\"last_exit_code\":null"),
+       Instance("web-1", "backoff", 0, "\"last_exit_code\":-1,\"last_signal\":9")})}));
+  ASSERT_EQ(procs.size(), 1u);
+  ASSERT_EQ(procs[0].instances.size(), 2u);
+  EXPECT_EQ(procs[0].name, "web");
+  EXPECT_EQ(procs[0].scale, 2);
+  const InstanceSnapshot& a = procs[0].instances[0];
+  EXPECT_EQ(a.id, "web-0");
+  EXPECT_EQ(a.pid, 42);
+  EXPECT_EQ(a.started_at, 1700000001.0);
+  EXPECT_EQ(a.restart_count, 2);
+  EXPECT_FALSE(a.last_exit_code.has_value());
+  EXPECT_EQ(PublishedExitCode(a), std::nullopt);
+  EXPECT_EQ(PublishedExitCode(procs[0].instances[1]), 137);  // 128 + SIGKILL
+}
+
+TEST(ParseProcessList, RejectsWhatIsNotAProcessList) {
+  std::vector<ProcessSnapshot> out;
+  std::string err;
+  EXPECT_FALSE(ParseProcessList("{\"schema\":1", &out, &err));
+  EXPECT_NE(err.find("not valid JSON"), std::string::npos) << err;
+  EXPECT_FALSE(ParseProcessList("[1,2]", &out, &err));
+  EXPECT_FALSE(ParseProcessList("{\"schema\":1}", &out, &err));
+  EXPECT_NE(err.find("processes"), std::string::npos) << err;
+  EXPECT_FALSE(ParseProcessList("{\"processes\":[{\"scale\":1}]}", &out, &err));
+  EXPECT_NE(err.find("name"), std::string::npos) << err;
+}
+
+TEST(BuildFamilies, PublishesEveryFamilyOfTheOriginalDashboards) {
+  const auto procs = Parse(List({Process(
+      "php-fpm", 2,
+      {Instance("php-fpm-0", "running", 4242, "\"started_at\":1700000001,\"last_exit_code\":0"),
+       Instance("php-fpm-1", "backoff", 0, "\"last_exit_code\":3")})}));
+  Collector c;
+  const std::unordered_map<pid_t, GroupUsage> usage = {{4242, GroupUsage{1.5, 8192, 7, 3}}};
+  const std::string out = Render(procs, c, usage);
+  EXPECT_TRUE(Has(out, "phpeek_pm_build_info{version=\"1.2.3\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_manager_start_time_seconds 1700000000.5"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_manager_process_count 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_up{name=\"php-fpm\",instance=\"php-fpm-0\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_up{name=\"php-fpm\",instance=\"php-fpm-1\"} 0"));
+  for (const char* reason : {"crash", "normal_exit", "health_check", "manual"}) {
+    EXPECT_TRUE(Has(out, std::string("phpeek_pm_process_restarts_total{name=\"php-fpm\",reason=\"") +
+                             reason + "\"} 0"));
+  }
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-0\"} 1700000001"));
+  EXPECT_EQ(out.find("phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-1\"}"),
+            std::string::npos);  // no process, no start time
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-0\"} 0"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-1\"} 3"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_desired_scale{name=\"php-fpm\"} 2"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_current_scale{name=\"php-fpm\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_cpu_seconds_total{process=\"php-fpm\",instance=\"php-fpm-0\"} 1.5"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_memory_bytes{process=\"php-fpm\",instance=\"php-fpm-0\",type=\"rss\"} 8192"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_file_descriptors{process=\"php-fpm\",instance=\"php-fpm-0\"} 7"));
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_restarts_total counter"));
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_cpu_seconds_total counter"));
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_up gauge"));
+}
+
+TEST(BuildFamilies, RestartCountersComeFromTheCollector) {
+  Collector c;
+  phpeek_event ev{};
+  ev.struct_size = sizeof(ev);
+  ev.process = "q";
+  ev.instance = "q-0";
+  ev.type = PHPEEK_EVENT_EXITED;
+  ev.exit_code = 1;
+  c.OnEvent(ev);
+  ev.type = PHPEEK_EVENT_SPAWNED;
+  ev.pid = 5;
+  c.OnEvent(ev);
+  const std::string out =
+      Render(Parse(List({Process("q", 1, {Instance("q-0", "running", 5)})})), c);
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_restarts_total{name=\"q\",reason=\"crash\"} 1"));
+}
+
+TEST(BuildFamilies, SeriesOfRemovedInstancesAndProcessesDisappear) {
+  Collector c;
+  const std::string before = Render(
+      Parse(List({Process("w", 3, {Instance("w-0", "running", 10), Instance("w-1", "running", 11),
+                                   Instance("w-2", "running", 12)}),
+                  Process("gone", 1, {Instance("gone-0", "running", 20)})})),
+      c);
+  EXPECT_NE(before.find("instance=\"w-2\""), std::string::npos);
+  EXPECT_NE(before.find("name=\"gone\""), std::string::npos);
+  const std::string after = Render(
+      Parse(List({Process("w", 2, {Instance("w-0", "running", 10), Instance("w-1", "running", 11)})})),
+      c);
+  EXPECT_EQ(after.find("w-2"), std::string::npos);
+  EXPECT_EQ(after.find("gone"), std::string::npos);
+  EXPECT_TRUE(Has(after, "phpeek_pm_process_desired_scale{name=\"w\"} 2"));
+  EXPECT_TRUE(Has(after, "phpeek_pm_manager_process_count 1"));
+}
+
+TEST(BuildFamilies, OutputIsStableAndInConfigurationOrder) {
+  Collector c;
+  const auto procs = Parse(List({Process("zz", 1, {Instance("zz-0", "running", 1)}),
+                                 Process("aa", 2, {Instance("aa-0", "running", 2),
+                                                   Instance("aa-1", "stopped", 0)})}));
+  const std::string out = Render(procs, c);
+  EXPECT_EQ(Render(procs, c), out);
+  EXPECT_LT(out.find("phpeek_pm_process_up{name=\"zz\""), out.find("phpeek_pm_process_up{name=\"aa\""));
+  EXPECT_LT(out.find("instance=\"aa-0\"} 1"), out.find("instance=\"aa-1\"} 0"));
+}
+
+TEST(BuildFamilies, LiveGroupsAreThePidsOfInstancesWithAProcess) {
+  const auto procs = Parse(List({Process("a", 2, {Instance("a-0", "running", 7),
+                                                  Instance("a-1", "stopped", 0)}),
+                                 Process("b", 1, {Instance("b-0", "starting", 9)})}));
+  EXPECT_EQ(LiveGroups(procs), (std::unordered_set<pid_t>{7, 9}));
+}
+
+using testing::ExpectPromtoolAccepts;
+using testing::HavePromtool;
+
+TEST(Promtool, AcceptsTheRenderedOutput) {
+  if (!HavePromtool()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  Collector c;
+  const auto procs = Parse(List(
+      {Process("php-fpm", 2,
+               {Instance("php-fpm-0", "running", 4242, "\"started_at\":1700000001.25"),
+                Instance("php-fpm-1", "failed", 0, "\"last_exit_code\":-1,\"last_signal\":9")}),
+       Process("we\\\\ird\\\"name", 1, {Instance("we\\\\ird\\\"name-0", "running", 77)})}));
+  const std::unordered_map<pid_t, GroupUsage> usage = {{4242, GroupUsage{0.25, 4096, 5, 1}},
+                                                      {77, GroupUsage{12, 1 << 20, 3, 2}}};
+  ExpectPromtoolAccepts(Render(procs, c, usage));
+}
+
+TEST(Promtool, RejectsBrokenTextSoTheCheckCanFail) {
+  if (!HavePromtool()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  TempDir dir;
+  const std::string path =
+      dir.Write("bad.txt", "# TYPE x gauge\nx{a=\"unterminated} 1\n");
+  EXPECT_EQ(RunCommand({"sh", "-c", "promtool check metrics < '" + path + "'"}).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace phpeek::metrics
