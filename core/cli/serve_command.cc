@@ -5,6 +5,8 @@
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/log/log.h"
+#include "core/plugin_host/plugin_host.h"
+#include "core/plugin_host/plugin_list.h"
 #include "core/supervisor/supervisor.h"
 
 namespace phpeek::cli {
@@ -81,7 +83,14 @@ int RunServe(const CommandLine& cl) {
     return 1;
   }
   const config::Config& config = *result.config;
-  LogDiagnostics(config::ReportUnknownGlobalKeys(config, {}));
+  // Plugins are loaded (not yet started) first: the global keys they declare count as known.
+  plugin_host::PluginHost plugins(
+      plugin_host::PluginRequests(config, plugin_host::DefaultPluginDir()), config.global_json);
+  if (!plugins.Load()) {
+    log::Error("a required plugin could not be loaded; not starting", {{"file", path}});
+    return 1;
+  }
+  LogDiagnostics(config::ReportUnknownGlobalKeys(config, plugins.DeclaredGlobalKeys()));
   if (cl.dry_run) {
     PrintPlan(config);
     return 0;
@@ -89,7 +98,12 @@ int RunServe(const CommandLine& cl) {
   WarnDeferredKeys(config);
   log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
   Supervisor supervisor(config);
+  if (!plugins.Start(&supervisor)) {  // before Run: no process has started
+    log::Error("a required plugin failed to start; not starting", {{"file", path}});
+    return 1;
+  }
   const int code = supervisor.Run();
+  plugins.Stop();  // after every process is down, reverse load order
   log::Info("phpeek-pm stopped", {{"exit_code", code}});
   log::Flush();
   return code;
