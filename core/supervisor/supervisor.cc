@@ -1,7 +1,16 @@
-// Placeholder engine so the daemon links; replaced step by step by the real loop.
+// The thread-safe face of the engine: Control calls are validated here, queued into the inbox and
+// answered at once; status comes from the last published snapshot.
 #include "core/supervisor/supervisor.h"
 
-#include <signal.h>
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "core/process/spawner.h"
+#include "core/supervisor/commands.h"
+#include "core/supervisor/engine.h"
+#include "core/supervisor/events.h"
 
 namespace phpeek {
 
@@ -17,8 +26,16 @@ const char* ToString(ControlResult result) {
 
 class Supervisor::Impl {
  public:
-  explicit Impl(const config::Config& c) : config(c) {}
+  explicit Impl(const config::Config& c)
+      : config(c), engine(c, &spawner, &inbox, &bus, &snapshots, &stopping) {}
+
   const config::Config& config;
+  process::PosixSpawner spawner;
+  supervisor::CommandInbox inbox;
+  supervisor::EventBus bus;
+  supervisor::SnapshotStore snapshots;
+  std::atomic<bool> stopping{false};
+  supervisor::Engine engine;  // last: built from the members above
 };
 
 Supervisor::Supervisor(const config::Config& config) : impl_(std::make_unique<Impl>(config)) {}
@@ -26,31 +43,45 @@ Supervisor::~Supervisor() = default;
 
 void Supervisor::BlockSignals() {
   sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH}) {
-    sigaddset(&set, s);
-  }
+  supervisor::FillSupervisedSignals(&set);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int Supervisor::Run() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGTERM, SIGINT, SIGQUIT}) sigaddset(&set, s);
-  int sig = 0;
-  sigwait(&set, &sig);
-  return 0;
+int Supervisor::Run() { return impl_->engine.Run(); }
+
+void Supervisor::RequestShutdown() {
+  supervisor::Command c;
+  c.shutdown = true;
+  impl_->inbox.Push(std::move(c));
 }
 
-void Supervisor::RequestShutdown() { raise(SIGTERM); }
+ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg) {
+  if (impl_->stopping.load()) return ControlResult::kStopping;
+  const config::ProcessSpec* spec = nullptr;
+  for (const auto& p : impl_->config.processes) {
+    if (p.name == process) spec = &p;
+  }
+  if (!spec) return ControlResult::kNotFound;
+  if (!spec->enabled && op != ControlOp::kStop) return ControlResult::kInvalidArgument;
+  if (op == ControlOp::kScale) {
+    int limit = impl_->config.global.max_process_scale;
+    if (spec->max_scale) limit = std::min(limit, *spec->max_scale);
+    if (arg < 0 || arg > limit) return ControlResult::kInvalidArgument;
+  }
+  supervisor::Command c;
+  c.op = op;
+  c.process = std::string(process);
+  c.arg = arg;
+  impl_->inbox.Push(std::move(c));
+  return ControlResult::kAccepted;
+}
 
-ControlResult Supervisor::Submit(ControlOp, std::string_view, int) {
-  return ControlResult::kNotFound;
+std::vector<ProcessStatus> Supervisor::Snapshot() const { return impl_->snapshots.Get(); }
+
+std::optional<ProcessStatus> Supervisor::SnapshotOf(std::string_view process) const {
+  return impl_->snapshots.GetOne(process);
 }
-std::vector<ProcessStatus> Supervisor::Snapshot() const { return {}; }
-std::optional<ProcessStatus> Supervisor::SnapshotOf(std::string_view) const {
-  return std::nullopt;
-}
-void Supervisor::AddListener(EventListener*) {}
+
+void Supervisor::AddListener(EventListener* listener) { impl_->bus.AddListener(listener); }
 
 }  // namespace phpeek

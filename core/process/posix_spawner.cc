@@ -1,0 +1,170 @@
+// How a child is started. Two paths, both safe in a daemon that has other threads:
+//  - the usual one is posix_spawn (glibc does it with CLONE_VFORK and reports an exec failure as
+//    its return value): own process group, empty signal mask, default dispositions, stdin from
+//    /dev/null, stdout/stderr to pipes, every other descriptor closed, working directory set;
+//  - when `user`/`group` must change, posix_spawn cannot help (it has no setuid), so we fork and,
+//    in the child, make only async-signal-safe system calls before execve. Names are resolved to
+//    ids and the group list is computed in the parent first. An exec failure travels back through
+//    a close-on-exec pipe as an errno.
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/process/spawner.h"
+#include "core/process/spawn_support.h"
+
+namespace phpeek::process {
+namespace {
+
+SpawnResult Failure(int err, const std::string& what) {
+  SpawnResult r;
+  r.error = err;
+  r.error_text = what + ": " + std::strerror(err);
+  return r;
+}
+
+bool SetUpAttributes(posix_spawnattr_t* attr) {
+  sigset_t empty, all;
+  sigemptyset(&empty);
+  sigfillset(&all);
+  short flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  return posix_spawnattr_setflags(attr, flags) == 0 && posix_spawnattr_setpgroup(attr, 0) == 0 &&
+         posix_spawnattr_setsigmask(attr, &empty) == 0 &&
+         posix_spawnattr_setsigdefault(attr, &all) == 0;
+}
+
+void AddOutput(posix_spawn_file_actions_t* fa, const Pipe& pipe, int target) {
+  if (pipe.write_fd >= 0) {
+    posix_spawn_file_actions_adddup2(fa, pipe.write_fd, target);
+  } else {
+    posix_spawn_file_actions_addopen(fa, target, "/dev/null", O_WRONLY, 0);
+  }
+}
+
+int SpawnDirect(const std::string& path, const SpawnRequest& req, const Pipe& out, const Pipe& err,
+                pid_t* pid) {
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_init(&fa);
+  int rc = SetUpAttributes(&attr) ? 0 : EINVAL;
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  AddOutput(&fa, out, 1);
+  AddOutput(&fa, err, 2);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  if (!req.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, req.working_dir.c_str());
+  if (rc == 0) {
+    CStringArray argv(req.argv);
+    CStringArray envp(req.env);
+    rc = posix_spawn(pid, path.c_str(), &fa, &attr, argv.get(), envp.get());
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  return rc;
+}
+
+// Child side of the fork path: async-signal-safe calls only, then execve.
+[[noreturn]] void ExecChild(const std::string& path, char* const* argv, char* const* envp,
+                            const SpawnRequest& req, const Credentials& cred, const Pipe& out,
+                            const Pipe& err, int report_fd) {
+  struct sigaction dfl;
+  std::memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
+  sigset_t empty;
+  sigemptyset(&empty);
+  sigprocmask(SIG_SETMASK, &empty, nullptr);
+  int e = 0;
+  const int null_fd = open("/dev/null", O_RDWR);
+  if (setpgid(0, 0) != 0 || null_fd < 0 || dup2(null_fd, 0) < 0 ||
+      dup2(out.write_fd >= 0 ? out.write_fd : null_fd, 1) < 0 ||
+      dup2(err.write_fd >= 0 ? err.write_fd : null_fd, 2) < 0) {
+    e = errno;
+  } else if (!req.working_dir.empty() && chdir(req.working_dir.c_str()) != 0) {
+    e = errno;
+  } else if (setgroups(cred.groups.size(), cred.groups.data()) != 0 || setgid(cred.gid) != 0 ||
+             setuid(cred.uid) != 0) {
+    e = errno;
+  } else {
+    // Everything but 0/1/2 and the report pipe (close-on-exec) goes now.
+    if (report_fd > 3) close_range(3, report_fd - 1, 0);
+    close_range(report_fd + 1, ~0U, 0);
+    execve(path.c_str(), argv, envp);
+    e = errno;
+  }
+  ssize_t ignored = write(report_fd, &e, sizeof e);
+  (void)ignored;
+  _exit(127);
+}
+
+int SpawnAsUser(const std::string& path, const SpawnRequest& req, const Credentials& cred,
+                const Pipe& out, const Pipe& err, pid_t* pid) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) return errno;
+  CStringArray argv(req.argv);
+  CStringArray envp(req.env);
+  const pid_t child = fork();
+  if (child == 0) ExecChild(path, argv.get(), envp.get(), req, cred, out, err, report[1]);
+  const int fork_errno = errno;
+  close(report[1]);
+  if (child < 0) {
+    close(report[0]);
+    return fork_errno;
+  }
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = read(report[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    waitpid(child, nullptr, 0);  // it exits at once with 127
+    return child_errno;
+  }
+  *pid = child;
+  return 0;
+}
+
+}  // namespace
+
+SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
+  if (req.argv.empty() || req.argv[0].empty()) return Failure(EINVAL, "empty command");
+  std::string path;
+  if (!ResolveProgram(req.argv[0], req.env, &path)) {
+    return Failure(ENOENT, "program '" + req.argv[0] + "' not found on PATH");
+  }
+  struct stat st;
+  if (!req.working_dir.empty() && stat(req.working_dir.c_str(), &st) != 0) {
+    return Failure(errno, "working_dir '" + req.working_dir + "'");
+  }
+  Credentials cred;
+  std::string cred_err;
+  const bool change_user = !req.user.empty() || !req.group.empty();
+  if (change_user && !ResolveCredentials(req.user, req.group, &cred, &cred_err)) {
+    return Failure(EINVAL, cred_err);
+  }
+  Pipe out, err;
+  if ((req.capture_stdout && !out.Open()) || (req.capture_stderr && !err.Open())) {
+    return Failure(errno, "cannot create output pipe");
+  }
+  pid_t pid = -1;
+  const int rc = change_user ? SpawnAsUser(path, req, cred, out, err, &pid)
+                             : SpawnDirect(path, req, out, err, &pid);
+  if (rc != 0) return Failure(rc, "cannot execute '" + path + "'");
+  SpawnResult r;
+  r.pid = pid;
+  r.stdout_fd = out.TakeReadEnd();
+  r.stderr_fd = err.TakeReadEnd();
+  return r;
+}
+
+}  // namespace phpeek::process

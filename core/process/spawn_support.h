@@ -1,0 +1,53 @@
+// Small pieces the POSIX spawner is made of, kept apart so they can be tested on their own:
+// argv/env as C arrays, output pipes, PATH lookup and user/group resolution.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace phpeek::process {
+
+// A NULL-terminated char* array viewing a vector of strings (which must outlive it).
+class CStringArray {
+ public:
+  explicit CStringArray(const std::vector<std::string>& strings);
+  char* const* get() const { return ptrs_.data(); }
+
+ private:
+  std::vector<char*> ptrs_;
+};
+
+// A pipe whose ends are close-on-exec; the read end is non-blocking (the loop never blocks on a
+// child). The destructor closes what has not been taken.
+struct Pipe {
+  int read_fd = -1;
+  int write_fd = -1;
+
+  Pipe() = default;
+  ~Pipe();
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  bool Open();
+  int TakeReadEnd();
+};
+
+// argv0 containing '/' is used as is. Otherwise the directories of PATH (from `env`, else a
+// default) are searched for an executable file; a file found but not executable is returned so
+// that exec reports EACCES. False when nothing is found.
+bool ResolveProgram(const std::string& argv0, const std::vector<std::string>& env,
+                    std::string* path);
+
+struct Credentials {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary groups
+};
+
+// `user` and `group` are names or numbers; an empty user keeps the daemon's uid, an empty group
+// takes the user's primary group.
+bool ResolveCredentials(const std::string& user, const std::string& group, Credentials* cred,
+                        std::string* err);
+
+}  // namespace phpeek::process

@@ -1,0 +1,265 @@
+// Commands (start, stop, restart, scale), rolling restarts, forwarded signals and the ordered
+// shutdown.
+#include <signal.h>
+
+#include <algorithm>
+
+#include "core/log/log.h"
+#include "core/supervisor/engine.h"
+
+namespace phpeek::supervisor {
+
+using process::InstanceEvent;
+using process::InstanceState;
+
+namespace {
+
+const char* OpName(ControlOp op) {
+  switch (op) {
+    case ControlOp::kStart: return "start";
+    case ControlOp::kStop: return "stop";
+    case ControlOp::kRestart: return "restart";
+    case ControlOp::kScale: return "scale";
+  }
+  return "unknown";
+}
+
+Instance* FindInstance(Process& p, int index) {
+  for (auto& inst : p.instances) {
+    if (inst->index == index) return inst.get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Engine::OnCommands() {
+  for (const Command& c : inbox_->Drain()) {
+    if (c.shutdown) {
+      BeginShutdown();
+    } else if (shutting_down_) {
+      log::Info("command ignored: shutting down", {{"op", OpName(c.op)}, {"process", c.process}});
+    } else {
+      ApplyCommand(c);
+    }
+  }
+}
+
+void Engine::ApplyCommand(const Command& c) {
+  Process* p = FindProcess(c.process);
+  if (!p) return;  // Submit validated the name; the config cannot change under us
+  log::Info("command", {{"op", OpName(c.op)}, {"process", c.process}, {"arg", c.arg}});
+  switch (c.op) {
+    case ControlOp::kStart: StartProcess(*p); break;
+    case ControlOp::kStop: StopProcess(*p); break;
+    case ControlOp::kRestart: RestartProcess(*p); break;
+    case ControlOp::kScale: ScaleProcess(*p, c.arg); break;
+  }
+  dirty_ = true;
+}
+
+Instance& Engine::AddInstance(Process& p, int index) {
+  auto inst = std::make_unique<Instance>();
+  inst->index = index;
+  inst->id = p.spec->name + "-" + std::to_string(index);
+  Instance& ref = *inst;
+  auto pos = std::find_if(p.instances.begin(), p.instances.end(),
+                          [index](const auto& i) { return i->index > index; });
+  p.instances.insert(pos, std::move(inst));
+  return ref;
+}
+
+void Engine::StartProcess(Process& p) {
+  if (!p.spec->enabled) return;
+  p.held = false;
+  for (int i = 0; i < p.desired; ++i) {
+    if (!FindInstance(p, i)) AddInstance(p, i);
+  }
+  for (auto& inst : p.instances) {
+    if (inst->retire) continue;
+    // A command clears the give-up count: the user asked for another try.
+    if (!process::HasProcess(inst->state)) inst->consecutive_failures = 0;
+    Apply(p, *inst, InstanceEvent::kStart);
+  }
+}
+
+void Engine::StopProcess(Process& p) {
+  p.held = true;
+  p.rolling.clear();
+  p.rolling_current = -1;
+  for (auto& inst : p.instances) {
+    inst->intentional = true;
+    inst->restart_pending = false;
+    Apply(p, *inst, InstanceEvent::kStop);
+  }
+}
+
+// Rolling: one instance at a time, the next once the new one runs, so that a scaled service never
+// drops to zero.
+void Engine::RestartProcess(Process& p) {
+  if (!p.spec->enabled) return;
+  if (p.held) {
+    StartProcess(p);
+    return;
+  }
+  p.rolling.clear();
+  for (auto& inst : p.instances) {
+    if (!inst->retire) p.rolling.push_back(inst->index);
+  }
+  p.rolling_current = -1;
+  AdvanceRolling(p);
+}
+
+void Engine::AdvanceRolling(Process& p) {
+  while (true) {
+    if (p.rolling_current >= 0) {
+      Instance* cur = FindInstance(p, p.rolling_current);
+      if (cur && !cur->retire) {
+        const InstanceState s = cur->state;
+        if (s == InstanceState::kFailed) {
+          log::Warn("rolling restart halted: an instance failed",
+                    {{"process", p.spec->name}, {"instance", cur->id}});
+          p.rolling.clear();
+          p.rolling_current = -1;
+          return;
+        }
+        if (s == InstanceState::kStopping || s == InstanceState::kStarting ||
+            s == InstanceState::kBackoff || cur->restart_pending) {
+          return;  // still on its way back
+        }
+      }
+      p.rolling_current = -1;
+    }
+    if (p.rolling.empty()) return;
+    const int index = p.rolling.front();
+    p.rolling.pop_front();
+    Instance* inst = FindInstance(p, index);
+    if (!inst || inst->retire) continue;
+    p.rolling_current = index;
+    if (process::HasProcess(inst->state)) {
+      Apply(p, *inst, InstanceEvent::kStop);
+      Apply(p, *inst, InstanceEvent::kStart);  // stopping + start = restart once it has exited
+    } else {
+      inst->consecutive_failures = 0;
+      Apply(p, *inst, InstanceEvent::kStart);
+    }
+  }
+}
+
+void Engine::ScaleProcess(Process& p, int n) {
+  const int from = p.desired;
+  p.desired = n;
+  log::Info("scaling process", {{"process", p.spec->name}, {"from", from}, {"to", n}});
+  const bool run = !p.held && p.spec->enabled;
+  for (int i = 0; i < n; ++i) {
+    Instance* inst = FindInstance(p, i);
+    if (!inst) {
+      inst = &AddInstance(p, i);
+    } else if (inst->retire) {
+      inst->retire = false;  // scaled down and up again before it was gone
+    } else {
+      continue;  // existing instances keep running untouched
+    }
+    if (run) Apply(p, *inst, InstanceEvent::kStart);
+  }
+  for (auto& inst : p.instances) {
+    if (inst->index < n || inst->retire) continue;
+    inst->retire = true;
+    inst->intentional = true;
+    inst->restart_pending = false;
+    Apply(p, *inst, InstanceEvent::kStop);
+  }
+  RemoveRetired(p);
+}
+
+void Engine::RemoveRetired(Process& p) {
+  const size_t before = p.instances.size();
+  std::erase_if(p.instances, [](const std::unique_ptr<Instance>& i) {
+    return i->retire && process::IsAtRest(i->state);
+  });
+  if (p.instances.size() != before) dirty_ = true;
+}
+
+void Engine::BeginShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  stopping_->store(true);
+  shutdown_deadline_ = Clock::now() + config_.global.shutdown_timeout;
+  loop_.AddTimer(shutdown_deadline_, [this] {
+    log::Warn("shutdown timeout reached; killing what is left");
+    KillAll();
+  });
+  log::Info("shutting down", {{"timeout_ms", config_.global.shutdown_timeout.count()}});
+  PublishDaemonEvent(EventType::kShuttingDown);
+  for (auto& p : processes_) {
+    p->rolling.clear();
+    p->rolling_current = -1;
+    for (auto& inst : p->instances) {
+      inst->intentional = true;
+      inst->restart_pending = false;
+      if (!process::HasProcess(inst->state)) Apply(*p, *inst, InstanceEvent::kStop);
+    }
+  }
+  StopReadyForShutdown();
+}
+
+// Reverse dependency order: a process is told to stop once nothing that depends on it is alive.
+void Engine::StopReadyForShutdown() {
+  for (auto& p : processes_) {
+    if (p->stop_sent) continue;
+    bool blocked = false;
+    for (const auto& q : processes_) {
+      const auto& deps = q->spec->depends_on;
+      if (q != p && std::find(deps.begin(), deps.end(), p->spec->name) != deps.end() &&
+          HasLiveInstance(*q)) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    p->stop_sent = true;
+    for (auto& inst : p->instances) Apply(*p, *inst, InstanceEvent::kStop);
+  }
+}
+
+void Engine::KillAll() {
+  for (auto& p : processes_) {
+    p->stop_sent = true;
+    for (auto& inst : p->instances) {
+      if (inst->state == InstanceState::kRunning) Apply(*p, *inst, InstanceEvent::kStop);
+      if (inst->pid > 0) kill(-inst->pid, SIGKILL);
+    }
+  }
+  SignalLeftovers(SIGKILL);
+}
+
+void Engine::ForwardSignal(int sig) {
+  log::Info("forwarding signal to every instance", {{"signal", SignalName(sig)}});
+  for (auto& p : processes_) {
+    for (auto& inst : p->instances) {
+      if (inst->state == InstanceState::kRunning && inst->pid > 0) kill(inst->pid, sig);
+    }
+  }
+}
+
+bool Engine::DependenciesReady(const Process& p) const {
+  for (const std::string& dep : p.spec->depends_on) {
+    const Process* q = nullptr;
+    for (const auto& candidate : processes_) {
+      if (candidate->spec->name == dep) q = candidate.get();
+    }
+    if (!q || !q->spec->enabled || q->desired == 0) continue;
+    const std::string state = AggregateState(*q);
+    if (state != "running" && state != "completed") return false;
+  }
+  return true;
+}
+
+bool Engine::HasLiveInstance(const Process& p) const {
+  for (const auto& inst : p.instances) {
+    if (process::HasProcess(inst->state)) return true;
+  }
+  return false;
+}
+
+}  // namespace phpeek::supervisor

@@ -1,0 +1,249 @@
+// One instance's life: table-driven transitions, spawning, exits, timers and output forwarding.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "core/log/log.h"
+#include "core/supervisor/engine.h"
+
+namespace phpeek::supervisor {
+
+using process::InstanceAction;
+using process::InstanceEvent;
+using process::InstanceState;
+
+void Engine::Apply(Process& p, Instance& inst, InstanceEvent event) {
+  const auto t = process::Lookup(inst.state, event);
+  if (!t) {
+    log::Debug("event ignored", {{"instance", inst.id},
+                                 {"state", process::ToString(inst.state)},
+                                 {"event", process::ToString(event)}});
+    return;
+  }
+  if (event == InstanceEvent::kStart) inst.intentional = false;
+  const InstanceState old = inst.state;
+  if (t->next != old) {
+    LeaveState(inst, t->next);
+    inst.state = t->next;
+    dirty_ = true;
+    PublishInstanceState(p, inst, process::ToString(old));
+  }
+  Perform(p, inst, t->action);
+}
+
+// Timers belong to one state; leaving it cancels them.
+void Engine::LeaveState(Instance& inst, InstanceState next) {
+  if (inst.state == InstanceState::kBackoff && next != InstanceState::kBackoff) {
+    loop_.CancelTimer(inst.backoff_timer);
+    inst.backoff_timer = 0;
+  }
+  if (inst.state == InstanceState::kStopping && next != InstanceState::kStopping) {
+    loop_.CancelTimer(inst.kill_timer);
+    inst.kill_timer = 0;
+  }
+}
+
+void Engine::Perform(Process& p, Instance& inst, InstanceAction action) {
+  switch (action) {
+    case InstanceAction::kNone: break;
+    case InstanceAction::kSpawn: break;  // SpawnPending picks it up once dependencies are ready
+    case InstanceAction::kArmBackoff:
+      inst.backoff_timer = loop_.AddTimer(Clock::now() + inst.backoff_delay, [this, &p, &inst] {
+        inst.backoff_timer = 0;
+        Apply(p, inst, InstanceEvent::kBackoffDone);
+      });
+      break;
+    case InstanceAction::kSignalStop: SignalStop(p, inst); break;
+    case InstanceAction::kKill:
+      log::Warn("process did not stop in time; sending SIGKILL to its group",
+                {{"process", p.spec->name}, {"instance", inst.id}, {"pid", inst.pid}});
+      if (inst.pid > 0) kill(-inst.pid, SIGKILL);
+      break;
+    case InstanceAction::kMarkRestart: inst.restart_pending = true; break;
+  }
+}
+
+void Engine::SpawnPending() {
+  spawn_backlog_ = false;
+  if (shutting_down_) return;
+  // Bounded per turn so that signals and commands are seen during a big scale-up.
+  int budget = 64;
+  for (auto& p : processes_) {
+    int deps = -1;  // unknown until an instance needs it
+    for (auto& inst : p->instances) {
+      if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
+      if (deps < 0) deps = DependenciesReady(*p) ? 1 : 0;
+      if (deps == 0) break;
+      if (budget-- == 0) {
+        spawn_backlog_ = true;
+        return;
+      }
+      Spawn(*p, *inst);
+    }
+  }
+}
+
+void Engine::Spawn(Process& p, Instance& inst) {
+  const config::ProcessSpec& spec = *p.spec;
+  process::SpawnRequest req;
+  req.argv = spec.command.argv;
+  req.env = p.env;
+  req.env.push_back("PHPEEK_PM_PROCESS_NAME=" + spec.name);
+  req.env.push_back("PHPEEK_PM_INSTANCE_ID=" + inst.id);
+  req.env.push_back("PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index));
+  req.working_dir = spec.working_dir;
+  req.user = spec.user;
+  req.group = spec.group;
+  req.capture_stdout = spec.forward_stdout;
+  req.capture_stderr = spec.forward_stderr;
+  const process::SpawnResult r = spawner_->Spawn(req);
+  if (++inst.spawns > 1) ++inst.restart_count;
+  inst.started_at = UnixMillisNow() / 1000;
+  inst.spawned_at = Clock::now();
+  dirty_ = true;
+  if (r.pid <= 0) {
+    OnSpawnFailed(p, inst, r);
+    return;
+  }
+  inst.pid = r.pid;
+  by_pid_[r.pid] = Owner{&p, &inst};
+  if (r.stdout_fd >= 0) WatchOutput(p, inst, r.stdout_fd, true);
+  if (r.stderr_fd >= 0) WatchOutput(p, inst, r.stderr_fd, false);
+  log::Info("process spawned", {{"process", spec.name}, {"instance", inst.id}, {"pid", r.pid}});
+  Event e;
+  e.type = EventType::kSpawned;
+  e.process = spec.name;
+  e.instance = inst.id;
+  e.pid = r.pid;
+  bus_->Publish(std::move(e));
+  Apply(p, inst, InstanceEvent::kSpawned);
+}
+
+void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r) {
+  log::Error("cannot start process",
+             {{"process", p.spec->name}, {"instance", inst.id}, {"error", r.error_text}});
+  // The shell's conventions: 127 not found, 126 found but not executable.
+  inst.last_exit_code = r.error == ENOENT ? 127 : 126;
+  inst.last_signal = 0;
+  JudgeExit(p, inst, false, process::Millis(0));
+}
+
+void Engine::OnExit(Process& p, Instance& inst, int status) {
+  const pid_t pid = inst.pid;
+  by_pid_.erase(pid);
+  // Whatever is left of its process group goes with it: nothing is left behind.
+  kill(-pid, SIGKILL);
+  CloseOutput(inst);
+  inst.pid = 0;
+  dirty_ = true;
+  const auto uptime =
+      std::chrono::duration_cast<process::Millis>(Clock::now() - inst.spawned_at);
+  Event e;
+  e.type = EventType::kExited;
+  e.process = p.spec->name;
+  e.instance = inst.id;
+  e.pid = pid;
+  if (WIFSIGNALED(status)) {
+    inst.last_exit_code = -1;
+    inst.last_signal = WTERMSIG(status);
+    log::Info("process exited", {{"process", p.spec->name}, {"instance", inst.id}, {"pid", pid},
+                                 {"signal", SignalName(inst.last_signal)},
+                                 {"uptime_ms", uptime.count()}});
+  } else {
+    inst.last_exit_code = WEXITSTATUS(status);
+    inst.last_signal = 0;
+    log::Info("process exited", {{"process", p.spec->name}, {"instance", inst.id}, {"pid", pid},
+                                 {"exit_code", inst.last_exit_code},
+                                 {"uptime_ms", uptime.count()}});
+  }
+  e.exit_code = inst.last_exit_code;
+  e.signal = inst.last_signal;
+  bus_->Publish(std::move(e));
+  if (inst.state == InstanceState::kStopping || shutting_down_) {
+    Apply(p, inst, InstanceEvent::kExitEnded);  // intentional: never a restart
+    const bool again = inst.restart_pending && !shutting_down_ && !inst.retire;
+    inst.restart_pending = false;
+    if (again) Apply(p, inst, InstanceEvent::kStart);
+    return;
+  }
+  JudgeExit(p, inst, WIFEXITED(status) && WEXITSTATUS(status) == 0, uptime);
+}
+
+void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime) {
+  const process::RestartDecision d = process::DecideAfterExit(
+      restart_, p.spec->restart, p.spec->type, {success, uptime, inst.consecutive_failures});
+  inst.consecutive_failures = d.consecutive_failures;
+  const std::string& name = p.spec->name;
+  switch (d.outcome) {
+    case process::ExitOutcome::kRestart:
+      if (d.delay.count() == 0) {
+        log::Info("restarting process", {{"process", name}, {"instance", inst.id}});
+        Apply(p, inst, InstanceEvent::kExitRestart);
+      } else {
+        inst.backoff_delay = d.delay;
+        log::Warn("restart scheduled", {{"process", name}, {"instance", inst.id},
+                                        {"delay_ms", d.delay.count()},
+                                        {"consecutive_failures", d.consecutive_failures}});
+        Apply(p, inst, InstanceEvent::kExitBackoff);
+      }
+      break;
+    case process::ExitOutcome::kFailed:
+      log::Error("process failed; giving up", {{"process", name}, {"instance", inst.id},
+                                                {"consecutive_failures", d.consecutive_failures},
+                                                {"restart_count", inst.restart_count}});
+      Apply(p, inst, InstanceEvent::kExitFailed);
+      break;
+    case process::ExitOutcome::kCompleted:
+      log::Info("process completed", {{"process", name}, {"instance", inst.id}});
+      Apply(p, inst, InstanceEvent::kExitCompleted);
+      break;
+    case process::ExitOutcome::kEndedWell:
+      log::Info("process ended; not restarted by its policy",
+                {{"process", name}, {"instance", inst.id}});
+      Apply(p, inst, InstanceEvent::kExitEnded);
+      break;
+  }
+}
+
+void Engine::SignalStop(Process& p, Instance& inst) {
+  const int sig = p.spec->shutdown.signal;
+  log::Info("stopping process", {{"process", p.spec->name}, {"instance", inst.id},
+                                 {"pid", inst.pid}, {"signal", SignalName(sig)}});
+  if (inst.pid > 0) kill(-inst.pid, sig);
+  auto deadline = Clock::now() + p.spec->shutdown.timeout;
+  if (shutting_down_ && deadline > shutdown_deadline_) deadline = shutdown_deadline_;
+  inst.kill_timer = loop_.AddTimer(deadline, [this, &p, &inst] {
+    inst.kill_timer = 0;
+    Apply(p, inst, InstanceEvent::kStopTimeout);
+  });
+}
+
+void Engine::WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout) {
+  const char* stream = is_stdout ? "stdout" : "stderr";
+  auto sink = [name = p.spec->name, id = inst.id, stream](std::string_view line) {
+    log::Info(line, {{"process", name}, {"instance", id}, {"stream", stream}});
+  };
+  auto& slot = is_stdout ? inst.out : inst.err;
+  slot = std::make_unique<process::OutputReader>(fd, std::move(sink));
+  process::OutputReader* reader = slot.get();
+  Instance* ip = &inst;
+  loop_.Watch(fd, EPOLLIN, [this, ip, reader, fd, is_stdout](uint32_t) {
+    if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
+      loop_.Unwatch(fd);
+      (is_stdout ? ip->out : ip->err).reset();  // the child closed it early: fine
+    }
+  });
+}
+
+void Engine::CloseOutput(Instance& inst) {
+  for (auto* slot : {&inst.out, &inst.err}) {
+    if (!*slot) continue;
+    loop_.Unwatch((*slot)->fd());
+    (*slot)->Drain();
+    slot->reset();
+  }
+}
+
+}  // namespace phpeek::supervisor

@@ -1,0 +1,43 @@
+#include "core/supervisor/events.h"
+
+#include <chrono>
+
+namespace phpeek::supervisor {
+
+int64_t UnixMillisNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void EventBus::AddListener(EventListener* listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listeners_.push_back(listener);
+}
+
+void EventBus::Publish(Event event) {
+  event.seq = ++seq_;
+  event.unix_ms = UnixMillisNow();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (EventListener* l : listeners_) l->OnEvent(event);
+}
+
+void SnapshotStore::Publish(std::vector<ProcessStatus> snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot_.swap(snapshot);
+}
+
+std::vector<ProcessStatus> SnapshotStore::Get() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshot_;
+}
+
+std::optional<ProcessStatus> SnapshotStore::GetOne(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& p : snapshot_) {
+    if (p.name == name) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace phpeek::supervisor

@@ -1,0 +1,43 @@
+// What the loop tells the outside world: events delivered to listeners on the loop thread, and the
+// status snapshot that any thread may copy. The loop rebuilds the snapshot after a turn in which
+// something changed and swaps it in under a mutex, so readers never see a half-applied change and
+// never wait on supervision work.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/supervisor/control.h"
+
+namespace phpeek::supervisor {
+
+class EventBus {
+ public:
+  // Before Run(); listeners must outlive the loop.
+  void AddListener(EventListener* listener);
+  // Loop thread: stamps seq and time, then calls every listener in order.
+  void Publish(Event event);
+
+ private:
+  std::mutex mu_;  // only guards registration against a concurrent Publish
+  std::vector<EventListener*> listeners_;
+  uint64_t seq_ = 0;
+};
+
+class SnapshotStore {
+ public:
+  void Publish(std::vector<ProcessStatus> snapshot);
+  std::vector<ProcessStatus> Get() const;
+  std::optional<ProcessStatus> GetOne(std::string_view name) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ProcessStatus> snapshot_;  // guarded by mu_
+};
+
+int64_t UnixMillisNow();
+
+}  // namespace phpeek::supervisor

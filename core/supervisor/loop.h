@@ -1,0 +1,70 @@
+// The supervisor's one blocking point: epoll over file descriptors (signalfd, eventfd, children's
+// pipes) plus deadlines kept in a single timerfd armed for the earliest one. With no deadline and
+// no ready descriptor, epoll_wait sleeps without a timeout: an idle daemon wakes zero times.
+// Single-threaded: every method is called on the loop's thread.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace phpeek::supervisor {
+
+using Clock = std::chrono::steady_clock;
+
+class Loop {
+ public:
+  using FdHandler = std::function<void(uint32_t events)>;
+  using TimerHandler = std::function<void()>;
+  using TimerId = uint64_t;
+
+  Loop() = default;
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  bool Init(std::string* err);
+
+  // Watches `fd` (level-triggered). The handler may unwatch any fd, including its own.
+  bool Watch(int fd, uint32_t events, FdHandler handler);
+  void Unwatch(int fd);
+
+  TimerId AddTimer(Clock::time_point when, TimerHandler handler);
+  void CancelTimer(TimerId id);  // unknown or fired ids are ignored
+
+  // Waits for readiness or a deadline and runs the handlers. `wait` false: do not sleep (used
+  // while there is queued work such as spawns left over from a big scale-up).
+  void RunOnce(bool wait = true);
+
+  size_t watched() const { return handlers_.size(); }
+  size_t timers() const { return timers_.size(); }
+  uint64_t wakeups() const { return wakeups_; }
+
+ private:
+  struct Watched {
+    int fd;
+    FdHandler handler;
+  };
+  void ArmTimerFd();
+  void RunDueTimers();
+
+  int epoll_fd_ = -1;
+  int timer_fd_ = -1;
+  uint64_t next_token_ = 1;  // epoll data; never reused, so a stale event finds nothing
+  std::unordered_map<uint64_t, Watched> handlers_;
+  std::unordered_map<int, uint64_t> token_of_fd_;
+  std::multimap<Clock::time_point, TimerId> timers_;
+  std::unordered_map<TimerId, std::pair<std::multimap<Clock::time_point, TimerId>::iterator,
+                                        TimerHandler>>
+      timer_handlers_;
+  TimerId next_timer_ = 1;
+  Clock::time_point armed_for_ = Clock::time_point::max();
+  uint64_t wakeups_ = 0;
+};
+
+}  // namespace phpeek::supervisor
