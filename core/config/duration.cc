@@ -18,12 +18,12 @@ int64_t UnitMillis(const std::string& unit) {
   return 0;
 }
 
+// Reads digits at *i; the value saturates above kMaxMillis (then reported as too large).
 bool ReadNumber(const std::string& text, size_t* i, int64_t* value) {
   const size_t start = *i;
   *value = 0;
   while (*i < text.size() && std::isdigit(static_cast<unsigned char>(text[*i]))) {
-    if (*value > kMaxMillis) return false;
-    *value = *value * 10 + (text[*i] - '0');
+    if (*value <= kMaxMillis) *value = *value * 10 + (text[*i] - '0');
     ++*i;
   }
   return *i > start;
@@ -54,7 +54,7 @@ bool ParseDuration(const std::string& text, std::chrono::milliseconds* out, std:
     const std::string unit = text.substr(unit_start, i - unit_start);
     if (unit.empty()) {
       if (i == text.size() && !has_unit) {  // plain integer: seconds
-        total = number * 1000;
+        total = number > kMaxMillis ? kMaxMillis + 1 : number * 1000;
         break;
       }
       *err = "missing unit after " + std::to_string(number);

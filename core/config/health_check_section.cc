@@ -26,7 +26,7 @@ bool ValidUrl(const std::string& url) {
 
 // Which type-specific fields were given, for the per-type checks after reading.
 struct Seen {
-  bool type = false, address = false, url = false, command = false;
+  bool type = false, bad_type = false, address = false, url = false, command = false;
   SourcePos address_pos, url_pos;
 };
 
@@ -73,7 +73,8 @@ void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, Healt
         {
             {"type",
              [&](const Node& v, P p) {
-               seen.type = r.Choice<HealthCheckType>(v, p,
+               seen.type = true;
+               seen.bad_type = !r.Choice<HealthCheckType>(v, p,
                                                      {{"tcp", HealthCheckType::kTcp},
                                                       {"http", HealthCheckType::kHttp},
                                                       {"exec", HealthCheckType::kExec}},
@@ -122,7 +123,7 @@ void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, Healt
     if (seen.url && !seen.address) out->type = HealthCheckType::kHttp;
     if (seen.command && !seen.address) out->type = HealthCheckType::kExec;
   }
-  CheckTypeFields(r, node, path, seen, *out);
+  if (!seen.bad_type) CheckTypeFields(r, node, path, seen, *out);
 }
 
 }  // namespace phpeek::config

@@ -17,7 +17,9 @@ std::string Normalize(const std::string& s) {
 
 }  // namespace
 
+// Optimal string alignment: Levenshtein plus adjacent transpositions ("wbe" -> "web" is 1).
 size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev2(b.size() + 1);
   std::vector<size_t> prev(b.size() + 1);
   std::vector<size_t> cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -26,7 +28,11 @@ size_t EditDistance(const std::string& a, const std::string& b) {
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
     }
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -39,7 +45,12 @@ std::string ClosestMatch(const std::string& word, const std::vector<std::string>
   std::string best;
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {
-    const size_t d = EditDistance(norm, Normalize(c));
+    const std::string other = Normalize(c);
+    size_t d = EditDistance(norm, other);
+    // "warning" for "warn", "restart_backoff" for "restart_backoff_max": a shared stem counts.
+    const std::string& shorter = norm.size() < other.size() ? norm : other;
+    const std::string& longer = norm.size() < other.size() ? other : norm;
+    if (d > limit && shorter.size() >= 3 && longer.rfind(shorter, 0) == 0) d = limit;
     if (d < best_distance) {
       best_distance = d;
       best = c;

@@ -101,6 +101,8 @@ class Converter {
     }
     entry.value = Convert(value, depth + 1);
     if (!entry.value) return false;
+    // yaml-cpp marks an empty value at the start of the next token, often the next line.
+    if (entry.value->IsNull()) entry.value->pos = entry.key_pos;
     out->entries.push_back(std::move(entry));
     return true;
   }

@@ -1,0 +1,99 @@
+// depends_on across processes: missing names, disabled dependencies, whole cycles.
+#include <gtest/gtest.h>
+
+#include "tests/unit/config/config_test_util.h"
+
+namespace phpeek::config {
+namespace {
+
+class DependenciesTest : public ConfigTest {};
+
+TEST_F(DependenciesTest, ValidChain) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  web: {command: /bin/true, depends_on: [app]}\n"
+      "  app: {command: /bin/true, depends_on: [db, cache]}\n"
+      "  db: {command: /bin/true}\n"
+      "  cache: {command: /bin/true, depends_on: [db]}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << Dump(r.diagnostics);
+}
+
+TEST_F(DependenciesTest, WholeCycleIsReportedOnce) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  a:\n"
+      "    command: /bin/true\n"
+      "    depends_on: [b]\n"
+      "  b:\n"
+      "    command: /bin/true\n"
+      "    depends_on: [c]\n"
+      "  c:\n"
+      "    command: /bin/true\n"
+      "    depends_on: [a]\n");
+  const Diagnostic d = ExpectOneError(r, "processes.c.depends_on[0]");
+  EXPECT_EQ(d.message, "dependency cycle: a -> b -> c -> a");
+  EXPECT_EQ(d.pos.line, 10);
+  EXPECT_EQ(d.pos.column, 18);
+}
+
+TEST_F(DependenciesTest, SelfDependency) {
+  const LoadResult r = Load("processes:\n  a: {command: /bin/true, depends_on: [a]}\n");
+  EXPECT_EQ(ExpectOneError(r, "processes.a.depends_on[0]").message, "dependency cycle: a -> a");
+}
+
+TEST_F(DependenciesTest, TwoSeparateCycles) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  a: {command: /bin/true, depends_on: [b]}\n"
+      "  b: {command: /bin/true, depends_on: [a]}\n"
+      "  x: {command: /bin/true, depends_on: [y]}\n"
+      "  y: {command: /bin/true, depends_on: [z]}\n"
+      "  z: {command: /bin/true, depends_on: [x, a]}\n");
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].message, "dependency cycle: a -> b -> a");
+  EXPECT_EQ(r.diagnostics[1].message, "dependency cycle: x -> y -> z -> x");
+}
+
+TEST_F(DependenciesTest, MissingDependencyWithSuggestion) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  php-fpm: {command: /bin/true}\n"
+      "  nginx: {command: /bin/true, depends_on: [php_fpm, redis]}\n");
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].key_path, "processes.nginx.depends_on[0]");
+  EXPECT_EQ(r.diagnostics[0].message, "'nginx' depends on 'php_fpm', which is not defined");
+  EXPECT_EQ(r.diagnostics[0].hint, "did you mean 'php-fpm'?");
+  EXPECT_EQ(r.diagnostics[1].message, "'nginx' depends on 'redis', which is not defined");
+  EXPECT_EQ(r.diagnostics[1].hint, "define it under processes:");
+}
+
+TEST_F(DependenciesTest, DisabledDependencyAndRepeatsWarn) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true, enabled: false}\n"
+      "  web: {command: /bin/true, depends_on: [db, db]}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].severity, Severity::kWarning);
+  EXPECT_NE(r.diagnostics[0].message.find("disabled"), std::string::npos);
+  EXPECT_EQ(r.diagnostics[1].message, "'db' is listed twice");
+}
+
+TEST_F(DependenciesTest, LongChainDoesNotExhaustTheStack) {
+  std::string yaml = "processes:\n";
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    yaml += "  p" + std::to_string(i) + ": {command: /bin/true, depends_on: [p" +
+            std::to_string((i + 1) % n) + "]}\n";
+  }
+  const LoadResult r = Load(yaml);
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].message.substr(0, 34), "dependency cycle: p0 -> p1 -> p2 -");
+}
+
+}  // namespace
+}  // namespace phpeek::config

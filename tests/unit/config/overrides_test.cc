@@ -1,0 +1,92 @@
+// PHPEEK_PM_GLOBAL_<KEY> overrides: environment > file > default, with diagnostics naming the
+// variable.
+#include <gtest/gtest.h>
+
+#include "tests/unit/config/config_test_util.h"
+
+namespace phpeek::config {
+namespace {
+
+class OverridesTest : public ConfigTest {
+ protected:
+  const std::string kFile =
+      "global:\n"
+      "  api_port: 9000\n"
+      "  log_level: debug\n"
+      "processes:\n"
+      "  web: {command: /bin/true}\n";
+};
+
+TEST_F(OverridesTest, EnvironmentBeatsFileBeatsDefault) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_PORT", "9999"}});
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->global.api_port, 9999);                  // env over file
+  EXPECT_EQ(r.config->global.log_level, LogLevel::kDebug);     // file over default
+  EXPECT_EQ(r.config->global.metrics_port, 9090);              // default
+}
+
+TEST_F(OverridesTest, KeyMissingFromFile) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_SHUTDOWN_TIMEOUT", "5s"},
+                                    {"PHPEEK_PM_GLOBAL_METRICS_ENABLED", "true"},
+                                    {"PHPEEK_PM_GLOBAL_PLUGINS", "audit, /opt/x.so"}});
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->global.shutdown_timeout, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(r.config->global.metrics_enabled);
+  EXPECT_EQ(r.config->global.plugins, (std::vector<std::string>{"audit", "/opt/x.so"}));
+}
+
+TEST_F(OverridesTest, OverrideValueIsNotSubstituted) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_HOST", "${NOPE}"}});
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->global.api_host, "${NOPE}");
+}
+
+TEST_F(OverridesTest, BadValueNamesTheVariable) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_PORT", "abc"}});
+  const Diagnostic d = ExpectOneError(r, "global.api_port");
+  EXPECT_EQ(d.message, "environment variable PHPEEK_PM_GLOBAL_API_PORT: expected an integer, got 'abc'");
+  EXPECT_EQ(d.pos.line, 2);  // the value it replaces
+}
+
+TEST_F(OverridesTest, BadValueForKeyNotInFile) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_LOG_FORMAT", "xml"}});
+  const Diagnostic d = ExpectOneError(r, "global.log_format");
+  EXPECT_EQ(d.message,
+            "environment variable PHPEEK_PM_GLOBAL_LOG_FORMAT: 'xml' is not one of: json, text");
+  EXPECT_EQ(d.pos.line, 0);
+}
+
+TEST_F(OverridesTest, UnknownKeyIsReportedWithTheVariable) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_PROT", "1"}});
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  const Diagnostics d = ReportUnknownGlobalKeys(*r.config, {});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].key_path, "global.api_prot");
+  EXPECT_EQ(d[0].message,
+            "environment variable PHPEEK_PM_GLOBAL_API_PROT sets unknown key 'api_prot', which is "
+            "ignored (no loaded plugin reads it)");
+  EXPECT_EQ(d[0].hint, "did you mean 'api_port'?");
+  // A plugin that declares the key receives it in the JSON.
+  EXPECT_NE(r.config->global_json.find("\"api_prot\":1"), std::string::npos)
+      << r.config->global_json;
+}
+
+TEST_F(OverridesTest, ObjectsAndEmptyNamesCannotBeOverridden) {
+  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_READINESS", "true"},
+                                    {"PHPEEK_PM_GLOBAL_", "x"}});
+  EXPECT_FALSE(r.config);
+  EXPECT_EQ(CountSeverity(r.diagnostics, Severity::kError), 2u) << Dump(r.diagnostics);
+  const Diagnostic* d = FindDiag(r.diagnostics, "global.readiness");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->message.find("PHPEEK_PM_GLOBAL_READINESS"), std::string::npos);
+}
+
+TEST_F(OverridesTest, WorksWithoutGlobalBlock) {
+  const LoadResult r =
+      Load("processes:\n  web: {command: /bin/true}\n", {{"PHPEEK_PM_GLOBAL_API_ENABLED", "no"}});
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_FALSE(r.config->global.api_enabled);
+}
+
+}  // namespace
+}  // namespace phpeek::config

@@ -1,0 +1,274 @@
+// Every `processes.<name>:` key: default, good values, bad values with position and text.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "tests/unit/config/config_test_util.h"
+
+namespace phpeek::config {
+namespace {
+
+using std::chrono::milliseconds;
+
+class ProcessKeysTest : public ConfigTest {
+ protected:
+  // Loads process "web" with `command: /bin/true` plus `body`; expects one error at
+  // processes.web.<key> on line 4 and returns "message | hint".
+  std::string Bad(const std::string& body, const std::string& key) {
+    const LoadResult r = Load("processes:\n  web:\n    command: /bin/true\n" + body);
+    const Diagnostic d = ExpectOneError(r, "processes.web." + key);
+    EXPECT_EQ(d.pos.line, 4) << Dump(r.diagnostics);
+    return d.message + (d.hint.empty() ? "" : " | " + d.hint);
+  }
+};
+
+TEST_F(ProcessKeysTest, Defaults) {
+  const ProcessSpec p = LoadProcess("    command: [\"/bin/sleep\", \"10\"]\n");
+  EXPECT_EQ(p.name, "web");
+  EXPECT_EQ(p.pos.line, 2);
+  EXPECT_EQ(p.pos.column, 3);
+  EXPECT_TRUE(p.enabled);
+  EXPECT_EQ(p.command.argv, (std::vector<std::string>{"/bin/sleep", "10"}));
+  EXPECT_FALSE(p.command.via_shell);
+  EXPECT_EQ(p.type, ProcessType::kLongrun);
+  EXPECT_EQ(p.initial_state, InitialState::kRunning);
+  EXPECT_EQ(p.scale, 1);
+  EXPECT_FALSE(p.max_scale.has_value());
+  EXPECT_EQ(p.restart, RestartPolicy::kAlways);
+  EXPECT_TRUE(p.depends_on.empty());
+  EXPECT_EQ(p.working_dir, "");
+  EXPECT_EQ(p.user, "");
+  EXPECT_EQ(p.group, "");
+  EXPECT_TRUE(p.env.empty());
+  EXPECT_TRUE(p.forward_stdout);
+  EXPECT_TRUE(p.forward_stderr);
+  EXPECT_EQ(p.shutdown.signal, SIGTERM);
+  EXPECT_EQ(p.shutdown.timeout, milliseconds(30000));
+  EXPECT_FALSE(p.shutdown.pre_stop_hook.has_value());
+  EXPECT_FALSE(p.health_check.has_value());
+  EXPECT_EQ(p.schedule, "");
+  EXPECT_FALSE(p.schedule_timeout.has_value());
+  EXPECT_TRUE(p.deferred_keys.empty());
+}
+
+TEST_F(ProcessKeysTest, GoodValues) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db:\n"
+      "    command: /bin/true\n"
+      "  web:\n"
+      "    enabled: false\n"
+      "    command: \"exec sleep 10 && echo $$HOME\"\n"
+      "    type: oneshot\n"
+      "    initial_state: stopped\n"
+      "    scale: 0\n"
+      "    max_scale: 4\n"
+      "    restart: never\n"
+      "    depends_on: [db]\n"
+      "    working_dir: /srv\n"
+      "    user: www-data\n"
+      "    group: 33\n"
+      "    env: {A: 1, B: \"two\", C: true, D: }\n"
+      "    stdout: false\n"
+      "    stderr: off\n"
+      "    shutdown: {signal: QUIT, timeout: 2m}\n"
+      "    schedule: \"*/5 * * * *\"\n"
+      "    schedule_timeout: 90\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  const ProcessSpec& p = r.config->processes[1];
+  EXPECT_FALSE(p.enabled);
+  EXPECT_EQ(p.command.argv, (std::vector<std::string>{"/bin/sh", "-c", "exec sleep 10 && echo $HOME"}));
+  EXPECT_TRUE(p.command.via_shell);
+  EXPECT_EQ(p.command.pos.line, 6);
+  EXPECT_EQ(p.type, ProcessType::kOneshot);
+  EXPECT_EQ(p.initial_state, InitialState::kStopped);
+  EXPECT_EQ(p.scale, 0);
+  EXPECT_EQ(p.max_scale.value_or(-1), 4);
+  EXPECT_EQ(p.restart, RestartPolicy::kNever);
+  EXPECT_EQ(p.depends_on, std::vector<std::string>{"db"});
+  ASSERT_EQ(p.depends_on_pos.size(), 1u);
+  EXPECT_EQ(p.depends_on_pos[0].line, 12);
+  EXPECT_EQ(p.working_dir, "/srv");
+  EXPECT_EQ(p.user, "www-data");
+  EXPECT_EQ(p.group, "33");
+  const std::vector<std::pair<std::string, std::string>> env = {
+      {"A", "1"}, {"B", "two"}, {"C", "true"}, {"D", ""}};
+  EXPECT_EQ(p.env, env);
+  EXPECT_FALSE(p.forward_stdout);
+  EXPECT_FALSE(p.forward_stderr);
+  EXPECT_EQ(p.shutdown.signal, SIGQUIT);
+  EXPECT_EQ(p.shutdown.timeout, milliseconds(120000));
+  EXPECT_EQ(p.schedule, "*/5 * * * *");
+  EXPECT_EQ(p.schedule_timeout.value_or(milliseconds(0)), milliseconds(90000));
+  EXPECT_EQ(p.deferred_keys, (std::vector<std::string>{"schedule", "schedule_timeout"}));
+}
+
+TEST_F(ProcessKeysTest, RestartDefaultsToGlobalPolicy) {
+  const LoadResult r = Load(
+      "global: {restart_policy: on-failure}\n"
+      "processes:\n"
+      "  a: {command: /bin/true}\n"
+      "  b: {command: /bin/true, restart: always}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->processes[0].restart, RestartPolicy::kOnFailure);
+  EXPECT_EQ(r.config->processes[1].restart, RestartPolicy::kAlways);
+}
+
+TEST_F(ProcessKeysTest, BadValues) {
+  EXPECT_EQ(Bad("    enabled: maybe\n", "enabled"), "expected true or false, got 'maybe'");
+  EXPECT_EQ(Bad("    type: daemon\n", "type"), "'daemon' is not one of: longrun, oneshot");
+  EXPECT_EQ(Bad("    initial_state: paused\n", "initial_state"),
+            "'paused' is not one of: running, stopped");
+  EXPECT_EQ(Bad("    scale: \"abc\"\n", "scale"), "expected an integer, got 'abc'");
+  EXPECT_EQ(Bad("    scale: 1.5\n", "scale"), "expected an integer, got '1.5'");
+  EXPECT_EQ(Bad("    scale: -1\n", "scale"), "must be between 0 and 100000, got -1");
+  EXPECT_EQ(Bad("    scale: 101\n", "scale"),
+            "scale 101 is above global.max_process_scale 100 | raise global.max_process_scale "
+            "or lower scale");
+  EXPECT_EQ(Bad("    max_scale: x\n", "max_scale"), "expected an integer, got 'x'");
+  EXPECT_EQ(Bad("    restart: sometimes\n", "restart"),
+            "'sometimes' is not one of: always, on-failure, never");
+  EXPECT_EQ(Bad("    depends_on: db\n", "depends_on"),
+            "expected a list, got a value | write [a, b] or one '- item' per line");
+  EXPECT_EQ(Bad("    working_dir: [a]\n", "working_dir"), "expected a value, got a list");
+  EXPECT_EQ(Bad("    user: \"\"\n", "user"),
+            "must not be empty | remove the key to use the default");
+  EXPECT_EQ(Bad("    group: {a: 1}\n", "group"), "expected a value, got a map");
+  EXPECT_EQ(Bad("    env: [A=1]\n", "env"), "expected a map of keys, got a list");
+  EXPECT_EQ(Bad("    stdout: 1\n", "stdout"), "expected true or false, got '1'");
+  EXPECT_EQ(Bad("    stderr: nope\n", "stderr"), "expected true or false, got 'nope'");
+  EXPECT_EQ(Bad("    shutdown: SIGTERM\n", "shutdown"), "expected a map of keys, got a value");
+  EXPECT_EQ(Bad("    schedule: \"61 * * * *\"\n", "schedule"),
+            "invalid cron expression '61 * * * *': minute: 61 is out of range 0-59 | 5 fields: "
+            "minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
+  EXPECT_EQ(Bad("    schedule_timeout: 1d\n", "schedule_timeout"),
+            "invalid duration '1d': unknown unit 'd' | use seconds (30) or a number with unit: "
+            "500ms, 5s, 1m30s, 1h");
+  EXPECT_EQ(Bad("    logging: true\n", "logging"), "expected a map of keys, got a value");
+}
+
+TEST_F(ProcessKeysTest, ShutdownFields) {
+  const LoadResult r = Load(
+      "processes:\n  web:\n    command: /bin/true\n    shutdown:\n      signal: SIGTREM\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.shutdown.signal");
+  EXPECT_EQ(d.pos.line, 5);
+  EXPECT_EQ(d.pos.column, 15);
+  EXPECT_EQ(d.hint, "did you mean 'SIGTERM'?");
+  const LoadResult t = Load(
+      "processes:\n  web:\n    command: /bin/true\n    shutdown:\n      timeout: -1s\n");
+  ExpectOneError(t, "processes.web.shutdown.timeout");
+}
+
+TEST_F(ProcessKeysTest, CommandForms) {
+  auto bad_command = [&](const std::string& value) {
+    const LoadResult r = Load("processes:\n  web:\n    command: " + value + "\n");
+    const Diagnostic d = ExpectOneError(r, "processes.web.command");
+    return d.message;
+  };
+  EXPECT_EQ(bad_command("[]"), "command is empty");
+  EXPECT_EQ(bad_command("\"  \""), "command is empty");
+  EXPECT_EQ(bad_command("{a: b}"), "expected a list of strings or a string, got a map");
+  const LoadResult empty = Load("processes:\n  web:\n    command: [\"\", x]\n");
+  EXPECT_EQ(ExpectOneError(empty, "processes.web.command[0]").message, "the program name is empty");
+  const LoadResult nested = Load("processes:\n  web:\n    command: [[a], b]\n");
+  const Diagnostic d = ExpectOneError(nested, "processes.web.command[0]");
+  EXPECT_EQ(d.message, "expected a value, got a list");
+}
+
+TEST_F(ProcessKeysTest, MissingCommandIsAnError) {
+  const LoadResult r = Load("processes:\n  web:\n    scale: 2\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web");
+  EXPECT_EQ(d.message, "process 'web' has no 'command'");
+  EXPECT_EQ(d.pos.line, 2);
+}
+
+TEST_F(ProcessKeysTest, ScaleAgainstMaxScale) {
+  const LoadResult r = Load("processes:\n  web:\n    command: /bin/true\n    scale: 5\n"
+                            "    max_scale: 3\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.scale");
+  EXPECT_EQ(d.message, "scale 5 is above max_scale 3");
+  const LoadResult w = Load("processes:\n  web:\n    command: /bin/true\n    max_scale: 500\n");
+  ASSERT_TRUE(w.config) << Dump(w.diagnostics);
+  const Diagnostic* warn = FindDiag(w.diagnostics, "processes.web.max_scale");
+  ASSERT_NE(warn, nullptr);
+  EXPECT_EQ(warn->severity, Severity::kWarning);
+}
+
+TEST_F(ProcessKeysTest, NamePattern) {
+  for (const std::string& name : std::vector<std::string>{"web", "0web", "a.b-c_d", std::string(64, 'a')}) {
+    const LoadResult r = Load("processes:\n  " + name + ":\n    command: /bin/true\n");
+    EXPECT_TRUE(r.config) << name << "\n" << Dump(r.diagnostics);
+  }
+  for (const std::string& name :
+       std::vector<std::string>{"Web", "-web", "_web", "we b", "wéb", std::string(65, 'a')}) {
+    const LoadResult r = Load("processes:\n  \"" + name + "\":\n    command: /bin/true\n");
+    const Diagnostic d = ExpectOneError(r, "processes." + name);
+    EXPECT_EQ(d.pos.line, 2) << name;
+  }
+}
+
+TEST_F(ProcessKeysTest, DuplicateProcessNames) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "  web:\n"
+      "    command: /bin/false\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web");
+  EXPECT_EQ(d.pos.line, 4);
+  EXPECT_EQ(d.pos.column, 3);
+  EXPECT_EQ(d.message, "duplicate process name 'web' (first defined at line 2)");
+}
+
+TEST_F(ProcessKeysTest, DuplicateKeysInsideAProcess) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "    scale: 1\n"
+      "    scale: 2\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.scale");
+  EXPECT_EQ(d.pos.line, 5);
+  EXPECT_EQ(d.message, "duplicate key 'scale' (first defined at line 4)");
+}
+
+TEST_F(ProcessKeysTest, UnknownKeyWarnsWithSuggestion) {
+  const LoadResult r = Load("processes:\n  web:\n    command: /bin/true\n    restrat: never\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(FormatText(r.diagnostics[0]),
+            path_ + ":4:5: warning: processes.web.restrat: unknown key 'restrat' is ignored "
+                    "(hint: did you mean 'restart'?)");
+}
+
+TEST_F(ProcessKeysTest, LoggingBlockIsReadAndDeferred) {
+  const ProcessSpec p = LoadProcess(
+      "    command: /bin/true\n"
+      "    logging: {stdout: false, stderr: true}\n");
+  EXPECT_FALSE(p.forward_stdout);
+  EXPECT_TRUE(p.forward_stderr);
+  EXPECT_EQ(p.deferred_keys, std::vector<std::string>{"logging"});
+}
+
+TEST_F(ProcessKeysTest, ProcessMustBeAMap) {
+  const LoadResult r = Load("processes:\n  web: /bin/true\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web");
+  EXPECT_EQ(d.message, "expected a process definition (a map), got a value");
+  EXPECT_EQ(d.pos.line, 2);
+  EXPECT_EQ(d.pos.column, 8);
+}
+
+TEST_F(ProcessKeysTest, FindProcess) {
+  const LoadResult r = Load("processes:\n  a: {command: /bin/true}\n  b: {command: /bin/true}\n");
+  ASSERT_TRUE(r.config);
+  ASSERT_NE(r.config->FindProcess("b"), nullptr);
+  EXPECT_EQ(r.config->FindProcess("b")->name, "b");
+  EXPECT_EQ(r.config->FindProcess("c"), nullptr);
+  EXPECT_STREQ(ToString(RestartPolicy::kOnFailure), "on-failure");
+  EXPECT_STREQ(ToString(ProcessType::kOneshot), "oneshot");
+  EXPECT_STREQ(ToString(LogLevel::kWarn), "warn");
+  EXPECT_STREQ(ToString(LogFormat::kText), "text");
+}
+
+}  // namespace
+}  // namespace phpeek::config
