@@ -1,0 +1,30 @@
+# ctest script: cmake --install the SDK to a fresh prefix, build the example out of tree against
+# it, and check that the plugin exports exactly one dynamic symbol, the entry.
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(run_output "${out}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+run(${CMAKE_COMMAND} --install ${SDK_BUILD_DIR} --prefix ${WORK_DIR}/prefix)
+if(NOT EXISTS ${WORK_DIR}/prefix/include/phpeek/plugin_abi.h)
+  message(FATAL_ERROR "the SDK install has no include/phpeek/plugin_abi.h")
+endif()
+run(${CMAKE_COMMAND} -S ${EXAMPLE_DIR} -B ${WORK_DIR}/build
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+    "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror -pedantic")
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+set(plugin ${WORK_DIR}/build/table-writer.so)
+if(NOT EXISTS ${plugin})
+  message(FATAL_ERROR "expected ${plugin}")
+endif()
+run(nm -D --defined-only ${plugin})
+string(REGEX MATCHALL "[^\n]+" symbols "${run_output}")
+list(LENGTH symbols count)
+if(NOT count EQUAL 1 OR NOT run_output MATCHES " T phpeek_plugin_entry_v1\n")
+  message(FATAL_ERROR "table-writer.so must export only phpeek_plugin_entry_v1, got:\n${run_output}")
+endif()
+message(STATUS "built ${plugin} against the installed SDK only")
