@@ -6,7 +6,7 @@ namespace {
 bool Empty(const char* s) { return s == nullptr || *s == '\0'; }
 
 bool IsAtRest(int32_t state) {
-  return state == PHPEEK_STATE_UNKNOWN || state == PHPEEK_STATE_STOPPED ||
+  return state == PHPEEK_STATE_STOPPED ||
          state == PHPEEK_STATE_FAILED || state == PHPEEK_STATE_COMPLETED;
 }
 
@@ -35,26 +35,16 @@ void Collector::OnEvent(const phpeek_event& ev) {
 }
 
 void Collector::OnStateChanged(const phpeek_event& ev) {
-  switch (ev.new_state) {
-    case PHPEEK_STATE_STOPPED:
-    case PHPEEK_STATE_FAILED:
-    case PHPEEK_STATE_COMPLETED:
-      // Down for good (until someone starts it): forget it, so that a later start is not taken
-      // for a restart and removed instances do not accumulate here.
-      instances_.erase(ev.instance);
-      break;
-    default: {
-      InstanceTrack& track = instances_[ev.instance];
-      track.state = ev.new_state;
-      // A start from rest is a start, not a restart, whatever exit was reported before it.
-      if (ev.new_state == PHPEEK_STATE_STARTING && IsAtRest(ev.old_state)) track.pending_reason = -1;
-    }
-  }
+  InstanceTrack& track = instances_[ev.instance];
+  track.state = ev.new_state;
+  // Back from rest only through a command (start, restart, scale-up): whatever ended the previous
+  // run, the next spawn is the operator's doing.
+  if (IsAtRest(ev.new_state) && track.pending_reason >= 0) track.pending_reason = kManual;
 }
 
 void Collector::OnExited(const phpeek_event& ev) {
   InstanceTrack& track = instances_[ev.instance];
-  if (track.state == PHPEEK_STATE_STOPPING) {
+  if (track.state == PHPEEK_STATE_STOPPING || IsAtRest(track.state)) {
     track.pending_reason = kManual;
   } else if (ev.exit_code == 0 && ev.signal == 0) {
     track.pending_reason = kNormalExit;
@@ -74,6 +64,11 @@ RestartCounts Collector::Restarts(const std::string& process) const {
   std::lock_guard<std::mutex> lock(mu_);
   const auto it = restarts_.find(process);
   return it == restarts_.end() ? RestartCounts{} : it->second;
+}
+
+void Collector::Retain(const std::unordered_set<std::string>& live) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase_if(instances_, [&live](const auto& entry) { return live.count(entry.first) == 0; });
 }
 
 uint64_t Collector::dropped_events() const {

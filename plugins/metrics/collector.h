@@ -1,13 +1,15 @@
 // Collector: turns the host's event stream into the counters a snapshot cannot give, namely
 // phpeek_pm_process_restarts_total{name,reason}.
 //
-// A restart is counted when an instance is spawned again after it exited, with the reason decided
-// by how it exited:
-//   - it exited while the supervisor was stopping it (state `stopping`) and was spawned again
-//     without reaching `stopped`: an API restart, `manual`;
-//   - otherwise, exit status 0 and no signal: `normal_exit`; anything else: `crash`.
-// An exit that is not followed by a spawn (scale-down, stop, shutdown, given up) counts nothing.
-// `health_check` stays 0 until health checks exist in the core.
+// A restart is counted when an instance is spawned again after a run of it ended, which is
+// exactly when the core increments the instance's restart_count (so the reasons add up to the
+// restart_count the Management API shows). The reason is decided by how the previous run ended:
+//   - `manual`: the run was ended on purpose (it exited while `stopping`: API restart or stop), or
+//     the instance was at rest (stopped, failed, completed) before this spawn, so a command
+//     brought it back;
+//   - otherwise `normal_exit` for exit status 0 without a signal, `crash` for anything else.
+// An exit that is not followed by a spawn (scale-down, stop, shutdown, given up) counts nothing
+// yet. `health_check` stays 0 until health checks exist in the core.
 //
 // Threads: OnEvent runs on the plugin's event dispatch thread and only updates small maps under a
 // mutex, so it returns at once; the read accessors run on HTTP threads during a scrape.
@@ -18,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "phpeek/plugin_abi.h"
 
@@ -36,6 +39,9 @@ class Collector {
 
   // Restart counts of one process (all zero when none were seen). O(1).
   RestartCounts Restarts(const std::string& process) const;
+  // Forgets instances that are not in `live` (the ids of the latest snapshot): an instance removed
+  // by scale-down and created again later starts afresh, as it does in the core. O(tracked).
+  void Retain(const std::unordered_set<std::string>& live);
   // Events the host dropped on our queue; restarts in them may be missing from the counters.
   uint64_t dropped_events() const;
 

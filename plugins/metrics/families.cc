@@ -45,7 +45,7 @@ void AddInstance(const std::string& process, const InstanceSnapshot& inst,
                  const std::unordered_map<pid_t, GroupUsage>& usage, ProcessFamilies* f) {
   const bool running = inst.state == kRunning;
   f->up.Add({{"name", process}, {"instance", inst.id}}, running ? 1 : 0);
-  if (inst.pid > 0 && inst.started_at) {
+  if (inst.pid > 0 && inst.started_at && *inst.started_at > 0) {  // 0: never started
     f->start_time.Add({{"name", process}, {"instance", inst.id}}, *inst.started_at);
   }
   if (const auto code = PublishedExitCode(inst)) {
@@ -83,6 +83,14 @@ std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& process
     }
   }
   return groups;
+}
+
+std::unordered_set<std::string> InstanceIds(const std::vector<ProcessSnapshot>& processes) {
+  std::unordered_set<std::string> ids;
+  for (const ProcessSnapshot& proc : processes) {
+    for (const InstanceSnapshot& inst : proc.instances) ids.insert(inst.id);
+  }
+  return ids;
 }
 
 std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst) {

@@ -28,6 +28,9 @@ struct DaemonInfo {
 // The process groups to read from /proc: the pid of every instance that has a live process.
 std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& processes);
 
+// The ids of every instance in the snapshot (for Collector::Retain).
+std::unordered_set<std::string> InstanceIds(const std::vector<ProcessSnapshot>& processes);
+
 // The exit code to publish: the exit status, or 128 + N for an instance killed by signal N
 // (the shell's convention). Unset when the instance never exited.
 std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst);

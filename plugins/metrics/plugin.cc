@@ -76,7 +76,7 @@ class MetricsPlugin : public v1::Plugin {
     return SettingValue{true, text, ""};
   }
 
-  HttpResponse Scrape() const {
+  HttpResponse Scrape() {
     try {
       std::string json;
       const v1::Status s = host().processList(&json);
@@ -89,6 +89,7 @@ class MetricsPlugin : public v1::Plugin {
         host().error("scrape: " + err);
         return {500, kTextPlain, err + "\n"};
       }
+      collector_.Retain(InstanceIds(processes));
       const auto usage = proc_stats_.ReadGroups(LiveGroups(processes));
       return {200, std::string(kTextContentType),
               RenderText(BuildFamilies(processes, collector_, usage, daemon_))};

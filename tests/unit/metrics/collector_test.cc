@@ -30,7 +30,7 @@ class EventFeed {
     ev.dropped = dropped;
     c_->OnEvent(ev);
   }
-  // A fresh start of an instance: starting -> spawned -> running.
+  // A start of an instance: starting -> spawned -> running.
   void Start(const std::string& instance, int32_t pid, int32_t from = PHPEEK_STATE_STOPPED) {
     State(instance, from, PHPEEK_STATE_STARTING);
     Spawned(instance, pid);
@@ -106,31 +106,74 @@ TEST(Collector, ExitWhileStoppingThenRespawnCountsManual) {
   EXPECT_EQ(c.Restarts("web")[kCrash], 0u);
 }
 
-TEST(Collector, StopOrScaleDownOrGiveUpCountsNothing) {
+TEST(Collector, ExitsWithoutASpawnCountNothing) {
+  Collector c;
+  EventFeed feed(&c);
+  feed.Start("web-0", 100);
+  feed.Start("web-1", 101);
+  // API stop of web-0.
+  feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
+  feed.Exited("web-0", -1, 15);
+  feed.State("web-0", PHPEEK_STATE_STOPPING, PHPEEK_STATE_STOPPED);
+  // web-1 crashes, waits, is given up.
+  feed.Exited("web-1", 1, 0);
+  feed.State("web-1", PHPEEK_STATE_RUNNING, PHPEEK_STATE_BACKOFF);
+  feed.State("web-1", PHPEEK_STATE_BACKOFF, PHPEEK_STATE_FAILED);
+  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 0}));
+}
+
+TEST(Collector, StartAfterStopOrGiveUpCountsManualLikeTheCoresRestartCount) {
   Collector c;
   EventFeed feed(&c);
   feed.Start("web-0", 100);
   feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
   feed.Exited("web-0", -1, 15);
   feed.State("web-0", PHPEEK_STATE_STOPPING, PHPEEK_STATE_STOPPED);
-  // A later API start of the same instance is a start, not a restart.
-  feed.Start("web-0", 200);
-  // Crash, backoff, given up: no spawn, no restart.
+  feed.Start("web-0", 200);  // API start: the core counts this spawn as a restart too
   feed.Exited("web-0", 1, 0);
   feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_BACKOFF);
   feed.State("web-0", PHPEEK_STATE_BACKOFF, PHPEEK_STATE_FAILED);
-  feed.Start("web-0", 300, PHPEEK_STATE_FAILED);
-  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 0}));
+  feed.Start("web-0", 300, PHPEEK_STATE_FAILED);  // API start after giving up
+  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 2}));
 }
 
-TEST(Collector, ExitReportedAfterStoppedStateIsNotARestartLater) {
+TEST(Collector, ApiRestartPassingThroughStoppedCountsManual) {
+  Collector c;
+  EventFeed feed(&c);
+  feed.Start("web-0", 100);
+  feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
+  feed.Exited("web-0", 0, 0);
+  feed.State("web-0", PHPEEK_STATE_STOPPING, PHPEEK_STATE_STOPPED);
+  feed.Start("web-0", 101);
+  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 1}));
+}
+
+TEST(Collector, ExitReportedAfterTheStoppedStateIsStillIntentional) {
   Collector c;
   EventFeed feed(&c);
   feed.Start("web-0", 100);
   feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPED);
-  feed.Exited("web-0", 0, 0);  // the exit event arrives after the state change
+  feed.Exited("web-0", 0, 0);  // a host that reports the exit after the state change
   feed.Start("web-0", 101);
-  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 0}));
+  EXPECT_EQ(c.Restarts("web"), (RestartCounts{0, 0, 0, 1}));
+}
+
+TEST(Collector, RetainForgetsRemovedInstances) {
+  Collector c;
+  EventFeed feed(&c);
+  feed.Start("w-0", 100);
+  feed.Start("w-1", 101);
+  // Scale down to 1: w-1 stops and leaves the snapshot; scale up later creates it afresh.
+  feed.State("w-1", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
+  feed.Exited("w-1", -1, 15);
+  feed.State("w-1", PHPEEK_STATE_STOPPING, PHPEEK_STATE_STOPPED);
+  c.Retain({"w-0"});
+  feed.Start("w-1", 102);
+  EXPECT_EQ(c.Restarts("w"), (RestartCounts{0, 0, 0, 0}));
+  // w-0 was kept: its crash still counts.
+  feed.Exited("w-0", 2, 0);
+  feed.Spawned("w-0", 103);
+  EXPECT_EQ(c.Restarts("w")[kCrash], 1u);
 }
 
 TEST(Collector, CountsPerProcessAndSumsDropped) {
