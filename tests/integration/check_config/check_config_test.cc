@@ -1,0 +1,192 @@
+// `phpeek-pm check-config` on real files: exit codes (0 valid, 1 invalid, 2 usage), the text
+// report on stderr/stdout, and --json output that a real JSON parser accepts.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+namespace phpeek::testing {
+namespace {
+
+const std::string kValid =
+    "global:\n"
+    "  api_port: 19180\n"
+    "processes:\n"
+    "  sleeper:\n"
+    "    command: [\"/bin/sleep\", \"60\"]\n";
+
+const std::string kFiveErrors =
+    "global:\n"
+    "  api_port: high\n"
+    "processes:\n"
+    "  web:\n"
+    "    command: /bin/true\n"
+    "    scale: -2\n"
+    "    shutdown:\n"
+    "      signal: SIGNOPE\n"
+    "      timeout: forever\n"
+    "  Bad_Name:\n"
+    "    command: /bin/true\n";
+
+RunResult CheckConfig(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {}) {
+  std::vector<std::string> argv = {PHPEEK_BINARY, "check-config"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, env);
+}
+
+// Parses --json output; fails the test when it is not one JSON object.
+Poco::JSON::Object::Ptr ParseReport(const RunResult& r) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(r.out).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not JSON (" << e.what() << "): " << r.out;
+    return nullptr;
+  }
+}
+
+class CheckConfigTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+TEST_F(CheckConfigTest, ValidFileExitsZero) {
+  const std::string path = dir_.Write("ok.yaml", kValid);
+  const RunResult r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, path + ": valid (0 errors, 0 warnings)\n");
+  const RunResult strict = CheckConfig({"-c", path, "--strict"});
+  EXPECT_EQ(strict.exit_code, 0) << strict.err;
+}
+
+TEST_F(CheckConfigTest, ShippedExampleIsValid) {
+  const RunResult r = CheckConfig({"-c", std::string(PHPEEK_SOURCE_DIR) + "/config/phpeek-pm.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(CheckConfigTest, EveryProblemWithPlaceAndExitOne) {
+  const std::string path = dir_.Write("bad.yaml", kFiveErrors);
+  const RunResult r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ":2:13: error: global.api_port: expected an integer, got 'high'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(path + ":8:15: error: processes.web.shutdown.signal: unknown signal"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("invalid (5 errors, 0 warnings)"), std::string::npos) << r.out;
+}
+
+TEST_F(CheckConfigTest, JsonReportIsValidJson) {
+  const std::string path = dir_.Write("bad.yaml", kFiveErrors);
+  const RunResult r = CheckConfig({"-c", path, "--json"});
+  EXPECT_EQ(r.exit_code, 1);
+  const auto report = ParseReport(r);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->getValue<std::string>("file"), path);
+  EXPECT_FALSE(report->getValue<bool>("valid"));
+  EXPECT_EQ(report->getValue<int>("errors"), 5);
+  const auto diagnostics = report->getArray("diagnostics");
+  ASSERT_EQ(diagnostics->size(), 5u);
+  const std::vector<std::string> keys = {"global.api_port", "processes.web.scale",
+                                         "processes.web.shutdown.signal",
+                                         "processes.web.shutdown.timeout", "processes.Bad_Name"};
+  for (unsigned i = 0; i < diagnostics->size(); ++i) {
+    const auto d = diagnostics->getObject(i);
+    EXPECT_EQ(d->getValue<std::string>("severity"), "error");
+    EXPECT_EQ(d->getValue<std::string>("file"), path);
+    EXPECT_GT(d->getValue<int>("line"), 0);
+    EXPECT_GT(d->getValue<int>("column"), 0);
+    EXPECT_EQ(d->getValue<std::string>("key"), keys[i]);
+    EXPECT_FALSE(d->getValue<std::string>("message").empty());
+  }
+}
+
+TEST_F(CheckConfigTest, CompatFilesPassAndStrictFailsOnTheirWarnings) {
+  for (const char* name : {"minimal.yaml", "laravel-full.yaml", "laravel-healthchecks.yaml",
+                           "scheduled-tasks.yaml"}) {
+    const std::string path = std::string(PHPEEK_COMPAT_DIR) + "/" + name;
+    const RunResult r = CheckConfig({"-c", path, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
+    const auto report = ParseReport(r);
+    ASSERT_TRUE(report) << name;
+    EXPECT_TRUE(report->getValue<bool>("valid")) << name;
+    EXPECT_EQ(report->getValue<int>("errors"), 0) << name;
+    const auto diagnostics = report->getArray("diagnostics");
+    for (unsigned i = 0; i < diagnostics->size(); ++i) {
+      const auto d = diagnostics->getObject(i);
+      EXPECT_GT(d->getValue<int>("line"), 0) << name;
+      EXPECT_FALSE(d->getValue<std::string>("key").empty()) << name;
+    }
+    if (report->getValue<int>("warnings") > 0) {
+      EXPECT_EQ(CheckConfig({"-c", path, "--strict"}).exit_code, 1) << name;
+    }
+  }
+}
+
+TEST_F(CheckConfigTest, UnknownGlobalKeyIsAWarningThatStrictRejects) {
+  const std::string path = dir_.Write("typo.yaml", "global:\n  api_prot: 1\n" + kValid.substr(8));
+  const RunResult r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(path + ":2:3: warning: global.api_prot: unknown key 'api_prot'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("did you mean 'api_port'?"), std::string::npos) << r.err;
+  EXPECT_EQ(CheckConfig({"-c", path, "--strict"}).exit_code, 1);
+}
+
+TEST_F(CheckConfigTest, BadInputsExitOneWithValidJson) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"empty.yaml", ""},
+      {"binary.yaml", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)},
+      {"latin1.yaml", "processes:\n  caf\xe9: {command: x}\n"},
+      {"syntax.yaml", "processes:\n  web: [unclosed\n"},
+      {"list.yaml", "- a\n- b\n"},
+      {"huge.yaml", std::string(10 * 1024 * 1024, 'x')},
+  };
+  for (const auto& [name, content] : files) {
+    const std::string path = dir_.Write(name, content);
+    const RunResult r = CheckConfig({"-c", path, "--json"});
+    EXPECT_EQ(r.exit_code, 1) << name << "\n" << r.out << r.err;
+    const auto report = ParseReport(r);
+    ASSERT_TRUE(report) << name;
+    EXPECT_GE(report->getValue<int>("errors"), 1) << name;
+    EXPECT_LT(r.out.size(), 4096u) << name;  // one screen, not an echo of the input
+  }
+}
+
+TEST_F(CheckConfigTest, DirectoryAndMissingFileNameThePath) {
+  RunResult r = CheckConfig({"-c", dir_.path()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(dir_.path() + " is a directory"), std::string::npos) << r.err;
+  const std::string missing = dir_.Join("missing.yaml");
+  r = CheckConfig({"-c", missing});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot read configuration file " + missing), std::string::npos) << r.err;
+}
+
+TEST_F(CheckConfigTest, ConfigFromEnvironmentAndOverrides) {
+  const std::string path = dir_.Write("env.yaml", kValid);
+  RunResult r = CheckConfig({}, {{"PHPEEK_PM_CONFIG", path}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, path + ": valid (0 errors, 0 warnings)\n");
+  r = CheckConfig({"-c", path}, {{"PHPEEK_PM_GLOBAL_API_PORT", "abc"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("environment variable PHPEEK_PM_GLOBAL_API_PORT: expected an integer"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CheckConfigTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(CheckConfig({"--bogus"}).exit_code, 2);
+  EXPECT_EQ(CheckConfig({"-c"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace phpeek::testing
