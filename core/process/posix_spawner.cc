@@ -36,6 +36,10 @@ bool SetUpAttributes(posix_spawnattr_t* attr) {
   sigset_t empty, all;
   sigemptyset(&empty);
   sigfillset(&all);
+  // glibc's sigfillset leaves out its two internal signals (32, 33), and posix_spawn then sets
+  // them to SIG_IGN in the child, which exec keeps. Asking for their default explicitly gives the
+  // child an entirely default signal table (sigaddset refuses them, hence the bits).
+  all.__val[0] |= (1UL << 31) | (1UL << 32);
   short flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
   return posix_spawnattr_setflags(attr, flags) == 0 && posix_spawnattr_setpgroup(attr, 0) == 0 &&
          posix_spawnattr_setsigmask(attr, &empty) == 0 &&

@@ -1,0 +1,74 @@
+#include "core/supervisor/loop.h"
+
+#include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace phpeek::supervisor {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(LoopTest, TimersFireInDeadlineOrderAndCancelledOnesNever) {
+  Loop loop;
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err)) << err;
+  std::vector<int> fired;
+  const auto now = Clock::now();
+  loop.AddTimer(now + milliseconds(30), [&] { fired.push_back(3); });
+  loop.AddTimer(now + milliseconds(10), [&] { fired.push_back(1); });
+  const auto cancelled = loop.AddTimer(now + milliseconds(20), [&] { fired.push_back(2); });
+  loop.CancelTimer(cancelled);
+  while (fired.size() < 2) loop.RunOnce();
+  EXPECT_EQ(fired, (std::vector<int>{1, 3}));
+  EXPECT_GE(Clock::now() - now, milliseconds(30));
+  EXPECT_EQ(loop.timers(), 0u);
+}
+
+TEST(LoopTest, TimerAddedFromATimerRunsLater) {
+  Loop loop;
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err));
+  int count = 0;
+  loop.AddTimer(Clock::now(), [&] {
+    ++count;
+    loop.AddTimer(Clock::now() + milliseconds(5), [&] { ++count; });
+  });
+  while (count < 2) loop.RunOnce();
+  EXPECT_EQ(count, 2);
+}
+
+TEST(LoopTest, WatchedFdWakesTheLoopAndMayUnwatchItself) {
+  Loop loop;
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err));
+  const int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  int calls = 0;
+  ASSERT_TRUE(loop.Watch(efd, EPOLLIN, [&](uint32_t) {
+    uint64_t v;
+    EXPECT_EQ(read(efd, &v, sizeof v), 8);
+    ++calls;
+    loop.Unwatch(efd);
+  }));
+  const uint64_t one = 1;
+  ASSERT_EQ(write(efd, &one, sizeof one), 8);
+  loop.RunOnce();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(loop.watched(), 0u);
+  close(efd);
+}
+
+TEST(LoopTest, NonWaitingTurnReturnsAtOnce) {
+  Loop loop;
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err));
+  const auto start = Clock::now();
+  loop.RunOnce(false);
+  EXPECT_LT(Clock::now() - start, milliseconds(500));
+  EXPECT_EQ(loop.wakeups(), 1u);
+}
+
+}  // namespace
+}  // namespace phpeek::supervisor
