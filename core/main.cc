@@ -14,6 +14,11 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
     case Subcommand::kServe: return phpeek::cli::RunServe(cl);
     case Subcommand::kCheckConfig: return phpeek::cli::RunCheckConfig(cl);
     case Subcommand::kVersion: return phpeek::cli::RunVersion();
+    case Subcommand::kStatus:
+    case Subcommand::kStart:
+    case Subcommand::kStop:
+    case Subcommand::kRestart:
+    case Subcommand::kScale: return phpeek::cli::RunClient(cl);
     default:
       std::fprintf(stderr, "phpeek-pm: '%s' is not available in this build\n",
                    phpeek::cli::SubcommandName(cl.subcommand));

@@ -47,6 +47,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       // The rest of the body is unread: the connection cannot carry another request.
       response.setKeepAlive(false);
       Send(error, head, response);
+      Drain(request);
       return;
     }
     Send((*handler_)(in), head, response);
@@ -75,6 +76,21 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       return false;
     }
     return true;
+  }
+
+  // Reads and discards what the client is still sending (bounded), so that closing the socket
+  // does not reset the connection before the client has read the error answer.
+  static void Drain(HTTPServerRequest& request) {
+    constexpr int64_t kDrainLimit = int64_t{16} << 20;
+    try {
+      std::istream& in = request.stream();
+      char buffer[16384];
+      int64_t drained = 0;
+      while (drained < kDrainLimit && (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)) {
+        drained += in.gcount();
+      }
+    } catch (const Poco::Exception&) {  // timeout or reset: nothing more to do
+    }
   }
 
   const RequestHandler* handler_;

@@ -57,6 +57,7 @@ bool PathMatches(std::string_view pattern, const std::vector<std::string>& segme
   if (parts.size() != segments.size()) return false;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "{name}") {
+      if (segments[i].empty()) return false;
       *name = segments[i];
     } else if (parts[i] != segments[i]) {
       return false;

@@ -1,0 +1,72 @@
+#include "core/cli/client/api_endpoint.h"
+
+#include "core/config/loader.h"
+
+namespace phpeek::cli::client {
+namespace {
+
+std::optional<std::string> EnvValue(const std::map<std::string, std::string>& env,
+                                    const std::string& key) {
+  auto it = env.find(key);
+  if (it == env.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+// Fills what is still missing from the configuration file, when one can be found.
+bool FromConfig(const CommandLine& cl, const std::map<std::string, std::string>& env,
+                ApiEndpoint* out, bool need_url, bool need_token, std::string* err) {
+  const bool explicit_file = !cl.config_path.empty() || EnvValue(env, "PHPEEK_PM_CONFIG");
+  std::string path;
+  std::string lookup_err;
+  if (!config::ResolveConfigPath(cl.config_path, env, &path, &lookup_err)) {
+    if (explicit_file) {
+      *err = lookup_err;
+      return false;
+    }
+    if (need_url) out->url = "http://127.0.0.1:9180";
+    return true;
+  }
+  config::LoadOptions options;
+  options.check_programs = false;
+  const config::LoadResult loaded = config::LoadConfigFile(path, env, options);
+  if (!loaded.config) {
+    *err = "cannot read the API settings from " + path + ": the configuration is invalid (run "
+           "'phpeek-pm check-config -c " + path + "'), or pass --url";
+    return false;
+  }
+  const config::GlobalSpec& g = loaded.config->global;
+  if (need_url) {
+    out->url = !g.api_socket.empty()
+                   ? "unix:" + g.api_socket
+                   : "http://" + ConnectHost(g.api_host) + ":" + std::to_string(g.api_port);
+  }
+  if (need_token && g.api_auth) out->token = *g.api_auth;
+  return true;
+}
+
+}  // namespace
+
+std::string ConnectHost(const std::string& bind_host) {
+  if (bind_host == "0.0.0.0" || bind_host.empty()) return "127.0.0.1";
+  if (bind_host == "::") return "[::1]";
+  if (bind_host.find(':') != std::string::npos) return "[" + bind_host + "]";
+  return bind_host;
+}
+
+bool ResolveEndpoint(const CommandLine& cl, const std::map<std::string, std::string>& env,
+                     ApiEndpoint* out, std::string* err) {
+  *out = ApiEndpoint{};
+  if (!cl.url.empty()) out->url = cl.url;
+  else if (auto v = EnvValue(env, "PHPEEK_PM_API_URL")) out->url = *v;
+  if (!cl.token.empty()) out->token = cl.token;
+  else if (auto v = EnvValue(env, "PHPEEK_PM_API_TOKEN")) out->token = *v;
+  const bool need_url = out->url.empty();
+  const bool need_token = !out->token.has_value();
+  if ((need_url || need_token) && !FromConfig(cl, env, out, need_url, need_token, err)) {
+    return false;
+  }
+  while (out->url.size() > 1 && out->url.back() == '/') out->url.pop_back();
+  return true;
+}
+
+}  // namespace phpeek::cli::client

@@ -1,0 +1,28 @@
+// Where the client commands find the daemon's Management API, and with which token.
+// Precedence per value: --url/--token, then $PHPEEK_PM_API_URL/$PHPEEK_PM_API_TOKEN, then the
+// configuration file's api_host/api_port/api_socket/api_auth, then the documented defaults.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/cli/command_line.h"
+
+namespace phpeek::cli::client {
+
+struct ApiEndpoint {
+  // "http://host:port" or "unix:/path/to/socket".
+  std::string url;
+  std::optional<std::string> token;
+};
+
+// `env` is the process environment. A configuration file is read only when a value is still
+// missing; one named with -c (or $PHPEEK_PM_CONFIG) must load, the default lookup may find none.
+bool ResolveEndpoint(const CommandLine& cl, const std::map<std::string, std::string>& env,
+                     ApiEndpoint* out, std::string* err);
+
+// Host to connect to for a bind address: wildcards mean "this machine".
+std::string ConnectHost(const std::string& bind_host);
+
+}  // namespace phpeek::cli::client

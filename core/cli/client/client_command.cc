@@ -1,0 +1,182 @@
+// `phpeek-pm status|start|stop|restart|scale`: talk to the running daemon's Management API.
+// Exit status: 0 done, 1 failed (daemon unreachable, unauthorized, no such process, refused,
+// --wait timed out), 2 usage error.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/cli/client/api_client.h"
+#include "core/cli/client/api_endpoint.h"
+#include "core/cli/client/process_table.h"
+#include "core/cli/commands.h"
+#include "core/config/loader.h"
+
+namespace phpeek::cli {
+namespace {
+
+using client::ApiEndpoint;
+using client::ApiReply;
+using client::CallApi;
+using client::ProcessRow;
+
+// The "error" member of an error body, or the raw body.
+std::string ErrorText(const std::string& body) {
+  const std::string key = "\"error\":\"";
+  const size_t at = body.find(key);
+  if (at == std::string::npos) return body;
+  const size_t end = body.find('"', at + key.size());
+  return body.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
+}
+
+// Turns an answer other than `expected` into a message for the user.
+bool CheckReply(const ApiReply& reply, int expected, const ApiEndpoint& endpoint,
+                const std::string& name, std::string* err) {
+  if (!reply.reached) {
+    *err = reply.error;
+    return false;
+  }
+  if (reply.status == expected) return true;
+  if (reply.status == 401) {
+    *err = endpoint.token ? "unauthorized: the daemon rejected the token (check --token, "
+                            "$PHPEEK_PM_API_TOKEN or the configuration's api_auth)"
+                          : "unauthorized: the daemon requires a bearer token (give --token, "
+                            "set $PHPEEK_PM_API_TOKEN, or read api_auth from the configuration "
+                            "with -c)";
+  } else if (reply.status == 404 && !name.empty()) {
+    *err = "no such process '" + name + "'";
+  } else {
+    *err = "the daemon answered " + std::to_string(reply.status) + ": " + ErrorText(reply.body);
+  }
+  return false;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "phpeek-pm: %s\n", message.c_str());
+  return 1;
+}
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+int RunStatus(const CommandLine& cl, const ApiEndpoint& endpoint) {
+  const ApiReply reply = CallApi(endpoint, "GET", "/api/v1/processes");
+  std::string err;
+  if (!CheckReply(reply, 200, endpoint, "", &err)) return Fail(err);
+  if (cl.json) {
+    std::printf("%s\n", reply.body.c_str());
+    return 0;
+  }
+  std::vector<ProcessRow> processes;
+  if (!client::ParseProcessList(reply.body, &processes, &err)) return Fail(err);
+  std::fputs(client::RenderTable(processes, Now()).c_str(), stdout);
+  return 0;
+}
+
+bool FetchProcess(const ApiEndpoint& endpoint, const std::string& name, ProcessRow* out,
+                  std::string* err) {
+  const ApiReply reply = CallApi(endpoint, "GET", "/api/v1/processes/" + name);
+  return CheckReply(reply, 200, endpoint, name, err) && client::ParseProcess(reply.body, out, err);
+}
+
+int CountInState(const ProcessRow& p, const std::string& state) {
+  int n = 0;
+  for (const auto& i : p.instances) n += i.state == state ? 1 : 0;
+  return n;
+}
+
+// Whether `p` has reached what `sub` asked for. `old_pids`: pids before a restart.
+bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>& old_pids) {
+  switch (sub) {
+    case Subcommand::kStart: return p.state == "running" || p.state == "completed";
+    case Subcommand::kStop: return p.state == "stopped" && CountInState(p, "running") == 0;
+    case Subcommand::kScale:
+      return p.scale == scale && CountInState(p, "running") == scale &&
+             CountInState(p, "starting") == 0 && CountInState(p, "stopping") == 0;
+    case Subcommand::kRestart: {
+      if (p.state != "running") return false;
+      for (const auto& i : p.instances) {
+        if (i.state == "running" && old_pids.count(i.pid) != 0) return false;
+      }
+      return true;
+    }
+    default: return true;
+  }
+}
+
+std::string Describe(const ProcessRow& p) {
+  return p.state + ", " + std::to_string(CountInState(p, "running")) + "/" +
+         std::to_string(p.scale) + " instances running";
+}
+
+// Polls the process until it reaches the requested state, or the deadline passes.
+int Wait(const CommandLine& cl, const ApiEndpoint& endpoint, const std::string& name, int scale,
+         const std::set<int>& old_pids) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(cl.wait_timeout_seconds);
+  ProcessRow p;
+  std::string err;
+  for (;;) {
+    if (!FetchProcess(endpoint, name, &p, &err)) return Fail(err);
+    if (Reached(cl.subcommand, p, scale, old_pids)) {
+      std::printf("%s: %s\n", name.c_str(), Describe(p).c_str());
+      return 0;
+    }
+    if (p.state == "failed" && cl.subcommand != Subcommand::kStop) {
+      return Fail(name + " failed (" + Describe(p) + ")");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Fail("timed out after " + std::to_string(cl.wait_timeout_seconds) + "s waiting for " +
+                  name + " (now " + Describe(p) + ")");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
+  const std::string& name = cl.operands[0];
+  int scale = 0;
+  std::string body;
+  if (cl.subcommand == Subcommand::kScale) {
+    const std::string& text = cl.operands[1];
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), scale);
+    if (ec != std::errc() || ptr != text.data() + text.size() || scale < 0) {
+      std::fprintf(stderr, "phpeek-pm: scale takes a whole number of instances >= 0, not '%s'\n",
+                   text.c_str());
+      return 2;
+    }
+    body = "{\"scale\":" + std::to_string(scale) + "}";
+  }
+  std::set<int> old_pids;
+  std::string err;
+  if (cl.wait && cl.subcommand == Subcommand::kRestart) {
+    ProcessRow before;
+    if (!FetchProcess(endpoint, name, &before, &err)) return Fail(err);
+    for (const auto& i : before.instances) {
+      if (i.pid > 0) old_pids.insert(i.pid);
+    }
+  }
+  const std::string verb = SubcommandName(cl.subcommand);
+  const ApiReply reply = CallApi(endpoint, "POST", "/api/v1/processes/" + name + "/" + verb, body);
+  if (!CheckReply(reply, 202, endpoint, name, &err)) return Fail(err);
+  std::printf("%s: %s initiated%s\n", name.c_str(), verb.c_str(),
+              cl.subcommand == Subcommand::kScale ? (" (" + std::to_string(scale) + ")").c_str()
+                                                  : "");
+  return cl.wait ? Wait(cl, endpoint, name, scale, old_pids) : 0;
+}
+
+}  // namespace
+
+int RunClient(const CommandLine& cl) {
+  ApiEndpoint endpoint;
+  std::string err;
+  if (!client::ResolveEndpoint(cl, config::CurrentEnvironment(), &endpoint, &err)) {
+    return Fail(err);
+  }
+  if (cl.subcommand == Subcommand::kStatus) return RunStatus(cl, endpoint);
+  return RunAction(cl, endpoint);
+}
+
+}  // namespace phpeek::cli

@@ -1,0 +1,37 @@
+// The API's process list as plain structs, and its rendering as a `supervisorctl status`-like
+// table. JSON parsing (Poco::JSON) stays in process_table.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace phpeek::cli::client {
+
+struct InstanceRow {
+  std::string id;
+  std::string state;
+  int pid = 0;
+  int64_t started_at = 0;
+  int64_t restart_count = 0;
+};
+
+struct ProcessRow {
+  std::string name;
+  std::string state;
+  int scale = 0;
+  std::vector<InstanceRow> instances;
+};
+
+// Parses {"processes":[...]} (or a single process object, when `single`).
+bool ParseProcessList(const std::string& json, std::vector<ProcessRow>* out, std::string* err);
+bool ParseProcess(const std::string& json, ProcessRow* out, std::string* err);
+
+// One line per instance (one per process without instances): PROCESS INSTANCE STATE PID UPTIME
+// RESTARTS. `now` is Unix seconds, for the uptime of running instances.
+std::string RenderTable(const std::vector<ProcessRow>& processes, int64_t now);
+
+// "3d 04:05:06", "04:05:06"; "-" for not running.
+std::string FormatUptime(int64_t seconds);
+
+}  // namespace phpeek::cli::client

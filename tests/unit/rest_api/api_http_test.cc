@@ -1,0 +1,229 @@
+// The Management API over real HTTP against a fake backend: every route, every error code, auth.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/unit/rest_api/api_fixture.h"
+#include "tests/unit/rest_api/http_client.h"
+
+namespace phpeek::rest::testing {
+namespace {
+
+const std::map<std::string, std::string> kAuth = {{"Authorization", "Bearer s3cret"}};
+
+TEST(ApiHttp, HealthAndList) {
+  ApiServer s;
+  Reply health = Request(s.port(), "GET", "/api/v1/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"healthy"})");
+  EXPECT_EQ(health.headers["Content-Type"], "application/json");
+
+  Reply list = Request(s.port(), "GET", "/api/v1/processes");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.body,
+            R"({"processes":[{"name":"web","state":"running","scale":2,"instances":[)"
+            R"({"id":"web-0","state":"running","pid":1000,"started_at":1700000000,"restart_count":0},)"
+            R"({"id":"web-1","state":"running","pid":1001,"started_at":1700000000,"restart_count":1}]},)"
+            R"({"name":"queue","state":"stopped","scale":0,"instances":[]}]})");
+}
+
+TEST(ApiHttp, GetOneProcessAndNotFound) {
+  ApiServer s;
+  Reply one = Request(s.port(), "GET", "/api/v1/processes/queue");
+  EXPECT_EQ(one.status, 200);
+  EXPECT_EQ(one.body, R"({"name":"queue","state":"stopped","scale":0,"instances":[]})");
+  Reply missing = Request(s.port(), "GET", "/api/v1/processes/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"error":"process not found"})");
+  Reply unknown_path = Request(s.port(), "GET", "/api/v2/whatever");
+  EXPECT_EQ(unknown_path.status, 404);
+  EXPECT_EQ(unknown_path.body, R"({"error":"not found"})");
+}
+
+TEST(ApiHttp, ActionsAnswer202WithTheSpecBodies) {
+  ApiServer s;
+  for (const std::string verb : {"restart", "stop", "start"}) {
+    Reply r = Request(s.port(), "POST", "/api/v1/processes/web/" + verb);
+    EXPECT_EQ(r.status, 202) << verb;
+    EXPECT_EQ(r.body, R"({"message":")" + verb + R"( initiated","process":"web"})");
+  }
+  const auto calls = s.backend().calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].op, ControlOp::kRestart);
+  EXPECT_EQ(calls[1].op, ControlOp::kStop);
+  EXPECT_EQ(calls[2].op, ControlOp::kStart);
+  Reply missing = Request(s.port(), "POST", "/api/v1/processes/nope/restart");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"error":"process not found"})");
+}
+
+TEST(ApiHttp, ScaleForms) {
+  ApiServer s;
+  Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale": 5})",
+                    {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.body, R"({"message":"scale initiated","process":"web","scale":5})");
+  r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"desired":3})");
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.body, R"({"message":"scale initiated","process":"web","scale":3})");
+  r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"delta":-2})");
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.body, R"({"message":"scale initiated","process":"web","scale":1})");
+  r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":0})");
+  EXPECT_EQ(r.status, 202);
+}
+
+TEST(ApiHttp, ScaleBadInputIs400WithAReason) {
+  ApiServer s;  // max_process_scale 10
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "request body is empty"},
+      {"{", "invalid JSON at byte 1"},
+      {"not json", "invalid JSON at byte 0"},
+      {R"({"scale":"5"})", "must be an integer, got a string"},
+      {R"({"scale":5.0})", "must be an integer, got a non-integer number"},
+      {R"({"scale":5e0})", "non-integer number"},
+      {R"({"scale":null})", "got a null"},
+      {R"({"scale":true})", "got a boolean"},
+      {R"({})", "missing field"},
+      {R"({"scale":1} x)", "unexpected data after the JSON value"},
+      {R"({"scale":1,"scale":2})", "invalid JSON at byte 11: duplicate key"},
+      {R"({"scale":1,"delta":2})", "given together"},
+      {R"({"replicas":1})", "unknown field"},
+      {R"([5])", "is a JSON array"},
+      {R"({"scale":11})", "scale 11 is out of range 0..10"},
+      {R"({"scale":-1})", "scale -1 is out of range 0..10"},
+      {R"({"delta":-3})", "scale -1 is out of range 0..10 (current 2, delta -3)"},
+      {R"({"scale":99999999999999999999})", "non-integer number"},
+      {R"({"delta":9223372036854775807})", "out of range"},
+  };
+  for (const auto& [body, reason] : cases) {
+    Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", body);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_NE(r.body.find(reason), std::string::npos) << body << " -> " << r.body;
+    EXPECT_EQ(r.body.rfind("{\"error\":\"", 0), 0u) << r.body;
+  }
+  EXPECT_TRUE(s.backend().calls().empty());
+  Reply missing = Request(s.port(), "POST", "/api/v1/processes/nope/scale", R"({"scale":1})");
+  EXPECT_EQ(missing.status, 404);
+}
+
+TEST(ApiHttp, BackendRefusalsMapToStatusCodes) {
+  ApiServer s;
+  s.backend().FailNextControl({BackendCode::kInvalidArgument, "scale 7 exceeds max_scale 4"});
+  Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":7})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"scale 7 exceeds max_scale 4"})");
+  s.backend().FailNextControl({BackendCode::kStopping, ""});
+  r = Request(s.port(), "POST", "/api/v1/processes/web/stop");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, R"({"error":"the daemon is shutting down"})");
+}
+
+TEST(ApiHttp, MethodNotAllowedListsAllowedMethods) {
+  ApiServer s;
+  Reply r = Request(s.port(), "POST", "/api/v1/processes");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.body, R"({"error":"method not allowed"})");
+  EXPECT_EQ(r.headers["Allow"], "GET, HEAD");
+  r = Request(s.port(), "GET", "/api/v1/processes/web/restart");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers["Allow"], "POST");
+  r = Request(s.port(), "DELETE", "/api/v1/health");
+  EXPECT_EQ(r.status, 405);
+}
+
+TEST(ApiHttp, HeadHasHeadersButNoBody) {
+  ApiServer s;
+  Reply get = Request(s.port(), "GET", "/api/v1/processes");
+  const std::string raw = RawExchange(
+      s.port(), "HEAD /api/v1/processes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200", 0), 0u) << raw;
+  EXPECT_NE(raw.find("Content-Length: " + std::to_string(get.body.size())), std::string::npos);
+  EXPECT_EQ(raw.substr(raw.size() - 4), "\r\n\r\n") << "HEAD must not carry a body";
+}
+
+TEST(ApiHttp, AuthRequiredEverywhereButHealth) {
+  ApiServer s("s3cret");
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+  Reply r = Request(s.port(), "GET", "/api/v1/processes");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body, R"({"error":"unauthorized"})");
+  EXPECT_EQ(r.headers["WWW-Authenticate"], "Bearer");
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes", "", kAuth).status, 200);
+  EXPECT_EQ(Request(s.port(), "GET", "/nothing/here").status, 401);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/openapi.json").status, 401);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/web/stop").status, 401);
+  EXPECT_TRUE(s.backend().calls().empty());
+}
+
+TEST(ApiHttp, BearerVariants) {
+  ApiServer s("s3cret");
+  auto status = [&](const std::string& value) {
+    return Request(s.port(), "GET", "/api/v1/processes", "", {{"Authorization", value}}).status;
+  };
+  EXPECT_EQ(status("Bearer s3cret"), 200);
+  EXPECT_EQ(status("bearer s3cret"), 200);  // RFC 7235: the scheme is case-insensitive
+  EXPECT_EQ(status("BEARER s3cret"), 200);
+  EXPECT_EQ(status("Bearer s3cret "), 200);  // trailing OWS is not part of the field value
+  EXPECT_EQ(status("Bearer "), 401);
+  EXPECT_EQ(status("Bearer"), 401);
+  EXPECT_EQ(status("Bearer s3cre"), 401);
+  EXPECT_EQ(status("Bearer s3cret2"), 401);
+  EXPECT_EQ(status("Bearer s3cret x"), 401);
+  EXPECT_EQ(status("Basic s3cret"), 401);
+  EXPECT_EQ(status("s3cret"), 401);
+}
+
+TEST(ApiHttp, BadPathsAndNames) {
+  ApiServer s;
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%77eb").status, 200);  // "web"
+  Reply dots = Request(s.port(), "GET", "/api/v1/processes/../health");
+  EXPECT_EQ(dots.status, 400);
+  EXPECT_NE(dots.body.find("'..'"), std::string::npos);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%2e%2e/health").status, 400);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/a%2Fb").status, 400);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%zz").status, 400);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%00").status, 400);
+  Reply long_name = Request(s.port(), "GET", "/api/v1/processes/" + std::string(2000, 'a'));
+  EXPECT_EQ(long_name.status, 400);
+  EXPECT_NE(long_name.body.find("invalid process name"), std::string::npos);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/Web/stop").status, 400);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/").status, 404);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes?x=1").status, 200);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);  // still serving
+}
+
+TEST(ApiHttp, BodyOverTheLimitIs413) {
+  ServerOptions options;
+  options.max_request_body = 1024;
+  ApiServer s(std::nullopt, options);
+  // A 10 MB body: the answer comes from the declared length, before the body is read...
+  const std::string headers =
+      "POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n";
+  std::string raw = RawExchange(s.port(), headers);
+  EXPECT_EQ(raw.rfind("HTTP/1.1 413", 0), 0u) << raw;
+  EXPECT_NE(raw.find("at most 1024 bytes"), std::string::npos) << raw;
+  // ...and a client that sends it all anyway still reads the 413 (the server drains, then closes).
+  Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", std::string(10 << 20, ' '));
+  EXPECT_EQ(r.status, 413);
+  // Chunked, no Content-Length: the limit applies while reading.
+  const std::string chunk(2000, ' ');
+  std::ostringstream hex;
+  hex << std::hex << chunk.size();
+  raw = RawExchange(
+      s.port(), "POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n" + hex.str() + "\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 413", 0), 0u) << raw;
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+}
+
+TEST(ApiHttp, OpenApiDocumentIsServed) {
+  ApiServer s;
+  Reply r = Request(s.port(), "GET", "/api/v1/openapi.json");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, std::string(OpenApiDocument()));
+  EXPECT_NE(r.body.find("\"openapi\": \"3.0.3\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace phpeek::rest::testing

@@ -1,0 +1,45 @@
+// An in-memory Backend for the API tests: a few processes, and a log of control calls.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "plugins/rest-api/backend.h"
+
+namespace phpeek::rest::testing {
+
+struct ControlCall {
+  ControlOp op;
+  std::string name;
+  int arg;
+};
+
+class FakeBackend : public Backend {
+ public:
+  // Processes "web" (scale 2, running) and "queue" (scale 0, stopped).
+  FakeBackend();
+
+  BackendResult ListProcesses(std::string* json) override;
+  BackendResult GetProcess(const std::string& name, std::string* json) override;
+  BackendResult Control(ControlOp op, const std::string& name, int arg) override;
+
+  std::vector<ControlCall> calls() const;
+  // Makes the next Control call fail with `result`.
+  void FailNextControl(BackendResult result);
+
+ private:
+  struct Process {
+    std::string name;
+    int scale;
+  };
+  std::string ProcessJson(const Process& p) const;
+
+  mutable std::mutex mu_;
+  std::vector<Process> processes_;
+  std::vector<ControlCall> calls_;
+  bool fail_next_ = false;
+  BackendResult failure_;
+};
+
+}  // namespace phpeek::rest::testing
