@@ -80,7 +80,11 @@ std::string ExceptionText() {
 }  // namespace
 
 PluginInstance::PluginInstance(LoadedPlugin plugin, const LifecycleOptions& options)
-    : plugin_(std::move(plugin)), options_(options), events_(plugin_.name, options.queue_capacity) {
+    : plugin_(std::move(plugin)),
+      options_(options),
+      shared_(std::make_unique<Context>(plugin_.name, options.queue_capacity)),
+      context_(shared_->host),
+      events_(shared_->events) {
   context_.plugin_name = plugin_.name;
   context_.events = &events_;
 }
@@ -143,7 +147,11 @@ void PluginInstance::Shutdown() {
   // No callback runs during or after stop: the plugin may free what its callbacks use.
   events_.Stop();
   const bool stopped = stage_ != Stage::kStarted || CallStop();
-  if (stopped) CallDestroy();
+  if (stopped) {
+    CallDestroy();
+  } else {
+    (void)shared_.release();  // its stop is still running and may call the host
+  }
   stage_ = Stage::kDone;
 }
 

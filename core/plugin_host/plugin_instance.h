@@ -47,10 +47,19 @@ class PluginInstance {
   bool CallStop();
   void CallDestroy();
 
+  // What the plugin's threads may still reach. Heap-held so that an abandoned plugin (stop past
+  // its deadline) keeps a valid context: it is then deliberately leaked, like the library itself.
+  struct Context {
+    explicit Context(const std::string& name, size_t capacity) : events(name, capacity) {}
+    EventDispatcher events;
+    phpeek_host host;
+  };
+
   LoadedPlugin plugin_;
   LifecycleOptions options_;
-  phpeek_host context_;
-  EventDispatcher events_;
+  std::unique_ptr<Context> shared_;
+  phpeek_host& context_;
+  EventDispatcher& events_;
   void* self_ = nullptr;
   Stage stage_ = Stage::kLoaded;
 };

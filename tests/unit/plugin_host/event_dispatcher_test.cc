@@ -1,0 +1,125 @@
+#include "core/plugin_host/event_dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+using phpeek::testing::WaitUntil;
+
+struct Seen {
+  std::mutex mu;
+  std::vector<uint64_t> seqs;
+  std::vector<uint32_t> dropped;
+  std::vector<std::string> tags;
+  std::atomic<bool> gate{true};  // callbacks spin while false, to fill queues deliberately
+  std::atomic<int> entered{0};
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mu);
+    return seqs.size();
+  }
+};
+
+struct Tagged {
+  Seen* seen;
+  std::string tag;
+};
+
+void Record(void* user, const phpeek_event* ev) {
+  auto* t = static_cast<Tagged*>(user);
+  ++t->seen->entered;
+  while (!t->seen->gate.load()) std::this_thread::yield();
+  std::lock_guard<std::mutex> lock(t->seen->mu);
+  t->seen->seqs.push_back(ev->seq);
+  t->seen->dropped.push_back(ev->dropped);
+  t->seen->tags.push_back(t->tag);
+}
+
+std::shared_ptr<const AbiEvent> Ev(uint64_t seq, EventType type = EventType::kStateChanged) {
+  Event e;
+  e.type = type;
+  e.seq = seq;
+  e.process = "web";
+  return ToAbiEvent(e);
+}
+
+TEST(EventDispatcher, DeliversInSeqOrderAcrossSubscriptionsFilteredByMask) {
+  EventDispatcher d("p", 64);
+  Seen seen;
+  Tagged all{&seen, "all"}, exits{&seen, "exits"};
+  ASSERT_EQ(d.Subscribe(PHPEEK_EVENT_MASK_ALL, Record, &all, nullptr), PHPEEK_OK);
+  ASSERT_EQ(d.Subscribe(PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED), Record, &exits, nullptr),
+            PHPEEK_OK);
+  d.Push(Ev(1));
+  d.Push(Ev(2, EventType::kExited));
+  d.Push(Ev(3));
+  ASSERT_TRUE(WaitUntil([&] { return seen.size() == 4; }));
+  EXPECT_EQ(seen.seqs, (std::vector<uint64_t>{1, 2, 2, 3}));
+  EXPECT_EQ(seen.tags[3], "all");
+}
+
+TEST(EventDispatcher, DropsTheOldestWhenFullAndCountsThem) {
+  EventDispatcher d("p", 3);
+  Seen seen;
+  Tagged t{&seen, "t"};
+  ASSERT_EQ(d.Subscribe(PHPEEK_EVENT_MASK_ALL, Record, &t, nullptr), PHPEEK_OK);
+  seen.gate = false;
+  d.Push(Ev(1));  // taken by the dispatch thread, which then waits in the callback
+  ASSERT_TRUE(WaitUntil([&] { return seen.entered.load() == 1; }));
+  for (uint64_t s = 100; s < 113; ++s) d.Push(Ev(s));
+  EXPECT_EQ(d.dropped_total(), 10u);
+  seen.gate = true;
+  ASSERT_TRUE(WaitUntil([&] { return seen.size() == 4; }));
+  std::lock_guard<std::mutex> lock(seen.mu);
+  EXPECT_EQ(seen.seqs, (std::vector<uint64_t>{1, 110, 111, 112}));
+  EXPECT_EQ(seen.dropped, (std::vector<uint32_t>{0, 10, 0, 0}));  // reported once, with the next
+}
+
+TEST(EventDispatcher, UnsubscribeStopsDeliveryAndRejectsUnknownIds) {
+  EventDispatcher d("p", 8);
+  Seen seen;
+  Tagged t{&seen, "t"};
+  uint64_t id = 0;
+  ASSERT_EQ(d.Subscribe(PHPEEK_EVENT_MASK_ALL, Record, &t, &id), PHPEEK_OK);
+  d.Push(Ev(1));
+  ASSERT_TRUE(WaitUntil([&] { return seen.size() == 1; }));
+  EXPECT_EQ(d.Unsubscribe(id), PHPEEK_OK);
+  EXPECT_EQ(d.Unsubscribe(id), PHPEEK_E_NOT_FOUND);
+  d.Push(Ev(2));
+  d.Stop();
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(d.Subscribe(PHPEEK_EVENT_MASK_ALL, Record, &t, &id), PHPEEK_E_STOPPING);
+  EXPECT_EQ(d.Subscribe(0, Record, &t, &id), PHPEEK_E_INVALID_ARGUMENT);
+}
+
+TEST(EventDispatcher, ConvertsEventsToTheAbi) {
+  Event e;
+  e.type = EventType::kExited;
+  e.seq = 7;
+  e.process = "web";
+  e.instance = "web-1";
+  e.pid = 42;
+  e.exit_code = -1;
+  e.signal = 9;
+  auto a = ToAbiEvent(e);
+  EXPECT_EQ(a->type, static_cast<uint32_t>(PHPEEK_EVENT_EXITED));
+  EXPECT_EQ(a->pid, 42);
+  EXPECT_EQ(a->signal, 9);
+  EXPECT_EQ(a->detail_json, R"({"schema":1,"instance":"web-1","exit_code":-1,"signal":9})");
+  e.type = EventType::kStateChanged;
+  e.old_state = "running";
+  e.new_state = "backoff";
+  a = ToAbiEvent(e);
+  EXPECT_EQ(a->old_state, PHPEEK_STATE_RUNNING);
+  EXPECT_EQ(a->new_state, PHPEEK_STATE_BACKOFF);
+  EXPECT_EQ(a->pid, 0);
+}
+
+}  // namespace
+}  // namespace phpeek::plugin_host

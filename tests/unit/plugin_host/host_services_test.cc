@@ -1,0 +1,167 @@
+// The host services table as a plugin sees it, driven through the C function pointers.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+
+#include "core/plugin_host/event_dispatcher.h"
+#include "core/plugin_host/host_context.h"
+#include "tests/support/test_support.h"
+#include "tests/unit/plugin_host/fake_control.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+void Append(void* ctx, const char* data, size_t len) {
+  static_cast<std::string*>(ctx)->append(data, len);
+}
+
+class HostServicesTest : public ::testing::Test {
+ protected:
+  HostServicesTest() : events_("probe", 16) {
+    control_.SetProcesses({testing::WebProcess()});
+    ctx_.plugin_name = "probe";
+    ctx_.control = &control_;
+    ctx_.global_json = &global_;
+    ctx_.events = &events_;
+    ctx_.host_stopping = &stopping_;
+  }
+
+  // Calls `f(out_sink, err_sink)`; returns the status, filling out_ and err_.
+  template <typename F>
+  int32_t Call(F f) {
+    out_.clear();
+    err_.clear();
+    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    return f(&out, &err);
+  }
+
+  const phpeek_host_api_v1* api_ = HostServices();
+  testing::FakeControl control_;
+  std::string global_ = R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})";
+  std::atomic<bool> stopping_{false};
+  EventDispatcher events_;
+  phpeek_host ctx_;
+  std::string out_, err_;
+};
+
+TEST_F(HostServicesTest, TableDescribesThisHost) {
+  EXPECT_EQ(api_->struct_size, sizeof(phpeek_host_api_v1));
+  EXPECT_EQ(api_->abi_major, 1u);
+  EXPECT_EQ(api_->abi_minor, 0u);
+  EXPECT_STREQ(api_->host_version, PHPEEK_VERSION);
+  EXPECT_STREQ(api_->status_name(PHPEEK_E_NOT_FOUND), "NOT_FOUND");
+  EXPECT_STREQ(api_->status_name(12345), "INTERNAL");
+}
+
+TEST_F(HostServicesTest, ConfigGettersFollowJsonPointers) {
+  auto json = [&](const char* p) {
+    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_json(&ctx_, p, o, e); });
+  };
+  auto str = [&](const char* p) {
+    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_string(&ctx_, p, o, e); });
+  };
+  EXPECT_EQ(json(""), PHPEEK_OK);
+  EXPECT_EQ(out_, global_);
+  EXPECT_EQ(json("/tags/1"), PHPEEK_OK);
+  EXPECT_EQ(out_, "\"b\"");
+  EXPECT_EQ(str("/name"), PHPEEK_OK);
+  EXPECT_EQ(out_, "x\"y");
+  EXPECT_EQ(str("/api_port"), PHPEEK_OK);
+  EXPECT_EQ(out_, "9180");
+  EXPECT_EQ(str("/tags"), PHPEEK_E_TYPE);
+  EXPECT_EQ(err_, "global/tags is an object or array, not a scalar");
+  EXPECT_EQ(json("/missing"), PHPEEK_E_NOT_FOUND);
+  EXPECT_EQ(err_, "global/missing: '/missing' does not exist");
+  EXPECT_EQ(json("missing"), PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(api_->config_get_json(&ctx_, nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
+}
+
+TEST_F(HostServicesTest, ProcessTableUsesTheManagementApiFieldNames) {
+  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+            PHPEEK_OK);
+  EXPECT_EQ(out_,
+            R"({"schema":1,"name":"web","state":"running","scale":2,"instances":[)"
+            R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
+            R"("last_exit_code":-1,"last_signal":0},)"
+            R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,"restart_count":1,)"
+            R"("last_exit_code":-1,"last_signal":0}]})");
+  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
+            PHPEEK_OK);
+  EXPECT_EQ(out_.rfind(R"({"schema":1,"processes":[{"name":"web","state":"running")", 0), 0u);
+  EXPECT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "db", o, e); }),
+            PHPEEK_E_NOT_FOUND);
+  EXPECT_EQ(err_, "no process named 'db'");
+}
+
+TEST_F(HostServicesTest, ControlMapsEveryOutcome) {
+  auto control = [&](int32_t op, const char* name, int32_t arg) {
+    return Call([&](phpeek_sink*, phpeek_sink* e) {
+      return api_->process_control(&ctx_, op, name, arg, 0, e);
+    });
+  };
+  EXPECT_EQ(control(PHPEEK_OP_RESTART, "web", 0), PHPEEK_OK);
+  EXPECT_EQ(control(PHPEEK_OP_SCALE, "web", 5), PHPEEK_OK);
+  ASSERT_EQ(control_.calls().size(), 2u);
+  EXPECT_EQ(control_.calls()[1].op, ControlOp::kScale);
+  EXPECT_EQ(control_.calls()[1].arg, 5);
+  EXPECT_EQ(control(PHPEEK_OP_START, "db", 0), PHPEEK_E_NOT_FOUND);
+  EXPECT_EQ(err_, "no process 'db'");
+  EXPECT_EQ(control(PHPEEK_OP_SCALE, "web", -1), PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(control(77, "web", 0), PHPEEK_E_UNSUPPORTED);
+  EXPECT_EQ(err_, "unknown control op 77");
+  EXPECT_EQ(control(PHPEEK_OP_STOP, "", 0), PHPEEK_E_INVALID_ARGUMENT);
+  control_.SetResult(ControlResult::kInvalidArgument);
+  EXPECT_EQ(control(PHPEEK_OP_SCALE, "web", 1000), PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(err_, "invalid argument 1000 for process 'web'");
+  control_.SetResult(ControlResult::kStopping);
+  EXPECT_EQ(control(PHPEEK_OP_STOP, "web", 0), PHPEEK_E_STOPPING);
+  control_.SetResult(ControlResult::kAccepted);
+  stopping_ = true;
+  const size_t calls = control_.calls().size();
+  EXPECT_EQ(control(PHPEEK_OP_STOP, "web", 0), PHPEEK_E_STOPPING);
+  EXPECT_EQ(control_.calls().size(), calls);  // refused by the host, never reached the core
+}
+
+struct CallbackProbe {
+  const phpeek_host_api_v1* api;
+  phpeek_host* host;
+  std::atomic<int32_t> blocking{-1};
+  std::atomic<int32_t> fire_and_forget{-1};
+};
+
+void CallControlFromCallback(void* user, const phpeek_event*) {
+  auto* p = static_cast<CallbackProbe*>(user);
+  p->fire_and_forget = p->api->process_control(p->host, PHPEEK_OP_RESTART, "web", 0, 0, nullptr);
+  p->blocking = p->api->process_control(p->host, PHPEEK_OP_RESTART, "web", 0, 1000, nullptr);
+}
+
+TEST_F(HostServicesTest, BlockingControlFromAnEventCallbackWouldBlock) {
+  CallbackProbe probe{api_, &ctx_};
+  uint64_t id = 0;
+  ASSERT_EQ(api_->subscribe(&ctx_, PHPEEK_EVENT_MASK_ALL, CallControlFromCallback, &probe, &id),
+            PHPEEK_OK);
+  Event e;
+  e.seq = 1;
+  events_.Push(ToAbiEvent(e));
+  ASSERT_TRUE(testing::WaitUntil([&] { return probe.blocking.load() != -1; }));
+  EXPECT_EQ(probe.fire_and_forget.load(), PHPEEK_OK);
+  EXPECT_EQ(probe.blocking.load(), PHPEEK_E_WOULD_BLOCK);
+  EXPECT_EQ(api_->unsubscribe(&ctx_, id), PHPEEK_OK);
+  EXPECT_EQ(api_->unsubscribe(&ctx_, id), PHPEEK_E_NOT_FOUND);
+  // Outside a callback a timeout is fine.
+  EXPECT_EQ(api_->process_control(&ctx_, PHPEEK_OP_RESTART, "web", 0, 1000, nullptr), PHPEEK_OK);
+}
+
+TEST_F(HostServicesTest, NullContextIsRefusedNotACrash) {
+  EXPECT_EQ(api_->process_list(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(api_->process_control(nullptr, PHPEEK_OP_START, "web", 0, 0, nullptr),
+            PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(api_->subscribe(nullptr, 1, CallControlFromCallback, nullptr, nullptr),
+            PHPEEK_E_INVALID_ARGUMENT);
+  api_->log(nullptr, PHPEEK_LOG_INFO, "x", 1);
+  api_->log(&ctx_, 42, nullptr, 0);
+}
+
+}  // namespace
+}  // namespace phpeek::plugin_host

@@ -1,0 +1,134 @@
+// The plugin host's lifecycle with real fixture plugins (tests/abi-compat) and a fake Control.
+#include "core/plugin_host/plugin_host.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "core/plugin_host/plugin_instance.h"
+#include "tests/support/test_support.h"
+#include "tests/unit/plugin_host/fake_control.h"
+
+namespace phpeek::plugin_host {
+namespace {
+
+using phpeek::testing::ReadFile;
+using phpeek::testing::TempDir;
+using phpeek::testing::WaitUntil;
+
+PluginRequest Fixture(const std::string& name) {
+  return PluginRequest{name, std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so"};
+}
+
+LoadedPlugin Load(const std::string& name) {
+  LoadedPlugin out;
+  std::string err;
+  EXPECT_EQ(LoadPlugin(Fixture(name), &out, &err), LoadOutcome::kLoaded) << err;
+  return out;
+}
+
+class PluginHostTest : public ::testing::Test {
+ protected:
+  PluginHostTest() {
+    control_.SetProcesses({testing::WebProcess()});
+    global_ = R"({"recorder_file":")" + dir_.Join("rec.txt") + R"(","recorder_tag":"t-1",)" +
+              R"("slow_stop_ms":"3000"})";
+  }
+  std::string Recorded() { return ReadFile(dir_.Join("rec.txt")); }
+
+  TempDir dir_;
+  testing::FakeControl control_;
+  std::string global_;
+  std::atomic<bool> stopping_{false};
+};
+
+TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
+  PluginHost host({Fixture("old-recorder")}, global_);
+  ASSERT_TRUE(host.Load());
+  EXPECT_EQ(host.DeclaredGlobalKeys(), (std::vector<std::string>{"recorder_file", "recorder_tag"}));
+  ASSERT_TRUE(host.Start(&control_));
+  EXPECT_EQ(control_.listener_count(), 1u);
+  const std::string head = Recorded();
+  EXPECT_NE(head.find("config t-1\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("list {\"schema\":1,\"processes\":[{\"name\":\"web\""), std::string::npos);
+  EXPECT_NE(head.find("control-missing NOT_FOUND\n"), std::string::npos);
+
+  Event spawned;
+  spawned.type = EventType::kSpawned;
+  spawned.process = "web";
+  spawned.instance = "web-0";
+  spawned.pid = 4242;
+  control_.Emit(spawned);
+  Event exited = spawned;
+  exited.type = EventType::kExited;
+  exited.exit_code = 3;
+  control_.Emit(exited);
+  Event changed;
+  changed.process = "web";
+  changed.instance = "web-0";
+  changed.old_state = "running";
+  changed.new_state = "backoff";
+  control_.Emit(changed);
+  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 3 ") != std::string::npos; }));
+  const std::string all = Recorded();
+  EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("event 2 3 web web-0 0->0 pid=4242 code=3 sig=0\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("event 3 1 web web-0 2->3 pid=0 code=-1 sig=0\n"), std::string::npos) << all;
+  host.Stop();
+  EXPECT_EQ(Recorded().substr(Recorded().size() - 5), "stop\n");
+}
+
+TEST_F(PluginHostTest, AFailedStartStopsThoseAlreadyStartedAndReportsFalse) {
+  PluginHost host({Fixture("old-recorder"), Fixture("fail-init"), Fixture("good-fixture")},
+                  global_);
+  ASSERT_TRUE(host.Load());
+  EXPECT_FALSE(host.Start(&control_));
+  EXPECT_EQ(Recorded().substr(Recorded().size() - 5), "stop\n");
+}
+
+TEST_F(PluginHostTest, LoadReportsEveryBrokenPluginButSkipsAnAbsentOptionalOne) {
+  PluginRequest optional = Fixture("rest-api-not-built");
+  optional.optional_if_absent = true;
+  PluginHost ok({optional, Fixture("good-fixture")}, global_);
+  EXPECT_TRUE(ok.Load());
+  EXPECT_EQ(ok.loaded_count(), 1u);
+  PluginHost bad({Fixture("wrong-major"), Fixture("absent"), Fixture("good-fixture")}, global_);
+  EXPECT_FALSE(bad.Load());
+  EXPECT_EQ(bad.loaded_count(), 1u);
+}
+
+TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
+  std::string err;
+  PluginInstance fail_init(Load("fail-init"), {});
+  EXPECT_FALSE(fail_init.Init(&control_, &global_, &stopping_, &err));
+  EXPECT_EQ(err, "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
+  PluginInstance throwing(Load("throwing"), {});
+  EXPECT_FALSE(throwing.Init(&control_, &global_, &stopping_, &err));
+  EXPECT_EQ(err,
+            "plugin 'throwing' failed to initialise: threw a C++ exception across the ABI "
+            "boundary: config file /etc/throwing.ini is unreadable (INTERNAL)");
+  PluginInstance fail_start(Load("fail-start"), {});
+  ASSERT_TRUE(fail_start.Init(&control_, &global_, &stopping_, &err)) << err;
+  EXPECT_FALSE(fail_start.Start(&err));
+  EXPECT_EQ(err,
+            "plugin 'fail-start' failed to start: cannot bind 127.0.0.1:1: permission denied "
+            "(DENIED)");
+}
+
+TEST_F(PluginHostTest, AHungStopIsAbandonedAtTheDeadline) {
+  LifecycleOptions options;
+  options.budget = std::chrono::milliseconds(50);
+  options.stop_deadline = std::chrono::milliseconds(300);
+  PluginInstance slow(Load("slow-stop"), options);
+  std::string err;
+  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Start(&err)) << err;
+  const auto t0 = std::chrono::steady_clock::now();
+  slow.Shutdown();  // the fixture sleeps 3 s in stop
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_LT(took, std::chrono::milliseconds(2500));
+}
+
+}  // namespace
+}  // namespace phpeek::plugin_host

@@ -1,0 +1,181 @@
+// The handshake on crafted descriptors, and real loads of the abi-compat fixture plugins, each with
+// its exact refusal message.
+#include "core/plugin_host/plugin_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace phpeek::plugin_host {
+namespace {
+
+int32_t Init(const phpeek_host_api_v1*, phpeek_host*, const char*, size_t, void**, phpeek_sink*) {
+  return PHPEEK_OK;
+}
+int32_t Start(void*, phpeek_sink*) { return PHPEEK_OK; }
+int32_t Stop(void*) { return PHPEEK_OK; }
+void Destroy(void*) {}
+
+phpeek_plugin_api_v1 Good() {
+  return phpeek_plugin_api_v1{sizeof(phpeek_plugin_api_v1), 1, 0, 0, "demo", "1.2.3", "d",
+                              Init, Start, Stop, Destroy, nullptr, nullptr};
+}
+
+std::string Refusal(const phpeek_plugin_api_v1* d, uint32_t host_minor = 0) {
+  LoadedPlugin out;
+  std::string reason;
+  EXPECT_FALSE(Negotiate(d, "demo", host_minor, &out, &reason));
+  return reason;
+}
+
+TEST(Negotiate, AcceptsAGoodDescriptorAndCopiesIt) {
+  const phpeek_plugin_api_v1 d = Good();
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 0, &out, &reason)) << reason;
+  EXPECT_EQ(out.name, "demo");
+  EXPECT_EQ(out.version, "1.2.3");
+  EXPECT_EQ(out.api.init, &Init);
+  EXPECT_EQ(out.negotiated_minor, 0u);
+}
+
+TEST(Negotiate, OlderPluginInNewerHostNegotiatesThePluginsMinor) {
+  const phpeek_plugin_api_v1 d = Good();
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 3, &out, &reason));
+  EXPECT_EQ(out.built_minor, 0u);
+  EXPECT_EQ(out.negotiated_minor, 0u);
+}
+
+TEST(Negotiate, NewerMinorIsRefusedUnlessItAcceptsOlderHosts) {
+  phpeek_plugin_api_v1 d = Good();
+  d.abi_minor = 2;
+  d.min_host_minor = 1;
+  EXPECT_EQ(Refusal(&d, 0),
+            "built for ABI 1.2 (needs a host with ABI >= 1.1), this host speaks ABI 1.0; upgrade "
+            "phpeek-pm or rebuild the plugin against an older SDK");
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 1, &out, &reason)) << reason;
+  EXPECT_EQ(out.negotiated_minor, 1u);
+}
+
+TEST(Negotiate, RefusesBadMetadataWithAReason) {
+  EXPECT_EQ(Refusal(nullptr),
+            "the plugin declined to load (its entry returned NULL; this host speaks ABI 1.0)");
+  phpeek_plugin_api_v1 d = Good();
+  d.abi_major = 3;
+  EXPECT_EQ(Refusal(&d), "built for ABI 3.0, this host speaks ABI 1.0");
+  d = Good();
+  d.struct_size = 40;
+  EXPECT_EQ(Refusal(&d), "descriptor is 40 bytes, ABI 1.0 needs at least 88");
+  d = Good();
+  d.name = nullptr;
+  EXPECT_EQ(Refusal(&d), "descriptor name is missing, empty or longer than 64 characters");
+  const std::string long_name(5000, 'a');
+  d.name = long_name.c_str();
+  EXPECT_EQ(Refusal(&d), "descriptor name is missing, empty or longer than 64 characters");
+  d = Good();
+  d.name = "other";
+  EXPECT_EQ(Refusal(&d), "descriptor says its name is 'other', but it was loaded as 'demo'");
+  d = Good();
+  d.version = nullptr;
+  EXPECT_EQ(Refusal(&d), "descriptor version is missing or empty");
+  d = Good();
+  d.destroy = nullptr;
+  EXPECT_EQ(Refusal(&d), "required hook 'destroy' is NULL");
+  const char* const keys[] = {"ok_key", "", nullptr};
+  d = Good();
+  d.global_keys = keys;
+  EXPECT_EQ(Refusal(&d), "global_keys entry 1 is empty, too long or unterminated");
+}
+
+TEST(Negotiate, IgnoresMembersBeyondWhatTheHostKnows) {
+  struct Bigger {
+    phpeek_plugin_api_v1 base;
+    char future[64];
+  } big{Good(), {}};
+  big.base.struct_size = sizeof big;
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&big.base, "demo", 0, &out, &reason)) << reason;
+}
+
+TEST(PluginName, FollowsTheProcessNameRule) {
+  EXPECT_TRUE(IsValidPluginName("rest-api"));
+  EXPECT_TRUE(IsValidPluginName("a.b_c-9"));
+  EXPECT_FALSE(IsValidPluginName(""));
+  EXPECT_FALSE(IsValidPluginName("Rest"));
+  EXPECT_FALSE(IsValidPluginName("-x"));
+  EXPECT_FALSE(IsValidPluginName("a/b"));
+  EXPECT_FALSE(IsValidPluginName(std::string(65, 'a')));
+}
+
+std::string Fixture(const std::string& name) {
+  return std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so";
+}
+
+// Loads fixture `name` and returns the error (empty when it loaded).
+std::string LoadError(const std::string& name, LoadOutcome expected = LoadOutcome::kFailed) {
+  LoadedPlugin out;
+  std::string err;
+  EXPECT_EQ(LoadPlugin(PluginRequest{name, Fixture(name)}, &out, &err), expected) << err;
+  return err;
+}
+
+TEST(LoadPlugin, LoadsAGoodPluginAndItsDeclaredKeys) {
+  LoadedPlugin out;
+  std::string err;
+  ASSERT_EQ(LoadPlugin(PluginRequest{"slow-stop", Fixture("slow-stop")}, &out, &err),
+            LoadOutcome::kLoaded)
+      << err;
+  EXPECT_EQ(out.path, Fixture("slow-stop"));
+  EXPECT_EQ(out.version, "0.0.1");
+  EXPECT_EQ(out.global_keys, std::vector<std::string>{"slow_stop_ms"});
+}
+
+TEST(LoadPlugin, NewerMinorThatAcceptsThisHostLoads) {
+  EXPECT_EQ(LoadError("newer-minor-compatible", LoadOutcome::kLoaded), "");
+}
+
+TEST(LoadPlugin, EachFailureFixtureGetsItsMessage) {
+  const std::string dir = PHPEEK_FIXTURE_DIR;
+  EXPECT_EQ(LoadError("absent", LoadOutcome::kAbsent),
+            "plugin 'absent': not found at " + dir + "/absent.so");
+  EXPECT_EQ(LoadError("wrong-major"), "plugin 'wrong-major' (" + Fixture("wrong-major") +
+                                          "): built for ABI 2.0, this host speaks ABI 1.0");
+  EXPECT_EQ(LoadError("newer-minor"),
+            "plugin 'newer-minor' (" + Fixture("newer-minor") +
+                "): built for ABI 1.1 (needs a host with ABI >= 1.1), this host speaks ABI 1.0; "
+                "upgrade phpeek-pm or rebuild the plugin against an older SDK");
+  EXPECT_EQ(LoadError("not-a-plugin"),
+            "plugin 'not-a-plugin' (" + Fixture("not-a-plugin") +
+                "): not a phpeek-pm plugin, or built for another ABI major: no "
+                "phpeek_plugin_entry_v1 symbol");
+  EXPECT_EQ(LoadError("v2-only"),
+            "plugin 'v2-only' (" + Fixture("v2-only") +
+                "): not a phpeek-pm plugin, or built for another ABI major: no "
+                "phpeek_plugin_entry_v1 symbol (it exports phpeek_plugin_entry_v2: built for ABI "
+                "major 2, this host speaks ABI 1.0)");
+  EXPECT_EQ(LoadError("null-hook"),
+            "plugin 'null-hook' (" + Fixture("null-hook") + "): required hook 'stop' is NULL");
+  EXPECT_EQ(LoadError("declines"),
+            "plugin 'declines' (" + Fixture("declines") +
+                "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.0)");
+  EXPECT_EQ(LoadError("wrong-name"),
+            "plugin 'wrong-name' (" + Fixture("wrong-name") +
+                "): descriptor says its name is 'someone-else', but it was loaded as 'wrong-name'");
+  const std::string garbage = LoadError("garbage");
+  EXPECT_EQ(garbage.rfind("plugin 'garbage' (" + Fixture("garbage") + "): cannot be loaded: ", 0),
+            0u)
+      << garbage;
+  EXPECT_NE(garbage.find("invalid ELF header"), std::string::npos) << garbage;
+  LoadedPlugin out;
+  std::string err;
+  EXPECT_EQ(LoadPlugin(PluginRequest{"Bad/Name", "/x.so"}, &out, &err), LoadOutcome::kFailed);
+  EXPECT_EQ(err, "plugin 'Bad/Name': invalid name (use [a-z0-9][a-z0-9_.-]*, at most 64)");
+}
+
+}  // namespace
+}  // namespace phpeek::plugin_host
