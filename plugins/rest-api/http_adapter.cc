@@ -1,11 +1,15 @@
 #include "plugins/rest-api/http_adapter.h"
 
+#include <chrono>
 #include <istream>
 #include <string>
 
 #include "Poco/Exception.h"
 #include "Poco/Net/HTTPRequestHandler.h"
 #include "Poco/Net/HTTPServerRequest.h"
+#include "Poco/Net/HTTPServerRequestImpl.h"
+#include "Poco/Net/StreamSocket.h"
+#include "Poco/Timespan.h"
 #include "Poco/Net/HTTPServerResponse.h"
 
 namespace phpeek::rest {
@@ -23,11 +27,10 @@ void Send(const HttpResponse& out, bool head, HTTPServerResponse& response) {
   response.set("Cache-Control", "no-store");
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(out.body.size()));
-  if (head) {
-    response.send();  // headers only; Content-Length says what GET would send
-  } else {
-    response.sendBuffer(out.body.data(), out.body.size());
-  }
+  std::ostream& stream = response.send();
+  // HEAD: headers only; Content-Length says what GET would send.
+  if (!head) stream.write(out.body.data(), static_cast<std::streamsize>(out.body.size()));
+  stream.flush();  // on the wire now, even if the handler still drains the request afterwards
 }
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
@@ -80,13 +83,19 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   // Reads and discards what the client is still sending (bounded), so that closing the socket
   // does not reset the connection before the client has read the error answer.
+  // A client that declared a huge body but sends nothing only costs kDrainPause.
   static void Drain(HTTPServerRequest& request) {
     constexpr int64_t kDrainLimit = int64_t{16} << 20;
+    const Poco::Timespan kDrainPause(0, 500000);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     try {
+      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().setReceiveTimeout(
+          kDrainPause);
       std::istream& in = request.stream();
       char buffer[16384];
       int64_t drained = 0;
-      while (drained < kDrainLimit && (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)) {
+      while (drained < kDrainLimit && std::chrono::steady_clock::now() < deadline &&
+             (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)) {
         drained += in.gcount();
       }
     } catch (const Poco::Exception&) {  // timeout or reset: nothing more to do

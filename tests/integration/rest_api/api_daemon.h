@@ -1,0 +1,55 @@
+// The real phpeek-pm daemon with the rest-api plugin on a free 127.0.0.1 port, plus small HTTP
+// and JSON helpers for the tests that drive it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Poco/JSON/Object.h"
+#include "tests/support/test_support.h"
+
+namespace phpeek::rest::itest {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+class ApiDaemon {
+ public:
+  // `globals` are extra lines under `global:` (indented by the caller-free helper), `processes`
+  // the body of `processes:` (each line already indented by two spaces).
+  ApiDaemon(const std::string& globals, const std::string& processes,
+            const std::map<std::string, std::string>& env = {});
+
+  int port() const { return port_; }
+  const std::string& config_path() const { return config_path_; }
+  phpeek::testing::Daemon& daemon() { return *daemon_; }
+  const phpeek::testing::TempDir& dir() const { return dir_; }
+  bool ready() const { return ready_; }
+
+  Reply Call(const std::string& method, const std::string& target, const std::string& body = "",
+             const std::map<std::string, std::string>& headers = {}) const;
+  // GET /api/v1/processes/{name}, parsed; nullptr when not 200.
+  Poco::JSON::Object::Ptr Process(const std::string& name,
+                                  const std::map<std::string, std::string>& headers = {}) const;
+
+ private:
+  phpeek::testing::TempDir dir_;
+  int port_ = 0;
+  std::string config_path_;
+  std::unique_ptr<phpeek::testing::Daemon> daemon_;
+  bool ready_ = false;
+};
+
+// Sends raw bytes and returns the whole answer (until close or timeout).
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 5000);
+
+Poco::JSON::Object::Ptr ParseObject(const std::string& json);
+// Pids of the process's instances in state "running".
+std::vector<int> RunningPids(const Poco::JSON::Object::Ptr& process);
+
+}  // namespace phpeek::rest::itest

@@ -1,0 +1,78 @@
+// The `phpeek-pm status|start|stop|restart|scale` client against a real daemon.
+#include <gtest/gtest.h>
+
+#include "tests/integration/rest_api/api_daemon.h"
+
+namespace phpeek::rest::itest {
+namespace {
+
+using phpeek::testing::BinaryPath;
+using phpeek::testing::RunCommand;
+
+const char kProcesses[] =
+    "  web:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n    max_scale: 4\n"
+    "  idle:\n    command: [\"sleep\", \"600\"]\n    initial_state: stopped\n";
+
+TEST(ClientCli, StatusTableAndJson) {
+  ApiDaemon d("", kProcesses);
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  ASSERT_TRUE(phpeek::testing::WaitUntil(
+      [&] { return RunningPids(d.Process("web")).size() == 2; }));
+  auto r = RunCommand({BinaryPath(), "status", "-c", d.config_path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("PROCESS", 0), 0u) << r.out;
+  for (const char* text : {"INSTANCE", "STATE", "PID", "UPTIME", "RESTARTS", "web-0", "web-1",
+                           "idle-0", "stopped"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  r = RunCommand({BinaryPath(), "status", "--json", "--url",
+                  "http://127.0.0.1:" + std::to_string(d.port())});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ParseObject(r.out)->getArray("processes")->size(), 2u);
+}
+
+TEST(ClientCli, ActionsWithWait) {
+  ApiDaemon d("", kProcesses);
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  const std::map<std::string, std::string> env = {
+      {"PHPEEK_PM_API_URL", "http://127.0.0.1:" + std::to_string(d.port())}};
+  auto r = RunCommand({BinaryPath(), "start", "idle", "--wait", "--timeout", "20"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(RunningPids(d.Process("idle")).size(), 1u);
+  r = RunCommand({BinaryPath(), "scale", "web", "4", "--wait", "--timeout", "20"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(RunningPids(d.Process("web")).size(), 4u);
+  const auto before = RunningPids(d.Process("web"));
+  r = RunCommand({BinaryPath(), "restart", "web", "--wait", "--timeout", "30"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (int pid : RunningPids(d.Process("web"))) {
+    EXPECT_EQ(std::count(before.begin(), before.end(), pid), 0) << pid;
+  }
+  r = RunCommand({BinaryPath(), "stop", "web", "--wait", "--timeout", "20"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(RunningPids(d.Process("web")).empty());
+}
+
+TEST(ClientCli, ClearErrors) {
+  ApiDaemon d("  api_auth: sekret\n", kProcesses);
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  const std::string url = "http://127.0.0.1:" + std::to_string(d.port());
+  auto r = RunCommand({BinaryPath(), "status", "--url", url});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unauthorized"), std::string::npos) << r.err;
+  r = RunCommand({BinaryPath(), "restart", "nope", "-c", d.config_path()});  // token from config
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no such process 'nope'"), std::string::npos) << r.err;
+  r = RunCommand({BinaryPath(), "status", "--url", url}, {{"PHPEEK_PM_API_TOKEN", "sekret"}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunCommand({BinaryPath(), "scale", "web", "lots", "--url", url});
+  EXPECT_EQ(r.exit_code, 2);
+  const int dead_port = phpeek::testing::FreePort();
+  r = RunCommand({BinaryPath(), "status", "--url", "http://127.0.0.1:" + std::to_string(dead_port)});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot reach the phpeek-pm daemon"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("connection refused"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace phpeek::rest::itest
