@@ -249,8 +249,11 @@ bool Engine::DependenciesReady(const Process& p) const {
       if (candidate->spec->name == dep) q = candidate.get();
     }
     if (!q || !q->spec->enabled || q->desired == 0) continue;
+    // A oneshot (migrations, cache warm-up) is ready once it has completed; a longrun once it
+    // runs.
     const std::string state = AggregateState(*q);
-    if (state != "running" && state != "completed") return false;
+    const bool oneshot = q->spec->type == config::ProcessType::kOneshot;
+    if (state != (oneshot ? "completed" : "running")) return false;
   }
   return true;
 }

@@ -68,19 +68,25 @@ void Engine::Perform(Process& p, Instance& inst, InstanceAction action) {
 void Engine::SpawnPending() {
   spawn_backlog_ = false;
   if (shutting_down_) return;
-  // Bounded per turn so that signals and commands are seen during a big scale-up.
+  // Bounded per turn so that signals and commands are seen during a big scale-up. A spawn can
+  // make a dependent ready (one listed earlier in the file, too), hence passes until none helps.
   int budget = 64;
-  for (auto& p : processes_) {
-    int deps = -1;  // unknown until an instance needs it
-    for (auto& inst : p->instances) {
-      if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
-      if (deps < 0) deps = DependenciesReady(*p) ? 1 : 0;
-      if (deps == 0) break;
-      if (budget-- == 0) {
-        spawn_backlog_ = true;
-        return;
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (auto& p : processes_) {
+      int deps = -1;  // unknown until an instance needs it
+      for (auto& inst : p->instances) {
+        if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
+        if (deps < 0) deps = DependenciesReady(*p) ? 1 : 0;
+        if (deps == 0) break;
+        if (budget-- == 0) {
+          spawn_backlog_ = true;
+          return;
+        }
+        Spawn(*p, *inst);
+        progress = progress || inst->pid > 0;  // a failed spawn makes nothing ready
       }
-      Spawn(*p, *inst);
     }
   }
 }

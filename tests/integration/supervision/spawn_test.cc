@@ -1,0 +1,134 @@
+// What a spawned instance looks like from /proc: its own process group, only 0/1/2 open, the
+// documented environment, the configured user; and what is not spawned at all.
+#include <signal.h>
+#include <unistd.h>
+
+#include "tests/integration/supervision/harness.h"
+
+namespace phpeek::testing {
+namespace {
+
+std::vector<pid_t> WaitChildren(pid_t daemon, size_t n) {
+  std::vector<pid_t> kids;
+  WaitUntil([&] {
+    kids = ChildrenOf(daemon);
+    return kids.size() == n;
+  });
+  std::sort(kids.begin(), kids.end());
+  return kids;
+}
+
+TEST(SpawnTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) {
+  auto s = StartDaemon(Yaml(R"(  web:
+    command: ["sleep", "60"]
+    scale: 2
+    env:
+      APP_MODE: "blue green"
+)"));
+  const pid_t d = s.daemon->pid();
+  const auto kids = WaitChildren(d, 2);
+  ASSERT_EQ(kids.size(), 2u) << s.daemon->Log();
+  std::set<std::string> ids, indexes;
+  for (pid_t k : kids) {
+    ASSERT_TRUE(WaitUntil([&] { return ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n"; }));
+    const auto st = ReadProcStat(k);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->pgid, k);
+    EXPECT_EQ(st->ppid, d);
+    auto fds = OpenFds(k);
+    std::sort(fds.begin(), fds.end());
+    EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+    EXPECT_EQ(ReadFile("/proc/" + std::to_string(k) + "/fd/0").size(), 0u);
+    auto env = EnvironOf(k);
+    EXPECT_EQ(env["APP_MODE"], "blue green");
+    EXPECT_EQ(env["PHPEEK_PM_PROCESS_NAME"], "web");
+    ids.insert(env["PHPEEK_PM_INSTANCE_ID"]);
+    indexes.insert(env["PHPEEK_PM_INSTANCE_INDEX"]);
+    EXPECT_TRUE(env.count("PATH"));  // the daemon's environment is passed on
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"web-0", "web-1"}));
+  EXPECT_EQ(indexes, (std::set<std::string>{"0", "1"}));
+  EXPECT_TRUE(s.daemon->LogContains("process spawned process=web instance=web-0 pid="));
+  s.daemon->Signal(SIGTERM);
+  EXPECT_EQ(s.daemon->WaitExit(), 0);
+  for (pid_t k : kids) EXPECT_FALSE(ProcessExists(k));
+}
+
+TEST(SpawnTest, GrandchildrenShareTheInstanceGroupAndStopWithIt) {
+  TempDir tmp;
+  auto s = StartDaemon(Yaml("  svc:\n    command: \"sleep 60 & echo $! > " + tmp.Join("gc") +
+                            "; wait\"\n"));
+  ASSERT_TRUE(WaitUntil([&] { return ReadFile(tmp.Join("gc")).size() > 1; })) << s.daemon->Log();
+  const pid_t gc = std::atoi(ReadFile(tmp.Join("gc")).c_str());
+  const auto kids = ChildrenOf(s.daemon->pid());
+  ASSERT_EQ(kids.size(), 1u);
+  EXPECT_EQ(ReadProcStat(gc)->pgid, kids[0]);
+  s.daemon->Signal(SIGTERM);
+  EXPECT_EQ(s.daemon->WaitExit(), 0);
+  EXPECT_FALSE(ProcessExists(gc));
+}
+
+TEST(SpawnTest, UserAndGroupAreDroppedWhenRoot) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  auto s = StartDaemon(Yaml("  low:\n    command: [\"sleep\", \"60\"]\n    user: nobody\n"
+                            "    group: \"65534\"\n"));
+  const auto kids = WaitChildren(s.daemon->pid(), 1);
+  ASSERT_EQ(kids.size(), 1u) << s.daemon->Log();
+  ASSERT_TRUE(WaitUntil([&] { return ReadFile("/proc/" + std::to_string(kids[0]) + "/comm") == "sleep\n"; }));
+  const std::string status = ReadFile("/proc/" + std::to_string(kids[0]) + "/status");
+  EXPECT_NE(status.find("\nUid:\t65534\t65534"), std::string::npos) << status;
+  EXPECT_NE(status.find("\nGid:\t65534\t65534"), std::string::npos) << status;
+  auto fds = OpenFds(kids[0]);
+  std::sort(fds.begin(), fds.end());
+  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(ReadProcStat(kids[0])->pgid, kids[0]);
+}
+
+TEST(SpawnTest, DisabledAndInitiallyStoppedProcessesAreNotStarted) {
+  auto s = StartDaemon(Yaml(R"(  on:
+    command: ["sleep", "60"]
+  off:
+    enabled: false
+    command: ["sleep", "61"]
+  later:
+    initial_state: stopped
+    command: ["sleep", "62"]
+)"));
+  ASSERT_TRUE(s.daemon->WaitForLog("process spawned process=on")) << s.daemon->Log();
+  // Nothing else is coming: the only other event would be a spawn in the same turn.
+  EXPECT_EQ(ChildrenOf(s.daemon->pid()).size(), 1u);
+  EXPECT_FALSE(s.daemon->LogContains("process=off"));
+  EXPECT_FALSE(s.daemon->LogContains("process=later"));
+  EXPECT_TRUE(s.daemon->running());
+}
+
+TEST(SpawnTest, UsrSignalsAreForwardedAndHupIsLogged) {
+  auto s = StartDaemon(Yaml(R"(  app:
+    command: "trap 'echo got-usr1' USR1; trap 'echo got-winch' WINCH; echo ready; while :; do sleep 0.05; done"
+)"));
+  ASSERT_TRUE(s.daemon->WaitForLog("ready process=app")) << s.daemon->Log();
+  s.daemon->Signal(SIGUSR1);
+  EXPECT_TRUE(s.daemon->WaitForLog("got-usr1 process=app instance=app-0 stream=stdout"))
+      << s.daemon->Log();
+  s.daemon->Signal(SIGWINCH);
+  EXPECT_TRUE(s.daemon->WaitForLog("got-winch")) << s.daemon->Log();
+  s.daemon->Signal(SIGHUP);
+  EXPECT_TRUE(s.daemon->WaitForLog("SIGHUP received"));
+  EXPECT_TRUE(s.daemon->running());
+  EXPECT_EQ(ChildrenOf(s.daemon->pid()).size(), 1u);
+  s.daemon->Signal(SIGTERM);
+  EXPECT_EQ(s.daemon->WaitExit(), 0);
+}
+
+TEST(SpawnTest, IdleDaemonUsesNoCpu) {
+  auto s = StartDaemon(Yaml("  a:\n    command: [\"sleep\", \"60\"]\n    scale: 5\n"));
+  ASSERT_TRUE(WaitUntil([&] { return ChildrenOf(s.daemon->pid()).size() == 5; }));
+  ASSERT_TRUE(s.daemon->WaitForLog("instance=a-4"));
+  const long before = CpuTicks(s.daemon->pid());
+  // Measuring idleness needs a span of time by definition; nothing is awaited here.
+  usleep(1500 * 1000);
+  EXPECT_LE(CpuTicks(s.daemon->pid()) - before, 1);
+}
+
+}  // namespace
+}  // namespace phpeek::testing
