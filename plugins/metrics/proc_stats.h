@@ -1,17 +1,22 @@
 // Resource usage of whole process groups, read from /proc at scrape time.
 //
 // Every instance leads its own process group (pgid == the instance's pid), so summing over the
-// group covers what the instance spawned: php-fpm's workers, a shell pipeline's members. One scan
-// of /proc per scrape reads each process's stat line once and keeps those whose group is asked
-// for; only their fd directories are then listed. Cost: one small read per process on the host
-// (in a container, about the managed processes) plus one directory listing per group member.
+// group covers what the instance spawned: php-fpm's workers, a shell pipeline's members. Members
+// are found by walking down from each leader through /proc/<pid>/task/<tid>/children and keeping
+// the descendants still in the group, plus the daemon's own children: a member orphaned by its
+// parent is reparented to the daemon when it runs as PID 1 or a child subreaper. (Orphans that go
+// to an outside init are missed.) The cost is a few small reads per group member, O(instances)
+// for single-process instances, independent of how many other processes the host runs.
 //
 // CPU time includes each member's reaped children (cutime + cstime): when php-fpm recycles a
 // worker its time moves into the master's cutime instead of vanishing, so the counter does not go
 // backwards. A process's time is in exactly one place at any moment (its own stat while alive or a
 // zombie, its parent's after the reap), so nothing is counted twice.
 //
-// Threads: stateless apart from constants; safe to call from several threads at once.
+// Open descriptors: one stat() of /proc/<pid>/fd, whose size is the count on Linux >= 6.2; older
+// kernels report 0 there and the directory is listed instead.
+//
+// Threads: no mutable state; safe to call from several threads at once.
 #pragma once
 
 #include <sys/types.h>
@@ -20,6 +25,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace phpeek::metrics {
 
@@ -33,13 +39,21 @@ struct GroupUsage {
 class ProcStats {
  public:
   // `proc_root` is "/proc" in production; tests point it at a directory of synthetic files.
-  explicit ProcStats(std::string proc_root = "/proc");
+  // `self` names the daemon's entry under it ("self": the process this code runs in).
+  explicit ProcStats(std::string proc_root = "/proc", std::string self = "self");
 
   // Usage per requested process group id. Groups with no live member are absent from the result.
   std::unordered_map<pid_t, GroupUsage> ReadGroups(const std::unordered_set<pid_t>& pgids) const;
 
  private:
+  // `pid_dir` is an open descriptor of /proc/<pid>.
+  uint64_t CountFds(int pid_dir) const;
+  void AppendChildren(int pid_dir, const std::string& pid, uint64_t threads,
+                      std::vector<pid_t>* out) const;
+
   std::string root_;
+  std::string self_;
+  bool procfs_;  // root_ is a real procfs (fd directory sizes are meaningful)
   double ticks_per_second_;
   uint64_t page_size_;
 };
@@ -50,6 +64,7 @@ struct StatLine {
   uint64_t cpu_ticks = 0;  // utime + stime + cutime + cstime
   uint64_t rss_pages = 0;
   uint64_t start_ticks = 0;  // clock ticks after boot
+  uint64_t threads = 1;
 };
 // Parses a stat line; the command name may contain spaces and parentheses, so fields are counted
 // from the last ')'. Returns false on a malformed line.

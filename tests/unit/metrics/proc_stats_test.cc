@@ -18,22 +18,25 @@ extern char** environ;
 namespace phpeek::metrics {
 namespace {
 
+using phpeek::testing::ReadFile;
 using phpeek::testing::TempDir;
 using phpeek::testing::WaitUntil;
 
 // A stat line with the given command name and fields 3..24 (pgrp, times, start, rss set).
 std::string StatLineText(int pid, const std::string& comm, int pgrp, int utime, int stime,
-                         int cutime, int cstime, int start, int rss) {
+                         int cutime, int cstime, int start, int rss, int threads = 1) {
   return std::to_string(pid) + " (" + comm + ") S 1 " + std::to_string(pgrp) + " 5 0 -1 4194560 " +
          "100 0 0 0 " + std::to_string(utime) + " " + std::to_string(stime) + " " +
-         std::to_string(cutime) + " " + std::to_string(cstime) + " 20 0 1 0 " +
+         std::to_string(cutime) + " " + std::to_string(cstime) + " 20 0 " +
+         std::to_string(threads) + " 0 " +
          std::to_string(start) + " 123456 " + std::to_string(rss) + " 18446744073709551615 1 1 0\n";
 }
 
 TEST(ParseStatLine, CountsFieldsFromTheLastParenthesis) {
-  const std::string line = StatLineText(12, "we ird) (name", 12, 10, 20, 30, 40, 555, 7);
+  const std::string line = StatLineText(12, "we ird) (name", 12, 10, 20, 30, 40, 555, 7, 3);
   StatLine s;
   ASSERT_TRUE(ParseStatLine(line.data(), line.size(), &s));
+  EXPECT_EQ(s.threads, 3u);
   EXPECT_EQ(s.pgrp, 12);
   EXPECT_EQ(s.cpu_ticks, 100u);
   EXPECT_EQ(s.rss_pages, 7u);
@@ -48,15 +51,25 @@ TEST(ParseStatLine, RejectsTruncatedOrMalformedLines) {
   EXPECT_FALSE(ParseStatLine(truncated.data(), truncated.size(), &s));
 }
 
-// A /proc lookalike: <root>/<pid>/stat and <root>/<pid>/fd/<n>.
+// A /proc lookalike: <root>/<pid>/stat, <root>/<pid>/fd/<n>, <root>/<pid>/task/<tid>/children,
+// and <root>/self/task/1/children for the daemon's own children.
 class FakeProc {
  public:
-  void Add(int pid, int pgrp, int ticks, int rss_pages, int fds) {
-    const std::string dir = root_.Join(std::to_string(pid));
-    std::filesystem::create_directories(dir + "/fd");
-    root_.Write(std::to_string(pid) + "/stat",
-                StatLineText(pid, "p " + std::to_string(pid), pgrp, ticks, 0, 0, 0, 1, rss_pages));
-    for (int i = 0; i < fds; ++i) root_.Write(std::to_string(pid) + "/fd/" + std::to_string(i), "");
+  // `parent` 0 is the daemon; `parent_tid` the parent's thread that spawned it.
+  void Add(int pid, int pgrp, int ticks, int rss_pages, int fds, int parent = 0,
+           int parent_tid = 0, int threads = 1) {
+    const std::string p = std::to_string(pid);
+    std::filesystem::create_directories(root_.Join(p + "/fd"));
+    std::filesystem::create_directories(root_.Join(p + "/task/" + p));
+    root_.Write(p + "/stat", StatLineText(pid, "p " + p, pgrp, ticks, 0, 0, 0, 1, rss_pages, threads));
+    for (int i = 0; i < fds; ++i) root_.Write(p + "/fd/" + std::to_string(i), "");
+    const std::string parent_dir = parent == 0 ? "self" : std::to_string(parent);
+    const std::string tid = parent == 0 ? "1" : std::to_string(parent_tid ? parent_tid : parent);
+    const std::string children = parent_dir + "/task/" + tid + "/children";
+    std::filesystem::create_directories(root_.Join(parent_dir + "/task/" + tid));
+    std::string existing;
+    if (std::filesystem::exists(root_.Join(children))) existing = ReadFile(root_.Join(children));
+    root_.Write(children, existing + p + " ");
   }
   std::string root() const { return root_.path(); }
 
@@ -66,20 +79,24 @@ class FakeProc {
 
 TEST(ProcStats, SumsEveryMemberOfTheRequestedGroupsOnly) {
   FakeProc proc;
-  proc.Add(100, 100, static_cast<int>(sysconf(_SC_CLK_TCK)), 2, 3);  // leader: 1 s
-  proc.Add(101, 100, 0, 5, 4);                                       // worker of 100
-  proc.Add(102, 100, 0, 1, 0);
-  proc.Add(200, 200, 50, 9, 9);                                      // another group, not asked
+  const int tck = static_cast<int>(sysconf(_SC_CLK_TCK));
+  proc.Add(100, 100, tck, 2, 3, 0, 0, /*threads=*/2);  // leader, 1 s, two threads
+  proc.Add(101, 100, 0, 5, 4, 100);                    // worker spawned by the main thread
+  proc.Add(102, 100, 0, 1, 0, 100, /*parent_tid=*/1001);  // spawned by the second thread
+  proc.Add(104, 100, tck / 2, 1, 1, 101);              // grandchild
+  proc.Add(105, 105, 0, 64, 9, 100);                   // setsid'd daemon: left the group
+  proc.Add(106, 100, 0, 1, 0, 105);                    // below it, not walked
+  proc.Add(103, 100, 0, 1, 2);                         // orphan of the group, reparented to us
+  proc.Add(200, 200, 50, 9, 9);                        // another group, not asked
   proc.Add(300, 300, 0, 1, 1);
-  std::filesystem::create_directories(proc.root() + "/self");        // non-numeric: skipped
   const ProcStats stats(proc.root());
   const auto usage = stats.ReadGroups({100, 300, 400});
   ASSERT_EQ(usage.size(), 2u);  // 400 has no member
   const GroupUsage& g = usage.at(100);
-  EXPECT_EQ(g.processes, 3u);
-  EXPECT_DOUBLE_EQ(g.cpu_seconds, 1.0);
-  EXPECT_EQ(g.rss_bytes, 8u * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
-  EXPECT_EQ(g.open_fds, 7u);
+  EXPECT_EQ(g.processes, 5u);   // 100, 101, 102, 103, 104
+  EXPECT_DOUBLE_EQ(g.cpu_seconds, 1.5);
+  EXPECT_EQ(g.rss_bytes, 10u * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+  EXPECT_EQ(g.open_fds, 10u);
   EXPECT_EQ(usage.at(300).processes, 1u);
   EXPECT_TRUE(stats.ReadGroups({}).empty());
 }
@@ -134,6 +151,14 @@ TEST(ProcStats, ReadsARealProcessGroupIncludingReapedChildrenCpu) {
       std::chrono::seconds(30)))
       << "processes=" << g.processes << " cpu=" << g.cpu_seconds;
   EXPECT_GT(g.rss_bytes, 3u * 4096u);
+  uint64_t listed = 0;  // the fd count must match listing every member's fd directory
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto st = phpeek::testing::ReadProcStat(std::stoi(name));
+    if (st && st->pgid == group.pid()) listed += phpeek::testing::OpenFds(std::stoi(name)).size();
+  }
+  EXPECT_EQ(g.open_fds, listed);
   EXPECT_GE(g.open_fds, 3u * 3u);  // at least stdin, stdout, stderr each
   EXPECT_EQ(stats.ReadGroups({group.pid() + 1000000}).size(), 0u);
 }
