@@ -66,8 +66,12 @@ bool ParseDuration(const std::string& text, std::chrono::milliseconds* out, std:
       return false;
     }
     has_unit = true;
+    if (number > kMaxMillis / per) {  // checked before multiplying: no overflow
+      *err = "duration is too large";
+      return false;
+    }
     total += number * per;
-    if (number > kMaxMillis || total > kMaxMillis) {
+    if (total > kMaxMillis) {
       *err = "duration is too large";
       return false;
     }

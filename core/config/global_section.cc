@@ -182,7 +182,11 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
                 FormatDuration(out->restart_backoff_initial) + ")");
   }
   if (out->api_enabled && !out->api_auth && !IsLoopback(out->api_host)) {
-    r.Warning({}, "global.api_host",
+    SourcePos pos;
+    for (const auto& e : node.entries) {
+      if (e.key == "api_host") pos = e.value->pos;
+    }
+    r.Warning(pos, "global.api_host",
               "the API listens on " + out->api_host + " without authentication: anyone who can "
               "reach it can stop your processes",
               "set api_auth to a secret token, or api_host: 127.0.0.1");

@@ -1,6 +1,21 @@
 // Loading phpeek-pm.yaml: file lookup, `${VAR}` substitution, PHPEEK_PM_GLOBAL_* overrides, typing
 // and validation. Every problem found is returned as a Diagnostic; the load succeeds when none of
 // them is an error.
+//
+// Policy (what is an error and what is a warning):
+// - Errors: YAML syntax, wrong types or values, unset `${VAR}` without default, duplicate keys or
+//   process names, bad names, missing `command`, depends_on cycles and unknown dependencies, scale
+//   above max_scale or global.max_process_scale, no `processes:` key at all, and files that are
+//   not YAML text (empty, a directory, binary, invalid UTF-8, over 4 MiB).
+// - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
+//   do not act on (heartbeat, logging.labels, shutdown.graceful, global health_check_interval and
+//   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with no
+//   programs), programs not found on PATH, a dependency on a disabled process, max_scale above the
+//   global cap, an API bound beyond loopback without api_auth.
+// - global `restart_backoff` (PHPeek PM) is read as restart_backoff_initial, with a warning, unless
+//   restart_backoff_initial is set too. Unknown `global:` keys are not reported here: they land in
+//   Config::unknown_global_keys for ReportUnknownGlobalKeys, since a plugin may own them.
+// - `<<` merge keys are expanded; only the first YAML document is read (warning if there are more).
 #pragma once
 
 #include <map>

@@ -16,14 +16,16 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Digits with an optional sign; no fraction, no exponent, no spaces.
+// Digits with an optional sign; no fraction, no exponent, no spaces. Huge values saturate (far
+// outside every allowed range, so the range check reports them).
 bool ParseInteger(const std::string& text, int64_t* out) {
+  constexpr int64_t kSaturated = int64_t{1} << 60;
   size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
-  if (i == text.size() || text.size() > 19) return false;
+  if (i == text.size()) return false;
   int64_t value = 0;
   for (size_t k = i; k < text.size(); ++k) {
     if (!std::isdigit(static_cast<unsigned char>(text[k]))) return false;
-    value = value * 10 + (text[k] - '0');
+    value = value < kSaturated / 10 ? value * 10 + (text[k] - '0') : kSaturated;
   }
   *out = text[0] == '-' ? -value : value;
   return true;

@@ -131,6 +131,8 @@ TEST_F(GlobalKeysTest, BadValues) {
   EXPECT_EQ(Bad("  api_host: \"\"\n", "api_host"), "must not be empty");
   EXPECT_EQ(Bad("  api_port: 70000\n", "api_port"), "must be between 1 and 65535, got 70000");
   EXPECT_EQ(Bad("  api_port: 1.5\n", "api_port"), "expected an integer, got '1.5'");
+  EXPECT_EQ(Bad("  api_port: 99999999999999999999999\n", "api_port"),
+            "must be between 1 and 65535, got 99999999999999999999999");
   EXPECT_EQ(Bad("  api_port: [1]\n", "api_port"), "expected an integer, got a list");
   EXPECT_EQ(Bad("  api_socket: {a: 1}\n", "api_socket"), "expected a value, got a map");
   EXPECT_EQ(Bad("  api_max_request_body: 10\n", "api_max_request_body"),
@@ -172,6 +174,7 @@ TEST_F(GlobalKeysTest, ExposedApiWithoutAuthWarns) {
   const Diagnostic* d = FindDiag(r.diagnostics, "global.api_host");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->severity, Severity::kWarning);
+  EXPECT_EQ(d->pos.line, 2);
   EXPECT_EQ(LoadGlobal("  api_host: 0.0.0.0\n  api_auth: t\n").diagnostics.size(), 0u);
 }
 

@@ -51,6 +51,8 @@ TEST(DurationTest, Garbage) {
   EXPECT_EQ(DurError("1.5s"), "missing unit after 1");
   EXPECT_EQ(DurError("5 s"), "missing unit after 5");
   EXPECT_EQ(DurError("99999999999999999999h"), "duration is too large");
+  EXPECT_EQ(DurError("9999999999999h"), "duration is too large");
+  EXPECT_EQ(DurError("99999999999999999999"), "duration is too large");
 }
 
 TEST(DurationTest, FormatIsCanonical) {
