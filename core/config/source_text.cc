@@ -59,7 +59,11 @@ bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* dia
              "pass the YAML file itself, e.g. " + path + "/phpeek-pm.yaml", diagnostics);
     return false;
   }
-  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > kMaxConfigBytes) {
+  if (!S_ISREG(st.st_mode)) {  // a FIFO or a device could block or never end
+    AddError(path, {}, path + " is not a regular file", "pass the YAML file itself", diagnostics);
+    return false;
+  }
+  if (static_cast<size_t>(st.st_size) > kMaxConfigBytes) {
     AddError(path, {}, "file is too large (" + std::to_string(st.st_size) + " bytes, limit " +
              std::to_string(kMaxConfigBytes) + ")", "is this really a configuration file?",
              diagnostics);
@@ -76,7 +80,7 @@ bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* dia
   size_t n = 0;
   while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
     text->append(buf, n);
-    if (text->size() > kMaxConfigBytes) {  // a pipe or device that keeps going
+    if (text->size() > kMaxConfigBytes) {  // the file grew while we read it
       AddError(path, {}, "file is too large (limit " + std::to_string(kMaxConfigBytes) + " bytes)",
                "", diagnostics);
       return false;

@@ -47,6 +47,13 @@ TEST_F(BadInputTest, Directory) {
   EXPECT_EQ(d.message, dir_.path() + " is a directory, not a configuration file");
 }
 
+TEST_F(BadInputTest, FifoIsRefusedInsteadOfBlocking) {
+  const std::string path = dir_.Join("fifo.yaml");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const Diagnostic d = OnlyError(LoadConfigFile(path, {}));
+  EXPECT_EQ(d.message, path + " is not a regular file");
+}
+
 TEST_F(BadInputTest, UnreadableFile) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads any file";
   const std::string path = dir_.Write("secret.yaml", "processes: {}\n");
