@@ -95,10 +95,13 @@ void EventDispatcher::Push(const std::shared_ptr<const AbiEvent>& event) {
   if (wake) wake_.notify_one();
 }
 
-void EventDispatcher::Stop() {
+void EventDispatcher::Stop(std::chrono::milliseconds drain_for) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (stopping_ && !thread_.joinable()) return;
+    if (thread_.joinable() && drain_for.count() > 0) {
+      idle_.wait_for(lock, drain_for, [&] { return running_ == 0 && NextReady() == subs_.end(); });
+    }
     stopping_ = true;
     for (auto& entry : subs_) entry.second.queue.clear();
   }

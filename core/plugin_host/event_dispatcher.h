@@ -4,6 +4,7 @@
 // time, in increasing seq order across all of the plugin's subscriptions.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -48,9 +49,9 @@ class EventDispatcher {
   int32_t Unsubscribe(uint64_t id);
   // Called on the supervisor loop thread: only takes a lock and appends.
   void Push(const std::shared_ptr<const AbiEvent>& event);
-  // Discards what is still queued, joins the dispatch thread; later pushes are ignored and later
-  // subscriptions refused. Idempotent.
-  void Stop();
+  // Delivers what is already queued (for at most `drain_for`), then joins the dispatch thread and
+  // discards the rest; later pushes are ignored and later subscriptions refused. Idempotent.
+  void Stop(std::chrono::milliseconds drain_for = std::chrono::milliseconds(0));
 
   // Whether the calling thread is some plugin's dispatch thread (blocking calls are refused there).
   static bool OnDispatchThread();

@@ -11,6 +11,13 @@ std::string AbiText(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
+// The first-party plugins are enabled by a switch; say which one turns them off.
+std::string Hint(const std::string& name) {
+  if (name == "rest-api") return "set global.api_enabled: false to run without the Management API";
+  if (name == "metrics") return "set global.metrics_enabled: false to run without metrics";
+  return "remove it from global.plugins to run without it";
+}
+
 }  // namespace
 
 PluginHost::PluginHost(std::vector<PluginRequest> requests, std::string global_json,
@@ -24,16 +31,8 @@ bool PluginHost::Load() {
   for (const PluginRequest& req : requests_) {
     LoadedPlugin plugin;
     std::string err;
-    const LoadOutcome outcome = LoadPlugin(req, &plugin, &err);
-    if (outcome == LoadOutcome::kAbsent && req.optional_if_absent) {
-      log::Warn("plugin enabled by default is not installed; running without it",
-                {{"plugin", req.name}, {"path", req.path},
-                 {"hint", req.name == "rest-api" ? "set global.api_enabled: false to silence this"
-                                                 : ""}});
-      continue;
-    }
-    if (outcome != LoadOutcome::kLoaded) {
-      log::Error(err, {{"plugin", req.name}, {"path", req.path}});
+    if (LoadPlugin(req, &plugin, &err) != LoadOutcome::kLoaded) {
+      log::Error(err, {{"plugin", req.name}, {"path", req.path}, {"hint", Hint(req.name)}});
       ok = false;
       continue;  // report every broken plugin at once, not one per restart
     }

@@ -30,8 +30,8 @@ class PluginHost : public EventListener {
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
-  // Loads every requested plugin, logging one line per loaded plugin. Returns false (each error
-  // logged) when any plugin fails, except a missing optional_if_absent one (a warning).
+  // Loads every requested plugin, logging one line per loaded plugin. Every requested plugin is
+  // required: returns false (each failure logged, with a hint) when any of them fails.
   bool Load();
   // Top-level `global:` keys the loaded plugins declare they read.
   std::vector<std::string> DeclaredGlobalKeys() const;

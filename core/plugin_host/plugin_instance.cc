@@ -144,8 +144,9 @@ void PluginInstance::Shutdown() {
     stage_ = Stage::kDone;
     return;
   }
-  // No callback runs during or after stop: the plugin may free what its callbacks use.
-  events_.Stop();
+  // Events already queued (the last exits of the shutdown) are delivered first; then no callback
+  // runs during or after stop, so the plugin may free what its callbacks use.
+  events_.Stop(options_.budget);
   const bool stopped = stage_ != Stage::kStarted || CallStop();
   if (stopped) {
     CallDestroy();

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/json/json_pointer.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -48,20 +47,15 @@ std::vector<PluginRequest> PluginRequests(const config::Config& config,
                               ? default_dir
                               : Resolve(config.global.plugin_dir, config.source_path);
   auto by_name = [&](const std::string& name) {
-    return PluginRequest{name, (fs::path(dir) / (name + ".so")).string(), false};
+    return PluginRequest{name, (fs::path(dir) / (name + ".so")).string()};
   };
   std::vector<PluginRequest> out;
-  if (config.global.api_enabled) {
-    // On by default: only an explicit `api_enabled: true` makes a missing rest-api an error.
-    PluginRequest req = by_name("rest-api");
-    req.optional_if_absent =
-        json::FindPointer(config.global_json, "/api_enabled").status != json::LookupStatus::kFound;
-    Add(&out, std::move(req));
-  }
+  // Required like any other plugin, also when enabled by default: it ships with the daemon.
+  if (config.global.api_enabled) Add(&out, by_name("rest-api"));
   if (config.global.metrics_enabled) Add(&out, by_name("metrics"));
   for (const std::string& entry : config.global.plugins) {
     if (entry.find('/') != std::string::npos) {
-      Add(&out, PluginRequest{NameFromPath(entry), Resolve(entry, config.source_path), false});
+      Add(&out, PluginRequest{NameFromPath(entry), Resolve(entry, config.source_path)});
     } else {
       Add(&out, by_name(entry));
     }

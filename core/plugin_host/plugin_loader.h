@@ -17,9 +17,6 @@ namespace phpeek::plugin_host {
 struct PluginRequest {
   std::string name;
   std::string path;
-  // A first-party plugin enabled only by a default (api_enabled): absent is a warning, not an
-  // error, so the daemon runs without it. Present but broken is still an error.
-  bool optional_if_absent = false;
 };
 
 struct LoadedPlugin {
