@@ -1,0 +1,245 @@
+// The metrics plugin inside the real daemon: real children, real HTTP scrapes on 127.0.0.1, the
+// REST API plugin as the control path for scale and restart, kill -9 from outside, promtool on
+// what was scraped.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "tests/support/test_support.h"
+#include "tests/unit/metrics/promtool_check.h"
+
+namespace phpeek::metrics {
+namespace {
+
+using phpeek::testing::ChildrenOf;
+using phpeek::testing::Daemon;
+using phpeek::testing::EnvironOf;
+using phpeek::testing::FreePort;
+using phpeek::testing::TempDir;
+using phpeek::testing::WaitUntil;
+
+struct Http {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+Http Request(int port, const std::string& method, const std::string& path,
+             const std::string& body = "") {
+  Http out;
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!body.empty()) {
+      req.setContentType("application/json");
+      req.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    out.status = resp.getStatus();
+    out.content_type = resp.getContentType();
+    Poco::StreamCopier::copyToString(in, out.body);
+  } catch (const std::exception&) {
+    out.status = 0;  // not listening (yet)
+  }
+  return out;
+}
+
+// "series{labels}" -> value, from a text exposition.
+std::map<std::string, double> ParseSeries(const std::string& text) {
+  std::map<std::string, double> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+class MetricsDaemon {
+ public:
+  explicit MetricsDaemon(const std::string& processes, const std::string& extra_globals = "")
+      : metrics_port_(FreePort()), api_port_(FreePort()) {
+    const std::string config = dir_.Write(
+        "phpeek-pm.yaml",
+        "version: \"1.0\"\nglobal:\n  log_format: text\n  shutdown_timeout: 5s\n"
+        "  restart_backoff_initial: 2s\n"
+        "  api_enabled: true\n  api_port: " + std::to_string(api_port_) +
+            "\n  metrics_enabled: true\n  metrics_port: " + std::to_string(metrics_port_) +
+            "\n" + extra_globals + "processes:\n" + processes);
+    daemon_ = std::make_unique<Daemon>(std::vector<std::string>{"serve", "-c", config});
+  }
+
+  Daemon& daemon() { return *daemon_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string Scrape() const { return Request(metrics_port_, "GET", "/metrics").body; }
+  std::map<std::string, double> Series() const { return ParseSeries(Scrape()); }
+  std::optional<double> Value(const std::string& series) const {
+    const auto all = Series();
+    const auto it = all.find(series);
+    return it == all.end() ? std::nullopt : std::optional<double>(it->second);
+  }
+  bool WaitValue(const std::string& series, double want,
+                 std::chrono::milliseconds deadline = std::chrono::seconds(15)) const {
+    return WaitUntil([&] { return Value(series) == want; }, deadline);
+  }
+  Http Api(const std::string& method, const std::string& path, const std::string& body = "") {
+    return Request(api_port_, method, path, body);
+  }
+  // The pid of instance `id`, found among the daemon's children by PHPEEK_PM_INSTANCE_ID.
+  pid_t PidOf(const std::string& id) const {
+    for (pid_t child : ChildrenOf(daemon_->pid())) {
+      const auto env = EnvironOf(child);
+      const auto it = env.find("PHPEEK_PM_INSTANCE_ID");
+      if (it != env.end() && it->second == id) return child;
+    }
+    return 0;
+  }
+
+ private:
+  TempDir dir_;
+  int metrics_port_;
+  int api_port_;
+  std::unique_ptr<Daemon> daemon_;
+};
+
+std::string Up(const std::string& name, const std::string& instance) {
+  return "phpeek_pm_process_up{name=\"" + name + "\",instance=\"" + instance + "\"}";
+}
+std::string Restarts(const std::string& name, const std::string& reason) {
+  return "phpeek_pm_process_restarts_total{name=\"" + name + "\",reason=\"" + reason + "\"}";
+}
+
+const char* kWeb =
+    "  web:\n    command: [\"sh\", \"-c\", \"sleep 600 & sleep 600 & wait\"]\n    scale: 2\n";
+
+TEST(MetricsDaemon, ServesEveryInstanceWithGroupResourcesAndPassesPromtool) {
+  MetricsDaemon d(kWeb);
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-0"), 1)) << d.Scrape() << d.daemon().Log();
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1));
+  const Http h = Request(d.metrics_port(), "GET", "/metrics");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(Request(d.metrics_port(), "GET", "/health").status, 200);
+  EXPECT_EQ(Request(d.metrics_port(), "GET", "/nope").status, 404);
+
+  // Each group is sh + two sleeps, so three members' descriptors and memory are summed.
+  ASSERT_TRUE(WaitUntil([&] {
+    const auto s = d.Series();
+    return s.count(
+               "phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-1\"}") &&
+           s.at("phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-1\"}") >= 9;
+  })) << d.Scrape();
+  const auto s = d.Series();
+  EXPECT_EQ(s.at("phpeek_pm_process_desired_scale{name=\"web\"}"), 2);
+  EXPECT_EQ(s.at("phpeek_pm_process_current_scale{name=\"web\"}"), 2);
+  EXPECT_EQ(s.at("phpeek_pm_manager_process_count"), 1);
+  EXPECT_EQ(s.at("phpeek_pm_build_info{version=\"0.1.0\"}"), 1);
+  EXPECT_GT(s.at("phpeek_pm_process_memory_bytes{process=\"web\",instance=\"web-0\",type=\"rss\"}"),
+            3 * 100 * 1024);
+  EXPECT_EQ(s.count("phpeek_pm_process_cpu_seconds_total{process=\"web\",instance=\"web-0\"}"), 1u);
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_NEAR(s.at("phpeek_pm_manager_start_time_seconds"), now, 120);
+  EXPECT_NEAR(s.at("phpeek_pm_process_start_time_seconds{name=\"web\",instance=\"web-0\"}"), now, 120);
+  for (const char* reason : {"crash", "normal_exit", "health_check", "manual"}) {
+    EXPECT_EQ(s.at(Restarts("web", reason)), 0) << reason;
+  }
+  if (testing::HavePromtool()) testing::ExpectPromtoolAccepts(d.Scrape());
+}
+
+TEST(MetricsDaemon, KillNineShowsDownThenACrashRestart) {
+  MetricsDaemon d(kWeb);
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-0"), 1)) << d.daemon().Log();
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1));
+  const pid_t victim = d.PidOf("web-0");
+  ASSERT_GT(victim, 0);
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  // A quick failure waits restart_backoff_initial (2 s) before the respawn: down meanwhile.
+  EXPECT_TRUE(d.WaitValue(Up("web", "web-0"), 0)) << d.Scrape();
+  EXPECT_EQ(d.Value("phpeek_pm_process_current_scale{name=\"web\"}"), 1);
+  EXPECT_EQ(d.Value("phpeek_pm_process_last_exit_code{name=\"web\",instance=\"web-0\"}"), 137);
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-0"), 1)) << d.daemon().Log();
+  const auto s = d.Series();
+  EXPECT_EQ(s.at(Restarts("web", "crash")), 1);
+  EXPECT_EQ(s.at(Restarts("web", "manual")), 0);
+  EXPECT_EQ(s.at(Up("web", "web-1")), 1);  // the other instance never went down
+  EXPECT_EQ(s.at("phpeek_pm_process_current_scale{name=\"web\"}"), 2);
+  EXPECT_NE(d.PidOf("web-0"), victim);
+  if (testing::HavePromtool()) testing::ExpectPromtoolAccepts(d.Scrape());
+}
+
+TEST(MetricsDaemon, ScaleThroughTheApiChangesScalesAndDropsRemovedSeries) {
+  MetricsDaemon d(kWeb + std::string("    max_scale: 5\n"));
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
+  ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 3})").status, 202);
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-2"), 1)) << d.Scrape();
+  EXPECT_TRUE(d.WaitValue("phpeek_pm_process_current_scale{name=\"web\"}", 3));
+  EXPECT_EQ(d.Value("phpeek_pm_process_desired_scale{name=\"web\"}"), 3);
+
+  ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 1})").status, 202);
+  EXPECT_TRUE(d.WaitValue("phpeek_pm_process_desired_scale{name=\"web\"}", 1));
+  ASSERT_TRUE(WaitUntil([&] {
+    const std::string text = d.Scrape();
+    return text.find("web-1") == std::string::npos && text.find("web-2") == std::string::npos;
+  })) << d.Scrape();
+  const auto s = d.Series();
+  EXPECT_EQ(s.at("phpeek_pm_process_current_scale{name=\"web\"}"), 1);
+  EXPECT_EQ(s.at(Up("web", "web-0")), 1);
+  // Scale-down is intentional: no restart of any kind.
+  for (const char* reason : {"crash", "normal_exit", "manual"}) {
+    EXPECT_EQ(s.at(Restarts("web", reason)), 0) << reason;
+  }
+}
+
+TEST(MetricsDaemon, ApiRestartCountsManualRestartsLikeTheApiRestartCount) {
+  MetricsDaemon d(kWeb);
+  ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
+  const pid_t before0 = d.PidOf("web-0");
+  const pid_t before1 = d.PidOf("web-1");
+  ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/restart").status, 202);
+  ASSERT_TRUE(d.WaitValue(Restarts("web", "manual"), 2)) << d.Scrape() << d.daemon().Log();
+  EXPECT_TRUE(WaitUntil([&] {
+    return d.PidOf("web-0") != before0 && d.PidOf("web-1") != before1 &&
+           d.Value("phpeek_pm_process_current_scale{name=\"web\"}") == 2;
+  }));
+  EXPECT_EQ(d.Value(Restarts("web", "crash")), 0);
+  const std::string api = d.Api("GET", "/api/v1/processes/web").body;
+  EXPECT_NE(api.find("\"restart_count\":1"), std::string::npos) << api;
+}
+
+TEST(MetricsDaemon, CleanExitsCountAsNormalExit) {
+  MetricsDaemon d("  tick:\n    command: [\"sleep\", \"0.3\"]\n");
+  ASSERT_TRUE(WaitUntil([&] { return d.Value(Restarts("tick", "normal_exit")).value_or(0) >= 1; },
+                        std::chrono::seconds(20)))
+      << d.Scrape() << d.daemon().Log();
+  EXPECT_EQ(d.Value("phpeek_pm_process_last_exit_code{name=\"tick\",instance=\"tick-0\"}"), 0);
+  EXPECT_EQ(d.Value(Restarts("tick", "crash")), 0);
+}
+
+TEST(MetricsDaemon, BadMetricsPathStopsTheDaemonWithTheKeyNamed) {
+  TempDir dir;
+  const std::string config = dir.Write(
+      "phpeek-pm.yaml",
+      "global:\n  api_enabled: false\n  metrics_enabled: true\n  metrics_port: " +
+          std::to_string(FreePort()) + "\n  metrics_path: metrics\nprocesses:\n"
+          "  web:\n    command: [\"sleep\", \"600\"]\n");
+  Daemon daemon({"serve", "-c", config});
+  EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
+  EXPECT_TRUE(daemon.LogContains("global.metrics_path")) << daemon.Log();
+}
+
+}  // namespace
+}  // namespace phpeek::metrics
