@@ -84,7 +84,10 @@ Engine::Engine(const config::Config& config, process::Spawner* spawner, CommandI
     auto p = std::make_unique<Process>();
     p->spec = &spec;
     p->desired = spec.scale;
-    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
+    // Scheduled (cron) jobs are not supervised processes; until the scheduler exists they are
+    // listed and wait for a command instead of being restarted in a loop.
+    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped ||
+              !spec.schedule.empty();
     p->env = MergedEnvironment(spec);
     for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
     processes_.push_back(std::move(p));
