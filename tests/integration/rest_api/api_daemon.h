@@ -20,8 +20,8 @@ struct Reply {
 
 class ApiDaemon {
  public:
-  // `globals` are extra lines under `global:` (indented by the caller-free helper), `processes`
-  // the body of `processes:` (each line already indented by two spaces).
+  // `globals`: extra lines for the `global:` block; `processes`: the body of `processes:`. Both
+  // are YAML lines already indented by two spaces.
   ApiDaemon(const std::string& globals, const std::string& processes,
             const std::map<std::string, std::string>& env = {});
 
