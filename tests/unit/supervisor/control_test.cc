@@ -174,7 +174,8 @@ TEST(ControlTest, RollingRestartKeepsServiceUp) {
   Running r(c);
   ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("api", 3); }));
   std::vector<int> before;
-  for (const auto& i : r.Of("api")->instances) before.push_back(i.pid);
+  const auto started = r.Of("api");  // a named copy: a member of a temporary would dangle
+  for (const auto& i : started->instances) before.push_back(i.pid);
   ASSERT_EQ(r.sup.Submit(ControlOp::kRestart, "api", 0), ControlResult::kAccepted);
   ASSERT_TRUE(WaitUntil([&] {
     auto s = r.Of("api");
