@@ -1,0 +1,108 @@
+// The phpeek-pm binary's own command line: version, help, usage errors, --dry-run, and the
+// start-up warnings for configuration keys that are parsed but not acted on yet.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/test_support.h"
+
+namespace phpeek::testing {
+namespace {
+
+RunResult RunBinary(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {PHPEEK_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+TEST(CliTest, VersionBothWays) {
+  const RunResult a = RunBinary({"version"});
+  const RunResult b = RunBinary({"--version"});
+  EXPECT_EQ(a.exit_code, 0);
+  EXPECT_EQ(a.out, "phpeek-pm " PHPEEK_VERSION "\n");
+  EXPECT_EQ(b.out, a.out);
+}
+
+TEST(CliTest, UsageErrorsExitTwoWithOneLineHint) {
+  const RunResult r = RunBinary({"check-config", "--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "phpeek-pm: unknown option '--bogus' for check-config "
+            "(try 'phpeek-pm check-config --help')\n");
+  const RunResult unknown = RunBinary({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "phpeek-pm: unknown command 'frobnicate' (try 'phpeek-pm --help')\n");
+}
+
+TEST(CliTest, HelpExitsZeroOnEverySubcommand) {
+  for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
+                        "scale"}) {
+    const RunResult r = RunBinary({s, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << s;
+    EXPECT_NE(r.out.find("Usage: phpeek-pm"), std::string::npos) << s;
+  }
+}
+
+TEST(CliTest, DryRunPrintsThePlanAndStartsNothing) {
+  TempDir dir;
+  const std::string path = dir.Write("c.yaml",
+                                     "global:\n  api_enabled: false\n"
+                                     "processes:\n"
+                                     "  web:\n    command: [\"sleep\", \"60\"]\n    scale: 3\n");
+  const RunResult r = RunBinary({"serve", "--dry-run", "-c", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("web"), std::string::npos);
+  EXPECT_NE(r.out.find("scale=3"), std::string::npos);
+}
+
+TEST(CliTest, InvalidConfigStopsServeWithExitOne) {
+  TempDir dir;
+  const std::string path = dir.Write("c.yaml", "processes:\n  web:\n    scale: 2\n");
+  const RunResult r = RunBinary({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, MissingConfigFileIsNamed) {
+  const RunResult r = RunBinary({"-c", "/nonexistent/phpeek-pm.yaml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE((r.out + r.err).find("/nonexistent/phpeek-pm.yaml"), std::string::npos);
+}
+
+// health_check, hooks, schedule, readiness and logging are validated now but acted on by later
+// work: the daemon must say so once per key rather than ignore them.
+TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "c.yaml",
+      "global:\n"
+      "  api_enabled: false\n"
+      "  log_format: json\n"
+      "  readiness:\n    enabled: true\n    path: " + dir.Join("ready") + "\n"
+      "hooks:\n"
+      "  pre-start:\n    - name: hello\n      command: [\"true\"]\n"
+      "processes:\n"
+      "  web:\n"
+      "    command: [\"sleep\", \"60\"]\n"
+      "    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"
+      "    logging:\n      stdout: true\n"
+      "  nightly:\n"
+      "    command: [\"true\"]\n"
+      "    schedule: \"0 2 * * *\"\n");
+  Daemon daemon({"-c", path});
+  ASSERT_TRUE(daemon.WaitForLog("process spawned")) << daemon.Log();
+  daemon.Signal(SIGTERM);
+  ASSERT_EQ(daemon.WaitExit(), 0);
+  const std::string log = daemon.Log();
+  for (const char* key : {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"",
+                          "\"key\":\"processes.web.health_check\"",
+                          "\"key\":\"processes.web.logging\"",
+                          "\"key\":\"processes.nightly.schedule\""}) {
+    const size_t first = log.find(key);
+    EXPECT_NE(first, std::string::npos) << key << "\n" << log;
+    EXPECT_EQ(log.find(key, first + 1), std::string::npos) << "warned twice: " << key;
+  }
+}
+
+}  // namespace
+}  // namespace phpeek::testing
