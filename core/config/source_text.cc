@@ -7,38 +7,14 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text/utf8.h"
+
 namespace phpeek::config {
 namespace {
 
 void AddError(const std::string& file, SourcePos pos, const std::string& message,
               const std::string& hint, Diagnostics* diagnostics) {
   diagnostics->push_back({Severity::kError, file, pos, "", message, hint});
-}
-
-// Length of the valid UTF-8 sequence at text[i], 0 when invalid.
-size_t Utf8Length(const std::string& text, size_t i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 < 0x80) return 1;
-  size_t len = 0;
-  uint32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  uint32_t cp = b0 & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
 }
 
 bool IsBlank(const std::string& text) {
@@ -108,7 +84,7 @@ bool CheckSourceText(const std::string& text, const std::string& file, Diagnosti
                "", diagnostics);
       return false;
     }
-    const size_t len = Utf8Length(text, i);
+    const size_t len = text::Utf8SequenceLength(text, i);
     if (len == 0) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[i]));
