@@ -1,17 +1,16 @@
 // RFC 6901 JSON Pointer lookup over JSON text, for the plugin host's config_get_json and
-// config_get_string (the `global:` block reaches the core as JSON text). It walks the text without
-// building a tree: members that are not on the pointer's path are only validated and skipped. The
-// whole document is validated first, so a malformed document is reported as such, not as "absent".
+// config_get_string (the `global:` block reaches the core as JSON text). The whole document is
+// parsed first, so a malformed document is reported as such, not as "absent".
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "core/json/json_value.h"
+
 namespace phpeek::json {
 
 enum class LookupStatus { kFound, kNotFound, kBadPointer, kBadDocument };
-
-enum class ValueKind { kObject, kArray, kString, kNumber, kBool, kNull };
 
 struct Lookup {
   LookupStatus status = LookupStatus::kNotFound;

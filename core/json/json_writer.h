@@ -1,5 +1,5 @@
-// A small streaming JSON writer for the core (status snapshots, diagnostics, log lines). It only
-// produces text; parsing JSON is left to the plugins that receive it.
+// A small streaming JSON writer for the core (status snapshots, diagnostics, log lines). Reading
+// JSON is json_value.h.
 #pragma once
 
 #include <cstdint>
