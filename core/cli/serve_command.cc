@@ -8,6 +8,7 @@
 #include "core/plugin_host/plugin_host.h"
 #include "core/plugin_host/plugin_list.h"
 #include "core/supervisor/supervisor.h"
+#include "core/systemd/readiness_notifier.h"
 
 namespace phpeek::cli {
 namespace {
@@ -97,12 +98,16 @@ int RunServe(const CommandLine& cl) {
   }
   WarnDeferredKeys(config);
   log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
+  systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
   Supervisor supervisor(config);
+  supervisor.AddListener(&readiness);
   if (!plugins.Start(&supervisor)) {  // before Run: no process has started
     log::Error("a required plugin failed to start; not starting", {{"file", path}});
     return 1;
   }
+  readiness.Begin();
   const int code = supervisor.Run();
+  readiness.End();
   plugins.Stop();  // after every process is down, reverse load order
   log::Info("phpeek-pm stopped", {{"exit_code", code}});
   log::Flush();
