@@ -1,44 +1,14 @@
 #include "core/cli/client/api_client.h"
 
-#include <istream>
-#include <memory>
-
-#include "Poco/Exception.h"
-#include "Poco/Net/HTTPClientSession.h"
-#include "Poco/Net/HTTPRequest.h"
-#include "Poco/Net/HTTPResponse.h"
-#include "Poco/Net/NetException.h"
-#include "Poco/Net/StreamSocket.h"
-#include "Poco/StreamCopier.h"
-#include "Poco/URI.h"
+#include "core/cli/client/http_client.h"
 
 namespace phpeek::cli::client {
 namespace {
 
-constexpr int kTimeoutSeconds = 10;
-
-std::unique_ptr<Poco::Net::HTTPClientSession> OpenSession(const std::string& url,
-                                                          std::string* err) {
-  if (url.rfind("unix:", 0) == 0) {
-    Poco::Net::StreamSocket socket;
-    socket.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, url.substr(5)),
-                   Poco::Timespan(kTimeoutSeconds, 0));
-    return std::make_unique<Poco::Net::HTTPClientSession>(socket);
-  }
-  const Poco::URI uri(url);
-  if (uri.getScheme() != "http" || uri.getHost().empty()) {
-    *err = "unsupported API address '" + url + "': use http://HOST:PORT or unix:/PATH";
-    return nullptr;
-  }
-  auto session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-  session->setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
-  return session;
-}
-
 std::string Unreachable(const std::string& url, const std::string& why) {
   return "cannot reach the phpeek-pm daemon at " + url + " (" + why +
          "): is it running, with api_enabled? (address from --url, $PHPEEK_PM_API_URL or the "
-         "configuration's api_host/api_port)";
+         "configuration's api_host/api_port/api_socket)";
 }
 
 }  // namespace
@@ -46,30 +16,39 @@ std::string Unreachable(const std::string& url, const std::string& why) {
 ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const std::string& path,
                  const std::string& body) {
   ApiReply reply;
-  try {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session = OpenSession(endpoint.url, &reply.error);
-    if (!session) return reply;
-    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setHost("localhost");
-    if (endpoint.token) request.set("Authorization", "Bearer " + *endpoint.token);
-    if (method == "POST") {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session->sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
-    Poco::StreamCopier::copyToString(in, reply.body);
-    reply.status = response.getStatus();
-    reply.reached = true;
-  } catch (const Poco::Net::ConnectionRefusedException&) {
-    reply.error = Unreachable(endpoint.url, "connection refused");
-  } catch (const Poco::TimeoutException&) {
-    reply.error = Unreachable(endpoint.url, "timed out");
-  } catch (const Poco::Exception& e) {
-    reply.error = Unreachable(endpoint.url, e.displayText());
+  HttpAddress address;
+  if (!ParseHttpAddress(endpoint.url, &address, &reply.error)) return reply;
+  HttpRequest request;
+  request.method = method;
+  request.target = path;
+  request.body = body;
+  request.bearer_token = endpoint.token;
+  HttpResult result = HttpExchange(address, request);
+  if (!result.answered) {
+    reply.error = result.connected ? "no usable answer from the phpeek-pm daemon at " +
+                                         endpoint.url + ": " + result.error
+                                   : Unreachable(endpoint.url, result.error);
+    return reply;
   }
+  reply.reached = true;
+  reply.status = result.response.status;
+  reply.body = std::move(result.response.body);
   return reply;
+}
+
+std::string EncodePathSegment(std::string_view segment) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : segment) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out += {'%', kHex[b >> 4], kHex[b & 15]};
+    }
+  }
+  return out;
 }
 
 }  // namespace phpeek::cli::client

@@ -1,8 +1,9 @@
 // One HTTP exchange with the daemon's Management API, over TCP ("http://host:port") or a Unix
-// socket ("unix:/path"). Poco stays inside api_client.cc.
+// socket ("unix:/path"), through the small HTTP client in http_client.h.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/cli/client/api_endpoint.h"
 
@@ -17,5 +18,8 @@ struct ApiReply {
 
 ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const std::string& path,
                  const std::string& body = "");
+
+// Percent-encodes everything but unreserved characters (RFC 3986), for a process name in a path.
+std::string EncodePathSegment(std::string_view segment);
 
 }  // namespace phpeek::cli::client

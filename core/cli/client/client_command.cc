@@ -77,7 +77,8 @@ int RunStatus(const CommandLine& cl, const ApiEndpoint& endpoint) {
 
 bool FetchProcess(const ApiEndpoint& endpoint, const std::string& name, ProcessRow* out,
                   std::string* err) {
-  const ApiReply reply = CallApi(endpoint, "GET", "/api/v1/processes/" + name);
+  const ApiReply reply =
+      CallApi(endpoint, "GET", "/api/v1/processes/" + client::EncodePathSegment(name));
   return CheckReply(reply, 200, endpoint, name, err) && client::ParseProcess(reply.body, out, err);
 }
 
@@ -159,7 +160,8 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
     }
   }
   const std::string verb = SubcommandName(cl.subcommand);
-  const ApiReply reply = CallApi(endpoint, "POST", "/api/v1/processes/" + name + "/" + verb, body);
+  const ApiReply reply = CallApi(
+      endpoint, "POST", "/api/v1/processes/" + client::EncodePathSegment(name) + "/" + verb, body);
   if (!CheckReply(reply, 202, endpoint, name, &err)) return Fail(err);
   std::printf("%s: %s initiated%s\n", name.c_str(), verb.c_str(),
               cl.subcommand == Subcommand::kScale ? (" (" + std::to_string(scale) + ")").c_str()

@@ -2,76 +2,75 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
-#include "Poco/Exception.h"
-#include "Poco/JSON/Object.h"
-#include "Poco/JSON/Parser.h"
+#include "core/json/json_value.h"
 
 namespace phpeek::cli::client {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+// Members of another type than expected read as absent, as the table shows what it can.
+int IntMember(const json::Value& o, std::string_view key) {
+  const int64_t v = o.IntOr(key, 0);
+  return v < 0 || v > std::numeric_limits<int>::max() ? 0 : static_cast<int>(v);
+}
 
-InstanceRow ToInstance(const Object::Ptr& o) {
+InstanceRow ToInstance(const json::Value& o) {
   InstanceRow row;
-  row.id = o->optValue<std::string>("id", "");
-  row.state = o->optValue<std::string>("state", "");
-  row.pid = o->optValue<int>("pid", 0);
-  row.started_at = o->optValue<Poco::Int64>("started_at", 0);
-  row.restart_count = o->optValue<Poco::Int64>("restart_count", 0);
+  row.id = o.StringOr("id", "");
+  row.state = o.StringOr("state", "");
+  row.pid = IntMember(o, "pid");
+  row.started_at = o.IntOr("started_at", 0);
+  row.restart_count = o.IntOr("restart_count", 0);
   return row;
 }
 
-ProcessRow ToProcess(const Object::Ptr& o) {
+ProcessRow ToProcess(const json::Value& o) {
   ProcessRow row;
-  row.name = o->optValue<std::string>("name", "");
-  row.state = o->optValue<std::string>("state", "");
-  row.scale = o->optValue<int>("scale", 0);
-  if (Array::Ptr instances = o->getArray("instances")) {
-    for (size_t i = 0; i < instances->size(); ++i) {
-      if (Object::Ptr inst = instances->getObject(static_cast<unsigned>(i))) {
-        row.instances.push_back(ToInstance(inst));
-      }
+  row.name = o.StringOr("name", "");
+  row.state = o.StringOr("state", "");
+  row.scale = IntMember(o, "scale");
+  if (const json::Value* instances = o.Find("instances")) {
+    for (const json::Value& i : instances->items()) {
+      if (i.is_object()) row.instances.push_back(ToInstance(i));
     }
   }
   return row;
 }
 
-Object::Ptr ParseObject(const std::string& json, std::string* err) {
-  try {
-    Poco::JSON::Parser parser;
-    Object::Ptr object = parser.parse(json).extract<Object::Ptr>();
-    if (!object) *err = "the daemon's answer is not a JSON object";
-    return object;
-  } catch (const Poco::Exception& e) {
-    *err = "cannot read the daemon's answer: " + e.displayText();
+bool ParseObject(const std::string& text, json::Value* out, std::string* err) {
+  std::string why;
+  if (!json::Parse(text, out, &why)) {
+    *err = "cannot read the daemon's answer: " + why;
+    return false;
   }
-  return nullptr;
+  if (!out->is_object()) {
+    *err = "the daemon's answer is not a JSON object";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 bool ParseProcessList(const std::string& json, std::vector<ProcessRow>* out, std::string* err) {
-  Object::Ptr doc = ParseObject(json, err);
-  if (!doc) return false;
-  Array::Ptr processes = doc->getArray("processes");
-  if (!processes) {
+  json::Value doc;
+  if (!ParseObject(json, &doc, err)) return false;
+  const json::Value* processes = doc.Find("processes");
+  if (!processes || !processes->is_array()) {
     *err = "the daemon's answer has no \"processes\" list";
     return false;
   }
   out->clear();
-  for (size_t i = 0; i < processes->size(); ++i) {
-    if (Object::Ptr p = processes->getObject(static_cast<unsigned>(i))) {
-      out->push_back(ToProcess(p));
-    }
+  for (const json::Value& p : processes->items()) {
+    if (p.is_object()) out->push_back(ToProcess(p));
   }
   return true;
 }
 
 bool ParseProcess(const std::string& json, ProcessRow* out, std::string* err) {
-  Object::Ptr doc = ParseObject(json, err);
-  if (!doc) return false;
+  json::Value doc;
+  if (!ParseObject(json, &doc, err)) return false;
   *out = ToProcess(doc);
   return true;
 }

@@ -1,5 +1,5 @@
 // The API's process list as plain structs, and its rendering as a `supervisorctl status`-like
-// table. JSON parsing (Poco::JSON) stays in process_table.cc.
+// table. The JSON is read with core/json/json_value.h.
 #pragma once
 
 #include <cstdint>

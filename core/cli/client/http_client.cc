@@ -1,0 +1,150 @@
+#include "core/cli/client/http_client.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/cli/client/http_connection.h"
+
+namespace phpeek::cli::client {
+namespace {
+
+constexpr std::string_view kUsage = ": use http://HOST:PORT or unix:/PATH";
+
+bool HasControlOrSpace(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+}
+
+// "host[:port]" or "[v6][:port]" into `out`.
+bool ParseAuthority(std::string_view authority, HttpAddress* out, std::string* why) {
+  size_t host_end = authority.find(':');
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    host_end = close == std::string_view::npos ? authority.size() : close + 1;
+    if (close == std::string_view::npos ||
+        (host_end < authority.size() && authority[host_end] != ':')) {
+      *why = "malformed [IPv6] host";
+      return false;
+    }
+    out->host = authority.substr(1, close - 1);
+  } else {
+    out->host = authority.substr(0, host_end);
+  }
+  const std::string_view port =
+      host_end >= authority.size() ? std::string_view("80") : authority.substr(host_end + 1);
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (out->host.empty() || HasControlOrSpace(out->host)) {
+    *why = "no host";
+  } else if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value < 1 ||
+             value > 65535) {
+    *why = "the port must be a number from 1 to 65535";
+  } else {
+    out->port = std::to_string(value);
+    return true;
+  }
+  return false;
+}
+
+std::string RequestText(const HttpAddress& address, const HttpRequest& r) {
+  std::string text = r.method + " " + r.target + " HTTP/1.1\r\nHost: " + address.HostHeader() +
+                     "\r\nAccept: application/json\r\nConnection: close\r\n";
+  if (r.bearer_token) text += "Authorization: Bearer " + *r.bearer_token + "\r\n";
+  if (r.method != "GET" || !r.body.empty()) {
+    text += "Content-Type: " + r.content_type +
+            "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
+  }
+  return text + "\r\n" + r.body;
+}
+
+// Header injection guard: the request line and header values must be single tokens or lines.
+bool CheckRequest(const HttpRequest& r, std::string* why) {
+  if (r.method.empty() || HasControlOrSpace(r.method) || r.target.empty() ||
+      r.target.front() != '/' || HasControlOrSpace(r.target)) {
+    *why = "invalid request line";
+  } else if (r.bearer_token && HasControlOrSpace(*r.bearer_token)) {
+    *why = "the token contains spaces or control characters";
+  } else {
+    return true;
+  }
+  return false;
+}
+
+void ReadAnswer(Connection* c, Connection::Deadline deadline, const HttpOptions& options,
+                HttpResult* result) {
+  ResponseParser parser(options.max_body);
+  char buffer[16384];
+  for (;;) {
+    size_t n = 0;
+    if (c->Receive(buffer, sizeof(buffer), deadline, &n, &result->error) !=
+        Connection::Status::kOk) {
+      return;
+    }
+    const auto progress = n == 0 ? parser.Finish() : parser.Feed(std::string_view(buffer, n));
+    if (progress == ResponseParser::Progress::kComplete) {
+      result->answered = true;
+      result->response = parser.TakeResponse();
+      return;
+    }
+    if (progress == ResponseParser::Progress::kError) {
+      result->error = parser.error();
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string HttpAddress::HostHeader() const {
+  if (!unix_path.empty()) return "localhost";
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + port;
+}
+
+bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err) {
+  *out = HttpAddress{};
+  std::string why;
+  if (url.substr(0, 5) == "unix:") {
+    out->unix_path = url.substr(5);
+    if (!out->unix_path.empty()) return true;
+    why = "no socket path";
+  } else if (url.size() < 7 || ::strncasecmp(url.data(), "http://", 7) != 0) {
+    why = "unsupported scheme";
+  } else {
+    std::string_view rest = url.substr(7);
+    const size_t end = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, end);
+    const std::string_view path = end == std::string_view::npos ? "" : rest.substr(end);
+    if (authority.find('@') != std::string_view::npos) {
+      why = "user names are not supported";
+    } else if (path.find_first_not_of('/') != std::string_view::npos) {
+      why = "a path, query or fragment is not supported";
+    } else if (ParseAuthority(authority, out, &why)) {
+      return true;
+    }
+  }
+  *err = "unsupported API address '" + std::string(url) + "' (" + why + ")" + std::string(kUsage);
+  return false;
+}
+
+HttpResult HttpExchange(const HttpAddress& address, const HttpRequest& request,
+                        const HttpOptions& options) {
+  HttpResult result;
+  if (!CheckRequest(request, &result.error)) return result;
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  Connection c;
+  const Connection::Status connected =
+      address.unix_path.empty() ? c.ConnectTcp(address.host, address.port, deadline, &result.error)
+                                : c.ConnectUnix(address.unix_path, deadline, &result.error);
+  if (connected != Connection::Status::kOk) return result;
+  result.connected = true;
+  if (c.SendAll(RequestText(address, request), deadline, &result.error) ==
+      Connection::Status::kOk) {
+    ReadAnswer(&c, deadline, options, &result);
+  }
+  return result;
+}
+
+}  // namespace phpeek::cli::client

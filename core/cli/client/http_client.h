@@ -1,0 +1,51 @@
+// A minimal HTTP/1.1 client for the Management API: one request per connection (Connection:
+// close), over TCP or a Unix socket, with one deadline for the whole exchange and a bounded answer.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/cli/client/http_response.h"
+
+namespace phpeek::cli::client {
+
+struct HttpAddress {
+  std::string host;       // TCP: a name or an address (IPv6 without brackets)
+  std::string port;       // TCP: decimal, "80" when the URL gives none
+  std::string unix_path;  // set: a Unix socket instead of TCP
+
+  // The Host header's value: "host:port", "[v6]:port", or "localhost" for a Unix socket.
+  std::string HostHeader() const;
+};
+
+// "http://HOST[:PORT][/]" (HOST a name, an IPv4 address or a bracketed IPv6 address) or
+// "unix:/PATH". Paths, queries, user names and other schemes are refused with a message.
+bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err);
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";  // origin-form: "/api/v1/processes"
+  std::string body;          // sent with Content-Length on anything but GET, or when non-empty
+  std::string content_type = "application/json";
+  std::optional<std::string> bearer_token;
+};
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{10000};  // connect + send + whole answer
+  size_t max_body = size_t{16} << 20;
+};
+
+struct HttpResult {
+  bool answered = false;   // a complete response arrived (any status)
+  bool connected = false;  // the connection was made (false: refused, unreachable, ...)
+  HttpResponse response;
+  std::string error;  // !answered: what went wrong ("connection refused", "timed out ...")
+};
+
+HttpResult HttpExchange(const HttpAddress& address, const HttpRequest& request,
+                        const HttpOptions& options = {});
+
+}  // namespace phpeek::cli::client
