@@ -10,6 +10,7 @@ PACKAGES="
   libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
   jq curl prometheus
+  dpkg-dev fakeroot file lintian rpm patchelf
 "
 # Only refresh the package lists when something is missing (keeps the command quick to re-run).
 missing=""
