@@ -1,5 +1,6 @@
 #include "plugins/rest-api/handlers.h"
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -83,7 +84,8 @@ bool IsValidProcessName(std::string_view name) {
   return true;
 }
 
-Api::Api(Backend* backend, ApiOptions options) : backend_(backend), options_(std::move(options)) {}
+Api::Api(Backend* backend, ApiOptions options)
+    : backend_(backend), options_(std::move(options)), list_cache_(&RenderProcessList) {}
 
 HttpResponse Api::Handle(const HttpRequest& request) const {
   std::vector<std::string> segments;
@@ -129,10 +131,10 @@ HttpResponse Api::ListProcesses() const {
   std::string host_json;
   const BackendResult r = backend_->ListProcesses(&host_json);
   if (r.code != BackendCode::kOk) return BackendError(r);
-  std::string body;
+  std::shared_ptr<const std::string> body;
   std::string err;
-  if (!RenderProcessList(host_json, &body, &err)) return ErrorResponse(500, err);
-  return JsonResponse(200, std::move(body));
+  if (!list_cache_.Render(host_json, &body, &err)) return ErrorResponse(500, err);
+  return JsonResponse(200, *body);
 }
 
 HttpResponse Api::GetProcess(const std::string& name) const {

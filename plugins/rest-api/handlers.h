@@ -1,6 +1,6 @@
 // The Management API (management-api.md): authentication, routing and the handlers, from a
-// plain HttpRequest to a plain HttpResponse. Stateless apart from its options; Handle is called
-// concurrently from every HTTP worker thread.
+// plain HttpRequest to a plain HttpResponse. Stateless apart from its options and the memo of the
+// last rendered process list; Handle is called concurrently from every HTTP worker thread.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@
 
 #include "plugins/rest-api/backend.h"
 #include "plugins/rest-api/http_message.h"
+#include "plugins/rest-api/render_cache.h"
 
 namespace phpeek::rest {
 
@@ -35,6 +36,7 @@ class Api {
 
   Backend* backend_;
   ApiOptions options_;
+  RenderCache list_cache_;  // GET /api/v1/processes, re-rendered only when the snapshot changes
 };
 
 // {"error": message} with `status`.

@@ -25,6 +25,7 @@
 #include "phpeek/plugin_abi.h"
 #include "plugins/rest-api/http_adapter.h"
 #include "plugins/rest-api/listener.h"
+#include "plugins/rest-api/worker_priority.h"
 
 namespace phpeek::rest {
 namespace {
@@ -54,8 +55,10 @@ class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
       : limit_(limit), active_(active), params_(params), api_(api),
         overload_params_(overload_params), overload_(overload) {}
 
+  // Runs on the pool thread that will serve the connection.
   Poco::Net::TCPServerConnection* createConnection(
       const Poco::Net::StreamSocket& socket) override {
+    LowerWorkerPriority();
     if (active_->fetch_add(1) >= limit_) {
       return new CountedConnection(socket, overload_params_, overload_, active_);
     }

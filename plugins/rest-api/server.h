@@ -10,8 +10,9 @@
 //  - beyond that, up to overload_threads more threads answer each extra connection's request
 //    with 503 {"error":"too many connections"} and Retry-After, then close it;
 //  - when even those are busy and the queue is full, the acceptor writes the same 503 itself.
-// Slow or partial requests time out after request_timeout; idle keep-alive connections after
-// keep_alive_timeout. Stop() closes the listeners, shuts down open connections and joins every
+// Connection threads run at a lower CPU priority than the rest of the daemon (worker_priority.h),
+// so that a busy API does not delay supervision. Slow or partial requests time out after
+// request_timeout; idle keep-alive connections after keep_alive_timeout. Stop() closes the listeners, shuts down open connections and joins every
 // thread before it returns.
 #pragma once
 

@@ -27,6 +27,24 @@ TEST(ApiHttp, HealthAndList) {
             R"({"name":"queue","state":"stopped","scale":0,"instances":[]}]})");
 }
 
+// The list is memoized on the backend's snapshot: repeated reads answer the same body, and a
+// change (here a scale) shows at once.
+TEST(ApiHttp, ListFollowsSnapshotChanges) {
+  ApiServer s;
+  const Reply first = Request(s.port(), "GET", "/api/v1/processes");
+  const Reply second = Request(s.port(), "GET", "/api/v1/processes");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, second.body);
+  EXPECT_NE(first.body.find(R"("id":"web-1")"), std::string::npos) << first.body;
+  ASSERT_EQ(Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":1})").status,
+            202);
+  const Reply scaled = Request(s.port(), "GET", "/api/v1/processes");
+  EXPECT_EQ(scaled.status, 200);
+  EXPECT_NE(scaled.body.find(R"("name":"web","state":"running","scale":1,)"), std::string::npos)
+      << scaled.body;
+  EXPECT_EQ(scaled.body.find(R"("id":"web-1")"), std::string::npos) << scaled.body;
+}
+
 TEST(ApiHttp, GetOneProcessAndNotFound) {
   ApiServer s;
   Reply one = Request(s.port(), "GET", "/api/v1/processes/queue");

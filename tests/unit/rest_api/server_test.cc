@@ -1,8 +1,13 @@
 // The HTTP server's own behaviour: keep-alive, the Unix socket, port conflicts, close-on-exec,
 // the 503 policy past capacity, request timeouts and a clean Stop.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -12,6 +17,7 @@
 #include "Poco/Net/StreamSocket.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/rest_api/api_fixture.h"
+#include "plugins/rest-api/worker_priority.h"
 #include "tests/unit/rest_api/http_client.h"
 
 namespace phpeek::rest::testing {
@@ -144,6 +150,36 @@ TEST(Server, PartialRequestsTimeOut) {
   EXPECT_LT(elapsed, std::chrono::seconds(3)) << "the server must drop a stalled request";
   EXPECT_EQ(raw.find("200 OK"), std::string::npos) << raw;
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+}
+
+int ThreadNice() {
+  errno = 0;
+  const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  EXPECT_EQ(errno, 0);
+  return nice;
+}
+
+// The handler runs at the workers' nice value; the thread that started the server (in the daemon:
+// the one next to the supervision loop) keeps its own.
+TEST(Server, ConnectionThreadsRunAtLowerPriority) {
+  const int own = ThreadNice();
+  std::atomic<int> seen{-100};
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  Server server(
+      options,
+      [&](const HttpRequest&) {
+        seen = ThreadNice();
+        return HttpResponse{200, "{}", {}};
+      },
+      [](int, const std::string&) {});
+  std::string err;
+  ASSERT_TRUE(server.Start(&err)) << err;
+  EXPECT_EQ(Request(server.port(), "GET", "/anything").status, 200);
+  EXPECT_EQ(seen.load(), std::max(own, kWorkerNice));
+  EXPECT_EQ(ThreadNice(), own);
+  server.Stop();
 }
 
 TEST(Server, StopJoinsEveryThreadEvenWithOpenConnections) {

@@ -1,0 +1,23 @@
+// The CPU priority of the API's connection threads, below the supervisor loop's.
+#pragma once
+
+namespace phpeek::rest {
+
+// The nice value of API connection threads.
+//
+// Why: the server is thread-per-connection, so 64 busy keep-alive clients are 64 runnable
+// threads. At equal priority the supervision loop is then one thread among ~66 on a couple of
+// cores and waits its turn behind them: kill -9 to replacement took 5-8x longer with the API under
+// load. Nice 19 gives each API thread ~1.5% of a nice-0 thread's CPU weight, so the loop runs as
+// soon as it wakes, while the API keeps all the CPU nobody else wants (its throughput under load
+// did not change when measured). A management API should yield to the supervision it manages.
+constexpr int kWorkerNice = 19;
+
+// Lowers the calling thread's priority to kWorkerNice, once per thread; a thread already at that
+// nice value or lower priority is left alone (raising priority back needs privileges anyway).
+// Linux only: there setpriority(PRIO_PROCESS, tid) applies to one thread, not the process; every
+// other thread of the daemon, the loop included, keeps its priority. Best effort: a failure only
+// leaves the thread at its inherited priority.
+void LowerWorkerPriority();
+
+}  // namespace phpeek::rest
