@@ -72,6 +72,11 @@ class Control {
   // Processes in configuration order, instances by index.
   virtual std::vector<ProcessStatus> Snapshot() const = 0;
   virtual std::optional<ProcessStatus> SnapshotOf(std::string_view process) const = 0;
+  // Changes whenever a new snapshot is published, so that readers can keep what they derive from
+  // Snapshot() (e.g. its JSON) until then. Read it before Snapshot(): a publish in between then
+  // only makes the derived value newer than its generation, never older. 0 means "not tracked":
+  // derive anew every time.
+  virtual uint64_t SnapshotGeneration() const { return 0; }
 
   // Listeners must outlive the supervisor's run; add them before it starts.
   virtual void AddListener(EventListener* listener) = 0;

@@ -25,6 +25,7 @@ void EventBus::Publish(Event event) {
 void SnapshotStore::Publish(std::vector<ProcessStatus> snapshot) {
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_.swap(snapshot);
+  generation_.fetch_add(1, std::memory_order_release);
 }
 
 std::vector<ProcessStatus> SnapshotStore::Get() const {

@@ -32,10 +32,13 @@ class SnapshotStore {
   void Publish(std::vector<ProcessStatus> snapshot);
   std::vector<ProcessStatus> Get() const;
   std::optional<ProcessStatus> GetOne(std::string_view name) const;
+  // Counts publishes; lock-free, so that readers checking for a change never contend with the loop.
+  uint64_t Generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   mutable std::mutex mu_;
   std::vector<ProcessStatus> snapshot_;  // guarded by mu_
+  std::atomic<uint64_t> generation_{0};  // written under mu_, after the swap
 };
 
 int64_t UnixMillisNow();

@@ -82,6 +82,8 @@ std::optional<ProcessStatus> Supervisor::SnapshotOf(std::string_view process) co
   return impl_->snapshots.GetOne(process);
 }
 
+uint64_t Supervisor::SnapshotGeneration() const { return impl_->snapshots.Generation(); }
+
 void Supervisor::AddListener(EventListener* listener) { impl_->bus.AddListener(listener); }
 
 }  // namespace phpeek

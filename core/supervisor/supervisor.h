@@ -39,6 +39,7 @@ class Supervisor : public Control {
   ControlResult Submit(ControlOp op, std::string_view process, int arg) override;
   std::vector<ProcessStatus> Snapshot() const override;
   std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override;
+  uint64_t SnapshotGeneration() const override;
   void AddListener(EventListener* listener) override;
 
  private:
