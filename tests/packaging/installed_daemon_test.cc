@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "tests/support/fake_notify_socket.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek {
@@ -25,30 +26,6 @@ using testing::WaitUntil;
 const std::string kRoot = PHPEEK_PACKAGE_ROOT;
 const std::string kBinary = kRoot + "/usr/bin/phpeek-pm";
 const std::string kConfig = kRoot + "/etc/phpeek-pm/phpeek-pm.yaml";
-
-// systemd's end of the notify socket.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    timeval tv{15, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~NotifySocket() { close(fd_); }
-  std::string Receive() {
-    char buf[512];
-    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
 
 // The unpacked binary as a child of the test, with `env` added; stopped by its pid.
 class Installed {
@@ -98,14 +75,15 @@ TEST(InstalledDaemonTest, ShippedConfigIsValidWithoutWarnings) {
 
 TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   testing::TempDir dir;
-  NotifySocket systemd(dir.Join("notify"));
+  testing::FakeNotifySocket systemd;  // Receive() waits up to 15 s: the packaged daemon starts cold
   const int port = testing::FreePort();
   const std::string log = dir.Join("daemon.log");
-  Installed daemon({"serve", "-c", kConfig},
-                   {"NOTIFY_SOCKET=" + dir.Join("notify"),
-                    "PHPEEK_PM_GLOBAL_API_PORT=" + std::to_string(port)},
-                   log);
-  EXPECT_EQ(systemd.Receive(), "READY=1\nSTATUS=1 process(es) started") << testing::ReadFile(log);
+  Installed daemon(
+      {"serve", "-c", kConfig},
+      {"NOTIFY_SOCKET=" + systemd.path(), "PHPEEK_PM_GLOBAL_API_PORT=" + std::to_string(port)},
+      log);
+  EXPECT_EQ(systemd.Receive(15000), "READY=1\nSTATUS=1 process(es) started")
+      << testing::ReadFile(log);
 
   // The API is the rest-api plugin, loaded from the package's plugin folder.
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/";
@@ -125,7 +103,7 @@ TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   EXPECT_EQ(env.count("PHPEEK_PM_PROCESS_NAME"), 1u);
 
   kill(daemon.pid(), SIGTERM);
-  EXPECT_EQ(systemd.Receive(), "STOPPING=1");
+  EXPECT_EQ(systemd.Receive(15000), "STOPPING=1");
   EXPECT_EQ(daemon.Stop(), 0) << testing::ReadFile(log);
 }
 

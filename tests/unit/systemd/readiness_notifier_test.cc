@@ -13,36 +13,13 @@
 #include <thread>
 
 #include "core/supervisor/supervisor.h"
+#include "tests/support/fake_notify_socket.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::systemd {
 namespace {
 
-// The datagram socket systemd would listen on; Receive() waits up to `timeout`.
-class FakeSystemd {
- public:
-  FakeSystemd() : path_(dir_.Join("notify")) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~FakeSystemd() { close(fd_); }
-  const std::string& path() const { return path_; }
-  std::string Receive(int timeout_ms = 5000) {
-    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char buf[512];
-    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-  }
-
- private:
-  testing::TempDir dir_;
-  std::string path_;
-  int fd_ = -1;
-};
+using FakeSystemd = testing::FakeNotifySocket;
 
 // A Notifier built from the given environment, which is removed again afterwards.
 Notifier NotifierFor(const std::string& socket, const char* watchdog_usec = nullptr) {
