@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 
+#include "core/plugin_host/process_list_cache.h"
 #include "core/supervisor/control.h"
 #include "phpeek/plugin_abi.h"
 
@@ -22,4 +23,5 @@ struct phpeek_host {
   const std::string* global_json = nullptr;  // the `global:` block as JSON
   phpeek::plugin_host::EventDispatcher* events = nullptr;
   const std::atomic<bool>* host_stopping = nullptr;  // set once the daemon shuts down
+  phpeek::plugin_host::ProcessListCache process_list;  // for the process_list service
 };

@@ -106,7 +106,7 @@ int32_t ProcessList(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcept
     if (h == nullptr || h->control == nullptr) {
       return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context is required");
     }
-    Emit(out, ProcessListJson(h->control->Snapshot()));
+    Emit(out, *h->process_list.Get(*h->control));
     return PHPEEK_OK;
   });
 }

@@ -1,5 +1,6 @@
-// A Control for plugin host unit tests: a fixed process table, recorded Submit calls with a
-// scripted result, and a way to emit events to the registered listeners as the loop thread would.
+// A Control for plugin host unit tests: a fixed process table (each SetProcesses is a new snapshot
+// generation, as a publish of the loop), recorded Submit calls with a scripted result, and a way
+// to emit events to the registered listeners as the loop thread would.
 #pragma once
 
 #include <mutex>
@@ -28,6 +29,7 @@ class FakeControl : public Control {
   }
   std::vector<ProcessStatus> Snapshot() const override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++snapshot_calls_;
     return processes_;
   }
   std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override {
@@ -35,11 +37,25 @@ class FakeControl : public Control {
     const ProcessStatus* p = FindLocked(process);
     return p ? std::optional<ProcessStatus>(*p) : std::nullopt;
   }
+  uint64_t SnapshotGeneration() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return track_generations_ ? generation_ : 0;
+  }
   void AddListener(EventListener* listener) override { listeners_.push_back(listener); }
 
   void SetProcesses(std::vector<ProcessStatus> processes) {
     std::lock_guard<std::mutex> lock(mu_);
     processes_ = std::move(processes);
+    ++generation_;
+  }
+  // As a Control that does not track generations (SnapshotGeneration() == 0).
+  void StopTrackingGenerations() {
+    std::lock_guard<std::mutex> lock(mu_);
+    track_generations_ = false;
+  }
+  int snapshot_calls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return snapshot_calls_;
   }
   void SetResult(ControlResult r) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -66,6 +82,9 @@ class FakeControl : public Control {
 
   mutable std::mutex mu_;
   std::vector<ProcessStatus> processes_;
+  uint64_t generation_ = 0;
+  bool track_generations_ = true;
+  mutable int snapshot_calls_ = 0;
   std::vector<Call> calls_;
   ControlResult next_result_ = ControlResult::kAccepted;
   std::vector<EventListener*> listeners_;

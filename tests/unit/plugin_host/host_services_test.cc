@@ -94,6 +94,24 @@ TEST_F(HostServicesTest, ProcessTableUsesTheManagementApiFieldNames) {
   EXPECT_EQ(err_, "no process named 'db'");
 }
 
+// process_list is written once per snapshot generation and follows every publish.
+TEST_F(HostServicesTest, ProcessListIsKeptUntilTheSnapshotChanges) {
+  auto list = [&] {
+    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); });
+  };
+  ASSERT_EQ(list(), PHPEEK_OK);
+  const std::string first = out_;
+  ASSERT_EQ(list(), PHPEEK_OK);
+  EXPECT_EQ(out_, first);
+  EXPECT_EQ(control_.snapshot_calls(), 1);
+  ProcessStatus web = testing::WebProcess();
+  web.instances[1].pid = 4242;
+  control_.SetProcesses({web});
+  ASSERT_EQ(list(), PHPEEK_OK);
+  EXPECT_NE(out_.find(R"("pid":4242)"), std::string::npos) << out_;
+  EXPECT_EQ(control_.snapshot_calls(), 2);
+}
+
 TEST_F(HostServicesTest, ControlMapsEveryOutcome) {
   auto control = [&](int32_t op, const char* name, int32_t arg) {
     return Call([&](phpeek_sink*, phpeek_sink* e) {
