@@ -1,25 +1,39 @@
 #!/usr/bin/env python3
 """Engine benchmarks of issue 3 ("Speed and size"): phpeek-pm against a bare posix_spawn loop (the
-floor, floor.c) and supervisord (the baseline), measured side by side in one run and driven the
-same way from outside (start, kill -9, SIGTERM; children observed in /proc). Prints ratios only;
-absolute figures depend on the machine. Not run by ctest.
+floor, floor.c) and supervisord (the baseline), driven the same way from outside (start, kill -9,
+SIGTERM, scale-up; children observed in /proc). Prints ratios only; absolute figures depend on the
+machine. Not run by ctest.
+
+Every figure is measured in rounds: in each round the floor, phpeek-pm and supervisord do the same
+job one after the other, and the round's ratio is a supervisor's time over the floor's time of that
+round. The table shows the median of the rounds' ratios and their range [min-max], so that a busy
+neighbour slowing one round does not decide the figure.
 
 phpeek-pm runs with restart_backoff_initial 0s so that a killed instance is replaced at once (by
-default a run shorter than the stable threshold waits out the backoff, by design).
+default a run shorter than the stable threshold waits out the backoff, by design). The scale
+figure uses the rest-api plugin (POST /api/v1/processes/s/scale) on a free loopback port; the
+floor spawns its 90 on SIGUSR1; supervisord starts 90 predefined programs over XML-RPC.
 
-usage: engine_bench.py PHPEEK_PM_BINARY [--instances 500] [--idle-seconds 30]
+usage: engine_bench.py PHPEEK_PM_BINARY [--instances 500] [--runs 5] [--idle-seconds 30]
+                       [--no-supervisord]
 """
 import argparse
+import http.client
+import json
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import xmlrpc.client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SCALE_FROM, SCALE_TO = 10, 100
 
 
 def children(pid):
@@ -33,7 +47,7 @@ def children(pid):
     return out
 
 
-def wait_for(cond, timeout=60.0, step=0.0005):
+def wait_for(cond, timeout=120.0, step=0.0005):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = cond()
@@ -41,6 +55,17 @@ def wait_for(cond, timeout=60.0, step=0.0005):
             return value
         time.sleep(step)
     raise TimeoutError("condition not met")
+
+
+def wait_exit(p, timeout=120.0):
+    """Blocking wait (Popen.wait with a timeout polls with sleeps of up to 50 ms, which would blur
+    the shutdown figures); a watchdog kills a supervisor that hangs."""
+    watchdog = threading.Timer(timeout, lambda: p.poll() is None and p.kill())
+    watchdog.start()
+    try:
+        return p.wait()
+    finally:
+        watchdog.cancel()
 
 
 def proc_field(pid, key):
@@ -57,19 +82,30 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Phpeek:
     name = "phpeek-pm"
+    kills = 30
 
     def __init__(self, binary, tmp):
         self.binary, self.tmp = binary, tmp
+        self.port = None
 
-    def start(self, n):
+    def start(self, n, scalable=False):
         path = os.path.join(self.tmp, "phpeek-pm.yaml")
+        api = "  api_enabled: false\n"
+        if scalable:
+            self.port = free_port()
+            api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {self.port}\n"
         with open(path, "w") as f:
             f.write(f"""global:
-  api_enabled: false
-  log_format: text
-  max_process_scale: {max(n, 100)}
+{api}  log_format: text
+  max_process_scale: {max(n, SCALE_TO)}
   restart_backoff_initial: 0s
   max_restart_attempts: 0
 processes:
@@ -78,17 +114,50 @@ processes:
     scale: {n}
 """)
         log = open(os.path.join(self.tmp, "phpeek.log"), "w")
-        return subprocess.Popen([self.binary, "-c", path], stdout=log, stderr=log)
+        p = subprocess.Popen([self.binary, "-c", path], stdout=log, stderr=log)
+        if scalable:  # the API answers once the plugin is up; not part of the timed scale-up
+            wait_for(lambda: self._get("/api/v1/health") == 200, timeout=30, step=0.01)
+        return p
+
+    def _get(self, path):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            c.request("GET", path)
+            status = c.getresponse().status
+            c.close()
+            return status
+        except OSError:
+            return 0
+
+    def scale_up(self, p):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        c.request("POST", "/api/v1/processes/s/scale", body=json.dumps({"scale": SCALE_TO}),
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        r.read()
+        c.close()
+        if r.status >= 300:
+            raise RuntimeError(f"scale answered {r.status}")
 
 
 class Supervisord:
     name = "supervisord"
+    kills = 6  # it needs about a second per replacement; 6 per round, 30 over 5 rounds
 
     def __init__(self, tmp):
         self.tmp = tmp
+        self.port = None
 
-    def start(self, n):
+    def start(self, n, scalable=False):
         path = os.path.join(self.tmp, "supervisord.conf")
+        rpc = ""
+        if scalable:
+            self.port = free_port()
+            rpc = f"""[inet_http_server]
+port=127.0.0.1:{self.port}
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+"""
         with open(path, "w") as f:
             f.write(f"""[supervisord]
 nodaemon=true
@@ -96,38 +165,67 @@ logfile={self.tmp}/supervisord.log
 pidfile={self.tmp}/supervisord.pid
 childlogdir={self.tmp}
 minfds=1024
-[program:s]
+{rpc}[program:s]
 command=sleep 1000
-numprocs={n}
+numprocs={SCALE_TO if scalable else n}
 process_name=%(program_name)s_%(process_num)d
+autostart={'false' if scalable else 'true'}
 startsecs=0
 autorestart=true
 stdout_logfile=NONE
 stderr_logfile=NONE
 """)
-        return subprocess.Popen(["supervisord", "-c", path], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(["supervisord", "-c", path], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        if scalable:
+            self.rpc = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}/RPC2")
+            wait_for(self._up, timeout=30, step=0.01)
+            self._start_range(0, n)
+        return p
+
+    def _up(self):
+        try:
+            return self.rpc.supervisor.getState()["statename"] == "RUNNING"
+        except (OSError, xmlrpc.client.Error):
+            return False
+
+    def _start_range(self, lo, hi):
+        calls = [{"methodName": "supervisor.startProcess", "params": [f"s:s_{i}", False]}
+                 for i in range(lo, hi)]
+        self.rpc.system.multicall(calls)
+
+    def scale_up(self, p):
+        self._start_range(SCALE_FROM, SCALE_TO)
 
 
 class Floor:
     name = "floor"
+    kills = 30
 
     def __init__(self, binary):
         self.binary = binary
 
-    def start(self, n):
-        return subprocess.Popen([self.binary, str(n)])
+    def start(self, n, scalable=False):
+        args = [self.binary, str(n)] + ([str(SCALE_TO - n)] if scalable else [])
+        return subprocess.Popen(args)
+
+    def scale_up(self, p):
+        p.send_signal(signal.SIGUSR1)
 
 
-def measure(sup, n, idle_seconds):
-    """Restart median, RSS and idle CPU with n instances."""
+def session(sup, n, kills, extras):
+    """Cold start of n, kill -9 to replacement (median of `kills`), shutdown of n (seconds).
+    With `extras`, also RSS and CPU ticks over extras["idle"] seconds."""
     r = {}
+    t0 = time.monotonic()
     p = sup.start(n)
     wait_for(lambda: len(children(p.pid)) >= n)
-    time.sleep(0.3)
-    r["rss_kb"] = proc_field(p.pid, "VmRSS")
+    r["start"] = time.monotonic() - t0
+    time.sleep(0.3)  # let the supervisor settle (supervisord marks RUNNING asynchronously)
+    if "idle" in extras:
+        r["rss_kb"] = proc_field(p.pid, "VmRSS")
     samples = []
-    for _ in range(30):
+    for _ in range(kills):
         before = children(p.pid)
         victim = min(before)
         t1 = time.monotonic()
@@ -135,36 +233,54 @@ def measure(sup, n, idle_seconds):
         wait_for(lambda: len(children(p.pid) - before) >= 1 and victim not in children(p.pid),
                  timeout=30)
         samples.append(time.monotonic() - t1)
-    r["restart"] = statistics.median(samples)
-    c0 = cpu_ticks(p.pid)
-    time.sleep(idle_seconds)
-    r["idle_ticks"] = cpu_ticks(p.pid) - c0
+    if samples:
+        r["restart"] = statistics.median(samples)
+    if "idle" in extras:
+        c0 = cpu_ticks(p.pid)
+        time.sleep(extras["idle"])
+        r["idle_ticks"] = cpu_ticks(p.pid) - c0
+    time.sleep(0.2)
+    t2 = time.monotonic()
     p.send_signal(signal.SIGTERM)
-    p.wait(timeout=120)
+    wait_exit(p)
+    r["shutdown"] = time.monotonic() - t2
     return r
 
 
-def cycles(sup, n, runs=5):
-    """Median cold start and median shutdown of n instances over several runs."""
-    starts, stops = [], []
-    for _ in range(runs):
+def scale_session(sup):
+    """Seconds from asking for SCALE_TO to SCALE_TO children, with SCALE_FROM running; the first
+    SCALE_FROM must keep their pids."""
+    p = sup.start(SCALE_FROM, scalable=True)
+    try:
+        wait_for(lambda: len(children(p.pid)) >= SCALE_FROM)
+        time.sleep(0.3)
+        first = children(p.pid)
         t0 = time.monotonic()
-        p = sup.start(n)
-        wait_for(lambda: len(children(p.pid)) >= n)
-        starts.append(time.monotonic() - t0)
-        time.sleep(0.3)  # let the supervisor settle (supervisord marks RUNNING asynchronously)
-        t1 = time.monotonic()
+        sup.scale_up(p)
+        wait_for(lambda: len(children(p.pid)) >= SCALE_TO)
+        took = time.monotonic() - t0
+        if not first <= children(p.pid):
+            raise RuntimeError(f"{sup.name}: the first {SCALE_FROM} did not keep their pids")
+        return took
+    finally:
+        time.sleep(0.2)
         p.send_signal(signal.SIGTERM)
-        p.wait(timeout=120)
-        stops.append(time.monotonic() - t1)
-    return statistics.median(starts), statistics.median(stops)
+        wait_exit(p)
+
+
+def cell(values):
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--instances", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle-seconds", type=float, default=30)
+    ap.add_argument("--no-supervisord", action="store_true")
     args = ap.parse_args()
     floor_bin = os.path.join(tempfile.gettempdir(), "phpeek-bench-floor")
     subprocess.run(["cc", "-O2", "-o", floor_bin, os.path.join(HERE, "floor.c")], check=True)
@@ -172,30 +288,49 @@ def main():
     tmp = tempfile.mkdtemp(prefix="phpeek-bench-")
     try:
         sups = [Floor(floor_bin), Phpeek(args.binary, tmp)]
-        if shutil.which("supervisord"):
+        if args.no_supervisord:
+            pass
+        elif shutil.which("supervisord"):
             sups.append(Supervisord(tmp))
         else:
             print("supervisord not installed: baseline column skipped", file=sys.stderr)
-        res = {s.name: measure(s, n, args.idle_seconds) for s in sups}
-        for s in sups:
-            res[s.name]["start"], res[s.name]["shutdown"] = cycles(s, n)
-            _, res[s.name]["shutdown100"] = cycles(s, 100)
         shown = sups[1:]
-        print(f"{'figure (ratio to the floor)':46} " + " ".join(f"{s.name:>12}" for s in shown))
-        rows = [(f"cold start of {n} (median of 5)", "start"),
-                ("kill -9 to replacement (median of 30)", "restart"),
-                ("shutdown of 100 (median of 5)", "shutdown100"),
-                (f"shutdown of {n} (median of 5)", "shutdown")]
-        fl = res["floor"]
+        keys = ["start", "restart", "shutdown100", "shutdown", "scale"]
+        ratios = {s.name: {k: [] for k in keys} for s in shown}
+        once = {}
+        for run in range(args.runs):
+            res = {}
+            for s in sups:
+                extras = {"idle": args.idle_seconds} if run == 0 and s in shown else {}
+                r = session(s, n, s.kills, extras)
+                r["shutdown100"] = session(s, 100, 0, {})["shutdown"]
+                r["scale"] = scale_session(s)
+                res[s.name] = r
+                if extras:
+                    once[s.name] = r
+            for s in shown:
+                for k in keys:
+                    ratios[s.name][k].append(res[s.name][k] / res["floor"][k])
+            print(f"round {run + 1}/{args.runs}: " + ", ".join(
+                f"{s.name} start {ratios[s.name]['start'][-1]:.2f}" for s in shown),
+                file=sys.stderr)
+        print(f"{'figure (ratio to the floor: median [min-max])':46} " +
+              " ".join(f"{s.name:>22}" for s in shown))
+        rows = [(f"cold start of {n}", "start"),
+                ("kill -9 to replacement (median per round)", "restart"),
+                (f"scale {SCALE_FROM} -> {SCALE_TO} (first {SCALE_FROM} keep pids)", "scale"),
+                ("shutdown of 100", "shutdown100"),
+                (f"shutdown of {n}", "shutdown")]
         for label, key in rows:
-            print(f"{label:46} " + " ".join(f"{res[s.name][key] / fl[key]:12.2f}" for s in shown))
-        if "supervisord" in res:
-            a, b = res["phpeek-pm"]["rss_kb"], res["supervisord"]["rss_kb"]
-            print(f"{'RSS phpeek-pm / supervisord with ' + str(n):46} {a / b:12.2f}")
+            print(f"{label:46} " + " ".join(f"{cell(ratios[s.name][key]):>22}" for s in shown))
+        print(f"{'rounds':46} {args.runs:>22}")
+        if "supervisord" in once:
+            a, b = once["phpeek-pm"]["rss_kb"], once["supervisord"]["rss_kb"]
+            print(f"{'RSS phpeek-pm / supervisord with ' + str(n):46} {a / b:22.2f}")
         print(f"{'RSS phpeek-pm with ' + str(n) + ' (MB, absolute)':46} "
-              f"{res['phpeek-pm']['rss_kb'] / 1024:12.1f}")
+              f"{once['phpeek-pm']['rss_kb'] / 1024:22.1f}")
         print(f"{'CPU ticks over ' + str(args.idle_seconds) + ' idle s (absolute)':46} " +
-              " ".join(f"{res[s.name]['idle_ticks']:12d}" for s in shown))
+              " ".join(f"{once[s.name]['idle_ticks']:22d}" for s in shown))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

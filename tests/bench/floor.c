@@ -1,7 +1,8 @@
-/* The floor of the engine benchmarks: the least a supervisor can do for the same job. `floor N`
+/* The floor of the engine benchmarks: the least a supervisor can do for the same job. `floor N [M]`
  * posix_spawns N `sleep 1000` (each in its own process group), respawns any that dies the moment
- * SIGCHLD arrives, and on SIGTERM signals every child and reaps them all. The benchmark drives it
- * exactly like phpeek-pm and supervisord, from outside, so every ratio compares like with like.
+ * SIGCHLD arrives, spawns M more on SIGUSR1 (the scale-up figure), and on SIGTERM signals every
+ * child and reaps them all. The benchmark drives it exactly like phpeek-pm and supervisord, from
+ * outside, so every ratio compares like with like.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -30,21 +31,28 @@ static pid_t Spawn(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: floor N\n");
+  if (argc != 2 && argc != 3) {
+    fprintf(stderr, "usage: floor N [M]\n");
     return 2;
   }
-  const int n = atoi(argv[1]);
+  int n = atoi(argv[1]);
+  const int more = argc == 3 ? atoi(argv[2]) : 0;
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
   sigprocmask(SIG_BLOCK, &set, NULL);
-  pid_t* pids = calloc((size_t)n, sizeof(pid_t));
+  pid_t* pids = calloc((size_t)(n + more), sizeof(pid_t));
   for (int i = 0; i < n; ++i) pids[i] = Spawn();
   for (;;) {
     const int sig = sigwaitinfo(&set, NULL);
     if (sig == SIGTERM) break;
+    if (sig == SIGUSR1) {
+      for (int i = 0; i < more; ++i) pids[n + i] = Spawn();
+      n += more;
+      continue;
+    }
     pid_t dead;
     while ((dead = waitpid(-1, NULL, WNOHANG)) > 0) {
       for (int i = 0; i < n; ++i) {
