@@ -34,6 +34,11 @@ bool Enabled(Level level);
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 // Flushes buffered output; call before exit.
 void Flush();
+// On the calling thread only: while on, lines are buffered instead of written one by one (errors
+// are still flushed at once); the caller flushes with Flush() before it waits for anything, so a
+// line is never held back while the thread sleeps. Turning it off flushes. The supervisor loop
+// uses it to write a turn's lines (hundreds during a big start or shutdown) in a few writes.
+void SetBatching(bool on);
 
 inline void Debug(std::string_view m, std::initializer_list<Field> f = {}) {
   if (Enabled(Level::kDebug)) Write(Level::kDebug, m, f);

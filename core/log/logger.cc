@@ -1,10 +1,11 @@
 // The only file that includes spdlog. JSON lines are rendered here (time, level, msg, fields) and
 // handed to spdlog as the whole message; text lines use spdlog's own time and level prefix.
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,23 @@
 
 namespace phpeek::log {
 namespace {
+
+// Set on a thread that batches its lines (see SetBatching in log.h).
+thread_local bool t_batching = false;
+
+// spdlog's stdout sink flushes after every line: one write(2) per line. This one leaves lines of a
+// batching thread in stdio's buffer until Flush() (or until the buffer fills); other threads'
+// lines, and errors, go out at once as before.
+class StdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+    if (!t_batching) std::fflush(stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
 
 struct State {
   std::shared_ptr<spdlog::logger> logger;
@@ -25,7 +43,7 @@ State& GetState() {
   static State* state = [] {
     auto* s = new State;  // never destroyed: logging must work during static destruction
     s->logger = std::make_shared<spdlog::logger>(
-        "phpeek-pm", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+        "phpeek-pm", std::make_shared<StdoutSink>());
     s->logger->set_level(spdlog::level::trace);
     s->logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %-5l %v");
     return s;
@@ -122,5 +140,10 @@ void Write(Level level, std::string_view msg, std::initializer_list<Field> field
 }
 
 void Flush() { GetState().logger->flush(); }
+
+void SetBatching(bool on) {
+  if (t_batching && !on) Flush();
+  t_batching = on;
+}
 
 }  // namespace phpeek::log

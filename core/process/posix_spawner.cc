@@ -1,11 +1,14 @@
-// How a child is started. Two paths, both safe in a daemon that has other threads:
-//  - the usual one is posix_spawn (glibc does it with CLONE_VFORK and reports an exec failure as
-//    its return value): own process group, empty signal mask, default dispositions, stdin from
-//    /dev/null, stdout/stderr to pipes, every other descriptor closed, working directory set;
-//  - when `user`/`group` must change, posix_spawn cannot help (it has no setuid), so we fork and,
-//    in the child, make only async-signal-safe system calls before execve. Names are resolved to
-//    ids and the group list is computed in the parent first. An exec failure travels back through
-//    a close-on-exec pipe as an errno.
+// How a child is started. Three paths, all safe in a daemon that has other threads:
+//  - the usual one is CloneSpawn (clone_spawn.h): a vfork-style clone whose child never copies
+//    the daemon's descriptor table (hundreds of output pipes with many instances);
+//  - on kernels without close_range(CLOSE_RANGE_UNSHARE) (before 5.9), posix_spawn (glibc does
+//    it with CLONE_VFORK and reports an exec failure as its return value);
+//  - when `user`/`group` must change, neither can help (no setuid), so we fork and, in the child,
+//    make only async-signal-safe system calls before execve. Names are resolved to ids and the
+//    group list is computed in the parent first. An exec failure travels back through a
+//    close-on-exec pipe as an errno.
+// All give the child its own process group, an empty signal mask, default dispositions, stdin
+// from /dev/null, stdout/stderr to pipes, no other descriptor, and the working directory.
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -15,12 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
-#include "core/process/spawner.h"
+#include "core/process/clone_spawn.h"
 #include "core/process/spawn_support.h"
+#include "core/process/spawner.h"
 
 namespace phpeek::process {
 namespace {
@@ -54,8 +59,11 @@ void AddOutput(posix_spawn_file_actions_t* fa, const Pipe& pipe, int target) {
   }
 }
 
-int SpawnDirect(const std::string& path, const SpawnRequest& req, const Pipe& out, const Pipe& err,
-                pid_t* pid) {
+// Cleared once CloneSpawn reports that the kernel cannot do it.
+std::atomic<bool> g_clone_works{true};
+
+int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
+                const SpawnRequest& req, const Pipe& out, const Pipe& err, pid_t* pid) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   posix_spawnattr_init(&attr);
@@ -66,11 +74,7 @@ int SpawnDirect(const std::string& path, const SpawnRequest& req, const Pipe& ou
   AddOutput(&fa, err, 2);
   posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   if (!req.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, req.working_dir.c_str());
-  if (rc == 0) {
-    CStringArray argv(req.argv);
-    CStringArray envp(req.env);
-    rc = posix_spawn(pid, path.c_str(), &fa, &attr, argv.get(), envp.get());
-  }
+  if (rc == 0) rc = posix_spawn(pid, path.c_str(), &fa, &attr, argv, envp);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   return rc;
@@ -110,14 +114,13 @@ int SpawnDirect(const std::string& path, const SpawnRequest& req, const Pipe& ou
   _exit(127);
 }
 
-int SpawnAsUser(const std::string& path, const SpawnRequest& req, const Credentials& cred,
-                const Pipe& out, const Pipe& err, pid_t* pid) {
+int SpawnAsUser(const std::string& path, char* const* argv, char* const* envp,
+                const SpawnRequest& req, const Credentials& cred, const Pipe& out, const Pipe& err,
+                pid_t* pid) {
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return errno;
-  CStringArray argv(req.argv);
-  CStringArray envp(req.env);
   const pid_t child = fork();
-  if (child == 0) ExecChild(path, argv.get(), envp.get(), req, cred, out, err, report[1]);
+  if (child == 0) ExecChild(path, argv, envp, req, cred, out, err, report[1]);
   const int fork_errno = errno;
   close(report[1]);
   if (child < 0) {
@@ -138,13 +141,78 @@ int SpawnAsUser(const std::string& path, const SpawnRequest& req, const Credenti
   return 0;
 }
 
+// The PATH the child will see: the first entry wins, as with getenv.
+std::string ChildSearchPath(const SpawnRequest& req) {
+  for (const auto* list : {&req.env, &req.extra_env}) {
+    for (const auto& kv : *list) {
+      if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
+    }
+  }
+  return SearchPath({});
+}
+
+int Start(const std::string& path, const SpawnRequest& req, const Credentials* cred,
+          const Pipe& out, const Pipe& err, pid_t* pid) {
+  CStringArray argv(req.argv);
+  CStringArray envp(req.env, req.extra_env);
+  if (cred) return SpawnAsUser(path, argv.get(), envp.get(), req, *cred, out, err, pid);
+  if (g_clone_works.load(std::memory_order_relaxed)) {
+    ChildSetup setup;
+    setup.path = path.c_str();
+    setup.argv = argv.get();
+    setup.envp = envp.get();
+    setup.working_dir = req.working_dir.empty() ? nullptr : req.working_dir.c_str();
+    setup.stdout_fd = out.write_fd;
+    setup.stderr_fd = err.write_fd;
+    const int rc = CloneSpawn(setup, pid);
+    if (rc != ENOSYS) return rc;
+    g_clone_works.store(false);
+  }
+  return SpawnDirect(path, argv.get(), envp.get(), req, out, err, pid);
+}
+
 }  // namespace
+
+// A PATH search costs a stat per directory on every spawn; the answer is kept until executing it
+// fails. `key` is argv0 + '\0' + the child's PATH.
+bool PosixSpawner::Resolve(const std::string& argv0, const std::string& search_path,
+                           const std::string& key, std::string* path, bool* cached) {
+  *cached = false;
+  if (argv0.find('/') != std::string::npos) {
+    *path = argv0;
+    return true;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = programs_.find(key);
+    if (it != programs_.end()) {
+      *path = it->second;
+      *cached = true;
+      return true;
+    }
+  }
+  if (!ResolveProgram(argv0, {"PATH=" + search_path}, path)) return false;
+  if (access(path->c_str(), X_OK) == 0) {  // a file that is not executable is not remembered
+    std::lock_guard<std::mutex> lock(mu_);
+    programs_[key] = *path;
+  }
+  return true;
+}
+
+void PosixSpawner::Forget(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  programs_.erase(key);
+}
 
 SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
   if (req.argv.empty() || req.argv[0].empty()) return Failure(EINVAL, "empty command");
+  const std::string& argv0 = req.argv[0];
+  const std::string search_path = ChildSearchPath(req);
+  const std::string key = argv0 + '\0' + search_path;
   std::string path;
-  if (!ResolveProgram(req.argv[0], req.env, &path)) {
-    return Failure(ENOENT, "program '" + req.argv[0] + "' not found on PATH");
+  bool cached = false;
+  if (!Resolve(argv0, search_path, key, &path, &cached)) {
+    return Failure(ENOENT, "program '" + argv0 + "' not found on PATH");
   }
   struct stat st;
   if (!req.working_dir.empty() && stat(req.working_dir.c_str(), &st) != 0) {
@@ -161,8 +229,15 @@ SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
     return Failure(errno, "cannot create output pipe");
   }
   pid_t pid = -1;
-  const int rc = change_user ? SpawnAsUser(path, req, cred, out, err, &pid)
-                             : SpawnDirect(path, req, out, err, &pid);
+  int rc = Start(path, req, change_user ? &cred : nullptr, out, err, &pid);
+  if (rc != 0 && cached) {
+    // The remembered file is gone or changed: search again, as the first spawn did.
+    Forget(key);
+    if (!Resolve(argv0, search_path, key, &path, &cached)) {
+      return Failure(ENOENT, "program '" + argv0 + "' not found on PATH");
+    }
+    rc = Start(path, req, change_user ? &cred : nullptr, out, err, &pid);
+  }
   if (rc != 0) return Failure(rc, "cannot execute '" + path + "'");
   SpawnResult r;
   r.pid = pid;

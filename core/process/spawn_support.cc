@@ -19,18 +19,20 @@ bool ParseId(const std::string& text, unsigned long* out) {
   return true;
 }
 
-std::string PathFrom(const std::vector<std::string>& env) {
+}  // namespace
+
+std::string SearchPath(const std::vector<std::string>& env) {
   for (const auto& kv : env) {
     if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
   }
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
-}  // namespace
-
-CStringArray::CStringArray(const std::vector<std::string>& strings) {
-  ptrs_.reserve(strings.size() + 1);
+CStringArray::CStringArray(const std::vector<std::string>& strings,
+                           const std::vector<std::string>& more) {
+  ptrs_.reserve(strings.size() + more.size() + 1);
   for (const auto& s : strings) ptrs_.push_back(const_cast<char*>(s.c_str()));
+  for (const auto& s : more) ptrs_.push_back(const_cast<char*>(s.c_str()));
   ptrs_.push_back(nullptr);
 }
 
@@ -59,7 +61,7 @@ bool ResolveProgram(const std::string& argv0, const std::vector<std::string>& en
     *path = argv0;
     return true;
   }
-  const std::string dirs = PathFrom(env);
+  const std::string dirs = SearchPath(env);
   std::string not_executable;
   size_t start = 0;
   while (start <= dirs.size()) {

@@ -9,10 +9,12 @@
 
 namespace phpeek::process {
 
-// A NULL-terminated char* array viewing a vector of strings (which must outlive it).
+// A NULL-terminated char* array viewing a vector of strings, then those of `more` (all of which
+// must outlive it).
 class CStringArray {
  public:
-  explicit CStringArray(const std::vector<std::string>& strings);
+  explicit CStringArray(const std::vector<std::string>& strings,
+                        const std::vector<std::string>& more = {});
   char* const* get() const { return ptrs_.data(); }
 
  private:
@@ -32,6 +34,9 @@ struct Pipe {
   bool Open();
   int TakeReadEnd();
 };
+
+// The value of the first PATH entry in `env` (the one getenv finds), else a default.
+std::string SearchPath(const std::vector<std::string>& env);
 
 // argv0 containing '/' is used as is. Otherwise the directories of PATH (from `env`, else a
 // default) are searched for an executable file; a file found but not executable is returned so

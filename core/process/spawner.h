@@ -5,14 +5,19 @@
 
 #include <sys/types.h>
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace phpeek::process {
 
 struct SpawnRequest {
   std::vector<std::string> argv;  // argv[0] without '/' is searched on the child's PATH
-  std::vector<std::string> env;   // the child's complete environment, "KEY=value"
+  std::vector<std::string> env;   // the child's environment, "KEY=value"
+  // Appended to `env`: the per-instance entries, so that a caller can keep one request per process
+  // and change only these from one spawn to the next.
+  std::vector<std::string> extra_env;
   std::string working_dir;        // empty = the daemon's
   std::string user;               // name or number; empty = unchanged (needs root otherwise)
   std::string group;              // name or number; empty = the user's primary group
@@ -34,10 +39,20 @@ class Spawner {
   virtual SpawnResult Spawn(const SpawnRequest& request) = 0;
 };
 
-// The real one: posix_spawn, or a careful fork/exec when user/group must be changed.
+// The real one: a vfork-style clone (clone_spawn.h; posix_spawn on kernels before 5.9), or a
+// careful fork/exec when user/group must be changed. Programs found on PATH are remembered per
+// (name, PATH) and looked up again when executing the remembered file fails. Thread-safe.
 class PosixSpawner : public Spawner {
  public:
   SpawnResult Spawn(const SpawnRequest& request) override;
+
+ private:
+  bool Resolve(const std::string& argv0, const std::string& search_path, const std::string& key,
+               std::string* path, bool* cached);
+  void Forget(const std::string& key);
+
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> programs_;  // argv0 + '\0' + PATH -> file
 };
 
 }  // namespace phpeek::process

@@ -34,6 +34,20 @@ std::vector<std::string> MergedEnvironment(const config::ProcessSpec& spec) {
   return out;
 }
 
+// Everything about a spawn that is the same for every instance of the process.
+process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
+  process::SpawnRequest req;
+  req.argv = spec.command.argv;
+  req.env = MergedEnvironment(spec);
+  req.env.push_back("PHPEEK_PM_PROCESS_NAME=" + spec.name);
+  req.working_dir = spec.working_dir;
+  req.user = spec.user;
+  req.group = spec.group;
+  req.capture_stdout = spec.forward_stdout;
+  req.capture_stderr = spec.forward_stderr;
+  return req;
+}
+
 // Children of this process that are not instances (re-parented orphans), from /proc.
 std::vector<pid_t> ChildrenOfSelf() {
   std::vector<pid_t> out;
@@ -88,7 +102,7 @@ Engine::Engine(const config::Config& config, process::Spawner* spawner, CommandI
     // listed and wait for a command instead of being restarted in a loop.
     p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped ||
               !spec.schedule.empty();
-    p->env = MergedEnvironment(spec);
+    p->request = SpawnRequestFor(spec);
     for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
     processes_.push_back(std::move(p));
   }
@@ -133,12 +147,17 @@ int Engine::Run() {
     if (p->held) continue;
     for (auto& inst : p->instances) Apply(*p, *inst, process::InstanceEvent::kStart);
   }
+  // A turn's log lines (hundreds in a big start or shutdown) go out in a few writes, flushed before
+  // the loop waits; errors are still written at once.
+  log::SetBatching(true);
   while (true) {
     Turn();
     if (done_) break;
+    log::Flush();
     loop_.RunOnce(!spawn_backlog_);
   }
   PublishStatus();
+  log::SetBatching(false);
   return exit_code_;
 }
 

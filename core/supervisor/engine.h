@@ -56,7 +56,7 @@ struct Process {
   int desired = 0;    // desired number of instances
   bool held = false;  // not wanted up: disabled, initial_state stopped, or stopped by command
   std::vector<std::unique_ptr<Instance>> instances;  // sorted by index
-  std::vector<std::string> env;                      // daemon env + spec env
+  process::SpawnRequest request;  // built once; only extra_env (the instance's entries) changes
   std::string state;                                 // last published aggregate state
   std::deque<int> rolling;                           // indexes still to restart, in order
   int rolling_current = -1;

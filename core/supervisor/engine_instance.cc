@@ -93,18 +93,9 @@ void Engine::SpawnPending() {
 
 void Engine::Spawn(Process& p, Instance& inst) {
   const config::ProcessSpec& spec = *p.spec;
-  process::SpawnRequest req;
-  req.argv = spec.command.argv;
-  req.env = p.env;
-  req.env.push_back("PHPEEK_PM_PROCESS_NAME=" + spec.name);
-  req.env.push_back("PHPEEK_PM_INSTANCE_ID=" + inst.id);
-  req.env.push_back("PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index));
-  req.working_dir = spec.working_dir;
-  req.user = spec.user;
-  req.group = spec.group;
-  req.capture_stdout = spec.forward_stdout;
-  req.capture_stderr = spec.forward_stderr;
-  const process::SpawnResult r = spawner_->Spawn(req);
+  p.request.extra_env = {"PHPEEK_PM_INSTANCE_ID=" + inst.id,
+                         "PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index)};
+  const process::SpawnResult r = spawner_->Spawn(p.request);
   if (++inst.spawns > 1) ++inst.restart_count;
   inst.started_at = UnixMillisNow() / 1000;
   inst.spawned_at = Clock::now();

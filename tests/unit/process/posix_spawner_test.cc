@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <thread>
 
 #include "core/process/spawn_support.h"
 #include "core/process/spawner.h"
@@ -183,6 +186,134 @@ TEST(PosixSpawnerTest, UnknownUserIsAnError) {
   const SpawnResult r = spawner.Spawn(req);
   EXPECT_LE(r.pid, 0);
   EXPECT_NE(r.error_text.find("unknown user"), std::string::npos) << r.error_text;
+}
+
+bool SeesEof(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 10000) <= 0) return false;
+  char c;
+  return read(fd, &c, 1) == 0;
+}
+
+TEST(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
+  // As with many instances: lots of pipes, some without close-on-exec, at numbers below and above
+  // whatever the spawner keeps for itself; then low numbers freed so that new pipes land there.
+  std::vector<int> opened;
+  for (int i = 0; i < 300; ++i) {
+    int p[2];
+    ASSERT_EQ(pipe2(p, i % 2 ? O_CLOEXEC : 0), 0);
+    opened.insert(opened.end(), {p[0], p[1]});
+  }
+  PosixSpawner spawner;
+  const SpawnResult a = spawner.Spawn(Request({"sleep", "30"}));
+  for (size_t i = 0; i < 100; ++i) close(opened[i]);
+  const SpawnResult b = spawner.Spawn(Request({"sleep", "30"}));
+  for (size_t i = 100; i < opened.size(); ++i) close(opened[i]);
+  for (const SpawnResult* r : {&a, &b}) {
+    ASSERT_GT(r->pid, 0) << r->error_text;
+    ASSERT_TRUE(phpeek::testing::WaitUntil(
+        [&] { return ReadFile("/proc/" + std::to_string(r->pid) + "/comm") == "sleep\n"; }));
+    auto fds = OpenFds(r->pid);
+    std::sort(fds.begin(), fds.end());
+    EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+    Reap(*r);
+  }
+}
+
+TEST(PosixSpawnerTest, ParentHandlersAndIgnoredSignalsAreDefaultInTheChild) {
+  struct sigaction handler {}, ignore {}, old_usr2 {}, old_hup {};
+  handler.sa_handler = [](int) {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGUSR2, &handler, &old_usr2);
+  sigaction(SIGHUP, &ignore, &old_hup);
+  PosixSpawner spawner;
+  const SpawnResult r = spawner.Spawn(Request({"sleep", "30"}));
+  sigaction(SIGUSR2, &old_usr2, nullptr);
+  sigaction(SIGHUP, &old_hup, nullptr);
+  ASSERT_GT(r.pid, 0) << r.error_text;
+  ASSERT_TRUE(phpeek::testing::WaitUntil(
+      [&] { return ReadFile("/proc/" + std::to_string(r.pid) + "/comm") == "sleep\n"; }));
+  EXPECT_EQ(StatusField(r.pid, "SigIgn"), "0000000000000000");
+  EXPECT_EQ(StatusField(r.pid, "SigCgt"), "0000000000000000");
+  Reap(r);
+}
+
+TEST(PosixSpawnerTest, WriteEndsAreReleasedSoExitGivesEof) {
+  PosixSpawner spawner;
+  const SpawnResult r = spawner.Spawn(Request({"true"}));
+  ASSERT_GT(r.pid, 0) << r.error_text;
+  int status = 0;
+  waitpid(r.pid, &status, 0);
+  EXPECT_TRUE(SeesEof(r.stdout_fd));
+  EXPECT_TRUE(SeesEof(r.stderr_fd));
+  close(r.stdout_fd);
+  close(r.stderr_fd);
+}
+
+TEST(PosixSpawnerTest, ExtraEnvironmentIsAppended) {
+  SpawnRequest req = Request({"sh", "-c", "echo \"$GREETING/$EXTRA\""});
+  req.extra_env = {"EXTRA=instance-3"};
+  PosixSpawner spawner;
+  const SpawnResult r = spawner.Spawn(req);
+  ASSERT_GT(r.pid, 0) << r.error_text;
+  EXPECT_EQ(ReadAll(r.stdout_fd), "hi there/instance-3\n");
+  close(r.stderr_fd);
+  waitpid(r.pid, nullptr, 0);
+}
+
+TEST(PosixSpawnerTest, FailedExecLeavesNoZombie) {
+  TempDir dir;
+  const std::string path = dir.Write("script.sh", "#!/bin/sh\necho hi\n");
+  PosixSpawner spawner;
+  const SpawnResult r = spawner.Spawn(Request({path}));
+  EXPECT_EQ(r.error, EACCES);
+  EXPECT_LE(waitpid(-1, nullptr, WNOHANG), 0);  // the failed child was reaped by the spawner
+}
+
+TEST(PosixSpawnerTest, RememberedProgramIsSearchedAgainWhenItGoes) {
+  TempDir first, second;
+  const std::string a = first.Write("phpeek-prog", "#!/bin/sh\necho first\n");
+  const std::string b = second.Write("phpeek-prog", "#!/bin/sh\necho second\n");
+  chmod(a.c_str(), 0755);
+  chmod(b.c_str(), 0755);
+  SpawnRequest req = Request({"phpeek-prog"});
+  req.env = {"PATH=" + first.path() + ":" + second.path() + ":/usr/bin:/bin"};
+  PosixSpawner spawner;
+  auto run = [&] {
+    const SpawnResult r = spawner.Spawn(req);
+    if (r.pid <= 0) return r.error_text;
+    close(r.stderr_fd);
+    const std::string out = ReadAll(r.stdout_fd);
+    waitpid(r.pid, nullptr, 0);
+    return out;
+  };
+  EXPECT_EQ(run(), "first\n");
+  EXPECT_EQ(run(), "first\n");  // remembered
+  unlink(a.c_str());
+  EXPECT_EQ(run(), "second\n");  // the remembered file failed: searched again
+  unlink(b.c_str());
+  EXPECT_NE(run().find("not found on PATH"), std::string::npos);
+}
+
+TEST(PosixSpawnerTest, SpawnsFromSeveralThreadsAtOnce) {
+  PosixSpawner spawner;
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const SpawnResult r = spawner.Spawn(Request({"sh", "-c", "echo $GREETING"}));
+        if (r.pid <= 0) continue;
+        close(r.stderr_fd);
+        int status = -1;
+        const bool out_ok = ReadAll(r.stdout_fd) == "hi there\n";
+        waitpid(r.pid, &status, 0);
+        if (out_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0) ++ok[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok, (std::vector<int>{20, 20, 20, 20}));
 }
 
 TEST(SpawnSupportTest, ResolveProgramSearchesPath) {
