@@ -22,7 +22,7 @@ class ProcessListCache {
 
  private:
   std::mutex mu_;
-  uint64_t generation_ = 0;                 // guarded by mu_
+  uint64_t generation_ = 0;                  // guarded by mu_
   std::shared_ptr<const std::string> json_;  // guarded by mu_
 };
 

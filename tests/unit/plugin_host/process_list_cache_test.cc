@@ -58,7 +58,9 @@ TEST(ProcessListCache, ConcurrentReadersSeePublishedSnapshots) {
   testing::FakeControl control;
   control.SetProcesses(WebWithPid(1000));
   std::set<std::string> valid;
-  for (int pid = 1000; pid <= 1000 + kPublishes; ++pid) valid.insert(ProcessListJson(WebWithPid(pid)));
+  for (int pid = 1000; pid <= 1000 + kPublishes; ++pid) {
+    valid.insert(ProcessListJson(WebWithPid(pid)));
+  }
   ProcessListCache cache;
   std::atomic<bool> done{false};
   std::atomic<int> invalid{0};
