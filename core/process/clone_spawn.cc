@@ -52,15 +52,29 @@ struct Slots {
 
   int Ready() {
     if (stack) return 0;
-    null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd < 0) return errno;
-    out = fcntl(null_fd, F_DUPFD_CLOEXEC, 3);
-    if (out < 0) return errno;
-    err = fcntl(null_fd, F_DUPFD_CLOEXEC, 3);
-    if (err < 0) return errno;
-    void* s = mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (s == MAP_FAILED) return errno;
+    int fds[3] = {-1, -1, -1};
+    int e = 0;
+    fds[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fds[0] < 0) e = errno;
+    for (int i = 1; i < 3 && e == 0; ++i) {
+      fds[i] = fcntl(fds[0], F_DUPFD_CLOEXEC, 3);
+      if (fds[i] < 0) e = errno;
+    }
+    void* s = MAP_FAILED;
+    if (e == 0) {
+      s = mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (s == MAP_FAILED) e = errno;
+    }
+    if (e != 0) {
+      for (int fd : fds) {
+        if (fd >= 0) close(fd);
+      }
+      return e;
+    }
+    null_fd = fds[0];
+    out = fds[1];
+    err = fds[2];
     stack = s;
     return 0;
   }
@@ -86,8 +100,10 @@ struct ChildArgs {
 __attribute__((no_sanitize("address", "undefined"))) int ChildMain(void* arg) {
   ChildArgs* a = static_cast<ChildArgs*>(arg);
   // First, before touching any descriptor: a table of our own, copied only below keep_below.
+  // Failing here, the table is still the parent's: report and leave. EINVAL is a kernel without
+  // the flag, EPERM a seccomp filter that does not know the call (older container runtimes).
   if (syscall(SYS_close_range, a->keep_below, ~0U, CLOSE_RANGE_UNSHARE) != 0) {
-    ChildFail(a, errno == EINVAL ? ENOSYS : errno);
+    ChildFail(a, errno == EINVAL || errno == EPERM ? ENOSYS : errno);
   }
   KernelSigaction dfl{};
   dfl.handler = SIG_DFL;

@@ -23,7 +23,8 @@ struct ChildSetup {
 // Starts the child: own process group, stdin from /dev/null, only 0/1/2 open, every signal at its
 // default disposition, empty signal mask. Returns 0 and sets *pid, or an errno; when exec fails
 // the child has already been reaped and its errno is returned. ENOSYS: the kernel cannot do this
-// (close_range with CLOSE_RANGE_UNSHARE needs Linux 5.9); nothing was started, use posix_spawn.
+// (close_range with CLOSE_RANGE_UNSHARE needs Linux 5.9, and a seccomp filter may refuse it);
+// nothing was started, use posix_spawn.
 // Safe in a process with other threads; calls from several threads may run in parallel.
 int CloneSpawn(const ChildSetup& setup, pid_t* pid);
 

@@ -44,6 +44,7 @@ struct Instance {
   bool restart_pending = false;  // start again once the current run has ended
   bool retire = false;           // scaled away: removed once at rest
   bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
+  bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
@@ -61,6 +62,10 @@ struct Process {
   std::deque<int> rolling;                           // indexes still to restart, in order
   int rolling_current = -1;
   bool stop_sent = false;  // shutdown: this process has been told to stop
+  // Counts kept by Apply and the scale code, so that a turn looks only at processes with work
+  // (a scan of every instance per wake-up would make a 500-instance shutdown O(n^2)).
+  int starting = 0;  // instances in kStarting: waiting for their spawn
+  int retiring = 0;  // instances marked retire, not yet removed
 };
 
 // The signals the loop takes through signalfd (blocked in every thread).

@@ -24,11 +24,15 @@ const char* OpName(ControlOp op) {
   return "unknown";
 }
 
+// Instances are sorted by index.
+std::vector<std::unique_ptr<Instance>>::iterator FirstAtOrAfter(Process& p, int index) {
+  return std::lower_bound(p.instances.begin(), p.instances.end(), index,
+                          [](const std::unique_ptr<Instance>& i, int n) { return i->index < n; });
+}
+
 Instance* FindInstance(Process& p, int index) {
-  for (auto& inst : p.instances) {
-    if (inst->index == index) return inst.get();
-  }
-  return nullptr;
+  auto it = FirstAtOrAfter(p, index);
+  return it != p.instances.end() && (*it)->index == index ? it->get() : nullptr;
 }
 
 }  // namespace
@@ -63,9 +67,7 @@ Instance& Engine::AddInstance(Process& p, int index) {
   inst->index = index;
   inst->id = p.spec->name + "-" + std::to_string(index);
   Instance& ref = *inst;
-  auto pos = std::find_if(p.instances.begin(), p.instances.end(),
-                          [index](const auto& i) { return i->index > index; });
-  p.instances.insert(pos, std::move(inst));
+  p.instances.insert(FirstAtOrAfter(p, index), std::move(inst));
   return ref;
 }
 
@@ -157,6 +159,7 @@ void Engine::ScaleProcess(Process& p, int n) {
       inst = &AddInstance(p, i);
     } else if (inst->retire) {
       inst->retire = false;  // scaled down and up again before it was gone
+      --p.retiring;
     } else {
       continue;  // existing instances keep running untouched
     }
@@ -165,6 +168,7 @@ void Engine::ScaleProcess(Process& p, int n) {
   for (auto& inst : p.instances) {
     if (inst->index < n || inst->retire) continue;
     inst->retire = true;
+    ++p.retiring;
     inst->intentional = true;
     inst->restart_pending = false;
     Apply(p, *inst, InstanceEvent::kStop);
@@ -173,11 +177,12 @@ void Engine::ScaleProcess(Process& p, int n) {
 }
 
 void Engine::RemoveRetired(Process& p) {
-  const size_t before = p.instances.size();
-  std::erase_if(p.instances, [](const std::unique_ptr<Instance>& i) {
+  if (p.retiring == 0) return;
+  const size_t removed = std::erase_if(p.instances, [](const std::unique_ptr<Instance>& i) {
     return i->retire && process::IsAtRest(i->state);
   });
-  if (p.instances.size() != before) dirty_ = true;
+  p.retiring -= static_cast<int>(removed);
+  if (removed > 0) dirty_ = true;
 }
 
 void Engine::BeginShutdown() {
@@ -218,6 +223,14 @@ void Engine::StopReadyForShutdown() {
     }
     if (blocked) continue;
     p->stop_sent = true;
+    // Every group first, in one tight loop, so that the children are exiting (on the other cores)
+    // while the loop does the bookkeeping; SignalStop then sends nothing twice.
+    for (auto& inst : p->instances) {
+      if (inst->state == InstanceState::kRunning && inst->pid > 0) {
+        kill(-inst->pid, p->spec->shutdown.signal);
+        inst->stop_signalled = true;
+      }
+    }
     for (auto& inst : p->instances) Apply(*p, *inst, InstanceEvent::kStop);
   }
 }

@@ -27,6 +27,7 @@ void Engine::Apply(Process& p, Instance& inst, InstanceEvent event) {
   if (t->next != old) {
     LeaveState(inst, t->next);
     inst.state = t->next;
+    p.starting += (t->next == InstanceState::kStarting) - (old == InstanceState::kStarting);
     dirty_ = true;
     PublishInstanceState(p, inst, process::ToString(old));
   }
@@ -75,6 +76,7 @@ void Engine::SpawnPending() {
   while (progress) {
     progress = false;
     for (auto& p : processes_) {
+      if (p->starting == 0) continue;
       int deps = -1;  // unknown until an instance needs it
       for (auto& inst : p->instances) {
         if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
@@ -206,9 +208,10 @@ void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis
 
 void Engine::SignalStop(Process& p, Instance& inst) {
   const int sig = p.spec->shutdown.signal;
+  if (inst.pid > 0 && !inst.stop_signalled) kill(-inst.pid, sig);
+  inst.stop_signalled = false;
   log::Info("stopping process", {{"process", p.spec->name}, {"instance", inst.id},
                                  {"pid", inst.pid}, {"signal", SignalName(sig)}});
-  if (inst.pid > 0) kill(-inst.pid, sig);
   auto deadline = Clock::now() + p.spec->shutdown.timeout;
   if (shutting_down_ && deadline > shutdown_deadline_) deadline = shutdown_deadline_;
   inst.kill_timer = loop_.AddTimer(deadline, [this, &p, &inst] {

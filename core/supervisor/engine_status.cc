@@ -59,6 +59,7 @@ void Engine::PublishStatus() {
     ps.name = p->spec->name;
     ps.state = AggregateState(*p);
     ps.scale = p->desired;
+    ps.instances.reserve(p->instances.size());
     for (const auto& inst : p->instances) {
       InstanceStatus is;
       is.id = inst->id;

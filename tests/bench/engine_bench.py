@@ -6,8 +6,9 @@ machine. Not run by ctest.
 
 Every figure is measured in rounds: in each round the floor, phpeek-pm and supervisord do the same
 job one after the other, and the round's ratio is a supervisor's time over the floor's time of that
-round. The table shows the median of the rounds' ratios and their range [min-max], so that a busy
-neighbour slowing one round does not decide the figure.
+round (cheap figures take the median of 3 runs within the round). The table shows the median of the
+rounds' ratios and their range [min-max], so that a busy neighbour slowing one round does not decide
+the figure.
 
 phpeek-pm runs with restart_backoff_initial 0s so that a killed instance is replaced at once (by
 default a run shorter than the stable threshold waits out the backoff, by design). The scale
@@ -247,6 +248,13 @@ def session(sup, n, kills, extras):
     return r
 
 
+def _catch(failure, fn, *args):
+    try:
+        fn(*args)
+    except Exception as e:  # handed to the main thread
+        failure.append(e)
+
+
 def scale_session(sup):
     """Seconds from asking for SCALE_TO to SCALE_TO children, with SCALE_FROM running; the first
     SCALE_FROM must keep their pids."""
@@ -255,10 +263,17 @@ def scale_session(sup):
         wait_for(lambda: len(children(p.pid)) >= SCALE_FROM)
         time.sleep(0.3)
         first = children(p.pid)
+        # The request runs in a thread so that a late answer (the API's threads run at low
+        # priority) does not hide when the children appeared.
+        failure = []
+        asker = threading.Thread(target=lambda: _catch(failure, sup.scale_up, p))
         t0 = time.monotonic()
-        sup.scale_up(p)
+        asker.start()
         wait_for(lambda: len(children(p.pid)) >= SCALE_TO)
         took = time.monotonic() - t0
+        asker.join()
+        if failure:
+            raise failure[0]
         if not first <= children(p.pid):
             raise RuntimeError(f"{sup.name}: the first {SCALE_FROM} did not keep their pids")
         return took
@@ -281,6 +296,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle-seconds", type=float, default=30)
     ap.add_argument("--no-supervisord", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="absolute times of every round (stderr)")
     args = ap.parse_args()
     floor_bin = os.path.join(tempfile.gettempdir(), "phpeek-bench-floor")
     subprocess.run(["cc", "-O2", "-o", floor_bin, os.path.join(HERE, "floor.c")], check=True)
@@ -299,18 +315,27 @@ def main():
         ratios = {s.name: {k: [] for k in keys} for s in shown}
         once = {}
         for run in range(args.runs):
-            res = {}
+            # Figure by figure, the supervisors one after the other, so that each ratio compares
+            # runs seconds apart (the load of a shared machine drifts over minutes).
+            res = {s.name: {} for s in sups}
             for s in sups:
                 extras = {"idle": args.idle_seconds} if run == 0 and s in shown else {}
                 r = session(s, n, s.kills, extras)
-                r["shutdown100"] = session(s, 100, 0, {})["shutdown"]
-                r["scale"] = scale_session(s)
-                res[s.name] = r
+                res[s.name].update(r)
                 if extras:
                     once[s.name] = r
+            for s in sups:
+                res[s.name]["shutdown100"] = statistics.median(
+                    session(s, 100, 0, {})["shutdown"] for _ in range(3))
+            for s in sups:
+                res[s.name]["scale"] = statistics.median(scale_session(s) for _ in range(3))
             for s in shown:
                 for k in keys:
                     ratios[s.name][k].append(res[s.name][k] / res["floor"][k])
+            if args.verbose:
+                for s in sups:
+                    print(f"  {s.name:12} " + " ".join(f"{k} {res[s.name][k] * 1000:.1f} ms"
+                                                       for k in keys), file=sys.stderr)
             print(f"round {run + 1}/{args.runs}: " + ", ".join(
                 f"{s.name} start {ratios[s.name]['start'][-1]:.2f}" for s in shown),
                 file=sys.stderr)
@@ -318,8 +343,8 @@ def main():
               " ".join(f"{s.name:>22}" for s in shown))
         rows = [(f"cold start of {n}", "start"),
                 ("kill -9 to replacement (median per round)", "restart"),
-                (f"scale {SCALE_FROM} -> {SCALE_TO} (first {SCALE_FROM} keep pids)", "scale"),
-                ("shutdown of 100", "shutdown100"),
+                (f"scale {SCALE_FROM} -> {SCALE_TO} (median of 3 per round)", "scale"),
+                ("shutdown of 100 (median of 3 per round)", "shutdown100"),
                 (f"shutdown of {n}", "shutdown")]
         for label, key in rows:
             print(f"{label:46} " + " ".join(f"{cell(ratios[s.name][key]):>22}" for s in shown))

@@ -104,5 +104,21 @@ TEST(LifecycleTest, SigintAndSigquitAlsoShutDownCleanly) {
   }
 }
 
+TEST(LifecycleTest, ShutdownSignalsEachGroupExactlyOnce) {
+  // Counts the TERMs its group receives for a moment after the first one (some programs treat a
+  // second one as "kill now").
+  auto s = StartDaemon(Yaml(R"(  a:
+    command: "n=0; trap 'n=$((n+1))' TERM; while [ $n -eq 0 ]; do sleep 0.05; done; sleep 0.3; echo terms=$n"
+    scale: 3
+)"));
+  ASSERT_TRUE(WaitUntil([&] { return ChildrenOf(s.daemon->pid()).size() == 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return Count(s.daemon->Log(), "process spawned") == 3; }));
+  s.daemon->Signal(SIGTERM);
+  EXPECT_EQ(s.daemon->WaitExit(), 0);
+  const std::string log = s.daemon->Log();
+  EXPECT_EQ(Count(log, "terms=1 "), 3u) << log;
+  EXPECT_EQ(Count(log, "stopping process"), 3u) << log;
+}
+
 }  // namespace
 }  // namespace phpeek::testing

@@ -166,6 +166,28 @@ TEST(ControlTest, StartStopScaleRestartFromAnotherThread) {
   EXPECT_TRUE(saw_process_running);
 }
 
+TEST(ControlTest, ScaleDownAndUpAgainWhileRetiredInstancesAreStillStopping) {
+  config::Config c;
+  c.global.shutdown_timeout = std::chrono::milliseconds(5000);
+  // Slow to stop, so the scale changes below overtake the stops they cause.
+  c.processes.push_back(Proc("q", {"sh", "-c", "trap 'sleep 0.3; exit 0' TERM; while :; do sleep 1; done"}, 3));
+  Running r(c);
+  ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("q", 3); }));
+  const int pid0 = r.Of("q")->instances[0].pid;
+  ASSERT_EQ(r.sup.Submit(ControlOp::kScale, "q", 1), ControlResult::kAccepted);
+  ASSERT_EQ(r.sup.Submit(ControlOp::kScale, "q", 3), ControlResult::kAccepted);  // un-retires
+  ASSERT_EQ(r.sup.Submit(ControlOp::kScale, "q", 2), ControlResult::kAccepted);  // retires q-2
+  ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("q", 2); }));
+  auto s = r.Of("q");
+  EXPECT_EQ(s->instances[0].pid, pid0);
+  EXPECT_EQ(s->instances[1].id, "q-1");
+  ASSERT_EQ(r.sup.Submit(ControlOp::kScale, "q", 0), ControlResult::kAccepted);
+  ASSERT_TRUE(WaitUntil([&] { return r.Of("q")->instances.empty(); }));
+  ASSERT_EQ(r.sup.Submit(ControlOp::kScale, "q", 2), ControlResult::kAccepted);
+  ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("q", 2); }));
+  EXPECT_FALSE(ProcessExists(pid0));
+}
+
 TEST(ControlTest, RollingRestartKeepsServiceUp) {
   config::Config c;
   c.global.shutdown_timeout = std::chrono::milliseconds(5000);
