@@ -2,15 +2,17 @@
 
 #include <chrono>
 #include <istream>
+#include <sstream>
 #include <string>
+#include <utility>
 
 #include "Poco/Exception.h"
 #include "Poco/Net/HTTPRequestHandler.h"
 #include "Poco/Net/HTTPServerRequest.h"
 #include "Poco/Net/HTTPServerRequestImpl.h"
 #include "Poco/Net/StreamSocket.h"
-#include "Poco/Timespan.h"
 #include "Poco/Net/HTTPServerResponse.h"
+#include "Poco/Timespan.h"
 
 namespace phpeek::rest {
 
@@ -21,16 +23,35 @@ namespace {
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-void Send(const HttpResponse& out, bool head, HTTPServerResponse& response) {
+// The socket of the request's connection.
+Poco::Net::StreamSocket& SocketOf(HTTPServerRequest& request) {
+  return static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+}
+
+// Writes the status line, the headers and the body in one send. Poco's response stream writes the
+// headers, then the body in 4 KB pieces: four TCP segments, four wakeups of the client, for the
+// ~9 KB process list. On a send error or timeout the connection is closed after this request.
+void Send(const HttpResponse& out, HTTPServerRequest& request, HTTPServerResponse& response) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
   for (const auto& [name, value] : out.headers) response.set(name, value);
   response.set("Cache-Control", "no-store");
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(out.body.size()));
-  std::ostream& stream = response.send();
+  std::ostringstream head;
+  response.write(head);
+  std::string wire = std::move(head).str();
   // HEAD: headers only; Content-Length says what GET would send.
-  if (!head) stream.write(out.body.data(), static_cast<std::streamsize>(out.body.size()));
-  stream.flush();  // on the wire now, even if the handler still drains the request afterwards
+  if (request.getMethod() != "HEAD") wire += out.body;
+  try {
+    Poco::Net::StreamSocket& socket = SocketOf(request);
+    for (size_t sent = 0; sent < wire.size();) {
+      const int n = socket.sendBytes(wire.data() + sent, static_cast<int>(wire.size() - sent));
+      if (n <= 0) throw Poco::IOException("connection closed while sending");
+      sent += static_cast<size_t>(n);
+    }
+  } catch (const Poco::Exception&) {
+    response.setKeepAlive(false);
+  }
 }
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
@@ -39,7 +60,6 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       : handler_(handler), max_body_(max_body) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-    const bool head = request.getMethod() == "HEAD";
     HttpRequest in;
     in.method = request.getMethod();
     in.target = request.getURI();
@@ -49,11 +69,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (!ReadBody(request, &in.body, &error)) {
       // The rest of the body is unread: the connection cannot carry another request.
       response.setKeepAlive(false);
-      Send(error, head, response);
+      Send(error, request, response);
       Drain(request);
       return;
     }
-    Send((*handler_)(in), head, response);
+    Send((*handler_)(in), request, response);
   }
 
  private:
@@ -89,8 +109,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const Poco::Timespan kDrainPause(0, 500000);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     try {
-      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().setReceiveTimeout(
-          kDrainPause);
+      SocketOf(request).setReceiveTimeout(kDrainPause);
       std::istream& in = request.stream();
       char buffer[16384];
       int64_t drained = 0;
@@ -124,7 +143,7 @@ class OverloadHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     response.setKeepAlive(false);
     response.set("Retry-After", "1");
-    Send(HttpResponse{503, kOverloadBody, {}}, request.getMethod() == "HEAD", response);
+    Send(HttpResponse{503, kOverloadBody, {}}, request, response);
   }
 };
 

@@ -8,9 +8,12 @@ namespace phpeek::rest {
 // Why: the server is thread-per-connection, so 64 busy keep-alive clients are 64 runnable
 // threads. At equal priority the supervision loop is then one thread among ~66 on a couple of
 // cores and waits its turn behind them: kill -9 to replacement took 5-8x longer with the API under
-// load. Nice 19 gives each API thread ~1.5% of a nice-0 thread's CPU weight, so the loop runs as
-// soon as it wakes, while the API keeps all the CPU nobody else wants (its throughput under load
-// did not change when measured). A management API should yield to the supervision it manages.
+// load (tests/bench/rest_api_load.sh). Nice 19 gives each API thread ~1.5% of a nice-0 thread's
+// CPU weight, so the loop (and the children it spawns) run as soon as they wake, while the API
+// still gets all the CPU nobody else wants. Nice 10 and 14 were measured too: better API tail
+// latency, but supervision 1.5-2.2x slower under load. The cost: on a host saturated by nice-0
+// work, API answers wait for CPU longer. A management API should yield to the supervision it
+// manages.
 constexpr int kWorkerNice = 19;
 
 // Lowers the calling thread's priority to kWorkerNice, once per thread; a thread already at that
