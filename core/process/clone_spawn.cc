@@ -62,8 +62,8 @@ struct Slots {
     }
     void* s = MAP_FAILED;
     if (e == 0) {
-      s = mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      s = mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+               -1, 0);
       if (s == MAP_FAILED) e = errno;
     }
     if (e != 0) {
