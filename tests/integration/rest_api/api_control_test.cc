@@ -93,6 +93,9 @@ TEST(RestApiControl, KilledInstanceIsRestartedAndCounted) {
   auto first = d.Process("worker")->getArray("instances")->getObject(0);
   const int victim = first->getValue<int>("pid");
   EXPECT_EQ(first->getValue<int>("restart_count"), 0);
+  // The list is kept per snapshot (core) and per snapshot text (plugin): read it before the kill,
+  // so that a stale copy would show after it.
+  ASSERT_EQ(d.Call("GET", "/api/v1/processes").status, 200);
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
   EXPECT_TRUE(WaitUntil([&] {
     auto inst = d.Process("worker")->getArray("instances")->getObject(0);
@@ -101,6 +104,14 @@ TEST(RestApiControl, KilledInstanceIsRestartedAndCounted) {
   })) << d.Call("GET", "/api/v1/processes/worker").body;
   auto other = d.Process("worker")->getArray("instances")->getObject(1);
   EXPECT_EQ(other->getValue<int>("restart_count"), 0);
+  // The list reads the same published snapshot, at least as new as the answer above.
+  const Reply list = d.Call("GET", "/api/v1/processes");
+  ASSERT_EQ(list.status, 200);
+  auto listed = ParseObject(list.body)->getArray("processes")->getObject(0);
+  ASSERT_EQ(listed->getValue<std::string>("name"), "worker") << list.body;
+  auto inst = listed->getArray("instances")->getObject(0);
+  EXPECT_NE(inst->getValue<int>("pid"), victim) << list.body;
+  EXPECT_EQ(inst->getValue<int>("restart_count"), 1) << list.body;
 }
 
 }  // namespace
