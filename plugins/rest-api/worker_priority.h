@@ -10,10 +10,10 @@ namespace phpeek::rest {
 // cores and waits its turn behind them: kill -9 to replacement took 5-8x longer with the API under
 // load (tests/bench/rest_api_load.sh). Nice 19 gives each API thread ~1.5% of a nice-0 thread's
 // CPU weight, so the loop (and the children it spawns) run as soon as they wake, while the API
-// still gets all the CPU nobody else wants. Nice 10 and 14 were measured too: better API tail
-// latency, but supervision 1.5-2.2x slower under load. The cost: on a host saturated by nice-0
-// work, API answers wait for CPU longer. A management API should yield to the supervision it
-// manages.
+// still gets all the CPU nobody else wants. Nice 10 and 14 were measured too: a lower API tail
+// latency at 10, but supervision up to 2.2x slower under load at both. The cost: on a host
+// saturated by nice-0 work, API answers wait longer for CPU. A management API should yield to the
+// supervision it manages.
 constexpr int kWorkerNice = 19;
 
 // Lowers the calling thread's priority to kWorkerNice, once per thread; a thread already at that
