@@ -137,6 +137,15 @@ int CloneSpawn(const ChildSetup& setup, pid_t* pid) {
   Slots& slots = t_slots;
   if (const int e = slots.Ready(); e != 0) return e;
   ChildArgs args{&setup, -1, -1, 0, 0};
+  // Whatever happens, the slots go back to /dev/null, dropping our references to the write ends
+  // (the caller closes its own), so that EOF reaches us once the child is gone.
+  struct Release {
+    Slots& slots;
+    ~Release() {
+      dup3(slots.null_fd, slots.out, O_CLOEXEC);
+      dup3(slots.null_fd, slots.err, O_CLOEXEC);
+    }
+  } release{slots};
   if (setup.stdout_fd >= 0) {
     if (dup3(setup.stdout_fd, slots.out, O_CLOEXEC) < 0) return errno;
     args.out = slots.out;
@@ -154,10 +163,7 @@ int CloneSpawn(const ChildSetup& setup, pid_t* pid) {
   const pid_t child = clone(ChildMain, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &args);
   const int clone_errno = errno;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, nullptr, kSigsetBytes);
-  // The child has exec'd or exited: the slots go back to /dev/null, dropping our references to
-  // the write ends (the caller closes its own), so that EOF reaches us when the child is gone.
-  dup3(slots.null_fd, slots.out, O_CLOEXEC);
-  dup3(slots.null_fd, slots.err, O_CLOEXEC);
+  // From here the child has exec'd or exited (CLONE_VFORK).
   if (child < 0) return clone_errno;
   if (args.error != 0) {
     while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
