@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -214,6 +215,19 @@ std::vector<int> OpenFds(pid_t pid) {
   }
   closedir(dir);
   return out;
+}
+
+std::vector<int> FdsSettlingTo(pid_t pid, const std::vector<int>& expected,
+                               std::chrono::milliseconds deadline) {
+  std::vector<int> fds;
+  WaitUntil(
+      [&] {
+        fds = OpenFds(pid);
+        std::sort(fds.begin(), fds.end());
+        return fds == expected;
+      },
+      deadline);
+  return fds;
 }
 
 std::map<std::string, std::string> EnvironOf(pid_t pid) {

@@ -89,6 +89,11 @@ std::optional<ProcStat> ReadProcStat(pid_t pid);
 bool ProcessExists(pid_t pid);  // exists and is not a zombie
 std::vector<pid_t> ChildrenOf(pid_t pid);
 std::vector<int> OpenFds(pid_t pid);
+// The process's open descriptors, sorted, once they equal `expected`; else the last reading at the
+// deadline. A freshly exec'd program's dynamic loader holds files open for a moment, so a single
+// early reading can show descriptors that were never inherited; a leaked one stays and fails.
+std::vector<int> FdsSettlingTo(pid_t pid, const std::vector<int>& expected,
+                               std::chrono::milliseconds deadline = std::chrono::milliseconds(3000));
 std::map<std::string, std::string> EnvironOf(pid_t pid);
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int FreePort();

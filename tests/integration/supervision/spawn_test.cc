@@ -35,9 +35,7 @@ TEST(SpawnTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) {
     ASSERT_TRUE(st);
     EXPECT_EQ(st->pgid, k);
     EXPECT_EQ(st->ppid, d);
-    auto fds = OpenFds(k);
-    std::sort(fds.begin(), fds.end());
-    EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+    EXPECT_EQ(FdsSettlingTo(k, {0, 1, 2}), (std::vector<int>{0, 1, 2}));
     EXPECT_EQ(ReadFile("/proc/" + std::to_string(k) + "/fd/0").size(), 0u);
     auto env = EnvironOf(k);
     EXPECT_EQ(env["APP_MODE"], "blue green");
@@ -78,9 +76,7 @@ TEST(SpawnTest, UserAndGroupAreDroppedWhenRoot) {
   const std::string status = ReadFile("/proc/" + std::to_string(kids[0]) + "/status");
   EXPECT_NE(status.find("\nUid:\t65534\t65534"), std::string::npos) << status;
   EXPECT_NE(status.find("\nGid:\t65534\t65534"), std::string::npos) << status;
-  auto fds = OpenFds(kids[0]);
-  std::sort(fds.begin(), fds.end());
-  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(FdsSettlingTo(kids[0], {0, 1, 2}), (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(ReadProcStat(kids[0])->pgid, kids[0]);
 }
 

@@ -19,6 +19,7 @@
 namespace phpeek::process {
 namespace {
 
+using phpeek::testing::FdsSettlingTo;
 using phpeek::testing::OpenFds;
 using phpeek::testing::ReadFile;
 using phpeek::testing::ReadProcStat;
@@ -75,9 +76,7 @@ TEST(PosixSpawnerTest, ChildLeadsItsGroupWithOnlyStdioAndCleanSignalState) {
   ASSERT_GT(r.pid, 0) << r.error_text;
   ASSERT_TRUE(phpeek::testing::WaitUntil(
       [&] { return ReadFile("/proc/" + std::to_string(r.pid) + "/comm") == "sleep\n"; }));
-  auto fds = OpenFds(r.pid);
-  std::sort(fds.begin(), fds.end());
-  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(FdsSettlingTo(r.pid, {0, 1, 2}), (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(ReadProcStat(r.pid)->pgid, r.pid);
   EXPECT_EQ(StatusField(r.pid, "SigBlk"), "0000000000000000");
   EXPECT_EQ(StatusField(r.pid, "SigIgn"), "0000000000000000");
@@ -160,9 +159,7 @@ TEST(PosixSpawnerTest, UserSwitchWhenRoot) {
       [&] { return ReadFile("/proc/" + std::to_string(r.pid) + "/comm") == "sleep\n"; }));
   EXPECT_EQ(StatusField(r.pid, "Uid").substr(0, 5), "65534");
   EXPECT_EQ(ReadProcStat(r.pid)->pgid, r.pid);
-  auto fds = OpenFds(r.pid);
-  std::sort(fds.begin(), fds.end());
-  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(FdsSettlingTo(r.pid, {0, 1, 2}), (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(StatusField(r.pid, "SigBlk"), "0000000000000000");
   Reap(r);
 }
@@ -213,9 +210,7 @@ TEST(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
     ASSERT_GT(r->pid, 0) << r->error_text;
     ASSERT_TRUE(phpeek::testing::WaitUntil(
         [&] { return ReadFile("/proc/" + std::to_string(r->pid) + "/comm") == "sleep\n"; }));
-    auto fds = OpenFds(r->pid);
-    std::sort(fds.begin(), fds.end());
-    EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+    EXPECT_EQ(FdsSettlingTo(r->pid, {0, 1, 2}), (std::vector<int>{0, 1, 2}));
     Reap(*r);
   }
 }
