@@ -241,6 +241,11 @@ void Engine::CheckAllEnded() {
 
 void Engine::Finish(int exit_code) {
   exit_code_ = exit_code;
+  EnterShutdown();
+}
+
+// Refuses new commands from now on and bounds what is left by global.shutdown_timeout.
+void Engine::EnterShutdown() {
   shutting_down_ = true;
   stopping_->store(true);
   shutdown_deadline_ = Clock::now() + config_.global.shutdown_timeout;

@@ -93,6 +93,7 @@ class Engine {
   bool ChildrenRemain();
   void CheckAllEnded();
   void Finish(int exit_code);
+  void EnterShutdown();
   bool Finished();
   void SignalLeftovers(int sig);
 

@@ -187,13 +187,7 @@ void Engine::RemoveRetired(Process& p) {
 
 void Engine::BeginShutdown() {
   if (shutting_down_) return;
-  shutting_down_ = true;
-  stopping_->store(true);
-  shutdown_deadline_ = Clock::now() + config_.global.shutdown_timeout;
-  loop_.AddTimer(shutdown_deadline_, [this] {
-    log::Warn("shutdown timeout reached; killing what is left");
-    KillAll();
-  });
+  EnterShutdown();
   log::Info("shutting down", {{"timeout_ms", config_.global.shutdown_timeout.count()}});
   PublishDaemonEvent(EventType::kShuttingDown);
   for (auto& p : processes_) {
