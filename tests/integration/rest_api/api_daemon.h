@@ -8,15 +8,13 @@
 #include <vector>
 
 #include "Poco/JSON/Object.h"
+#include "tests/support/http_test_client.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::rest::itest {
 
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;
-};
+using phpeek::testing::http::RawExchange;
+using phpeek::testing::http::Reply;
 
 class ApiDaemon {
  public:
@@ -44,9 +42,6 @@ class ApiDaemon {
   std::unique_ptr<phpeek::testing::Daemon> daemon_;
   bool ready_ = false;
 };
-
-// Sends raw bytes and returns the whole answer (until close or timeout).
-std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 5000);
 
 Poco::JSON::Object::Ptr ParseObject(const std::string& json);
 // Pids of the process's instances in state "running".

@@ -4,9 +4,13 @@
 #include <sstream>
 
 #include "tests/unit/rest_api/api_fixture.h"
-#include "tests/unit/rest_api/http_client.h"
+#include "tests/support/http_test_client.h"
 
 namespace phpeek::rest::testing {
+
+using phpeek::testing::http::RawExchange;
+using phpeek::testing::http::Reply;
+using phpeek::testing::http::Request;
 namespace {
 
 const std::map<std::string, std::string> kAuth = {{"Authorization", "Bearer s3cret"}};

@@ -18,9 +18,13 @@
 #include "tests/support/test_support.h"
 #include "tests/unit/rest_api/api_fixture.h"
 #include "plugins/rest-api/worker_priority.h"
-#include "tests/unit/rest_api/http_client.h"
+#include "tests/support/http_test_client.h"
 
 namespace phpeek::rest::testing {
+
+using phpeek::testing::http::RawExchange;
+using phpeek::testing::http::Reply;
+using phpeek::testing::http::Request;
 namespace {
 
 using phpeek::testing::TempDir;

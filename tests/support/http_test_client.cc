@@ -1,4 +1,4 @@
-#include "tests/unit/rest_api/http_client.h"
+#include "tests/support/http_test_client.h"
 
 #include <istream>
 #include <sstream>
@@ -9,14 +9,15 @@
 #include "Poco/Net/StreamSocket.h"
 #include "Poco/StreamCopier.h"
 
-namespace phpeek::rest::testing {
+namespace phpeek::testing::http {
 
 Reply Request(Poco::Net::HTTPClientSession& session, const std::string& method,
               const std::string& target, const std::string& body,
               const std::map<std::string, std::string>& headers) {
   Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [k, v] : headers) request.set(k, v);
-  if (!body.empty() || method == "POST") request.setContentLength(static_cast<std::streamsize>(body.size()));
+  if (!body.empty() || method == "POST")
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
   session.sendRequest(request) << body;
   Poco::Net::HTTPResponse response;
   std::istream& in = session.receiveResponse(response);
@@ -52,4 +53,4 @@ std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
   return out;
 }
 
-}  // namespace phpeek::rest::testing
+}  // namespace phpeek::testing::http

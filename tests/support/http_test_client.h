@@ -1,5 +1,6 @@
-// Minimal HTTP helpers for the API tests: one request over a fresh Poco session, a request over a
-// caller-kept session (keep-alive), and raw bytes over a socket for malformed requests.
+// Minimal HTTP helpers for tests of the daemon's HTTP listeners: one request over a fresh Poco
+// session, a request over a caller-kept session (keep-alive), and raw bytes over a socket for
+// malformed requests.
 #pragma once
 
 #include <map>
@@ -9,7 +10,7 @@ namespace Poco::Net {
 class HTTPClientSession;
 }
 
-namespace phpeek::rest::testing {
+namespace phpeek::testing::http {
 
 struct Reply {
   int status = 0;
@@ -27,4 +28,4 @@ Reply Request(int port, const std::string& method, const std::string& target,
 // until `timeout_ms`).
 std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 5000);
 
-}  // namespace phpeek::rest::testing
+}  // namespace phpeek::testing::http
