@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/supervisor/supervisor.h"
+#include "tests/support/process_spec.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek {
@@ -15,14 +16,7 @@ namespace {
 using phpeek::testing::ProcessExists;
 using phpeek::testing::WaitUntil;
 
-config::ProcessSpec Proc(const std::string& name, std::vector<std::string> argv, int scale = 1) {
-  config::ProcessSpec p;
-  p.name = name;
-  p.command.argv = std::move(argv);
-  p.scale = scale;
-  p.shutdown.timeout = std::chrono::milliseconds(2000);
-  return p;
-}
+using phpeek::testing::Proc;
 
 class Recorder : public EventListener {
  public:

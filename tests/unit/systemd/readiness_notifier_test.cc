@@ -14,6 +14,7 @@
 
 #include "core/supervisor/supervisor.h"
 #include "tests/support/fake_notify_socket.h"
+#include "tests/support/process_spec.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::systemd {
@@ -31,14 +32,7 @@ Notifier NotifierFor(const std::string& socket, const char* watchdog_usec = null
   return n;
 }
 
-config::ProcessSpec Proc(const std::string& name, std::vector<std::string> argv, int scale = 1) {
-  config::ProcessSpec p;
-  p.name = name;
-  p.command.argv = std::move(argv);
-  p.scale = scale;
-  p.shutdown.timeout = std::chrono::milliseconds(2000);
-  return p;
-}
+using phpeek::testing::Proc;
 
 Event StateEvent(const std::string& process, const std::string& instance, const std::string& to) {
   Event e;
