@@ -15,6 +15,12 @@ void AppendQuoted(std::string* out, std::string_view s) {
       if (len == 0) {
         out->append("\xEF\xBF\xBD");
         ++i;
+      } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        // A C1 control (U+0080-U+009F; U+009B is CSI to some terminals): escaped like C0.
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+        out->append(buf);
+        i += len;
       } else {
         out->append(s.substr(i, len));
         i += len;

@@ -10,7 +10,8 @@
 namespace phpeek::json {
 
 // Appends `s` to `out` as a JSON string literal, quotes included. Invalid UTF-8 bytes become
-// U+FFFD so that the output is always valid JSON.
+// U+FFFD so that the output is always valid JSON; control characters (C0, DEL and C1) are escaped
+// so that none reaches a terminal raw.
 void AppendQuoted(std::string* out, std::string_view s);
 std::string Quote(std::string_view s);
 

@@ -1,8 +1,12 @@
-// The daemon's logging facade. Callers pass a message and structured fields; the configured sink
-// (spdlog, in log/logger.cc) renders them as one JSON object per line or as text. This header stays
-// free of spdlog and fmt so that every file can log without paying for their headers.
+// The daemon's logging facade. Callers pass a message and structured fields; the logger (spdlog,
+// in log/logger.cc) renders them as one JSON object per line or as text (log/line_format.h has the
+// rules that keep a child's bytes from forging lines or fields) and hands the line to a bounded
+// queue that a writer thread drains to stdout (log/output_queue.h). No caller ever waits for
+// stdout: when it stalls, lines beyond the queue are dropped and counted. This header stays free
+// of spdlog and fmt so that every file can log without paying for their headers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -31,14 +35,24 @@ struct Field {
 // call the daemon logs text at info level to stdout.
 void Configure(Format format, Level level);
 bool Enabled(Level level);
+// Never blocks on stdout (only on a short lock to queue the line).
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
-// Flushes buffered output; call before exit.
+// Hands the calling thread's batched lines (see SetBatching) to the writer; never waits for
+// stdout.
 void Flush();
-// On the calling thread only: while on, lines are buffered instead of written one by one (errors
-// are still flushed at once); the caller flushes with Flush() before it waits for anything, so a
+// Flush(), then waits until every line queued so far is written, giving up after `idle` without
+// progress or `limit` in all (a stalled stdout). Returns whether everything was written. At exit
+// this runs by itself (atexit: 1 s idle, 3 s in all), so a normal exit loses no line.
+bool FlushAndWait(std::chrono::milliseconds idle, std::chrono::milliseconds limit);
+// On the calling thread only: while on, lines are collected instead of queued one by one (errors
+// are still queued at once); the caller flushes with Flush() before it waits for anything, so a
 // line is never held back while the thread sleeps. Turning it off flushes. The supervisor loop
-// uses it to write a turn's lines (hundreds during a big start or shutdown) in a few writes.
+// uses it to hand over a turn's lines (hundreds during a big start or shutdown) at once, and the
+// writer writes whatever has accumulated in one write(2).
 void SetBatching(bool on);
+// Lines that never reached stdout since the daemon started: dropped while it was stalled, or lost
+// to a write error (a closed pipe).
+uint64_t LinesDropped();
 
 inline void Debug(std::string_view m, std::initializer_list<Field> f = {}) {
   if (Enabled(Level::kDebug)) Write(Level::kDebug, m, f);

@@ -1,74 +1,113 @@
-// The only file that includes spdlog. JSON lines are rendered here (time, level, msg, fields) and
-// handed to spdlog as the whole message; text lines use spdlog's own time and level prefix.
+// The only file that includes spdlog. Lines are rendered by line_format (JSON whole, text without
+// its prefix) and handed to spdlog as the message; text lines get spdlog's time and level prefix.
+// spdlog's sink here does no I/O: it queues the line for the writer thread (output_queue.h).
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <mutex>
 
-#include "core/json/json_writer.h"
+#include "core/log/line_format.h"
 #include "core/log/log.h"
+#include "core/log/output_queue.h"
 
 namespace phpeek::log {
 namespace {
 
-// Set on a thread that batches its lines (see SetBatching in log.h).
-thread_local bool t_batching = false;
+using std::chrono::milliseconds;
 
-// spdlog's stdout sink flushes after every line: one write(2) per line. This one leaves lines of a
-// batching thread in stdio's buffer until Flush() (or until the buffer fills); other threads'
-// lines, and errors, go out at once as before.
-class StdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+// What may wait for stdout: about 20 000 lines of a busy stack, a few seconds of a stalled log
+// driver. Beyond it lines are dropped rather than memory grown.
+constexpr size_t kQueueCapacity = 4 * 1024 * 1024;
+// A batching thread hands its lines over when they reach this, not only at Flush().
+constexpr size_t kBatchLimit = 64 * 1024;
+// At exit: what is queued is written unless stdout makes no progress for a second.
+constexpr milliseconds kExitIdle{1000};
+constexpr milliseconds kExitLimit{3000};
+
+// Lines of a batching thread not yet handed to the queue (see SetBatching in log.h).
+struct Batch {
+  bool on = false;
+  std::string bytes;
+  uint64_t lines = 0;
+};
+thread_local Batch t_batch;
+
+OutputQueue& Queue();
+
+void HandOff() {
+  if (t_batch.lines == 0) return;
+  Queue().Push(t_batch.bytes, t_batch.lines);
+  t_batch.bytes.clear();
+  t_batch.lines = 0;
+}
+
+class QueueSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
-    if (!t_batching) std::fflush(stdout);
+    const std::string_view line(formatted.data(), formatted.size());
+    if (!t_batch.on) {
+      Queue().Push(line, 1);
+      return;
+    }
+    t_batch.bytes.append(line);
+    ++t_batch.lines;
+    if (t_batch.bytes.size() >= kBatchLimit) HandOff();
   }
-  void flush_() override { std::fflush(stdout); }
+  void flush_() override {}
 };
 
 struct State {
   std::shared_ptr<spdlog::logger> logger;
+  OutputQueue* queue = nullptr;
   std::atomic<Format> format{Format::kText};
   std::atomic<Level> level{Level::kInfo};
 };
 
+void ReportGap(uint64_t dropped);
+void FlushAtExit() { FlushAndWait(kExitIdle, kExitLimit); }
+
 State& GetState() {
   static State* state = [] {
     auto* s = new State;  // never destroyed: logging must work during static destruction
-    s->logger = std::make_shared<spdlog::logger>(
-        "phpeek-pm", std::make_shared<StdoutSink>());
+    s->queue = new OutputQueue(STDOUT_FILENO, kQueueCapacity, &ReportGap);
+    s->logger = std::make_shared<spdlog::logger>("phpeek-pm", std::make_shared<QueueSink>());
     s->logger->set_level(spdlog::level::trace);
     s->logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %-5l %v");
+    std::atexit(&FlushAtExit);
     return s;
   }();
   return *state;
 }
 
-spdlog::level::level_enum ToSpdlog(Level level) {
-  switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-  }
-  return spdlog::level::info;
+OutputQueue& Queue() { return *GetState().queue; }
+
+// On the writer thread, once stdout takes lines again.
+void ReportGap(uint64_t dropped) {
+  Warn("stdout was blocked; log lines were dropped",
+       {{"dropped", dropped}, {"dropped_total", Queue().dropped_total()}});
 }
 
-const char* LevelName(Level level) {
+spdlog::level::level_enum ToSpdlog(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
   }
-  return "info";
+  return spdlog::level::info;
 }
 
 std::string UtcNow() {
@@ -85,39 +124,6 @@ std::string UtcNow() {
   return buf;
 }
 
-std::string RenderJson(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  json::Writer w;
-  w.BeginObject().Key("time").String(UtcNow()).Key("level").String(LevelName(level));
-  w.Key("msg").String(msg);
-  for (const Field& f : fields) {
-    w.Key(f.key);
-    if (f.is_number) {
-      w.Raw(f.text);
-    } else {
-      w.String(f.text);
-    }
-  }
-  w.EndObject();
-  return w.Take();
-}
-
-// Text form: the message, then key=value pairs; values with spaces or quotes are JSON-quoted.
-std::string RenderText(std::string_view msg, std::initializer_list<Field> fields) {
-  std::string out(msg);
-  for (const Field& f : fields) {
-    out.push_back(' ');
-    out.append(f.key);
-    out.push_back('=');
-    const bool plain = !f.text.empty() && f.text.find_first_of(" \"=\t\n\\") == std::string::npos;
-    if (plain) {
-      out.append(f.text);
-    } else {
-      json::AppendQuoted(&out, f.text);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void Configure(Format format, Level level) {
@@ -132,18 +138,32 @@ bool Enabled(Level level) { return level >= GetState().level.load(); }
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   State& s = GetState();
   if (level < s.level.load()) return;
-  const std::string line =
-      s.format == Format::kJson ? RenderJson(level, msg, fields) : RenderText(msg, fields);
+  if (s.queue->dropping()) {  // stdout is stalled and the queue full: not worth rendering
+    s.queue->CountDropped(1);
+    return;
+  }
+  const std::string line = s.format == Format::kJson ? RenderJson(UtcNow(), level, msg, fields)
+                                                     : RenderText(msg, fields);
   s.logger->log(ToSpdlog(level), spdlog::string_view_t(line.data(), line.size()));
   // Errors are rare and matter most when the process is about to die.
-  if (level == Level::kError) s.logger->flush();
+  if (level == Level::kError) Flush();
 }
 
-void Flush() { GetState().logger->flush(); }
+void Flush() {
+  GetState();
+  HandOff();
+}
+
+bool FlushAndWait(milliseconds idle, milliseconds limit) {
+  Flush();
+  return Queue().WaitWritten(idle, limit);
+}
 
 void SetBatching(bool on) {
-  if (t_batching && !on) Flush();
-  t_batching = on;
+  if (t_batch.on && !on) Flush();
+  t_batch.on = on;
 }
+
+uint64_t LinesDropped() { return Queue().dropped_total(); }
 
 }  // namespace phpeek::log

@@ -23,8 +23,7 @@ std::string CaptureStdout(F body) {
   dup2(fd, 1);
   close(fd);
   body();
-  Flush();
-  std::fflush(stdout);
+  EXPECT_TRUE(FlushAndWait(std::chrono::seconds(5), std::chrono::seconds(5)));
   dup2(saved, 1);
   close(saved);
   return testing::ReadFile(path);
@@ -66,6 +65,46 @@ TEST(LoggerTest, InvalidUtf8FromChildrenStillGivesValidJson) {
   });
   Poco::JSON::Parser parser;
   EXPECT_NO_THROW(parser.parse(out));
+}
+
+TEST(LoggerTest, TextLinesCannotBeForgedByAChild) {
+  const char kForged[] = "ok\r\x1b[2K\x1b[31mFAKE\0 process=nginx level=error";
+  const std::string forged(kForged, sizeof kForged - 1);
+  const std::string out = CaptureStdout([&] {
+    Configure(Format::kText, Level::kInfo);
+    Info(forged, {{"process", "web"}, {"stream", "stdout"}});
+  });
+  EXPECT_NE(out.find(" info  \"ok\\r\\u001b[2K\\u001b[31mFAKE\\u0000 process=nginx level=error\" "
+                     "process=web stream=stdout\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\r'), std::string::npos);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(out.find('\0'), std::string::npos);
+}
+
+TEST(LoggerTest, ABatchingThreadStillSendsAnErrorAtOnce) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("out");
+  std::fflush(stdout);
+  const int saved = dup(1);
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2(fd, 1);
+  close(fd);
+  Configure(Format::kText, Level::kInfo);
+  SetBatching(true);
+  Info("batched first");
+  Error("urgent");
+  // No Flush(): the error hands the batch over by itself, the earlier line first.
+  const bool written = testing::WaitUntil(
+      [&] { return testing::ReadFile(path).find("urgent") != std::string::npos; });
+  SetBatching(false);
+  FlushAndWait(std::chrono::seconds(5), std::chrono::seconds(5));
+  dup2(saved, 1);
+  close(saved);
+  const std::string out = testing::ReadFile(path);
+  EXPECT_TRUE(written) << out;
+  EXPECT_LT(out.find("batched first"), out.find("urgent")) << out;
 }
 
 }  // namespace

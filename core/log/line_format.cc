@@ -1,0 +1,96 @@
+#include "core/log/line_format.h"
+
+#include "core/json/json_writer.h"
+#include "core/text/utf8.h"
+
+namespace phpeek::log {
+namespace {
+
+const char* LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+// Printable UTF-8 only (no C0, DEL, C1 control or invalid sequence) and none of `specials`.
+bool Printable(std::string_view s, std::string_view specials) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t len = text::Utf8SequenceLength(s, i);
+      if (len == 0) return false;
+      if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return false;  // U+0080-9F
+      i += len;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F || specials.find(static_cast<char>(c)) != std::string_view::npos) {
+      return false;
+    }
+    ++i;
+  }
+  return true;
+}
+
+bool BareMessage(std::string_view msg) {
+  return !msg.empty() && msg.front() != '"' && msg.front() != ' ' && msg.back() != ' ' &&
+         Printable(msg, "=");
+}
+
+bool BareValue(std::string_view value) { return !value.empty() && Printable(value, " \"=\\"); }
+
+void AppendKey(std::string* out, std::string_view key) {
+  for (const char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-';
+    out->push_back(ok ? c : '_');
+  }
+}
+
+}  // namespace
+
+std::string RenderJson(std::string_view time, Level level, std::string_view msg,
+                       std::initializer_list<Field> fields) {
+  json::Writer w;
+  w.BeginObject().Key("time").String(time).Key("level").String(LevelName(level));
+  w.Key("msg").String(msg);
+  for (const Field& f : fields) {
+    w.Key(f.key);
+    if (f.is_number) {
+      w.Raw(f.text);
+    } else {
+      w.String(f.text);
+    }
+  }
+  w.EndObject();
+  return w.Take();
+}
+
+std::string RenderText(std::string_view msg, std::initializer_list<Field> fields) {
+  std::string out;
+  if (BareMessage(msg)) {
+    out.append(msg);
+  } else {
+    json::AppendQuoted(&out, msg);
+  }
+  for (const Field& f : fields) {
+    out.push_back(' ');
+    AppendKey(&out, f.key);
+    out.push_back('=');
+    if (BareValue(f.text)) {
+      out.append(f.text);
+    } else {
+      json::AppendQuoted(&out, f.text);
+    }
+  }
+  return out;
+}
+
+}  // namespace phpeek::log

@@ -1,0 +1,26 @@
+// How one log line is rendered (without the time and level prefix of the text format, which the
+// logger adds). Both forms are built so that no byte of a message or value (a child's output, a
+// plugin's message) can forge a line or a field:
+//  - JSON: one object, every string JSON-escaped (control characters and C1 controls as \uXXXX,
+//    invalid UTF-8 as U+FFFD).
+//  - Text: `MESSAGE key=value key=value`. MESSAGE is written as is unless it is empty, begins with
+//    `"` or a space, ends with a space, or contains `=`, a control character (C0, DEL, C1) or
+//    invalid UTF-8: then it is a JSON string literal. So an unquoted message has no `=`, and the
+//    first word with `=` begins the fields. A value is bare when it is non-empty printable UTF-8
+//    without space, `"`, `=` or `\`, else a JSON string literal. Keys are [A-Za-z0-9_.-] (other
+//    bytes become `_`).
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "core/log/log.h"
+
+namespace phpeek::log {
+
+std::string RenderJson(std::string_view time, Level level, std::string_view msg,
+                       std::initializer_list<Field> fields);
+std::string RenderText(std::string_view msg, std::initializer_list<Field> fields);
+
+}  // namespace phpeek::log
