@@ -33,7 +33,9 @@ bool Notifier::Send(const std::string& message) const {
   std::memcpy(addr.sun_path, socket_path_.data(), socket_path_.size());
   if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';
   const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
-  const ssize_t sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL,
+  // MSG_DONTWAIT: a manager that does not read its socket (queue full) costs a lost notification,
+  // never a blocked supervisor loop.
+  const ssize_t sent = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
                               reinterpret_cast<const sockaddr*>(&addr), len);
   close(fd);
   return sent == static_cast<ssize_t>(message.size());

@@ -5,8 +5,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <thread>
 
 #include "tests/support/fake_notify_socket.h"
 
@@ -47,6 +50,26 @@ TEST(NotifyTest, WatchdogMeantForAnotherPidIsIgnored) {
   unsetenv("WATCHDOG_USEC");
   unsetenv("WATCHDOG_PID");
   EXPECT_EQ(n.watchdog_interval(), std::chrono::milliseconds(0));
+}
+
+TEST(NotifyTest, AManagerThatDoesNotReadNeverBlocksTheSender) {
+  auto systemd = std::make_unique<testing::FakeNotifySocket>();  // never reads
+  setenv("NOTIFY_SOCKET", systemd->path().c_str(), 1);
+  Notifier n;
+  unsetenv("NOTIFY_SOCKET");
+  std::atomic<bool> done{false};
+  std::atomic<int> refused{0};
+  std::thread sender([&] {
+    for (int i = 0; i < 5000; ++i) {
+      if (!n.Watchdog()) ++refused;
+    }
+    done = true;
+  });
+  const bool finished = testing::WaitUntil([&] { return done.load(); }, std::chrono::seconds(5));
+  systemd.reset();  // unblocks a blocked sender (ECONNREFUSED), so the test ends either way
+  sender.join();
+  EXPECT_TRUE(finished) << "sendto blocked on a full notify socket";
+  EXPECT_GT(refused.load(), 0);
 }
 
 }  // namespace
