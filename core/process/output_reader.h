@@ -3,6 +3,11 @@
 // never writes a newline cannot grow our memory). OutputReader drains a non-blocking pipe with a
 // per-wake-up byte budget, so one child writing as fast as it can gets its turn like the others and
 // is slowed by its own full pipe (back-pressure) rather than slowing the supervisor.
+//
+// Forwarding never blocks the loop either, as long as the sink does not: the supervisor's sink
+// hands each line to the logger, which only queues it (core/log/output_queue.h) and drops it,
+// counted, when the daemon's own stdout is stalled. So a child is slowed by its full pipe only
+// while the loop is busy, never because nobody reads the daemon's stdout.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +18,7 @@
 
 namespace phpeek::process {
 
+// Called on the reading thread (the supervisor loop) for each line; must not block.
 using LineSink = std::function<void(std::string_view line)>;
 
 class LineSplitter {
