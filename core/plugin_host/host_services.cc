@@ -1,10 +1,14 @@
 // The host services table (phpeek_host_api_v1). Every thunk is noexcept and catches everything:
 // no C++ exception may unwind into plugin code, whatever language it is written in.
+#include <unistd.h>
+
+#include <chrono>
 #include <exception>
 #include <string>
 #include <string_view>
 
 #include "core/json/json_pointer.h"
+#include "core/json/json_writer.h"
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
 #include "core/plugin_host/event_dispatcher.h"
@@ -13,6 +17,11 @@
 
 namespace phpeek::plugin_host {
 namespace {
+
+// The daemon's start (unix ms), taken when the binary is loaded, before main runs.
+const int64_t kStartedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
 
 void Emit(phpeek_sink* sink, std::string_view text) {
   if (sink != nullptr && sink->write != nullptr) sink->write(sink->ctx, text.data(), text.size());
@@ -176,6 +185,20 @@ int32_t Unsubscribe(phpeek_host* h, uint64_t id) noexcept {
 
 const char* StatusNameThunk(int32_t status) noexcept { return StatusName(status); }
 
+// New facts are new keys; existing keys keep their meaning (plugin_abi.h).
+int32_t DaemonStatus(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (h == nullptr) return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context is required");
+    json::Writer w;
+    w.BeginObject().Key("schema").Int(1).Key("version").String(PHPEEK_VERSION);
+    w.Key("pid").Int(getpid()).Key("started_at_ms").Int(kStartedAtMs);
+    w.Key("log_lines_dropped").Int(static_cast<int64_t>(log::LinesDropped()));
+    w.EndObject();
+    Emit(out, w.str());
+    return PHPEEK_OK;
+  });
+}
+
 const phpeek_host_api_v1 kServices = {
     sizeof(phpeek_host_api_v1),
     PHPEEK_ABI_MAJOR,
@@ -190,6 +213,7 @@ const phpeek_host_api_v1 kServices = {
     &Subscribe,
     &Unsubscribe,
     &StatusNameThunk,
+    &DaemonStatus,
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "phpeek/plugin.hpp"
 #include "plugins/metrics/collector.h"
+#include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
 #include "plugins/metrics/http.h"
@@ -91,11 +92,19 @@ class MetricsPlugin : public v1::Plugin {
       }
       collector_.Retain(InstanceIds(processes));
       const auto usage = proc_stats_.ReadGroups(LiveGroups(processes));
-      return {200, std::string(kTextContentType),
-              RenderText(BuildFamilies(processes, collector_, usage, daemon_))};
+      std::vector<Family> families = BuildFamilies(processes, collector_, usage, daemon_);
+      AddDaemonStatus(&families);
+      return {200, std::string(kTextContentType), RenderText(std::move(families))};
     } catch (const std::exception& e) {
       return {500, kTextPlain, std::string("scrape failed: ") + e.what() + "\n"};
     }
+  }
+
+  // From the host's daemon_status (ABI 1.1); an older host has none, and so no such series.
+  void AddDaemonStatus(std::vector<Family>* families) const {
+    std::string json;
+    if (!host().daemonStatus(&json).ok()) return;
+    if (auto family = LogLinesDroppedFamily(json)) families->push_back(std::move(*family));
   }
 
   void Unsubscribe() {
@@ -116,5 +125,8 @@ class MetricsPlugin : public v1::Plugin {
 }  // namespace
 }  // namespace phpeek::metrics
 
-PHPEEK_DEFINE_PLUGIN(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
-                     "Prometheus metrics: process state, restarts, scale, /proc resource usage")
+// Loads in a 1.0 host too: daemon_status is the only 1.1 service it uses, and it checks for it.
+PHPEEK_DEFINE_PLUGIN_MIN_HOST(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
+                              "Prometheus metrics: process state, restarts, scale, /proc resource "
+                              "usage",
+                              0)

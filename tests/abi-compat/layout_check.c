@@ -1,6 +1,7 @@
 /* Compiled as C11 (for _Static_assert) against today's header: the layout of every public struct
- * on LP64, as released in 1.0. A minor may only add members after these; if any assertion fails,
- * the change broke the ABI. The executable also checks PHPEEK_PLUGIN_API_V1_0_SIZE at run time. */
+ * on LP64, as released in 1.0, then what each later minor appended. A minor may only add members
+ * after these; if any assertion fails, the change broke the ABI. The executable also checks
+ * PHPEEK_PLUGIN_API_V1_0_SIZE at run time. */
 #include <phpeek/plugin_abi.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +43,9 @@ AT(phpeek_host_api_v1, subscribe, 72);
 AT(phpeek_host_api_v1, unsubscribe, 80);
 AT(phpeek_host_api_v1, status_name, 88);
 _Static_assert(sizeof(phpeek_host_api_v1) >= 96, "phpeek_host_api_v1 1.0 size");
+/* 1.1 */
+AT(phpeek_host_api_v1, daemon_status, 96);
+_Static_assert(sizeof(phpeek_host_api_v1) >= 104, "phpeek_host_api_v1 1.1 size");
 
 AT(phpeek_plugin_api_v1, struct_size, 0);
 AT(phpeek_plugin_api_v1, abi_major, 4);
@@ -72,7 +76,8 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                    PHPEEK_EVENT_SHUTTING_DOWN == 5,
                "event types");
 _Static_assert(PHPEEK_ABI_MAJOR == 1, "this table is for ABI major 1");
-_Static_assert(PHPEEK_ABI_AT_LEAST(1, 0) && !PHPEEK_ABI_AT_LEAST(2, 0), "PHPEEK_ABI_AT_LEAST");
+_Static_assert(PHPEEK_ABI_AT_LEAST(1, 0) && PHPEEK_ABI_AT_LEAST(1, 1) && !PHPEEK_ABI_AT_LEAST(2, 0),
+               "PHPEEK_ABI_AT_LEAST");
 
 int main(void) {
   if (PHPEEK_PLUGIN_API_V1_0_SIZE != 88) {
@@ -80,6 +85,6 @@ int main(void) {
             (size_t)PHPEEK_PLUGIN_API_V1_0_SIZE);
     return 1;
   }
-  puts("plugin ABI 1.0 layout ok");
+  puts("plugin ABI 1.0 and 1.1 layout ok");
   return 0;
 }

@@ -115,6 +115,16 @@ class Host {
   }
   std::string statusName(int32_t code) const { return api_->status_name(code); }
 
+  // ABI 1.1: the daemon's own state as JSON (see plugin_abi.h). PHPEEK_E_UNSUPPORTED from a 1.0
+  // host, whose table has no such member.
+  Status daemonStatus(std::string* out_json) const {
+    if (!PHPEEK_HOST_HAS(api_, daemon_status) || api_->daemon_status == nullptr) {
+      return Status{PHPEEK_E_UNSUPPORTED, "this host (ABI 1.0) has no daemon_status"};
+    }
+    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(host_, o, e); },
+                out_json);
+  }
+
  private:
   template <typename F>
   Status Call(F&& f, std::string* out) const {
@@ -246,12 +256,16 @@ struct Glue {
 // and has a constructor `Class(phpeek::v1::Host, const std::string& config_json)`.
 // PHPEEK_DEFINE_PLUGIN_WITH_KEYS also declares the top-level `global:` keys the plugin reads:
 //   PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Spool, "spool", "1.0", "Scales workers", "spool_dir", "spool_max")
-#define PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, Keys)                  \
+// PHPEEK_DEFINE_PLUGIN_MIN_HOST declares the oldest host minor the plugin works with, for a plugin
+// that checks newer services before using them (e.g. daemonStatus() answering UNSUPPORTED):
+//   PHPEEK_DEFINE_PLUGIN_MIN_HOST(Stats, "stats", "1.0", "Counts things", 0)
+// clang-format off
+#define PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, Keys, MinHostMinor)    \
   extern "C" PHPEEK_PLUGIN_EXPORT const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(        \
       uint32_t host_major, uint32_t host_minor) {                                            \
     using Glue_ = ::phpeek::v1::detail::Glue<Class>;                                         \
     static const phpeek_plugin_api_v1 descriptor = {                                         \
-        sizeof(phpeek_plugin_api_v1), PHPEEK_ABI_MAJOR, PHPEEK_ABI_MINOR, PHPEEK_ABI_MINOR,  \
+        sizeof(phpeek_plugin_api_v1), PHPEEK_ABI_MAJOR, PHPEEK_ABI_MINOR, (MinHostMinor),    \
         Name, Version, Description, &Glue_::Init, &Glue_::Start, &Glue_::Stop,               \
         &Glue_::Destroy, &Glue_::Health, Keys};                                              \
     /* The host checks versions and says what was built for what; no need to decline. */    \
@@ -259,12 +273,17 @@ struct Glue {
     (void)host_minor;                                                                        \
     return &descriptor;                                                                      \
   }
+// clang-format on
 
 #define PHPEEK_DEFINE_PLUGIN(Class, Name, Version, Description) \
-  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr)
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, PHPEEK_ABI_MINOR)
 
-#define PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Class, Name, Version, Description, ...)           \
-  static const char* const phpeek_plugin_global_keys_[] = {__VA_ARGS__, nullptr};          \
-  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, phpeek_plugin_global_keys_)
+#define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor) \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor)
+
+#define PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Class, Name, Version, Description, ...)              \
+  static const char* const phpeek_plugin_global_keys_[] = {__VA_ARGS__, nullptr};           \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, phpeek_plugin_global_keys_, \
+                             PHPEEK_ABI_MINOR)
 
 #endif  // PHPEEK_PLUGIN_HPP

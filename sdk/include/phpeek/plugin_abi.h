@@ -4,8 +4,9 @@
  * A plugin is a shared object the daemon dlopen()s (RTLD_NOW | RTLD_LOCAL). It exports exactly one
  * symbol, phpeek_plugin_entry_v1, which returns a pointer to a static descriptor of its hooks. The
  * host hands the plugin a table of services (logging, configuration, the process table, process
- * control, events). Only C types cross the boundary: fixed-width integers, `const char*`, plain
- * structs and function pointers. No C++ type, no exception and no heap block ever changes sides.
+ * control, events, the daemon's own status). Only C types cross the boundary: fixed-width
+ * integers, `const char*`, plain structs and function pointers. No C++ type, no exception and no
+ * heap block ever changes sides.
  *
  * This header is C99 and includes only <stdint.h> and <stddef.h>; it is usable from C and C++.
  *
@@ -64,6 +65,8 @@
  *
  * CHANGELOG (one dated line per change, newest last)
  *   2026-11-29  1.0  first stable ABI.
+ *   2026-12-06  1.1  phpeek_host_api_v1.daemon_status: the daemon's own state as JSON (pid, start
+ *                    time, log lines dropped while its stdout was stalled).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -76,7 +79,7 @@ extern "C" {
 #endif
 
 #define PHPEEK_ABI_MAJOR 1
-#define PHPEEK_ABI_MINOR 0
+#define PHPEEK_ABI_MINOR 1
 
 /* True when the headers being compiled against are at least `major.minor`. */
 #define PHPEEK_ABI_AT_LEAST(major, minor) \
@@ -184,7 +187,8 @@ typedef struct phpeek_host_api_v1 {
   const char* host_version; /* the daemon's version, e.g. "0.1.0" */
 
   /* Writes one log line through the daemon's logger, tagged with the plugin's name. `msg` need
-   * not be NUL-terminated. Unknown levels log as ERROR. */
+   * not be NUL-terminated. Unknown levels log as ERROR. Never waits for the daemon's stdout: while
+   * it is stalled, lines beyond a bounded buffer are dropped (counted in daemon_status). */
   void (*log)(phpeek_host* h, int32_t level, const char* msg, size_t len);
 
   /* Writes the JSON value at `pointer` (RFC 6901, rooted at the YAML `global:` block; "" is the
@@ -224,6 +228,14 @@ typedef struct phpeek_host_api_v1 {
 
   /* "OK", "NOT_FOUND", ... for any status code (unknown codes give "INTERNAL"). Static strings. */
   const char* (*status_name)(int32_t status);
+
+  /* ---- 1.1 (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, daemon_status) first) ---- */
+
+  /* The daemon's own state: {"schema":1,"version":"0.1.0","pid":N,"started_at_ms":N,
+   * "log_lines_dropped":N}. started_at_ms is the unix time of the daemon's start in ms;
+   * log_lines_dropped counts (since the start, never decreasing) the log lines that never reached
+   * the daemon's stdout because it was stalled or closed. Later minors add keys. Never blocks. */
+  int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
 } phpeek_host_api_v1;
 
 /* ---- Plugin descriptor (plugin-owned, static) ------------------------------------------------ */

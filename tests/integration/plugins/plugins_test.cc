@@ -36,7 +36,7 @@ TEST(PluginsIntegration, ExampleBuiltAgainstTheInstalledSdkWritesTheProcessTable
   Daemon daemon({"-c", cfg});
   ASSERT_TRUE(daemon.WaitForLog("plugin loaded plugin=table-writer path=" +
                                 std::string(PHPEEK_EXAMPLE_PLUGIN) +
-                                " version=1.0.0 abi_built=1.0 abi_negotiated=1.0"))
+                                " version=1.0.0 abi_built=1.1 abi_negotiated=1.1"))
       << daemon.Log();
   ASSERT_TRUE(WaitUntil([&] {
     const std::string t = ReadFile(table);
@@ -100,10 +100,10 @@ INSTANTIATE_TEST_SUITE_P(
         FailureCase{"absent", "plugin 'absent': not found at " + Fixture("absent")},
         FailureCase{"garbage", "plugin 'garbage' (" + Fixture("garbage") + "): cannot be loaded: "},
         FailureCase{"not-a-plugin", "not a phpeek-pm plugin, or built for another ABI major"},
-        FailureCase{"v2-only", "built for ABI major 2, this host speaks ABI 1.0"},
-        FailureCase{"wrong-major", "built for ABI 2.0, this host speaks ABI 1.0"},
-        FailureCase{"newer-minor", "built for ABI 1.1 (needs a host with ABI >= 1.1), this host "
-                                   "speaks ABI 1.0"},
+        FailureCase{"v2-only", "built for ABI major 2, this host speaks ABI 1.1"},
+        FailureCase{"wrong-major", "built for ABI 2.0, this host speaks ABI 1.1"},
+        FailureCase{"newer-minor", "built for ABI 1.2 (needs a host with ABI >= 1.2), this host "
+                                   "speaks ABI 1.1"},
         FailureCase{"null-hook", "plugin 'null-hook' (" + Fixture("null-hook") +
                                      "): required hook 'stop' is NULL"},
         FailureCase{"wrong-name", "descriptor says its name is 'someone-else'"},

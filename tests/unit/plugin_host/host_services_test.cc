@@ -1,11 +1,17 @@
 // The host services table as a plugin sees it, driven through the C function pointers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <string>
 
+#include "core/json/json_value.h"
+#include "core/log/log.h"
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "phpeek/plugin.hpp"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugin_host/fake_control.h"
 
@@ -48,7 +54,7 @@ class HostServicesTest : public ::testing::Test {
 TEST_F(HostServicesTest, TableDescribesThisHost) {
   EXPECT_EQ(api_->struct_size, sizeof(phpeek_host_api_v1));
   EXPECT_EQ(api_->abi_major, 1u);
-  EXPECT_EQ(api_->abi_minor, 0u);
+  EXPECT_EQ(api_->abi_minor, 1u);
   EXPECT_STREQ(api_->host_version, PHPEEK_VERSION);
   EXPECT_STREQ(api_->status_name(PHPEEK_E_NOT_FOUND), "NOT_FOUND");
   EXPECT_STREQ(api_->status_name(12345), "INTERNAL");
@@ -179,6 +185,39 @@ TEST_F(HostServicesTest, NullContextIsRefusedNotACrash) {
             PHPEEK_E_INVALID_ARGUMENT);
   api_->log(nullptr, PHPEEK_LOG_INFO, "x", 1);
   api_->log(&ctx_, 42, nullptr, 0);
+}
+
+// ABI 1.1: the daemon's own state, and the C++ wrapper's guard for a 1.0 table.
+TEST_F(HostServicesTest, DaemonStatusDescribesThisDaemon) {
+  ASSERT_TRUE(PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api_, daemon_status));
+  const auto before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(&ctx_, o, e); }),
+            PHPEEK_OK)
+      << err_;
+  json::Value doc;
+  std::string err;
+  ASSERT_TRUE(json::Parse(out_, &doc, &err)) << err << out_;
+  EXPECT_EQ(doc.IntOr("schema", 0), 1);
+  EXPECT_EQ(doc.StringOr("version", ""), PHPEEK_VERSION);
+  EXPECT_EQ(doc.IntOr("pid", 0), getpid());
+  const int64_t started = doc.IntOr("started_at_ms", 0);
+  EXPECT_LE(started, before_ms);
+  EXPECT_GT(started, before_ms - 3600 * 1000);  // this test binary started it, moments ago
+  EXPECT_EQ(doc.IntOr("log_lines_dropped", -1), static_cast<int64_t>(log::LinesDropped()));
+  EXPECT_EQ(api_->daemon_status(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
+
+  v1::Host host(api_, &ctx_);
+  std::string json;
+  EXPECT_TRUE(host.daemonStatus(&json).ok());
+  EXPECT_EQ(json.rfind("{\"schema\":1,", 0), 0u) << json;
+  phpeek_host_api_v1 v1_0 = *api_;  // what a 1.0 host hands out: the table ends before the member
+  v1_0.struct_size = offsetof(phpeek_host_api_v1, daemon_status);
+  json.clear();
+  const v1::Status old = v1::Host(&v1_0, &ctx_).daemonStatus(&json);
+  EXPECT_EQ(old.code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_EQ(json, "");
 }
 
 }  // namespace

@@ -144,10 +144,10 @@ TEST(LoadPlugin, EachFailureFixtureGetsItsMessage) {
   EXPECT_EQ(LoadError("absent", LoadOutcome::kAbsent),
             "plugin 'absent': not found at " + dir + "/absent.so");
   EXPECT_EQ(LoadError("wrong-major"), "plugin 'wrong-major' (" + Fixture("wrong-major") +
-                                          "): built for ABI 2.0, this host speaks ABI 1.0");
+                                          "): built for ABI 2.0, this host speaks ABI 1.1");
   EXPECT_EQ(LoadError("newer-minor"),
             "plugin 'newer-minor' (" + Fixture("newer-minor") +
-                "): built for ABI 1.1 (needs a host with ABI >= 1.1), this host speaks ABI 1.0; "
+                "): built for ABI 1.2 (needs a host with ABI >= 1.2), this host speaks ABI 1.1; "
                 "upgrade phpeek-pm or rebuild the plugin against an older SDK");
   EXPECT_EQ(LoadError("not-a-plugin"),
             "plugin 'not-a-plugin' (" + Fixture("not-a-plugin") +
@@ -157,12 +157,12 @@ TEST(LoadPlugin, EachFailureFixtureGetsItsMessage) {
             "plugin 'v2-only' (" + Fixture("v2-only") +
                 "): not a phpeek-pm plugin, or built for another ABI major: no "
                 "phpeek_plugin_entry_v1 symbol (it exports phpeek_plugin_entry_v2: built for ABI "
-                "major 2, this host speaks ABI 1.0)");
+                "major 2, this host speaks ABI 1.1)");
   EXPECT_EQ(LoadError("null-hook"),
             "plugin 'null-hook' (" + Fixture("null-hook") + "): required hook 'stop' is NULL");
   EXPECT_EQ(LoadError("declines"),
             "plugin 'declines' (" + Fixture("declines") +
-                "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.0)");
+                "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.1)");
   EXPECT_EQ(LoadError("wrong-name"),
             "plugin 'wrong-name' (" + Fixture("wrong-name") +
                 "): descriptor says its name is 'someone-else', but it was loaded as 'wrong-name'");

@@ -1,0 +1,293 @@
+/*
+ * phpeek-pm plugin ABI, major 1: the whole contract between the daemon ("host") and a plugin.
+ *
+ * A plugin is a shared object the daemon dlopen()s (RTLD_NOW | RTLD_LOCAL). It exports exactly one
+ * symbol, phpeek_plugin_entry_v1, which returns a pointer to a static descriptor of its hooks. The
+ * host hands the plugin a table of services (logging, configuration, the process table, process
+ * control, events, the daemon's own status). Only C types cross the boundary: fixed-width
+ * integers, `const char*`, plain structs and function pointers. No C++ type, no exception and no
+ * heap block ever changes sides.
+ *
+ * This header is C99 and includes only <stdint.h> and <stddef.h>; it is usable from C and C++.
+ *
+ * OWNERSHIP
+ *  1. Host-owned: the services table (valid for the life of the process), the phpeek_host*
+ *     context (valid from init until destroy returns), and every pointer passed to the plugin as
+ *     an argument or inside a phpeek_event: valid only for the duration of that call. Copy what
+ *     you want to keep.
+ *  2. Plugin-owned: the descriptor and the strings it points to (must live as long as the library
+ *     is loaded, i.e. static storage), the `self` instance pointer, and every phpeek_sink and the
+ *     buffer behind it.
+ *  3. Results travel through sinks: the callee calls sink->write(ctx, data, len) zero or more
+ *     times and the caller appends the bytes to its own buffer. Data is not NUL-terminated. No
+ *     function in this ABI returns memory that the caller must free. Errors are a status code
+ *     (PHPEEK_OK or PHPEEK_E_*) plus, when the `err` sink is non-NULL, a human-readable message
+ *     written to it. Inputs are NUL-terminated strings borrowed for the duration of the call.
+ *
+ * THREADING
+ *  1. The entry function, init, start, stop and destroy are called on the daemon's main thread,
+ *     one at a time, never concurrently with each other. Each should return within a few seconds
+ *     (the host warns past 5 s). start may spawn threads; stop must return only after every thread
+ *     the plugin started has finished: the host never unloads the library, but a stray thread
+ *     running after stop races the daemon's exit.
+ *  2. Host services are thread-safe and may be called from any plugin thread between the moment
+ *     init is entered and the moment stop returns.
+ *  3. process_control validates the request at once (unknown process, bad argument, shutting down)
+ *     and queues it into the single-threaded supervisor loop; the outcome arrives as events.
+ *     timeout_ms bounds the wait for acceptance, never for "running"; 0 means fire-and-forget. A
+ *     call with timeout_ms > 0 from an event callback returns PHPEEK_E_WOULD_BLOCK (a dispatch
+ *     thread must never wait on the loop that feeds it).
+ *  4. Events reach each plugin on its own host-owned dispatch thread, one at a time and in
+ *     increasing `seq` order, through a bounded queue. When the queue is full the oldest events are
+ *     dropped; the next delivered event carries the number lost in `dropped`. Callbacks must
+ *     return quickly.
+ *  5. Shutdown: the host sends SHUTTING_DOWN, refuses new control requests (PHPEEK_E_STOPPING),
+ *     stops the processes while plugins still receive events, then calls stop and destroy of each
+ *     plugin in reverse load order. Libraries are never dlclose()d.
+ *
+ * VERSIONING
+ *  - The ABI major is in the entry symbol's name (phpeek_plugin_entry_v1). A new major is a new
+ *    symbol; a host may keep loading older majors through an adapter.
+ *  - Within a major, a minor only appends struct members, event types, control ops, status codes
+ *    and JSON keys. Nothing is reordered, removed, retyped or given a new meaning.
+ *  - Every struct starts with struct_size. Readers check it (PHPEEK_HAS_MEMBER) before reading a
+ *    member added by a later minor; absent members read as zero/NULL.
+ *  - Negotiation at load: the host calls the entry with its own version; the plugin returns its
+ *    descriptor (or NULL to decline). The host refuses a descriptor with another abi_major, a
+ *    struct_size below the 1.0 size, or abi_minor above the host's minor unless min_host_minor
+ *    (the oldest host minor the plugin still works with, guarding newer calls itself through
+ *    PHPEEK_HAS_MEMBER) is not above it. The negotiated minor is min(plugin minor, host minor).
+ *  - JSON documents carry "schema": 1. Keys are only added within a major; ignore unknown keys.
+ *
+ * STATUS CODES (int32_t; values fixed forever and never reused; map unknown values to INTERNAL)
+ *   0 PHPEEK_OK, 1 E_INVALID_ARGUMENT, 2 E_NOT_FOUND, 3 E_STATE, 4 E_UNSUPPORTED, 5 E_TIMEOUT,
+ *   6 E_WOULD_BLOCK, 7 E_STOPPING, 8 E_TYPE, 9 E_DENIED, 10 E_VERSION, 99 E_INTERNAL.
+ *
+ * CHANGELOG (one dated line per change, newest last)
+ *   2026-11-29  1.0  first stable ABI.
+ *   2026-12-06  1.1  phpeek_host_api_v1.daemon_status: the daemon's own state as JSON (pid, start
+ *                    time, log lines dropped while its stdout was stalled).
+ */
+#ifndef PHPEEK_PLUGIN_ABI_H
+#define PHPEEK_PLUGIN_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PHPEEK_ABI_MAJOR 1
+#define PHPEEK_ABI_MINOR 1
+
+/* True when the headers being compiled against are at least `major.minor`. */
+#define PHPEEK_ABI_AT_LEAST(major, minor) \
+  (PHPEEK_ABI_MAJOR > (major) || (PHPEEK_ABI_MAJOR == (major) && PHPEEK_ABI_MINOR >= (minor)))
+
+/* Offset test for versioned structs: does the struct at `ptr` (which starts with struct_size)
+ * contain `member`? Use it before reading any member added after 1.0. */
+#define PHPEEK_HAS_MEMBER(type, ptr, member) \
+  ((ptr) != NULL && (size_t)(ptr)->struct_size >= offsetof(type, member) + sizeof((ptr)->member))
+
+/* ---- Status codes ---------------------------------------------------------------------------- */
+#define PHPEEK_OK 0
+#define PHPEEK_E_INVALID_ARGUMENT 1 /* bad name, bad op argument, malformed pointer */
+#define PHPEEK_E_NOT_FOUND 2        /* no such process, config key or subscription */
+#define PHPEEK_E_STATE 3            /* request does not fit the current state */
+#define PHPEEK_E_UNSUPPORTED 4      /* op, event type or member unknown to this host */
+#define PHPEEK_E_TIMEOUT 5          /* not accepted within timeout_ms */
+#define PHPEEK_E_WOULD_BLOCK 6      /* blocking call from an event callback */
+#define PHPEEK_E_STOPPING 7         /* the daemon is shutting down */
+#define PHPEEK_E_TYPE 8             /* value has another type (e.g. object where a scalar was asked) */
+#define PHPEEK_E_DENIED 9           /* reserved for per-plugin permissions */
+#define PHPEEK_E_VERSION 10         /* incompatible ABI version */
+#define PHPEEK_E_INTERNAL 99        /* anything else, including an exception caught at the edge */
+
+/* ---- Log levels ------------------------------------------------------------------------------ */
+#define PHPEEK_LOG_DEBUG 0
+#define PHPEEK_LOG_INFO 1
+#define PHPEEK_LOG_WARN 2
+#define PHPEEK_LOG_ERROR 3
+
+/* ---- Process control operations -------------------------------------------------------------- */
+#define PHPEEK_OP_START 1
+#define PHPEEK_OP_STOP 2
+#define PHPEEK_OP_RESTART 3
+#define PHPEEK_OP_SCALE 4 /* arg = desired instance count */
+
+/* ---- Event types and subscription masks ------------------------------------------------------ */
+#define PHPEEK_EVENT_STATE_CHANGED 1   /* a process or an instance changed state */
+#define PHPEEK_EVENT_SPAWNED 2         /* an instance was spawned (pid set) */
+#define PHPEEK_EVENT_EXITED 3          /* an instance exited (exit_code or signal set) */
+#define PHPEEK_EVENT_CONFIG_RELOADED 4 /* the configuration was reloaded */
+#define PHPEEK_EVENT_SHUTTING_DOWN 5   /* the daemon began its shutdown */
+#define PHPEEK_EVENT_MASK(type) (1u << (type))
+#define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
+
+/* ---- Process and instance states (phpeek_event old_state/new_state) -------------------------- */
+#define PHPEEK_STATE_UNKNOWN 0 /* a state word this header does not know; see detail_json */
+#define PHPEEK_STATE_STARTING 1
+#define PHPEEK_STATE_RUNNING 2
+#define PHPEEK_STATE_BACKOFF 3 /* instance only: waiting to restart */
+#define PHPEEK_STATE_STOPPING 4
+#define PHPEEK_STATE_STOPPED 5
+#define PHPEEK_STATE_FAILED 6
+#define PHPEEK_STATE_COMPLETED 7
+#define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
+
+/* ---- Data exchange --------------------------------------------------------------------------- */
+
+/* Output channel owned by the caller. The callee calls write() zero or more times; the bytes are
+ * valid only during write(). `write` must not call back into the host. */
+typedef struct phpeek_sink {
+  void* ctx;
+  void (*write)(void* ctx, const char* data, size_t len);
+} phpeek_sink;
+
+/* Opaque per-plugin context owned by the host: identifies the caller (log name, subscriptions). */
+typedef struct phpeek_host phpeek_host;
+
+/* One event. All pointers are valid only during the callback; check struct_size (via
+ * PHPEEK_HAS_MEMBER) before reading members added after 1.0.
+ *  process      process name; "" for daemon-wide events (CONFIG_RELOADED, SHUTTING_DOWN)
+ *  instance     instance id "<name>-<index>"; "" for process-level events
+ *  pid          SPAWNED/EXITED: the instance's pid; else 0
+ *  exit_code    EXITED: exit status, or -1 when killed by a signal; else -1
+ *  signal       EXITED: the signal that ended it, else 0
+ *  old_state,
+ *  new_state    STATE_CHANGED: PHPEEK_STATE_* codes (of the instance, or of the process when
+ *               `instance` is ""); else 0
+ *  dropped      events lost on this subscription's queue since the previous delivery
+ *  detail_json  a JSON object with the same facts as strings ({"schema":1,"old_state":"running",
+ *               ...}); later minors add keys here, never remove them */
+typedef struct phpeek_event {
+  uint32_t struct_size;
+  uint32_t type;
+  uint64_t seq;
+  int64_t unix_ms;
+  const char* process;
+  const char* instance;
+  int32_t pid;
+  int32_t exit_code;
+  int32_t signal;
+  int32_t old_state;
+  int32_t new_state;
+  uint32_t dropped;
+  const char* detail_json;
+} phpeek_event;
+
+typedef void (*phpeek_event_fn)(void* user, const phpeek_event* ev);
+
+/* ---- Host services (host-owned, static for the life of the process) -------------------------- */
+typedef struct phpeek_host_api_v1 {
+  uint32_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  const char* host_version; /* the daemon's version, e.g. "0.1.0" */
+
+  /* Writes one log line through the daemon's logger, tagged with the plugin's name. `msg` need
+   * not be NUL-terminated. Unknown levels log as ERROR. Never waits for the daemon's stdout: while
+   * it is stalled, lines beyond a bounded buffer are dropped (counted in daemon_status). */
+  void (*log)(phpeek_host* h, int32_t level, const char* msg, size_t len);
+
+  /* Writes the JSON value at `pointer` (RFC 6901, rooted at the YAML `global:` block; "" is the
+   * whole block, "/api_port" one key) to `out`. E_NOT_FOUND when absent, E_INVALID_ARGUMENT when
+   * `pointer` is malformed. */
+  int32_t (*config_get_json)(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                             phpeek_sink* err);
+  /* Like config_get_json for scalars, written as plain text (strings unquoted, numbers and
+   * booleans as written in JSON, null as ""). Objects and arrays give E_TYPE. */
+  int32_t (*config_get_string)(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                               phpeek_sink* err);
+
+  /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
+   * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
+   * names of the Management API, in configuration order. */
+  int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
+  /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
+  int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
+                         phpeek_sink* err);
+
+  /* Queues START/STOP/RESTART/SCALE (arg = instance count for SCALE, else ignored). Returns
+   * PHPEEK_OK once accepted; E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of
+   * range), E_STOPPING (shutting down), E_UNSUPPORTED (op unknown to this host),
+   * E_WOULD_BLOCK (timeout_ms > 0 from an event callback). */
+  int32_t (*process_control)(phpeek_host* h, int32_t op, const char* name, int32_t arg,
+                             uint32_t timeout_ms, phpeek_sink* err);
+
+  /* Registers `fn(user, ev)` for the event types in `event_mask` (PHPEEK_EVENT_MASK bits). Each
+   * subscription has its own bounded queue; all of a plugin's subscriptions share its dispatch
+   * thread. `*out_id` (may be NULL) receives an id for unsubscribe. */
+  int32_t (*subscribe)(phpeek_host* h, uint32_t event_mask, phpeek_event_fn fn, void* user,
+                       uint64_t* out_id);
+  /* After it returns, `fn` is not running and will not be called again for this id, unless it is
+   * called from that very callback (then the current call is the last). E_NOT_FOUND for an
+   * unknown id. */
+  int32_t (*unsubscribe)(phpeek_host* h, uint64_t id);
+
+  /* "OK", "NOT_FOUND", ... for any status code (unknown codes give "INTERNAL"). Static strings. */
+  const char* (*status_name)(int32_t status);
+
+  /* ---- 1.1 (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, daemon_status) first) ---- */
+
+  /* The daemon's own state: {"schema":1,"version":"0.1.0","pid":N,"started_at_ms":N,
+   * "log_lines_dropped":N}. started_at_ms is the unix time of the daemon's start in ms;
+   * log_lines_dropped counts (since the start, never decreasing) the log lines that never reached
+   * the daemon's stdout because it was stalled or closed. Later minors add keys. Never blocks. */
+  int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
+} phpeek_host_api_v1;
+
+/* ---- Plugin descriptor (plugin-owned, static) ------------------------------------------------ */
+typedef struct phpeek_plugin_api_v1 {
+  uint32_t struct_size;    /* sizeof(phpeek_plugin_api_v1) as compiled by the plugin */
+  uint32_t abi_major;      /* PHPEEK_ABI_MAJOR */
+  uint32_t abi_minor;      /* PHPEEK_ABI_MINOR the plugin was built against */
+  uint32_t min_host_minor; /* oldest host minor it works with; normally == abi_minor */
+  const char* name;        /* required; equals the name it is loaded by ([a-z0-9][a-z0-9_.-]*) */
+  const char* version;     /* required; the plugin's own version, free form */
+  const char* description; /* optional */
+
+  /* Required. Creates the instance. `api` and `host` stay valid until destroy returns.
+   * `config_json` is {"schema":1,"global":{...the global: block...}}. On failure return a
+   * PHPEEK_E_* code and write the reason to `err`; the host then does not call stop/destroy. */
+  int32_t (*init)(const phpeek_host_api_v1* api, phpeek_host* host, const char* config_json,
+                  size_t config_len, void** out_self, phpeek_sink* err);
+  /* Required. Starts work (threads, sockets). On failure the host calls destroy (not stop). */
+  int32_t (*start)(void* self, phpeek_sink* err);
+  /* Required. Returns only after every plugin thread has stopped and been joined. */
+  int32_t (*stop)(void* self);
+  /* Required. Frees the instance. */
+  void (*destroy)(void* self);
+
+  /* Optional (NULL allowed): writes a JSON object describing the plugin's health to out_json. */
+  int32_t (*health)(void* self, phpeek_sink* out_json);
+  /* Optional (NULL allowed): NULL-terminated array of top-level `global:` keys this plugin reads,
+   * beyond the keys the core knows, so that they are not reported as unknown. Static storage. */
+  const char* const* global_keys;
+} phpeek_plugin_api_v1;
+
+/* The size of the 1.0 descriptor: the smallest struct_size a host accepts. */
+#define PHPEEK_PLUGIN_API_V1_0_SIZE \
+  (offsetof(phpeek_plugin_api_v1, global_keys) + sizeof(const char* const*))
+
+/* The one symbol a plugin exports. Return a pointer to a static descriptor, or NULL to decline
+ * this host (e.g. host_minor too old for a plugin without a fallback). */
+#define PHPEEK_PLUGIN_ENTRY_V1_NAME "phpeek_plugin_entry_v1"
+typedef const phpeek_plugin_api_v1* (*phpeek_plugin_entry_v1_fn)(uint32_t host_major,
+                                                                  uint32_t host_minor);
+
+#if defined(__GNUC__)
+#define PHPEEK_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define PHPEEK_PLUGIN_EXPORT
+#endif
+
+PHPEEK_PLUGIN_EXPORT const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(uint32_t host_major,
+                                                                        uint32_t host_minor);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PHPEEK_PLUGIN_ABI_H */

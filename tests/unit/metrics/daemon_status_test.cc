@@ -1,0 +1,34 @@
+// phpeek_pm_log_lines_dropped_total from the host's daemon_status document.
+#include "plugins/metrics/daemon_status.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/metrics/promtool_check.h"
+
+namespace phpeek::metrics {
+namespace {
+
+TEST(DaemonStatusTest, LogLinesDroppedBecomesACounter) {
+  const auto f = LogLinesDroppedFamily(
+      R"({"schema":1,"version":"0.1.0","pid":7,"started_at_ms":1,"log_lines_dropped":1234,"new":[]})");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->name, "phpeek_pm_log_lines_dropped_total");
+  EXPECT_EQ(f->type, MetricType::kCounter);
+  ASSERT_EQ(f->samples.size(), 1u);
+  EXPECT_TRUE(f->samples[0].labels.empty());
+  EXPECT_EQ(f->samples[0].value, 1234);
+  const std::string text = RenderText({*f});
+  EXPECT_NE(text.find("\nphpeek_pm_log_lines_dropped_total 1234\n"), std::string::npos) << text;
+  testing::ExpectPromtoolAccepts(text);
+}
+
+TEST(DaemonStatusTest, NoSeriesWithoutTheKeyOrForBadDocuments) {
+  EXPECT_FALSE(LogLinesDroppedFamily(R"({"schema":1,"pid":7})").has_value());
+  EXPECT_FALSE(LogLinesDroppedFamily(R"({"log_lines_dropped":"many"})").has_value());
+  EXPECT_FALSE(LogLinesDroppedFamily("[1]").has_value());
+  EXPECT_FALSE(LogLinesDroppedFamily("not json").has_value());
+  EXPECT_FALSE(LogLinesDroppedFamily("").has_value());
+}
+
+}  // namespace
+}  // namespace phpeek::metrics
