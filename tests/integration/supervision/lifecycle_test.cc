@@ -116,7 +116,7 @@ TEST(LifecycleTest, ShutdownSignalsEachGroupExactlyOnce) {
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);
   const std::string log = s.daemon->Log();
-  EXPECT_EQ(Count(log, "terms=1 "), 3u) << log;
+  EXPECT_EQ(Count(log, "\"terms=1\" "), 3u) << log;  // a message with '=' is quoted
   EXPECT_EQ(Count(log, "stopping process"), 3u) << log;
 }
 
