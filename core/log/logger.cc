@@ -31,21 +31,20 @@ constexpr size_t kBatchLimit = 64 * 1024;
 constexpr milliseconds kExitIdle{1000};
 constexpr milliseconds kExitLimit{3000};
 
-// Lines of a batching thread not yet handed to the queue (see SetBatching in log.h).
-struct Batch {
-  bool on = false;
-  std::string bytes;
-  uint64_t lines = 0;
-};
-thread_local Batch t_batch;
+// Lines of a batching thread not yet handed to the queue (see SetBatching in log.h). The flag and
+// the count are trivial so that they stay readable while thread-locals are destroyed at exit; the
+// bytes are only touched while there are lines.
+thread_local bool t_batching = false;
+thread_local uint64_t t_batch_lines = 0;
+thread_local std::string t_batch_bytes;
 
 OutputQueue& Queue();
 
 void HandOff() {
-  if (t_batch.lines == 0) return;
-  Queue().Push(t_batch.bytes, t_batch.lines);
-  t_batch.bytes.clear();
-  t_batch.lines = 0;
+  if (t_batch_lines == 0) return;
+  Queue().Push(t_batch_bytes, t_batch_lines);
+  t_batch_bytes.clear();
+  t_batch_lines = 0;
 }
 
 class QueueSink final : public spdlog::sinks::base_sink<std::mutex> {
@@ -54,13 +53,13 @@ class QueueSink final : public spdlog::sinks::base_sink<std::mutex> {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
     const std::string_view line(formatted.data(), formatted.size());
-    if (!t_batch.on) {
+    if (!t_batching) {
       Queue().Push(line, 1);
       return;
     }
-    t_batch.bytes.append(line);
-    ++t_batch.lines;
-    if (t_batch.bytes.size() >= kBatchLimit) HandOff();
+    t_batch_bytes.append(line);
+    ++t_batch_lines;
+    if (t_batch_bytes.size() >= kBatchLimit) HandOff();
   }
   void flush_() override {}
 };
@@ -73,7 +72,9 @@ struct State {
 };
 
 void ReportGap(uint64_t dropped);
-void FlushAtExit() { FlushAndWait(kExitIdle, kExitLimit); }
+// Not FlushAndWait: this thread's batch (if any) was handed over when batching ended, and its
+// thread-locals may already be destroyed.
+void FlushAtExit() { Queue().WaitWritten(kExitIdle, kExitLimit); }
 
 State& GetState() {
   static State* state = [] {
@@ -160,8 +161,8 @@ bool FlushAndWait(milliseconds idle, milliseconds limit) {
 }
 
 void SetBatching(bool on) {
-  if (t_batch.on && !on) Flush();
-  t_batch.on = on;
+  if (t_batching && !on) Flush();
+  t_batching = on;
 }
 
 uint64_t LinesDropped() { return Queue().dropped_total(); }
