@@ -2,15 +2,17 @@
 // subscribes to instance events and starts the HTTP listener at start, joins it at stop. A scrape
 // reads the host's process snapshot and /proc (never the supervisor loop itself), so a slow or
 // busy scraper cannot delay supervision.
+#include "phpeek/plugin.hpp"
+
 #include <exception>
 #include <string>
 
-#include "phpeek/plugin.hpp"
 #include "plugins/metrics/collector.h"
 #include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
-#include "plugins/metrics/http.h"
+#include "plugins/metrics/http_response.h"
+#include "plugins/metrics/http_server.h"
 #include "plugins/metrics/proc_stats.h"
 #include "plugins/metrics/settings.h"
 #include "plugins/metrics/snapshot.h"
@@ -21,12 +23,13 @@ namespace {
 constexpr uint32_t kEventMask = PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) |
                                 PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
                                 PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED);
-constexpr const char* kTextPlain = "text/plain; charset=utf-8";
 
 class MetricsPlugin : public v1::Plugin {
  public:
   MetricsPlugin(v1::Host host, const std::string& /*config_json*/)
-      : Plugin(host), server_([this] { return Scrape(); }) {
+      : Plugin(host),
+        server_([this] { return Scrape(); },
+                [this](const std::string& m) { this->host().warn(m); }) {
     std::string err;
     if (!ParseSettings([this](const std::string& key) { return Lookup(key); }, &settings_, &err)) {
       throw v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
@@ -45,12 +48,16 @@ class MetricsPlugin : public v1::Plugin {
     if (!s.ok()) return v1::Status::Error(s.code, "cannot subscribe to events: " + s.message);
     subscribed_ = true;
     std::string err;
-    if (!server_.Start(HttpOptions{settings_.host, settings_.port, settings_.path}, &err)) {
+    HttpOptions options;
+    options.host = settings_.host;
+    options.port = settings_.port;
+    options.metrics_path = settings_.path;
+    if (!server_.Start(options, &err)) {
       Unsubscribe();
       return v1::Status::Error(PHPEEK_E_INTERNAL, "global.metrics_port: " + err);
     }
-    host().info("serving Prometheus metrics on http://" + settings_.host + ":" +
-                std::to_string(server_.bound_port()) + settings_.path);
+    // The bound address (the kernel's pick for metrics_port: 0), in a line tests and tools parse.
+    host().info("serving Prometheus metrics on http://" + server_.bound_address() + settings_.path);
     return v1::Status::Ok();
   }
 
@@ -82,21 +89,21 @@ class MetricsPlugin : public v1::Plugin {
       std::string json;
       const v1::Status s = host().processList(&json);
       if (!s.ok()) {
-        return {503, kTextPlain, "process list unavailable: " + host().statusName(s.code) + "\n"};
+        return ErrorResponse(503, "process list unavailable: " + host().statusName(s.code));
       }
       std::vector<ProcessSnapshot> processes;
       std::string err;
       if (!ParseProcessList(json, &processes, &err)) {
         host().error("scrape: " + err);
-        return {500, kTextPlain, err + "\n"};
+        return ErrorResponse(500, err);
       }
       collector_.Retain(InstanceIds(processes));
       const auto usage = proc_stats_.ReadGroups(LiveGroups(processes));
       std::vector<Family> families = BuildFamilies(processes, collector_, usage, daemon_);
       AddDaemonStatus(&families);
-      return {200, std::string(kTextContentType), RenderText(std::move(families))};
+      return HttpResponse{200, std::string(kTextContentType), RenderText(std::move(families)), {}};
     } catch (const std::exception& e) {
-      return {500, kTextPlain, std::string("scrape failed: ") + e.what() + "\n"};
+      return ErrorResponse(500, std::string("scrape failed: ") + e.what());
     }
   }
 

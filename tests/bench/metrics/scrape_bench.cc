@@ -4,20 +4,20 @@
 // and the same through the plugin's HTTP listener with a Poco client on loopback. Budget: 10 ms.
 //
 //   metrics_scrape_bench [instances] [iterations]
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,7 +25,7 @@
 #include "plugins/metrics/collector.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
-#include "plugins/metrics/http.h"
+#include "plugins/metrics/http_server.h"
 #include "plugins/metrics/proc_stats.h"
 #include "plugins/metrics/snapshot.h"
 
@@ -107,17 +107,21 @@ double ThreadCpuMs() {
 
 struct Timing {
   std::vector<double> wall_ms;
-  std::vector<double> cpu_ms;  // this thread's CPU (user + kernel): unaffected by waiting for a core
+  std::vector<double>
+      cpu_ms;  // this thread's CPU (user + kernel): unaffected by waiting for a core
 };
 
 // Wall time suffers on a loaded machine; the CPU time shows the cost itself.
 void Report(const char* what, Timing t) {
   std::sort(t.wall_ms.begin(), t.wall_ms.end());
   std::sort(t.cpu_ms.begin(), t.cpu_ms.end());
-  const auto p99 = [](const std::vector<double>& v) { return v[std::min(v.size() - 1, v.size() * 99 / 100)]; };
+  const auto p99 = [](const std::vector<double>& v) {
+    return v[std::min(v.size() - 1, v.size() * 99 / 100)];
+  };
   std::printf("%-28s wall median %7.3f p99 %7.3f ms | cpu median %7.3f p99 %7.3f ms  (10 ms: %s)\n",
               what, t.wall_ms[t.wall_ms.size() / 2], p99(t.wall_ms), t.cpu_ms[t.cpu_ms.size() / 2],
-              p99(t.cpu_ms), p99(t.wall_ms) < 10.0 ? "ok" : (p99(t.cpu_ms) < 10.0 ? "cpu ok" : "OVER"));
+              p99(t.cpu_ms),
+              p99(t.wall_ms) < 10.0 ? "ok" : (p99(t.cpu_ms) < 10.0 ? "cpu ok" : "OVER"));
 }
 
 Timing Time(int iterations, const std::function<void()>& fn) {
@@ -160,18 +164,18 @@ int main(int argc, char** argv) {
   std::vector<phpeek::metrics::ProcessSnapshot> procs;
   std::string err;
   phpeek::metrics::ParseProcessList(json, &procs, &err);
-  Report("  of which decode JSON", Time(iterations, [&] {
-           phpeek::metrics::ParseProcessList(json, &procs, &err);
-         }));
-  Report("  of which /proc", Time(iterations, [&] {
-           stats.ReadGroups(phpeek::metrics::LiveGroups(procs));
-         }));
+  Report("  of which decode JSON",
+         Time(iterations, [&] { phpeek::metrics::ParseProcessList(json, &procs, &err); }));
+  Report("  of which /proc",
+         Time(iterations, [&] { stats.ReadGroups(phpeek::metrics::LiveGroups(procs)); }));
 
   phpeek::metrics::HttpServer server([&] {
-    return phpeek::metrics::HttpResponse{200, std::string(phpeek::metrics::kTextContentType),
-                                         Scrape(json, &collector, stats)};
+    return phpeek::metrics::HttpResponse{
+        200, std::string(phpeek::metrics::kTextContentType), Scrape(json, &collector, stats), {}};
   });
-  if (!server.Start({"127.0.0.1", 0, "/metrics"}, &err)) {
+  phpeek::metrics::HttpOptions options;
+  options.port = 0;
+  if (!server.Start(options, &err)) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 1;
   }

@@ -1,17 +1,12 @@
-// The metrics plugin inside the real daemon: real children, real HTTP scrapes on 127.0.0.1, the
-// REST API plugin as the control path for scale and restart, kill -9 from outside, promtool on
-// what was scraped.
+// The metrics plugin inside the real daemon: real children, real HTTP scrapes on 127.0.0.1 (the
+// port the daemon picked for `metrics_port: 0`, read from its log), the REST API plugin as the
+// control path for scale and restart, kill -9 from outside, promtool on what was scraped.
+#include "tests/integration/metrics/metrics_daemon.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <map>
-#include <memory>
-#include <optional>
-#include <sstream>
+#include <ctime>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -20,107 +15,20 @@
 namespace phpeek::metrics {
 namespace {
 
-using phpeek::testing::ChildrenOf;
 using phpeek::testing::Daemon;
-using phpeek::testing::EnvironOf;
-using phpeek::testing::FreePort;
 using phpeek::testing::TempDir;
 using phpeek::testing::WaitUntil;
+using testing::Http;
+using testing::MetricsDaemon;
+using testing::Request;
+using testing::Restarts;
+using testing::Up;
 
-struct Http {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-};
-
-Http Request(int port, const std::string& method, const std::string& path,
-             const std::string& body = "") {
-  Http out;
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    session.setTimeout(Poco::Timespan(5, 0));
-    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!body.empty()) {
-      req.setContentType("application/json");
-      req.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(req) << body;
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    out.status = resp.getStatus();
-    out.content_type = resp.getContentType();
-    Poco::StreamCopier::copyToString(in, out.body);
-  } catch (const std::exception&) {
-    out.status = 0;  // not listening (yet)
-  }
-  return out;
-}
-
-// "series{labels}" -> value, from a text exposition.
-std::map<std::string, double> ParseSeries(const std::string& text) {
-  std::map<std::string, double> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return out;
-}
-
-class MetricsDaemon {
- public:
-  explicit MetricsDaemon(const std::string& processes, const std::string& extra_globals = "")
-      : metrics_port_(FreePort()), api_port_(FreePort()) {
-    const std::string config = dir_.Write(
-        "phpeek-pm.yaml",
-        "version: \"1.0\"\nglobal:\n  log_format: text\n  shutdown_timeout: 5s\n"
-        "  restart_backoff_initial: 2s\n"
-        "  api_enabled: true\n  api_port: " + std::to_string(api_port_) +
-            "\n  metrics_enabled: true\n  metrics_port: " + std::to_string(metrics_port_) +
-            "\n" + extra_globals + "processes:\n" + processes);
-    daemon_ = std::make_unique<Daemon>(std::vector<std::string>{"serve", "-c", config});
-  }
-
-  Daemon& daemon() { return *daemon_; }
-  int metrics_port() const { return metrics_port_; }
-  std::string Scrape() const { return Request(metrics_port_, "GET", "/metrics").body; }
-  std::map<std::string, double> Series() const { return ParseSeries(Scrape()); }
-  std::optional<double> Value(const std::string& series) const {
-    const auto all = Series();
-    const auto it = all.find(series);
-    return it == all.end() ? std::nullopt : std::optional<double>(it->second);
-  }
-  bool WaitValue(const std::string& series, double want,
-                 std::chrono::milliseconds deadline = std::chrono::seconds(15)) const {
-    return WaitUntil([&] { return Value(series) == want; }, deadline);
-  }
-  Http Api(const std::string& method, const std::string& path, const std::string& body = "") {
-    return Request(api_port_, method, path, body);
-  }
-  // The pid of instance `id`, found among the daemon's children by PHPEEK_PM_INSTANCE_ID.
-  pid_t PidOf(const std::string& id) const {
-    for (pid_t child : ChildrenOf(daemon_->pid())) {
-      const auto env = EnvironOf(child);
-      const auto it = env.find("PHPEEK_PM_INSTANCE_ID");
-      if (it != env.end() && it->second == id) return child;
-    }
-    return 0;
-  }
-
- private:
-  TempDir dir_;
-  int metrics_port_;
-  int api_port_;
-  std::unique_ptr<Daemon> daemon_;
-};
-
-std::string Up(const std::string& name, const std::string& instance) {
-  return "phpeek_pm_process_up{name=\"" + name + "\",instance=\"" + instance + "\"}";
-}
-std::string Restarts(const std::string& name, const std::string& reason) {
-  return "phpeek_pm_process_restarts_total{name=\"" + name + "\",reason=\"" + reason + "\"}";
+testing::MetricsDaemonOptions WithApi(const std::string& extra_globals = "") {
+  testing::MetricsDaemonOptions options;
+  options.api = true;
+  options.extra_globals = extra_globals;
+  return options;
 }
 
 const char* kWeb =
@@ -139,8 +47,7 @@ TEST(MetricsDaemon, ServesEveryInstanceWithGroupResourcesAndPassesPromtool) {
   // Each group is sh + two sleeps, so three members' descriptors and memory are summed.
   ASSERT_TRUE(WaitUntil([&] {
     const auto s = d.Series();
-    return s.count(
-               "phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-1\"}") &&
+    return s.count("phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-1\"}") &&
            s.at("phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-1\"}") >= 9;
   })) << d.Scrape();
   const auto s = d.Series();
@@ -153,7 +60,8 @@ TEST(MetricsDaemon, ServesEveryInstanceWithGroupResourcesAndPassesPromtool) {
   EXPECT_EQ(s.count("phpeek_pm_process_cpu_seconds_total{process=\"web\",instance=\"web-0\"}"), 1u);
   const double now = static_cast<double>(std::time(nullptr));
   EXPECT_NEAR(s.at("phpeek_pm_manager_start_time_seconds"), now, 120);
-  EXPECT_NEAR(s.at("phpeek_pm_process_start_time_seconds{name=\"web\",instance=\"web-0\"}"), now, 120);
+  EXPECT_NEAR(s.at("phpeek_pm_process_start_time_seconds{name=\"web\",instance=\"web-0\"}"), now,
+              120);
   for (const char* reason : {"crash", "normal_exit", "health_check", "manual"}) {
     EXPECT_EQ(s.at(Restarts("web", reason)), 0) << reason;
   }
@@ -182,7 +90,7 @@ TEST(MetricsDaemon, KillNineShowsDownThenACrashRestart) {
 }
 
 TEST(MetricsDaemon, ScaleThroughTheApiChangesScalesAndDropsRemovedSeries) {
-  MetricsDaemon d(kWeb + std::string("    max_scale: 5\n"));
+  MetricsDaemon d(kWeb + std::string("    max_scale: 5\n"), WithApi());
   ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
   ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 3})").status, 202);
   ASSERT_TRUE(d.WaitValue(Up("web", "web-2"), 1)) << d.Scrape();
@@ -205,7 +113,7 @@ TEST(MetricsDaemon, ScaleThroughTheApiChangesScalesAndDropsRemovedSeries) {
 }
 
 TEST(MetricsDaemon, ApiRestartCountsManualRestartsLikeTheApiRestartCount) {
-  MetricsDaemon d(kWeb);
+  MetricsDaemon d(kWeb, WithApi());
   ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
   const pid_t before0 = d.PidOf("web-0");
   const pid_t before1 = d.PidOf("web-1");
@@ -231,14 +139,27 @@ TEST(MetricsDaemon, CleanExitsCountAsNormalExit) {
 
 TEST(MetricsDaemon, BadMetricsPathStopsTheDaemonWithTheKeyNamed) {
   TempDir dir;
-  const std::string config = dir.Write(
-      "phpeek-pm.yaml",
-      "global:\n  api_enabled: false\n  metrics_enabled: true\n  metrics_port: " +
-          std::to_string(FreePort()) + "\n  metrics_path: metrics\nprocesses:\n"
-          "  web:\n    command: [\"sleep\", \"600\"]\n");
+  const std::string config =
+      dir.Write("phpeek-pm.yaml",
+                "global:\n  api_enabled: false\n  metrics_enabled: true\n  metrics_port: 0\n"
+                "  metrics_path: metrics\nprocesses:\n  web:\n    command: [\"sleep\", \"600\"]\n");
   Daemon daemon({"serve", "-c", config});
   EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
   EXPECT_TRUE(daemon.LogContains("global.metrics_path")) << daemon.Log();
+}
+
+// metrics_port: 0 binds a free port and the log line says which, as host:port.
+TEST(MetricsDaemon, PortZeroBindsAFreePortAndLogsTheAddress) {
+  MetricsDaemon a("  web:\n    command: [\"sleep\", \"600\"]\n");
+  MetricsDaemon b("  web:\n    command: [\"sleep\", \"600\"]\n");
+  ASSERT_GT(a.metrics_port(), 0) << a.daemon().Log();
+  ASSERT_GT(b.metrics_port(), 0) << b.daemon().Log();
+  EXPECT_NE(a.metrics_port(), b.metrics_port());
+  EXPECT_TRUE(a.daemon().LogContains("serving Prometheus metrics on http://127.0.0.1:" +
+                                     std::to_string(a.metrics_port()) + "/metrics"))
+      << a.daemon().Log();
+  EXPECT_EQ(Request(a.metrics_port(), "GET", "/health").status, 200);
+  EXPECT_EQ(Request(b.metrics_port(), "GET", "/health").status, 200);
 }
 
 }  // namespace
