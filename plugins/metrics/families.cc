@@ -20,8 +20,9 @@ struct ProcessFamilies {
                             "health_check, manual).");
   Family start_time = Gauge("phpeek_pm_process_start_time_seconds",
                             "Unix time the instance's current process was started.");
-  Family last_exit = Gauge("phpeek_pm_process_last_exit_code",
-                           "Exit status of the instance's last exit (128+N when killed by signal N).");
+  Family last_exit =
+      Gauge("phpeek_pm_process_last_exit_code",
+            "Exit status of the instance's last exit (128+N when killed by signal N).");
   Family desired = Gauge("phpeek_pm_process_desired_scale", "Desired number of instances.");
   Family current = Gauge("phpeek_pm_process_current_scale", "Number of instances running.");
   Family cpu = Counter("phpeek_pm_process_cpu_seconds_total",
@@ -33,12 +34,17 @@ struct ProcessFamilies {
                      "Open file descriptors of the instance's whole process group.");
 };
 
+// Only what was read whole: a group with an unreadable member has no resource series at all, one
+// with an unreadable fd directory no descriptor count.
 void AddResources(const std::string& process, const std::string& instance, const GroupUsage& u,
                   ProcessFamilies* f) {
+  if (!u.complete) return;
   f->cpu.Add({{"process", process}, {"instance", instance}}, u.cpu_seconds);
   f->memory.Add({{"process", process}, {"instance", instance}, {"type", "rss"}},
                 static_cast<double>(u.rss_bytes));
-  f->fds.Add({{"process", process}, {"instance", instance}}, static_cast<double>(u.open_fds));
+  if (u.fds_known) {
+    f->fds.Add({{"process", process}, {"instance", instance}}, static_cast<double>(u.open_fds));
+  }
 }
 
 void AddInstance(const std::string& process, const InstanceSnapshot& inst,
@@ -109,9 +115,10 @@ std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
   std::vector<Family> out;
   out.push_back(Gauge("phpeek_pm_build_info", "Build information of the running phpeek-pm.")
                     .Add({{"version", daemon.version}}, 1));
-  out.push_back(Gauge("phpeek_pm_manager_start_time_seconds",
-                      "Unix time the phpeek-pm daemon was started.")
-                    .Add({}, daemon.start_time_seconds));
+  Family start =
+      Gauge("phpeek_pm_manager_start_time_seconds", "Unix time the phpeek-pm daemon was started.");
+  if (daemon.start_time_seconds) start.Add({}, *daemon.start_time_seconds);
+  out.push_back(std::move(start));
   out.push_back(Gauge("phpeek_pm_manager_process_count", "Number of configured processes.")
                     .Add({}, static_cast<double>(processes.size())));
   for (Family* family : {&f.up, &f.restarts, &f.start_time, &f.last_exit, &f.desired, &f.current,

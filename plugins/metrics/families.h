@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -21,8 +22,10 @@
 namespace phpeek::metrics {
 
 struct DaemonInfo {
-  std::string version;              // phpeek_pm_build_info{version}
-  double start_time_seconds = 0;    // the daemon's own start, unix seconds
+  std::string version;  // phpeek_pm_build_info{version}
+  // The daemon's own start, unix seconds; unset when procfs could not tell (the series is then
+  // omitted rather than published as 0).
+  std::optional<double> start_time_seconds;
 };
 
 // The process groups to read from /proc: the pid of every instance that has a live process.

@@ -1,9 +1,15 @@
-// The `metrics` plugin: entry point and lifecycle glue. Reads the metrics_* settings at init,
-// subscribes to instance events and starts the HTTP listener at start, joins it at stop. A scrape
-// reads the host's process snapshot and /proc (never the supervisor loop itself), so a slow or
-// busy scraper cannot delay supervision.
+// The `metrics` plugin: entry point and lifecycle glue. Reads the metrics_* settings and probes
+// procfs at init, subscribes to instance events and starts the HTTP listener at start, joins it at
+// stop. A scrape reads the host's process snapshot and /proc (never the supervisor loop itself),
+// so a slow or busy scraper cannot delay supervision.
+//
+// procfs is read at $PHPEEK_PM_METRICS_PROC_ROOT when set (tests point it at an empty or partial
+// tree; a host could mount procfs elsewhere), else /proc. What cannot be read there is said once
+// in the log and its series are left out, never published as 0.
 #include "phpeek/plugin.hpp"
 
+#include <atomic>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -19,6 +25,32 @@
 
 namespace phpeek::metrics {
 namespace {
+
+constexpr const char* kProcRootVariable = "PHPEEK_PM_METRICS_PROC_ROOT";
+
+std::string ProcRoot() {
+  const char* root = std::getenv(kProcRootVariable);
+  return root != nullptr && *root != '\0' ? root : "/proc";
+}
+
+// The one warning about an incomplete procfs: what is missing and which series that costs.
+std::string ProcfsWarning(const std::string& root, const ProcfsStatus& procfs) {
+  std::string text = "procfs at " + root + " is incomplete (";
+  for (size_t i = 0; i < procfs.missing.size(); ++i) {
+    text += (i > 0 ? "; " : "") + procfs.missing[i];
+  }
+  text += "):";
+  if (!procfs.daemon_start) text += " phpeek_pm_manager_start_time_seconds is not published;";
+  if (!procfs.processes) {
+    text +=
+        " phpeek_pm_process_cpu_seconds_total, phpeek_pm_process_memory_bytes and "
+        "phpeek_pm_process_file_descriptors are not published;";
+  } else if (!procfs.children) {
+    text += " the resource series count each instance's own process only, not its children;";
+  }
+  text.pop_back();
+  return text;
+}
 
 constexpr uint32_t kEventMask = PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) |
                                 PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
@@ -36,7 +68,8 @@ class MetricsPlugin : public v1::Plugin {
     }
     const char* version = host.api()->host_version;
     daemon_.version = version != nullptr ? version : "unknown";
-    daemon_.start_time_seconds = ProcessStartTime("self");  // the plugin runs inside the daemon
+    procfs_ = ProbeProcfs(proc_root_);
+    daemon_.start_time_seconds = procfs_.daemon_start;  // the plugin runs inside the daemon
   }
 
   v1::Status start() override {
@@ -44,6 +77,7 @@ class MetricsPlugin : public v1::Plugin {
       host().info("metrics_enabled is false: not listening");
       return v1::Status::Ok();
     }
+    if (!procfs_.missing.empty()) host().warn(ProcfsWarning(proc_root_, procfs_));
     v1::Status s = subscribeEvents(kEventMask, &subscription_);
     if (!s.ok()) return v1::Status::Error(s.code, "cannot subscribe to events: " + s.message);
     subscribed_ = true;
@@ -98,7 +132,12 @@ class MetricsPlugin : public v1::Plugin {
         return ErrorResponse(500, err);
       }
       collector_.Retain(InstanceIds(processes));
-      const auto usage = proc_stats_.ReadGroups(LiveGroups(processes));
+      std::string unreadable;
+      const auto usage = proc_stats_.ReadGroups(LiveGroups(processes), &unreadable);
+      if (!unreadable.empty() && !warned_unreadable_.exchange(true)) {
+        host().warn("cannot read " + unreadable +
+                    ": the resource series of the instances concerned are left out (said once)");
+      }
       std::vector<Family> families = BuildFamilies(processes, collector_, usage, daemon_);
       AddDaemonStatus(&families);
       return HttpResponse{200, std::string(kTextContentType), RenderText(std::move(families)), {}};
@@ -121,9 +160,12 @@ class MetricsPlugin : public v1::Plugin {
   }
 
   Settings settings_;
+  const std::string proc_root_ = ProcRoot();
+  ProcfsStatus procfs_;
   DaemonInfo daemon_;
   Collector collector_;
-  ProcStats proc_stats_;
+  const ProcStats proc_stats_{proc_root_};
+  std::atomic<bool> warned_unreadable_{false};
   HttpServer server_;
   uint64_t subscription_ = 0;
   bool subscribed_ = false;

@@ -7,6 +7,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -41,13 +42,13 @@ ssize_t ReadSmallFile(int at, const char* path, char* buf, size_t size) {
   return n;
 }
 
-uint64_t CountEntries(int at, const char* path) {
+std::optional<uint64_t> CountEntries(int at, const char* path) {
   const int fd = ::openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return 0;  // gone, or not ours to read
+  if (fd < 0) return std::nullopt;  // gone, or not ours to read
   DIR* dir = ::fdopendir(fd);
   if (dir == nullptr) {
     ::close(fd);
-    return 0;
+    return std::nullopt;
   }
   uint64_t n = 0;
   while (const dirent* e = ::readdir(dir)) {
@@ -56,6 +57,11 @@ uint64_t CountEntries(int at, const char* path) {
   ::closedir(dir);
   return n;
 }
+
+// An exited process's entries vanish (ENOENT, or ESRCH while it is being reaped): not a problem.
+bool Vanished(int err) { return err == ENOENT || err == ESRCH; }
+
+std::string Problem(const std::string& path, int err) { return path + ": " + std::strerror(err); }
 
 // Reads a file of unknown (small) size; false when it cannot be opened.
 bool ReadWholeFile(int at, const char* path, std::string* out) {
@@ -111,19 +117,55 @@ bool ParseStatLine(const char* line, size_t len, StatLine* out) {
   return true;
 }
 
-double ProcessStartTime(const std::string& pid, const std::string& proc_root) {
+std::optional<double> ProcessStartTime(const std::string& pid, const std::string& proc_root,
+                                       std::string* why) {
+  std::string unused;
+  if (why == nullptr) why = &unused;
   char buf[4096];
   StatLine stat;
   const std::string stat_path = proc_root + "/" + pid + "/stat";
   const ssize_t n = ReadSmallFile(AT_FDCWD, stat_path.c_str(), buf, sizeof(buf));
-  if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) return 0;
+  if (n < 0) {
+    *why = Problem(stat_path, errno);
+    return std::nullopt;
+  }
+  if (n == 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) {
+    *why = stat_path + ": not a stat line";
+    return std::nullopt;
+  }
   // /proc/stat is a few KB on many-core hosts; only its "btime" line matters.
   std::string system;
-  if (!ReadWholeFile(AT_FDCWD, (proc_root + "/stat").c_str(), &system)) return 0;
+  const std::string system_path = proc_root + "/stat";
+  if (!ReadWholeFile(AT_FDCWD, system_path.c_str(), &system)) {
+    *why = Problem(system_path, errno);
+    return std::nullopt;
+  }
   const size_t at = system.find("\nbtime ");
-  if (at == std::string::npos) return 0;
+  if (at == std::string::npos) {
+    *why = system_path + ": no btime line";
+    return std::nullopt;
+  }
   const double boot = std::strtod(system.c_str() + at + 7, nullptr);
   return boot + static_cast<double>(stat.start_ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+ProcfsStatus ProbeProcfs(const std::string& proc_root) {
+  ProcfsStatus status;
+  std::string why;
+  status.daemon_start = ProcessStartTime("self", proc_root, &why);
+  if (!status.daemon_start) status.missing.push_back(why);
+  char buf[4096];
+  StatLine stat;
+  const std::string self_stat = proc_root + "/self/stat";
+  const ssize_t n = ReadSmallFile(AT_FDCWD, self_stat.c_str(), buf, sizeof(buf));
+  status.processes = n > 0 && ParseStatLine(buf, static_cast<size_t>(n), &stat);
+  if (!status.processes && why.rfind(self_stat, 0) != 0) {
+    status.missing.push_back(n < 0 ? Problem(self_stat, errno) : self_stat + ": not a stat line");
+  }
+  const std::string children = proc_root + "/thread-self/children";
+  status.children = ::access(children.c_str(), R_OK) == 0;
+  if (status.processes && !status.children) status.missing.push_back(Problem(children, errno));
+  return status;
 }
 
 ProcStats::ProcStats(std::string proc_root, std::string self)
@@ -133,7 +175,7 @@ ProcStats::ProcStats(std::string proc_root, std::string self)
       ticks_per_second_(static_cast<double>(::sysconf(_SC_CLK_TCK))),
       page_size_(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) {}
 
-uint64_t ProcStats::CountFds(int pid_dir) const {
+std::optional<uint64_t> ProcStats::CountFds(int pid_dir) const {
   struct stat st {};
   if (procfs_ && ::fstatat(pid_dir, "fd", &st, 0) == 0 && st.st_size > 0) {
     return static_cast<uint64_t>(st.st_size);
@@ -172,36 +214,71 @@ void ProcStats::AppendChildren(int pid_dir, const std::string& pid, uint64_t thr
   }
 }
 
-std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(
-    const std::unordered_set<pid_t>& pgids) const {
+// Adds process `pid` to its group's usage and appends its children to `children`; returns that
+// group (0 when it is none of ours). `group` is the group it was found under (0: unknown), which
+// an unreadable member makes incomplete.
+pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
+                            const std::unordered_set<pid_t>& pgids,
+                            std::unordered_map<pid_t, GroupUsage>* usage,
+                            std::vector<pid_t>* children, std::string* problem) const {
+  const auto note = [&](const std::string& path, int err) -> pid_t {
+    if (Vanished(err)) return 0;  // exited meanwhile
+    if (group != 0) (*usage)[group].complete = false;
+    if (problem != nullptr && problem->empty()) *problem = Problem(path, err);
+    return 0;
+  };
+  const std::string pid_text = std::to_string(pid);
+  const DirFd dir(root, pid_text.c_str());
+  if (!dir.ok()) return note(root_ + "/" + pid_text, errno);
+  char buf[1024];
+  const ssize_t n = ReadSmallFile(dir.get(), "stat", buf, sizeof(buf));
+  StatLine stat;
+  if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) {
+    return note(root_ + "/" + pid_text + "/stat", n < 0 ? errno : EINVAL);
+  }
+  if (pgids.count(stat.pgrp) == 0) return 0;  // left the group (setsid): not ours to count
+  GroupUsage& g = (*usage)[stat.pgrp];
+  g.cpu_seconds += static_cast<double>(stat.cpu_ticks) / ticks_per_second_;
+  g.rss_bytes += stat.rss_pages * page_size_;
+  if (const std::optional<uint64_t> fds = CountFds(dir.get())) {
+    g.open_fds += *fds;
+  } else if (!Vanished(errno)) {
+    if (problem != nullptr && problem->empty())
+      *problem = Problem(root_ + "/" + pid_text + "/fd", errno);
+    g.fds_known = false;
+  }
+  g.processes += 1;
+  AppendChildren(dir.get(), pid_text, stat.threads, children);
+  return stat.pgrp;
+}
+
+std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered_set<pid_t>& pgids,
+                                                            std::string* problem) const {
   std::unordered_map<pid_t, GroupUsage> usage;
   const DirFd root(AT_FDCWD, root_.c_str());
   if (pgids.empty() || !root.ok()) return usage;
-  std::vector<pid_t> pending(pgids.begin(), pgids.end());
+  struct Pending {
+    pid_t pid;
+    pid_t group;  // the group it was found under; 0 for an orphan of unknown group
+  };
+  std::vector<Pending> pending;
+  for (const pid_t pgid : pgids) pending.push_back({pgid, pgid});
+  std::vector<pid_t> children;
   {
     const DirFd self(root.get(), self_.c_str());
-    if (self.ok()) AppendChildren(self.get(), "", /*threads=*/2, &pending);  // all its threads
+    if (self.ok()) AppendChildren(self.get(), "", /*threads=*/2, &children);  // all its threads
   }
+  for (const pid_t child : children) pending.push_back({child, pgids.count(child) ? child : 0});
   std::unordered_set<pid_t> seen;
   seen.reserve(pending.size() * 2);
-  char buf[1024];
   while (!pending.empty()) {
-    const pid_t pid = pending.back();
+    const Pending next = pending.back();
     pending.pop_back();
-    if (!seen.insert(pid).second) continue;
-    const std::string pid_text = std::to_string(pid);
-    const DirFd dir(root.get(), pid_text.c_str());
-    if (!dir.ok()) continue;  // exited
-    const ssize_t n = ReadSmallFile(dir.get(), "stat", buf, sizeof(buf));
-    StatLine stat;
-    if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) continue;
-    if (pgids.count(stat.pgrp) == 0) continue;  // left the group (setsid): not ours to count
-    GroupUsage& group = usage[stat.pgrp];
-    group.cpu_seconds += static_cast<double>(stat.cpu_ticks) / ticks_per_second_;
-    group.rss_bytes += stat.rss_pages * page_size_;
-    group.open_fds += CountFds(dir.get());
-    group.processes += 1;
-    AppendChildren(dir.get(), pid_text, stat.threads, &pending);
+    if (!seen.insert(next.pid).second) continue;
+    children.clear();
+    const pid_t group =
+        ReadMember(root.get(), next.pid, next.group, pgids, &usage, &children, problem);
+    for (const pid_t child : children) pending.push_back({child, group});
   }
   return usage;
 }

@@ -16,12 +16,18 @@
 // Open descriptors: one stat() of /proc/<pid>/fd, whose size is the count on Linux >= 6.2; older
 // kernels report 0 there and the directory is listed instead.
 //
+// Nothing is made up: a group with a member whose stat cannot be read is reported incomplete, and
+// one with a member whose fd directory cannot be read has no descriptor count, so the caller omits
+// those series instead of publishing a low number or 0. The root is a parameter (production:
+// "/proc") so that tests can point it at synthetic or empty trees.
+//
 // Threads: no mutable state; safe to call from several threads at once.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -34,6 +40,8 @@ struct GroupUsage {
   uint64_t rss_bytes = 0;
   uint64_t open_fds = 0;
   uint32_t processes = 0;  // members seen
+  bool complete = true;    // false: a member's stat could not be read, the sums are too low
+  bool fds_known = true;   // false: a member's fd directory could not be read
 };
 
 class ProcStats {
@@ -43,13 +51,19 @@ class ProcStats {
   explicit ProcStats(std::string proc_root = "/proc", std::string self = "self");
 
   // Usage per requested process group id. Groups with no live member are absent from the result.
-  std::unordered_map<pid_t, GroupUsage> ReadGroups(const std::unordered_set<pid_t>& pgids) const;
+  // `problem` (may be null) receives the first entry that exists but could not be read, as
+  // "<path>: <reason>"; entries that vanished (the process exited) are no problem.
+  std::unordered_map<pid_t, GroupUsage> ReadGroups(const std::unordered_set<pid_t>& pgids,
+                                                   std::string* problem = nullptr) const;
 
  private:
-  // `pid_dir` is an open descriptor of /proc/<pid>.
-  uint64_t CountFds(int pid_dir) const;
+  // `pid_dir` is an open descriptor of /proc/<pid>; nullopt when its fd directory is unreadable.
+  std::optional<uint64_t> CountFds(int pid_dir) const;
   void AppendChildren(int pid_dir, const std::string& pid, uint64_t threads,
                       std::vector<pid_t>* out) const;
+  pid_t ReadMember(int root, pid_t pid, pid_t group, const std::unordered_set<pid_t>& pgids,
+                   std::unordered_map<pid_t, GroupUsage>* usage, std::vector<pid_t>* children,
+                   std::string* problem) const;
 
   std::string root_;
   std::string self_;
@@ -71,7 +85,19 @@ struct StatLine {
 bool ParseStatLine(const char* line, size_t len, StatLine* out);
 
 // Unix time (seconds) at which process `pid` ("self" for the caller) started: its stat start time
-// plus the boot time from <proc_root>/stat. Returns 0 when it cannot be read.
-double ProcessStartTime(const std::string& pid, const std::string& proc_root = "/proc");
+// plus the boot time from <proc_root>/stat. nullopt when it cannot be read, with the reason
+// ("<path>: <what>") in `why` (may be null).
+std::optional<double> ProcessStartTime(const std::string& pid,
+                                       const std::string& proc_root = "/proc",
+                                       std::string* why = nullptr);
+
+// What the plugin can read from procfs at `proc_root`, checked once when it starts.
+struct ProcfsStatus {
+  bool processes = false;  // <root>/self/stat is readable: per-process entries are there
+  bool children = false;   // <root>/thread-self/children exists (CONFIG_PROC_CHILDREN)
+  std::optional<double> daemon_start;  // the daemon's start time, when readable
+  std::vector<std::string> missing;    // "<path>: <reason>" for each thing that is not
+};
+ProcfsStatus ProbeProcfs(const std::string& proc_root);
 
 }  // namespace phpeek::metrics

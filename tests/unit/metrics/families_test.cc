@@ -51,11 +51,11 @@ bool Has(const std::string& text, const std::string& line) {
 }
 
 TEST(ParseProcessList, DecodesFieldsAndIgnoresUnknownKeys) {
-  const auto procs = Parse(List({Process(
-      "web", 2,
-      {Instance("web-0", "running", 42,
-                "\"started_at\":1700000001,\"restart_count\":2,\"last_exit_code\":null"),
-       Instance("web-1", "backoff", 0, "\"last_exit_code\":-1,\"last_signal\":9")})}));
+  const auto procs = Parse(List(
+      {Process("web", 2,
+               {Instance("web-0", "running", 42,
+                         "\"started_at\":1700000001,\"restart_count\":2,\"last_exit_code\":null"),
+                Instance("web-1", "backoff", 0, "\"last_exit_code\":-1,\"last_signal\":9")})}));
   ASSERT_EQ(procs.size(), 1u);
   ASSERT_EQ(procs[0].instances.size(), 2u);
   EXPECT_EQ(procs[0].name, "web");
@@ -88,7 +88,8 @@ TEST(BuildFamilies, PublishesEveryFamilyOfTheOriginalDashboards) {
       {Instance("php-fpm-0", "running", 4242, "\"started_at\":1700000001,\"last_exit_code\":0"),
        Instance("php-fpm-1", "backoff", 0, "\"last_exit_code\":3")})}));
   Collector c;
-  const std::unordered_map<pid_t, GroupUsage> usage = {{4242, GroupUsage{1.5, 8192, 7, 3}}};
+  const std::unordered_map<pid_t, GroupUsage> usage = {
+      {4242, GroupUsage{1.5, 8192, 7, 3, true, true}}};
   const std::string out = Render(procs, c, usage);
   EXPECT_TRUE(Has(out, "phpeek_pm_build_info{version=\"1.2.3\"} 1"));
   EXPECT_TRUE(Has(out, "phpeek_pm_manager_start_time_seconds 1700000000.5"));
@@ -96,19 +97,29 @@ TEST(BuildFamilies, PublishesEveryFamilyOfTheOriginalDashboards) {
   EXPECT_TRUE(Has(out, "phpeek_pm_process_up{name=\"php-fpm\",instance=\"php-fpm-0\"} 1"));
   EXPECT_TRUE(Has(out, "phpeek_pm_process_up{name=\"php-fpm\",instance=\"php-fpm-1\"} 0"));
   for (const char* reason : {"crash", "normal_exit", "health_check", "manual"}) {
-    EXPECT_TRUE(Has(out, std::string("phpeek_pm_process_restarts_total{name=\"php-fpm\",reason=\"") +
-                             reason + "\"} 0"));
+    EXPECT_TRUE(
+        Has(out, std::string("phpeek_pm_process_restarts_total{name=\"php-fpm\",reason=\"") +
+                     reason + "\"} 0"));
   }
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-0\"} 1700000001"));
-  EXPECT_EQ(out.find("phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-1\"}"),
-            std::string::npos);  // no process, no start time
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-0\"} 0"));
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-1\"} 3"));
+  EXPECT_TRUE(Has(
+      out,
+      "phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-0\"} 1700000001"));
+  EXPECT_EQ(
+      out.find("phpeek_pm_process_start_time_seconds{name=\"php-fpm\",instance=\"php-fpm-1\"}"),
+      std::string::npos);  // no process, no start time
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-0\"} 0"));
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_process_last_exit_code{name=\"php-fpm\",instance=\"php-fpm-1\"} 3"));
   EXPECT_TRUE(Has(out, "phpeek_pm_process_desired_scale{name=\"php-fpm\"} 2"));
   EXPECT_TRUE(Has(out, "phpeek_pm_process_current_scale{name=\"php-fpm\"} 1"));
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_cpu_seconds_total{process=\"php-fpm\",instance=\"php-fpm-0\"} 1.5"));
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_memory_bytes{process=\"php-fpm\",instance=\"php-fpm-0\",type=\"rss\"} 8192"));
-  EXPECT_TRUE(Has(out, "phpeek_pm_process_file_descriptors{process=\"php-fpm\",instance=\"php-fpm-0\"} 7"));
+  EXPECT_TRUE(Has(
+      out, "phpeek_pm_process_cpu_seconds_total{process=\"php-fpm\",instance=\"php-fpm-0\"} 1.5"));
+  EXPECT_TRUE(Has(out,
+                  "phpeek_pm_process_memory_bytes{process=\"php-fpm\",instance=\"php-fpm-0\",type="
+                  "\"rss\"} 8192"));
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_process_file_descriptors{process=\"php-fpm\",instance=\"php-fpm-0\"} 7"));
   EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_restarts_total counter"));
   EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_cpu_seconds_total counter"));
   EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_up gauge"));
@@ -133,15 +144,17 @@ TEST(BuildFamilies, RestartCountersComeFromTheCollector) {
 
 TEST(BuildFamilies, SeriesOfRemovedInstancesAndProcessesDisappear) {
   Collector c;
-  const std::string before = Render(
-      Parse(List({Process("w", 3, {Instance("w-0", "running", 10), Instance("w-1", "running", 11),
-                                   Instance("w-2", "running", 12)}),
-                  Process("gone", 1, {Instance("gone-0", "running", 20)})})),
-      c);
+  const std::string before =
+      Render(Parse(List({Process("w", 3,
+                                 {Instance("w-0", "running", 10), Instance("w-1", "running", 11),
+                                  Instance("w-2", "running", 12)}),
+                         Process("gone", 1, {Instance("gone-0", "running", 20)})})),
+             c);
   EXPECT_NE(before.find("instance=\"w-2\""), std::string::npos);
   EXPECT_NE(before.find("name=\"gone\""), std::string::npos);
   const std::string after = Render(
-      Parse(List({Process("w", 2, {Instance("w-0", "running", 10), Instance("w-1", "running", 11)})})),
+      Parse(List(
+          {Process("w", 2, {Instance("w-0", "running", 10), Instance("w-1", "running", 11)})})),
       c);
   EXPECT_EQ(after.find("w-2"), std::string::npos);
   EXPECT_EQ(after.find("gone"), std::string::npos);
@@ -151,19 +164,20 @@ TEST(BuildFamilies, SeriesOfRemovedInstancesAndProcessesDisappear) {
 
 TEST(BuildFamilies, OutputIsStableAndInConfigurationOrder) {
   Collector c;
-  const auto procs = Parse(List({Process("zz", 1, {Instance("zz-0", "running", 1)}),
-                                 Process("aa", 2, {Instance("aa-0", "running", 2),
-                                                   Instance("aa-1", "stopped", 0)})}));
+  const auto procs = Parse(
+      List({Process("zz", 1, {Instance("zz-0", "running", 1)}),
+            Process("aa", 2, {Instance("aa-0", "running", 2), Instance("aa-1", "stopped", 0)})}));
   const std::string out = Render(procs, c);
   EXPECT_EQ(Render(procs, c), out);
-  EXPECT_LT(out.find("phpeek_pm_process_up{name=\"zz\""), out.find("phpeek_pm_process_up{name=\"aa\""));
+  EXPECT_LT(out.find("phpeek_pm_process_up{name=\"zz\""),
+            out.find("phpeek_pm_process_up{name=\"aa\""));
   EXPECT_LT(out.find("instance=\"aa-0\"} 1"), out.find("instance=\"aa-1\"} 0"));
 }
 
 TEST(BuildFamilies, LiveGroupsAreThePidsOfInstancesWithAProcess) {
-  const auto procs = Parse(List({Process("a", 2, {Instance("a-0", "running", 7),
-                                                  Instance("a-1", "stopped", 0)}),
-                                 Process("b", 1, {Instance("b-0", "starting", 9)})}));
+  const auto procs =
+      Parse(List({Process("a", 2, {Instance("a-0", "running", 7), Instance("a-1", "stopped", 0)}),
+                  Process("b", 1, {Instance("b-0", "starting", 9)})}));
   EXPECT_EQ(LiveGroups(procs), (std::unordered_set<pid_t>{7, 9}));
 }
 
@@ -179,16 +193,40 @@ TEST(Promtool, AcceptsTheRenderedOutput) {
                 Instance("php-fpm-1", "failed", 0, "\"last_exit_code\":-1,\"last_signal\":9")}),
        Process("we\\\\ird\\\"name", 1, {Instance("we\\\\ird\\\"name-0", "running", 77)})}));
   const std::unordered_map<pid_t, GroupUsage> usage = {{4242, GroupUsage{0.25, 4096, 5, 1}},
-                                                      {77, GroupUsage{12, 1 << 20, 3, 2}}};
+                                                       {77, GroupUsage{12, 1 << 20, 3, 2}}};
   ExpectPromtoolAccepts(Render(procs, c, usage));
 }
 
 TEST(Promtool, RejectsBrokenTextSoTheCheckCanFail) {
   if (!HavePromtool()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
   TempDir dir;
-  const std::string path =
-      dir.Write("bad.txt", "# TYPE x gauge\nx{a=\"unterminated} 1\n");
+  const std::string path = dir.Write("bad.txt", "# TYPE x gauge\nx{a=\"unterminated} 1\n");
   EXPECT_EQ(RunCommand({"sh", "-c", "promtool check metrics < '" + path + "'"}).exit_code, 1);
+}
+
+TEST(BuildFamilies, WhatProcfsCouldNotTellIsLeftOutNotPublishedAsZero) {
+  const auto procs =
+      Parse(List({Process("web", 3,
+                          {Instance("web-0", "running", 10), Instance("web-1", "running", 11),
+                           Instance("web-2", "running", 12)})}));
+  Collector c;
+  const std::unordered_map<pid_t, GroupUsage> usage = {
+      {10, GroupUsage{1, 4096, 5, 1, true, true}},
+      {11, GroupUsage{1, 4096, 5, 2, /*complete=*/false, true}},   // a member's stat unreadable
+      {12, GroupUsage{1, 4096, 5, 1, true, /*fds_known=*/false}},  // a member's fd dir unreadable
+  };
+  const std::string out = RenderText(BuildFamilies(procs, c, usage, DaemonInfo{"1.2.3", {}}));
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_manager_start_time_seconds gauge"));
+  EXPECT_EQ(out.find("\nphpeek_pm_manager_start_time_seconds "), std::string::npos) << out;
+  const std::string cpu = "phpeek_pm_process_cpu_seconds_total{process=\"web\",instance=\"web-";
+  const std::string fds = "phpeek_pm_process_file_descriptors{process=\"web\",instance=\"web-";
+  EXPECT_TRUE(Has(out, cpu + "0\"} 1"));
+  EXPECT_TRUE(Has(out, fds + "0\"} 5"));
+  EXPECT_EQ(out.find(cpu + "1\""), std::string::npos);
+  EXPECT_EQ(out.find("instance=\"web-1\",type=\"rss\""), std::string::npos);
+  EXPECT_EQ(out.find(fds + "1\""), std::string::npos);
+  EXPECT_TRUE(Has(out, cpu + "2\"} 1"));
+  EXPECT_EQ(out.find(fds + "2\""), std::string::npos);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -28,8 +29,8 @@ std::string StatLineText(int pid, const std::string& comm, int pgrp, int utime, 
   return std::to_string(pid) + " (" + comm + ") S 1 " + std::to_string(pgrp) + " 5 0 -1 4194560 " +
          "100 0 0 0 " + std::to_string(utime) + " " + std::to_string(stime) + " " +
          std::to_string(cutime) + " " + std::to_string(cstime) + " 20 0 " +
-         std::to_string(threads) + " 0 " +
-         std::to_string(start) + " 123456 " + std::to_string(rss) + " 18446744073709551615 1 1 0\n";
+         std::to_string(threads) + " 0 " + std::to_string(start) + " 123456 " +
+         std::to_string(rss) + " 18446744073709551615 1 1 0\n";
 }
 
 TEST(ParseStatLine, CountsFieldsFromTheLastParenthesis) {
@@ -56,12 +57,13 @@ TEST(ParseStatLine, RejectsTruncatedOrMalformedLines) {
 class FakeProc {
  public:
   // `parent` 0 is the daemon; `parent_tid` the parent's thread that spawned it.
-  void Add(int pid, int pgrp, int ticks, int rss_pages, int fds, int parent = 0,
-           int parent_tid = 0, int threads = 1) {
+  void Add(int pid, int pgrp, int ticks, int rss_pages, int fds, int parent = 0, int parent_tid = 0,
+           int threads = 1) {
     const std::string p = std::to_string(pid);
     std::filesystem::create_directories(root_.Join(p + "/fd"));
     std::filesystem::create_directories(root_.Join(p + "/task/" + p));
-    root_.Write(p + "/stat", StatLineText(pid, "p " + p, pgrp, ticks, 0, 0, 0, 1, rss_pages, threads));
+    root_.Write(p + "/stat",
+                StatLineText(pid, "p " + p, pgrp, ticks, 0, 0, 0, 1, rss_pages, threads));
     for (int i = 0; i < fds; ++i) root_.Write(p + "/fd/" + std::to_string(i), "");
     const std::string parent_dir = parent == 0 ? "self" : std::to_string(parent);
     const std::string tid = parent == 0 ? "1" : std::to_string(parent_tid ? parent_tid : parent);
@@ -80,20 +82,20 @@ class FakeProc {
 TEST(ProcStats, SumsEveryMemberOfTheRequestedGroupsOnly) {
   FakeProc proc;
   const int tck = static_cast<int>(sysconf(_SC_CLK_TCK));
-  proc.Add(100, 100, tck, 2, 3, 0, 0, /*threads=*/2);  // leader, 1 s, two threads
-  proc.Add(101, 100, 0, 5, 4, 100);                    // worker spawned by the main thread
+  proc.Add(100, 100, tck, 2, 3, 0, 0, /*threads=*/2);     // leader, 1 s, two threads
+  proc.Add(101, 100, 0, 5, 4, 100);                       // worker spawned by the main thread
   proc.Add(102, 100, 0, 1, 0, 100, /*parent_tid=*/1001);  // spawned by the second thread
-  proc.Add(104, 100, tck / 2, 1, 1, 101);              // grandchild
-  proc.Add(105, 105, 0, 64, 9, 100);                   // setsid'd daemon: left the group
-  proc.Add(106, 100, 0, 1, 0, 105);                    // below it, not walked
-  proc.Add(103, 100, 0, 1, 2);                         // orphan of the group, reparented to us
-  proc.Add(200, 200, 50, 9, 9);                        // another group, not asked
+  proc.Add(104, 100, tck / 2, 1, 1, 101);                 // grandchild
+  proc.Add(105, 105, 0, 64, 9, 100);                      // setsid'd daemon: left the group
+  proc.Add(106, 100, 0, 1, 0, 105);                       // below it, not walked
+  proc.Add(103, 100, 0, 1, 2);                            // orphan of the group, reparented to us
+  proc.Add(200, 200, 50, 9, 9);                           // another group, not asked
   proc.Add(300, 300, 0, 1, 1);
   const ProcStats stats(proc.root());
   const auto usage = stats.ReadGroups({100, 300, 400});
   ASSERT_EQ(usage.size(), 2u);  // 400 has no member
   const GroupUsage& g = usage.at(100);
-  EXPECT_EQ(g.processes, 5u);   // 100, 101, 102, 103, 104
+  EXPECT_EQ(g.processes, 5u);  // 100, 101, 102, 103, 104
   EXPECT_DOUBLE_EQ(g.cpu_seconds, 1.5);
   EXPECT_EQ(g.rss_bytes, 10u * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
   EXPECT_EQ(g.open_fds, 10u);
@@ -102,11 +104,92 @@ TEST(ProcStats, SumsEveryMemberOfTheRequestedGroupsOnly) {
 }
 
 TEST(ProcessStartTime, SelfStartedRecently) {
-  const double started = ProcessStartTime("self");
+  const std::optional<double> started = ProcessStartTime("self");
+  ASSERT_TRUE(started.has_value());
   const double now = static_cast<double>(std::time(nullptr));
-  EXPECT_GT(started, now - 600);  // this test binary started moments ago
-  EXPECT_LE(started, now + 1);
-  EXPECT_EQ(ProcessStartTime("999999999"), 0);
+  EXPECT_GT(*started, now - 600);  // this test binary started moments ago
+  EXPECT_LE(*started, now + 1);
+  std::string why;
+  EXPECT_FALSE(ProcessStartTime("999999999", "/proc", &why).has_value());
+  EXPECT_EQ(why, "/proc/999999999/stat: No such file or directory");
+}
+
+TEST(ProbeProcfs, TheRealProcHasEverything) {
+  const ProcfsStatus status = ProbeProcfs("/proc");
+  EXPECT_TRUE(status.processes);
+  EXPECT_TRUE(status.children);
+  EXPECT_TRUE(status.daemon_start.has_value());
+  EXPECT_TRUE(status.missing.empty()) << status.missing.front();
+}
+
+TEST(ProbeProcfs, AnEmptyRootSaysWhatIsMissing) {
+  TempDir empty;
+  const ProcfsStatus status = ProbeProcfs(empty.path());
+  EXPECT_FALSE(status.processes);
+  EXPECT_FALSE(status.daemon_start.has_value());
+  ASSERT_EQ(status.missing.size(), 1u);  // one reason: self/stat, named once
+  EXPECT_EQ(status.missing[0], empty.path() + "/self/stat: No such file or directory");
+  EXPECT_TRUE(ProcStats(empty.path()).ReadGroups({1, 2}).empty());
+  const ProcfsStatus nowhere = ProbeProcfs(empty.path() + "/absent");
+  EXPECT_FALSE(nowhere.processes);
+  EXPECT_FALSE(nowhere.daemon_start.has_value());
+}
+
+TEST(ProbeProcfs, APartialRootComputesWhatItCanAndNamesTheRest) {
+  TempDir root;
+  const long tck = sysconf(_SC_CLK_TCK);
+  root.Write("self/stat",
+             StatLineText(7, "phpeek-pm", 7, 0, 0, 0, 0, static_cast<int>(3 * tck), 1));
+  root.Write("stat", "cpu  1 2 3\nintr 5\nbtime 1700000000\nprocesses 9\n");
+  ProcfsStatus status = ProbeProcfs(root.path());
+  EXPECT_TRUE(status.processes);
+  ASSERT_TRUE(status.daemon_start.has_value());
+  EXPECT_DOUBLE_EQ(*status.daemon_start, 1700000003.0);
+  EXPECT_FALSE(status.children);  // no thread-self/children: a kernel without CONFIG_PROC_CHILDREN
+  ASSERT_EQ(status.missing.size(), 1u);
+  EXPECT_EQ(status.missing[0], root.path() + "/thread-self/children: No such file or directory");
+
+  root.Write("thread-self/children", "");
+  root.Write("stat", "cpu  1 2 3\n");
+  status = ProbeProcfs(root.path());
+  EXPECT_TRUE(status.processes);
+  EXPECT_TRUE(status.children);
+  EXPECT_FALSE(status.daemon_start.has_value());
+  ASSERT_EQ(status.missing.size(), 1u);
+  EXPECT_EQ(status.missing[0], root.path() + "/stat: no btime line");
+}
+
+TEST(ProcStats, UnreadableEntriesMakeTheirGroupIncompleteInsteadOfLow) {
+  FakeProc proc;
+  proc.Add(100, 100, 0, 2, 3);
+  proc.Add(101, 100, 0, 5, 4, 100);  // its fd "directory" is a file: unreadable as a directory
+  proc.Add(200, 200, 0, 2, 1);
+  proc.Add(201, 200, 0, 2, 1, 200);  // its stat is a directory: unreadable
+  proc.Add(300, 300, 0, 2, 1);
+  std::filesystem::remove_all(proc.root() + "/101/fd");
+  phpeek::testing::TempDir unused;
+  std::filesystem::copy_file(unused.Write("f", ""), proc.root() + "/101/fd");
+  std::filesystem::remove(proc.root() + "/201/stat");
+  std::filesystem::create_directories(proc.root() + "/201/stat");
+  std::string problem;
+  const auto usage = ProcStats(proc.root()).ReadGroups({100, 200, 300}, &problem);
+  EXPECT_TRUE(usage.at(100).complete);
+  EXPECT_FALSE(usage.at(100).fds_known);
+  EXPECT_FALSE(usage.at(200).complete);
+  EXPECT_TRUE(usage.at(300).complete);
+  EXPECT_TRUE(usage.at(300).fds_known);
+  EXPECT_FALSE(problem.empty());
+  EXPECT_TRUE(problem.rfind(proc.root() + "/101/fd: ", 0) == 0 ||
+              problem.rfind(proc.root() + "/201/stat: ", 0) == 0)
+      << problem;
+  // A member that vanished (the process exited) is no problem.
+  std::filesystem::remove_all(proc.root() + "/201");
+  std::filesystem::remove_all(proc.root() + "/101");
+  problem.clear();
+  const auto after = ProcStats(proc.root()).ReadGroups({100, 200}, &problem);
+  EXPECT_TRUE(after.at(100).complete && after.at(100).fds_known);
+  EXPECT_TRUE(after.at(200).complete);
+  EXPECT_EQ(problem, "");
 }
 
 // A real process group: a shell that burns CPU in a child it reaps, then keeps two sleepers.
