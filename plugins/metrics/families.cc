@@ -1,5 +1,8 @@
 #include "plugins/metrics/families.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace phpeek::metrics {
 namespace {
 
@@ -23,7 +26,9 @@ struct ProcessFamilies {
   Family last_exit =
       Gauge("phpeek_pm_process_last_exit_code",
             "Exit status of the instance's last exit (128+N when killed by signal N).");
-  Family desired = Gauge("phpeek_pm_process_desired_scale", "Desired number of instances.");
+  Family desired = Gauge("phpeek_pm_process_desired_scale",
+                         "Number of instances the supervisor means to keep running (0 while the "
+                         "process is disabled, held stopped or done).");
   Family current = Gauge("phpeek_pm_process_current_scale", "Number of instances running.");
   Family cpu = Counter("phpeek_pm_process_cpu_seconds_total",
                        "CPU time (user+system, reaped children included) of the instance's whole "
@@ -33,6 +38,20 @@ struct ProcessFamilies {
   Family fds = Gauge("phpeek_pm_process_file_descriptors",
                      "Open file descriptors of the instance's whole process group.");
 };
+
+// The index in an instance id "<name>-<index>"; nullopt when the id has another shape.
+std::optional<int64_t> InstanceIndex(const std::string& process, const std::string& id) {
+  if (id.size() <= process.size() + 1 || id.compare(0, process.size(), process) != 0 ||
+      id[process.size()] != '-') {
+    return std::nullopt;
+  }
+  int64_t index = 0;
+  const char* begin = id.data() + process.size() + 1;
+  const char* end = id.data() + id.size();
+  const auto res = std::from_chars(begin, end, index);
+  if (res.ec != std::errc() || res.ptr != end) return std::nullopt;
+  return index;
+}
 
 // Only what was read whole: a group with an unreadable member has no resource series at all, one
 // with an unreadable fd directory no descriptor count.
@@ -75,11 +94,22 @@ void AddProcess(const ProcessSnapshot& proc, const Collector& collector,
     f->restarts.Add({{"name", proc.name}, {"reason", RestartReasonName(reason)}},
                     static_cast<double>(restarts[reason]));
   }
-  f->desired.Add({{"name", proc.name}}, static_cast<double>(proc.scale));
+  f->desired.Add({{"name", proc.name}}, static_cast<double>(DesiredScale(proc)));
   f->current.Add({{"name", proc.name}}, running);
 }
 
 }  // namespace
+
+int64_t DesiredScale(const ProcessSnapshot& process) {
+  int64_t desired = 0;
+  for (const InstanceSnapshot& inst : process.instances) {
+    if (inst.state == "stopped" || inst.state == "completed") continue;
+    const std::optional<int64_t> index = InstanceIndex(process.name, inst.id);
+    if (index && *index >= process.scale) continue;  // retiring after a scale-down
+    ++desired;
+  }
+  return std::min(desired, process.scale);
+}
 
 std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& processes) {
   std::unordered_set<pid_t> groups;

@@ -38,6 +38,14 @@ std::unordered_set<std::string> InstanceIds(const std::vector<ProcessSnapshot>& 
 // (the shell's convention). Unset when the instance never exited.
 std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst);
 
+// phpeek_pm_process_desired_scale: the instances the supervisor means to keep running, so that
+// "current < desired" means something is wrong. The host's process list gives `scale` (the
+// configured or API count) but no enabled/held/schedule flags, so it is derived from the instance
+// states: instances below `scale` count unless `stopped` (held: disabled, initial_state: stopped,
+// a stop command, a scheduled job waiting for its run; or ended as its restart policy wanted) or
+// `completed` (a oneshot that is done). `failed` counts: it should run and was given up.
+int64_t DesiredScale(const ProcessSnapshot& process);
+
 std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
                                   const Collector& collector,
                                   const std::unordered_map<pid_t, GroupUsage>& usage,

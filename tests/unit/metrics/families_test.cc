@@ -229,5 +229,53 @@ TEST(BuildFamilies, WhatProcfsCouldNotTellIsLeftOutNotPublishedAsZero) {
   EXPECT_EQ(out.find(fds + "2\""), std::string::npos);
 }
 
+ProcessSnapshot Snapshot(const std::string& name, int64_t scale,
+                         const std::vector<std::pair<std::string, std::string>>& instances) {
+  ProcessSnapshot p;
+  p.name = name;
+  p.scale = scale;
+  for (const auto& [id, state] : instances) {
+    InstanceSnapshot i;
+    i.id = id;
+    i.state = state;
+    p.instances.push_back(i);
+  }
+  return p;
+}
+
+TEST(DesiredScale, CountsOnlyInstancesTheSupervisorMeansToRun) {
+  EXPECT_EQ(DesiredScale(Snapshot("web", 2, {{"web-0", "running"}, {"web-1", "starting"}})), 2);
+  EXPECT_EQ(DesiredScale(Snapshot("web", 2, {{"web-0", "running"}, {"web-1", "backoff"}})), 2);
+  // Given up: still desired, so current < desired raises the alert it should.
+  EXPECT_EQ(DesiredScale(Snapshot("web", 1, {{"web-0", "failed"}})), 1);
+  // Held (disabled, initial_state: stopped, a stop command, a scheduled job): nothing desired.
+  EXPECT_EQ(DesiredScale(Snapshot("job", 1, {{"job-0", "stopped"}})), 0);
+  EXPECT_EQ(DesiredScale(Snapshot(
+                "off", 3, {{"off-0", "stopped"}, {"off-1", "stopped"}, {"off-2", "stopped"}})),
+            0);
+  // A oneshot that completed, an instance that ended as its restart policy wanted.
+  EXPECT_EQ(DesiredScale(Snapshot("once", 1, {{"once-0", "completed"}})), 0);
+  EXPECT_EQ(DesiredScale(Snapshot("w", 2, {{"w-0", "running"}, {"w-1", "stopped"}})), 1);
+  // Scale-down: instances at or above the new scale are retiring, not desired.
+  EXPECT_EQ(DesiredScale(Snapshot(
+                "web", 1, {{"web-0", "running"}, {"web-1", "stopping"}, {"web-2", "stopping"}})),
+            1);
+  EXPECT_EQ(DesiredScale(Snapshot("web", 1, {{"web-0", "stopped"}, {"web-1", "stopping"}})), 0);
+  // Names with capitals, dots and dashes; scale 0.
+  EXPECT_EQ(DesiredScale(Snapshot("Queue.A-2", 2,
+                                  {{"Queue.A-2-0", "running"}, {"Queue.A-2-1", "stopping"}})),
+            2);
+  EXPECT_EQ(DesiredScale(Snapshot("web", 0, {})), 0);
+}
+
+TEST(BuildFamilies, NamesWithCapitalsAreLabelledAsTheyAre) {
+  const auto procs = Parse(List({Process("stubA", 1, {Instance("stubA-0", "running", 7)})}));
+  Collector c;
+  const std::string out = Render(procs, c);
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_up{name=\"stubA\",instance=\"stubA-0\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_desired_scale{name=\"stubA\"} 1"));
+  if (testing::HavePromtool()) testing::ExpectPromtoolAccepts(out);
+}
+
 }  // namespace
 }  // namespace phpeek::metrics
