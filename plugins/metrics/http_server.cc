@@ -54,7 +54,8 @@ class HttpServer::Loop {
         wake_fd_(wake_fd),
         scrape_(scrape),
         warn_(warn),
-        accept_failures_(kReportInterval) {}
+        accept_failures_(kReportInterval),
+        poll_failures_(kReportInterval) {}
 
   ~Loop() {
     Stop();
@@ -86,7 +87,12 @@ class HttpServer::Loop {
       fds.push_back({now >= accept_paused_until_ ? listener_.fd : -1, POLLIN, 0});
       for (const auto& c : connections_) fds.push_back({c->fd(), c->poll_events(), 0});
       if (::poll(fds.data(), fds.size(), PollTimeout(now)) < 0 && errno != EINTR) {
-        Warn(std::string("poll failed: ") + std::strerror(errno));
+        const std::string error = std::strerror(errno);  // ENOMEM: retried after a pause
+        if (const auto n = poll_failures_.Count(Clock::now())) {
+          Warn("poll() failed: " + error + " (" + std::to_string(*n) +
+               " since the last report; retrying every " +
+               std::to_string(options_.limits.accept_backoff.count()) + " ms)");
+        }
         ::poll(nullptr, 0, static_cast<int>(options_.limits.accept_backoff.count()));
         continue;
       }
@@ -206,6 +212,7 @@ class HttpServer::Loop {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::optional<HttpResponse> scrape_cache_;
   ReportThrottle accept_failures_;
+  ReportThrottle poll_failures_;
   std::string last_accept_error_;
   Clock::time_point accept_paused_until_{};
 };
