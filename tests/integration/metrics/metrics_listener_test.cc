@@ -248,6 +248,9 @@ TEST(MetricsListener, RunningOutOfDescriptorsNeitherSpinsNorFloodsTheLogAndScrap
   }
   const int port = d->metrics_port();
   ASSERT_GT(port, 0) << d->daemon().Log();
+  // The flood starts once the daemon is up: the plugin listens before the core has made its own
+  // descriptors, and with 48 of them a flood at that moment leaves the core none.
+  ASSERT_TRUE(d->WaitValue(testing::Up("web", "web-0"), 1)) << d->daemon().Log();
   const auto flood_start = Clock::now();
   std::vector<std::unique_ptr<RawConnection>> flood;
   for (int i = 0; i < 80; ++i) flood.push_back(std::make_unique<RawConnection>(port));
