@@ -186,6 +186,16 @@ TEST_F(HttpServerTest, OneThreadServesEveryConnectionAndStopJoinsIt) {
   server_.Stop();  // idempotent
 }
 
+TEST_F(HttpServerTest, TheBoundAddressOfAnIpv6ListenerIsBracketed) {
+  HttpServer s([] { return HttpResponse{}; });
+  HttpOptions options;
+  options.host = "::1";
+  options.port = 0;
+  std::string err;
+  if (!s.Start(options, &err)) GTEST_SKIP() << "no IPv6 loopback here: " << err;
+  EXPECT_EQ(s.bound_address(), "[::1]:" + std::to_string(s.bound_port()));
+}
+
 TEST_F(HttpServerTest, BindErrorNamesTheAddress) {
   HttpServer s([] { return HttpResponse{}; });
   HttpOptions options;
