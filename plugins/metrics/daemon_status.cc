@@ -27,4 +27,17 @@ std::optional<Family> LogLinesDroppedFamily(std::string_view daemon_status_json)
   }
 }
 
+std::optional<double> DaemonStartSeconds(std::string_view daemon_status_json) {
+  try {
+    Poco::JSON::Parser parser;
+    const auto obj =
+        parser.parse(std::string(daemon_status_json)).extract<Poco::JSON::Object::Ptr>();
+    const Poco::Dynamic::Var ms = obj->get("started_at_ms");
+    if (ms.isEmpty() || !ms.isNumeric() || ms.convert<double>() <= 0) return std::nullopt;
+    return ms.convert<double>() / 1000.0;
+  } catch (const std::exception&) {  // not JSON, or not an object (Poco exceptions included)
+    return std::nullopt;
+  }
+}
+
 }  // namespace phpeek::metrics

@@ -5,7 +5,8 @@
 //
 // procfs is read at $PHPEEK_PM_METRICS_PROC_ROOT when set (tests point it at an empty or partial
 // tree; a host could mount procfs elsewhere), else /proc. What cannot be read there is said once
-// in the log and its series are left out, never published as 0.
+// in the log and its series are left out, never published as 0. The daemon's start time comes
+// from the host's daemon_status (ABI 1.1), so it needs /proc only on a 1.0 host.
 #include "phpeek/plugin.hpp"
 
 #include <atomic>
@@ -33,23 +34,24 @@ std::string ProcRoot() {
   return root != nullptr && *root != '\0' ? root : "/proc";
 }
 
-// The one warning about an incomplete procfs: what is missing and which series that costs.
-std::string ProcfsWarning(const std::string& root, const ProcfsStatus& procfs) {
-  std::string text = "procfs at " + root + " is incomplete (";
-  for (size_t i = 0; i < procfs.missing.size(); ++i) {
-    text += (i > 0 ? "; " : "") + procfs.missing[i];
-  }
-  text += "):";
-  if (!procfs.daemon_start) text += " phpeek_pm_manager_start_time_seconds is not published;";
+// The one warning about an incomplete procfs: what is missing and which series that costs; empty
+// when it costs nothing (the start time also comes from the host).
+std::string ProcfsWarning(const std::string& root, const ProcfsStatus& procfs,
+                          bool start_time_known) {
+  std::string costs;
+  if (!start_time_known) costs += " phpeek_pm_manager_start_time_seconds is not published;";
   if (!procfs.processes) {
-    text +=
+    costs +=
         " phpeek_pm_process_cpu_seconds_total, phpeek_pm_process_memory_bytes and "
         "phpeek_pm_process_file_descriptors are not published;";
   } else if (!procfs.children) {
-    text += " the resource series count each instance's own process only, not its children;";
+    costs += " the resource series count each instance's own process only, not its children;";
   }
-  text.pop_back();
-  return text;
+  if (costs.empty()) return "";
+  costs.pop_back();
+  std::string missing;
+  for (const std::string& item : procfs.missing) missing += (missing.empty() ? "" : "; ") + item;
+  return "procfs at " + root + " is incomplete (" + missing + "):" + costs;
 }
 
 constexpr uint32_t kEventMask = PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) |
@@ -69,7 +71,10 @@ class MetricsPlugin : public v1::Plugin {
     const char* version = host.api()->host_version;
     daemon_.version = version != nullptr ? version : "unknown";
     procfs_ = ProbeProcfs(proc_root_);
-    daemon_.start_time_seconds = procfs_.daemon_start;  // the plugin runs inside the daemon
+    // The daemon's own record of its start (ABI 1.1), else its /proc entry (the plugin runs in it).
+    std::string status;
+    if (host.daemonStatus(&status).ok()) daemon_.start_time_seconds = DaemonStartSeconds(status);
+    if (!daemon_.start_time_seconds) daemon_.start_time_seconds = procfs_.daemon_start;
   }
 
   v1::Status start() override {
@@ -77,7 +82,9 @@ class MetricsPlugin : public v1::Plugin {
       host().info("metrics_enabled is false: not listening");
       return v1::Status::Ok();
     }
-    if (!procfs_.missing.empty()) host().warn(ProcfsWarning(proc_root_, procfs_));
+    const std::string procfs_warning =
+        ProcfsWarning(proc_root_, procfs_, daemon_.start_time_seconds.has_value());
+    if (!procfs_warning.empty()) host().warn(procfs_warning);
     v1::Status s = subscribeEvents(kEventMask, &subscription_);
     if (!s.ok()) return v1::Status::Error(s.code, "cannot subscribe to events: " + s.message);
     subscribed_ = true;

@@ -30,5 +30,15 @@ TEST(DaemonStatusTest, NoSeriesWithoutTheKeyOrForBadDocuments) {
   EXPECT_FALSE(LogLinesDroppedFamily("").has_value());
 }
 
+TEST(DaemonStatusTest, StartTimeInSecondsFromStartedAtMs) {
+  EXPECT_EQ(DaemonStartSeconds(R"({"schema":1,"started_at_ms":1700000000250,"pid":7})"),
+            1700000000.25);
+  EXPECT_FALSE(DaemonStartSeconds(R"({"schema":1,"pid":7})").has_value());
+  EXPECT_FALSE(DaemonStartSeconds(R"({"started_at_ms":0})").has_value());
+  EXPECT_FALSE(DaemonStartSeconds(R"({"started_at_ms":"soon"})").has_value());
+  EXPECT_FALSE(DaemonStartSeconds("[1]").has_value());
+  EXPECT_FALSE(DaemonStartSeconds("").has_value());
+}
+
 }  // namespace
 }  // namespace phpeek::metrics
