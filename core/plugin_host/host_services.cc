@@ -158,9 +158,16 @@ int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg
     switch (r) {
       case ControlResult::kAccepted: return PHPEEK_OK;
       case ControlResult::kNotFound: return Fail(err, PHPEEK_E_NOT_FOUND, "no " + who);
-      case ControlResult::kInvalidArgument:
+      case ControlResult::kInvalidArgument: {
+        const auto limit = h->control->ScaleLimitOf(name);
+        if (*cop == ControlOp::kScale && limit && arg > limit->value) {
+          return Fail(err, PHPEEK_E_INVALID_ARGUMENT,
+                      "scale " + std::to_string(arg) + " exceeds " + limit->key + " " +
+                          std::to_string(limit->value) + " of " + who);
+        }
         return Fail(err, PHPEEK_E_INVALID_ARGUMENT,
                     "invalid argument " + std::to_string(arg) + " for " + who);
+      }
       case ControlResult::kStopping:
         return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
     }

@@ -62,12 +62,22 @@ class EventListener {
   virtual void OnEvent(const Event& event) = 0;
 };
 
+// The highest instance count Submit accepts for a process, and the setting that sets it.
+struct ScaleLimit {
+  int value = 0;
+  const char* key = "max_process_scale";  // or "max_scale", the process's own bound
+};
+
 class Control {
  public:
   virtual ~Control() = default;
 
   // `arg` is the instance count for kScale and ignored otherwise.
   virtual ControlResult Submit(ControlOp op, std::string_view process, int arg) = 0;
+  // What bounds kScale for `process`, so that a refusal can say which limit; nullopt when unknown.
+  virtual std::optional<ScaleLimit> ScaleLimitOf(std::string_view /*process*/) const {
+    return std::nullopt;
+  }
 
   // Processes in configuration order, instances by index.
   virtual std::vector<ProcessStatus> Snapshot() const = 0;

@@ -63,10 +63,8 @@ ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg
   }
   if (!spec) return ControlResult::kNotFound;
   if (!spec->enabled && op != ControlOp::kStop) return ControlResult::kInvalidArgument;
-  if (op == ControlOp::kScale) {
-    int limit = impl_->config.global.max_process_scale;
-    if (spec->max_scale) limit = std::min(limit, *spec->max_scale);
-    if (arg < 0 || arg > limit) return ControlResult::kInvalidArgument;
+  if (op == ControlOp::kScale && (arg < 0 || arg > ScaleLimitOf(process)->value)) {
+    return ControlResult::kInvalidArgument;
   }
   supervisor::Command c;
   c.op = op;
@@ -74,6 +72,16 @@ ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg
   c.arg = arg;
   impl_->inbox.Push(std::move(c));
   return ControlResult::kAccepted;
+}
+
+std::optional<ScaleLimit> Supervisor::ScaleLimitOf(std::string_view process) const {
+  for (const auto& p : impl_->config.processes) {
+    if (p.name != process) continue;
+    ScaleLimit limit{impl_->config.global.max_process_scale, "max_process_scale"};
+    if (p.max_scale && *p.max_scale < limit.value) limit = {*p.max_scale, "max_scale"};
+    return limit;
+  }
+  return std::nullopt;
 }
 
 std::vector<ProcessStatus> Supervisor::Snapshot() const { return impl_->snapshots.Get(); }

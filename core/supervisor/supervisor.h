@@ -37,6 +37,7 @@ class Supervisor : public Control {
 
   // Control.
   ControlResult Submit(ControlOp op, std::string_view process, int arg) override;
+  std::optional<ScaleLimit> ScaleLimitOf(std::string_view process) const override;
   std::vector<ProcessStatus> Snapshot() const override;
   std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override;
   uint64_t SnapshotGeneration() const override;

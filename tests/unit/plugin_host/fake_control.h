@@ -37,6 +37,14 @@ class FakeControl : public Control {
     const ProcessStatus* p = FindLocked(process);
     return p ? std::optional<ProcessStatus>(*p) : std::nullopt;
   }
+  std::optional<ScaleLimit> ScaleLimitOf(std::string_view /*process*/) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return scale_limit_;
+  }
+  void SetScaleLimit(std::optional<ScaleLimit> limit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    scale_limit_ = limit;
+  }
   uint64_t SnapshotGeneration() const override {
     std::lock_guard<std::mutex> lock(mu_);
     return track_generations_ ? generation_ : 0;
@@ -87,6 +95,7 @@ class FakeControl : public Control {
   mutable int snapshot_calls_ = 0;
   std::vector<Call> calls_;
   ControlResult next_result_ = ControlResult::kAccepted;
+  std::optional<ScaleLimit> scale_limit_;
   std::vector<EventListener*> listeners_;
   uint64_t seq_ = 0;
 };

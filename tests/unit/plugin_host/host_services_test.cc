@@ -138,6 +138,10 @@ TEST_F(HostServicesTest, ControlMapsEveryOutcome) {
   control_.SetResult(ControlResult::kInvalidArgument);
   EXPECT_EQ(control(PHPEEK_OP_SCALE, "web", 1000), PHPEEK_E_INVALID_ARGUMENT);
   EXPECT_EQ(err_, "invalid argument 1000 for process 'web'");
+  control_.SetScaleLimit(ScaleLimit{4, "max_scale"});
+  EXPECT_EQ(control(PHPEEK_OP_SCALE, "web", 1000), PHPEEK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(err_, "scale 1000 exceeds max_scale 4 of process 'web'");
+  control_.SetScaleLimit(std::nullopt);
   control_.SetResult(ControlResult::kStopping);
   EXPECT_EQ(control(PHPEEK_OP_STOP, "web", 0), PHPEEK_E_STOPPING);
   control_.SetResult(ControlResult::kAccepted);

@@ -104,6 +104,13 @@ TEST(ControlTest, ValidatesCommandsAtOnce) {
   EXPECT_EQ(r.sup.Submit(ControlOp::kScale, "capped", 3), ControlResult::kInvalidArgument);
   EXPECT_EQ(r.sup.Submit(ControlOp::kStart, "off", 0), ControlResult::kInvalidArgument);
   EXPECT_STREQ(ToString(ControlResult::kNotFound), "not found");
+  // Which setting bounds a scale, for the refusal's message.
+  ASSERT_TRUE(r.sup.ScaleLimitOf("web").has_value());
+  EXPECT_EQ(r.sup.ScaleLimitOf("web")->value, 100);
+  EXPECT_STREQ(r.sup.ScaleLimitOf("web")->key, "max_process_scale");
+  EXPECT_EQ(r.sup.ScaleLimitOf("capped")->value, 2);
+  EXPECT_STREQ(r.sup.ScaleLimitOf("capped")->key, "max_scale");
+  EXPECT_FALSE(r.sup.ScaleLimitOf("nope").has_value());
 }
 
 TEST(ControlTest, StartStopScaleRestartFromAnotherThread) {
