@@ -30,8 +30,9 @@ bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+// 0 = any free port; the listener logs the port it bound.
 KeyHandler Port(Reader& r, const char* key, int* out) {
-  return {key, [&r, out](const Node& v, P p) { r.Int(v, p, 1, 65535, out); }};
+  return {key, [&r, out](const Node& v, P p) { r.Int(v, p, 0, 65535, out); }};
 }
 
 KeyHandler NonEmptyText(Reader& r, const char* key, std::string* out) {

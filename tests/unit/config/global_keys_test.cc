@@ -129,10 +129,10 @@ TEST_F(GlobalKeysTest, BadValues) {
             "expected a list, got a value | write [a, b] or one '- item' per line");
   EXPECT_EQ(Bad("  api_enabled: maybe\n", "api_enabled"), "expected true or false, got 'maybe'");
   EXPECT_EQ(Bad("  api_host: \"\"\n", "api_host"), "must not be empty");
-  EXPECT_EQ(Bad("  api_port: 70000\n", "api_port"), "must be between 1 and 65535, got 70000");
+  EXPECT_EQ(Bad("  api_port: 70000\n", "api_port"), "must be between 0 and 65535, got 70000");
   EXPECT_EQ(Bad("  api_port: 1.5\n", "api_port"), "expected an integer, got '1.5'");
   EXPECT_EQ(Bad("  api_port: 99999999999999999999999\n", "api_port"),
-            "must be between 1 and 65535, got 99999999999999999999999");
+            "must be between 0 and 65535, got 99999999999999999999999");
   EXPECT_EQ(Bad("  api_port: [1]\n", "api_port"), "expected an integer, got a list");
   EXPECT_EQ(Bad("  api_socket: {a: 1}\n", "api_socket"), "expected a value, got a map");
   EXPECT_EQ(Bad("  api_max_request_body: 10\n", "api_max_request_body"),
