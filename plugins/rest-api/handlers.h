@@ -39,10 +39,8 @@ class Api {
   RenderCache list_cache_;  // GET /api/v1/processes, re-rendered only when the snapshot changes
 };
 
-// {"error": message} with `status`.
-HttpResponse ErrorResponse(int status, std::string_view message);
-
-// True when `name` could be a process name: [a-z0-9][a-z0-9_.-]*, at most 64 characters.
+// True when `name` could be a process name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters
+// (configuration.md), case-sensitive.
 bool IsValidProcessName(std::string_view name);
 
 }  // namespace phpeek::rest

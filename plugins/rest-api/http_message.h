@@ -1,7 +1,8 @@
-// Plain request and response values that the HTTP server (Poco) and the API logic exchange, so
-// that the API logic neither sees Poco nor needs a socket to be tested.
+// Plain request and response values that the HTTP server and the API logic exchange, so that the
+// API logic needs no socket to be tested.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,5 +22,8 @@ struct HttpResponse {
   std::string body;  // JSON text; omitted on the wire for HEAD
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type/Length
 };
+
+// The API behind the server: called on a worker thread for each complete request.
+using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 }  // namespace phpeek::rest

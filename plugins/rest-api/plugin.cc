@@ -1,10 +1,11 @@
 // Entry point and lifecycle of the rest-api plugin: read the settings from the `global:` block
 // at init, bind and serve at start, join everything at stop. The behaviour lives in handlers.cc
 // (the API) and server.cc (HTTP); this file only wires them to the host.
+#include "phpeek/plugin.hpp"
+
 #include <memory>
 #include <string>
 
-#include "phpeek/plugin.hpp"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_backend.h"
 #include "plugins/rest-api/listener.h"
@@ -32,9 +33,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
       host().info("api_enabled is false: the Management API is not served");
       return phpeek::v1::Status::Ok();
     }
-    api_ = std::make_unique<Api>(&backend_, ApiOptions{settings_.token,
-                                                      settings_.max_process_scale,
-                                                      OpenApiDocument()});
+    api_ = std::make_unique<Api>(
+        &backend_, ApiOptions{settings_.token, settings_.max_process_scale, OpenApiDocument()});
     ServerOptions options;
     options.host = settings_.host;
     options.port = settings_.port;
@@ -71,8 +71,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   }
 
   void LogListening() const {
-    std::string msg = "Management API listening on http://" +
-                      HostPort(settings_.host, server_->port());
+    std::string msg =
+        "Management API listening on http://" + HostPort(settings_.host, server_->port());
     if (!settings_.socket_path.empty()) msg += " and unix:" + settings_.socket_path;
     msg += settings_.token ? " (bearer token required)" : " (no authentication)";
     host().info(msg);
@@ -93,4 +93,4 @@ class RestApiPlugin : public phpeek::v1::Plugin {
 }  // namespace phpeek::rest
 
 PHPEEK_DEFINE_PLUGIN(phpeek::rest::RestApiPlugin, "rest-api", "0.1.0",
-                     "REST Management API (management-api.md) on Poco HTTPServer")
+                     "REST Management API (management-api.md)")

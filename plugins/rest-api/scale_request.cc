@@ -1,23 +1,14 @@
 #include "plugins/rest-api/scale_request.h"
 
+#include <algorithm>
+
+#include "plugins/rest-api/client_text.h"
 #include "plugins/rest-api/json_value.h"
 
 namespace phpeek::rest {
 namespace {
 
 constexpr const char* kExample = "a JSON object such as {\"scale\": 3}";
-
-// Echoes client text in a message: bounded, printable ASCII only, so the error body stays
-// short and valid JSON whatever was sent.
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (const char c : s.substr(0, 64)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
-  }
-  if (s.size() > 64) out += "...";
-  return out;
-}
 
 bool IsScaleField(std::string_view key) {
   return key == "scale" || key == "desired" || key == "delta";
@@ -65,22 +56,24 @@ bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* er
   return true;
 }
 
-bool ResolveScale(const ScaleRequest& request, int current, int max_scale, int* target,
+bool ResolveScale(const ScaleRequest& request, int current, int max_process_scale, int* target,
                   std::string* err) {
   // Clamped first so that current + delta cannot overflow.
   const int64_t bound = int64_t{1} << 40;
-  const int64_t value = request.value > bound ? bound : request.value < -bound ? -bound : request.value;
+  const int64_t value = std::clamp(request.value, -bound, bound);
   const int64_t wanted = request.relative ? current + value : value;
-  if (wanted < 0 || wanted > max_scale) {
-    *err = "scale " + std::to_string(request.relative ? wanted : request.value) + " is out of range 0.." + std::to_string(max_scale);
-    if (request.relative) {
-      *err += " (current " + std::to_string(current) + ", delta " + std::to_string(request.value) +
-              ")";
-    }
-    return false;
+  if (wanted >= 0 && wanted <= max_process_scale) {
+    *target = static_cast<int>(wanted);
+    return true;
   }
-  *target = static_cast<int>(wanted);
-  return true;
+  *err = "scale " + std::to_string(request.relative ? wanted : request.value) +
+         (wanted < 0 ? " is negative"
+                     : " exceeds max_process_scale " + std::to_string(max_process_scale));
+  if (request.relative) {
+    *err +=
+        " (current " + std::to_string(current) + ", delta " + std::to_string(request.value) + ")";
+  }
+  return false;
 }
 
 }  // namespace phpeek::rest

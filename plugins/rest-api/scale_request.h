@@ -17,9 +17,9 @@ struct ScaleRequest {
 // Returns false with a message that says what is wrong with the body.
 bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* err);
 
-// Applies the request to the current count and checks 0..max_scale. Returns false with a
-// message when the result is out of range.
-bool ResolveScale(const ScaleRequest& request, int current, int max_scale, int* target,
+// Applies the request to the current count and checks 0..max_process_scale (the API's own bound;
+// the host checks the process's max_scale). Returns false with a message that names the bound.
+bool ResolveScale(const ScaleRequest& request, int current, int max_process_scale, int* target,
                   std::string* err);
 
 }  // namespace phpeek::rest

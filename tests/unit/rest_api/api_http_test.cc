@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "tests/unit/rest_api/api_fixture.h"
 #include "tests/support/http_test_client.h"
+#include "tests/unit/rest_api/api_fixture.h"
 
 namespace phpeek::rest::testing {
 
@@ -24,11 +24,12 @@ TEST(ApiHttp, HealthAndList) {
 
   Reply list = Request(s.port(), "GET", "/api/v1/processes");
   EXPECT_EQ(list.status, 200);
-  EXPECT_EQ(list.body,
-            R"({"processes":[{"name":"web","state":"running","scale":2,"instances":[)"
-            R"({"id":"web-0","state":"running","pid":1000,"started_at":1700000000,"restart_count":0},)"
-            R"({"id":"web-1","state":"running","pid":1001,"started_at":1700000000,"restart_count":1}]},)"
-            R"({"name":"queue","state":"stopped","scale":0,"instances":[]}]})");
+  EXPECT_EQ(
+      list.body,
+      R"({"processes":[{"name":"web","state":"running","scale":2,"instances":[)"
+      R"({"id":"web-0","state":"running","pid":1000,"started_at":1700000000,"restart_count":0},)"
+      R"({"id":"web-1","state":"running","pid":1001,"started_at":1700000000,"restart_count":1}]},)"
+      R"({"name":"queue","state":"stopped","scale":0,"instances":[]}]})");
 }
 
 // The list is memoized on the backend's snapshot: repeated reads answer the same body, and a
@@ -40,8 +41,7 @@ TEST(ApiHttp, ListFollowsSnapshotChanges) {
   EXPECT_EQ(first.status, 200);
   EXPECT_EQ(first.body, second.body);
   EXPECT_NE(first.body.find(R"("id":"web-1")"), std::string::npos) << first.body;
-  ASSERT_EQ(Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":1})").status,
-            202);
+  ASSERT_EQ(Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":1})").status, 202);
   const Reply scaled = Request(s.port(), "GET", "/api/v1/processes");
   EXPECT_EQ(scaled.status, 200);
   EXPECT_NE(scaled.body.find(R"("name":"web","state":"running","scale":1,)"), std::string::npos)
@@ -112,17 +112,18 @@ TEST(ApiHttp, ScaleBadInputIs400WithAReason) {
       {R"({"scale":1,"delta":2})", "given together"},
       {R"({"replicas":1})", "unknown field"},
       {R"([5])", "is a JSON array"},
-      {R"({"scale":11})", "scale 11 is out of range 0..10"},
-      {R"({"scale":-1})", "scale -1 is out of range 0..10"},
-      {R"({"delta":-3})", "scale -1 is out of range 0..10 (current 2, delta -3)"},
+      {R"({"scale":11})", "scale 11 exceeds max_process_scale 10"},
+      {R"({"scale":-1})", "scale -1 is negative"},
+      {R"({"delta":-3})", "scale -1 is negative (current 2, delta -3)"},
       {R"({"scale":99999999999999999999})", "non-integer number"},
-      {R"({"delta":9223372036854775807})", "out of range"},
+      {R"({"delta":9223372036854775807})", "exceeds max_process_scale 10"},
   };
+  // The spec's error string exactly; what was wrong in "detail".
   for (const auto& [body, reason] : cases) {
     Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", body);
     EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(r.body.rfind(R"({"error":"invalid request body","detail":")", 0), 0u) << r.body;
     EXPECT_NE(r.body.find(reason), std::string::npos) << body << " -> " << r.body;
-    EXPECT_EQ(r.body.rfind("{\"error\":\"", 0), 0u) << r.body;
   }
   EXPECT_TRUE(s.backend().calls().empty());
   Reply missing = Request(s.port(), "POST", "/api/v1/processes/nope/scale", R"({"scale":1})");
@@ -131,14 +132,20 @@ TEST(ApiHttp, ScaleBadInputIs400WithAReason) {
 
 TEST(ApiHttp, BackendRefusalsMapToStatusCodes) {
   ApiServer s;
-  s.backend().FailNextControl({BackendCode::kInvalidArgument, "scale 7 exceeds max_scale 4"});
+  s.backend().FailNextControl(
+      {BackendCode::kInvalidArgument, "scale 7 exceeds max_scale 4 of process 'web'"});
   Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":7})");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body, R"({"error":"scale 7 exceeds max_scale 4"})");
+  EXPECT_EQ(r.body, R"({"error":"invalid request body","detail":"scale 7 exceeds max_scale 4 of )"
+                    R"(process 'web'"})");
+  s.backend().FailNextControl({BackendCode::kInvalidArgument, "process 'web' is disabled"});
+  r = Request(s.port(), "POST", "/api/v1/processes/web/start");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"bad request","detail":"process 'web' is disabled"})");
   s.backend().FailNextControl({BackendCode::kStopping, ""});
   r = Request(s.port(), "POST", "/api/v1/processes/web/stop");
   EXPECT_EQ(r.status, 503);
-  EXPECT_EQ(r.body, R"({"error":"the daemon is shutting down"})");
+  EXPECT_EQ(r.body, R"({"error":"service unavailable","detail":"the daemon is shutting down"})");
 }
 
 TEST(ApiHttp, MethodNotAllowedListsAllowedMethods) {
@@ -206,10 +213,16 @@ TEST(ApiHttp, BadPathsAndNames) {
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/a%2Fb").status, 400);
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%zz").status, 400);
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/%00").status, 400);
-  Reply long_name = Request(s.port(), "GET", "/api/v1/processes/" + std::string(2000, 'a'));
+  Reply long_name = Request(s.port(), "GET", "/api/v1/processes/" + std::string(65, 'a'));
   EXPECT_EQ(long_name.status, 400);
-  EXPECT_NE(long_name.body.find("invalid process name"), std::string::npos);
-  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/Web/stop").status, 400);
+  EXPECT_EQ(long_name.body,
+            R"({"error":"invalid process name","detail":"expected [A-Za-z0-9][A-Za-z0-9_.-]*, )"
+            R"(at most 64 characters"})");
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/" + std::string(64, 'a')).status, 404);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/-web/stop").status, 400);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/we%20b/stop").status, 400);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/Web/stop").status, 404)
+      << "names are case-sensitive: Web is not web";
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes/").status, 404);
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/processes?x=1").status, 200);
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);  // still serving
@@ -232,11 +245,38 @@ TEST(ApiHttp, BodyOverTheLimitIs413) {
   const std::string chunk(2000, ' ');
   std::ostringstream hex;
   hex << std::hex << chunk.size();
-  raw = RawExchange(
-      s.port(), "POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-                "chunked\r\n\r\n" + hex.str() + "\r\n" + chunk + "\r\n0\r\n\r\n");
+  raw = RawExchange(s.port(),
+                    "POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                    "chunked\r\n\r\n" +
+                        hex.str() + "\r\n" + chunk + "\r\n0\r\n\r\n");
   EXPECT_EQ(raw.rfind("HTTP/1.1 413", 0), 0u) << raw;
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+}
+
+// configuration.md: names are [A-Za-z0-9][A-Za-z0-9_.-]*, case-sensitive; every route takes them.
+TEST(ApiHttp, NamesWithCapitalsWorkInEveryRoute) {
+  ApiServer s;
+  s.backend().AddProcess("stubA", 1);
+  Reply r = Request(s.port(), "GET", "/api/v1/processes/stubA");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("name":"stubA")"), std::string::npos) << r.body;
+  EXPECT_NE(Request(s.port(), "GET", "/api/v1/processes").body.find(R"("id":"stubA-0")"),
+            std::string::npos);
+  EXPECT_EQ(Request(s.port(), "HEAD", "/api/v1/processes/stubA").status, 200);
+  for (const std::string verb : {"start", "stop", "restart"}) {
+    r = Request(s.port(), "POST", "/api/v1/processes/stubA/" + verb);
+    EXPECT_EQ(r.status, 202) << verb;
+    EXPECT_EQ(r.body, R"({"message":")" + verb + R"( initiated","process":"stubA"})");
+  }
+  r = Request(s.port(), "POST", "/api/v1/processes/stubA/scale", R"({"scale":3})");
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.body, R"({"message":"scale initiated","process":"stubA","scale":3})");
+  r = Request(s.port(), "POST", "/api/v1/processes/Z.9_-x/stop");
+  EXPECT_EQ(r.status, 404) << "a valid name that is not configured";
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/processes/stuba/stop").status, 404);
+  const auto calls = s.backend().calls();
+  ASSERT_GE(calls.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(calls[i].name, "stubA");
 }
 
 TEST(ApiHttp, OpenApiDocumentIsServed) {

@@ -5,9 +5,9 @@ namespace phpeek::rest::testing {
 FakeBackend::FakeBackend() : processes_{{"web", 2}, {"queue", 0}} {}
 
 std::string FakeBackend::ProcessJson(const Process& p) const {
-  std::string json = "{\"name\":\"" + p.name + "\",\"state\":\"" +
-                     (p.scale > 0 ? "running" : "stopped") +
-                     "\",\"scale\":" + std::to_string(p.scale) + ",\"future_key\":[1,2],\"instances\":[";
+  std::string json =
+      "{\"name\":\"" + p.name + "\",\"state\":\"" + (p.scale > 0 ? "running" : "stopped") +
+      "\",\"scale\":" + std::to_string(p.scale) + ",\"future_key\":[1,2],\"instances\":[";
   for (int i = 0; i < p.scale; ++i) {
     if (i > 0) json += ",";
     json += "{\"id\":\"" + p.name + "-" + std::to_string(i) +
@@ -54,6 +54,11 @@ BackendResult FakeBackend::Control(ControlOp op, const std::string& name, int ar
     return {};
   }
   return {BackendCode::kNotFound, "no process named " + name};
+}
+
+void FakeBackend::AddProcess(const std::string& name, int scale) {
+  std::lock_guard<std::mutex> lock(mu_);
+  processes_.push_back({name, scale});
 }
 
 std::vector<ControlCall> FakeBackend::calls() const {

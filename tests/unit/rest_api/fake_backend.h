@@ -24,6 +24,7 @@ class FakeBackend : public Backend {
   BackendResult GetProcess(const std::string& name, std::string* json) override;
   BackendResult Control(ControlOp op, const std::string& name, int arg) override;
 
+  void AddProcess(const std::string& name, int scale);
   std::vector<ControlCall> calls() const;
   // Makes the next Control call fail with `result`.
   void FailNextControl(BackendResult result);

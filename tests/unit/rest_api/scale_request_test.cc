@@ -26,11 +26,12 @@ TEST(ScaleRequest, ResolvesAgainstCurrentAndLimit) {
   EXPECT_TRUE(ResolveScale({true, 2}, 2, 4, &target, &err));
   EXPECT_EQ(target, 4);
   EXPECT_FALSE(ResolveScale({true, 3}, 2, 4, &target, &err));
-  EXPECT_EQ(err, "scale 5 is out of range 0..4 (current 2, delta 3)");
+  EXPECT_EQ(err, "scale 5 exceeds max_process_scale 4 (current 2, delta 3)");
   EXPECT_FALSE(ResolveScale({false, -1}, 2, 4, &target, &err));
+  EXPECT_EQ(err, "scale -1 is negative");
   EXPECT_FALSE(ResolveScale({true, INT64_MIN}, 2, 4, &target, &err));
   EXPECT_FALSE(ResolveScale({false, INT64_MAX}, 2, 4, &target, &err));
-  EXPECT_EQ(err, "scale 9223372036854775807 is out of range 0..4");
+  EXPECT_EQ(err, "scale 9223372036854775807 exceeds max_process_scale 4");
 }
 
 TEST(ScaleRequest, EchoesOnlyPrintableBoundedText) {

@@ -1,0 +1,57 @@
+#include "plugins/rest-api/error_body.h"
+
+#include <string>
+#include <utility>
+
+#include "plugins/rest-api/json_value.h"
+
+namespace phpeek::rest {
+
+HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
+  std::string body = "{\"error\":";
+  AppendJsonString(&body, error);
+  if (!detail.empty()) {
+    body += ",\"detail\":";
+    AppendJsonString(&body, detail);
+  }
+  body.push_back('}');
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+const char* ErrorPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "bad request";
+    case 401:
+      return "unauthorized";
+    case 404:
+      return "not found";
+    case 405:
+      return "method not allowed";
+    case 408:
+      return "request timeout";
+    case 409:
+      return "conflict";
+    case 413:
+      return "request body too large";
+    case 414:
+      return "request target too long";
+    case 417:
+      return "expectation failed";
+    case 431:
+      return "request header fields too large";
+    case 501:
+      return "not implemented";
+    case 503:
+      return "service unavailable";
+    case 505:
+      return "http version not supported";
+    default:
+      return "internal error";
+  }
+}
+
+}  // namespace phpeek::rest

@@ -1,0 +1,97 @@
+#include "plugins/rest-api/response_text.h"
+
+#include <time.h>
+
+#include <cstdio>
+
+namespace phpeek::rest {
+namespace {
+
+// "Date: Sun, 06 Dec 2026 05:54:28 GMT" (RFC 9110 section 5.6.7), formatted once a second per
+// thread.
+const std::string& DateHeader() {
+  thread_local time_t formatted_at = -1;
+  thread_local std::string header;
+  const time_t now = ::time(nullptr);
+  if (now != formatted_at) {
+    struct tm tm {};
+    ::gmtime_r(&now, &tm);
+    char buffer[64];
+    const size_t n = ::strftime(buffer, sizeof(buffer), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    header.assign(buffer, n);
+    formatted_at = now;
+  }
+  return header;
+}
+
+}  // namespace
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 417:
+      return "Expectation Failed";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
+  }
+}
+
+std::string ResponseText(const HttpResponse& response, bool head, Persistence persistence) {
+  std::string text;
+  text.reserve(192 + response.body.size());
+  text += "HTTP/1.1 ";
+  text += std::to_string(response.status);
+  text += ' ';
+  text += ReasonPhrase(response.status);
+  text += "\r\n";
+  text += DateHeader();
+  text += "Content-Type: application/json\r\nContent-Length: ";
+  text += std::to_string(response.body.size());
+  text += "\r\nCache-Control: no-store\r\n";
+  for (const auto& [name, value] : response.headers) {
+    text += name;
+    text += ": ";
+    text += value;
+    text += "\r\n";
+  }
+  if (persistence == Persistence::kClose) text += "Connection: close\r\n";
+  if (persistence == Persistence::kKeepAlive10) text += "Connection: keep-alive\r\n";
+  text += "\r\n";
+  if (!head) text += response.body;
+  return text;
+}
+
+std::string_view ContinueText() { return "HTTP/1.1 100 Continue\r\n\r\n"; }
+
+}  // namespace phpeek::rest
