@@ -44,9 +44,16 @@ TEST(RestApiControl, ScaleUpThenDown) {
   EXPECT_EQ(r.status, 202);
   EXPECT_TRUE(WaitUntil([&] { return RunningPids(d.Process("worker")).empty(); }));
 
-  // Past the process's own max_scale (6): the core refuses, the API says 400.
+  // Past the process's own max_scale (6): the core refuses, the API says 400 and which limit.
   r = d.Call("POST", "/api/v1/processes/worker/scale", R"({"scale": 7})");
   EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.body, R"({"error":"invalid request body","detail":"scale 7 exceeds max_scale 6 of )"
+                    R"(process 'worker'"})");
+  // Past max_process_scale (100), checked by the API itself.
+  r = d.Call("POST", "/api/v1/processes/worker/scale", R"({"scale": 101})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.body, R"({"error":"invalid request body","detail":"scale 101 exceeds )"
+                    R"(max_process_scale 100"})");
   EXPECT_EQ(d.Process("worker")->getValue<int>("scale"), 0);
 }
 
@@ -67,7 +74,8 @@ TEST(RestApiControl, StopStartAndRollingRestart) {
       return std::find(before.begin(), before.end(), pid) != before.end();
     });
   })) << d.Call("GET", "/api/v1/processes/worker").body;
-  for (int pid : before) EXPECT_TRUE(WaitUntil([&] { return !phpeek::testing::ProcessExists(pid); }));
+  for (int pid : before)
+    EXPECT_TRUE(WaitUntil([&] { return !phpeek::testing::ProcessExists(pid); }));
 
   r = d.Call("POST", "/api/v1/processes/worker/stop");
   EXPECT_EQ(r.status, 202);

@@ -1,5 +1,7 @@
 #include "tests/integration/rest_api/api_daemon.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <istream>
 
 #include "Poco/JSON/Array.h"
@@ -7,17 +9,38 @@
 
 namespace phpeek::rest::itest {
 
+namespace {
+
+const char kListening[] = "Management API listening on http://";
+
+}  // namespace
+
 ApiDaemon::ApiDaemon(const std::string& globals, const std::string& processes,
-                     const std::map<std::string, std::string>& env)
-    : port_(phpeek::testing::FreePort()) {
-  config_path_ =
-      dir_.Write("phpeek-pm.yaml",
-                 "version: \"1.0\"\nglobal:\n  log_format: text\n"
-                 "  api_enabled: true\n  api_port: " +
-                     std::to_string(port_) + "\n" + globals + "processes:\n" + processes);
+                     const std::map<std::string, std::string>& env) {
+  config_text_ =
+      "version: \"1.0\"\nglobal:\n  log_format: text\n  api_enabled: true\n  api_port: 0\n" +
+      globals + "processes:\n" + processes;
+  config_path_ = dir_.Write("phpeek-pm.yaml", config_text_);
   daemon_ =
       std::make_unique<phpeek::testing::Daemon>(std::vector<std::string>{"-c", config_path_}, env);
-  ready_ = daemon_->WaitForLog("Management API listening");
+  ready_ = daemon_->WaitForLog(kListening);
+  port_ = ListeningPort(daemon_->Log());
+  ready_ = ready_ && port_ > 0;
+}
+
+std::string ApiDaemon::ClientConfigPath() const {
+  std::string text = config_text_;
+  const std::string key = "api_port: 0\n";
+  text.replace(text.find(key), key.size(), "api_port: " + std::to_string(port_) + "\n");
+  return dir_.Write("client.yaml", text);
+}
+
+int ListeningPort(const std::string& log) {
+  const size_t at = log.find(kListening);
+  if (at == std::string::npos) return 0;
+  const size_t colon = log.find(':', at + std::strlen(kListening));
+  if (colon == std::string::npos) return 0;
+  return std::atoi(log.c_str() + colon + 1);
 }
 
 Reply ApiDaemon::Call(const std::string& method, const std::string& target, const std::string& body,

@@ -1,5 +1,6 @@
-// The real phpeek-pm daemon with the rest-api plugin on a free 127.0.0.1 port, plus small HTTP
-// and JSON helpers for the tests that drive it.
+// The real phpeek-pm daemon with the rest-api plugin on 127.0.0.1, `api_port: 0` (the daemon picks
+// a free port and logs it; no guessing), plus small HTTP and JSON helpers for the tests that drive
+// it.
 #pragma once
 
 #include <map>
@@ -23,8 +24,14 @@ class ApiDaemon {
   ApiDaemon(const std::string& globals, const std::string& processes,
             const std::map<std::string, std::string>& env = {});
 
+  // The port the daemon logged ("Management API listening on http://127.0.0.1:PORT"); 0 before.
   int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The daemon's configuration (api_port: 0).
   const std::string& config_path() const { return config_path_; }
+  // The same configuration with api_port set to the bound port, for clients that find the API
+  // through the configuration file (phpeek-pm status -c).
+  std::string ClientConfigPath() const;
   phpeek::testing::Daemon& daemon() { return *daemon_; }
   const phpeek::testing::TempDir& dir() const { return dir_; }
   bool ready() const { return ready_; }
@@ -38,10 +45,14 @@ class ApiDaemon {
  private:
   phpeek::testing::TempDir dir_;
   int port_ = 0;
+  std::string config_text_;
   std::string config_path_;
   std::unique_ptr<phpeek::testing::Daemon> daemon_;
   bool ready_ = false;
 };
+
+// The port of the daemon's "Management API listening on http://HOST:PORT" line; 0 when absent.
+int ListeningPort(const std::string& log);
 
 Poco::JSON::Object::Ptr ParseObject(const std::string& json);
 // Pids of the process's instances in state "running".

