@@ -35,6 +35,11 @@ bool FromConfig(const CommandLine& cl, const std::map<std::string, std::string>&
     return false;
   }
   const config::GlobalSpec& g = loaded.config->global;
+  if (need_url && g.api_socket.empty() && g.api_port == 0) {
+    *err = path + " sets api_port: 0 (the daemon picks a free port at start): pass --url with "
+           "the address it logged ('Management API listening on http://...')";
+    return false;
+  }
   if (need_url) {
     out->url = !g.api_socket.empty()
                    ? "unix:" + g.api_socket

@@ -14,6 +14,7 @@
 #include "core/cli/client/process_table.h"
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
+#include "core/json/json_value.h"
 
 namespace phpeek::cli {
 namespace {
@@ -23,13 +24,17 @@ using client::ApiReply;
 using client::CallApi;
 using client::ProcessRow;
 
-// The "error" member of an error body, or the raw body.
+// An error body's "error" and, when present, its "detail" ("invalid request body: scale 9
+// exceeds max_scale 4 of process 'web'"), or the raw body.
 std::string ErrorText(const std::string& body) {
-  const std::string key = "\"error\":\"";
-  const size_t at = body.find(key);
-  if (at == std::string::npos) return body;
-  const size_t end = body.find('"', at + key.size());
-  return body.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
+  json::Value doc;
+  std::string err;
+  if (!json::Parse(body, &doc, &err) || !doc.is_object()) return body;
+  std::string text = doc.StringOr("error", body);
+  if (const std::string detail = doc.StringOr("detail", ""); !detail.empty()) {
+    text += ": " + detail;
+  }
+  return text;
 }
 
 // Turns an answer other than `expected` into a message for the user.

@@ -71,6 +71,17 @@ TEST(ClientCli, ClearErrors) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = RunCommand({BinaryPath(), "scale", "web", "lots", "--url", url});
   EXPECT_EQ(r.exit_code, 2);
+  // The daemon's refusal with its detail: which limit, and its value.
+  r = RunCommand({BinaryPath(), "scale", "web", "9", "-c", d.ClientConfigPath()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the daemon answered 400: invalid request body: scale 9 exceeds max_scale 4 "
+                       "of process 'web'"),
+            std::string::npos)
+      << r.err;
+  // api_port: 0 in the file says nothing about the port the daemon picked.
+  r = RunCommand({BinaryPath(), "status", "-c", d.config_path()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("sets api_port: 0"), std::string::npos) << r.err;
   // A port bound but not listening refuses every connection, for as long as it is held.
   const int held = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
