@@ -38,8 +38,9 @@ std::string ApiDaemon::ClientConfigPath() const {
 int ListeningPort(const std::string& log) {
   const size_t at = log.find(kListening);
   if (at == std::string::npos) return 0;
-  const size_t colon = log.find(':', at + std::strlen(kListening));
-  if (colon == std::string::npos) return 0;
+  const size_t end = log.find_first_of(" \n", at + std::strlen(kListening));
+  const size_t colon = log.rfind(':', end);  // after the host, also "[::1]"
+  if (colon == std::string::npos || colon < at) return 0;
   return std::atoi(log.c_str() + colon + 1);
 }
 
