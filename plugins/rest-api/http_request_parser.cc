@@ -7,7 +7,7 @@
 namespace phpeek::rest {
 namespace {
 
-constexpr size_t kMaxLeadingEmptyLines = 4;
+constexpr size_t kMaxLeadingEmptyBytes = 8;  // CR and LF bytes before the request line
 constexpr size_t kMaxChunkLine = 1024;
 constexpr size_t kMaxContentLengthDigits = 18;  // fits int64 whatever the digits
 constexpr size_t kMaxChunkSizeDigits = 15;
@@ -165,7 +165,7 @@ void RequestParser::FeedHead(std::string_view data, size_t* pos) {
   while (*pos < data.size()) {
     // RFC 9112 section 2.2: a server SHOULD ignore at least one empty line before the request.
     if (head_.empty() && (data[*pos] == '\r' || data[*pos] == '\n')) {
-      if (data[*pos] == '\n' && ++leading_empty_ > kMaxLeadingEmptyLines) {
+      if (++leading_empty_ > kMaxLeadingEmptyBytes) {
         Fail(400, "too many empty lines before the request line");
         return;
       }
@@ -260,7 +260,8 @@ bool RequestParser::ParseField(std::string_view line) {
   const size_t colon = line.find(':');
   const std::string_view name = line.substr(0, colon);
   if (colon == std::string_view::npos || !IsToken(name)) {
-    Fail(400, "malformed header field '" + Printable(line) +
+    // Only the part before the colon is echoed: the value may be a credential.
+    Fail(400, "malformed header field '" + Printable(name, 32) +
                   "': expected NAME: VALUE, without whitespace before the colon");
     return false;
   }

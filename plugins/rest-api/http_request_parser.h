@@ -88,7 +88,7 @@ class RequestParser {
   bool started_ = false;
   std::string head_;          // the request head as received, up to its empty line
   size_t line_start_ = 0;     // where the line being received starts in head_
-  size_t leading_empty_ = 0;  // empty lines before the request line (tolerated, bounded)
+  size_t leading_empty_ = 0;  // CR and LF bytes before the request line (tolerated, bounded)
   std::string line_;          // the chunked body's current size or trailer line
   size_t trailer_bytes_ = 0;
   int64_t remaining_ = 0;  // kBody, kChunkData: body bytes still to come

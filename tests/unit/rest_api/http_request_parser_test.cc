@@ -171,6 +171,12 @@ TEST(RequestParser, MalformedHeadIs400) {
                 "more than one Authorization");
   ExpectRefused("GET /a HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n", 417, "magic");
   ExpectRefused("\r\n\r\n\r\n\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n", 400, "empty lines");
+  ExpectRefused(std::string(9, '\r'), 400, "empty lines");
+  // A malformed field is named, its value (maybe a credential) never echoed.
+  const Outcome o = Parse("GET /a HTTP/1.1\r\nHost: x\r\nAuthorization : Bearer s3cret\r\n\r\n");
+  EXPECT_EQ(o.error.status, 400);
+  EXPECT_NE(o.error.detail.find("'Authorization '"), std::string::npos) << o.error.detail;
+  EXPECT_EQ(o.error.detail.find("s3cret"), std::string::npos) << o.error.detail;
 }
 
 TEST(RequestParser, Limits) {
