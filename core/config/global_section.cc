@@ -90,7 +90,7 @@ std::vector<KeyHandler> ApiHandlers(Reader& r, GlobalSpec* g) {
        }},
       {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
       NonEmptyText(r, "metrics_host", &g->metrics_host),
-      {"metrics_port", [&r, g](const Node& v, P p) { r.Int(v, p, 0, 65535, &g->metrics_port); }},
+      Port(r, "metrics_port", &g->metrics_port),
       {"metrics_path",
        [&r, g](const Node& v, P p) {
          std::string text;
