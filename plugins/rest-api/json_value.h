@@ -15,6 +15,10 @@ namespace phpeek::rest {
 struct JsonValue {
   enum class Kind { kNull, kBool, kInteger, kNumber, kString, kArray, kObject };
 
+  // Defaulted in the .cc: clang with libstdc++ cannot define it implicitly here, where
+  // pair<std::string, JsonValue> in `object` still has an incomplete type.
+  JsonValue();
+
   Kind kind = Kind::kNull;
   bool boolean = false;
   int64_t integer = 0;  // kInteger: a number without fraction or exponent that fits int64
