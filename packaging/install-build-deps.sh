@@ -11,6 +11,7 @@ PACKAGES="
   libgtest-dev libgmock-dev
   jq curl prometheus
   dpkg-dev fakeroot file lintian rpm patchelf
+  clang libclang-rt-14-dev
 "
 # Only refresh the package lists when something is missing (keeps the command quick to re-run).
 missing=""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite twice: a plain optimized build and an ASan+UBSan build.
-# Idempotent: re-running reuses the build trees (build/ and build-asan/ at the top).
+# Builds and runs the whole test suite twice, a plain optimized build and an ASan+UBSan build, then
+# each libFuzzer target for a fixed time (tests/fuzz/run.sh, FUZZ_SECONDS each, default 30).
+# Idempotent: re-running reuses the build trees (build/, build-asan/ and build-fuzz/ at the top).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -18,3 +19,4 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DPHPEEK_SANITIZE=ON
+tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"
