@@ -29,14 +29,14 @@ cmake --build "$build" -j"$jobs" --target fuzzers
 
 # The known-open entry (the reason of one line of known-open.txt) that the failure of target $1
 # with log $2 and reproducer $3 matches: the line of that reproducer, else the first line of the
-# target whose SUMMARY kind and frame appear in the report.
+# target whose SUMMARY kind and frame appear in the report ("like <its reproducer>: <reason>").
 known_open() {
   local target=$1 log=$2 input=$3 t kind frame file why match=""
   while read -r t kind frame file why; do
     [[ -z $t || $t == \#* || $t != "$target" ]] && continue
     grep -Eq "^SUMMARY: .*($kind)" "$log" && grep -qF -- "$frame" "$log" || continue
     [[ $input == "$fuzz_dir/$file" ]] && match=$why && break
-    [[ -n $match ]] || match=$why
+    [[ -n $match ]] || match="like $file: $why"
   done <"$fuzz_dir/known-open.txt"
   [[ -n $match ]] && echo "$match"
 }
