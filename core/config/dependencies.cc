@@ -4,8 +4,6 @@
 #include <map>
 #include <set>
 
-#include "core/config/suggest.h"
-
 namespace phpeek::config {
 namespace {
 
@@ -96,7 +94,7 @@ void CheckNames(Reader& r, const std::vector<ProcessSpec>& processes) {
       if (!seen.insert(dep).second) {
         r.Warning(DependsOnPos(p, i), DependsOnPath(p, i), "'" + dep + "' is listed twice");
       } else if (it == by_name.end()) {
-        const std::string closest = ClosestMatch(dep, names);
+        const std::string closest = r.Closest(dep, names);
         r.Error(DependsOnPos(p, i), DependsOnPath(p, i),
                 "'" + p.name + "' depends on '" + dep + "', which is not defined",
                 closest.empty() ? "define it under processes:" : "did you mean '" + closest + "'?");

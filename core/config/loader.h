@@ -6,7 +6,8 @@
 // - Errors: YAML syntax, wrong types or values, unset `${VAR}` without default, duplicate keys or
 //   process names, bad names, missing `command`, depends_on cycles and unknown dependencies, scale
 //   above max_scale or global.max_process_scale, no `processes:` key at all, and files that are
-//   not YAML text (empty, a directory, binary, invalid UTF-8, over 4 MiB).
+//   not YAML text (empty, a directory, binary, invalid UTF-8, over 1 MiB), text after the
+//   document's top-level value.
 // - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
 //   do not act on (heartbeat, logging.labels, shutdown.graceful, global health_check_interval and
 //   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with no

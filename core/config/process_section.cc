@@ -4,9 +4,8 @@
 #include <cctype>
 
 #include "core/config/cron.h"
-#include "core/config/signal_names.h"
-#include "core/config/suggest.h"
 #include "core/config/sections.h"
+#include "core/config/signal_names.h"
 
 namespace phpeek::config {
 namespace {
@@ -19,8 +18,9 @@ const std::vector<CompatKey> kProcessCompat = {
      "'heartbeat' (PHPeek PM's success/failure URL pings) is not supported by phpeek-pm; ignored"},
 };
 const std::vector<CompatKey> kShutdownCompat = {
-    {"graceful", "'graceful' is a PHPeek PM key that phpeek-pm does not use: every stop is "
-                 "graceful (signal, then SIGKILL after timeout); ignored"},
+    {"graceful",
+     "'graceful' is a PHPeek PM key that phpeek-pm does not use: every stop is "
+     "graceful (signal, then SIGKILL after timeout); ignored"},
 };
 const std::vector<CompatKey> kLoggingCompat = {
     {"labels", "'labels' (PHPeek PM log labels) is not supported yet; ignored"},
@@ -50,7 +50,7 @@ void ReadSignal(Reader& r, const Node& v, P p, int* out) {
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.rfind("SIG", 0) != 0) upper = "SIG" + upper;
-  const std::string closest = ClosestMatch(upper, KnownSignalNames());
+  const std::string closest = r.Closest(upper, KnownSignalNames());
   r.Error(v.pos, p, "unknown signal '" + text + "'",
           closest.empty() ? "use SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH or "
                             "SIGKILL"
@@ -200,9 +200,9 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out) {
 void CheckScale(Reader& r, const std::string& path, const GlobalSpec& global, const Seen& seen,
                 const ProcessSpec& p) {
   if (p.max_scale && p.scale > *p.max_scale) {
-    r.Error(seen.scale_pos, JoinPath(path, "scale"),
-            "scale " + std::to_string(p.scale) + " is above max_scale " +
-                std::to_string(*p.max_scale));
+    r.Error(
+        seen.scale_pos, JoinPath(path, "scale"),
+        "scale " + std::to_string(p.scale) + " is above max_scale " + std::to_string(*p.max_scale));
   } else if (p.scale > global.max_process_scale) {
     r.Error(seen.scale_pos, JoinPath(path, "scale"),
             "scale " + std::to_string(p.scale) + " is above global.max_process_scale " +
@@ -231,8 +231,8 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   }
   const Node& node = *entry.value;
   if (!node.IsMap()) {
-    r.Error(node.pos, path, std::string("expected a process definition (a map), got ") +
-                                DescribeKind(node),
+    r.Error(node.pos, path,
+            std::string("expected a process definition (a map), got ") + DescribeKind(node),
             "at least: command: [\"program\", \"arg\"]");
     return;
   }

@@ -6,7 +6,6 @@
 
 #include "core/config/duration.h"
 #include "core/config/substitution.h"
-#include "core/config/suggest.h"
 
 namespace phpeek::config {
 namespace {
@@ -114,9 +113,9 @@ bool Reader::Int(const Node& node, const std::string& path, int64_t min, int64_t
     return false;
   }
   if (value < min || value > max) {
-    ValueError(node, path,
-               "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                   ", got " + text);
+    ValueError(
+        node, path,
+        "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
     return false;
   }
   *out = value;
@@ -155,7 +154,7 @@ bool Reader::ChoiceIndex(const Node& node, const std::string& path,
   }
   std::string allowed;
   for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
-  const std::string closest = ClosestMatch(text, names);
+  const std::string closest = Closest(text, names);
   ValueError(node, path, "'" + text + "' is not one of: " + allowed,
              closest.empty() ? "" : "did you mean '" + closest + "'?");
   return false;
@@ -186,9 +185,8 @@ bool Reader::StringList(const Node& node, const std::string& path, std::vector<s
 
 namespace phpeek::config {
 
-bool Reader::Map(const Node& node, const std::string& path,
-                 const std::vector<KeyHandler>& handlers, const std::vector<CompatKey>& compat,
-                 const UnknownFn& on_unknown) {
+bool Reader::Map(const Node& node, const std::string& path, const std::vector<KeyHandler>& handlers,
+                 const std::vector<CompatKey>& compat, const UnknownFn& on_unknown) {
   if (node.IsNull()) return true;
   if (!node.IsMap()) {
     ValueError(node, path, std::string("expected a map of keys, got ") + DescribeKind(node));
@@ -219,7 +217,7 @@ bool Reader::Map(const Node& node, const std::string& path,
       Warning(entry.key_pos, key_path, c->message);
       continue;
     }
-    const std::string closest = ClosestMatch(entry.key, known);
+    const std::string closest = Closest(entry.key, known);
     if (on_unknown) {
       on_unknown(entry, closest);
     } else {

@@ -14,6 +14,7 @@
 
 #include "core/config/diagnostic.h"
 #include "core/config/document.h"
+#include "core/config/suggest.h"
 
 namespace phpeek::config {
 
@@ -32,8 +33,7 @@ struct CompatKey {
 
 class Reader {
  public:
-  Reader(std::string file, const std::map<std::string, std::string>& env,
-         Diagnostics* diagnostics);
+  Reader(std::string file, const std::map<std::string, std::string>& env, Diagnostics* diagnostics);
 
   void Error(SourcePos pos, const std::string& path, const std::string& message,
              const std::string& hint = "");
@@ -69,13 +69,18 @@ class Reader {
   bool Map(const Node& node, const std::string& path, const std::vector<KeyHandler>& handlers,
            const std::vector<CompatKey>& compat = {}, const UnknownFn& on_unknown = nullptr);
 
+  // ClosestMatch within the budget that all hints of this load share.
+  std::string Closest(const std::string& word, const std::vector<std::string>& candidates) {
+    return ClosestMatch(word, candidates, &suggest_budget_);
+  }
+
   const std::string& file() const { return file_; }
   const std::map<std::string, std::string>& env() const { return env_; }
   Diagnostics* diagnostics() { return diagnostics_; }
 
  private:
-  bool ChoiceIndex(const Node& node, const std::string& path,
-                   const std::vector<std::string>& names, size_t* index);
+  bool ChoiceIndex(const Node& node, const std::string& path, const std::vector<std::string>& names,
+                   size_t* index);
   // "expected an integer, got a map" unless the node is a scalar.
   bool ExpectScalar(const Node& node, const std::string& path, const char* what);
   // An error about a value; names the environment variable when the value came from one.
@@ -87,6 +92,8 @@ class Reader {
   std::string file_;
   const std::map<std::string, std::string>& env_;
   Diagnostics* diagnostics_;
+  // About 0.1 s of edit distances; a real file spends a tiny fraction of it.
+  SuggestBudget suggest_budget_{20'000'000};
 };
 
 // "processes" + "web" -> "processes.web"; `Item("hooks.pre-start", 2)` -> "hooks.pre-start[2]".

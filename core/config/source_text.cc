@@ -21,6 +21,13 @@ bool IsBlank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
+void TooLarge(const std::string& file, size_t size, Diagnostics* diagnostics) {
+  AddError(file, {},
+           "file is too large (" + std::to_string(size) + " bytes, limit " +
+               std::to_string(kMaxConfigBytes) + ")",
+           "is this really a configuration file?", diagnostics);
+}
+
 }  // namespace
 
 bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* diagnostics) {
@@ -40,9 +47,7 @@ bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* dia
     return false;
   }
   if (static_cast<size_t>(st.st_size) > kMaxConfigBytes) {
-    AddError(path, {}, "file is too large (" + std::to_string(st.st_size) + " bytes, limit " +
-             std::to_string(kMaxConfigBytes) + ")", "is this really a configuration file?",
-             diagnostics);
+    TooLarge(path, static_cast<size_t>(st.st_size), diagnostics);
     return false;
   }
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
@@ -71,6 +76,10 @@ bool ReadSourceFile(const std::string& path, std::string* text, Diagnostics* dia
 }
 
 bool CheckSourceText(const std::string& text, const std::string& file, Diagnostics* diagnostics) {
+  if (text.size() > kMaxConfigBytes) {
+    TooLarge(file, text.size(), diagnostics);
+    return false;
+  }
   if (IsBlank(text)) {
     AddError(file, {}, "file is empty", "a configuration needs at least a 'processes:' map",
              diagnostics);

@@ -38,15 +38,34 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+bool SuggestBudget::Spend(int64_t units) {
+  if (units > left_) {
+    left_ = 0;
+    return false;
+  }
+  left_ -= units;
+  return true;
+}
+
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates,
+                         SuggestBudget* budget) {
   if (word.size() > 128) return "";  // not a typo of any key; keeps the O(n*m) cost small
   const std::string norm = Normalize(word);
   const size_t limit = std::max<size_t>(1, norm.size() / 3);
   std::string best;
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {
+    if (budget && !budget->Spend(static_cast<int64_t>(c.size()) + 1)) return "";
     const std::string other = Normalize(c);
-    size_t d = EditDistance(norm, other);
+    const size_t gap =
+        norm.size() > other.size() ? norm.size() - other.size() : other.size() - norm.size();
+    size_t d = limit + 1;  // the distance is at least the length gap: no need to compute it
+    if (gap <= limit) {
+      if (budget && !budget->Spend(static_cast<int64_t>((norm.size() + 1) * (other.size() + 1)))) {
+        return "";
+      }
+      d = EditDistance(norm, other);
+    }
     // "warning" for "warn", "restart_backoff" for "restart_backoff_max": a shared stem counts.
     const std::string& shorter = norm.size() < other.size() ? norm : other;
     const std::string& longer = norm.size() < other.size() ? other : norm;

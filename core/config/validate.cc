@@ -4,7 +4,6 @@
 
 #include "core/config/dependencies.h"
 #include "core/config/program_search.h"
-#include "core/config/suggest.h"
 
 namespace phpeek::config {
 namespace {
@@ -18,7 +17,7 @@ void CheckReadiness(Reader& r, const Config& config) {
   for (size_t i = 0; i < readiness.processes.size(); ++i) {
     const std::string& name = readiness.processes[i];
     if (config.FindProcess(name) != nullptr) continue;
-    const std::string closest = ClosestMatch(name, names);
+    const std::string closest = r.Closest(name, names);
     r.Error(i < readiness.processes_pos.size() ? readiness.processes_pos[i] : SourcePos{},
             ItemPath("global.readiness.processes", i), "'" + name + "' is not a defined process",
             closest.empty() ? "" : "did you mean '" + closest + "'?");
@@ -36,45 +35,60 @@ std::string SearchPath(const ProcessSpec* p, const std::map<std::string, std::st
   return it == env.end() ? kDefaultPath : it->second;
 }
 
-void CheckProgram(Reader& r, const Command& command, const std::string& path,
-                  const ProcessSpec* process, const std::map<std::string, std::string>& env) {
-  if (command.argv.empty()) return;
-  const std::string program = command.via_shell ? ShellProgram(command.argv[2]) : command.argv[0];
-  if (program.empty()) return;
-  const std::string working_dir = process ? process->working_dir : "";
-  if (FindProgram(program, SearchPath(process, env), working_dir)) return;
-  r.Warning(command.pos, path,
-            program.find('/') == std::string::npos
-                ? "program '" + program + "' is not found on PATH"
-                : "program '" + program + "' does not exist or is not executable",
-            "starting it will fail unless it is installed by then");
-}
+// Warns about programs that cannot be found. Lookups are remembered per (program, PATH,
+// working_dir): thousands of processes running the same program cost one search.
+class ProgramCheck {
+ public:
+  ProgramCheck(Reader& r, const std::map<std::string, std::string>& env) : r_(r), env_(env) {}
 
-void CheckHookPrograms(Reader& r, const std::vector<Hook>& hooks, const std::string& path,
-                       const std::map<std::string, std::string>& env) {
-  for (size_t i = 0; i < hooks.size(); ++i) {
-    CheckProgram(r, hooks[i].command, ItemPath(path, i) + ".command", nullptr, env);
+  void Run(const Command& command, const std::string& path, const ProcessSpec* process) {
+    if (command.argv.empty()) return;
+    const std::string program = command.via_shell ? ShellProgram(command.argv[2]) : command.argv[0];
+    if (program.empty()) return;
+    const std::string working_dir = process ? process->working_dir : "";
+    const std::string search_path = SearchPath(process, env_);
+    const std::string key = program + '\0' + search_path + '\0' + working_dir;
+    auto it = found_.find(key);
+    if (it == found_.end()) {
+      it = found_.emplace(key, FindProgram(program, search_path, working_dir)).first;
+    }
+    if (it->second) return;
+    r_.Warning(command.pos, path,
+               program.find('/') == std::string::npos
+                   ? "program '" + program + "' is not found on PATH"
+                   : "program '" + program + "' does not exist or is not executable",
+               "starting it will fail unless it is installed by then");
   }
-}
 
-void CheckPrograms(Reader& r, const Config& config,
-                   const std::map<std::string, std::string>& env) {
+  void Hooks(const std::vector<Hook>& hooks, const std::string& path) {
+    for (size_t i = 0; i < hooks.size(); ++i) {
+      Run(hooks[i].command, ItemPath(path, i) + ".command", nullptr);
+    }
+  }
+
+ private:
+  Reader& r_;
+  const std::map<std::string, std::string>& env_;
+  std::map<std::string, bool> found_;
+};
+
+void CheckPrograms(Reader& r, const Config& config, const std::map<std::string, std::string>& env) {
+  ProgramCheck check(r, env);
   for (const auto& p : config.processes) {
     if (!p.enabled) continue;  // never started: its program may legitimately be absent
     const std::string base = "processes." + p.name;
-    CheckProgram(r, p.command, base + ".command", &p, env);
+    check.Run(p.command, base + ".command", &p);
     if (p.health_check && p.health_check->type == HealthCheckType::kExec) {
-      CheckProgram(r, p.health_check->command, base + ".health_check.command", &p, env);
+      check.Run(p.health_check->command, base + ".health_check.command", &p);
     }
     if (p.shutdown.pre_stop_hook) {
-      CheckProgram(r, p.shutdown.pre_stop_hook->command, base + ".shutdown.pre_stop_hook.command",
-                   &p, env);
+      check.Run(p.shutdown.pre_stop_hook->command, base + ".shutdown.pre_stop_hook.command", &p);
     }
   }
-  CheckHookPrograms(r, config.hooks.pre_start, "hooks.pre-start", env);
-  CheckHookPrograms(r, config.hooks.post_start, "hooks.post-start", env);
-  CheckHookPrograms(r, config.hooks.pre_stop, "hooks.pre-stop", env);
-  CheckHookPrograms(r, config.hooks.post_stop, "hooks.post-stop", env);
+  check.Hooks(config.hooks.pre_start, "hooks.pre-start");
+  check.Hooks(config.hooks.post_start, "hooks.post-start");
+  check.Hooks(config.hooks.pre_stop, "hooks.pre-stop");
+  check.Hooks(config.hooks.post_stop, "hooks.post-stop");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -66,7 +67,8 @@ TEST_F(CheckConfigTest, ValidFileExitsZero) {
 }
 
 TEST_F(CheckConfigTest, ShippedExampleIsValid) {
-  const RunResult r = CheckConfig({"-c", std::string(PHPEEK_SOURCE_DIR) + "/config/phpeek-pm.yaml"});
+  const RunResult r =
+      CheckConfig({"-c", std::string(PHPEEK_SOURCE_DIR) + "/config/phpeek-pm.yaml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
@@ -109,8 +111,8 @@ TEST_F(CheckConfigTest, JsonReportIsValidJson) {
 }
 
 TEST_F(CheckConfigTest, CompatFilesPassAndStrictFailsOnTheirWarnings) {
-  for (const char* name : {"minimal.yaml", "laravel-full.yaml", "laravel-healthchecks.yaml",
-                           "scheduled-tasks.yaml"}) {
+  for (const char* name :
+       {"minimal.yaml", "laravel-full.yaml", "laravel-healthchecks.yaml", "scheduled-tasks.yaml"}) {
     const std::string path = std::string(PHPEEK_COMPAT_DIR) + "/" + name;
     const RunResult r = CheckConfig({"-c", path, "--json"});
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.out << r.err;
@@ -144,7 +146,9 @@ TEST_F(CheckConfigTest, UnknownGlobalKeyIsAWarningThatStrictRejects) {
 TEST_F(CheckConfigTest, BadInputsExitOneWithValidJson) {
   const std::vector<std::pair<std::string, std::string>> files = {
       {"empty.yaml", ""},
-      {"binary.yaml", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)},
+      {"binary.yaml", std::string("\x7f"
+                                  "ELF\x02\x01\x01\0\0\0",
+                                  10)},
       {"latin1.yaml", "processes:\n  caf\xe9: {command: x}\n"},
       {"syntax.yaml", "processes:\n  web: [unclosed\n"},
       {"list.yaml", "- a\n- b\n"},
@@ -158,6 +162,33 @@ TEST_F(CheckConfigTest, BadInputsExitOneWithValidJson) {
     ASSERT_TRUE(report) << name;
     EXPECT_GE(report->getValue<int>("errors"), 1) << name;
     EXPECT_LT(r.out.size(), 4096u) << name;  // one screen, not an echo of the input
+  }
+}
+
+// yaml-cpp 0.7's LoadAll spun at 100 % CPU with growing memory on a document that is just `,` or
+// `[1, 2], 3`. These and their siblings each get a positioned error within a deadline.
+TEST_F(CheckConfigTest, StrayFlowTokensAnswerAtOnceWithAPosition) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {",\n", "1:1"},
+      {"[1, 2], 3\n", "1:7"},
+      {"]\n", "1:1"},
+      {"}\n", "1:1"},
+      {"- ,\n", "1:3"},
+      {"[,\n", "2:1"},
+      {"{a: [}\n", "1:6"},
+      {"&a ,\n", "1:4"},
+      {"... ,\n", "1:5"},
+      {"\"x\", y\n", "1:4"},
+      {"processes: {}\n,\n", "2:1"},
+  };
+  for (const auto& [text, pos] : cases) {
+    const std::string path = dir_.Write("stray.yaml", text);
+    const auto start = std::chrono::steady_clock::now();
+    const RunResult r = RunCommand({PHPEEK_BINARY, "check-config", "-c", path}, {}, 10s);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << text;
+    EXPECT_EQ(r.exit_code, 1) << text << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind(path + ":" + pos + ": error: YAML syntax error: ", 0), 0u) << text << "\n"
+                                                                                     << r.err;
   }
 }
 

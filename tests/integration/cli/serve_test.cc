@@ -35,8 +35,8 @@ TEST(CliTest, UsageErrorsExitTwoWithOneLineHint) {
 }
 
 TEST(CliTest, HelpExitsZeroOnEverySubcommand) {
-  for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
-                        "scale"}) {
+  for (const char* s :
+       {"serve", "check-config", "version", "status", "start", "stop", "restart", "scale"}) {
     const RunResult r = RunBinary({s, "--help"});
     EXPECT_EQ(r.exit_code, 0) << s;
     EXPECT_NE(r.out.find("Usage: phpeek-pm"), std::string::npos) << s;
@@ -63,6 +63,20 @@ TEST(CliTest, InvalidConfigStopsServeWithExitOne) {
   EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
 }
 
+// The daemon (PID 1 in a container) must say why it does not start, never spin on a config: a
+// document of just `,` made yaml-cpp 0.7's LoadAll loop forever, allocating.
+TEST(CliTest, StrayFlowTokenStopsServeAtOnceWithThePlace) {
+  TempDir dir;
+  for (const char* text : {",\n", "[1, 2], 3\n"}) {
+    const std::string path = dir.Write("c.yaml", text);
+    const RunResult r = RunCommand({PHPEEK_BINARY, "-c", path}, {}, std::chrono::seconds(10));
+    EXPECT_EQ(r.exit_code, 1) << text << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("YAML syntax error: unexpected ','"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("line=1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
+  }
+}
+
 TEST(CliTest, MissingConfigFileIsNamed) {
   const RunResult r = RunBinary({"-c", "/nonexistent/phpeek-pm.yaml"});
   EXPECT_EQ(r.exit_code, 1);
@@ -73,31 +87,33 @@ TEST(CliTest, MissingConfigFileIsNamed) {
 // work: the daemon must say so once per key rather than ignore them.
 TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "c.yaml",
-      "global:\n"
-      "  api_enabled: false\n"
-      "  log_format: json\n"
-      "  readiness:\n    enabled: true\n    path: " + dir.Join("ready") + "\n"
-      "hooks:\n"
-      "  pre-start:\n    - name: hello\n      command: [\"true\"]\n"
-      "processes:\n"
-      "  web:\n"
-      "    command: [\"sleep\", \"60\"]\n"
-      "    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"
-      "    logging:\n      stdout: true\n"
-      "  nightly:\n"
-      "    command: [\"true\"]\n"
-      "    schedule: \"0 2 * * *\"\n");
+  const std::string path =
+      dir.Write("c.yaml",
+                "global:\n"
+                "  api_enabled: false\n"
+                "  log_format: json\n"
+                "  readiness:\n    enabled: true\n    path: " +
+                    dir.Join("ready") +
+                    "\n"
+                    "hooks:\n"
+                    "  pre-start:\n    - name: hello\n      command: [\"true\"]\n"
+                    "processes:\n"
+                    "  web:\n"
+                    "    command: [\"sleep\", \"60\"]\n"
+                    "    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"
+                    "    logging:\n      stdout: true\n"
+                    "  nightly:\n"
+                    "    command: [\"true\"]\n"
+                    "    schedule: \"0 2 * * *\"\n");
   Daemon daemon({"-c", path});
   ASSERT_TRUE(daemon.WaitForLog("process spawned")) << daemon.Log();
   daemon.Signal(SIGTERM);
   ASSERT_EQ(daemon.WaitExit(), 0);
   const std::string log = daemon.Log();
-  for (const char* key : {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"",
-                          "\"key\":\"processes.web.health_check\"",
-                          "\"key\":\"processes.web.logging\"",
-                          "\"key\":\"processes.nightly.schedule\""}) {
+  for (const char* key :
+       {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"",
+        "\"key\":\"processes.web.health_check\"", "\"key\":\"processes.web.logging\"",
+        "\"key\":\"processes.nightly.schedule\""}) {
     const size_t first = log.find(key);
     EXPECT_NE(first, std::string::npos) << key << "\n" << log;
     EXPECT_EQ(log.find(key, first + 1), std::string::npos) << "warned twice: " << key;

@@ -1,6 +1,8 @@
 // depends_on across processes: missing names, disabled dependencies, whole cycles.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "tests/unit/config/config_test_util.h"
 
 namespace phpeek::config {
@@ -35,6 +37,24 @@ TEST_F(DependenciesTest, WholeCycleIsReportedOnce) {
   EXPECT_EQ(d.message, "dependency cycle: a -> b -> c -> a");
   EXPECT_EQ(d.pos.line, 10);
   EXPECT_EQ(d.pos.column, 18);
+}
+
+// Each unknown name looked for its closest match among all processes: 20000 of them against 20000
+// processes took minutes. The hints share a budget now; the errors are all there.
+TEST_F(DependenciesTest, ThousandsOfUnknownNamesAreReportedInTime) {
+  std::string yaml = "processes:\n";
+  for (int i = 0; i < 20000; ++i) {
+    const std::string n = std::to_string(i);
+    yaml += "  p" + n + ": {command: x, depends_on: [q" + n + "]}\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const LoadResult r = Load(yaml);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(CountSeverity(r.diagnostics, Severity::kError), 20000u);
+  const Diagnostic* d = FindDiag(r.diagnostics, "processes.p0.depends_on[0]");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->message, "'p0' depends on 'q0', which is not defined");
+  EXPECT_EQ(d->hint, "did you mean 'p0'?");  // the first ones still get their hint
 }
 
 TEST_F(DependenciesTest, SelfDependency) {
