@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/config/diagnostic.h"
+#include "core/config/run_as.h"
 
 namespace phpeek::config {
 
@@ -75,9 +76,10 @@ struct ProcessSpec {
   RestartPolicy restart = RestartPolicy::kAlways;  // resolved from global.restart_policy if unset
   std::vector<std::string> depends_on;
   std::vector<SourcePos> depends_on_pos;  // position of each depends_on entry, for diagnostics
-  std::string working_dir;  // empty = daemon's cwd
-  std::string user;         // empty = unchanged
+  std::string working_dir;                // empty = daemon's cwd
+  std::string user;                       // as written; empty = unchanged
   std::string group;
+  std::optional<RunAs> run_as;  // set when user or group is: the ids, resolved at load
   std::vector<std::pair<std::string, std::string>> env;  // in file order
   bool forward_stdout = true;
   bool forward_stderr = true;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/config/cron.h"
+#include "core/config/process_name.h"
 #include "core/config/sections.h"
 #include "core/config/signal_names.h"
 
@@ -11,7 +12,6 @@ namespace phpeek::config {
 namespace {
 
 using P = const std::string&;
-constexpr size_t kMaxNameLength = 64;
 
 const std::vector<CompatKey> kProcessCompat = {
     {"heartbeat",
@@ -25,23 +25,6 @@ const std::vector<CompatKey> kShutdownCompat = {
 const std::vector<CompatKey> kLoggingCompat = {
     {"labels", "'labels' (PHPeek PM log labels) is not supported yet; ignored"},
 };
-
-// `[a-z0-9][a-z0-9_.-]*`, at most 64 characters: names end up in instance ids, URLs and env.
-bool ValidName(const std::string& name, std::string* why) {
-  auto ok_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-  };
-  if (name.empty()) {
-    *why = "a process name must not be empty";
-  } else if (name.size() > kMaxNameLength) {
-    *why = "process name is longer than 64 characters";
-  } else if (!std::all_of(name.begin(), name.end(), ok_char) || !std::isalnum(name[0])) {
-    *why = "invalid process name '" + name + "'";
-  } else {
-    return true;
-  }
-  return false;
-}
 
 void ReadSignal(Reader& r, const Node& v, P p, int* out) {
   std::string text;
@@ -110,7 +93,7 @@ void ReadSchedule(Reader& r, const Node& v, P p, ProcessSpec* out) {
 
 struct Seen {
   bool command = false, restart = false;
-  SourcePos scale_pos, max_scale_pos;
+  SourcePos scale_pos, max_scale_pos, user_pos, group_pos;
 };
 
 std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
@@ -159,22 +142,23 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
   };
 }
 
-std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out) {
-  auto text = [&r](std::string* target) {
-    return [&r, target](const Node& v, P p) {
+std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
+  auto text = [&r](std::string* target, SourcePos* pos = nullptr) {
+    return [&r, target, pos](const Node& v, P p) {
       std::string value;
       if (!r.Text(v, p, &value)) return;
       if (value.empty()) {
         r.Error(v.pos, p, "must not be empty", "remove the key to use the default");
       } else {
         *target = value;
+        if (pos) *pos = v.pos;
       }
     };
   };
   return {
       {"working_dir", text(&out->working_dir)},
-      {"user", text(&out->user)},
-      {"group", text(&out->group)},
+      {"user", text(&out->user, &seen->user_pos)},
+      {"group", text(&out->group, &seen->group_pos)},
       {"env", [&r, out](const Node& v, P p) { ReadEnv(r, v, p, out); }},
       {"stdout", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stdout); }},
       {"stderr", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stderr); }},
@@ -195,6 +179,21 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out) {
        }},
       {"logging", [&r, out](const Node& v, P p) { ReadLogging(r, v, p, out); }},
   };
+}
+
+// user/group to ids now, so that a bad one stops the load with its position instead of failing
+// (or, for a number that wrapped, succeeding as root) at spawn time.
+void ResolveIds(Reader& r, const std::string& path, const Seen& seen, ProcessSpec* p) {
+  if (p->user.empty() && p->group.empty()) return;
+  RunAs run_as;
+  RunAsErrors errors;
+  if (ResolveRunAs(p->user, p->group, &run_as, &errors)) {
+    p->run_as = std::move(run_as);
+    return;
+  }
+  const char* hint = "a name from the system's user/group database or a number";
+  if (!errors.user.empty()) r.Error(seen.user_pos, JoinPath(path, "user"), errors.user, hint);
+  if (!errors.group.empty()) r.Error(seen.group_pos, JoinPath(path, "group"), errors.group, hint);
 }
 
 void CheckScale(Reader& r, const std::string& path, const GlobalSpec& global, const Seen& seen,
@@ -223,11 +222,13 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   out->name = entry.key;
   out->pos = entry.key_pos;
   out->restart = global.restart_policy;
-  std::string why;
-  if (!ValidName(entry.key, &why)) {
-    r.Error(entry.key_pos, path, why,
-            "use lower-case letters, digits, '_', '.', '-'; start with a letter or digit; at most "
-            "64 characters");
+  if (!IsValidProcessName(entry.key)) {
+    const std::string shown =
+        entry.key.size() > 80
+            ? entry.key.substr(0, 64) + "... (" + std::to_string(entry.key.size()) + " characters)"
+            : entry.key;
+    r.Error(entry.key_pos, path, "invalid process name '" + shown + "'",
+            std::string("names match ") + kProcessNameRule);
   }
   const Node& node = *entry.value;
   if (!node.IsMap()) {
@@ -238,13 +239,14 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   }
   Seen seen;
   std::vector<KeyHandler> handlers = BasicHandlers(r, out, &seen);
-  for (auto& h : MoreHandlers(r, out)) handlers.push_back(std::move(h));
+  for (auto& h : MoreHandlers(r, out, &seen)) handlers.push_back(std::move(h));
   r.Map(node, path, handlers, kProcessCompat);
   if (!seen.restart) out->restart = global.restart_policy;
   if (!seen.command) {
     r.Error(entry.key_pos, path, "process '" + entry.key + "' has no 'command'",
             "add command: [\"program\", \"arg\"] or command: \"shell command\"");
   }
+  ResolveIds(r, path, seen, out);
   CheckScale(r, path, global, seen, *out);
 }
 

@@ -41,7 +41,8 @@ LoadOutcome LoadPlugin(const PluginRequest& request, LoadedPlugin* out, std::str
 bool Negotiate(const phpeek_plugin_api_v1* descriptor, const std::string& expected_name,
                uint32_t host_minor, LoadedPlugin* out, std::string* reason);
 
-// [a-z0-9][a-z0-9_.-]*, at most 64 characters: the rule for process names, reused for plugins.
+// [a-z0-9][a-z0-9_.-]*, at most 64 characters (process names also allow capitals; plugin names
+// stay lower-case, as sdk/include/phpeek/plugin_abi.h documents).
 bool IsValidPluginName(const std::string& name);
 
 }  // namespace phpeek::plugin_host

@@ -4,9 +4,9 @@
 //  - on kernels without close_range(CLOSE_RANGE_UNSHARE) (before 5.9), posix_spawn (glibc does
 //    it with CLONE_VFORK and reports an exec failure as its return value);
 //  - when `user`/`group` must change, neither can help (no setuid), so we fork and, in the child,
-//    make only async-signal-safe system calls before execve. Names are resolved to ids and the
-//    group list is computed in the parent first. An exec failure travels back through a
-//    close-on-exec pipe as an errno.
+//    make only async-signal-safe system calls before execve. The ids and the group list come
+//    resolved with the request (from the configuration's load). An exec failure travels back
+//    through a close-on-exec pipe as an errno.
 // All give the child its own process group, an empty signal mask, default dispositions, stdin
 // from /dev/null, stdout/stderr to pipes, no other descriptor, and the working directory.
 #include <fcntl.h>
@@ -218,25 +218,20 @@ SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
   if (!req.working_dir.empty() && stat(req.working_dir.c_str(), &st) != 0) {
     return Failure(errno, "working_dir '" + req.working_dir + "'");
   }
-  Credentials cred;
-  std::string cred_err;
-  const bool change_user = !req.user.empty() || !req.group.empty();
-  if (change_user && !ResolveCredentials(req.user, req.group, &cred, &cred_err)) {
-    return Failure(EINVAL, cred_err);
-  }
+  const Credentials* cred = req.run_as ? &*req.run_as : nullptr;
   Pipe out, err;
   if ((req.capture_stdout && !out.Open()) || (req.capture_stderr && !err.Open())) {
     return Failure(errno, "cannot create output pipe");
   }
   pid_t pid = -1;
-  int rc = Start(path, req, change_user ? &cred : nullptr, out, err, &pid);
+  int rc = Start(path, req, cred, out, err, &pid);
   if (rc != 0 && cached) {
     // The remembered file is gone or changed: search again, as the first spawn did.
     Forget(key);
     if (!Resolve(argv0, search_path, key, &path, &cached)) {
       return Failure(ENOENT, "program '" + argv0 + "' not found on PATH");
     }
-    rc = Start(path, req, change_user ? &cred : nullptr, out, err, &pid);
+    rc = Start(path, req, cred, out, err, &pid);
   }
   if (rc != 0) return Failure(rc, "cannot execute '" + path + "'");
   SpawnResult r;

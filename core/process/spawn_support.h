@@ -1,11 +1,13 @@
 // Small pieces the POSIX spawner is made of, kept apart so they can be tested on their own:
-// argv/env as C arrays, output pipes, PATH lookup and user/group resolution.
+// argv/env as C arrays, output pipes and PATH lookup.
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
 #include <vector>
+
+#include "core/config/run_as.h"
 
 namespace phpeek::process {
 
@@ -44,15 +46,8 @@ std::string SearchPath(const std::vector<std::string>& env);
 bool ResolveProgram(const std::string& argv0, const std::vector<std::string>& env,
                     std::string* path);
 
-struct Credentials {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::vector<gid_t> groups;  // supplementary groups
-};
-
-// `user` and `group` are names or numbers; an empty user keeps the daemon's uid, an empty group
-// takes the user's primary group.
-bool ResolveCredentials(const std::string& user, const std::string& group, Credentials* cred,
-                        std::string* err);
+// What the child switches to: uid, gid and supplementary groups, resolved from `user:`/`group:`
+// when the configuration was loaded (config/run_as.h), never from text at spawn time.
+using Credentials = config::RunAs;
 
 }  // namespace phpeek::process

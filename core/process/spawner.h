@@ -6,9 +6,12 @@
 #include <sys/types.h>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "core/config/run_as.h"
 
 namespace phpeek::process {
 
@@ -19,8 +22,9 @@ struct SpawnRequest {
   // and change only these from one spawn to the next.
   std::vector<std::string> extra_env;
   std::string working_dir;        // empty = the daemon's
-  std::string user;               // name or number; empty = unchanged (needs root otherwise)
-  std::string group;              // name or number; empty = the user's primary group
+  // Set to run the child as another user/group (needs root): the ids resolved when the
+  // configuration was loaded (config::ResolveRunAs); nothing is looked up or parsed here.
+  std::optional<config::RunAs> run_as;
   bool capture_stdout = true;     // false: /dev/null
   bool capture_stderr = true;
 };

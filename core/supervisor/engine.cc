@@ -41,8 +41,7 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   req.env = MergedEnvironment(spec);
   req.env.push_back("PHPEEK_PM_PROCESS_NAME=" + spec.name);
   req.working_dir = spec.working_dir;
-  req.user = spec.user;
-  req.group = spec.group;
+  req.run_as = spec.run_as;
   req.capture_stdout = spec.forward_stdout;
   req.capture_stderr = spec.forward_stderr;
   return req;

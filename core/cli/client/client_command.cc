@@ -14,6 +14,7 @@
 #include "core/cli/client/process_table.h"
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
+#include "core/config/process_name.h"
 #include "core/json/json_value.h"
 
 namespace phpeek::cli {
@@ -177,6 +178,12 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
 }  // namespace
 
 int RunClient(const CommandLine& cl) {
+  // The daemon would refuse it anyway; saying the rule here is clearer than a 400 or a 404.
+  if (cl.subcommand != Subcommand::kStatus && !config::IsValidProcessName(cl.operands[0])) {
+    std::fprintf(stderr, "phpeek-pm: invalid process name '%s' (names match %s)\n",
+                 cl.operands[0].c_str(), config::kProcessNameRule);
+    return 2;
+  }
   ApiEndpoint endpoint;
   std::string err;
   if (!client::ResolveEndpoint(cl, config::CurrentEnvironment(), &endpoint, &err)) {

@@ -31,7 +31,7 @@ const std::string kFiveErrors =
     "    shutdown:\n"
     "      signal: SIGNOPE\n"
     "      timeout: forever\n"
-    "  Bad_Name:\n"
+    "  _bad:\n"
     "    command: /bin/true\n";
 
 RunResult CheckConfig(const std::vector<std::string>& args,
@@ -98,7 +98,7 @@ TEST_F(CheckConfigTest, JsonReportIsValidJson) {
   ASSERT_EQ(diagnostics->size(), 5u);
   const std::vector<std::string> keys = {"global.api_port", "processes.web.scale",
                                          "processes.web.shutdown.signal",
-                                         "processes.web.shutdown.timeout", "processes.Bad_Name"};
+                                         "processes.web.shutdown.timeout", "processes._bad"};
   for (unsigned i = 0; i < diagnostics->size(); ++i) {
     const auto d = diagnostics->getObject(i);
     EXPECT_EQ(d->getValue<std::string>("severity"), "error");

@@ -249,7 +249,7 @@ TEST_F(BadInputTest, FiveProblemsFiveDiagnostics) {
       "    shutdown:\n"
       "      signal: SIGNOPE\n"
       "      timeout: forever\n"
-      "  Bad_Name:\n"
+      "  _bad:\n"
       "    command: /bin/true\n");
   EXPECT_FALSE(r.config);
   ASSERT_EQ(r.diagnostics.size(), 5u) << Dump(r.diagnostics);
@@ -257,7 +257,7 @@ TEST_F(BadInputTest, FiveProblemsFiveDiagnostics) {
                                                              {6, "processes.web.scale"},
                                                              {8, "processes.web.shutdown.signal"},
                                                              {9, "processes.web.shutdown.timeout"},
-                                                             {10, "processes.Bad_Name"}};
+                                                             {10, "processes._bad"}};
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(r.diagnostics[i].pos.line, expected[i].first) << i;
     EXPECT_EQ(r.diagnostics[i].key_path, expected[i].second) << i;

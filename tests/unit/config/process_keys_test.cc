@@ -77,7 +77,8 @@ TEST_F(ProcessKeysTest, GoodValues) {
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
   const ProcessSpec& p = r.config->processes[1];
   EXPECT_FALSE(p.enabled);
-  EXPECT_EQ(p.command.argv, (std::vector<std::string>{"/bin/sh", "-c", "exec sleep 10 && echo $HOME"}));
+  EXPECT_EQ(p.command.argv,
+            (std::vector<std::string>{"/bin/sh", "-c", "exec sleep 10 && echo $HOME"}));
   EXPECT_TRUE(p.command.via_shell);
   EXPECT_EQ(p.command.pos.line, 6);
   EXPECT_EQ(p.type, ProcessType::kOneshot);
@@ -148,14 +149,14 @@ TEST_F(ProcessKeysTest, BadValues) {
 }
 
 TEST_F(ProcessKeysTest, ShutdownFields) {
-  const LoadResult r = Load(
-      "processes:\n  web:\n    command: /bin/true\n    shutdown:\n      signal: SIGTREM\n");
+  const LoadResult r =
+      Load("processes:\n  web:\n    command: /bin/true\n    shutdown:\n      signal: SIGTREM\n");
   const Diagnostic d = ExpectOneError(r, "processes.web.shutdown.signal");
   EXPECT_EQ(d.pos.line, 5);
   EXPECT_EQ(d.pos.column, 15);
   EXPECT_EQ(d.hint, "did you mean 'SIGTERM'?");
-  const LoadResult t = Load(
-      "processes:\n  web:\n    command: /bin/true\n    shutdown:\n      timeout: -1s\n");
+  const LoadResult t =
+      Load("processes:\n  web:\n    command: /bin/true\n    shutdown:\n      timeout: -1s\n");
   ExpectOneError(t, "processes.web.shutdown.timeout");
 }
 
@@ -183,8 +184,9 @@ TEST_F(ProcessKeysTest, MissingCommandIsAnError) {
 }
 
 TEST_F(ProcessKeysTest, ScaleAgainstMaxScale) {
-  const LoadResult r = Load("processes:\n  web:\n    command: /bin/true\n    scale: 5\n"
-                            "    max_scale: 3\n");
+  const LoadResult r = Load(
+      "processes:\n  web:\n    command: /bin/true\n    scale: 5\n"
+      "    max_scale: 3\n");
   const Diagnostic d = ExpectOneError(r, "processes.web.scale");
   EXPECT_EQ(d.message, "scale 5 is above max_scale 3");
   const LoadResult w = Load("processes:\n  web:\n    command: /bin/true\n    max_scale: 500\n");
@@ -194,17 +196,38 @@ TEST_F(ProcessKeysTest, ScaleAgainstMaxScale) {
   EXPECT_EQ(warn->severity, Severity::kWarning);
 }
 
+// [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters, case-sensitive (configuration.md): files of
+// the original PHPeek PM, which accepts any name, have capitals.
 TEST_F(ProcessKeysTest, NamePattern) {
-  for (const std::string& name : std::vector<std::string>{"web", "0web", "a.b-c_d", std::string(64, 'a')}) {
+  for (const std::string& name : std::vector<std::string>{
+           "web", "0web", "a.b-c_d", "stubA", "Web", "QUEUE_Worker-2.x", std::string(64, 'Z')}) {
     const LoadResult r = Load("processes:\n  " + name + ":\n    command: /bin/true\n");
-    EXPECT_TRUE(r.config) << name << "\n" << Dump(r.diagnostics);
+    ASSERT_TRUE(r.config) << name << "\n" << Dump(r.diagnostics);
+    EXPECT_EQ(r.config->processes[0].name, name);
   }
-  for (const std::string& name :
-       std::vector<std::string>{"Web", "-web", "_web", "we b", "wéb", std::string(65, 'a')}) {
+  for (const std::string& name : std::vector<std::string>{"-web", "_web", ".Web", "we b", "wéb",
+                                                          "a/b", "a%2F", std::string(65, 'a')}) {
     const LoadResult r = Load("processes:\n  \"" + name + "\":\n    command: /bin/true\n");
     const Diagnostic d = ExpectOneError(r, "processes." + name);
     EXPECT_EQ(d.pos.line, 2) << name;
+    EXPECT_EQ(d.pos.column, 3) << name;
+    EXPECT_EQ(d.message, "invalid process name '" + name + "'");
+    EXPECT_EQ(d.hint,
+              "names match [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters: letters, digits, "
+              "'_', '.', '-', starting with a letter or digit");
   }
+}
+
+TEST_F(ProcessKeysTest, NamesAreCaseSensitive) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  web: {command: /bin/true}\n"
+      "  Web: {command: /bin/true, depends_on: [web]}\n"
+      "  app: {command: /bin/true, depends_on: [WEB]}\n");
+  ASSERT_EQ(CountSeverity(r.diagnostics, Severity::kError), 1u) << Dump(r.diagnostics);
+  const Diagnostic* d = FindDiag(r.diagnostics, "processes.app.depends_on[0]");
+  ASSERT_NE(d, nullptr) << Dump(r.diagnostics);
+  EXPECT_EQ(d->message, "'app' depends on 'WEB', which is not defined");
 }
 
 TEST_F(ProcessKeysTest, DuplicateProcessNames) {
@@ -237,8 +260,9 @@ TEST_F(ProcessKeysTest, UnknownKeyWarnsWithSuggestion) {
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(FormatText(r.diagnostics[0]),
-            path_ + ":4:5: warning: processes.web.restrat: unknown key 'restrat' is ignored "
-                    "(hint: did you mean 'restart'?)");
+            path_ +
+                ":4:5: warning: processes.web.restrat: unknown key 'restrat' is ignored "
+                "(hint: did you mean 'restart'?)");
 }
 
 TEST_F(ProcessKeysTest, LoggingBlockIsReadAndDeferred) {
