@@ -13,8 +13,8 @@ void PrintJson(const std::string& path, bool valid, const config::Diagnostics& d
   json::Writer w;
   w.BeginObject().Key("file").String(path).Key("valid").Bool(valid);
   w.Key("errors").Int(static_cast<int64_t>(CountSeverity(diagnostics, config::Severity::kError)));
-  w.Key("warnings").Int(
-      static_cast<int64_t>(CountSeverity(diagnostics, config::Severity::kWarning)));
+  w.Key("warnings")
+      .Int(static_cast<int64_t>(CountSeverity(diagnostics, config::Severity::kWarning)));
   w.Key("diagnostics").BeginArray();
   for (const auto& d : diagnostics) w.Raw(config::FormatJson(d));
   w.EndArray().EndObject();
@@ -41,11 +41,11 @@ int RunCheckConfig(const CommandLine& cl) {
   } else {
     config::LoadResult result = config::LoadConfigFile(path, env);
     diagnostics = std::move(result.diagnostics);
-    if (result.config) {
-      // check-config loads no plugin, so every unknown global key is reported.
-      const config::Diagnostics unknown = config::ReportUnknownGlobalKeys(*result.config, {});
-      diagnostics.insert(diagnostics.end(), unknown.begin(), unknown.end());
-    }
+    // check-config loads no plugin, so every unknown global key is reported, errors or not.
+    const config::Diagnostics unknown =
+        config::ReportUnknownGlobalKeys(path, result.unknown_global_keys, {});
+    diagnostics.insert(diagnostics.end(), unknown.begin(), unknown.end());
+    config::SortByPosition(&diagnostics);
   }
   const bool has_errors = HasErrors(diagnostics);
   const bool has_warnings = CountSeverity(diagnostics, config::Severity::kWarning) > 0;

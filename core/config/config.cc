@@ -12,12 +12,18 @@ const ProcessSpec* Config::FindProcess(const std::string& name) const {
 
 Diagnostics ReportUnknownGlobalKeys(const Config& config,
                                     const std::vector<std::string>& plugin_keys) {
+  return ReportUnknownGlobalKeys(config.source_path, config.unknown_global_keys, plugin_keys);
+}
+
+Diagnostics ReportUnknownGlobalKeys(const std::string& file,
+                                    const std::vector<UnknownGlobalKey>& keys,
+                                    const std::vector<std::string>& plugin_keys) {
   Diagnostics out;
-  for (const auto& u : config.unknown_global_keys) {
+  for (const auto& u : keys) {
     if (std::find(plugin_keys.begin(), plugin_keys.end(), u.key) != plugin_keys.end()) continue;
     Diagnostic d;
     d.severity = Severity::kWarning;
-    d.file = config.source_path;
+    d.file = file;
     d.pos = u.pos;
     d.key_path = "global." + u.key;
     d.message = u.env_var.empty()
@@ -32,35 +38,46 @@ Diagnostics ReportUnknownGlobalKeys(const Config& config,
 
 const char* ToString(RestartPolicy v) {
   switch (v) {
-    case RestartPolicy::kAlways: return "always";
-    case RestartPolicy::kOnFailure: return "on-failure";
-    case RestartPolicy::kNever: return "never";
+    case RestartPolicy::kAlways:
+      return "always";
+    case RestartPolicy::kOnFailure:
+      return "on-failure";
+    case RestartPolicy::kNever:
+      return "never";
   }
   return "always";
 }
 
 const char* ToString(ProcessType v) {
   switch (v) {
-    case ProcessType::kLongrun: return "longrun";
-    case ProcessType::kOneshot: return "oneshot";
+    case ProcessType::kLongrun:
+      return "longrun";
+    case ProcessType::kOneshot:
+      return "oneshot";
   }
   return "longrun";
 }
 
 const char* ToString(LogLevel v) {
   switch (v) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
 
 const char* ToString(LogFormat v) {
   switch (v) {
-    case LogFormat::kJson: return "json";
-    case LogFormat::kText: return "text";
+    case LogFormat::kJson:
+      return "json";
+    case LogFormat::kText:
+      return "text";
   }
   return "json";
 }

@@ -151,6 +151,10 @@ struct Config {
 // Warnings for unknown global keys, leaving out those that a loaded plugin declares it reads.
 Diagnostics ReportUnknownGlobalKeys(const Config& config,
                                     const std::vector<std::string>& plugin_keys);
+// The same for keys of a file that did not load (LoadResult::unknown_global_keys).
+Diagnostics ReportUnknownGlobalKeys(const std::string& file,
+                                    const std::vector<UnknownGlobalKey>& keys,
+                                    const std::vector<std::string>& plugin_keys);
 
 // Canonical names used in JSON, logs and messages.
 const char* ToString(RestartPolicy v);

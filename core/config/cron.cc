@@ -15,18 +15,20 @@ struct FieldSpec {
   const char* const* names;  // nullptr or 3-letter names for min..
 };
 
-constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                   "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", nullptr};
+constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",  "JUL",
+                                   "AUG", "SEP", "OCT", "NOV", "DEC", nullptr};
 constexpr const char* kDays[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", nullptr};
 
 constexpr FieldSpec kFields[] = {
-    {"minute", 0, 59, nullptr},     {"hour", 0, 23, nullptr},
-    {"day-of-month", 1, 31, nullptr}, {"month", 1, 12, kMonths},
-    {"day-of-week", 0, 7, kDays},
+    {"minute", 0, 59, nullptr}, {"hour", 0, 23, nullptr},     {"day-of-month", 1, 31, nullptr},
+    {"month", 1, 12, kMonths},  {"day-of-week", 0, 7, kDays},
 };
 
 bool ParseValue(const std::string& text, const FieldSpec& f, int* value, std::string* err) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit) && text.size() <= 4) {
+  const bool digits = std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+  if (!text.empty() && digits && text.size() <= 4) {
     *value = std::stoi(text);
   } else {
     std::string upper(text);
@@ -114,10 +116,15 @@ bool ValidateCron(const std::string& expression, std::string* err) {
            std::to_string(fields.size());
     return false;
   }
+  // Every bad field is named, not only the first.
+  std::string all;
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (!ValidateField(fields[i], kFields[i], err)) return false;
+    std::string why;
+    if (!ValidateField(fields[i], kFields[i], &why)) all += (all.empty() ? "" : "; ") + why;
   }
-  return true;
+  if (all.empty()) return true;
+  *err = all;
+  return false;
 }
 
 }  // namespace phpeek::config

@@ -10,9 +10,18 @@ bool HasErrors(const Diagnostics& diagnostics) {
   return CountSeverity(diagnostics, Severity::kError) > 0;
 }
 
+void SortByPosition(Diagnostics* diagnostics) {
+  std::stable_sort(diagnostics->begin(), diagnostics->end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
+                     return a.pos.column < b.pos.column;
+                   });
+}
+
 size_t CountSeverity(const Diagnostics& diagnostics, Severity severity) {
-  return static_cast<size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
-                                           [&](const Diagnostic& d) { return d.severity == severity; }));
+  return static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [&](const Diagnostic& d) { return d.severity == severity; }));
 }
 
 std::string FormatText(const Diagnostic& d) {

@@ -28,6 +28,8 @@ struct Diagnostic {
 using Diagnostics = std::vector<Diagnostic>;
 
 bool HasErrors(const Diagnostics& diagnostics);
+// In file order (line, then column); diagnostics without a position first, stable otherwise.
+void SortByPosition(Diagnostics* diagnostics);
 size_t CountSeverity(const Diagnostics& diagnostics, Severity severity);
 
 // "file:line:column: error: key: message (hint: ...)" on one line.

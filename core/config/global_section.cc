@@ -40,7 +40,7 @@ KeyHandler NonEmptyText(Reader& r, const char* key, std::string* out) {
             std::string text;
             if (!r.Text(v, p, &text)) return;
             if (text.empty()) {
-              r.Error(v.pos, p, "must not be empty");
+              r.ValueError(v, p, "must not be empty");
             } else {
               *out = text;
             }
@@ -82,8 +82,8 @@ std::vector<KeyHandler> ApiHandlers(Reader& r, GlobalSpec* g) {
          if (!r.Text(v, p, &text)) return;
          int64_t bytes = 0;
          if (!ParseByteSize(text, &bytes, &err) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
-           r.Error(v.pos, p, "invalid size '" + text + "'" + (err.empty() ? "" : ": " + err),
-                   "a number of bytes between 1024 and 64MiB, e.g. 65536 or 64KiB");
+           r.ValueError(v, p, "invalid size '" + text + "'" + (err.empty() ? "" : ": " + err),
+                        "a number of bytes between 1024 and 64MiB, e.g. 65536 or 64KiB");
            return;
          }
          g->api_max_request_body = bytes;
@@ -96,7 +96,7 @@ std::vector<KeyHandler> ApiHandlers(Reader& r, GlobalSpec* g) {
          std::string text;
          if (!r.Text(v, p, &text)) return;
          if (text.empty() || text[0] != '/') {
-           r.Error(v.pos, p, "'" + text + "' must start with '/'", "metrics_path: /metrics");
+           r.ValueError(v, p, "'" + text + "' must start with '/'", "metrics_path: /metrics");
          } else {
            g->metrics_path = text;
          }
@@ -104,7 +104,7 @@ std::vector<KeyHandler> ApiHandlers(Reader& r, GlobalSpec* g) {
   };
 }
 
-std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, SourcePos* backoff_max_pos) {
+std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** backoff_max) {
   return {
       {"shutdown_timeout", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->shutdown_timeout); }},
       {"log_format",
@@ -115,8 +115,10 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, SourcePos* backof
       {"log_level",
        [&r, g](const Node& v, P p) {
          r.Choice<LogLevel>(v, p,
-                            {{"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
-                             {"warn", LogLevel::kWarn}, {"error", LogLevel::kError}},
+                            {{"debug", LogLevel::kDebug},
+                             {"info", LogLevel::kInfo},
+                             {"warn", LogLevel::kWarn},
+                             {"error", LogLevel::kError}},
                             &g->log_level);
        }},
       {"restart_policy",
@@ -132,8 +134,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, SourcePos* backof
       {"restart_backoff_initial",
        [&r, g](const Node& v, P p) { r.Duration(v, p, &g->restart_backoff_initial); }},
       {"restart_backoff_max",
-       [&r, g, backoff_max_pos](const Node& v, P p) {
-         if (r.Duration(v, p, &g->restart_backoff_max)) *backoff_max_pos = v.pos;
+       [&r, g, backoff_max](const Node& v, P p) {
+         if (r.Duration(v, p, &g->restart_backoff_max)) *backoff_max = &v;
        }},
       {"max_process_scale",
        [&r, g](const Node& v, P p) { r.Int(v, p, 1, 100000, &g->max_process_scale); }},
@@ -158,18 +160,34 @@ void ApplyLegacyBackoff(Reader& r, const Node& node, GlobalSpec* g) {
 }  // namespace
 
 const std::vector<std::string>& KnownGlobalKeys() {
-  static const std::vector<std::string> keys = {
-      "shutdown_timeout", "log_format", "log_level", "restart_policy", "max_restart_attempts",
-      "restart_backoff_initial", "restart_backoff_max", "max_process_scale", "plugin_dir",
-      "plugins", "readiness", "api_enabled", "api_host", "api_port", "api_socket", "api_auth",
-      "api_max_request_body", "metrics_enabled", "metrics_host", "metrics_port", "metrics_path"};
+  static const std::vector<std::string> keys = {"shutdown_timeout",
+                                                "log_format",
+                                                "log_level",
+                                                "restart_policy",
+                                                "max_restart_attempts",
+                                                "restart_backoff_initial",
+                                                "restart_backoff_max",
+                                                "max_process_scale",
+                                                "plugin_dir",
+                                                "plugins",
+                                                "readiness",
+                                                "api_enabled",
+                                                "api_host",
+                                                "api_port",
+                                                "api_socket",
+                                                "api_auth",
+                                                "api_max_request_body",
+                                                "metrics_enabled",
+                                                "metrics_host",
+                                                "metrics_port",
+                                                "metrics_path"};
   return keys;
 }
 
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
                 std::vector<UnknownGlobalKey>* unknown) {
-  SourcePos backoff_max_pos;
-  std::vector<KeyHandler> handlers = CoreHandlers(r, out, &backoff_max_pos);
+  const Node* backoff_max = nullptr;  // the value read, for the comparison below
+  std::vector<KeyHandler> handlers = CoreHandlers(r, out, &backoff_max);
   for (auto& h : ApiHandlers(r, out)) handlers.push_back(std::move(h));
   r.Map(node, "global", handlers, GlobalCompatKeys(),
         [&](const MapEntry& entry, const std::string& closest) {
@@ -177,10 +195,14 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
         });
   ApplyLegacyBackoff(r, node, out);
   if (out->restart_backoff_max < out->restart_backoff_initial) {
-    r.Error(backoff_max_pos, "global.restart_backoff_max",
-            "restart_backoff_max (" + FormatDuration(out->restart_backoff_max) +
-                ") is smaller than restart_backoff_initial (" +
-                FormatDuration(out->restart_backoff_initial) + ")");
+    const std::string message = "restart_backoff_max (" + FormatDuration(out->restart_backoff_max) +
+                                ") is smaller than restart_backoff_initial (" +
+                                FormatDuration(out->restart_backoff_initial) + ")";
+    if (backoff_max) {
+      r.ValueError(*backoff_max, "global.restart_backoff_max", message);
+    } else {
+      r.Error({}, "global.restart_backoff_max", message);
+    }
   }
   if (out->api_enabled && !out->api_auth && !IsLoopback(out->api_host)) {
     SourcePos pos;
@@ -188,8 +210,9 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
       if (e.key == "api_host") pos = e.value->pos;
     }
     r.Warning(pos, "global.api_host",
-              "the API listens on " + out->api_host + " without authentication: anyone who can "
-              "reach it can stop your processes",
+              "the API listens on " + out->api_host +
+                  " without authentication: anyone who can "
+                  "reach it can stop your processes",
               "set api_auth to a secret token, or api_host: 127.0.0.1");
   }
 }

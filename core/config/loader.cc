@@ -26,8 +26,8 @@ Node* PrepareGlobal(Reader& r, Node* root) {
     if (e.key != "global") continue;
     if (e.value->IsNull()) e.value->kind = Node::Kind::kMap;
     if (!e.value->IsMap()) {
-      r.Error(e.value->pos, "global", std::string("expected a map of keys, got ") +
-                                          DescribeKind(*e.value));
+      r.Error(e.value->pos, "global",
+              std::string("expected a map of keys, got ") + DescribeKind(*e.value));
       e.value = std::make_unique<Node>();
       e.value->kind = Node::Kind::kMap;
     }
@@ -41,8 +41,8 @@ Node* PrepareGlobal(Reader& r, Node* root) {
 
 void ReadProcesses(Reader& r, const Node& node, SourcePos key_pos, Config* config) {
   if (!node.IsMap() && !node.IsNull()) {
-    r.Error(node.pos, "processes", std::string("expected a map of processes, got ") +
-                                       DescribeKind(node),
+    r.Error(node.pos, "processes",
+            std::string("expected a map of processes, got ") + DescribeKind(node),
             "e.g. processes: { web: { command: [\"php-fpm\", \"-F\"] } }");
     return;
   }
@@ -58,6 +58,8 @@ void ReadProcesses(Reader& r, const Node& node, SourcePos key_pos, Config* confi
               "duplicate process name '" + entry.key + "' (first defined at line " +
                   std::to_string(first->second.line) + ")",
               "give each process its own name: YAML keeps only one of them");
+      ProcessSpec ignored;  // read all the same, so that its own problems are reported too
+      ReadProcess(r, entry, config->global, &ignored);
       continue;
     }
     ProcessSpec spec;
@@ -95,13 +97,6 @@ void ReadDocument(Reader& r, Node* root, Config* config) {
   config->global_json = RenderGlobalJson(r, config->global, *global);
 }
 
-void SortByPosition(Diagnostics* d) {
-  std::stable_sort(d->begin(), d->end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
-    return a.pos.column < b.pos.column;
-  });
-}
-
 }  // namespace
 
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,
@@ -126,8 +121,8 @@ LoadResult LoadConfigText(const std::string& text, const std::string& display_na
     return result;
   }
   if (!root->IsMap()) {
-    r.Error(root->pos, "", std::string("the top level must be a map of keys, got ") +
-                               DescribeKind(*root),
+    r.Error(root->pos, "",
+            std::string("the top level must be a map of keys, got ") + DescribeKind(*root),
             "start with 'processes:' (and optionally 'version:', 'global:', 'hooks:')");
     return result;
   }
@@ -136,6 +131,7 @@ LoadResult LoadConfigText(const std::string& text, const std::string& display_na
   ReadDocument(r, root.get(), &config);
   ValidateConfig(r, config, options.check_programs, env);
   SortByPosition(&d);
+  result.unknown_global_keys = config.unknown_global_keys;
   if (!HasErrors(d)) result.config = std::move(config);
   return result;
 }

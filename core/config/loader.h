@@ -5,8 +5,9 @@
 // Policy (what is an error and what is a warning):
 // - Errors: YAML syntax, wrong types or values, unset `${VAR}` without default, duplicate keys or
 //   process names, bad names, missing `command`, depends_on cycles and unknown dependencies, scale
-//   above max_scale or global.max_process_scale, no `processes:` key at all, and files that are
-//   not YAML text (empty, a directory, binary, invalid UTF-8, over 1 MiB), text after the
+//   above max_scale or above 10000 (global.max_process_scale bounds API scaling only, not the
+//   file), user/group ids out of range or unknown names, no `processes:` key at all, files that
+//   are not YAML text (empty, a directory, binary, invalid UTF-8, over 1 MiB), text after the
 //   document's top-level value.
 // - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
 //   do not act on (heartbeat, logging.labels, shutdown.graceful, global health_check_interval and
@@ -15,7 +16,8 @@
 //   global cap, an API bound beyond loopback without api_auth.
 // - global `restart_backoff` (PHPeek PM) is read as restart_backoff_initial, with a warning, unless
 //   restart_backoff_initial is set too. Unknown `global:` keys are not reported here: they land in
-//   Config::unknown_global_keys for ReportUnknownGlobalKeys, since a plugin may own them.
+//   Config::unknown_global_keys (and LoadResult::unknown_global_keys, also when the load fails)
+//   for ReportUnknownGlobalKeys, since a plugin may own them.
 // - `<<` merge keys are expanded; only the first YAML document is read (warning if there are more).
 #pragma once
 
@@ -47,6 +49,9 @@ const std::vector<std::string>& DefaultConfigPaths();
 struct LoadResult {
   std::optional<Config> config;  // set when there is no error-level diagnostic
   Diagnostics diagnostics;       // warnings and errors, in file order
+  // Also when the load failed, so that check-config reports them with the errors
+  // (ReportUnknownGlobalKeys); empty when the file could not be read as YAML at all.
+  std::vector<UnknownGlobalKey> unknown_global_keys;
 };
 
 struct LoadOptions {

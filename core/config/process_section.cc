@@ -12,6 +12,8 @@ namespace phpeek::config {
 namespace {
 
 using P = const std::string&;
+// A sanity limit for `scale` in a file: more instances of one process is a typo, not a plan.
+constexpr int kMaxFileScale = 10000;
 
 const std::vector<CompatKey> kProcessCompat = {
     {"heartbeat",
@@ -118,7 +120,7 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
        }},
       {"scale",
        [&r, out, seen](const Node& v, P p) {
-         if (r.Int(v, p, 0, 100000, &out->scale)) seen->scale_pos = v.pos;
+         if (r.Int(v, p, 0, kMaxFileScale, &out->scale)) seen->scale_pos = v.pos;
        }},
       {"max_scale",
        [&r, out, seen](const Node& v, P p) {
@@ -196,17 +198,16 @@ void ResolveIds(Reader& r, const std::string& path, const Seen& seen, ProcessSpe
   if (!errors.group.empty()) r.Error(seen.group_pos, JoinPath(path, "group"), errors.group, hint);
 }
 
+// A file's own scale is bounded by the process's max_scale (and kMaxFileScale). Not by
+// global.max_process_scale: that bounds scaling through the API (configuration.md), and a file of
+// the original PHPeek PM with `scale: 500` loads there.
 void CheckScale(Reader& r, const std::string& path, const GlobalSpec& global, const Seen& seen,
                 const ProcessSpec& p) {
   if (p.max_scale && p.scale > *p.max_scale) {
     r.Error(
         seen.scale_pos, JoinPath(path, "scale"),
-        "scale " + std::to_string(p.scale) + " is above max_scale " + std::to_string(*p.max_scale));
-  } else if (p.scale > global.max_process_scale) {
-    r.Error(seen.scale_pos, JoinPath(path, "scale"),
-            "scale " + std::to_string(p.scale) + " is above global.max_process_scale " +
-                std::to_string(global.max_process_scale),
-            "raise global.max_process_scale or lower scale");
+        "scale " + std::to_string(p.scale) + " is above max_scale " + std::to_string(*p.max_scale),
+        "raise max_scale or lower scale");
   }
   if (p.max_scale && *p.max_scale > global.max_process_scale) {
     r.Warning(seen.max_scale_pos, JoinPath(path, "max_scale"),

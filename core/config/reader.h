@@ -39,6 +39,10 @@ class Reader {
              const std::string& hint = "");
   void Warning(SourcePos pos, const std::string& path, const std::string& message,
                const std::string& hint = "");
+  // An error about a value; names the PHPEEK_PM_GLOBAL_* variable when the value came from one
+  // (such a value has no position in the file).
+  void ValueError(const Node& node, const std::string& path, const std::string& message,
+                  const std::string& hint = "");
 
   // Scalar text after substitution.
   bool Text(const Node& node, const std::string& path, std::string* out);
@@ -83,9 +87,6 @@ class Reader {
                    size_t* index);
   // "expected an integer, got a map" unless the node is a scalar.
   bool ExpectScalar(const Node& node, const std::string& path, const char* what);
-  // An error about a value; names the environment variable when the value came from one.
-  void ValueError(const Node& node, const std::string& path, const std::string& message,
-                  const std::string& hint = "");
   void Add(Severity severity, SourcePos pos, const std::string& path, const std::string& message,
            const std::string& hint);
 

@@ -1,6 +1,8 @@
 #include "core/config/substitution.h"
 
+#include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace phpeek::config {
 namespace {
@@ -14,9 +16,10 @@ bool IsValidName(const std::string& name) {
   return true;
 }
 
-// Expands the `${...}` body (without braces).
+// Expands the `${...}` body (without braces). An unset variable without default is added to
+// `unset` (the caller reports them all at once).
 bool ExpandReference(const std::string& body, const std::map<std::string, std::string>& env,
-                     std::string* out, std::string* err) {
+                     std::string* out, std::vector<std::string>* unset, std::string* err) {
   const size_t sep = body.find(":-");
   const std::string name = body.substr(0, sep);
   if (!IsValidName(name)) {
@@ -30,8 +33,8 @@ bool ExpandReference(const std::string& body, const std::map<std::string, std::s
     return true;
   }
   if (it == env.end()) {
-    *err = "environment variable " + name + " is not set";
-    return false;
+    if (std::find(unset->begin(), unset->end(), name) == unset->end()) unset->push_back(name);
+    return true;
   }
   out->append(it->second);
   return true;
@@ -42,6 +45,7 @@ bool ExpandReference(const std::string& body, const std::map<std::string, std::s
 bool Substitute(const std::string& text, const std::map<std::string, std::string>& env,
                 std::string* out, std::string* err) {
   out->clear();
+  std::vector<std::string> unset;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '$' || i + 1 >= text.size()) {
       out->push_back(text[i]);
@@ -61,10 +65,17 @@ bool Substitute(const std::string& text, const std::map<std::string, std::string
       *err = "unterminated '${' (missing '}')";
       return false;
     }
-    if (!ExpandReference(text.substr(i + 2, close - i - 2), env, out, err)) return false;
+    if (!ExpandReference(text.substr(i + 2, close - i - 2), env, out, &unset, err)) return false;
     i = close;
   }
-  return true;
+  if (unset.empty()) return true;
+  std::string names;
+  for (size_t i = 0; i < unset.size(); ++i) {
+    names += (i == 0 ? "" : i + 1 == unset.size() ? " and " : ", ") + unset[i];
+  }
+  *err = unset.size() == 1 ? "environment variable " + names + " is not set"
+                           : "environment variables " + names + " are not set";
+  return false;
 }
 
 bool NeedsSubstitution(const std::string& text) { return text.find('$') != std::string::npos; }

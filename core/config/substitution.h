@@ -7,9 +7,10 @@
 
 namespace phpeek::config {
 
-// Expands `text` using `env`. An unset variable without a default, an unterminated `${` or a bad
-// variable name returns false with `err` naming the variable ("environment variable DB_HOST is not
-// set"). `${VAR:-default}` uses the default when VAR is unset or empty, as the shell does.
+// Expands `text` using `env`. Unset variables without a default, an unterminated `${` or a bad
+// variable name return false with `err` naming them all ("environment variable DB_HOST is not
+// set", "environment variables DB_HOST and DB_PORT are not set"). `${VAR:-default}` uses the
+// default when VAR is unset or empty, as the shell does.
 bool Substitute(const std::string& text, const std::map<std::string, std::string>& env,
                 std::string* out, std::string* err);
 

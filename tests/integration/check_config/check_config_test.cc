@@ -192,6 +192,70 @@ TEST_F(CheckConfigTest, StrayFlowTokensAnswerAtOnceWithAPosition) {
   }
 }
 
+// One run reports everything: unknown global keys while the file has errors (they were left out),
+// the problems inside a duplicate process, every bad cron field, every unset variable of a value.
+TEST_F(CheckConfigTest, EveryProblemOfAFileInOneRun) {
+  const std::string path = dir_.Write("all.yaml",
+                                      "global:\n"
+                                      "  api_prot: 1\n"
+                                      "processes:\n"
+                                      "  web:\n"
+                                      "    command: [\"true\"]\n"
+                                      "    scale: -2\n"
+                                      "    schedule: \"61 25 * * *\"\n"
+                                      "  web:\n"
+                                      "    command: [\"true\"]\n"
+                                      "    restart: sometimes\n"
+                                      "    env: {X: \"${NOPE1}-${NOPE2}\"}\n");
+  const RunResult r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  const std::vector<std::string> lines = {
+      ":2:3: warning: global.api_prot: unknown key 'api_prot' is ignored (no loaded plugin reads "
+      "it) (hint: did you mean 'api_port'?)",
+      ":6:12: error: processes.web.scale: must be between 0 and 10000, got -2",
+      ":7:15: error: processes.web.schedule: invalid cron expression '61 25 * * *': minute: 61 is "
+      "out of range 0-59; hour: 25 is out of range 0-23",
+      ":8:3: error: processes.web: duplicate process name 'web' (first defined at line 4)",
+      ":10:14: error: processes.web.restart: 'sometimes' is not one of: always, on-failure, never",
+      ":11:14: error: processes.web.env.X: environment variables NOPE1 and NOPE2 are not set",
+  };
+  size_t at = 0;
+  for (const auto& line : lines) {  // all of them, in file order
+    const size_t found = r.err.find(path + line, at);
+    EXPECT_NE(found, std::string::npos) << line << "\n" << r.err;
+    if (found != std::string::npos) at = found;
+  }
+  EXPECT_EQ(r.out, path + ": invalid (5 errors, 1 warning)\n");
+}
+
+// global.max_process_scale bounds scaling through the API; a file's own scale is bounded by its
+// max_scale and a sanity limit of 10000. `scale: 500` (the original loads it) was refused.
+TEST_F(CheckConfigTest, FileScaleIsBoundedByMaxScaleAndTenThousand) {
+  std::string path = dir_.Write("s.yaml",
+                                "processes:\n  web:\n    command: [\"true\"]\n"
+                                "    scale: 500\n");
+  RunResult r = CheckConfig({"-c", path, "--strict"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  path = dir_.Write("s.yaml",
+                    "processes:\n  web:\n    command: [\"true\"]\n"
+                    "    scale: 10001\n    max_scale: 20000\n");
+  r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ":4:12: error: processes.web.scale: must be between 0 and 10000, "
+                              "got 10001"),
+            std::string::npos)
+      << r.err;
+  path = dir_.Write("s.yaml",
+                    "processes:\n  web:\n    command: [\"true\"]\n"
+                    "    scale: 500\n    max_scale: 400\n");
+  r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ":4:12: error: processes.web.scale: scale 500 is above max_scale "
+                              "400 (hint: raise max_scale or lower scale)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(CheckConfigTest, DirectoryAndMissingFileNameThePath) {
   RunResult r = CheckConfig({"-c", dir_.path()});
   EXPECT_EQ(r.exit_code, 1);

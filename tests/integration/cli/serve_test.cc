@@ -2,6 +2,7 @@
 // start-up warnings for configuration keys that are parsed but not acted on yet.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -75,6 +76,21 @@ TEST(CliTest, StrayFlowTokenStopsServeAtOnceWithThePlace) {
     EXPECT_NE(r.out.find("line=1"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
   }
+}
+
+// A file's scale above global.max_process_scale (100, the bound for API scaling) runs.
+TEST(CliTest, FileScaleAboveMaxProcessScaleRuns) {
+  TempDir dir;
+  const std::string path = dir.Write("c.yaml",
+                                     "global:\n  api_enabled: false\n"
+                                     "processes:\n  web:\n    command: [\"sleep\", \"60\"]\n"
+                                     "    scale: 120\n");
+  Daemon daemon({"-c", path});
+  EXPECT_TRUE(WaitUntil([&] { return ChildrenOf(daemon.pid()).size() == 120; }))
+      << ChildrenOf(daemon.pid()).size() << "\n"
+      << daemon.Log();
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitExit(), 0) << daemon.Log();
 }
 
 TEST(CliTest, MissingConfigFileIsNamed) {

@@ -202,6 +202,19 @@ TEST_F(GlobalKeysTest, UnknownKeysAreKeptForPlugins) {
   EXPECT_EQ(rest[0].key_path, "global.api_prot");
 }
 
+// check-config reports unknown keys of a file that does not load as well.
+TEST_F(GlobalKeysTest, UnknownKeysAreKeptWhenTheLoadFails) {
+  const LoadResult r = LoadGlobal("  api_prot: 1\n  api_port: high\n");
+  ASSERT_FALSE(r.config);
+  ASSERT_EQ(r.unknown_global_keys.size(), 1u);
+  const Diagnostics d = ReportUnknownGlobalKeys(path_, r.unknown_global_keys, {});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(FormatText(d[0]), path_ +
+                                  ":2:3: warning: global.api_prot: unknown key 'api_prot' is "
+                                  "ignored (no loaded plugin reads it) (hint: did you mean "
+                                  "'api_port'?)");
+}
+
 TEST_F(GlobalKeysTest, EveryKnownKeyIsAccepted) {
   // KnownGlobalKeys() (used by JSON rendering) must match what the reader accepts.
   for (const auto& key : KnownGlobalKeys()) {

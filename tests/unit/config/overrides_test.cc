@@ -2,6 +2,9 @@
 // variable.
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include "tests/unit/config/config_test_util.h"
 
 namespace phpeek::config {
@@ -20,9 +23,9 @@ class OverridesTest : public ConfigTest {
 TEST_F(OverridesTest, EnvironmentBeatsFileBeatsDefault) {
   const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_PORT", "9999"}});
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
-  EXPECT_EQ(r.config->global.api_port, 9999);                  // env over file
-  EXPECT_EQ(r.config->global.log_level, LogLevel::kDebug);     // file over default
-  EXPECT_EQ(r.config->global.metrics_port, 9090);              // default
+  EXPECT_EQ(r.config->global.api_port, 9999);               // env over file
+  EXPECT_EQ(r.config->global.log_level, LogLevel::kDebug);  // file over default
+  EXPECT_EQ(r.config->global.metrics_port, 9090);           // default
 }
 
 TEST_F(OverridesTest, KeyMissingFromFile) {
@@ -44,7 +47,8 @@ TEST_F(OverridesTest, OverrideValueIsNotSubstituted) {
 TEST_F(OverridesTest, BadValueNamesTheVariable) {
   const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_API_PORT", "abc"}});
   const Diagnostic d = ExpectOneError(r, "global.api_port");
-  EXPECT_EQ(d.message, "environment variable PHPEEK_PM_GLOBAL_API_PORT: expected an integer, got 'abc'");
+  EXPECT_EQ(d.message,
+            "environment variable PHPEEK_PM_GLOBAL_API_PORT: expected an integer, got 'abc'");
   EXPECT_EQ(d.pos.line, 2);  // the value it replaces
 }
 
@@ -54,6 +58,29 @@ TEST_F(OverridesTest, BadValueForKeyNotInFile) {
   EXPECT_EQ(d.message,
             "environment variable PHPEEK_PM_GLOBAL_LOG_FORMAT: 'xml' is not one of: json, text");
   EXPECT_EQ(d.pos.line, 0);
+}
+
+// Checks beyond the type (sizes, paths, non-empty text, backoff order) name the variable too:
+// such a value has no place in the file to point at.
+TEST_F(OverridesTest, EveryValueCheckNamesTheVariable) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"PHPEEK_PM_GLOBAL_API_MAX_REQUEST_BODY", "abc", "invalid size 'abc': not a byte size"},
+      {"PHPEEK_PM_GLOBAL_API_MAX_REQUEST_BODY", "99999999999999", "invalid size '99999999999999'"},
+      {"PHPEEK_PM_GLOBAL_METRICS_PATH", "metrics", "'metrics' must start with '/'"},
+      {"PHPEEK_PM_GLOBAL_API_HOST", "", "must not be empty"},
+      {"PHPEEK_PM_GLOBAL_RESTART_BACKOFF_MAX", "1ms",
+       "restart_backoff_max (1ms) is smaller than restart_backoff_initial (1s)"},
+      {"PHPEEK_PM_GLOBAL_API_PORT", "65536", "must be between 1 and 65535, got 65536"},
+      {"PHPEEK_PM_GLOBAL_MAX_PROCESS_SCALE", "18446744073709551617",
+       "must be between 1 and 100000, got 18446744073709551617"},
+  };
+  for (const auto& [var, value, message] : cases) {
+    const LoadResult r = Load(kFile, {{var, value}});
+    EXPECT_FALSE(r.config) << var;
+    ASSERT_EQ(CountSeverity(r.diagnostics, Severity::kError), 1u) << Dump(r.diagnostics);
+    const std::string expected = "environment variable " + var + ": " + message;
+    EXPECT_EQ(r.diagnostics[0].message.substr(0, expected.size()), expected) << Dump(r.diagnostics);
+  }
 }
 
 TEST_F(OverridesTest, UnknownKeyIsReportedWithTheVariable) {
@@ -72,8 +99,8 @@ TEST_F(OverridesTest, UnknownKeyIsReportedWithTheVariable) {
 }
 
 TEST_F(OverridesTest, ObjectsAndEmptyNamesCannotBeOverridden) {
-  const LoadResult r = Load(kFile, {{"PHPEEK_PM_GLOBAL_READINESS", "true"},
-                                    {"PHPEEK_PM_GLOBAL_", "x"}});
+  const LoadResult r =
+      Load(kFile, {{"PHPEEK_PM_GLOBAL_READINESS", "true"}, {"PHPEEK_PM_GLOBAL_", "x"}});
   EXPECT_FALSE(r.config);
   EXPECT_EQ(CountSeverity(r.diagnostics, Severity::kError), 2u) << Dump(r.diagnostics);
   const Diagnostic* d = FindDiag(r.diagnostics, "global.readiness");

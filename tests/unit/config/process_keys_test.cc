@@ -122,10 +122,8 @@ TEST_F(ProcessKeysTest, BadValues) {
             "'paused' is not one of: running, stopped");
   EXPECT_EQ(Bad("    scale: \"abc\"\n", "scale"), "expected an integer, got 'abc'");
   EXPECT_EQ(Bad("    scale: 1.5\n", "scale"), "expected an integer, got '1.5'");
-  EXPECT_EQ(Bad("    scale: -1\n", "scale"), "must be between 0 and 100000, got -1");
-  EXPECT_EQ(Bad("    scale: 101\n", "scale"),
-            "scale 101 is above global.max_process_scale 100 | raise global.max_process_scale "
-            "or lower scale");
+  EXPECT_EQ(Bad("    scale: -1\n", "scale"), "must be between 0 and 10000, got -1");
+  EXPECT_EQ(Bad("    scale: 10001\n", "scale"), "must be between 0 and 10000, got 10001");
   EXPECT_EQ(Bad("    max_scale: x\n", "max_scale"), "expected an integer, got 'x'");
   EXPECT_EQ(Bad("    restart: sometimes\n", "restart"),
             "'sometimes' is not one of: always, on-failure, never");
@@ -189,10 +187,30 @@ TEST_F(ProcessKeysTest, ScaleAgainstMaxScale) {
       "    max_scale: 3\n");
   const Diagnostic d = ExpectOneError(r, "processes.web.scale");
   EXPECT_EQ(d.message, "scale 5 is above max_scale 3");
+  EXPECT_EQ(d.hint, "raise max_scale or lower scale");
   const LoadResult w = Load("processes:\n  web:\n    command: /bin/true\n    max_scale: 500\n");
   ASSERT_TRUE(w.config) << Dump(w.diagnostics);
   const Diagnostic* warn = FindDiag(w.diagnostics, "processes.web.max_scale");
   ASSERT_NE(warn, nullptr);
+  EXPECT_EQ(warn->severity, Severity::kWarning);
+}
+
+// global.max_process_scale bounds scaling through the API, not the file (configuration.md): the
+// original loads `scale: 500`, and so do we, up to the sanity limit of 10000.
+TEST_F(ProcessKeysTest, FileScaleIsNotBoundByMaxProcessScale) {
+  for (const char* scale : {"500", "10000"}) {
+    const ProcessSpec p =
+        LoadProcess("    command: /bin/true\n    scale: " + std::string(scale) + "\n");
+    EXPECT_EQ(p.scale, std::stoi(scale));
+  }
+  const LoadResult r = Load(
+      "global:\n  max_process_scale: 8\n"
+      "processes:\n  web:\n    command: /bin/true\n    scale: 20\n    max_scale: 30\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->processes[0].scale, 20);
+  // max_scale above the API bound stays a warning: the API can never scale that far.
+  const Diagnostic* warn = FindDiag(r.diagnostics, "processes.web.max_scale");
+  ASSERT_NE(warn, nullptr) << Dump(r.diagnostics);
   EXPECT_EQ(warn->severity, Severity::kWarning);
 }
 

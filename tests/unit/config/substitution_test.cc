@@ -43,6 +43,9 @@ TEST(SubstitutionTest, Errors) {
   EXPECT_EQ(ExpandError("x ${HOST"), "unterminated '${' (missing '}')");
   EXPECT_EQ(ExpandError("${1BAD}"), "'${1BAD}' is not a valid variable reference");
   EXPECT_EQ(ExpandError("${}"), "'${}' is not a valid variable reference");
+  // Every unset variable of a value at once, each named once.
+  EXPECT_EQ(ExpandError("${A}:${B}/${A}"), "environment variables A and B are not set");
+  EXPECT_EQ(ExpandError("${A}${B}${C}"), "environment variables A, B and C are not set");
 }
 
 class SubstitutionFileTest : public ConfigTest {};

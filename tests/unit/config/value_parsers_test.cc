@@ -103,10 +103,16 @@ std::string CronError(const std::string& expr) {
   return err;
 }
 
+TEST(CronTest, EveryBadFieldIsNamed) {
+  EXPECT_EQ(CronError("61 25 * * *"),
+            "minute: 61 is out of range 0-59; hour: 25 is out of range 0-23");
+  EXPECT_EQ(CronError("* * * \xc3\xa9 *"), "month: '\xc3\xa9' is not a number");
+}
+
 TEST(CronTest, ValidExpressions) {
   std::string err;
-  for (const char* e : {"* * * * *", "0 2 * * *", "*/15 * * * *", "0 9-17 * * 1-5",
-                        "30 3 1 * *", "0,15,30,45 * * * *", "0 0 * JAN-MAR mon", "0 0 * * 7",
+  for (const char* e : {"* * * * *", "0 2 * * *", "*/15 * * * *", "0 9-17 * * 1-5", "30 3 1 * *",
+                        "0,15,30,45 * * * *", "0 0 * JAN-MAR mon", "0 0 * * 7",
                         "5-55/10 */2 1-31/2 */3 0-6", "@daily", "@hourly"}) {
     EXPECT_TRUE(ValidateCron(e, &err)) << e << ": " << err;
   }
@@ -126,8 +132,9 @@ TEST(CronTest, InvalidExpressions) {
   EXPECT_EQ(CronError("*/0 * * * *"), "minute: bad step '0'");
   EXPECT_EQ(CronError("1,,2 * * * *"), "minute: empty element in '1,,2'");
   EXPECT_EQ(CronError("x * * * *"), "minute: 'x' is not a number");
-  EXPECT_EQ(CronError("@sometimes"), "expected 5 fields (minute hour day-of-month month "
-                                     "day-of-week), got 1");
+  EXPECT_EQ(CronError("@sometimes"),
+            "expected 5 fields (minute hour day-of-month month "
+            "day-of-week), got 1");
   EXPECT_EQ(CronError(""), "expected 5 fields (minute hour day-of-month month day-of-week), got 0");
 }
 
