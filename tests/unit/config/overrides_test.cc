@@ -70,7 +70,7 @@ TEST_F(OverridesTest, EveryValueCheckNamesTheVariable) {
       {"PHPEEK_PM_GLOBAL_API_HOST", "", "must not be empty"},
       {"PHPEEK_PM_GLOBAL_RESTART_BACKOFF_MAX", "1ms",
        "restart_backoff_max (1ms) is smaller than restart_backoff_initial (1s)"},
-      {"PHPEEK_PM_GLOBAL_API_PORT", "65536", "must be between 1 and 65535, got 65536"},
+      {"PHPEEK_PM_GLOBAL_API_PORT", "65536", "must be between 0 and 65535, got 65536"},
       {"PHPEEK_PM_GLOBAL_MAX_PROCESS_SCALE", "18446744073709551617",
        "must be between 1 and 100000, got 18446744073709551617"},
   };
