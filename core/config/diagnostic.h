@@ -32,7 +32,8 @@ bool HasErrors(const Diagnostics& diagnostics);
 void SortByPosition(Diagnostics* diagnostics);
 size_t CountSeverity(const Diagnostics& diagnostics, Severity severity);
 
-// "file:line:column: error: key: message (hint: ...)" on one line.
+// "file:line:column: error: key: message (hint: ...)" on one line. A part that holds a control
+// character or invalid UTF-8 (echoed from the file) is written as a JSON string literal.
 std::string FormatText(const Diagnostic& d);
 // A JSON object with file, line, column, severity, key, message, hint.
 std::string FormatJson(const Diagnostic& d);

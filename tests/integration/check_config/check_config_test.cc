@@ -256,6 +256,33 @@ TEST_F(CheckConfigTest, FileScaleIsBoundedByMaxScaleAndTenThousand) {
       << r.err;
 }
 
+// Keys and values echoed into a diagnostic cannot break its line or reach the terminal raw (a CR
+// in a key, a newline escape in a program name, ANSI escapes in a value): such a part is written
+// as a JSON string literal, as the daemon's text log does.
+TEST_F(CheckConfigTest, ControlCharactersOfTheFileNeverReachTheTerminalRaw) {
+  const std::string path = dir_.Write("ctl.yaml",
+                                      "global:\n"
+                                      "  shutdown_timeout: \"1w\\e[2J\\e[H\"\n"
+                                      "processes:\n"
+                                      "  \"web\\r\": {command: /bin/true}\n"
+                                      "  app: {command: [\"\\nphp\"], user: \"\\x9b31m\"}\n");
+  const RunResult r = CheckConfig({"-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  for (const char c : r.err) {
+    const auto u = static_cast<unsigned char>(c);
+    EXPECT_TRUE(c == '\n' || (u >= 0x20 && u != 0x7f)) << "raw byte " << int{u} << " in\n" << r.err;
+  }
+  EXPECT_EQ(r.err.find("\xC2\x9B"), std::string::npos) << r.err;  // C1 CSI
+  EXPECT_NE(r.err.find(path + ":2:21: error: global.shutdown_timeout: \"invalid duration "
+                              "'1w\\u001b[2J\\u001b[H': unknown unit 'w'\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(path + ":4:3: error: \"processes.web\\r\": \"invalid process name "
+                              "'web\\r'\""),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(CheckConfigTest, DirectoryAndMissingFileNameThePath) {
   RunResult r = CheckConfig({"-c", dir_.path()});
   EXPECT_EQ(r.exit_code, 1);
