@@ -15,10 +15,14 @@ namespace {
 
 log::Level ToLogLevel(config::LogLevel level) {
   switch (level) {
-    case config::LogLevel::kDebug: return log::Level::kDebug;
-    case config::LogLevel::kInfo: return log::Level::kInfo;
-    case config::LogLevel::kWarn: return log::Level::kWarn;
-    case config::LogLevel::kError: return log::Level::kError;
+    case config::LogLevel::kDebug:
+      return log::Level::kDebug;
+    case config::LogLevel::kInfo:
+      return log::Level::kInfo;
+    case config::LogLevel::kWarn:
+      return log::Level::kWarn;
+    case config::LogLevel::kError:
+      return log::Level::kError;
   }
   return log::Level::kInfo;
 }
@@ -28,8 +32,11 @@ void LogDiagnostics(const config::Diagnostics& diagnostics) {
     const log::Level level =
         d.severity == config::Severity::kError ? log::Level::kError : log::Level::kWarn;
     log::Write(level, d.message,
-               {{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column},
-                {"key", d.key_path}, {"hint", d.hint}});
+               {{"file", d.file},
+                {"line", d.pos.line},
+                {"column", d.pos.column},
+                {"key", d.key_path},
+                {"hint", d.hint}});
   }
 }
 
@@ -101,6 +108,9 @@ int RunServe(const CommandLine& cl) {
   systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
   Supervisor supervisor(config);
   supervisor.AddListener(&readiness);
+  if (const auto every = readiness.watchdog_interval(); every.count() > 0) {
+    supervisor.AddTicker(every, [&readiness] { readiness.PingWatchdog(); });
+  }
   if (!plugins.Start(&supervisor)) {  // before Run: no process has started
     log::Error("a required plugin failed to start; not starting", {{"file", path}});
     return 1;

@@ -74,6 +74,7 @@ struct ProcessSpec {
   int scale = 1;
   std::optional<int> max_scale;
   RestartPolicy restart = RestartPolicy::kAlways;  // resolved from global.restart_policy if unset
+  Millis min_uptime{1000};                         // resolved from global.min_uptime if unset
   std::vector<std::string> depends_on;
   std::vector<SourcePos> depends_on_pos;  // position of each depends_on entry, for diagnostics
   std::string working_dir;                // empty = daemon's cwd
@@ -106,6 +107,7 @@ struct GlobalSpec {
   int max_restart_attempts = 5;  // 0 = unlimited
   Millis restart_backoff_initial{1000};
   Millis restart_backoff_max{60000};
+  Millis min_uptime{1000};  // a run at least this long was stable (the restart rule)
   int max_process_scale = 100;
   std::string plugin_dir;  // empty = next to the executable (../lib/phpeek-pm/plugins)
   std::vector<std::string> plugins;

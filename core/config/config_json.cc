@@ -68,6 +68,7 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->Key("max_restart_attempts").Int(g.max_restart_attempts);
   w->Key("restart_backoff_initial").Int(g.restart_backoff_initial.count());
   w->Key("restart_backoff_max").Int(g.restart_backoff_max.count());
+  w->Key("min_uptime").Int(g.min_uptime.count());
   w->Key("max_process_scale").Int(g.max_process_scale);
   if (!g.plugin_dir.empty()) w->Key("plugin_dir").String(g.plugin_dir);
   w->Key("plugins").BeginArray();

@@ -137,6 +137,7 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
        [&r, g, backoff_max](const Node& v, P p) {
          if (r.Duration(v, p, &g->restart_backoff_max)) *backoff_max = &v;
        }},
+      {"min_uptime", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->min_uptime); }},
       {"max_process_scale",
        [&r, g](const Node& v, P p) { r.Int(v, p, 1, 100000, &g->max_process_scale); }},
       NonEmptyText(r, "plugin_dir", &g->plugin_dir),
@@ -167,6 +168,7 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "max_restart_attempts",
                                                 "restart_backoff_initial",
                                                 "restart_backoff_max",
+                                                "min_uptime",
                                                 "max_process_scale",
                                                 "plugin_dir",
                                                 "plugins",

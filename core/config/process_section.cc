@@ -141,6 +141,7 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
        [&r, out](const Node& v, P p) {
          r.StringList(v, p, &out->depends_on, &out->depends_on_pos);
        }},
+      {"min_uptime", [&r, out](const Node& v, P p) { r.Duration(v, p, &out->min_uptime); }},
   };
 }
 
@@ -223,6 +224,7 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   out->name = entry.key;
   out->pos = entry.key_pos;
   out->restart = global.restart_policy;
+  out->min_uptime = global.min_uptime;
   if (!IsValidProcessName(entry.key)) {
     const std::string shown =
         entry.key.size() > 80

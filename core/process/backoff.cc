@@ -10,25 +10,25 @@ bool WantsRestart(config::RestartPolicy policy, config::ProcessType type, bool s
     return !success && policy != config::RestartPolicy::kNever;
   }
   switch (policy) {
-    case config::RestartPolicy::kAlways: return true;
-    case config::RestartPolicy::kOnFailure: return !success;
-    case config::RestartPolicy::kNever: return false;
+    case config::RestartPolicy::kAlways:
+      return true;
+    case config::RestartPolicy::kOnFailure:
+      return !success;
+    case config::RestartPolicy::kNever:
+      return false;
   }
   return false;
 }
 
 }  // namespace
 
-RestartParams RestartParamsFrom(const config::GlobalSpec& global) {
+RestartParams RestartParamsFor(const config::GlobalSpec& global, const config::ProcessSpec& spec) {
   RestartParams p;
   p.backoff_initial = global.restart_backoff_initial;
   p.backoff_max = global.restart_backoff_max;
   p.max_attempts = global.max_restart_attempts;
+  p.min_uptime = spec.min_uptime;
   return p;
-}
-
-Millis StableThreshold(const RestartParams& params) {
-  return std::min(params.backoff_max, Millis(10000));
 }
 
 Millis BackoffDelay(const RestartParams& params, int n) {
@@ -43,8 +43,8 @@ RestartDecision DecideAfterExit(const RestartParams& params, config::RestartPoli
                                 config::ProcessType type, const RunEnd& run) {
   RestartDecision d;
   // A spawn that failed has no uptime and is never stable, even with a zero threshold.
-  const bool stable = run.uptime > Millis(0) && run.uptime >= StableThreshold(params);
-  d.consecutive_failures = stable ? 0 : run.consecutive_failures + 1;
+  const bool stable = run.uptime > Millis(0) && run.uptime >= params.min_uptime;
+  d.consecutive_failures = stable || run.success ? 0 : run.consecutive_failures + 1;
   if (type == config::ProcessType::kOneshot && run.success) {
     d.outcome = ExitOutcome::kCompleted;
     return d;
@@ -53,8 +53,8 @@ RestartDecision DecideAfterExit(const RestartParams& params, config::RestartPoli
     d.outcome = run.success ? ExitOutcome::kEndedWell : ExitOutcome::kFailed;
     return d;
   }
-  if (stable) {
-    d.outcome = ExitOutcome::kRestart;  // first restart after a stable run: at once
+  if (stable || run.success) {
+    d.outcome = ExitOutcome::kRestart;  // after a stable run or a clean exit: at once
     return d;
   }
   if (params.max_attempts > 0 && d.consecutive_failures >= params.max_attempts) {
@@ -68,10 +68,14 @@ RestartDecision DecideAfterExit(const RestartParams& params, config::RestartPoli
 
 const char* ToString(ExitOutcome outcome) {
   switch (outcome) {
-    case ExitOutcome::kRestart: return "restart";
-    case ExitOutcome::kFailed: return "failed";
-    case ExitOutcome::kCompleted: return "completed";
-    case ExitOutcome::kEndedWell: return "ended";
+    case ExitOutcome::kRestart:
+      return "restart";
+    case ExitOutcome::kFailed:
+      return "failed";
+    case ExitOutcome::kCompleted:
+      return "completed";
+    case ExitOutcome::kEndedWell:
+      return "ended";
   }
   return "unknown";
 }

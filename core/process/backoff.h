@@ -16,13 +16,12 @@ struct RestartParams {
   Millis backoff_initial{1000};
   Millis backoff_max{60000};
   int max_attempts = 5;  // consecutive quick failures before giving up; 0 = unlimited
+  // A run at least this long was stable: the exit after it restarts at once and resets the count.
+  Millis min_uptime{1000};
 };
 
-RestartParams RestartParamsFrom(const config::GlobalSpec& global);
-
-// A run at least this long is "stable": the next exit restarts at once and resets the count.
-// It is min(backoff_max, 10 s).
-Millis StableThreshold(const RestartParams& params);
+// The global backoff settings with the process's own min_uptime.
+RestartParams RestartParamsFor(const config::GlobalSpec& global, const config::ProcessSpec& spec);
 
 // Delay before the restart that follows the n-th consecutive quick failure (n >= 1):
 // initial x 2^(n-1), capped at backoff_max.
@@ -48,6 +47,8 @@ struct RunEnd {
 };
 
 // What happens after an unintended exit (or a failed spawn, which is an exit with uptime 0).
+// A longrun's exit 0 is never a failure: under `always` it restarts at once, whatever its uptime,
+// and clears the count (Laravel workers with --max-jobs, Octane's --max-requests end that way).
 // Oneshots: exit 0 completes; a failure restarts unless the policy is `never` (`always` acts as
 // `on-failure`, or a oneshot would run forever).
 RestartDecision DecideAfterExit(const RestartParams& params, config::RestartPolicy policy,

@@ -151,12 +151,12 @@ std::string ChildSearchPath(const SpawnRequest& req) {
   return SearchPath({});
 }
 
-int Start(const std::string& path, const SpawnRequest& req, const Credentials* cred,
+int Start(const std::string& path, const SpawnRequest& req, const Credentials* cred, bool try_clone,
           const Pipe& out, const Pipe& err, pid_t* pid) {
   CStringArray argv(req.argv);
   CStringArray envp(req.env, req.extra_env);
   if (cred) return SpawnAsUser(path, argv.get(), envp.get(), req, *cred, out, err, pid);
-  if (g_clone_works.load(std::memory_order_relaxed)) {
+  if (try_clone && g_clone_works.load(std::memory_order_relaxed)) {
     ChildSetup setup;
     setup.path = path.c_str();
     setup.argv = argv.get();
@@ -224,14 +224,14 @@ SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
     return Failure(errno, "cannot create output pipe");
   }
   pid_t pid = -1;
-  int rc = Start(path, req, cred, out, err, &pid);
+  int rc = Start(path, req, cred, try_clone_, out, err, &pid);
   if (rc != 0 && cached) {
     // The remembered file is gone or changed: search again, as the first spawn did.
     Forget(key);
     if (!Resolve(argv0, search_path, key, &path, &cached)) {
       return Failure(ENOENT, "program '" + argv0 + "' not found on PATH");
     }
-    rc = Start(path, req, cred, out, err, &pid);
+    rc = Start(path, req, cred, try_clone_, out, err, &pid);
   }
   if (rc != 0) return Failure(rc, "cannot execute '" + path + "'");
   SpawnResult r;

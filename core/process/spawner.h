@@ -33,7 +33,7 @@ struct SpawnResult {
   pid_t pid = -1;      // > 0 on success; the child leads its own process group (pgid == pid)
   int stdout_fd = -1;  // read ends, non-blocking and close-on-exec; -1 when not captured
   int stderr_fd = -1;
-  int error = 0;       // errno of the failure when pid <= 0
+  int error = 0;           // errno of the failure when pid <= 0
   std::string error_text;  // what failed, with the errno text, for the log
 };
 
@@ -48,6 +48,8 @@ class Spawner {
 // (name, PATH) and looked up again when executing the remembered file fails. Thread-safe.
 class PosixSpawner : public Spawner {
  public:
+  // `try_clone` false: always posix_spawn, the fallback path (for its tests).
+  explicit PosixSpawner(bool try_clone = true) : try_clone_(try_clone) {}
   SpawnResult Spawn(const SpawnRequest& request) override;
 
  private:
@@ -55,6 +57,7 @@ class PosixSpawner : public Spawner {
                std::string* path, bool* cached);
   void Forget(const std::string& key);
 
+  const bool try_clone_;
   std::mutex mu_;
   std::unordered_map<std::string, std::string> programs_;  // argv0 + '\0' + PATH -> file
 };

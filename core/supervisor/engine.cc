@@ -1,17 +1,15 @@
 // Engine set-up, the loop's turn, reaping, and the end of a run.
 #include "core/supervisor/engine.h"
 
-#include <dirent.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
+#include <thread>
 
 #include "core/log/log.h"
 
@@ -47,52 +45,35 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   return req;
 }
 
-// Children of this process that are not instances (re-parented orphans), from /proc.
-std::vector<pid_t> ChildrenOfSelf() {
-  std::vector<pid_t> out;
-  const std::string self = std::to_string(getpid());
-  DIR* dir = opendir("/proc");
-  if (!dir) return out;
-  while (dirent* e = readdir(dir)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string text;
-    std::getline(in, text);
-    const size_t paren = text.rfind(')');
-    if (paren == std::string::npos || paren + 4 >= text.size()) continue;
-    if (text[paren + 2] == 'Z') continue;  // already dead, only waiting to be reaped
-    const size_t ppid_at = text.find(' ', paren + 2);
-    if (ppid_at == std::string::npos) continue;
-    if (std::atoi(text.c_str() + ppid_at + 1) == std::atoi(self.c_str())) out.push_back(pid);
-  }
-  closedir(dir);
-  return out;
-}
-
 }  // namespace
 
 void FillSupervisedSignals(sigset_t* set) {
   sigemptyset(set);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH}) {
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+                SIGPROF, SIGIO, SIGXCPU, SIGXFSZ, SIGPWR, SIGSTKFLT}) {
     sigaddset(set, s);
   }
+  for (int s = SIGRTMIN; s <= SIGRTMAX; ++s) sigaddset(set, s);
 }
 
 std::string SignalName(int sig) {
+  if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+    return sig == SIGRTMAX ? "SIGRTMAX" : "SIGRTMIN+" + std::to_string(sig - SIGRTMIN);
+  }
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
-Engine::Engine(const config::Config& config, process::Spawner* spawner, CommandInbox* inbox,
-               EventBus* bus, SnapshotStore* snapshots, std::atomic<bool>* stopping)
+Engine::Engine(const config::Config& config, const EngineIo& io)
     : config_(config),
-      spawner_(spawner),
-      inbox_(inbox),
-      bus_(bus),
-      snapshots_(snapshots),
-      stopping_(stopping),
-      restart_(process::RestartParamsFrom(config.global)) {
+      spawner_(io.spawner),
+      children_(io.children),
+      time_(*io.time),
+      inbox_(io.inbox),
+      bus_(io.bus),
+      snapshots_(io.snapshots),
+      stopping_(io.stopping),
+      loop_(*io.time) {
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
@@ -102,6 +83,7 @@ Engine::Engine(const config::Config& config, process::Spawner* spawner, CommandI
     p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped ||
               !spec.schedule.empty();
     p->request = SpawnRequestFor(spec);
+    p->restart = process::RestartParamsFor(config.global, spec);
     for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
     processes_.push_back(std::move(p));
   }
@@ -111,6 +93,15 @@ Engine::Engine(const config::Config& config, process::Spawner* spawner, CommandI
 
 Engine::~Engine() {
   if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+void Engine::AddTicker(Millis interval, std::function<void()> beat) {
+  tickers_.push_back(Ticker{interval, std::move(beat)});
+}
+
+void Engine::StallOnce(Millis after, Millis duration) {
+  stall_after_ = after;
+  stall_for_ = duration;
 }
 
 bool Engine::SetUp(std::string* err) {
@@ -133,15 +124,28 @@ bool Engine::SetUp(std::string* err) {
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     log::Warn("cannot become a child subreaper", {{"error", std::strerror(errno)}});
   }
+  for (size_t i = 0; i < tickers_.size(); ++i) ArmTicker(i);
+  if (stall_for_.count() > 0) {
+    loop_.AddTimer(Now() + stall_after_, [this] {
+      log::Warn("test hook: the loop thread blocks", {{"for_ms", stall_for_.count()}});
+      log::Flush();
+      std::this_thread::sleep_for(stall_for_);
+      log::Warn("test hook: the loop thread goes on");
+    });
+  }
   return true;
 }
 
-int Engine::Run() {
-  std::string err;
-  if (!SetUp(&err)) {
-    log::Error(err);
-    return 1;
-  }
+// Re-armed from the time it ran, so that a loop that was held up does not fire a burst after.
+void Engine::ArmTicker(size_t index) {
+  loop_.AddTimer(Now() + tickers_[index].interval, [this, index] {
+    tickers_[index].beat();
+    ArmTicker(index);
+  });
+}
+
+bool Engine::Start(std::string* err) {
+  if (!SetUp(err)) return false;
   for (auto& p : processes_) {
     if (p->held) continue;
     for (auto& inst : p->instances) Apply(*p, *inst, process::InstanceEvent::kStart);
@@ -149,14 +153,29 @@ int Engine::Run() {
   // A turn's log lines (hundreds in a big start or shutdown) go out in a few writes, flushed before
   // the loop waits; errors are still written at once.
   log::SetBatching(true);
-  while (true) {
-    Turn();
-    if (done_) break;
-    log::Flush();
-    loop_.RunOnce(!spawn_backlog_);
+  return true;
+}
+
+bool Engine::Step(bool wait) {
+  Turn();
+  if (done_) {
+    PublishStatus();
+    log::SetBatching(false);
+    return false;
   }
-  PublishStatus();
-  log::SetBatching(false);
+  log::Flush();
+  loop_.RunOnce(wait && !spawn_backlog_);
+  return true;
+}
+
+int Engine::Run() {
+  std::string err;
+  if (!Start(&err)) {
+    log::Error(err);
+    return 1;
+  }
+  while (Step(true)) {
+  }
   return exit_code_;
 }
 
@@ -180,7 +199,9 @@ void Engine::OnSignalFd() {
   while (read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     const int sig = static_cast<int>(info.ssi_signo);
     switch (sig) {
-      case SIGCHLD: child = true; break;  // coalesced: one reap loop takes all
+      case SIGCHLD:
+        child = true;
+        break;  // coalesced: one reap loop takes all
       case SIGTERM:
       case SIGINT:
       case SIGQUIT:
@@ -195,30 +216,49 @@ void Engine::OnSignalFd() {
       case SIGHUP:
         log::Warn("SIGHUP received; configuration reload is not implemented yet, continuing");
         break;
-      default: ForwardSignal(sig); break;
+      default:
+        // Nothing is forwarded until processes can ask for it (forward_signals).
+        log::Warn("signal ignored", {{"signal", SignalName(sig)},
+                                     {"sender_pid", static_cast<int64_t>(info.ssi_pid)}});
+        break;
     }
   }
-  if (child) ReapChildren();
+  if (child) CollectChildren();
 }
 
-// Reaps every exited child; returns true while children (instances or orphans) remain.
-bool Engine::ChildrenRemain() {
+// Takes every change of a child that is ready; returns true while children (instances or orphans)
+// remain.
+bool Engine::CollectChildren() {
+  process::ChildChange change;
   while (true) {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid == 0) return true;
-    if (pid < 0) return errno == EINTR;
-    auto it = by_pid_.find(pid);
-    if (it == by_pid_.end()) {
-      log::Debug("reaped orphan", {{"pid", pid}});
-      continue;
+    switch (children_->Collect(&change)) {
+      case process::Children::Collected::kNothing:
+        return true;
+      case process::Children::Collected::kNoChildren:
+        return false;
+      case process::Children::Collected::kChange:
+        OnChildChange(change);
+        break;
     }
-    const Owner owner = it->second;
-    OnExit(*owner.process, *owner.instance, status);
   }
 }
 
-void Engine::ReapChildren() { ChildrenRemain(); }
+void Engine::OnChildChange(const process::ChildChange& change) {
+  auto it = by_pid_.find(change.pid);
+  const Owner* owner = it == by_pid_.end() ? nullptr : &it->second;
+  if (WIFSTOPPED(change.status) || WIFCONTINUED(change.status)) {
+    if (owner) SetSuspended(*owner->process, *owner->instance, WIFSTOPPED(change.status));
+    return;  // an orphan's stops are none of our business; the sweep sends SIGCONT anyway
+  }
+  termed_.erase(change.pid);
+  killed_.erase(change.pid);
+  if (!owner) {
+    log::Debug("reaped orphan", {{"pid", change.pid}});
+    return;
+  }
+  const Owner o = *owner;
+  OnExit(*o.process, *o.instance, change.status);
+}
 
 void Engine::CheckAllEnded() {
   bool any = false;
@@ -247,33 +287,46 @@ void Engine::Finish(int exit_code) {
 void Engine::EnterShutdown() {
   shutting_down_ = true;
   stopping_->store(true);
-  shutdown_deadline_ = Clock::now() + config_.global.shutdown_timeout;
+  shutdown_deadline_ = Now() + config_.global.shutdown_timeout;
   loop_.AddTimer(shutdown_deadline_, [this] {
     log::Warn("shutdown timeout reached; killing what is left");
     KillAll();
   });
 }
 
-void Engine::SignalLeftovers(int sig) {
-  for (pid_t pid : ChildrenOfSelf()) {
-    if (by_pid_.count(pid)) continue;
-    log::Info("signalling leftover process", {{"pid", pid}, {"signal", SignalName(sig)}});
-    kill(pid, sig);
-  }
-}
-
 // True once shutting down, every instance is gone and no child of ours is left.
 bool Engine::Finished() {
   if (!shutting_down_) return false;
+  if (abandoned_) return true;
   for (const auto& p : processes_) {
     if (HasLiveInstance(*p)) return false;
   }
-  if (!ChildrenRemain()) return true;
-  if (!leftovers_signalled_) {
-    leftovers_signalled_ = true;
-    SignalLeftovers(SIGTERM);  // re-parented orphans outside every instance's group
+  if (!CollectChildren()) return true;
+  SweepLeftovers();
+  return false;
+}
+
+// Children that are not instances: orphans re-parented to us (a daemonized grandchild, what is
+// left of a process group). Before the deadline each is sent SIGTERM once (and SIGCONT, in case it
+// is stopped); after it, SIGKILL at every sweep, until none is left.
+void Engine::SweepLeftovers() {
+  for (pid_t pid : children_->List()) {
+    if (by_pid_.count(pid)) continue;
+    if (killing_) {
+      if (killed_.insert(pid).second) {
+        log::Info("signalling leftover process", {{"pid", pid}, {"signal", "SIGKILL"}});
+      }
+      children_->Signal(pid, SIGKILL);
+    } else if (termed_.insert(pid).second) {
+      log::Info("signalling leftover process", {{"pid", pid}, {"signal", "SIGTERM"}});
+      children_->Signal(pid, SIGTERM);
+      children_->Signal(pid, SIGCONT);
+    }
   }
-  return false;  // their SIGCHLD, or the shutdown deadline (SIGKILL), wakes us
+  // Nothing to do when it fires: the turn that follows every wake-up sweeps again.
+  if (sweep_timer_ == 0) {
+    sweep_timer_ = loop_.AddTimer(Now() + kSweepEvery, [this] { sweep_timer_ = 0; });
+  }
 }
 
 Process* Engine::FindProcess(const std::string& name) {

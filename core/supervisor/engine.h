@@ -1,31 +1,36 @@
 // The supervision engine: all mutable supervisor state, owned by the thread that calls Run().
 // Supervisor (supervisor.cc) is the thread-safe facade around it; the engine only ever talks to
-// other threads through the CommandInbox (in), the EventBus and the SnapshotStore (out).
+// other threads through the CommandInbox (in), the EventBus and the SnapshotStore (out), and to
+// the operating system through EngineIo: the spawner, the children (signal, reap, list) and the
+// time source, which unit tests replace with fakes to drive it turn by turn (Start, then Step).
 //
 // Files: engine.cc (set-up, the loop, reaping, end of run), engine_instance.cc (one instance:
 // transitions, spawn, exit, timers, output), engine_control.cc (commands, scale, rolling
 // restart, signals, ordered shutdown), engine_status.cc (process states, snapshot, events).
 #pragma once
 
-#include <sys/types.h>
-
 #include <signal.h>
+#include <sys/types.h>
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/config/config.h"
 #include "core/process/backoff.h"
+#include "core/process/children.h"
 #include "core/process/instance_state.h"
 #include "core/process/output_reader.h"
 #include "core/process/spawner.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
 #include "core/supervisor/loop.h"
+#include "core/supervisor/time_source.h"
 
 namespace phpeek::supervisor {
 
@@ -45,6 +50,7 @@ struct Instance {
   bool retire = false;           // scaled away: removed once at rest
   bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
   bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
+  bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
@@ -57,9 +63,10 @@ struct Process {
   int desired = 0;    // desired number of instances
   bool held = false;  // not wanted up: disabled, initial_state stopped, or stopped by command
   std::vector<std::unique_ptr<Instance>> instances;  // sorted by index
-  process::SpawnRequest request;  // built once; only extra_env (the instance's entries) changes
-  std::string state;                                 // last published aggregate state
-  std::deque<int> rolling;                           // indexes still to restart, in order
+  process::SpawnRequest request;   // built once; only extra_env (the instance's entries) changes
+  process::RestartParams restart;  // global backoff, the process's min_uptime
+  std::string state;               // last published aggregate state
+  std::deque<int> rolling;         // indexes still to restart, in order
   int rolling_current = -1;
   bool stop_sent = false;  // shutdown: this process has been told to stop
   // Counts kept by Apply and the scale code, so that a turn looks only at processes with work
@@ -68,34 +75,70 @@ struct Process {
   int retiring = 0;  // instances marked retire, not yet removed
 };
 
-// The signals the loop takes through signalfd (blocked in every thread).
+// The signals the loop takes through signalfd (blocked in every thread): SIGCHLD, the stop
+// signals, SIGHUP, and every other asynchronous signal whose default action would end the daemon,
+// so that a stray `kill -ALRM` cannot leave the children unsupervised. Fault signals (SEGV, BUS,
+// FPE, ILL, ABRT, TRAP, SYS) are left alone: they are synchronous, and blocking one does not keep
+// a real fault from killing the process. glibc's internal signals 32 and 33 are left alone too.
 void FillSupervisedSignals(sigset_t* set);
-// "SIGTERM" for SIGTERM; "signal N" when unknown.
+// "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
 std::string SignalName(int sig);
+
+// What the engine is wired to. The daemon's are real (supervisor.cc); unit tests pass fakes.
+struct EngineIo {
+  process::Spawner* spawner = nullptr;
+  process::Children* children = nullptr;
+  const TimeSource* time = nullptr;
+  CommandInbox* inbox = nullptr;
+  EventBus* bus = nullptr;
+  SnapshotStore* snapshots = nullptr;
+  std::atomic<bool>* stopping = nullptr;  // set once a shutdown begins: Control refuses commands
+};
 
 class Engine {
  public:
-  // `stopping` is set once a shutdown begins, so that Control refuses further commands.
-  Engine(const config::Config& config, process::Spawner* spawner, CommandInbox* inbox,
-         EventBus* bus, SnapshotStore* snapshots, std::atomic<bool>* stopping);
+  Engine(const config::Config& config, const EngineIo& io);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // Before Start: `beat` runs on the loop thread every `interval` for as long as the loop turns
+  // (the systemd watchdog: a wedged loop then stops pinging).
+  void AddTicker(Millis interval, std::function<void()> beat);
+  // Before Start, test hook only: the loop thread blocks for `duration`, once, `after` into the
+  // run (PHPEEK_PM_TEST_LOOP_STALL; see test_hooks.h).
+  void StallOnce(Millis after, Millis duration);
+
+  // Start, then Step until the run is over. Returns the daemon's exit code.
   int Run();
+  // Sets up the loop and starts the processes that start at boot.
+  bool Start(std::string* err);
+  // One turn: the work that is due, then one wait (`wait` false: only what is ready now). False
+  // once the run is over (exit_code() is then final); not to be called again after that.
+  bool Step(bool wait);
+  int exit_code() const { return exit_code_; }
+
+  // While leftovers remain in a shutdown, the sweep runs again this often: a process re-parented
+  // to us wakes nothing, so it is looked for.
+  static constexpr Millis kSweepEvery{100};
+  // Children that outlive this much SIGKILL sweeping (stuck in the kernel, or invisible without
+  // /proc) are left behind: the daemon exits rather than hang.
+  static constexpr Millis kSweepGrace{5000};
 
  private:
   // engine.cc
   bool SetUp(std::string* err);
+  void ArmTicker(size_t index);
   void Turn();
   void OnSignalFd();
-  void ReapChildren();
-  bool ChildrenRemain();
+  bool CollectChildren();
+  void OnChildChange(const process::ChildChange& change);
   void CheckAllEnded();
   void Finish(int exit_code);
   void EnterShutdown();
   bool Finished();
-  void SignalLeftovers(int sig);
+  void SweepLeftovers();
+  Clock::time_point Now() const { return time_.Now(); }
 
   // engine_instance.cc
   void Apply(Process& p, Instance& inst, process::InstanceEvent event);
@@ -104,7 +147,10 @@ class Engine {
   void Spawn(Process& p, Instance& inst);
   void OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r);
   void OnExit(Process& p, Instance& inst, int status);
-  void JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime);
+  void JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime,
+                 const char* reason);
+  void SetSuspended(Process& p, Instance& inst, bool suspended);
+  void SendStopSignal(Process& p, Instance& inst);
   void SignalStop(Process& p, Instance& inst);
   void WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout);
   void CloseOutput(Instance& inst);
@@ -123,11 +169,11 @@ class Engine {
   void BeginShutdown();
   void KillAll();
   void StopReadyForShutdown();
-  void ForwardSignal(int sig);
   bool DependenciesReady(const Process& p) const;
   bool HasLiveInstance(const Process& p) const;
 
   // engine_status.cc
+  static const char* StateWord(const Instance& inst);
   std::string AggregateState(const Process& p) const;
   void PublishInstanceState(const Process& p, const Instance& inst, const char* old_state);
   void PublishStatus();
@@ -137,11 +183,12 @@ class Engine {
 
   const config::Config& config_;
   process::Spawner* spawner_;
+  process::Children* children_;
+  const TimeSource& time_;
   CommandInbox* inbox_;
   EventBus* bus_;
   SnapshotStore* snapshots_;
   std::atomic<bool>* stopping_;
-  process::RestartParams restart_;
   Loop loop_;
   int signal_fd_ = -1;
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
@@ -151,10 +198,21 @@ class Engine {
   };
   std::unordered_map<pid_t, Owner> by_pid_;
   bool spawn_backlog_ = false;  // spawns left for the next turn (big scale-up): do not sleep
-  bool dirty_ = true;          // something changed: rebuild the snapshot
+  bool dirty_ = true;           // something changed: rebuild the snapshot
   bool shutting_down_ = false;
-  bool leftovers_signalled_ = false;
+  bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};
+  Loop::TimerId sweep_timer_ = 0;
+  bool abandoned_ = false;  // children survived SIGKILL sweeps for kSweepGrace: exit anyway
+  // Leftovers (children that are not instances) already sent SIGTERM / SIGKILL, so that each is
+  // told (and logged) once; forgotten when reaped, as the pid may be reused.
+  std::unordered_set<pid_t> termed_, killed_;
+  struct Ticker {
+    Millis interval;
+    std::function<void()> beat;
+  };
+  std::vector<Ticker> tickers_;
+  Millis stall_after_{0}, stall_for_{0};
   int exit_code_ = 0;
   bool done_ = false;
 };

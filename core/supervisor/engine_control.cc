@@ -1,5 +1,4 @@
-// Commands (start, stop, restart, scale), rolling restarts, forwarded signals and the ordered
-// shutdown.
+// Commands (start, stop, restart, scale), rolling restarts and the ordered shutdown.
 #include <signal.h>
 
 #include <algorithm>
@@ -16,10 +15,14 @@ namespace {
 
 const char* OpName(ControlOp op) {
   switch (op) {
-    case ControlOp::kStart: return "start";
-    case ControlOp::kStop: return "stop";
-    case ControlOp::kRestart: return "restart";
-    case ControlOp::kScale: return "scale";
+    case ControlOp::kStart:
+      return "start";
+    case ControlOp::kStop:
+      return "stop";
+    case ControlOp::kRestart:
+      return "restart";
+    case ControlOp::kScale:
+      return "scale";
   }
   return "unknown";
 }
@@ -54,10 +57,18 @@ void Engine::ApplyCommand(const Command& c) {
   if (!p) return;  // Submit validated the name; the config cannot change under us
   log::Info("command", {{"op", OpName(c.op)}, {"process", c.process}, {"arg", c.arg}});
   switch (c.op) {
-    case ControlOp::kStart: StartProcess(*p); break;
-    case ControlOp::kStop: StopProcess(*p); break;
-    case ControlOp::kRestart: RestartProcess(*p); break;
-    case ControlOp::kScale: ScaleProcess(*p, c.arg); break;
+    case ControlOp::kStart:
+      StartProcess(*p);
+      break;
+    case ControlOp::kStop:
+      StopProcess(*p);
+      break;
+    case ControlOp::kRestart:
+      RestartProcess(*p);
+      break;
+    case ControlOp::kScale:
+      ScaleProcess(*p, c.arg);
+      break;
   }
   dirty_ = true;
 }
@@ -220,33 +231,32 @@ void Engine::StopReadyForShutdown() {
     // Every group first, in one tight loop, so that the children are exiting (on the other cores)
     // while the loop does the bookkeeping; SignalStop then sends nothing twice.
     for (auto& inst : p->instances) {
-      if (inst->state == InstanceState::kRunning && inst->pid > 0) {
-        kill(-inst->pid, p->spec->shutdown.signal);
-        inst->stop_signalled = true;
-      }
+      if (inst->state == InstanceState::kRunning) SendStopSignal(*p, *inst);
     }
     for (auto& inst : p->instances) Apply(*p, *inst, InstanceEvent::kStop);
   }
 }
 
+// From here on every sweep of the leftovers is a SIGKILL, until no child is left (or, after
+// kSweepGrace, the daemon gives up on the ones that SIGKILL cannot end).
 void Engine::KillAll() {
   for (auto& p : processes_) {
     p->stop_sent = true;
     for (auto& inst : p->instances) {
       if (inst->state == InstanceState::kRunning) Apply(*p, *inst, InstanceEvent::kStop);
-      if (inst->pid > 0) kill(-inst->pid, SIGKILL);
+      if (inst->pid > 0) children_->Signal(-inst->pid, SIGKILL);
     }
   }
-  SignalLeftovers(SIGKILL);
-}
-
-void Engine::ForwardSignal(int sig) {
-  log::Info("forwarding signal to every instance", {{"signal", SignalName(sig)}});
-  for (auto& p : processes_) {
-    for (auto& inst : p->instances) {
-      if (inst->state == InstanceState::kRunning && inst->pid > 0) kill(inst->pid, sig);
-    }
+  if (!killing_) {
+    killing_ = true;
+    loop_.AddTimer(Now() + kSweepGrace, [this] {
+      std::string pids;
+      for (pid_t pid : children_->List()) pids += (pids.empty() ? "" : ",") + std::to_string(pid);
+      log::Error("processes survived SIGKILL; exiting without them", {{"pids", pids}});
+      abandoned_ = true;
+    });
   }
+  SweepLeftovers();
 }
 
 bool Engine::DependenciesReady(const Process& p) const {

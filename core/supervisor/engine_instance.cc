@@ -25,11 +25,12 @@ void Engine::Apply(Process& p, Instance& inst, InstanceEvent event) {
   if (event == InstanceEvent::kStart) inst.intentional = false;
   const InstanceState old = inst.state;
   if (t->next != old) {
+    const char* old_word = StateWord(inst);
     LeaveState(inst, t->next);
     inst.state = t->next;
     p.starting += (t->next == InstanceState::kStarting) - (old == InstanceState::kStarting);
     dirty_ = true;
-    PublishInstanceState(p, inst, process::ToString(old));
+    PublishInstanceState(p, inst, old_word);
   }
   Perform(p, inst, t->action);
 }
@@ -48,21 +49,27 @@ void Engine::LeaveState(Instance& inst, InstanceState next) {
 
 void Engine::Perform(Process& p, Instance& inst, InstanceAction action) {
   switch (action) {
-    case InstanceAction::kNone: break;
-    case InstanceAction::kSpawn: break;  // SpawnPending picks it up once dependencies are ready
+    case InstanceAction::kNone:
+      break;
+    case InstanceAction::kSpawn:
+      break;  // SpawnPending picks it up once dependencies are ready
     case InstanceAction::kArmBackoff:
-      inst.backoff_timer = loop_.AddTimer(Clock::now() + inst.backoff_delay, [this, &p, &inst] {
+      inst.backoff_timer = loop_.AddTimer(Now() + inst.backoff_delay, [this, &p, &inst] {
         inst.backoff_timer = 0;
         Apply(p, inst, InstanceEvent::kBackoffDone);
       });
       break;
-    case InstanceAction::kSignalStop: SignalStop(p, inst); break;
+    case InstanceAction::kSignalStop:
+      SignalStop(p, inst);
+      break;
     case InstanceAction::kKill:
       log::Warn("process did not stop in time; sending SIGKILL to its group",
                 {{"process", p.spec->name}, {"instance", inst.id}, {"pid", inst.pid}});
-      if (inst.pid > 0) kill(-inst.pid, SIGKILL);
+      if (inst.pid > 0) children_->Signal(-inst.pid, SIGKILL);
       break;
-    case InstanceAction::kMarkRestart: inst.restart_pending = true; break;
+    case InstanceAction::kMarkRestart:
+      inst.restart_pending = true;
+      break;
   }
 }
 
@@ -100,7 +107,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
   const process::SpawnResult r = spawner_->Spawn(p.request);
   if (++inst.spawns > 1) ++inst.restart_count;
   inst.started_at = UnixMillisNow() / 1000;
-  inst.spawned_at = Clock::now();
+  inst.spawned_at = Now();
   dirty_ = true;
   if (r.pid <= 0) {
     OnSpawnFailed(p, inst, r);
@@ -126,19 +133,19 @@ void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResul
   // The shell's conventions: 127 not found, 126 found but not executable.
   inst.last_exit_code = r.error == ENOENT ? 127 : 126;
   inst.last_signal = 0;
-  JudgeExit(p, inst, false, process::Millis(0));
+  JudgeExit(p, inst, false, process::Millis(0), "spawn_failed");
 }
 
 void Engine::OnExit(Process& p, Instance& inst, int status) {
   const pid_t pid = inst.pid;
   by_pid_.erase(pid);
   // Whatever is left of its process group goes with it: nothing is left behind.
-  kill(-pid, SIGKILL);
+  children_->Signal(-pid, SIGKILL);
   CloseOutput(inst);
   inst.pid = 0;
+  inst.suspended = false;
   dirty_ = true;
-  const auto uptime =
-      std::chrono::duration_cast<process::Millis>(Clock::now() - inst.spawned_at);
+  const auto uptime = std::chrono::duration_cast<process::Millis>(Now() - inst.spawned_at);
   Event e;
   e.type = EventType::kExited;
   e.process = p.spec->name;
@@ -147,13 +154,17 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   if (WIFSIGNALED(status)) {
     inst.last_exit_code = -1;
     inst.last_signal = WTERMSIG(status);
-    log::Info("process exited", {{"process", p.spec->name}, {"instance", inst.id}, {"pid", pid},
+    log::Info("process exited", {{"process", p.spec->name},
+                                 {"instance", inst.id},
+                                 {"pid", pid},
                                  {"signal", SignalName(inst.last_signal)},
                                  {"uptime_ms", uptime.count()}});
   } else {
     inst.last_exit_code = WEXITSTATUS(status);
     inst.last_signal = 0;
-    log::Info("process exited", {{"process", p.spec->name}, {"instance", inst.id}, {"pid", pid},
+    log::Info("process exited", {{"process", p.spec->name},
+                                 {"instance", inst.id},
+                                 {"pid", pid},
                                  {"exit_code", inst.last_exit_code},
                                  {"uptime_ms", uptime.count()}});
   }
@@ -167,31 +178,43 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
     if (again) Apply(p, inst, InstanceEvent::kStart);
     return;
   }
-  JudgeExit(p, inst, WIFEXITED(status) && WEXITSTATUS(status) == 0, uptime);
+  const bool success = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  JudgeExit(p, inst, success, uptime,
+            success               ? "normal_exit"
+            : WIFSIGNALED(status) ? "signal"
+                                  : "exit_code");
 }
 
-void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime) {
+// `reason` says how the run ended, for the log: normal_exit, exit_code, signal or spawn_failed.
+void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime,
+                       const char* reason) {
   const process::RestartDecision d = process::DecideAfterExit(
-      restart_, p.spec->restart, p.spec->type, {success, uptime, inst.consecutive_failures});
+      p.restart, p.spec->restart, p.spec->type, {success, uptime, inst.consecutive_failures});
   inst.consecutive_failures = d.consecutive_failures;
   const std::string& name = p.spec->name;
   switch (d.outcome) {
     case process::ExitOutcome::kRestart:
       if (d.delay.count() == 0) {
-        log::Info("restarting process", {{"process", name}, {"instance", inst.id}});
+        log::Info("restarting process", {{"process", name},
+                                         {"instance", inst.id},
+                                         {"reason", reason},
+                                         {"uptime_ms", uptime.count()}});
         Apply(p, inst, InstanceEvent::kExitRestart);
       } else {
         inst.backoff_delay = d.delay;
-        log::Warn("restart scheduled", {{"process", name}, {"instance", inst.id},
+        log::Warn("restart scheduled", {{"process", name},
+                                        {"instance", inst.id},
+                                        {"reason", reason},
                                         {"delay_ms", d.delay.count()},
                                         {"consecutive_failures", d.consecutive_failures}});
         Apply(p, inst, InstanceEvent::kExitBackoff);
       }
       break;
     case process::ExitOutcome::kFailed:
-      log::Error("process failed; giving up", {{"process", name}, {"instance", inst.id},
-                                                {"consecutive_failures", d.consecutive_failures},
-                                                {"restart_count", inst.restart_count}});
+      log::Error("process failed; giving up", {{"process", name},
+                                               {"instance", inst.id},
+                                               {"consecutive_failures", d.consecutive_failures},
+                                               {"restart_count", inst.restart_count}});
       Apply(p, inst, InstanceEvent::kExitFailed);
       break;
     case process::ExitOutcome::kCompleted:
@@ -206,13 +229,36 @@ void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis
   }
 }
 
+void Engine::SetSuspended(Process& p, Instance& inst, bool suspended) {
+  const char* old_word = StateWord(inst);
+  inst.suspended = suspended;
+  const char* new_word = StateWord(inst);
+  if (std::string_view(old_word) == new_word) return;
+  (suspended ? log::Warn : log::Info)(
+      suspended ? "process suspended" : "process resumed",
+      {{"process", p.spec->name}, {"instance", inst.id}, {"pid", inst.pid}});
+  dirty_ = true;
+  PublishInstanceState(p, inst, old_word);
+}
+
+// The stop signal to the whole group, then SIGCONT: a stopped (SIGSTOP, SIGTSTP) member would
+// otherwise hold the signal pending until the kill timeout.
+void Engine::SendStopSignal(Process& p, Instance& inst) {
+  if (inst.pid <= 0) return;
+  children_->Signal(-inst.pid, p.spec->shutdown.signal);
+  children_->Signal(-inst.pid, SIGCONT);
+  inst.stop_signalled = true;
+}
+
 void Engine::SignalStop(Process& p, Instance& inst) {
   const int sig = p.spec->shutdown.signal;
-  if (inst.pid > 0 && !inst.stop_signalled) kill(-inst.pid, sig);
+  if (!inst.stop_signalled) SendStopSignal(p, inst);
   inst.stop_signalled = false;
-  log::Info("stopping process", {{"process", p.spec->name}, {"instance", inst.id},
-                                 {"pid", inst.pid}, {"signal", SignalName(sig)}});
-  auto deadline = Clock::now() + p.spec->shutdown.timeout;
+  log::Info("stopping process", {{"process", p.spec->name},
+                                 {"instance", inst.id},
+                                 {"pid", inst.pid},
+                                 {"signal", SignalName(sig)}});
+  auto deadline = Now() + p.spec->shutdown.timeout;
   if (shutting_down_ && deadline > shutdown_deadline_) deadline = shutdown_deadline_;
   inst.kill_timer = loop_.AddTimer(deadline, [this, &p, &inst] {
     inst.kill_timer = 0;

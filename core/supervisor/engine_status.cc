@@ -5,9 +5,17 @@ namespace phpeek::supervisor {
 
 using process::InstanceState;
 
+// The instance state as the API words it: the table's state, except that a running instance whose
+// leader is stopped (SIGSTOP, SIGTSTP) is "suspended".
+const char* Engine::StateWord(const Instance& inst) {
+  if (inst.suspended && inst.state == InstanceState::kRunning) return "suspended";
+  return process::ToString(inst.state);
+}
+
 // running: all desired instances running; starting: all on their way up or running; degraded:
-// some desired instances not running; stopping: an instance is stopping; stopped: nothing runs
-// (also scale 0); failed: all given up; completed: a oneshot that is done.
+// some desired instances not running (a suspended one among them); stopping: an instance is
+// stopping; stopped: nothing runs (also scale 0); failed: all given up; completed: a oneshot that
+// is done.
 std::string Engine::AggregateState(const Process& p) const {
   size_t total = 0, running = 0, up = 0, stopped = 0, failed = 0, completed = 0;
   for (const auto& inst : p.instances) {
@@ -15,12 +23,24 @@ std::string Engine::AggregateState(const Process& p) const {
     if (inst->retire) continue;
     ++total;
     switch (inst->state) {
-      case InstanceState::kRunning: ++running; ++up; break;
-      case InstanceState::kStarting: ++up; break;
-      case InstanceState::kStopped: ++stopped; break;
-      case InstanceState::kFailed: ++failed; break;
-      case InstanceState::kCompleted: ++completed; break;
-      default: break;
+      case InstanceState::kRunning:
+        running += !inst->suspended;
+        up += !inst->suspended;
+        break;
+      case InstanceState::kStarting:
+        ++up;
+        break;
+      case InstanceState::kStopped:
+        ++stopped;
+        break;
+      case InstanceState::kFailed:
+        ++failed;
+        break;
+      case InstanceState::kCompleted:
+        ++completed;
+        break;
+      default:
+        break;
     }
   }
   if (total == 0 || stopped == total) return "stopped";
@@ -41,7 +61,7 @@ void Engine::PublishInstanceState(const Process& p, const Instance& inst, const 
   e.exit_code = inst.last_exit_code;
   e.signal = inst.last_signal;
   e.old_state = old_state;
-  e.new_state = process::ToString(inst.state);
+  e.new_state = StateWord(inst);
   bus_->Publish(std::move(e));
 }
 
@@ -63,7 +83,7 @@ void Engine::PublishStatus() {
     for (const auto& inst : p->instances) {
       InstanceStatus is;
       is.id = inst->id;
-      is.state = process::ToString(inst->state);
+      is.state = StateWord(*inst);
       is.pid = inst->pid;
       is.started_at = inst->started_at;
       is.restart_count = inst->restart_count;

@@ -3,6 +3,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -70,28 +71,27 @@ void Loop::CancelTimer(TimerId id) {
   // due and re-arms for the next (or disarms). Cheaper than re-arming on every cancel.
 }
 
+// Armed relative to the time source's now, so that the timerfd follows whichever clock the loop
+// reads (a test's clock only makes it wake early or late: due timers are checked on every turn).
 void Loop::ArmTimerFd() {
   itimerspec spec{};
   if (timers_.empty()) {
     armed_for_ = Clock::time_point::max();
   } else {
     armed_for_ = timers_.begin()->first;
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        armed_for_.time_since_epoch())
-                        .count();
-    // steady_clock is CLOCK_MONOTONIC on Linux, so its epoch is the timerfd's.
+    const auto ns = std::max<int64_t>(
+        1, std::chrono::duration_cast<std::chrono::nanoseconds>(armed_for_ - time_.Now()).count());
     spec.it_value.tv_sec = static_cast<time_t>(ns / 1000000000);
     spec.it_value.tv_nsec = static_cast<long>(ns % 1000000000);
-    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
   }
-  timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+  timerfd_settime(timer_fd_, 0, &spec, nullptr);
 }
 
 void Loop::RunDueTimers() {
   uint64_t expirations;
   ssize_t n = read(timer_fd_, &expirations, sizeof expirations);
   (void)n;
-  const auto now = Clock::now();
+  const auto now = time_.Now();
   while (!timers_.empty() && timers_.begin()->first <= now) {
     const TimerId id = timers_.begin()->second;
     auto it = timer_handlers_.find(id);
@@ -108,17 +108,21 @@ void Loop::RunOnce(bool wait) {
   const int n = epoll_wait(epoll_fd_, events, 64, wait ? -1 : 0);
   ++wakeups_;
   if (n < 0) return;  // EINTR: signals are taken through signalfd, so this is rare and harmless
+  bool timer_fired = false;
   for (int i = 0; i < n; ++i) {
     const uint64_t token = events[i].data.u64;
     if (token == kTimerToken) {
-      RunDueTimers();
+      timer_fired = true;  // timers run below, by the time source
       continue;
     }
     auto it = handlers_.find(token);
-    if (it == handlers_.end()) continue;  // unwatched by an earlier handler in this batch
+    if (it == handlers_.end()) continue;     // unwatched by an earlier handler in this batch
     FdHandler handler = it->second.handler;  // copy: the handler may unwatch itself
     handler(events[i].events);
   }
+  // Also when the timerfd fired with nothing due (a cancelled deadline, or a test's clock that has
+  // not reached it): reading it and re-arming keeps it from waking us again at once.
+  if (timer_fired || (!timers_.empty() && timers_.begin()->first <= time_.Now())) RunDueTimers();
 }
 
 }  // namespace phpeek::supervisor

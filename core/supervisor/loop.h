@@ -2,6 +2,9 @@
 // pipes) plus deadlines kept in a single timerfd armed for the earliest one. With no deadline and
 // no ready descriptor, epoll_wait sleeps without a timeout: an idle daemon wakes zero times.
 // Single-threaded: every method is called on the loop's thread.
+//
+// Deadlines are read on a TimeSource: the steady clock in the daemon, a clock the test advances in
+// unit tests (each RunOnce then runs the timers that are due by it, whatever the timerfd says).
 #pragma once
 
 #include <sys/epoll.h>
@@ -13,9 +16,9 @@
 #include <string>
 #include <unordered_map>
 
-namespace phpeek::supervisor {
+#include "core/supervisor/time_source.h"
 
-using Clock = std::chrono::steady_clock;
+namespace phpeek::supervisor {
 
 class Loop {
  public:
@@ -23,7 +26,7 @@ class Loop {
   using TimerHandler = std::function<void()>;
   using TimerId = uint64_t;
 
-  Loop() = default;
+  explicit Loop(const TimeSource& time = SteadyTime()) : time_(time) {}
   ~Loop();
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
@@ -37,9 +40,12 @@ class Loop {
   TimerId AddTimer(Clock::time_point when, TimerHandler handler);
   void CancelTimer(TimerId id);  // unknown or fired ids are ignored
 
-  // Waits for readiness or a deadline and runs the handlers. `wait` false: do not sleep (used
-  // while there is queued work such as spawns left over from a big scale-up).
+  // Waits for readiness or a deadline and runs the handlers, then every timer that is due.
+  // `wait` false: do not sleep (used while there is queued work such as spawns left over from a
+  // big scale-up, and by tests that drive the loop turn by turn).
   void RunOnce(bool wait = true);
+
+  const TimeSource& time() const { return time_; }
 
   size_t watched() const { return handlers_.size(); }
   size_t timers() const { return timers_.size(); }
@@ -53,14 +59,15 @@ class Loop {
   void ArmTimerFd();
   void RunDueTimers();
 
+  const TimeSource& time_;
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   uint64_t next_token_ = 1;  // epoll data; never reused, so a stale event finds nothing
   std::unordered_map<uint64_t, Watched> handlers_;
   std::unordered_map<int, uint64_t> token_of_fd_;
   std::multimap<Clock::time_point, TimerId> timers_;
-  std::unordered_map<TimerId, std::pair<std::multimap<Clock::time_point, TimerId>::iterator,
-                                        TimerHandler>>
+  std::unordered_map<TimerId,
+                     std::pair<std::multimap<Clock::time_point, TimerId>::iterator, TimerHandler>>
       timer_handlers_;
   TimerId next_timer_ = 1;
   Clock::time_point armed_for_ = Clock::time_point::max();

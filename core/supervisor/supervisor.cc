@@ -7,30 +7,42 @@
 #include <algorithm>
 #include <atomic>
 
+#include "core/process/children.h"
 #include "core/process/spawner.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/engine.h"
 #include "core/supervisor/events.h"
+#include "core/supervisor/test_hooks.h"
 
 namespace phpeek {
 
 const char* ToString(ControlResult result) {
   switch (result) {
-    case ControlResult::kAccepted: return "accepted";
-    case ControlResult::kInvalidArgument: return "invalid argument";
-    case ControlResult::kNotFound: return "not found";
-    case ControlResult::kStopping: return "stopping";
+    case ControlResult::kAccepted:
+      return "accepted";
+    case ControlResult::kInvalidArgument:
+      return "invalid argument";
+    case ControlResult::kNotFound:
+      return "not found";
+    case ControlResult::kStopping:
+      return "stopping";
   }
   return "unknown";
 }
 
 class Supervisor::Impl {
  public:
-  explicit Impl(const config::Config& c)
-      : config(c), engine(c, &spawner, &inbox, &bus, &snapshots, &stopping) {}
+  explicit Impl(const config::Config& c, const supervisor::TestHooks& hooks)
+      : config(c),
+        spawner(!hooks.posix_spawn_only),
+        engine(c, {&spawner, &children, &supervisor::SteadyTime(), &inbox, &bus, &snapshots,
+                   &stopping}) {
+    if (hooks.stall_for.count() > 0) engine.StallOnce(hooks.stall_after, hooks.stall_for);
+  }
 
   const config::Config& config;
   process::PosixSpawner spawner;
+  process::SystemChildren children;
   supervisor::CommandInbox inbox;
   supervisor::EventBus bus;
   supervisor::SnapshotStore snapshots;
@@ -38,13 +50,21 @@ class Supervisor::Impl {
   supervisor::Engine engine;  // last: built from the members above
 };
 
-Supervisor::Supervisor(const config::Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Supervisor::Supervisor(const config::Config& config)
+    : impl_(std::make_unique<Impl>(config, supervisor::TestHooksFromEnvironment())) {}
 Supervisor::~Supervisor() = default;
 
 void Supervisor::BlockSignals() {
   sigset_t set;
   supervisor::FillSupervisedSignals(&set);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A write to a closed pipe or socket (our stdout read by a `| head`, an API client that hung up)
+  // must fail with EPIPE, not end the daemon. Children get every signal back at its default.
+  signal(SIGPIPE, SIG_IGN);
+}
+
+void Supervisor::AddTicker(std::chrono::milliseconds interval, std::function<void()> beat) {
+  impl_->engine.AddTicker(interval, std::move(beat));
 }
 
 int Supervisor::Run() { return impl_->engine.Run(); }

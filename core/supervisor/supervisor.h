@@ -4,6 +4,8 @@
 // lives on the thread that calls Run(); other threads reach it only through the Control interface.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -22,10 +24,14 @@ class Supervisor : public Control {
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Blocks the signals the loop takes through signalfd, in the calling thread. Call it in main
-  // before any other thread exists, so that every later thread inherits the mask and signals are
-  // only ever seen by the loop.
+  // Blocks the signals the loop takes through signalfd, in the calling thread, and ignores
+  // SIGPIPE. Call it in main before any other thread exists, so that every later thread inherits
+  // the mask and signals are only ever seen by the loop.
   static void BlockSignals();
+
+  // Before Run: `beat` runs on the loop thread every `interval` for as long as the loop turns, so
+  // that a wedged loop stops it (the systemd watchdog ping).
+  void AddTicker(std::chrono::milliseconds interval, std::function<void()> beat);
 
   // Runs the loop: starts processes, supervises, and returns after a shutdown (signal or
   // RequestShutdown) has stopped every child, or when every process has ended for good. Returns

@@ -32,17 +32,14 @@ ReadinessNotifier::ReadinessNotifier(const config::Config& config, Notifier noti
   unsetenv("WATCHDOG_PID");
 }
 
-ReadinessNotifier::~ReadinessNotifier() { StopWatchdog(); }
-
 void ReadinessNotifier::Begin() {
   if (!notifier_.enabled()) return;
   if (pending_.empty()) SendReady();
-  const auto interval = notifier_.watchdog_interval();
-  if (interval.count() <= 0) return;  // no WatchdogSec: no thread, no wake-ups
-  log::Info("systemd watchdog enabled", {{"interval_ms", static_cast<int64_t>(interval.count())}});
-  // A thread of its own because the supervisor offers no timer to listeners. It sleeps on the
-  // condition variable for the whole interval, so it wakes only when a ping is due or at End().
-  watchdog_ = std::thread([this] { WatchdogLoop(); });
+  const auto interval = watchdog_interval();
+  if (interval.count() > 0) {
+    log::Info("systemd watchdog enabled",
+              {{"interval_ms", static_cast<int64_t>(interval.count())}});
+  }
 }
 
 void ReadinessNotifier::End() {
@@ -50,8 +47,13 @@ void ReadinessNotifier::End() {
     stopping_sent_ = true;
     notifier_.Stopping();
   }
-  StopWatchdog();
 }
+
+std::chrono::milliseconds ReadinessNotifier::watchdog_interval() const {
+  return notifier_.enabled() ? notifier_.watchdog_interval() : std::chrono::milliseconds(0);
+}
+
+void ReadinessNotifier::PingWatchdog() { notifier_.Watchdog(); }
 
 void ReadinessNotifier::OnEvent(const Event& event) {
   if (!notifier_.enabled()) return;
@@ -92,22 +94,6 @@ void ReadinessNotifier::SendReady() {
   std::string status = std::to_string(total_) + " process(es) started";
   if (failed_ > 0) status += ", " + std::to_string(failed_) + " instance(s) failed";
   notifier_.Send("READY=1\nSTATUS=" + status);
-}
-
-void ReadinessNotifier::WatchdogLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!wake_.wait_for(lock, notifier_.watchdog_interval(), [this] { return quit_; })) {
-    notifier_.Watchdog();
-  }
-}
-
-void ReadinessNotifier::StopWatchdog() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    quit_ = true;
-  }
-  wake_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
 }
 
 }  // namespace phpeek::systemd

@@ -1,7 +1,10 @@
 // Tells systemd how the daemon is doing, over the sd_notify protocol (notify.h): READY=1 once
 // every process that is meant to run at start-up has started for the first time, STOPPING=1 when
-// the shutdown begins, and WATCHDOG=1 at half the unit's WatchdogSec. Outside a Type=notify unit
-// (no $NOTIFY_SOCKET, e.g. PID 1 in a container) every method does nothing and no thread starts.
+// the shutdown begins, and WATCHDOG=1 at half the unit's WatchdogSec. The watchdog ping is sent
+// by the supervisor loop itself (a loop timer calls PingWatchdog), never by a thread of its own:
+// a wedged loop then stops pinging and systemd restarts the service, which is the point of the
+// watchdog. Outside a Type=notify unit (no $NOTIFY_SOCKET, e.g. PID 1 in a container) every method
+// does nothing.
 //
 // A process has started once each of its instances reached `running` (a longrun) or `completed`
 // (a oneshot) or was given up (`failed`), or once the process as a whole is running, completed,
@@ -11,12 +14,10 @@
 // starts, so the unit then fails its start timeout, which is the right outcome.
 #pragma once
 
-#include <condition_variable>
+#include <chrono>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/config/config.h"
 #include "core/supervisor/control.h"
@@ -29,15 +30,19 @@ class ReadinessNotifier : public EventListener {
   // The config must outlive the notifier. Removes NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID
   // from the environment (after `notifier` has read them), so build it before the Supervisor.
   explicit ReadinessNotifier(const config::Config& config, Notifier notifier = Notifier());
-  ~ReadinessNotifier() override;
   ReadinessNotifier(const ReadinessNotifier&) = delete;
   ReadinessNotifier& operator=(const ReadinessNotifier&) = delete;
 
-  // Right before the supervisor runs: starts the watchdog thread when systemd asked for one,
-  // and reports READY=1 at once when no process is meant to start.
+  // Right before the supervisor runs: reports READY=1 at once when no process is meant to start.
   void Begin();
-  // After the supervisor has returned: STOPPING=1 (if not sent yet), watchdog thread joined.
+  // After the supervisor has returned: STOPPING=1, if not sent yet.
   void End();
+
+  // How often the loop must call PingWatchdog (half of WatchdogSec); zero when systemd asked for
+  // no watchdog (then nothing needs to wake the loop for it).
+  std::chrono::milliseconds watchdog_interval() const;
+  // Supervisor loop thread: WATCHDOG=1.
+  void PingWatchdog();
 
   // Supervisor loop thread.
   void OnEvent(const Event& event) override;
@@ -49,8 +54,6 @@ class ReadinessNotifier : public EventListener {
   void OnInstanceState(const Event& event);
   void Settle(const std::string& process);
   void SendReady();
-  void WatchdogLoop();
-  void StopWatchdog();
 
   const Notifier notifier_;
   // Processes that have not started yet -> their instances that have not either.
@@ -59,11 +62,6 @@ class ReadinessNotifier : public EventListener {
   int total_ = 0;   // processes awaited
   bool ready_sent_ = false;
   bool stopping_sent_ = false;
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool quit_ = false;  // guarded by mu_
-  std::thread watchdog_;
 };
 
 }  // namespace phpeek::systemd

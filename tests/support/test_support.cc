@@ -131,12 +131,17 @@ RunResult RunCommand(const std::vector<std::string>& argv,
   return result;
 }
 
-std::string BinaryPath() { return PHPEEK_BINARY; }
+std::string BinaryPath() {
+  const char* other = std::getenv("PHPEEK_TEST_BINARY");
+  return other && *other ? other : PHPEEK_BINARY;
+}
 
-Daemon::Daemon(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+Daemon::Daemon(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+               const std::vector<std::string>& wrapper) {
   log_path_ = dir_.Join("daemon.log");
   const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  std::vector<std::string> argv{BinaryPath()};
+  std::vector<std::string> argv = wrapper;
+  argv.push_back(BinaryPath());
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = Spawn(argv, env, fd, fd);
   close(fd);

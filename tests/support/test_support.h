@@ -51,9 +51,12 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 
 // The real phpeek-pm binary as a running daemon: stdout and stderr go to a log file that the test
 // reads. The destructor stops it by its own pid (SIGTERM, then SIGKILL after a deadline).
+// `wrapper`, when given, is the start of the command line, before the binary (e.g. `unshare
+// --pid --fork` to run it as PID 1 of a namespace); pid() is then the wrapper's.
 class Daemon {
  public:
-  Daemon(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+  Daemon(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+         const std::vector<std::string>& wrapper = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -76,7 +79,8 @@ class Daemon {
   std::optional<int> exit_code_;
 };
 
-// Starts the daemon on a config text written to a temp file.
+// The phpeek-pm binary the tests run: $PHPEEK_TEST_BINARY when set (to run the suite against
+// another build, e.g. to see a new test fail on an older binary), else the one built with them.
 std::string BinaryPath();
 
 // /proc readings. Each returns an empty or false value when the process is gone.

@@ -12,8 +12,7 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 std::string Mark() {
-  return std::to_string(getpid()) + "-" +
-         std::to_string(Steady::now().time_since_epoch().count());
+  return std::to_string(getpid()) + "-" + std::to_string(Steady::now().time_since_epoch().count());
 }
 
 TEST(FaultsTest, CrashLoopBacksOffExponentiallyThenFails) {
@@ -97,7 +96,8 @@ TEST(FaultsTest, GrandchildOfAnExitedChildIsNeverLeftBehind) {
   const std::string command = "sleep 300 & echo $! > " + gc_file + "; setsid sh -c 'echo $$$$ > " +
                               esc_file + "; exec sleep 301' & while [ ! -s " + esc_file +
                               " ]; do sleep 0.01; done; exit 0";
-  auto s = StartDaemon(Yaml("  parent:\n    restart: never\n    command: \"" + command + "\"\n"
+  auto s = StartDaemon(Yaml("  parent:\n    restart: never\n    command: \"" + command +
+                            "\"\n"
                             "  keep:\n    command: [\"sleep\", \"60\"]\n"),
                        {{"PHPEEK_TEST_MARK", mark}});
   ASSERT_TRUE(s.daemon->WaitForLog("process exited process=parent")) << s.daemon->Log();
@@ -140,13 +140,16 @@ TEST(FaultsTest, FloodingChildDoesNotDelayTheOthers) {
   // Replacement after the 100 ms backoff, while the flood is still being forwarded.
   ASSERT_TRUE(WaitUntil([&] {
     for (pid_t p : ChildrenOf(s.daemon->pid())) {
-      if (p != victims[0] && ReadFile("/proc/" + std::to_string(p) + "/comm") == "sleep\n") return true;
+      if (p != victims[0] && ReadFile("/proc/" + std::to_string(p) + "/comm") == "sleep\n")
+        return true;
     }
     return false;
   }));
   EXPECT_LT(Steady::now() - t0, std::chrono::milliseconds(2000));
-  ASSERT_TRUE(s.daemon->WaitForLog("process exited process=flood", std::chrono::milliseconds(30000)));
-  ASSERT_TRUE(s.daemon->WaitForLog("process exited process=longline", std::chrono::milliseconds(30000)));
+  ASSERT_TRUE(
+      s.daemon->WaitForLog("process exited process=flood", std::chrono::milliseconds(30000)));
+  ASSERT_TRUE(
+      s.daemon->WaitForLog("process exited process=longline", std::chrono::milliseconds(30000)));
   const std::string log = s.daemon->Log();
   EXPECT_EQ(Count(log, "flood line process=flood"), 500000u);
   // 1,000,000 bytes without a newline arrive as bounded pieces of 16 KiB (and a rest).
@@ -166,8 +169,10 @@ TEST(FaultsTest, ChildClosingStdoutEarlyIsStillSupervised) {
   EXPECT_LE(CpuTicks(s.daemon->pid()) - before, 1);
   kill(kids[0], SIGKILL);
   EXPECT_TRUE(s.daemon->WaitForLog("signal=SIGKILL"));
-  EXPECT_TRUE(WaitUntil([&] { return s.daemon->LogContains("instance=quiet-0 pid=") &&
-                                     Count(s.daemon->Log(), "process spawned process=quiet") == 2; }));
+  EXPECT_TRUE(WaitUntil([&] {
+    return s.daemon->LogContains("instance=quiet-0 pid=") &&
+           Count(s.daemon->Log(), "process spawned process=quiet") == 2;
+  }));
 }
 
 TEST(FaultsTest, SigtermDuringScaleUpOf200LeavesNothingBehind) {
@@ -183,29 +188,45 @@ TEST(FaultsTest, SigtermDuringScaleUpOf200LeavesNothingBehind) {
   EXPECT_EQ(Count(s.daemon->Log(), "process spawned"), Count(s.daemon->Log(), "process exited"));
 }
 
-TEST(FaultsTest, UnstartableProgramsAreReportedAndGivenUp) {
+// On both spawn paths: the usual clone, and the posix_spawn fallback (PHPEEK_PM_TEST_SPAWN).
+class UnstartableTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(UnstartableTest, UnstartableProgramsAreReportedAndGivenUp) {
   TempDir tmp;
   const std::string script = tmp.Write("noexec.sh", "#!/bin/sh\necho hi\n");
-  auto s = StartDaemon(Yaml("  missing:\n    command: [\"no-such-binary-phpeek\"]\n"
-                            "  noexec:\n    command: [\"" + script + "\"]\n"
-                            "  nodir:\n    command: [\"true\"]\n    working_dir: /nonexistent/phpeek\n",
-                            "  max_restart_attempts: 2\n"));
+  std::map<std::string, std::string> env;
+  if (!GetParam()) env["PHPEEK_PM_TEST_SPAWN"] = "posix_spawn";
+  auto s = StartDaemon(
+      Yaml("  missing:\n    command: [\"no-such-binary-phpeek\"]\n"
+           "  noexec:\n    command: [\"" +
+               script +
+               "\"]\n"
+               "  nodir:\n    command: [\"true\"]\n    working_dir: /nonexistent/phpeek\n",
+           "  max_restart_attempts: 2\n"),
+      env);
   EXPECT_EQ(s.daemon->WaitExit(), 1) << s.daemon->Log();
   const std::string log = s.daemon->Log();
   EXPECT_NE(log.find("'no-such-binary-phpeek' not found on PATH"), std::string::npos) << log;
   EXPECT_NE(log.find("Permission denied"), std::string::npos) << log;
   EXPECT_NE(log.find("working_dir '/nonexistent/phpeek': No such file or directory"),
-            std::string::npos) << log;
+            std::string::npos)
+      << log;
   EXPECT_EQ(Count(log, "process failed; giving up"), 3u);
   EXPECT_EQ(Count(log, "restart scheduled"), 3u);  // one retry each, after the backoff
+  EXPECT_EQ(Count(log, "reason=spawn_failed"), 3u);
+  EXPECT_EQ(s.daemon->LogContains("PHPEEK_PM_TEST_SPAWN=posix_spawn"), !GetParam());
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, UnstartableTest, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Clone" : "PosixSpawn"; });
 
 TEST(FaultsTest, BurstOf1000ChildExitsIsReapedCompletely) {
   auto s = StartDaemon(Yaml(R"(  burst:
     command: "i=0; while [ $i -lt 1000 ]; do (true &); i=$((i+1)); done; echo burst-done; sleep 60"
 )",
                             "  log_level: debug\n"));
-  ASSERT_TRUE(s.daemon->WaitForLog("burst-done", std::chrono::milliseconds(30000))) << s.daemon->Log().substr(0, 3000);
+  ASSERT_TRUE(s.daemon->WaitForLog("burst-done", std::chrono::milliseconds(30000)))
+      << s.daemon->Log().substr(0, 3000);
   // Every orphaned `true` comes to the daemon (subreaper) and is reaped; no zombie is left.
   EXPECT_TRUE(WaitUntil([&] { return Count(s.daemon->Log(), "reaped orphan") >= 1000; }))
       << Count(s.daemon->Log(), "reaped orphan");

@@ -1,9 +1,11 @@
-// Shared helpers of the supervision integration tests: a daemon started on a YAML text, and /proc
-// readings the generic test support does not have (CPU ticks, zombies, processes by marker).
+// Shared helpers of the supervision integration tests: a daemon started on a YAML text (also as
+// PID 1 of a new PID namespace), and /proc readings the generic test support does not have (CPU
+// ticks, zombies, processes by marker).
 #pragma once
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -36,12 +38,45 @@ struct Started {
   std::unique_ptr<Daemon> daemon;
 };
 
-inline Started StartDaemon(const std::string& yaml, const std::map<std::string, std::string>& env = {}) {
+inline Started StartDaemon(const std::string& yaml,
+                           const std::map<std::string, std::string>& env = {},
+                           const std::vector<std::string>& wrapper = {}) {
   Started s;
   s.dir = std::make_unique<TempDir>();
   const std::string path = s.dir->Write("phpeek-pm.yaml", yaml);
-  s.daemon = std::make_unique<Daemon>(std::vector<std::string>{"-c", path}, env);
+  s.daemon = std::make_unique<Daemon>(std::vector<std::string>{"-c", path}, env, wrapper);
   return s;
+}
+
+// The daemon as PID 1 of a new PID namespace with its own /proc, as in a container. unshare stays
+// outside as the namespace's parent (--kill-child: if the test kills it, PID 1 goes too); it passes
+// no signal on, so tests signal the daemon itself, by its pid in the test's namespace.
+inline const std::vector<std::string>& AsPid1() {
+  static const std::vector<std::string> wrapper{"unshare", "--pid", "--fork", "--mount-proc",
+                                                "--kill-child"};
+  return wrapper;
+}
+
+// Whether AsPid1 works here (root, and a kernel and sandbox that allow the namespaces).
+inline bool CanRunAsPid1() {
+  static const bool can = [] {
+    if (geteuid() != 0) return false;
+    auto r = RunCommand({"unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", "test $$ = 1"});
+    return r.exit_code == 0;
+  }();
+  return can;
+}
+
+// The daemon's pid as the test sees it: the wrapper's only child, or the daemon itself.
+inline pid_t DaemonPid(const Daemon& daemon, bool wrapped) {
+  if (!wrapped) return daemon.pid();
+  pid_t inner = 0;
+  WaitUntil([&] {
+    const auto kids = ChildrenOf(daemon.pid());
+    inner = kids.size() == 1 ? kids[0] : 0;
+    return inner > 0;
+  });
+  return inner;
 }
 
 // utime + stime of a process, in clock ticks; -1 when it is gone.

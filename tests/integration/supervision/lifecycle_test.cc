@@ -80,11 +80,12 @@ TEST(LifecycleTest, OnFailureRestartsFailuresAndNotSuccess) {
 }
 
 TEST(LifecycleTest, StableRunRestartsAtOnceAndCountsRestarts) {
-  // backoff_max 300ms makes a 300 ms run stable: every restart is immediate, none gives up.
+  // min_uptime 300ms makes a 350 ms run stable: every restart is immediate, none gives up.
   auto s = StartDaemon(Yaml("  steady:\n    command: \"sleep 0.35; exit 1\"\n",
-                            "  restart_backoff_max: 300ms\n  max_restart_attempts: 1\n"));
-  ASSERT_TRUE(WaitUntil([&] { return Count(s.daemon->Log(), "process spawned process=steady") >= 4; }))
-      << s.daemon->Log();
+                            "  min_uptime: 300ms\n  max_restart_attempts: 1\n"));
+  ASSERT_TRUE(WaitUntil([&] {
+    return Count(s.daemon->Log(), "process spawned process=steady") >= 4;
+  })) << s.daemon->Log();
   const std::string log = s.daemon->Log();
   EXPECT_EQ(Count(log, "restart scheduled"), 0u) << log;
   EXPECT_GE(Count(log, "restarting process process=steady"), 3u);
@@ -106,13 +107,14 @@ TEST(LifecycleTest, SigintAndSigquitAlsoShutDownCleanly) {
 
 TEST(LifecycleTest, ShutdownSignalsEachGroupExactlyOnce) {
   // Counts the TERMs its group receives for a moment after the first one (some programs treat a
-  // second one as "kill now").
+  // second one as "kill now"). Each says "ready" once its trap is in place: a TERM sent before
+  // that would end it at once.
   auto s = StartDaemon(Yaml(R"(  a:
-    command: "n=0; trap 'n=$((n+1))' TERM; while [ $n -eq 0 ]; do sleep 0.05; done; sleep 0.3; echo terms=$n"
+    command: "n=0; trap 'n=$((n+1))' TERM; echo ready; while [ $n -eq 0 ]; do sleep 0.05; done; sleep 0.3; echo terms=$n"
     scale: 3
 )"));
-  ASSERT_TRUE(WaitUntil([&] { return ChildrenOf(s.daemon->pid()).size() == 3; }));
-  ASSERT_TRUE(WaitUntil([&] { return Count(s.daemon->Log(), "process spawned") == 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return Count(s.daemon->Log(), "ready process=a") == 3; }))
+      << s.daemon->Log();
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);
   const std::string log = s.daemon->Log();

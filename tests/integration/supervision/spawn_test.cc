@@ -1,5 +1,6 @@
 // What a spawned instance looks like from /proc: its own process group, only 0/1/2 open, the
-// documented environment, the configured user; and what is not spawned at all.
+// documented environment, the configured user; and what is not spawned at all. The first cases run
+// on both spawn paths: the usual clone, and the posix_spawn fallback (PHPEEK_PM_TEST_SPAWN).
 #include <signal.h>
 #include <unistd.h>
 
@@ -18,19 +19,33 @@ std::vector<pid_t> WaitChildren(pid_t daemon, size_t n) {
   return kids;
 }
 
-TEST(SpawnTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) {
+class SpawnPathTest : public ::testing::TestWithParam<bool> {
+ protected:
+  std::map<std::string, std::string> Env() const {
+    if (GetParam()) return {};
+    return {{"PHPEEK_PM_TEST_SPAWN", "posix_spawn"}};
+  }
+  void ExpectPath(const Daemon& d) const {
+    EXPECT_EQ(d.LogContains("test hook in effect PHPEEK_PM_TEST_SPAWN=posix_spawn"), !GetParam())
+        << d.Log();
+  }
+};
+
+TEST_P(SpawnPathTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) {
   auto s = StartDaemon(Yaml(R"(  web:
     command: ["sleep", "60"]
     scale: 2
     env:
       APP_MODE: "blue green"
-)"));
+)"),
+                       Env());
   const pid_t d = s.daemon->pid();
   const auto kids = WaitChildren(d, 2);
   ASSERT_EQ(kids.size(), 2u) << s.daemon->Log();
   std::set<std::string> ids, indexes;
   for (pid_t k : kids) {
-    ASSERT_TRUE(WaitUntil([&] { return ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n"; }));
+    ASSERT_TRUE(
+        WaitUntil([&] { return ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n"; }));
     const auto st = ReadProcStat(k);
     ASSERT_TRUE(st);
     EXPECT_EQ(st->pgid, k);
@@ -47,32 +62,39 @@ TEST(SpawnTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) {
   EXPECT_EQ(ids, (std::set<std::string>{"web-0", "web-1"}));
   EXPECT_EQ(indexes, (std::set<std::string>{"0", "1"}));
   EXPECT_TRUE(s.daemon->LogContains("process spawned process=web instance=web-0 pid="));
+  ExpectPath(*s.daemon);
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);
   for (pid_t k : kids) EXPECT_FALSE(ProcessExists(k));
 }
 
-TEST(SpawnTest, GrandchildrenShareTheInstanceGroupAndStopWithIt) {
+TEST_P(SpawnPathTest, GrandchildrenShareTheInstanceGroupAndStopWithIt) {
   TempDir tmp;
-  auto s = StartDaemon(Yaml("  svc:\n    command: \"sleep 60 & echo $! > " + tmp.Join("gc") +
-                            "; wait\"\n"));
+  auto s = StartDaemon(
+      Yaml("  svc:\n    command: \"sleep 60 & echo $! > " + tmp.Join("gc") + "; wait\"\n"), Env());
   ASSERT_TRUE(WaitUntil([&] { return ReadFile(tmp.Join("gc")).size() > 1; })) << s.daemon->Log();
   const pid_t gc = std::atoi(ReadFile(tmp.Join("gc")).c_str());
   const auto kids = ChildrenOf(s.daemon->pid());
   ASSERT_EQ(kids.size(), 1u);
   EXPECT_EQ(ReadProcStat(gc)->pgid, kids[0]);
+  ExpectPath(*s.daemon);
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);
   EXPECT_FALSE(ProcessExists(gc));
 }
 
+INSTANTIATE_TEST_SUITE_P(Paths, SpawnPathTest, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Clone" : "PosixSpawn"; });
+
 TEST(SpawnTest, UserAndGroupAreDroppedWhenRoot) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
-  auto s = StartDaemon(Yaml("  low:\n    command: [\"sleep\", \"60\"]\n    user: nobody\n"
-                            "    group: \"65534\"\n"));
+  auto s =
+      StartDaemon(Yaml("  low:\n    command: [\"sleep\", \"60\"]\n    user: nobody\n"
+                       "    group: \"65534\"\n"));
   const auto kids = WaitChildren(s.daemon->pid(), 1);
   ASSERT_EQ(kids.size(), 1u) << s.daemon->Log();
-  ASSERT_TRUE(WaitUntil([&] { return ReadFile("/proc/" + std::to_string(kids[0]) + "/comm") == "sleep\n"; }));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return ReadFile("/proc/" + std::to_string(kids[0]) + "/comm") == "sleep\n"; }));
   const std::string status = ReadFile("/proc/" + std::to_string(kids[0]) + "/status");
   EXPECT_NE(status.find("\nUid:\t65534\t65534"), std::string::npos) << status;
   EXPECT_NE(status.find("\nGid:\t65534\t65534"), std::string::npos) << status;
@@ -96,24 +118,6 @@ TEST(SpawnTest, DisabledAndInitiallyStoppedProcessesAreNotStarted) {
   EXPECT_FALSE(s.daemon->LogContains("process=off"));
   EXPECT_FALSE(s.daemon->LogContains("process=later"));
   EXPECT_TRUE(s.daemon->running());
-}
-
-TEST(SpawnTest, UsrSignalsAreForwardedAndHupIsLogged) {
-  auto s = StartDaemon(Yaml(R"(  app:
-    command: "trap 'echo got-usr1' USR1; trap 'echo got-winch' WINCH; echo ready; while :; do sleep 0.05; done"
-)"));
-  ASSERT_TRUE(s.daemon->WaitForLog("ready process=app")) << s.daemon->Log();
-  s.daemon->Signal(SIGUSR1);
-  EXPECT_TRUE(s.daemon->WaitForLog("got-usr1 process=app instance=app-0 stream=stdout"))
-      << s.daemon->Log();
-  s.daemon->Signal(SIGWINCH);
-  EXPECT_TRUE(s.daemon->WaitForLog("got-winch")) << s.daemon->Log();
-  s.daemon->Signal(SIGHUP);
-  EXPECT_TRUE(s.daemon->WaitForLog("SIGHUP received"));
-  EXPECT_TRUE(s.daemon->running());
-  EXPECT_EQ(ChildrenOf(s.daemon->pid()).size(), 1u);
-  s.daemon->Signal(SIGTERM);
-  EXPECT_EQ(s.daemon->WaitExit(), 0);
 }
 
 TEST(SpawnTest, IdleDaemonUsesNoCpu) {

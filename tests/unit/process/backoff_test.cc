@@ -9,11 +9,12 @@ using config::ProcessType;
 using config::RestartPolicy;
 using std::chrono::milliseconds;
 
-RestartParams Params(int initial_ms, int max_ms, int attempts) {
+RestartParams Params(int initial_ms, int max_ms, int attempts, int min_uptime_ms = 1000) {
   RestartParams p;
   p.backoff_initial = milliseconds(initial_ms);
   p.backoff_max = milliseconds(max_ms);
   p.max_attempts = attempts;
+  p.min_uptime = milliseconds(min_uptime_ms);
   return p;
 }
 
@@ -28,18 +29,49 @@ TEST(BackoffTest, DelayDoublesFromInitialAndIsCapped) {
   EXPECT_EQ(BackoffDelay(p, 0), milliseconds(0));
 }
 
-TEST(BackoffTest, StableThresholdIsTheSmallerOfMaxAndTenSeconds) {
-  EXPECT_EQ(StableThreshold(Params(1000, 60000, 5)), milliseconds(10000));
-  EXPECT_EQ(StableThreshold(Params(100, 3000, 5)), milliseconds(3000));
+TEST(BackoffTest, RunOfMinUptimeIsStableRestartsAtOnceAndResetsCount) {
+  const RestartParams p = Params(1000, 60000, 5);  // min_uptime 1s, the default
+  for (int uptime : {1000, 1500, 10000}) {
+    const auto d = DecideAfterExit(p, RestartPolicy::kAlways, ProcessType::kLongrun,
+                                   {false, milliseconds(uptime), 4});
+    EXPECT_EQ(d.outcome, ExitOutcome::kRestart) << uptime;
+    EXPECT_EQ(d.delay, milliseconds(0)) << uptime;
+    EXPECT_EQ(d.consecutive_failures, 0) << uptime;
+  }
+  const auto quick = DecideAfterExit(p, RestartPolicy::kAlways, ProcessType::kLongrun,
+                                     {false, milliseconds(999), 0});
+  EXPECT_EQ(quick.delay, milliseconds(1000));
+  EXPECT_EQ(quick.consecutive_failures, 1);
 }
 
-TEST(BackoffTest, FirstRestartAfterStableRunIsImmediateAndResetsCount) {
-  const RestartParams p = Params(1000, 60000, 5);
+TEST(BackoffTest, MinUptimeIsThePerProcessThreshold) {
+  const RestartParams p = Params(100, 60000, 5, 5000);
   const auto d = DecideAfterExit(p, RestartPolicy::kAlways, ProcessType::kLongrun,
-                                 {false, milliseconds(10000), 4});
-  EXPECT_EQ(d.outcome, ExitOutcome::kRestart);
-  EXPECT_EQ(d.delay, milliseconds(0));
-  EXPECT_EQ(d.consecutive_failures, 0);
+                                 {false, milliseconds(4000), 0});
+  EXPECT_EQ(d.delay, milliseconds(100));
+  config::GlobalSpec global;
+  global.min_uptime = milliseconds(2000);
+  config::ProcessSpec spec;
+  spec.min_uptime = milliseconds(300);
+  EXPECT_EQ(RestartParamsFor(global, spec).min_uptime, milliseconds(300));
+  EXPECT_EQ(RestartParamsFor(global, spec).backoff_initial, global.restart_backoff_initial);
+}
+
+TEST(BackoffTest, CleanExitOfALongrunRestartsAtOnceAndNeverCounts) {
+  const RestartParams p = Params(1000, 60000, 3);
+  int failures = 2;  // two quick crashes before: a clean exit breaks the streak
+  for (int run = 0; run < 50; ++run) {
+    const auto d = DecideAfterExit(p, RestartPolicy::kAlways, ProcessType::kLongrun,
+                                   {true, milliseconds(100), failures});
+    ASSERT_EQ(d.outcome, ExitOutcome::kRestart);
+    ASSERT_EQ(d.delay, milliseconds(0));
+    failures = d.consecutive_failures;
+    ASSERT_EQ(failures, 0);
+  }
+  EXPECT_EQ(DecideAfterExit(p, RestartPolicy::kOnFailure, ProcessType::kLongrun,
+                            {true, milliseconds(100), 2})
+                .outcome,
+            ExitOutcome::kEndedWell);
 }
 
 TEST(BackoffTest, QuickFailuresGrowTheDelayThenGiveUp) {

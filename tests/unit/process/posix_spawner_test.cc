@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <thread>
@@ -61,7 +60,12 @@ void Reap(const SpawnResult& r) {
   waitpid(r.pid, nullptr, 0);
 }
 
-TEST(PosixSpawnerTest, ChildLeadsItsGroupWithOnlyStdioAndCleanSignalState) {
+// Every case on both paths: the usual clone, and posix_spawn, the fallback for kernels before 5.9
+// and seccomp filters that refuse close_range (the user-switch cases take the fork path either
+// way).
+class PosixSpawnerTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(PosixSpawnerTest, ChildLeadsItsGroupWithOnlyStdioAndCleanSignalState) {
   // A descriptor without close-on-exec, as a careless plugin might leave one.
   const int leaky = open("/dev/null", O_RDONLY);
   ASSERT_GE(leaky, 3);
@@ -69,7 +73,7 @@ TEST(PosixSpawnerTest, ChildLeadsItsGroupWithOnlyStdioAndCleanSignalState) {
   sigemptyset(&block);
   sigaddset(&block, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &block, nullptr);
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({"sleep", "30"}));
   close(leaky);
   pthread_sigmask(SIG_UNBLOCK, &block, nullptr);
@@ -85,11 +89,12 @@ TEST(PosixSpawnerTest, ChildLeadsItsGroupWithOnlyStdioAndCleanSignalState) {
   Reap(r);
 }
 
-TEST(PosixSpawnerTest, OutputEnvironmentAndWorkingDir) {
+TEST_P(PosixSpawnerTest, OutputEnvironmentAndWorkingDir) {
   TempDir dir;
-  SpawnRequest req = Request({"sh", "-c", "echo \"$GREETING\"; pwd; echo oops >&2; read x; echo \"[$x]\""});
+  SpawnRequest req =
+      Request({"sh", "-c", "echo \"$GREETING\"; pwd; echo oops >&2; read x; echo \"[$x]\""});
   req.working_dir = dir.path();
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   ASSERT_GT(r.pid, 0) << r.error_text;
   EXPECT_EQ(ReadAll(r.stdout_fd), "hi there\n" + dir.path() + "\n[]\n");  // stdin is /dev/null
@@ -99,11 +104,11 @@ TEST(PosixSpawnerTest, OutputEnvironmentAndWorkingDir) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(PosixSpawnerTest, UncapturedStreamsGoToDevNull) {
+TEST_P(PosixSpawnerTest, UncapturedStreamsGoToDevNull) {
   SpawnRequest req = Request({"sh", "-c", "echo out; echo err >&2"});
   req.capture_stdout = false;
   req.capture_stderr = false;
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   ASSERT_GT(r.pid, 0);
   EXPECT_EQ(r.stdout_fd, -1);
@@ -113,36 +118,36 @@ TEST(PosixSpawnerTest, UncapturedStreamsGoToDevNull) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(PosixSpawnerTest, MissingProgramOnPathIsAnErrorAtSpawnTime) {
-  PosixSpawner spawner;
+TEST_P(PosixSpawnerTest, MissingProgramOnPathIsAnErrorAtSpawnTime) {
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({"no-such-program-phpeek"}));
   EXPECT_LE(r.pid, 0);
   EXPECT_EQ(r.error, ENOENT);
   EXPECT_NE(r.error_text.find("not found on PATH"), std::string::npos) << r.error_text;
 }
 
-TEST(PosixSpawnerTest, MissingAbsoluteProgramReportsErrnoText) {
-  PosixSpawner spawner;
+TEST_P(PosixSpawnerTest, MissingAbsoluteProgramReportsErrnoText) {
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({"/nonexistent/bin/thing"}));
   EXPECT_LE(r.pid, 0);
   EXPECT_EQ(r.error, ENOENT);
   EXPECT_NE(r.error_text.find("No such file or directory"), std::string::npos) << r.error_text;
 }
 
-TEST(PosixSpawnerTest, NonExecutableFileReportsPermissionDenied) {
+TEST_P(PosixSpawnerTest, NonExecutableFileReportsPermissionDenied) {
   TempDir dir;
   const std::string path = dir.Write("script.sh", "#!/bin/sh\necho hi\n");
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({path}));
   EXPECT_LE(r.pid, 0);
   EXPECT_EQ(r.error, EACCES);
   EXPECT_NE(r.error_text.find("Permission denied"), std::string::npos) << r.error_text;
 }
 
-TEST(PosixSpawnerTest, MissingWorkingDirNamesIt) {
+TEST_P(PosixSpawnerTest, MissingWorkingDirNamesIt) {
   SpawnRequest req = Request({"true"});
   req.working_dir = "/nonexistent/phpeek-dir";
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   EXPECT_LE(r.pid, 0);
   EXPECT_NE(r.error_text.find("/nonexistent/phpeek-dir"), std::string::npos) << r.error_text;
@@ -156,11 +161,11 @@ config::RunAs Nobody() {
   return run_as;
 }
 
-TEST(PosixSpawnerTest, UserSwitchWhenRoot) {
+TEST_P(PosixSpawnerTest, UserSwitchWhenRoot) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
   SpawnRequest req = Request({"sleep", "30"});
   req.run_as = Nobody();
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   ASSERT_GT(r.pid, 0) << r.error_text;
   ASSERT_TRUE(phpeek::testing::WaitUntil(
@@ -172,13 +177,13 @@ TEST(PosixSpawnerTest, UserSwitchWhenRoot) {
   Reap(r);
 }
 
-TEST(PosixSpawnerTest, UserSwitchPathReportsExecFailure) {
+TEST_P(PosixSpawnerTest, UserSwitchPathReportsExecFailure) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
   TempDir dir;
   const std::string path = dir.Write("script.sh", "#!/bin/sh\necho hi\n");
   SpawnRequest req = Request({path});
   req.run_as = Nobody();
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   EXPECT_LE(r.pid, 0);
   EXPECT_EQ(r.error, EACCES);
@@ -191,7 +196,7 @@ bool SeesEof(int fd) {
   return read(fd, &c, 1) == 0;
 }
 
-TEST(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
+TEST_P(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
   // As with many instances: lots of pipes, some without close-on-exec, at numbers below and above
   // whatever the spawner keeps for itself; then low numbers freed so that new pipes land there.
   std::vector<int> opened;
@@ -200,7 +205,7 @@ TEST(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
     ASSERT_EQ(pipe2(p, i % 2 ? O_CLOEXEC : 0), 0);
     opened.insert(opened.end(), {p[0], p[1]});
   }
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult a = spawner.Spawn(Request({"sleep", "30"}));
   for (size_t i = 0; i < 100; ++i) close(opened[i]);
   const SpawnResult b = spawner.Spawn(Request({"sleep", "30"}));
@@ -214,13 +219,14 @@ TEST(PosixSpawnerTest, HundredsOfParentDescriptorsNeverReachTheChild) {
   }
 }
 
-TEST(PosixSpawnerTest, ParentHandlersAndIgnoredSignalsAreDefaultInTheChild) {
-  struct sigaction handler {}, ignore {}, old_usr2 {}, old_hup {};
+TEST_P(PosixSpawnerTest, ParentHandlersAndIgnoredSignalsAreDefaultInTheChild) {
+  struct sigaction handler {
+  }, ignore{}, old_usr2{}, old_hup{};
   handler.sa_handler = [](int) {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGUSR2, &handler, &old_usr2);
   sigaction(SIGHUP, &ignore, &old_hup);
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({"sleep", "30"}));
   sigaction(SIGUSR2, &old_usr2, nullptr);
   sigaction(SIGHUP, &old_hup, nullptr);
@@ -232,8 +238,8 @@ TEST(PosixSpawnerTest, ParentHandlersAndIgnoredSignalsAreDefaultInTheChild) {
   Reap(r);
 }
 
-TEST(PosixSpawnerTest, WriteEndsAreReleasedSoExitGivesEof) {
-  PosixSpawner spawner;
+TEST_P(PosixSpawnerTest, WriteEndsAreReleasedSoExitGivesEof) {
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({"true"}));
   ASSERT_GT(r.pid, 0) << r.error_text;
   int status = 0;
@@ -244,10 +250,10 @@ TEST(PosixSpawnerTest, WriteEndsAreReleasedSoExitGivesEof) {
   close(r.stderr_fd);
 }
 
-TEST(PosixSpawnerTest, ExtraEnvironmentIsAppended) {
+TEST_P(PosixSpawnerTest, ExtraEnvironmentIsAppended) {
   SpawnRequest req = Request({"sh", "-c", "echo \"$GREETING/$EXTRA\""});
   req.extra_env = {"EXTRA=instance-3"};
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(req);
   ASSERT_GT(r.pid, 0) << r.error_text;
   EXPECT_EQ(ReadAll(r.stdout_fd), "hi there/instance-3\n");
@@ -255,16 +261,16 @@ TEST(PosixSpawnerTest, ExtraEnvironmentIsAppended) {
   waitpid(r.pid, nullptr, 0);
 }
 
-TEST(PosixSpawnerTest, FailedExecLeavesNoZombie) {
+TEST_P(PosixSpawnerTest, FailedExecLeavesNoZombie) {
   TempDir dir;
   const std::string path = dir.Write("script.sh", "#!/bin/sh\necho hi\n");
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   const SpawnResult r = spawner.Spawn(Request({path}));
   EXPECT_EQ(r.error, EACCES);
   EXPECT_LE(waitpid(-1, nullptr, WNOHANG), 0);  // the failed child was reaped by the spawner
 }
 
-TEST(PosixSpawnerTest, RememberedProgramIsSearchedAgainWhenItGoes) {
+TEST_P(PosixSpawnerTest, RememberedProgramIsSearchedAgainWhenItGoes) {
   TempDir first, second;
   const std::string a = first.Write("phpeek-prog", "#!/bin/sh\necho first\n");
   const std::string b = second.Write("phpeek-prog", "#!/bin/sh\necho second\n");
@@ -272,7 +278,7 @@ TEST(PosixSpawnerTest, RememberedProgramIsSearchedAgainWhenItGoes) {
   chmod(b.c_str(), 0755);
   SpawnRequest req = Request({"phpeek-prog"});
   req.env = {"PATH=" + first.path() + ":" + second.path() + ":/usr/bin:/bin"};
-  PosixSpawner spawner;
+  PosixSpawner spawner(GetParam());
   auto run = [&] {
     const SpawnResult r = spawner.Spawn(req);
     if (r.pid <= 0) return r.error_text;
@@ -289,8 +295,8 @@ TEST(PosixSpawnerTest, RememberedProgramIsSearchedAgainWhenItGoes) {
   EXPECT_NE(run().find("not found on PATH"), std::string::npos);
 }
 
-TEST(PosixSpawnerTest, SpawnsFromSeveralThreadsAtOnce) {
-  PosixSpawner spawner;
+TEST_P(PosixSpawnerTest, SpawnsFromSeveralThreadsAtOnce) {
+  PosixSpawner spawner(GetParam());
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);
   for (int t = 0; t < 4; ++t) {
@@ -309,6 +315,9 @@ TEST(PosixSpawnerTest, SpawnsFromSeveralThreadsAtOnce) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok, (std::vector<int>{20, 20, 20, 20}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, PosixSpawnerTest, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Clone" : "PosixSpawn"; });
 
 TEST(SpawnSupportTest, ResolveProgramSearchesPath) {
   std::string path;

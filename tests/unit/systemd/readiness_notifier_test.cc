@@ -1,6 +1,7 @@
 // ReadinessNotifier against a fake systemd socket: READY=1 only once every process that starts at
 // boot has started (with a real Supervisor and real children), STOPPING=1 on shutdown, WATCHDOG=1
-// at the requested interval and never without one, nothing at all outside systemd.
+// from the supervisor loop at the requested interval (and none while the loop is wedged), nothing
+// at all outside systemd.
 #include "core/systemd/readiness_notifier.h"
 
 #include <gtest/gtest.h>
@@ -8,8 +9,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "core/supervisor/supervisor.h"
@@ -94,19 +97,78 @@ TEST(ReadinessNotifierTest, ReadyAtOnceWhenNothingStartsAtBoot) {
   EXPECT_EQ(systemd.Receive(), "READY=1\nSTATUS=0 process(es) started");
 }
 
-TEST(ReadinessNotifierTest, WatchdogPingsAtHalfTheIntervalUntilEnd) {
+TEST(ReadinessNotifierTest, WatchdogIntervalIsHalfOfWatchdogSecAndNoThreadPings) {
   FakeSystemd systemd;
   config::Config c;
   ReadinessNotifier readiness(c, NotifierFor(systemd.path(), "200000"));  // 200 ms: ping 100 ms
+  EXPECT_EQ(readiness.watchdog_interval(), std::chrono::milliseconds(100));
   readiness.Begin();
   EXPECT_EQ(systemd.Receive(), "READY=1\nSTATUS=0 process(es) started");
-  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(systemd.Receive(300), "");  // pings come only from whoever calls PingWatchdog
+  readiness.PingWatchdog();
   EXPECT_EQ(systemd.Receive(), "WATCHDOG=1");
-  EXPECT_EQ(systemd.Receive(), "WATCHDOG=1");
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
   readiness.End();
   EXPECT_EQ(systemd.Receive(), "STOPPING=1");
-  EXPECT_EQ(systemd.Receive(300), "");  // the watchdog thread is gone
+  ReadinessNotifier without(c, NotifierFor(systemd.path()));
+  EXPECT_EQ(without.watchdog_interval(), std::chrono::milliseconds(0));
+}
+
+// Blocks the supervisor loop thread (listeners run on it) from the first spawn of `process` until
+// released: a wedged loop, as a bug in the loop would make it.
+class Wedge : public EventListener {
+ public:
+  explicit Wedge(std::string process) : process_(std::move(process)) {}
+  void OnEvent(const Event& e) override {
+    if (e.type != EventType::kSpawned || e.process != process_) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    wedged_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+  }
+  bool WaitWedged() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [this] { return wedged_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  const std::string process_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool wedged_ = false, released_ = false;
+};
+
+TEST(ReadinessNotifierTest, WatchdogPingsComeFromTheLoopAndStopWhileItIsWedged) {
+  FakeSystemd systemd;
+  config::Config c;
+  c.processes.push_back(Proc("web", {"sleep", "60"}));
+  c.processes.push_back(Proc("wedge", {"sleep", "60"}));
+  c.processes.back().initial_state = config::InitialState::kStopped;
+  ReadinessNotifier readiness(c, NotifierFor(systemd.path(), "100000"));  // ping every 50 ms
+  Supervisor sup(c);
+  sup.AddListener(&readiness);
+  Wedge wedge("wedge");
+  sup.AddListener(&wedge);
+  sup.AddTicker(readiness.watchdog_interval(), [&] { readiness.PingWatchdog(); });
+  readiness.Begin();
+  std::thread loop([&] { sup.Run(); });
+  EXPECT_EQ(systemd.Receive(), "READY=1\nSTATUS=1 process(es) started");
+  EXPECT_EQ(systemd.Receive(), "WATCHDOG=1");
+  EXPECT_EQ(systemd.Receive(), "WATCHDOG=1");
+  ASSERT_EQ(sup.Submit(ControlOp::kStart, "wedge", 0), ControlResult::kAccepted);
+  ASSERT_TRUE(wedge.WaitWedged());
+  while (!systemd.Receive(1).empty()) {
+  }                                     // pings sent before the loop wedged
+  EXPECT_EQ(systemd.Receive(500), "");  // ten intervals: systemd would now restart the service
+  wedge.Release();
+  EXPECT_EQ(systemd.Receive(), "WATCHDOG=1");  // the loop turns again
+  sup.RequestShutdown();
+  loop.join();
+  readiness.End();
 }
 
 TEST(ReadinessNotifierTest, SilentOutsideSystemdAndClearsTheVariablesForChildren) {

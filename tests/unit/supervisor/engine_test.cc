@@ -1,0 +1,292 @@
+// The engine driven turn by turn on a fake clock and fake processes (fake_os.h): the restart rule
+// (backoff, min_uptime, clean exits, give-up), the stop timeout, suspended instances and the
+// shutdown deadline, each to the millisecond and without a real process.
+#include "core/supervisor/engine.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+
+#include "tests/support/process_spec.h"
+#include "tests/unit/supervisor/fake_os.h"
+
+namespace phpeek::supervisor {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeClock;
+using testing::FakeProcesses;
+using testing::Proc;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() {
+    config.global.restart_backoff_initial = milliseconds(100);
+    config.global.restart_backoff_max = milliseconds(250);
+    config.global.max_restart_attempts = 4;
+    config.global.shutdown_timeout = milliseconds(1000);
+  }
+
+  void Start() {
+    engine = std::make_unique<Engine>(
+        config, EngineIo{&os, &os, &clock, &inbox, &bus, &snapshots, &stopping});
+    std::string err;
+    ASSERT_TRUE(engine->Start(&err)) << err;
+    Settle();
+  }
+  // Turns until nothing is left to do now (no wait: the fake clock does not move by itself).
+  void Settle() {
+    for (int i = 0; i < 8 && !finished; ++i) finished = !engine->Step(false);
+  }
+  void Advance(int ms) {
+    clock.Advance(milliseconds(ms));
+    Settle();
+  }
+  void Command(ControlOp op, const std::string& process, int arg = 0) {
+    supervisor::Command c;
+    c.op = op;
+    c.process = process;
+    c.arg = arg;
+    inbox.Push(c);
+    Settle();
+  }
+  void Shutdown() {
+    supervisor::Command c;
+    c.shutdown = true;
+    inbox.Push(c);
+    Settle();
+  }
+  InstanceStatus Instance(const std::string& process, size_t index = 0) {
+    return snapshots.GetOne(process)->instances.at(index);
+  }
+  std::string State(const std::string& process) { return snapshots.GetOne(process)->state; }
+  pid_t Pid(const std::string& process, size_t index = 0) { return Instance(process, index).pid; }
+
+  config::Config config;
+  FakeClock clock;
+  FakeProcesses os;
+  CommandInbox inbox;
+  EventBus bus;
+  SnapshotStore snapshots;
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<Engine> engine;
+  bool finished = false;
+};
+
+TEST_F(EngineTest, QuickFailuresWaitTheDoublingBackoffThenAreGivenUp) {
+  config.processes.push_back(Proc("crash", {"crash"}));
+  Start();
+  ASSERT_EQ(os.spawns(), 1);
+  for (int delay : {100, 200, 250}) {  // 400 is capped at restart_backoff_max
+    const int spawns = os.spawns();
+    Advance(10);
+    os.Exit(Pid("crash"), 3);
+    Settle();
+    EXPECT_EQ(Instance("crash").state, "backoff");
+    Advance(delay - 1);
+    EXPECT_EQ(os.spawns(), spawns) << delay;
+    Advance(1);
+    EXPECT_EQ(os.spawns(), spawns + 1) << delay;
+    EXPECT_EQ(Instance("crash").state, "running");
+  }
+  Advance(10);
+  os.Exit(Pid("crash"), 3);  // the 4th quick failure: max_restart_attempts
+  Settle();
+  EXPECT_EQ(Instance("crash").state, "failed");
+  EXPECT_EQ(Instance("crash").restart_count, 3u);
+  EXPECT_TRUE(finished);  // every process has ended, badly
+  EXPECT_EQ(engine->exit_code(), 1);
+}
+
+TEST_F(EngineTest, RunOfMinUptimeRestartsAtOnceAndResetsTheCount) {
+  config.global.max_restart_attempts = 2;
+  config.processes.push_back(Proc("web", {"web"}));
+  Start();
+  os.Exit(Pid("web"), 1);  // quick failure 1 of 2
+  Settle();
+  Advance(100);
+  ASSERT_EQ(os.spawns(), 2);
+  Advance(1000);  // min_uptime (default 1 s): a stable run
+  os.KillBy(Pid("web"), SIGKILL);
+  Settle();
+  EXPECT_EQ(os.spawns(), 3);  // at once: the clock did not move
+  EXPECT_EQ(Instance("web").state, "running");
+  os.Exit(Pid("web"), 1);  // quick failure 1 again, not 2: no give-up
+  Settle();
+  EXPECT_EQ(Instance("web").state, "backoff");
+  Advance(100);
+  EXPECT_EQ(os.spawns(), 4);
+}
+
+TEST_F(EngineTest, MinUptimeIsPerProcess) {
+  config.global.min_uptime = milliseconds(500);
+  config.processes.push_back(Proc("a", {"a"}));
+  config.processes.back().min_uptime = milliseconds(500);  // as the loader resolves it
+  config.processes.push_back(Proc("b", {"b"}));
+  config.processes.back().min_uptime = milliseconds(2000);
+  Start();
+  Advance(1500);
+  os.KillBy(Pid("a"), SIGKILL);
+  os.KillBy(Pid("b"), SIGKILL);
+  Settle();
+  EXPECT_EQ(Instance("a").state, "running");
+  EXPECT_EQ(Instance("b").state, "backoff");
+}
+
+TEST_F(EngineTest, CleanExitsRestartAtOnceAndNeverCount) {
+  config.global.max_restart_attempts = 2;
+  config.processes.push_back(Proc("worker", {"worker"}));
+  Start();
+  for (int run = 1; run <= 50; ++run) {
+    Advance(100);
+    os.Exit(Pid("worker"), 0);
+    Settle();
+    ASSERT_EQ(os.spawns(), run + 1) << run;
+    ASSERT_EQ(Instance("worker").state, "running") << run;
+  }
+  EXPECT_EQ(Instance("worker").restart_count, 50u);
+  EXPECT_FALSE(finished);
+}
+
+TEST_F(EngineTest, CleanExitUnderOnFailureEndsTheInstance) {
+  config.processes.push_back(Proc("job", {"job"}));
+  config.processes.back().restart = config::RestartPolicy::kOnFailure;
+  Start();
+  os.Exit(Pid("job"), 0);
+  Settle();
+  EXPECT_EQ(Instance("job").state, "stopped");
+  EXPECT_EQ(os.spawns(), 1);
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(engine->exit_code(), 0);
+}
+
+TEST_F(EngineTest, FailedSpawnsBackOffToo) {
+  config.processes.push_back(Proc("missing", {"missing"}));
+  os.FailSpawns(1);
+  Start();
+  EXPECT_EQ(Instance("missing").state, "backoff");
+  EXPECT_EQ(Instance("missing").last_exit_code, 127);
+  Advance(100);
+  EXPECT_EQ(Instance("missing").state, "running");
+}
+
+TEST_F(EngineTest, StopTimeoutEndsInSigkillOfTheGroup) {
+  config.processes.push_back(Proc("stubborn", {"stubborn"}));
+  config.processes.back().shutdown.timeout = milliseconds(3000);
+  os.SpawnIgnoringTerm(true);
+  Start();
+  const pid_t pid = Pid("stubborn");
+  Command(ControlOp::kStop, "stubborn");
+  EXPECT_EQ(os.CountSignals(-pid, SIGTERM), 1u);
+  EXPECT_EQ(os.CountSignals(-pid, SIGCONT), 1u);  // after the stop signal: a stopped group hears it
+  EXPECT_EQ(Instance("stubborn").state, "stopping");
+  Advance(2999);
+  EXPECT_EQ(os.CountSignals(-pid, SIGKILL), 0u);
+  Advance(1);
+  EXPECT_GE(os.CountSignals(-pid, SIGKILL), 1u);
+  EXPECT_EQ(Instance("stubborn").state, "stopped");
+  EXPECT_EQ(Instance("stubborn").last_signal, SIGKILL);
+}
+
+TEST_F(EngineTest, SuspendedInstanceIsShownAndItsStopDoesNotWait) {
+  config.processes.push_back(Proc("web", {"web"}, 2));
+  Start();
+  const pid_t pid = Pid("web");
+  os.Stop(pid);
+  Settle();
+  EXPECT_EQ(Instance("web").state, "suspended");
+  EXPECT_EQ(State("web"), "degraded");
+  os.Continue(pid);
+  Settle();
+  EXPECT_EQ(Instance("web").state, "running");
+  EXPECT_EQ(State("web"), "running");
+  os.Stop(pid);
+  Settle();
+  Command(ControlOp::kRestart, "web");  // rolling, web-0 first; the clock does not move
+  const auto& sig = os.signals();
+  const auto term = std::find(sig.begin(), sig.end(), std::make_pair(-pid, SIGTERM));
+  ASSERT_NE(term, sig.end());
+  ASSERT_NE(term + 1, sig.end());
+  EXPECT_EQ(*(term + 1), std::make_pair(-pid, SIGCONT));
+  EXPECT_FALSE(os.Alive(pid));                    // ended by the stop signal at once, no timeout
+  EXPECT_EQ(os.CountSignals(-pid, SIGKILL), 1u);  // only the sweep of its group after its exit
+  EXPECT_NE(Pid("web"), pid);
+  EXPECT_EQ(Instance("web").state, "running");
+  EXPECT_EQ(Instance("web", 1).state, "running");
+}
+
+TEST_F(EngineTest, ShutdownDeadlineSweepsUntilNoChildIsLeft) {
+  config.processes.push_back(Proc("app", {"app"}));
+  config.processes.back().shutdown.timeout = milliseconds(60000);  // the global bound wins
+  os.SpawnIgnoringTerm(true);
+  Start();
+  const pid_t app = Pid("app");
+  // A daemonized grandchild that ignores SIGTERM, and its child, which comes to us only once the
+  // grandchild is gone.
+  const pid_t orphan = os.AddOrphan(true);
+  os.OrphanOnDeath(orphan);
+  Shutdown();
+  EXPECT_EQ(os.CountSignals(-app, SIGTERM), 1u);
+  EXPECT_TRUE(stopping.load());
+  Advance(999);
+  EXPECT_EQ(os.CountSignals(-app, SIGKILL), 0u);
+  EXPECT_FALSE(finished);
+  Advance(1);  // the deadline
+  EXPECT_FALSE(os.Alive(app));
+  EXPECT_FALSE(os.Alive(orphan));
+  const pid_t late = os.last_pid();
+  ASSERT_NE(late, orphan);
+  EXPECT_EQ(os.CountSignals(late, SIGKILL), 1u);  // the sweep goes on after the first SIGKILL
+  EXPECT_TRUE(os.List().empty());
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(engine->exit_code(), 0);
+}
+
+TEST_F(EngineTest, LeftoversGetSigtermOnceBeforeTheDeadline) {
+  config.processes.push_back(Proc("app", {"app"}));
+  Start();
+  const pid_t stubborn = os.AddOrphan(true);
+  const pid_t polite = os.AddOrphan(false);
+  Shutdown();  // the instance ends on SIGTERM; the orphans are swept next
+  EXPECT_FALSE(os.Alive(polite));
+  EXPECT_EQ(os.CountSignals(stubborn, SIGTERM), 1u);
+  EXPECT_EQ(os.CountSignals(stubborn, SIGCONT), 1u);
+  Advance(500);
+  EXPECT_EQ(os.CountSignals(stubborn, SIGTERM), 1u);  // once
+  EXPECT_FALSE(finished);
+  Advance(500);
+  EXPECT_FALSE(os.Alive(stubborn));
+  EXPECT_TRUE(finished);
+}
+
+TEST_F(EngineTest, ChildrenThatSurviveSigkillAreLeftAfterTheGrace) {
+  config.processes.push_back(Proc("app", {"app"}));
+  Start();
+  const pid_t stuck = os.AddOrphan(true);
+  os.Find(stuck)->unkillable = true;
+  Shutdown();
+  Advance(1000);
+  EXPECT_FALSE(finished);
+  Advance(static_cast<int>(Engine::kSweepGrace.count()) - 1);
+  EXPECT_FALSE(finished);
+  Advance(1);
+  EXPECT_TRUE(finished);
+  EXPECT_GE(os.CountSignals(stuck, SIGKILL), 2u);  // swept again and again meanwhile
+}
+
+TEST_F(EngineTest, SecondStopSignalPathKillsAtOnce) {
+  config.processes.push_back(Proc("app", {"app"}));
+  os.SpawnIgnoringTerm(true);
+  Start();
+  const pid_t app = Pid("app");
+  Shutdown();
+  ASSERT_TRUE(os.Alive(app));
+  raise(SIGTERM);  // blocked in this thread: the loop reads it as a second stop signal
+  Settle();
+  EXPECT_FALSE(os.Alive(app));
+  EXPECT_TRUE(finished);
+}
+
+}  // namespace
+}  // namespace phpeek::supervisor
