@@ -62,6 +62,7 @@ int32_t ToAbiState(std::string_view state) {
       {"backoff", PHPEEK_STATE_BACKOFF},   {"stopping", PHPEEK_STATE_STOPPING},
       {"stopped", PHPEEK_STATE_STOPPED},   {"failed", PHPEEK_STATE_FAILED},
       {"completed", PHPEEK_STATE_COMPLETED}, {"degraded", PHPEEK_STATE_DEGRADED},
+      {"suspended", PHPEEK_STATE_SUSPENDED},
   };
   for (const Entry& e : kStates) {
     if (e.word == state) return e.code;

@@ -24,7 +24,7 @@ enum class ControlResult {
 // Field names and state words follow the Management API (management-api.md).
 struct InstanceStatus {
   std::string id;     // "<name>-<index>"
-  std::string state;  // starting running backoff stopping stopped failed completed
+  std::string state;  // starting running suspended backoff stopping stopped failed completed
   int pid = 0;        // 0 when not running
   int64_t started_at = 0;  // Unix seconds of the current (or last) spawn; 0 if never
   uint32_t restart_count = 0;

@@ -17,7 +17,7 @@ namespace phpeek::metrics {
 
 struct InstanceSnapshot {
   std::string id;     // "<name>-<index>"
-  std::string state;  // starting, running, backoff, stopping, stopped, failed, completed
+  std::string state;  // starting, running, suspended, backoff, stopping, stopped, failed, completed
   pid_t pid = 0;      // 0 when no process is alive; also its process group id
   std::optional<double> started_at;  // unix seconds of the current (or last) spawn
   std::optional<int64_t> last_exit_code;

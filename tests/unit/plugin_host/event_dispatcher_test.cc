@@ -119,6 +119,8 @@ TEST(EventDispatcher, ConvertsEventsToTheAbi) {
   EXPECT_EQ(a->old_state, PHPEEK_STATE_RUNNING);
   EXPECT_EQ(a->new_state, PHPEEK_STATE_BACKOFF);
   EXPECT_EQ(a->pid, 0);
+  e.new_state = "suspended";
+  EXPECT_EQ(ToAbiEvent(e)->new_state, PHPEEK_STATE_SUSPENDED);
 }
 
 }  // namespace
