@@ -217,13 +217,27 @@ void Engine::OnSignalFd() {
         log::Warn("SIGHUP received; configuration reload is not implemented yet, continuing");
         break;
       default:
-        // Nothing is forwarded until processes can ask for it (forward_signals).
-        log::Warn("signal ignored", {{"signal", SignalName(sig)},
-                                     {"sender_pid", static_cast<int64_t>(info.ssi_pid)}});
+        LogIgnoredSignal(sig, static_cast<pid_t>(info.ssi_pid));
         break;
     }
   }
   if (child) CollectChildren();
+}
+
+// Nothing is forwarded until processes can ask for it (forward_signals). At most one line per
+// signal and second: a flood must not flood the log, and a signal that our own log write raises
+// (SIGXFSZ past RLIMIT_FSIZE) must not feed itself.
+void Engine::LogIgnoredSignal(int sig, pid_t sender) {
+  IgnoredSignal& seen = ignored_[sig];
+  const Clock::time_point now = Now();
+  if (seen.logged && now - seen.last < std::chrono::seconds(1)) {
+    ++seen.suppressed;
+    return;
+  }
+  log::Warn("signal ignored", {{"signal", SignalName(sig)},
+                               {"sender_pid", static_cast<int64_t>(sender)},
+                               {"also_ignored_since_last_line", seen.suppressed}});
+  seen = IgnoredSignal{true, now, 0};
 }
 
 // Takes every change of a child that is ready; returns true while children (instances or orphans)

@@ -131,6 +131,7 @@ class Engine {
   void ArmTicker(size_t index);
   void Turn();
   void OnSignalFd();
+  void LogIgnoredSignal(int sig, pid_t sender);
   bool CollectChildren();
   void OnChildChange(const process::ChildChange& change);
   void CheckAllEnded();
@@ -212,6 +213,12 @@ class Engine {
     std::function<void()> beat;
   };
   std::vector<Ticker> tickers_;
+  struct IgnoredSignal {
+    bool logged = false;
+    Clock::time_point last{};
+    uint64_t suppressed = 0;  // since the last line
+  };
+  std::unordered_map<int, IgnoredSignal> ignored_;
   Millis stall_after_{0}, stall_for_{0};
   int exit_code_ = 0;
   bool done_ = false;

@@ -3,12 +3,16 @@
 // shutdown deadline, each to the millisecond and without a real process.
 #include "core/supervisor/engine.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 
+#include "core/log/log.h"
 #include "tests/support/process_spec.h"
+#include "tests/support/test_support.h"
 #include "tests/unit/supervisor/fake_os.h"
 
 namespace phpeek::supervisor {
@@ -286,6 +290,63 @@ TEST_F(EngineTest, SecondStopSignalPathKillsAtOnce) {
   Settle();
   EXPECT_FALSE(os.Alive(app));
   EXPECT_TRUE(finished);
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The daemon's standard output (where the log goes) into a file, for the life of the object.
+class CapturedStdout {
+ public:
+  CapturedStdout() : path_(dir_.Join("out")) {
+    log::Flush();
+    saved_ = dup(1);
+    const int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    close(fd);
+  }
+  ~CapturedStdout() { Restore(); }
+  std::string Text() {
+    Restore();
+    return testing::ReadFile(path_);
+  }
+
+ private:
+  void Restore() {
+    if (saved_ < 0) return;
+    log::Flush();
+    dup2(saved_, 1);
+    close(saved_);
+    saved_ = -1;
+  }
+  testing::TempDir dir_;
+  std::string path_;
+  int saved_ = -1;
+};
+
+TEST_F(EngineTest, IgnoredSignalsAreLoggedAtMostOncePerSecondEach) {
+  config.processes.push_back(Proc("app", {"app"}));
+  Start();
+  CapturedStdout out;
+  for (int i = 0; i < 3; ++i) {
+    raise(SIGALRM);  // blocked in this thread: the loop's signalfd takes it
+    Settle();
+  }
+  raise(SIGUSR1);
+  Settle();
+  Advance(1000);
+  raise(SIGALRM);
+  Settle();
+  const std::string text = out.Text();
+  EXPECT_EQ(Count(text, "signal ignored"), 3u) << text;
+  EXPECT_EQ(Count(text, "signal=SIGALRM"), 2u) << text;
+  EXPECT_NE(text.find("signal=SIGUSR1"), std::string::npos) << text;
+  EXPECT_NE(text.find("also_ignored_since_last_line=2"), std::string::npos) << text;
+  EXPECT_FALSE(finished);
+  EXPECT_EQ(Instance("app").state, "running");
 }
 
 }  // namespace
