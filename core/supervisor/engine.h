@@ -4,9 +4,10 @@
 // the operating system through EngineIo: the spawner, the children (signal, reap, list) and the
 // time source, which unit tests replace with fakes to drive it turn by turn (Start, then Step).
 //
-// Files: engine.cc (set-up, the loop, reaping, end of run), engine_instance.cc (one instance:
-// transitions, spawn, exit, timers, output), engine_control.cc (commands, scale, rolling
-// restart, signals, ordered shutdown), engine_status.cc (process states, snapshot, events).
+// Files: engine.cc (set-up, the loop, signals, reaping, the shutdown sweep, end of run),
+// engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
+// engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
+// (process states, snapshot, events).
 #pragma once
 
 #include <signal.h>
