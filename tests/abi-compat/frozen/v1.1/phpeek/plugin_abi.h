@@ -67,6 +67,7 @@
  *   2026-11-29  1.0  first stable ABI.
  *   2026-12-06  1.1  phpeek_host_api_v1.daemon_status: the daemon's own state as JSON (pid, start
  *                    time, log lines dropped while its stdout was stalled).
+ *   2026-12-06  1.1  PHPEEK_STATE_SUSPENDED (9): an instance whose process is stopped (SIGSTOP).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -135,6 +136,7 @@ extern "C" {
 #define PHPEEK_STATE_FAILED 6
 #define PHPEEK_STATE_COMPLETED 7
 #define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
+#define PHPEEK_STATE_SUSPENDED 9 /* instance only: running, but its process is stopped (SIGSTOP) */
 
 /* ---- Data exchange --------------------------------------------------------------------------- */
 
