@@ -26,6 +26,8 @@ class SpawnPathTest : public ::testing::TestWithParam<bool> {
     return {{"PHPEEK_PM_TEST_SPAWN", "posix_spawn"}};
   }
   void ExpectPath(const Daemon& d) const {
+    // Log lines are written by a thread of their own: wait for one logged after the hook's.
+    ASSERT_TRUE(d.WaitForLog("process spawned")) << d.Log();
     EXPECT_EQ(d.LogContains("test hook in effect PHPEEK_PM_TEST_SPAWN=posix_spawn"), !GetParam())
         << d.Log();
   }
@@ -44,8 +46,10 @@ TEST_P(SpawnPathTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) 
   ASSERT_EQ(kids.size(), 2u) << s.daemon->Log();
   std::set<std::string> ids, indexes;
   for (pid_t k : kids) {
-    ASSERT_TRUE(
-        WaitUntil([&] { return ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n"; }));
+    // exec sets the new name a moment before the new environment: wait for both.
+    ASSERT_TRUE(WaitUntil([&] {
+      return ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n" && !EnvironOf(k).empty();
+    }));
     const auto st = ReadProcStat(k);
     ASSERT_TRUE(st);
     EXPECT_EQ(st->pgid, k);
@@ -61,7 +65,7 @@ TEST_P(SpawnPathTest, InstancesLeadTheirGroupsWithOnlyStdioAndTheirEnvironment) 
   }
   EXPECT_EQ(ids, (std::set<std::string>{"web-0", "web-1"}));
   EXPECT_EQ(indexes, (std::set<std::string>{"0", "1"}));
-  EXPECT_TRUE(s.daemon->LogContains("process spawned process=web instance=web-0 pid="));
+  EXPECT_TRUE(s.daemon->WaitForLog("process spawned process=web instance=web-0 pid="));
   ExpectPath(*s.daemon);
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);

@@ -34,9 +34,9 @@ TEST(WatchdogTest, PingsStopWhileTheLoopIsStalled) {
   }
   EXPECT_GE(gap, std::chrono::milliseconds(1400)) << s.daemon->Log();
   EXPECT_EQ(after_gap, 3u) << "the pings must resume once the loop turns again";
-  EXPECT_TRUE(s.daemon->LogContains("test hook: the loop thread blocks for_ms=1500"))
+  EXPECT_TRUE(s.daemon->WaitForLog("test hook: the loop thread blocks for_ms=1500"))
       << s.daemon->Log();
-  EXPECT_TRUE(s.daemon->LogContains("systemd watchdog enabled interval_ms=100"));
+  EXPECT_TRUE(s.daemon->WaitForLog("systemd watchdog enabled interval_ms=100"));
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0);
 }
