@@ -302,7 +302,7 @@ size_t Count(const std::string& text, const std::string& needle) {
 class CapturedStdout {
  public:
   CapturedStdout() : path_(dir_.Join("out")) {
-    log::Flush();
+    log::FlushAndWait(milliseconds(1000), milliseconds(3000));  // written by the log thread
     saved_ = dup(1);
     const int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 1);
@@ -317,7 +317,7 @@ class CapturedStdout {
  private:
   void Restore() {
     if (saved_ < 0) return;
-    log::Flush();
+    log::FlushAndWait(milliseconds(1000), milliseconds(3000));  // written by the log thread
     dup2(saved_, 1);
     close(saved_);
     saved_ = -1;
