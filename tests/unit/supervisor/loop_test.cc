@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "tests/unit/supervisor/fake_os.h"
+
 namespace phpeek::supervisor {
 namespace {
 
@@ -68,6 +70,28 @@ TEST(LoopTest, NonWaitingTurnReturnsAtOnce) {
   loop.RunOnce(false);
   EXPECT_LT(Clock::now() - start, milliseconds(500));
   EXPECT_EQ(loop.wakeups(), 1u);
+}
+
+TEST(LoopTest, TimersFollowTheTimeSourceNotTheWallClock) {
+  testing::FakeClock clock;
+  Loop loop(clock);
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err));
+  std::vector<int> fired;
+  loop.AddTimer(clock.Now() + std::chrono::hours(2), [&] { fired.push_back(2); });
+  loop.AddTimer(clock.Now() + std::chrono::hours(1), [&] { fired.push_back(1); });
+  loop.RunOnce(false);
+  EXPECT_TRUE(fired.empty());
+  clock.Advance(std::chrono::hours(1) - milliseconds(1));
+  loop.RunOnce(false);
+  EXPECT_TRUE(fired.empty());
+  clock.Advance(milliseconds(1));
+  loop.RunOnce(false);
+  EXPECT_EQ(fired, (std::vector<int>{1}));
+  clock.Advance(std::chrono::hours(5));
+  loop.RunOnce(false);
+  EXPECT_EQ(fired, (std::vector<int>{1, 2}));
+  EXPECT_EQ(loop.timers(), 0u);
 }
 
 }  // namespace
