@@ -89,6 +89,7 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
   }
   for (auto& p : processes_) p->state = AggregateState(*p);
   PublishStatus();
+  OpenLoop(&open_error_);  // sets the error on failure; Start reports it
 }
 
 Engine::~Engine() {
@@ -104,15 +105,12 @@ void Engine::StallOnce(Millis after, Millis duration) {
   stall_for_ = duration;
 }
 
-bool Engine::SetUp(std::string* err) {
+// The loop's descriptors are taken when the engine is built, before plugins start serving (a
+// flood of connections can then meet the descriptor limit without costing the daemon its loop).
+bool Engine::OpenLoop(std::string* err) {
   if (!loop_.Init(err)) return false;
   sigset_t set;
   FillSupervisedSignals(&set);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  // An inherited SIGCHLD=SIG_IGN would make the kernel reap for us and hide exit statuses.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigaction(SIGCHLD, &dfl, nullptr);
   signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd_ < 0) {
     *err = std::string("cannot create signalfd: ") + std::strerror(errno);
@@ -120,6 +118,21 @@ bool Engine::SetUp(std::string* err) {
   }
   loop_.Watch(signal_fd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); });
   loop_.Watch(inbox_->fd(), EPOLLIN, [this](uint32_t) { OnCommands(); });
+  return true;
+}
+
+bool Engine::SetUp(std::string* err) {
+  if (!open_error_.empty()) {
+    *err = open_error_;
+    return false;
+  }
+  sigset_t set;
+  FillSupervisedSignals(&set);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // An inherited SIGCHLD=SIG_IGN would make the kernel reap for us and hide exit statuses.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &dfl, nullptr);
   // As PID 1 orphans come to us anyway; otherwise ask for them, so none is left unreaped.
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     log::Warn("cannot become a child subreaper", {{"error", std::strerror(errno)}});

@@ -128,6 +128,7 @@ class Engine {
 
  private:
   // engine.cc
+  bool OpenLoop(std::string* err);
   bool SetUp(std::string* err);
   void ArmTicker(size_t index);
   void Turn();
@@ -193,6 +194,7 @@ class Engine {
   std::atomic<bool>* stopping_;
   Loop loop_;
   int signal_fd_ = -1;
+  std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
   struct Owner {
     Process* process;
