@@ -18,9 +18,9 @@
 #include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
-#include "plugins/metrics/http_response.h"
-#include "plugins/metrics/http_server.h"
+#include "plugins/metrics/listener.h"
 #include "plugins/metrics/proc_stats.h"
+#include "plugins/metrics/routes.h"
 #include "plugins/metrics/settings.h"
 #include "plugins/metrics/snapshot.h"
 
@@ -62,8 +62,8 @@ class MetricsPlugin : public v1::Plugin {
  public:
   MetricsPlugin(v1::Host host, const std::string& /*config_json*/)
       : Plugin(host),
-        server_([this] { return Scrape(); },
-                [this](const std::string& m) { this->host().warn(m); }) {
+        listener_([this] { return Scrape(); },
+                  [this](int level, const std::string& m) { this->host().log(level, m); }) {
     std::string err;
     if (!ParseSettings([this](const std::string& key) { return Lookup(key); }, &settings_, &err)) {
       throw v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
@@ -89,21 +89,22 @@ class MetricsPlugin : public v1::Plugin {
     if (!s.ok()) return v1::Status::Error(s.code, "cannot subscribe to events: " + s.message);
     subscribed_ = true;
     std::string err;
-    HttpOptions options;
+    ListenerOptions options;
     options.host = settings_.host;
     options.port = settings_.port;
     options.metrics_path = settings_.path;
-    if (!server_.Start(options, &err)) {
+    if (!listener_.Start(options, &err)) {
       Unsubscribe();
       return v1::Status::Error(PHPEEK_E_INTERNAL, "global.metrics_port: " + err);
     }
     // The bound address (the kernel's pick for metrics_port: 0), in a line tests and tools parse.
-    host().info("serving Prometheus metrics on http://" + server_.bound_address() + settings_.path);
+    host().info("serving Prometheus metrics on http://" + listener_.bound_address() +
+                settings_.path);
     return v1::Status::Ok();
   }
 
   v1::Status stop() override {
-    server_.Stop();
+    listener_.Stop();
     Unsubscribe();
     return v1::Status::Ok();
   }
@@ -173,7 +174,7 @@ class MetricsPlugin : public v1::Plugin {
   Collector collector_;
   const ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};
-  HttpServer server_;
+  MetricsListener listener_;
   uint64_t subscription_ = 0;
   bool subscribed_ = false;
 };

@@ -1,15 +1,11 @@
-// Client-sent text quoted in error messages: bounded, printable ASCII only, so that an error body
-// stays short and valid JSON, and a log line stays one line, whatever the client sent.
+// Client-sent text quoted in error messages: the HTTP library's Printable (one implementation for
+// both plugins), under the rest-api namespace for the API's own messages.
 #pragma once
 
-#include <cstddef>
-#include <string>
-#include <string_view>
+#include "plugins/common/http/client_text.h"
 
 namespace phpeek::rest {
 
-// The first `max` bytes of `text` with every byte outside 0x20..0x7E replaced by '?', and "..."
-// when something was cut.
-std::string Printable(std::string_view text, size_t max = 64);
+using phpeek::http::Printable;
 
 }  // namespace phpeek::rest

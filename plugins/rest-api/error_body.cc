@@ -7,6 +7,14 @@
 
 namespace phpeek::rest {
 
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
 HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
   std::string body = "{\"error\":";
   AppendJsonString(&body, error);
@@ -15,10 +23,7 @@ HttpResponse ErrorResponse(int status, std::string_view error, std::string_view 
     AppendJsonString(&body, detail);
   }
   body.push_back('}');
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
+  return JsonResponse(status, std::move(body));
 }
 
 const char* ErrorPhrase(int status) {

@@ -5,11 +5,18 @@
 //   {"error":"invalid request body","detail":"invalid JSON at byte 1: expected a string key"}
 #pragma once
 
+#include <string>
 #include <string_view>
 
-#include "plugins/rest-api/http_message.h"
+#include "plugins/common/http/message.h"
 
 namespace phpeek::rest {
+
+using http::HttpRequest;
+using http::HttpResponse;
+
+// A JSON answer with `status` and `body`.
+HttpResponse JsonResponse(int status, std::string body);
 
 // {"error": error} or {"error": error, "detail": detail} with `status`.
 HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail = {});

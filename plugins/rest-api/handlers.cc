@@ -17,13 +17,6 @@ namespace {
 
 constexpr size_t kMaxNameLength = 64;
 
-HttpResponse JsonResponse(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 // The spec's 202 body: {"message": "<verb> initiated", "process": name}.
 std::string InitiatedBody(std::string_view verb, const std::string& name) {
   std::string body = "{\"message\":";
@@ -72,6 +65,11 @@ HttpResponse BackendError(std::optional<ControlOp> op, const BackendResult& r) {
   return ErrorResponse(500, ErrorPhrase(500), r.message);
 }
 
+std::string_view Authorization(const HttpRequest& request) {
+  const std::string* value = request.Field("Authorization");
+  return value ? std::string_view(*value) : std::string_view();
+}
+
 HttpResponse Unauthorized() {
   HttpResponse r = ErrorResponse(401, ErrorPhrase(401));
   r.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -100,7 +98,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
   // Everything but the health check needs the token, including unknown and malformed paths, so
   // that an unauthenticated client learns nothing about the API but its health.
   if (options_.token && !(path_ok && IsPublicPath(segments)) &&
-      !BearerMatches(request.authorization, *options_.token)) {
+      !BearerMatches(Authorization(request), *options_.token)) {
     return Unauthorized();
   }
   if (!path_ok) return ErrorResponse(400, ErrorPhrase(400), path_error);

@@ -1,6 +1,7 @@
 // The Management API (management-api.md): authentication, routing and the handlers, from a
-// plain HttpRequest to a plain HttpResponse. Stateless apart from its options and the memo of the
-// last rendered process list; Handle is called concurrently from every HTTP worker thread.
+// plain HttpRequest to a plain HttpResponse (plugins/common/http/message.h). Stateless apart from
+// its options and the memo of the last rendered process list; Handle is called concurrently from
+// every HTTP worker thread.
 #pragma once
 
 #include <optional>
@@ -8,7 +9,7 @@
 #include <string_view>
 
 #include "plugins/rest-api/backend.h"
-#include "plugins/rest-api/http_message.h"
+#include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/render_cache.h"
 
 namespace phpeek::rest {

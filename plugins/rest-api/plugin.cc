@@ -1,16 +1,18 @@
 // Entry point and lifecycle of the rest-api plugin: read the settings from the `global:` block
 // at init, bind and serve at start, join everything at stop. The behaviour lives in handlers.cc
-// (the API) and server.cc (HTTP); this file only wires them to the host.
+// (the API), api_server.cc (how it uses the HTTP server) and plugins/common/http (HTTP); this
+// file only wires them to the host.
 #include "phpeek/plugin.hpp"
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "plugins/common/http/server.h"
+#include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_backend.h"
-#include "plugins/rest-api/listener.h"
 #include "plugins/rest-api/openapi_document.h"
-#include "plugins/rest-api/server.h"
 #include "plugins/rest-api/settings.h"
 
 namespace phpeek::rest {
@@ -35,14 +37,9 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     }
     api_ = std::make_unique<Api>(
         &backend_, ApiOptions{settings_.token, settings_.max_process_scale, OpenApiDocument()});
-    ServerOptions options;
-    options.host = settings_.host;
-    options.port = settings_.port;
-    options.socket_path = settings_.socket_path;
-    options.max_request_body = settings_.max_request_body;
     const phpeek::v1::Host h = host();
-    server_ = std::make_unique<Server>(
-        options, [this](const HttpRequest& r) { return api_->Handle(r); },
+    server_ = std::make_unique<http::Server>(
+        ApiServerOptions(settings_), [this](const HttpRequest& r) { return api_->Handle(r); },
         [h](int level, const std::string& msg) { h.log(level, msg); });
     std::string err;
     if (!server_->Start(&err)) {
@@ -70,10 +67,11 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     return true;
   }
 
+  // The bound addresses, in a line tests and tools parse (api_port: 0 binds a free port).
   void LogListening() const {
-    std::string msg =
-        "Management API listening on http://" + HostPort(settings_.host, server_->port());
-    if (!settings_.socket_path.empty()) msg += " and unix:" + settings_.socket_path;
+    const std::vector<std::string> addresses = server_->addresses();
+    std::string msg = "Management API listening on http://" + addresses.front();
+    if (addresses.size() > 1) msg += " and " + addresses[1];
     msg += settings_.token ? " (bearer token required)" : " (no authentication)";
     host().info(msg);
     if (!settings_.token && !IsLoopbackHost(settings_.host)) {
@@ -86,7 +84,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   HostBackend backend_;
   Settings settings_;
   std::unique_ptr<Api> api_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<http::Server> server_;
 };
 
 }  // namespace

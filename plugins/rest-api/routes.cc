@@ -1,5 +1,7 @@
 #include "plugins/rest-api/routes.h"
 
+#include "plugins/common/http/message.h"
+
 namespace phpeek::rest {
 namespace {
 
@@ -84,9 +86,8 @@ const std::vector<Route>& RouteTable() {
 
 bool SplitPath(std::string_view target, std::vector<std::string>* segments, std::string* err) {
   segments->clear();
-  const size_t query = target.find_first_of("?#");
-  const std::string_view path = target.substr(0, query);
-  if (path.empty() || path[0] != '/') {
+  const std::string_view path = http::TargetPath(target);
+  if (path.empty()) {
     *err = "the request target must be an absolute path such as /api/v1/processes";
     return false;
   }
@@ -108,13 +109,12 @@ bool SplitPath(std::string_view target, std::vector<std::string>* segments, std:
 
 RouteMatch MatchRoute(std::string_view method, const std::vector<std::string>& segments) {
   RouteMatch match;
-  const std::string_view effective = method == "HEAD" ? "GET" : method;
   bool get_allowed = false;
   bool post_allowed = false;
   for (const Route& route : RouteTable()) {
     std::string name;
     if (!PathMatches(route.pattern, segments, &name)) continue;
-    if (effective == route.method) {
+    if (method == route.method) {
       match.outcome = RouteMatch::Outcome::kFound;
       match.route = &route;
       match.name = std::move(name);
@@ -124,7 +124,9 @@ RouteMatch MatchRoute(std::string_view method, const std::vector<std::string>& s
   }
   if (get_allowed || post_allowed) {
     match.outcome = RouteMatch::Outcome::kMethodNotAllowed;
-    match.allow = get_allowed && post_allowed ? "GET, HEAD, POST" : get_allowed ? "GET, HEAD" : "POST";
+    match.allow = get_allowed && post_allowed ? "GET, HEAD, POST"
+                  : get_allowed               ? "GET, HEAD"
+                                              : "POST";
   }
   return match;
 }

@@ -3,7 +3,8 @@
 // Paths are matched segment by segment after percent-decoding each segment, so "%70rocesses"
 // matches "processes" but "%2F" can never split a segment. Dot segments ("." and "..") are
 // refused rather than resolved: nothing here is a file tree, and a client sending them is either
-// confused or probing. HEAD is accepted wherever GET is.
+// confused or probing. HEAD never reaches the routes: the server answers it as GET without the
+// body (plugins/common/http/server.h), so Allow lists it wherever GET is allowed.
 #pragma once
 
 #include <string>
@@ -33,9 +34,9 @@ struct Route {
 // Every route the API serves, in documentation order.
 const std::vector<Route>& RouteTable();
 
-// Splits the path of a request-target (query dropped) into decoded segments. Returns false with a
-// message for a target that is not an absolute path, bad percent-encoding, a decoded '/' or NUL,
-// or a dot segment.
+// Splits the path of a request-target (query dropped; origin-form or absolute-form) into decoded
+// segments. Returns false with a message for a target that is not an absolute path, bad
+// percent-encoding, a decoded '/' or NUL, or a dot segment.
 bool SplitPath(std::string_view target, std::vector<std::string>* segments, std::string* err);
 
 struct RouteMatch {

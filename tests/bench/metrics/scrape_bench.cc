@@ -25,7 +25,7 @@
 #include "plugins/metrics/collector.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
-#include "plugins/metrics/http_server.h"
+#include "plugins/metrics/listener.h"
 #include "plugins/metrics/proc_stats.h"
 #include "plugins/metrics/snapshot.h"
 
@@ -169,11 +169,11 @@ int main(int argc, char** argv) {
   Report("  of which /proc",
          Time(iterations, [&] { stats.ReadGroups(phpeek::metrics::LiveGroups(procs)); }));
 
-  phpeek::metrics::HttpServer server([&] {
+  phpeek::metrics::MetricsListener server([&] {
     return phpeek::metrics::HttpResponse{
         200, std::string(phpeek::metrics::kTextContentType), Scrape(json, &collector, stats), {}};
   });
-  phpeek::metrics::HttpOptions options;
+  phpeek::metrics::ListenerOptions options;
   options.port = 0;
   if (!server.Start(options, &err)) {
     std::fprintf(stderr, "%s\n", err.c_str());

@@ -16,17 +16,17 @@
 
 #include "tests/integration/metrics/metrics_daemon.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/metrics/raw_http.h"
+#include "tests/unit/plugins_http/raw_http.h"
 
 namespace phpeek::metrics {
 namespace {
 
 using namespace std::chrono_literals;
+using http::testing::RawConnection;
+using http::testing::RawRequest;
+using http::testing::RawResponse;
 using phpeek::testing::WaitUntil;
 using testing::MetricsDaemon;
-using testing::RawConnection;
-using testing::RawRequest;
-using testing::RawResponse;
 using Clock = std::chrono::steady_clock;
 
 const char* kSleeper = "  web:\n    command: [\"sleep\", \"600\"]\n";
@@ -279,7 +279,8 @@ TEST(MetricsListener, RunningOutOfDescriptorsNeitherSpinsNorFloodsTheLogAndScrap
   EXPECT_GE(reports, 1u) << log;
   const double logging = std::chrono::duration<double>(Clock::now() - flood_start).count();
   EXPECT_LE(reports, 2 + static_cast<size_t>(logging)) << log;  // at most one a second
-  EXPECT_TRUE(std::regex_search(log, std::regex("Too many open files \\([0-9]+ failures? since")))
+  EXPECT_TRUE(std::regex_search(
+      log, std::regex("Too many open files \\(EMFILE\\), [0-9]+ failures? since")))
       << log;
 }
 

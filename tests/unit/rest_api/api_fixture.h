@@ -1,4 +1,5 @@
-// A real Server on 127.0.0.1 (port 0) running the real Api over a FakeBackend.
+// A real HTTP server on 127.0.0.1 (port 0) with the API's server options (api_server.h), running
+// the real Api over a FakeBackend.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,21 +8,22 @@
 #include <optional>
 #include <string>
 
+#include "plugins/common/http/server.h"
+#include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/openapi_document.h"
-#include "plugins/rest-api/server.h"
 #include "tests/unit/rest_api/fake_backend.h"
 
 namespace phpeek::rest::testing {
 
 class ApiServer {
  public:
-  explicit ApiServer(std::optional<std::string> token = std::nullopt, ServerOptions options = {})
+  explicit ApiServer(std::optional<std::string> token = std::nullopt, Settings settings = {})
       : api_(&backend_, ApiOptions{std::move(token), 10, OpenApiDocument()}) {
-    options.host = "127.0.0.1";
-    options.port = 0;
-    server_ = std::make_unique<Server>(
-        options, [this](const HttpRequest& r) { return api_.Handle(r); },
+    settings.host = "127.0.0.1";
+    settings.port = 0;
+    server_ = std::make_unique<http::Server>(
+        ApiServerOptions(settings), [this](const HttpRequest& r) { return api_.Handle(r); },
         [](int, const std::string&) {});
     std::string err;
     started_ = server_->Start(&err);
@@ -30,12 +32,12 @@ class ApiServer {
 
   int port() const { return server_->port(); }
   FakeBackend& backend() { return backend_; }
-  Server& server() { return *server_; }
+  http::Server& server() { return *server_; }
 
  private:
   FakeBackend backend_;
   Api api_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<http::Server> server_;
   bool started_ = false;
 };
 

@@ -229,9 +229,9 @@ TEST(ApiHttp, BadPathsAndNames) {
 }
 
 TEST(ApiHttp, BodyOverTheLimitIs413) {
-  ServerOptions options;
-  options.max_request_body = 1024;
-  ApiServer s(std::nullopt, options);
+  Settings settings;
+  settings.max_request_body = 1024;
+  ApiServer s(std::nullopt, settings);
   // A 10 MB body: the answer comes from the declared length, before the body is read...
   const std::string headers =
       "POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n";

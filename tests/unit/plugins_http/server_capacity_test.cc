@@ -1,0 +1,242 @@
+// The connection policy at its limits: a bounded number of connections where slow and idle ones
+// make room for a new client (503 only when every connection is busy in a handler), and accept()
+// at the descriptor limit: room made by closing the connection idle longest, else a pause, logged
+// once a second with a count, never a spin. (The capacity cases of rest-api's server_test and
+// metrics' http_server_test.)
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <vector>
+
+#include "tests/support/test_support.h"
+#include "tests/unit/plugins_http/raw_http.h"
+#include "tests/unit/plugins_http/test_server.h"
+
+namespace phpeek::http::testing {
+namespace {
+
+using phpeek::testing::WaitUntil;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
+
+ServerOptions WithCapacity(int max_connections, int workers = 4) {
+  ServerOptions options;
+  options.max_connections = max_connections;
+  options.workers = workers;
+  return options;
+}
+
+// Only when every connection is busy in a handler does a new one get 503, with Retry-After.
+TEST(ServerCapacity, ConnectionsBusyInHandlersGet503NotSilence) {
+  TestServer s(WithCapacity(2, 2));
+  s.Hold();
+  RawConnection a(s.port()), b(s.port());
+  ASSERT_TRUE(a.Send(Get("/health")) && b.Send(Get("/health")));
+  ASSERT_TRUE(s.WaitForHeld(2));
+  const auto extra = RawRequest(s.port(), Get("/health"));
+  ASSERT_TRUE(extra.has_value());
+  EXPECT_EQ(extra->status, 503);
+  EXPECT_EQ(extra->Header("Retry-After"), "1");
+  EXPECT_EQ(extra->Header("Connection"), "close");
+  EXPECT_EQ(extra->body, "every connection slot is busy; try again in a second\n");
+  s.Release();
+  EXPECT_EQ(a.Read(5s)->status, 200);
+  EXPECT_EQ(b.Read(5s)->status, 200);
+}
+
+// Slow or idle clients hold no slot that a new client needs: the one waiting longest for its
+// client makes room (a half-sent request gets 503), and the new client is served at once.
+TEST(ServerCapacity, SlowClientsNeverLockOutANewOne) {
+  ServerOptions options = WithCapacity(8);
+  options.timeouts.request = 30s;  // far beyond the test: only eviction can make room
+  options.timeouts.idle = 30s;
+  TestServer s(options);
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(slow.back()->Send("GET /health HTTP/1.1\r\nHo"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    const auto start = Clock::now();
+    const auto r = RawRequest(s.port(), Get("/health"), 5s);
+    ASSERT_TRUE(r.has_value()) << i;
+    EXPECT_EQ(r->status, 200) << i;
+    EXPECT_LT(Clock::now() - start, 2s) << i;
+  }
+  EXPECT_TRUE(slow[0]->WaitClosed(5s));
+  EXPECT_EQ(slow[0]->unread().rfind("HTTP/1.1 503", 0), 0u) << slow[0]->unread();
+  // The latest slow client was not the one evicted: it can still finish its request.
+  ASSERT_TRUE(slow[7]->Send("st: x\r\n\r\n"));
+  const auto finished = slow[7]->Read(5s);
+  ASSERT_TRUE(finished.has_value());
+  EXPECT_EQ(finished->status, 200);
+}
+
+// Idle keep-alive connections make room in the order they were served, then slow senders in the
+// order they began: a scraper always gets in, at once.
+TEST(ServerCapacity, TheConnectionWaitingLongestMakesRoom) {
+  TestServer s(WithCapacity(4));
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(idle.back()->Send(Get("/health")));
+    ASSERT_TRUE(idle.back()->Read(2s));
+  }
+  // Four slow senders arrive next: each takes the slot of the connection served longest ago.
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (size_t i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(slow.back()->Send("GET /metrics HTTP/1.1\r\n"));
+    EXPECT_TRUE(idle[i]->WaitClosed(2s)) << i;
+    EXPECT_TRUE(idle[i]->unread().empty()) << "an idle connection is closed silently";
+  }
+  const auto start = Clock::now();
+  const auto r = RawRequest(s.port(), Get("/metrics"), 2s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(Clock::now() - start, 1s);
+  EXPECT_TRUE(slow.front()->WaitClosed(2s));
+}
+
+// A client that does not read its answer is the last to make room, but it does: a new client is
+// served rather than refused, since that connection is not busy in a handler.
+TEST(ServerCapacity, AClientThatDoesNotReadItsAnswerMakesRoomLast) {
+  ServerOptions options = WithCapacity(1);
+  options.timeouts.write = 30s;  // far beyond the test: only eviction can make room
+  TestServer s(options);
+  RawConnection stuck(s.port());
+  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(32 << 20))));  // more than sockets buffer
+  // Once the answer is coming, a byte the server will not read while it writes: closing the
+  // connection then resets it, which the client sees without reading the answer.
+  pollfd answer{stuck.fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&answer, 1, 5000), 1);
+  ASSERT_TRUE(stuck.Send("G"));
+  const auto reset = [&] {
+    pollfd p{stuck.fd(), POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+  };
+  // While its handler runs the connection is busy (503, and the refused connections make room
+  // first while they linger); once its answer waits for the client, a new client takes its place.
+  bool served = false;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const auto r = RawRequest(s.port(), Get("/health"), 5s);
+        served = served || (r && r->status == 200);
+        return served && reset();
+      },
+      10s));
+}
+
+// Lowers this process's soft RLIMIT_NOFILE and takes every descriptor below it, so that the
+// server's accept() fails with EMFILE; undone by Restore() or the destructor.
+class DescriptorExhaustion {
+ public:
+  DescriptorExhaustion() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    int highest = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(e.path().filename().string()));
+    }
+    rlimit low = saved_;
+    low.rlim_cur = static_cast<rlim_t>(highest + 32);
+    ok_ = ::setrlimit(RLIMIT_NOFILE, &low) == 0;
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) hog_.push_back(fd);
+  }
+  ~DescriptorExhaustion() { Restore(); }
+  bool ok() const { return ok_; }
+  void Restore() {
+    for (const int fd : hog_) ::close(fd);
+    hog_.clear();
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+
+ private:
+  rlimit saved_{};
+  std::vector<int> hog_;
+  bool ok_ = false;
+};
+
+int FailureCount(const std::string& line) {
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex("\\(EMFILE\\), ([0-9]+) failures? since"))) return -1;
+  return std::stoi(m[1].str());
+}
+
+// accept() failing with EMFILE while the server holds no connection to close: it pauses
+// (accept_pause) instead of retrying at once, and reports at most once a second with the count.
+// With descriptors back, the clients that waited in the backlog are served.
+TEST(ServerCapacity, OutOfDescriptorsWithNothingToClosePausesAndReportsOnceASecond) {
+  TestServer s;
+  RawConnection a, b;  // sockets made now, connected once no descriptor is left
+  DescriptorExhaustion exhaustion;
+  ASSERT_TRUE(exhaustion.ok());
+  // connect() completes through the backlog; the listener cannot accept them.
+  const bool connected = a.Connect(s.port()) && b.Connect(s.port()) && a.Send(Get("/health")) &&
+                         b.Send(Get("/health"));
+  const bool reported = WaitUntil([&] { return s.log().size() >= 2; }, 3s);
+  exhaustion.Restore();
+  ASSERT_TRUE(connected);
+  ASSERT_TRUE(reported) << s.log().size();
+  const auto log = s.log();
+  const std::string port = std::to_string(s.port());
+  EXPECT_EQ(log[0].rfind("cannot accept connections on 127.0.0.1:" + port +
+                             ": Too many open files (EMFILE), 1 failure since the last report; ",
+                         0),
+            0u)
+      << log[0];
+  const int second = FailureCount(log[1]);
+  EXPECT_GE(second, 3) << log[1];   // retried about every 100 ms for a second...
+  EXPECT_LE(second, 20) << log[1];  // ...not thousands of times
+  const auto ra = a.Read(2s);
+  const auto rb = b.Read(2s);
+  ASSERT_TRUE(ra && rb) << a.unread() << "|" << b.unread();
+  EXPECT_EQ(ra->status, 200);
+  EXPECT_EQ(rb->status, 200);
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const auto lines = s.log();
+        return lines.back().find("accepting connections again after ") != std::string::npos;
+      },
+      3s))
+      << s.log().back();
+}
+
+// accept() failing with EMFILE while idle connections are open: the one idle longest is closed to
+// free a descriptor, and the client waiting in the backlog is served at once.
+TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
+  TestServer s;
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(s.port()));
+    ASSERT_TRUE(idle.back()->Send(Get("/health")));
+    ASSERT_TRUE(idle.back()->Read(2s));
+  }
+  RawConnection fresh;
+  DescriptorExhaustion exhaustion;
+  ASSERT_TRUE(exhaustion.ok());
+  const auto start = Clock::now();
+  ASSERT_TRUE(fresh.Connect(s.port()) && fresh.Send(Get("/health")));
+  const auto r = fresh.Read(2s);
+  const bool oldest_closed = idle[0]->WaitClosed(2s);
+  exhaustion.Restore();
+  ASSERT_TRUE(r.has_value()) << fresh.unread();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(Clock::now() - start, 1s);
+  EXPECT_TRUE(oldest_closed);
+  ASSERT_TRUE(idle[2]->Send(Get("/health")));
+  EXPECT_TRUE(idle[2]->Read(2s).has_value()) << "the newest idle connection was kept";
+  ASSERT_FALSE(s.log().empty());
+  EXPECT_EQ(FailureCount(s.log()[0]), 1) << s.log()[0];
+}
+
+}  // namespace
+}  // namespace phpeek::http::testing
