@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs what building and testing phpeek-pm needs, from Debian bookworm's packages only.
+# Installs what building and testing phpeek-pm needs, from Debian bookworm's packages only
+# (wrk and supervisor: only tests/bench/rest_api_load.sh, run by hand, uses them).
 # Idempotent: apt-get skips what is already installed. Uses sudo when not run as root.
 set -eu
 SUDO=""
@@ -12,6 +13,7 @@ PACKAGES="
   jq curl prometheus
   dpkg-dev fakeroot file lintian rpm patchelf
   clang libclang-rt-14-dev
+  wrk supervisor
 "
 # Only refresh the package lists when something is missing (keeps the command quick to re-run).
 missing=""
