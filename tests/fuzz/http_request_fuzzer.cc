@@ -1,5 +1,6 @@
 // The rest-api plugin's request path without a socket: the bytes one connection receives, through
-// RequestParser and the Api over the tests' FakeBackend, as ServeBytes (http_exchange.h) runs them.
+// the plugins' HTTP library (RequestParser, the exchange with the API's response defaults) and the
+// Api over the tests' FakeBackend, as ServeBytes (plugins/common/http/exchange.h) runs them.
 //
 // Properties, with and without api_auth: parsing and answering return; the answer is a sequence of
 // well-formed HTTP/1.1 responses whose Content-Length is their body's (none for HEAD), each body
@@ -13,8 +14,9 @@
 #include <string_view>
 
 #include "core/text/utf8.h"
+#include "plugins/common/http/exchange.h"
+#include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/handlers.h"
-#include "plugins/rest-api/http_exchange.h"
 #include "plugins/rest-api/json_value.h"
 #include "plugins/rest-api/openapi_document.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -22,7 +24,13 @@
 
 namespace {
 
-using phpeek::rest::RequestParser;
+using phpeek::http::RequestParser;
+
+// How the API's server answers (JSON errors, Cache-Control), as the plugin configures it.
+const phpeek::http::ResponseDefaults& Defaults() {
+  static const phpeek::http::ResponseDefaults defaults = phpeek::rest::ApiResponseDefaults();
+  return defaults;
+}
 
 bool IsUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -34,7 +42,7 @@ bool IsUtf8(std::string_view s) {
 }
 
 // ServeBytes, with the input fed in pieces of at most `piece` bytes.
-std::string ServeInPieces(std::string_view input, const phpeek::rest::RequestHandler& handler,
+std::string ServeInPieces(std::string_view input, const phpeek::http::Handler& handler,
                           size_t piece) {
   RequestParser parser;
   std::string out;
@@ -48,9 +56,10 @@ std::string ServeInPieces(std::string_view input, const phpeek::rest::RequestHan
     }
     if (p == RequestParser::Progress::kNeedMore) return out;
     if (p == RequestParser::Progress::kError)
-      return out + phpeek::rest::AnswerRefusal(parser.error());
+      return out + phpeek::http::AnswerRefusal(parser.error(), Defaults());
     bool keep_alive = false;
-    out += phpeek::rest::AnswerRequest(handler, phpeek::rest::TakeExchange(parser), &keep_alive);
+    out += phpeek::http::AnswerRequest(handler, phpeek::http::TakeExchange(parser), Defaults(),
+                                       &keep_alive);
     if (!keep_alive) return out;
     parser.Reset();
   }
@@ -105,10 +114,10 @@ void CheckResponses(std::string_view text, bool authenticated) {
 std::string Answer(std::string_view input, const std::optional<std::string>& token, size_t piece) {
   phpeek::rest::testing::FakeBackend backend;
   const phpeek::rest::Api api(&backend, {token, 10, phpeek::rest::OpenApiDocument()});
-  const phpeek::rest::RequestHandler handler = [&api](const phpeek::rest::HttpRequest& r) {
+  const phpeek::http::Handler handler = [&api](const phpeek::http::HttpRequest& r) {
     return api.Handle(r);
   };
-  if (piece == 0) return phpeek::rest::ServeBytes(input, handler);
+  if (piece == 0) return phpeek::http::ServeBytes(input, handler, {}, Defaults());
   return ServeInPieces(input, handler, piece);
 }
 
