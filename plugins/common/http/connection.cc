@@ -60,12 +60,18 @@ void Connection::OnDeadline(Clock::time_point now) {
 
 Exchange Connection::TakeExchange() { return ::phpeek::http::TakeExchange(parser_, received_); }
 
-void Connection::OnAnswered(std::string rest, bool keep_alive, bool failed, Clock::time_point now) {
+void Connection::OnAnswered(std::string rest, bool keep_alive, bool failed, uint64_t sent_order,
+                            Clock::time_point now) {
   if (failed) {
     Close();
     return;
   }
-  StartAnswer(std::move(rest), !keep_alive, now);
+  if (!rest.empty()) {
+    StartAnswer(std::move(rest), !keep_alive, now);
+    return;
+  }
+  close_after_write_ = !keep_alive;
+  AfterAnswer(now, sent_order);
 }
 
 void Connection::Evict(Clock::time_point now) {
@@ -168,7 +174,7 @@ void Connection::Flush(Clock::time_point now) {
   if (out_.empty()) AfterAnswer(now);  // else: kWriting, until the socket takes the rest
 }
 
-void Connection::AfterAnswer(Clock::time_point now) {
+void Connection::AfterAnswer(Clock::time_point now, uint64_t order) {
   if (close_after_write_) {
     transport_->ShutdownWrite();
     state_ = State::kLingering;
@@ -177,7 +183,7 @@ void Connection::AfterAnswer(Clock::time_point now) {
   }
   parser_.Reset();
   continue_sent_ = false;
-  WaitForRequest(now, settings_.timeouts.idle);
+  WaitForRequest(now, settings_.timeouts.idle, order);
   if (pending_.empty()) return;
   // The client sent the next request before this answer (pipelining).
   const std::string next = std::move(pending_);
@@ -185,15 +191,20 @@ void Connection::AfterAnswer(Clock::time_point now) {
   Consume(next, now);
 }
 
-void Connection::WaitForRequest(Clock::time_point now, std::chrono::milliseconds idle) {
+void Connection::WaitForRequest(Clock::time_point now, std::chrono::milliseconds idle,
+                                uint64_t order) {
   state_ = State::kReading;
   deadline_ = now + idle;
-  BeginWait();
+  BeginWait(order);
 }
 
-void Connection::BeginWait() {
+uint64_t Connection::NextWaitingOrder() {
   static std::atomic<uint64_t> next_order{0};
-  waiting_order_ = ++next_order;
+  return ++next_order;
+}
+
+void Connection::BeginWait(uint64_t order) {
+  waiting_order_ = order != 0 ? order : NextWaitingOrder();
 }
 
 void Connection::Discard() {

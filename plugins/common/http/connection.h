@@ -75,6 +75,10 @@ class Connection {
   // Orders connections by when they began to wait for their client (the oldest waiter is evicted
   // first): increases with every wait that begins, also within one clock tick.
   uint64_t waiting_order() const { return waiting_order_; }
+  // The next waiting order. A worker takes one just before it sends an answer, so that a
+  // connection whose answer it sent whole is ordered by that moment, not by when the I/O thread
+  // hears of it: a client that reads the answer and opens another connection always comes later.
+  static uint64_t NextWaitingOrder();
   // A request has begun (bytes of it were read, or wait unread in the socket).
   bool RequestBegun();
   // The epoll events the current state waits for.
@@ -85,8 +89,10 @@ class Connection {
   void OnDeadline(Clock::time_point now);
   // kHandling -> the request for the worker. The state stays kHandling until OnAnswered.
   Exchange TakeExchange();
-  // The worker is done: `rest` is what it could not send at once, `failed` a send error.
-  void OnAnswered(std::string rest, bool keep_alive, bool failed, Clock::time_point now);
+  // The worker is done: `rest` is what it could not send at once, `failed` a send error,
+  // `sent_order` the waiting order it took before sending.
+  void OnAnswered(std::string rest, bool keep_alive, bool failed, uint64_t sent_order,
+                  Clock::time_point now);
   // Makes room for a new connection: a client in the middle of a request gets the overload answer
   // and the connection lingers (it is the first to go when room is needed again); any other
   // connection closes.
@@ -106,9 +112,10 @@ class Connection {
   // with `close`, lingers.
   void StartAnswer(std::string text, bool close, Clock::time_point now);
   void Flush(Clock::time_point now);
-  void AfterAnswer(Clock::time_point now);
-  void WaitForRequest(Clock::time_point now, std::chrono::milliseconds idle);
-  void BeginWait();
+  // `order`: when the wait for the next request began (0: now).
+  void AfterAnswer(Clock::time_point now, uint64_t order = 0);
+  void WaitForRequest(Clock::time_point now, std::chrono::milliseconds idle, uint64_t order = 0);
+  void BeginWait(uint64_t order = 0);
   void Discard();
   void Close();
 

@@ -39,6 +39,7 @@ struct Answered {
   std::string rest;  // not sent yet
   bool keep_alive;
   bool failed;
+  uint64_t sent_order;  // Connection::NextWaitingOrder() just before the send
 };
 
 // accept() failed because descriptors or kernel memory ran out: retrying at once fails again.
@@ -311,6 +312,7 @@ void Server::Impl::Settle(ConnectionMap::iterator it, Clock::time_point now) {
 void Server::Impl::Answer(int fd, Transport* transport, const Exchange& exchange) {
   bool keep_alive = false;
   const std::string text = AnswerRequest(handler, exchange, settings.defaults, &keep_alive);
+  const uint64_t sent_order = Connection::NextWaitingOrder();
   size_t sent = 0;
   bool failed = false;
   while (sent < text.size()) {
@@ -323,7 +325,7 @@ void Server::Impl::Answer(int fd, Transport* transport, const Exchange& exchange
   }
   {
     std::lock_guard<std::mutex> lock(answered_mu);
-    answered.push_back(Answered{fd, text.substr(sent), keep_alive, failed});
+    answered.push_back(Answered{fd, text.substr(sent), keep_alive, failed, sent_order});
   }
   Wake();
 }
@@ -337,7 +339,7 @@ void Server::Impl::CollectAnswers(Clock::time_point now) {
   for (Answered& a : done) {
     const auto it = connections.find(a.fd);
     if (it == connections.end()) continue;
-    it->second->OnAnswered(std::move(a.rest), a.keep_alive, a.failed, now);
+    it->second->OnAnswered(std::move(a.rest), a.keep_alive, a.failed, a.sent_order, now);
     Settle(it, now);
   }
 }
