@@ -16,7 +16,8 @@ class Notifier {
   Notifier();
 
   bool enabled() const { return !socket_path_.empty(); }
-  // Interval at which to send WATCHDOG=1 (half of WatchdogSec), or zero when not requested.
+  // Interval at which to send WATCHDOG=1: half of WatchdogSec rounded up to a millisecond, at most
+  // a day; zero when not requested or when WATCHDOG_USEC / WATCHDOG_PID is not a plain number.
   std::chrono::milliseconds watchdog_interval() const { return watchdog_interval_; }
 
   bool Ready() const { return Send("READY=1"); }

@@ -52,6 +52,33 @@ TEST(NotifyTest, WatchdogMeantForAnotherPidIsIgnored) {
   EXPECT_EQ(n.watchdog_interval(), std::chrono::milliseconds(0));
 }
 
+std::chrono::milliseconds IntervalFor(const char* usec, const char* pid = nullptr) {
+  setenv("WATCHDOG_USEC", usec, 1);
+  if (pid) setenv("WATCHDOG_PID", pid, 1);
+  Notifier n;
+  unsetenv("WATCHDOG_USEC");
+  unsetenv("WATCHDOG_PID");
+  return n.watchdog_interval();
+}
+
+TEST(NotifyTest, WatchdogValuesThatAreNotPlainNumbersTurnItOff) {
+  using std::chrono::milliseconds;
+  for (const char* bad :
+       {"", "abc", "10s", "-4000000", " 4000000", "4000000 ", "0", "99999999999999999999999"}) {
+    EXPECT_EQ(IntervalFor(bad), milliseconds(0)) << "WATCHDOG_USEC=" << bad;
+  }
+  EXPECT_EQ(IntervalFor("4000000", "12abc"), milliseconds(0));
+  EXPECT_EQ(IntervalFor("4000000", ""), milliseconds(0));
+}
+
+TEST(NotifyTest, ShortWatchdogStillPingsAndLongOneIsCappedAtADay) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(IntervalFor("1000"), milliseconds(1));  // 0.5 ms rounds up, never to "disabled"
+  EXPECT_EQ(IntervalFor("1"), milliseconds(1));
+  EXPECT_EQ(IntervalFor("3001"), milliseconds(2));
+  EXPECT_EQ(IntervalFor("18446744073709551615"), milliseconds(24LL * 3600 * 1000));
+}
+
 TEST(NotifyTest, AManagerThatDoesNotReadNeverBlocksTheSender) {
   auto systemd = std::make_unique<testing::FakeNotifySocket>();  // never reads
   setenv("NOTIFY_SOCKET", systemd->path().c_str(), 1);
