@@ -29,7 +29,7 @@ std::optional<unsigned long long> ParseUnsigned(const char* text) {
 // pings; capped at a day so that the loop's timer arithmetic cannot overflow.
 std::chrono::milliseconds PingInterval(unsigned long long usec) {
   constexpr unsigned long long kDayMs = 24ULL * 3600 * 1000;
-  const unsigned long long ms = (usec / 2 + 999) / 1000;
+  const unsigned long long ms = usec / 2000 + (usec % 2000 != 0 ? 1 : 0);
   return std::chrono::milliseconds(static_cast<long long>(std::min(ms, kDayMs)));
 }
 
