@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,6 +65,8 @@ struct ShutdownSpec {
   std::optional<Hook> pre_stop_hook;
 };
 
+struct LoggingSpec;  // logging_spec.h
+
 struct ProcessSpec {
   std::string name;
   SourcePos pos;
@@ -84,6 +87,7 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> env;  // in file order
   bool forward_stdout = true;
   bool forward_stderr = true;
+  std::shared_ptr<const LoggingSpec> logging;  // null: no `logging:` block (the defaults)
   ShutdownSpec shutdown;
   std::optional<HealthCheck> health_check;
   std::string schedule;  // 5-field cron; empty = supervised process
@@ -109,6 +113,9 @@ struct GlobalSpec {
   Millis restart_backoff_max{60000};
   Millis min_uptime{1000};  // a run at least this long was stable (the restart rule)
   int max_process_scale = 100;
+  int64_t log_buffer_lines = 1000;                    // history kept per instance; 0: none
+  int64_t log_buffer_bytes = 256 * 1024;              // per instance
+  int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
   std::string plugin_dir;  // empty = next to the executable (../lib/phpeek-pm/plugins)
   std::vector<std::string> plugins;
   bool api_enabled = true;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/config/logging_section.h"
 #include "core/config/sections.h"
 #include "core/json/json_writer.h"
 
@@ -20,10 +21,13 @@ bool IsPlainInteger(const std::string& s) {
 
 void WriteRaw(Reader& r, const Node& node, const std::string& path, json::Writer* w) {
   switch (node.kind) {
-    case Node::Kind::kNull: w->Null(); return;
+    case Node::Kind::kNull:
+      w->Null();
+      return;
     case Node::Kind::kSequence:
       w->BeginArray();
-      for (size_t i = 0; i < node.items.size(); ++i) WriteRaw(r, *node.items[i], ItemPath(path, i), w);
+      for (size_t i = 0; i < node.items.size(); ++i)
+        WriteRaw(r, *node.items[i], ItemPath(path, i), w);
       w->EndArray();
       return;
     case Node::Kind::kMap: {
@@ -37,7 +41,8 @@ void WriteRaw(Reader& r, const Node& node, const std::string& path, json::Writer
       w->EndObject();
       return;
     }
-    case Node::Kind::kScalar: break;
+    case Node::Kind::kScalar:
+      break;
   }
   std::string text;
   if (!r.Text(node, path, &text)) text = node.scalar;
@@ -86,6 +91,7 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->Key("metrics_host").String(g.metrics_host);
   w->Key("metrics_port").Int(g.metrics_port);
   w->Key("metrics_path").String(g.metrics_path);
+  WriteLogBufferJson(g, w);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "core/config/byte_size.h"
 #include "core/config/duration.h"
+#include "core/config/logging_section.h"
 #include "core/config/sections.h"
 
 namespace phpeek::config {
@@ -182,7 +183,10 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "metrics_enabled",
                                                 "metrics_host",
                                                 "metrics_port",
-                                                "metrics_path"};
+                                                "metrics_path",
+                                                "log_buffer_lines",
+                                                "log_buffer_bytes",
+                                                "log_buffer_total_bytes"};
   return keys;
 }
 
@@ -191,6 +195,7 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
   const Node* backoff_max = nullptr;  // the value read, for the comparison below
   std::vector<KeyHandler> handlers = CoreHandlers(r, out, &backoff_max);
   for (auto& h : ApiHandlers(r, out)) handlers.push_back(std::move(h));
+  for (auto& h : LogBufferHandlers(r, out)) handlers.push_back(std::move(h));
   r.Map(node, "global", handlers, GlobalCompatKeys(),
         [&](const MapEntry& entry, const std::string& closest) {
           unknown->push_back({entry.key, entry.key_pos, closest, entry.value->env_origin});

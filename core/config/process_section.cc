@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/config/cron.h"
+#include "core/config/logging_section.h"
 #include "core/config/process_name.h"
 #include "core/config/sections.h"
 #include "core/config/signal_names.h"
@@ -23,9 +24,6 @@ const std::vector<CompatKey> kShutdownCompat = {
     {"graceful",
      "'graceful' is a PHPeek PM key that phpeek-pm does not use: every stop is "
      "graceful (signal, then SIGKILL after timeout); ignored"},
-};
-const std::vector<CompatKey> kLoggingCompat = {
-    {"labels", "'labels' (PHPeek PM log labels) is not supported yet; ignored"},
 };
 
 void ReadSignal(Reader& r, const Node& v, P p, int* out) {
@@ -56,17 +54,6 @@ void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out) {
              }},
         },
         kShutdownCompat);
-}
-
-// PHPeek PM's `logging:` block; stdout/stderr mean the same as the top-level keys.
-void ReadLogging(Reader& r, const Node& node, P path, ProcessSpec* out) {
-  out->deferred_keys.push_back("logging");
-  r.Map(node, path,
-        {
-            {"stdout", [&](const Node& v, P p) { r.Bool(v, p, &out->forward_stdout); }},
-            {"stderr", [&](const Node& v, P p) { r.Bool(v, p, &out->forward_stderr); }},
-        },
-        kLoggingCompat);
 }
 
 void ReadEnv(Reader& r, const Node& node, P path, ProcessSpec* out) {
@@ -244,6 +231,7 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   std::vector<KeyHandler> handlers = BasicHandlers(r, out, &seen);
   for (auto& h : MoreHandlers(r, out, &seen)) handlers.push_back(std::move(h));
   r.Map(node, path, handlers, kProcessCompat);
+  CheckLoggingStreams(r, node, path, *out);
   if (!seen.restart) out->restart = global.restart_policy;
   if (!seen.command) {
     r.Error(entry.key_pos, path, "process '" + entry.key + "' has no 'command'",

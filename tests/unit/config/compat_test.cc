@@ -2,6 +2,7 @@
 // warning names its key and line.
 #include <gtest/gtest.h>
 
+#include "core/config/logging_spec.h"
 #include "tests/unit/config/config_test_util.h"
 
 namespace phpeek::config {
@@ -66,7 +67,10 @@ TEST(CompatDetailTest, LaravelFull) {
   EXPECT_EQ(c.FindProcess("queue-default")->restart, RestartPolicy::kOnFailure);
   EXPECT_FALSE(c.FindProcess("reverb")->enabled);
   EXPECT_EQ(c.FindProcess("scheduler")->schedule, "* * * * *");
-  EXPECT_NE(FindWarning(r, "processes.php-fpm.logging.labels", 75), nullptr) << Dump(r.diagnostics);
+  // Labels are read now (tests/unit/process_logs checks their values): no warning for them.
+  EXPECT_EQ(FindWarning(r, "processes.php-fpm.logging.labels", 75), nullptr) << Dump(r.diagnostics);
+  ASSERT_TRUE(fpm->logging);
+  EXPECT_EQ(fpm->logging->labels.size(), 2u);
   EXPECT_NE(FindWarning(r, "processes.scheduler.heartbeat", 211), nullptr) << Dump(r.diagnostics);
 }
 
@@ -104,8 +108,7 @@ TEST(CompatDetailTest, Minimal) {
   const LoadResult r = LoadCompat("minimal.yaml");
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
   ASSERT_EQ(r.config->processes.size(), 1u);
-  EXPECT_EQ(r.config->processes[0].command.argv,
-            (std::vector<std::string>{"php-fpm", "-F", "-R"}));
+  EXPECT_EQ(r.config->processes[0].command.argv, (std::vector<std::string>{"php-fpm", "-F", "-R"}));
 }
 
 }  // namespace
