@@ -54,6 +54,9 @@ void WarnDeferredKeys(const config::Config& config) {
   if (config.global.readiness.enabled) {
     log::Warn("configuration key is not acted on yet", {{"key", "global.readiness"}});
   }
+  for (const auto& key : config.global.deferred_keys) {
+    log::Warn("configuration key is not acted on yet", {{"key", "global." + key}});
+  }
 }
 
 void PrintPlan(const config::Config& config) {

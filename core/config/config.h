@@ -129,6 +129,7 @@ struct GlobalSpec {
   int metrics_port = 9090;
   std::string metrics_path = "/metrics";
   Readiness readiness;
+  std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
 };
 
 struct LifecycleHooks {

@@ -57,6 +57,8 @@ std::shared_ptr<const re2::RE2> CompileLogRegex(const std::string& text, bool ca
   return re;
 }
 
+bool MatchesEmpty(const re2::RE2& re) { return re2::RE2::PartialMatch("", re); }
+
 bool ReadLogPattern(Reader& r, const Node& node, const std::string& path, bool captures,
                     LogPattern* out) {
   std::string text, err;

@@ -18,6 +18,10 @@ namespace phpeek::config {
 std::shared_ptr<const re2::RE2> CompileLogRegex(const std::string& text, bool captures,
                                                 std::string* err);
 
+// Whether `re` matches an empty text (`\d*`, `x?`, `^`): a redaction rule with such a pattern
+// would insert its replacement where there is nothing to hide, between every two characters.
+bool MatchesEmpty(const re2::RE2& re);
+
 // Reads a non-empty scalar and compiles it into `out`; reports problems at the value.
 bool ReadLogPattern(Reader& r, const Node& node, const std::string& path, bool captures,
                     LogPattern* out);

@@ -15,15 +15,25 @@ using P = const std::string&;
 
 constexpr int kMaxMultilineLines = 10000;
 
-// The original accepted "warning" as well as "warn".
+// As the original: "warning" as well as "warn", in any case ("ERROR" too).
 bool ReadLevel(Reader& r, const Node& v, P p, LogLevel* out) {
-  return r.Choice<LogLevel>(v, p,
-                            {{"debug", LogLevel::kDebug},
-                             {"info", LogLevel::kInfo},
-                             {"warn", LogLevel::kWarn},
-                             {"warning", LogLevel::kWarn},
-                             {"error", LogLevel::kError}},
-                            out);
+  static const std::vector<std::pair<std::string, LogLevel>> kLevels = {
+      {"debug", LogLevel::kDebug},
+      {"info", LogLevel::kInfo},
+      {"warn", LogLevel::kWarn},
+      {"warning", LogLevel::kWarn},
+      {"error", LogLevel::kError}};
+  std::string text;
+  if (!v.IsScalar()) return r.Choice<LogLevel>(v, p, kLevels, out);  // reports the kind
+  if (!r.Text(v, p, &text)) return false;
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [name, level] : kLevels) {
+    if (name == text) {
+      *out = level;
+      return true;
+    }
+  }
+  return r.Choice<LogLevel>(v, p, kLevels, out);  // reports the value, with the closest name
 }
 
 bool ValidLabelName(const std::string& name) {
@@ -86,6 +96,14 @@ void ReadRedactionRule(Reader& r, const Node& node, P path, LoggingSpec* out) {
     return;
   }
   if (!rule.pattern.re) return;  // reported
+  if (MatchesEmpty(*rule.pattern.re)) {
+    r.Error(rule.pattern.pos, JoinPath(path, "pattern"),
+            "the pattern '" + rule.pattern.text +
+                "' matches an empty text: the replacement would be inserted between every two "
+                "characters",
+            "match at least one character, e.g. '\\d+' instead of '\\d*'");
+    return;
+  }
   std::string err;
   if (!TranslateReplacement(rule.replacement, *rule.pattern.re, &rule.rewrite, &err)) {
     r.Error(replacement ? replacement->pos : node.pos, JoinPath(path, "replacement"), err,

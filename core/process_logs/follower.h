@@ -71,7 +71,14 @@ class Follower {
   Follower() = default;
   explicit Follower(std::shared_ptr<FollowQueue> queue) : queue_(std::move(queue)) {}
   Follower(Follower&&) = default;
-  Follower& operator=(Follower&&) = default;
+  // Closes the queue this one held: a replaced subscription must not stay with the history.
+  Follower& operator=(Follower&& other) noexcept {
+    if (this != &other) {
+      Close();
+      queue_ = std::move(other.queue_);
+    }
+    return *this;
+  }
   ~Follower() { Close(); }
 
   FollowQueue::Batch Wait(std::chrono::milliseconds timeout) { return queue_->Wait(timeout); }

@@ -202,12 +202,14 @@ void LogHistory::PublishStats() {
   stat_bytes_.store(total_bytes_, std::memory_order_relaxed);
   stat_lines_.store(total_lines_, std::memory_order_relaxed);
   stat_instances_.store(by_instance_.size(), std::memory_order_relaxed);
+  stat_followers_.store(followers_.size(), std::memory_order_relaxed);
 }
 
 HistoryStats LogHistory::stats() const {
   return {stat_bytes_.load(std::memory_order_relaxed), stat_lines_.load(std::memory_order_relaxed),
           stat_instances_.load(std::memory_order_relaxed),
-          stat_evicted_.load(std::memory_order_relaxed)};
+          stat_evicted_.load(std::memory_order_relaxed),
+          stat_followers_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace phpeek::process_logs

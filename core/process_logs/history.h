@@ -1,6 +1,7 @@
 // The log history: each instance's last lines, kept across its restarts (a ring per instance id,
 // not per pid: the crash log is what people look for), within three bounds:
-//   - per instance: `lines_per_instance` lines and `bytes_per_instance` bytes (oldest go first);
+//   - per instance: `lines_per_instance` lines and `bytes_per_instance` bytes (oldest go first;
+//     a single line above the byte bound is kept alone, since the newest line is the one wanted);
 //   - all together: `total_bytes`; past it, the oldest lines of the largest rings go first, until
 //     the total is back under the bound less a small slack (1/64 of it, at most 1 MiB), so that a
 //     full history is not rescanned on every line.
@@ -60,6 +61,7 @@ struct HistoryStats {
   uint64_t lines = 0;           // kept lines
   uint64_t instances = 0;       // rings
   uint64_t budget_evicted = 0;  // lines evicted to keep under total_bytes
+  uint64_t followers = 0;       // live followers (closed ones go at the next append or follow)
 };
 
 class LogHistory {
@@ -120,7 +122,8 @@ class LogHistory {
   uint64_t total_bytes_ = 0;
   uint64_t total_lines_ = 0;
 
-  std::atomic<uint64_t> stat_bytes_{0}, stat_lines_{0}, stat_instances_{0}, stat_evicted_{0};
+  std::atomic<uint64_t> stat_bytes_{0}, stat_lines_{0}, stat_instances_{0}, stat_evicted_{0},
+      stat_followers_{0};
 };
 
 }  // namespace phpeek::process_logs

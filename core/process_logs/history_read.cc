@@ -96,6 +96,7 @@ LogHistory::FollowStart LogHistory::Follow(const HistoryQuery& query, FollowLimi
   PruneFollowers();
   FollowStart start{ReadLocked(query), Follower(queue)};
   followers_.push_back(std::move(queue));
+  PublishStats();
   return start;
 }
 

@@ -99,8 +99,8 @@ TEST(CliTest, MissingConfigFileIsNamed) {
   EXPECT_NE((r.out + r.err).find("/nonexistent/phpeek-pm.yaml"), std::string::npos);
 }
 
-// health_check, hooks, schedule, readiness and logging are validated now but acted on by later
-// work: the daemon must say so once per key rather than ignore them.
+// health_check, hooks, schedule, readiness, logging and the log_buffer_* keys are validated now but
+// acted on by later work: the daemon must say so once per key rather than ignore them.
 TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   TempDir dir;
   const std::string path =
@@ -108,6 +108,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
                 "global:\n"
                 "  api_enabled: false\n"
                 "  log_format: json\n"
+                "  log_buffer_lines: 50\n"
                 "  readiness:\n    enabled: true\n    path: " +
                     dir.Join("ready") +
                     "\n"
@@ -127,7 +128,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   ASSERT_EQ(daemon.WaitExit(), 0);
   const std::string log = daemon.Log();
   for (const char* key :
-       {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"",
+       {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"", "\"key\":\"global.log_buffer_lines\"",
         "\"key\":\"processes.web.health_check\"", "\"key\":\"processes.web.logging\"",
         "\"key\":\"processes.nightly.schedule\""}) {
     const size_t first = log.find(key);

@@ -101,6 +101,22 @@ TEST(FollowerTest, ClosingEndsDeliveryAndTheHistoryClosesFollowersWhenItGoes) {
   waiter.join();
 }
 
+// Assigning a new subscription to a Follower ends the one it held: the history stops feeding
+// (and holding) the replaced queue instead of keeping it until the history goes.
+TEST(FollowerTest, ReassignedFollowerUnsubscribesTheOldOne) {
+  LogHistory h;
+  const auto a = h.Register("web", "web-0");
+  auto start = h.Follow(Query("", "", std::nullopt, 0));
+  EXPECT_EQ(h.stats().followers, 1u);
+  start.live = h.Follow(Query("web", "", std::nullopt, 0)).live;
+  h.Append(a, Line("x"));
+  EXPECT_EQ(h.stats().followers, 1u);
+  ASSERT_EQ(start.live.Take().records.size(), 1u);  // the new one still works
+  start.live.Close();
+  h.Append(a, Line("y"));
+  EXPECT_EQ(h.stats().followers, 0u);
+}
+
 // The writer appends while readers page and followers drain: every page is in seq order, every
 // follower sees every record in order (its queue is large enough here), and stats stay sane.
 TEST(FollowerTest, ConcurrentReadersWhileTheLoopWrites) {

@@ -144,6 +144,23 @@ TEST_F(LoggingConfigTest, ReplacementGroupsAreChecked) {
   EXPECT_EQ(s->redaction[0].rewrite, "\\1@\\2 \\\\ $ $ x$");
 }
 
+// GlobalReplace with a pattern that matches nothing at all would put the replacement between
+// every two characters of every line: refused at load instead.
+TEST_F(LoggingConfigTest, RedactionPatternThatMatchesAnEmptyTextIsAnError) {
+  EXPECT_EQ(Bad("      redaction: {patterns: [{pattern: 'x', name: a}, {pattern: '\\d*'}]}\n",
+                "processes.web.logging.redaction.patterns[1].pattern"),
+            "5:65: the pattern '\\d*' matches an empty text: the replacement would be inserted "
+            "between every two characters");
+  EXPECT_EQ(Bad("      redaction: {patterns: [{pattern: '^'}]}\n",
+                "processes.web.logging.redaction.patterns[0].pattern"),
+            "5:40: the pattern '^' matches an empty text: the replacement would be inserted "
+            "between every two characters");
+  // Patterns that need at least one character are fine, anchored or not.
+  EXPECT_EQ(Good("      redaction: {patterns: [{pattern: '^\\d+'}, {pattern: 'a?b'}]}\n")
+                ->redaction.size(),
+            2u);
+}
+
 TEST_F(LoggingConfigTest, RuleWithoutPatternAndMultilineWithoutPattern) {
   EXPECT_EQ(Bad("      redaction: {patterns: [{name: x}]}\n",
                 "processes.web.logging.redaction.patterns[0]"),
@@ -156,6 +173,21 @@ TEST_F(LoggingConfigTest, RuleWithoutPatternAndMultilineWithoutPattern) {
   EXPECT_EQ(
       Bad("      multiline: {pattern: x, timeout: 0}\n", "processes.web.logging.multiline.timeout"),
       "5:40: must be above 0 and at most 1h");
+}
+
+// The original compared level names without regard to case: files with `min_level: ERROR` load.
+TEST_F(LoggingConfigTest, LevelNamesInAnyCase) {
+  const auto s = Good(
+      "      min_level: ERROR\n"
+      "      level_detection: {patterns: {Warning: x}, default_level: Debug}\n");
+  EXPECT_EQ(s->min_level, LogLevel::kError);
+  ASSERT_EQ(s->level_detection.patterns.size(), 1u);
+  EXPECT_EQ(s->level_detection.patterns[0].level, LogLevel::kWarn);
+  EXPECT_EQ(s->level_detection.default_level, LogLevel::kDebug);
+  EXPECT_EQ(Bad("      min_level: [warn]\n", "processes.web.logging.min_level"),
+            "5:18: expected one of the allowed values, got a list");
+  EXPECT_EQ(Bad("      min_level: ${NOPE}\n", "processes.web.logging.min_level"),
+            "5:18: environment variable NOPE is not set");
 }
 
 TEST_F(LoggingConfigTest, LevelsAndLabels) {
