@@ -57,6 +57,10 @@ class StreamPipeline {
   using Sink = std::function<void(const Entry&)>;
 
   StreamPipeline(std::shared_ptr<const PipelineConfig> config, Stream stream, Sink sink);
+  // Neither copied nor moved: the multiline grouper calls back into this object (keep it in a
+  // unique_ptr or an optional that is emplaced).
+  StreamPipeline(const StreamPipeline&) = delete;
+  StreamPipeline& operator=(const StreamPipeline&) = delete;
 
   // One line as the line splitter cut it (without its newline).
   void Push(std::string_view line, const LineTime& at);

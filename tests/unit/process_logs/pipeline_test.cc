@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <type_traits>
 
 #include "tests/unit/process_logs/pipeline_test_util.h"
 
@@ -16,6 +17,11 @@ using std::chrono::milliseconds;
 LineTime At(int ms) {
   return {MonoTime{} + milliseconds(ms), WallTime{} + std::chrono::hours(24) + milliseconds(ms)};
 }
+
+// The multiline grouper's callback points at its pipeline: a moved pipeline would leave it
+// pointing at the moved-from object.
+static_assert(!std::is_move_constructible_v<StreamPipeline>);
+static_assert(!std::is_move_assignable_v<StreamPipeline>);
 
 class PipelineTest : public ::testing::Test {
  protected:
