@@ -55,7 +55,7 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libpoco'; do
+for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libpoco' 'libre2'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
 done
 check "Architecture all for the SDK" test "$(field "$dev" Architecture)" = all
