@@ -33,8 +33,10 @@ cat >"$out/expected-server" <<'LIST'
 ./usr/share/man/man1/phpeek-pm.1.gz
 LIST
 cat >"$out/expected-dev" <<'LIST'
+./usr/include/phpeek/json.hpp
 ./usr/include/phpeek/plugin.hpp
 ./usr/include/phpeek/plugin_abi.h
+./usr/include/phpeek/units.hpp
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmPlugin.cmake
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmSdkConfig.cmake
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmSdkConfigVersion.cmake
@@ -42,6 +44,8 @@ cat >"$out/expected-dev" <<'LIST'
 ./usr/share/doc/phpeek-pm-dev/changelog.gz
 ./usr/share/doc/phpeek-pm-dev/copyright
 ./usr/share/doc/phpeek-pm/ABI.md
+./usr/share/doc/phpeek-pm/examples/exit-logger/CMakeLists.txt
+./usr/share/doc/phpeek-pm/examples/exit-logger/exit_logger.c
 ./usr/share/doc/phpeek-pm/examples/table-writer/CMakeLists.txt
 ./usr/share/doc/phpeek-pm/examples/table-writer/table_writer.cc
 LIST
