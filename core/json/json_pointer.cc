@@ -97,7 +97,7 @@ LookupStatus Resolve(const Value& root, std::string_view pointer, Value* out, st
 Lookup FindPointer(std::string_view document, std::string_view pointer) {
   Lookup out;
   Document doc;
-  if (!doc.Parse(document, &out.error)) {
+  if (!doc.Parse(document, &out.error, kPointerDocumentOptions)) {
     out.status = LookupStatus::kBadDocument;
     return out;
   }

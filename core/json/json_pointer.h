@@ -24,7 +24,11 @@ struct Lookup {
   std::string error;   // for anything but kFound: what went wrong, for messages
 };
 
-// Parses `document` and resolves `pointer` in it.
+// How FindPointer parses: the `global:` block is nested no deeper than the YAML loader allows (64
+// levels); the margin keeps that the only limit.
+inline constexpr Options kPointerDocumentOptions{128};
+
+// Parses `document` (kPointerDocumentOptions) and resolves `pointer` in it.
 Lookup FindPointer(std::string_view document, std::string_view pointer);
 
 // A scalar's text as a config value: strings decoded, numbers and booleans verbatim, null "".

@@ -199,6 +199,17 @@ TEST(JsonReader, IsStrictAboutRfc8259) {
             "invalid JSON at byte 14: duplicate member name \"a\"");
 }
 
+TEST(JsonReader, MessagesShowKeysAsWrittenInPrintableAscii) {
+  EXPECT_EQ(ParseError("{\"caf\xC3\xA9\": 1, \"caf\xC3\xA9\": 2}"),
+            "invalid JSON at byte 13: duplicate member name \"caf\\xc3\\xa9\"");
+  EXPECT_EQ(ParseError(R"({"\u0001": 1, "\u0001": 2})"),
+            "invalid JSON at byte 14: duplicate member name \"\\u0001\"");
+  const std::string key(100, 'k');
+  EXPECT_EQ(ParseError("{\"" + key + "\": 1, \"" + key + "\": 2}"),
+            "invalid JSON at byte 108: duplicate member name \"" + std::string(43, 'k') + "...\"");
+  EXPECT_EQ(ParseError("[\x7F]"), "invalid JSON at byte 1: unexpected byte 0x7f, expected a value");
+}
+
 TEST(JsonReader, FindsDuplicatesInLargeObjects) {
   std::string text = "{";
   for (int i = 0; i < 5000; ++i)

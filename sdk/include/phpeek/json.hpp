@@ -550,15 +550,11 @@ class Parser {
     const Node& o = d_->nodes[object];
     keys_.clear();
     for (uint32_t i = object + 1; i != o.end; i = d_->nodes[i + 1].end) {
-      keys_.emplace_back(d_->StringAt(d_->nodes[i]), d_->nodes[i].begin);
+      keys_.emplace_back(d_->StringAt(d_->nodes[i]), i);
     }
-    uint32_t dup_at = UINT32_MAX;  // the earliest second occurrence
-    std::string_view dup;
+    uint32_t dup = UINT32_MAX;  // the key node of the earliest second occurrence
     auto found = [&](const std::pair<std::string_view, uint32_t>& later) {
-      if (later.second < dup_at) {
-        dup_at = later.second;
-        dup = later.first;
-      }
+      if (later.second < dup) dup = later.second;
     };
     if (keys_.size() <= 16) {
       for (size_t i = 1; i < keys_.size(); ++i) {
@@ -574,8 +570,28 @@ class Parser {
         if (keys_[i].first == keys_[i - 1].first) found(keys_[i]);
       }
     }
-    if (dup_at == UINT32_MAX) return true;
-    return Fail(dup_at, "duplicate member name \"" + std::string(dup.substr(0, 64)) + "\"");
+    if (dup == UINT32_MAX) return true;
+    const Node& key = d_->nodes[dup];
+    return Fail(key.begin, "duplicate member name " + Shown(s_.substr(key.begin, key.length)));
+  }
+
+  // A literal as written, for a message that stays printable ASCII whatever the input holds: other
+  // bytes as \xNN, at most 48 bytes of it.
+  static std::string Shown(std::string_view literal) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const bool cut = literal.size() > 48;
+    std::string out;
+    for (const char c : literal.substr(0, cut ? 44 : literal.size())) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7F) {
+        out += c;
+      } else {
+        out += "\\x";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xF];
+      }
+    }
+    return cut ? out + "...\"" : out;
   }
 
   bool ParseLiteral(std::string_view word, Kind kind) {
