@@ -1,15 +1,16 @@
-// Both JSON readers on the same text: the SDK's (phpeek/json.hpp: the daemon's only one, through
-// core/json/json_pointer.h, and the plugins') and the rest-api plugin's own (plugins/rest-api/
-// json_value.h, until the plugin moves to the SDK's), plus the writers' string quoting.
+// The repository's one JSON reader, the SDK's phpeek/json.hpp (the daemon reads JSON with it
+// through core/json/json_pointer.h, the plugins directly), plus the JSON writers' string quoting
+// (core/json/json_writer.h, plugins/rest-api/json_string.h).
 //
-// Properties: both return; a refusal says "invalid JSON at byte N: ..." with N within the text;
-// the SDK's reader is the stricter one (it also checks UTF-8), so what it accepts the plugin's
-// accepts, with the same tree (kinds, strings, integers, member order); every value the SDK parsed
-// re-parses from its own text() to the same kind, and the JSON Pointer of each member finds it;
-// any valid UTF-8 quoted by either writer reads back unchanged, and the core's Quote of any bytes
-// is valid JSON.
+// Properties: it returns; a refusal says "invalid JSON at byte N: ..." with N within the text, in
+// at most 256 printable ASCII characters whatever the input; an accepted text has unique member
+// names, every value re-parses from its own text() to the same kind, the JSON Pointer of each
+// member finds it, and the tree written back by the core's Writer reads as the same tree (kinds,
+// strings, numbers, member order); any valid UTF-8 quoted by either writer reads back unchanged,
+// and the core's Quote of any bytes is valid JSON.
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,7 @@
 #include "core/json/json_writer.h"
 #include "core/text/utf8.h"
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/json_value.h"
+#include "plugins/rest-api/json_string.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -57,45 +58,80 @@ void CheckSpans(const json::Value& v, const std::string& pointer, const json::Va
   }
 }
 
-// The SDK's tree and the plugin's are the same.
-void CheckSame(const json::Value& v, const rest::JsonValue& r) {
-  const std::string at(v.text().substr(0, 80));
-  switch (r.kind) {
-    case rest::JsonValue::Kind::kNull:
-      FUZZ_CHECK(v.is_null(), at);
+// Writes `v` back with the core's Writer (numbers as written).
+void Rewrite(const json::Value& v, json::Writer* w) {
+  switch (v.kind()) {
+    case json::Kind::kNull:
+      w->Null();
       return;
-    case rest::JsonValue::Kind::kBool:
-      FUZZ_CHECK(v.AsBool().value == r.boolean, at);
+    case json::Kind::kBool:
+      w->Bool(v.AsBool().value);
       return;
-    case rest::JsonValue::Kind::kInteger:
-      FUZZ_CHECK(v.AsInt64().value == r.integer, at);
+    case json::Kind::kNumber:
+      w->Raw(v.text());
       return;
-    case rest::JsonValue::Kind::kNumber: {
-      const json::Read<int64_t> i = v.AsInt64();
-      FUZZ_CHECK(v.is_number() && !i.ok(), at);
-      const json::Read<double> d = v.AsDouble();
-      FUZZ_CHECK(!d.ok() || d.value == r.number, at);
+    case json::Kind::kString:
+      w->String(v.AsString().value);
       return;
-    }
-    case rest::JsonValue::Kind::kString:
-      FUZZ_CHECK(v.AsString().value == r.string, at);
+    case json::Kind::kArray:
+      w->BeginArray();
+      for (const json::Value item : v.items()) Rewrite(item, w);
+      w->EndArray();
       return;
-    case rest::JsonValue::Kind::kArray: {
-      FUZZ_CHECK(v.is_array() && v.size() == r.array.size(), at);
-      size_t i = 0;
-      for (const json::Value item : v.items()) CheckSame(item, r.array[i++]);
-      return;
-    }
-    case rest::JsonValue::Kind::kObject: {
-      FUZZ_CHECK(v.is_object() && v.size() == r.object.size(), at);
-      size_t i = 0;
+    case json::Kind::kObject:
+      w->BeginObject();
       for (const json::Member m : v.members()) {
-        FUZZ_CHECK(m.key == r.object[i].first, at);
-        CheckSame(m.value, r.object[i++].second);
+        w->Key(m.key);
+        Rewrite(m.value, w);
+      }
+      w->EndObject();
+      return;
+  }
+}
+
+// Two trees are the same: kinds, decoded strings, numbers' text, member names and order. Member
+// names are unique (what the reader's duplicate check promises).
+void CheckSame(const json::Value& a, const json::Value& b) {
+  const std::string at(a.text().substr(0, 80));
+  FUZZ_CHECK(a.kind() == b.kind(), at);
+  switch (a.kind()) {
+    case json::Kind::kNull:
+      return;
+    case json::Kind::kBool:
+      FUZZ_CHECK(a.AsBool().value == b.AsBool().value, at);
+      return;
+    case json::Kind::kNumber:
+      FUZZ_CHECK(a.text() == b.text(), at);
+      return;
+    case json::Kind::kString:
+      FUZZ_CHECK(a.AsString().value == b.AsString().value, at);
+      return;
+    case json::Kind::kArray: {
+      FUZZ_CHECK(a.size() == b.size(), at);
+      auto it = b.items().begin();
+      for (const json::Value item : a.items()) CheckSame(item, *it++);
+      return;
+    }
+    case json::Kind::kObject: {
+      FUZZ_CHECK(a.size() == b.size(), at);
+      std::set<std::string_view> names;
+      auto it = b.members().begin();
+      for (const json::Member m : a.members()) {
+        FUZZ_CHECK(names.insert(m.key).second, "duplicate member accepted: " + std::string(m.key));
+        const json::Member other = *it++;
+        FUZZ_CHECK(m.key == other.key, at);
+        CheckSame(m.value, other.value);
       }
       return;
     }
   }
+}
+
+bool IsPrintableAscii(std::string_view s) {
+  for (const char c : s) {
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
 }
 
 bool IsUtf8(std::string_view s) {
@@ -110,10 +146,7 @@ bool IsUtf8(std::string_view s) {
 void CheckQuoting(std::string_view bytes) {
   std::string quoted;
   rest::AppendJsonString(&quoted, bytes);
-  rest::JsonValue rest_value;
   std::string err;
-  FUZZ_CHECK(rest::ParseJson(quoted, &rest_value, &err), err + " in " + quoted);
-  FUZZ_CHECK(rest_value.string == bytes, quoted);
   json::Document doc;
   const std::string core_quoted = json::Quote(bytes);
   FUZZ_CHECK(doc.Parse(core_quoted, &err), err + " in " + core_quoted);  // always valid JSON
@@ -134,19 +167,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (ok) {
     FUZZ_CHECK(err.empty(), err);
     CheckSpans(doc.root(), "", doc.root());
+    json::Writer w;
+    Rewrite(doc.root(), &w);
+    json::Document again;
+    FUZZ_CHECK(again.Parse(w.str(), &err), err + " in " + w.str());
+    CheckSame(doc.root(), again.root());
   } else {
     const std::string prefix = "invalid JSON at byte ";
     FUZZ_CHECK(err.rfind(prefix, 0) == 0, err);
     FUZZ_CHECK(std::stoull(err.substr(prefix.size())) <= size, err);
+    // Messages are echoed to API clients and terminals: printable and bounded whatever the input.
+    FUZZ_CHECK(IsPrintableAscii(err) && err.size() <= 256, err);
     FUZZ_CHECK(doc.root().missing(), err);
   }
-
-  rest::JsonValue rest_value;
-  std::string rest_err;
-  const bool rest_ok = rest::ParseJson(text, &rest_value, &rest_err);
-  FUZZ_CHECK(rest_ok || !rest_err.empty(), "refused without a reason");
-  FUZZ_CHECK(!ok || rest_ok, "only the SDK's reader accepts it; plugin: " + rest_err);
-  if (ok) CheckSame(doc.root(), rest_value);
 
   CheckQuoting(text);
   return 0;

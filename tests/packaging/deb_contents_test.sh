@@ -59,9 +59,11 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libpoco'; do
+for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
 done
+# Poco is for the tests only: neither the daemon nor a plugin links it.
+check "Depends lacks libpoco" sh -c "! dpkg-deb -f '$deb' Depends | grep -qF libpoco"
 check "Architecture all for the SDK" test "$(field "$dev" Architecture)" = all
 check "Section" test "$(field "$deb" Section)" = admin
 

@@ -39,8 +39,8 @@ TEST(ScaleRequest, EchoesOnlyPrintableBoundedText) {
   std::string err;
   EXPECT_FALSE(ParseScaleRequest("{\"" + std::string(500, 'k') + "\":1}", &r, &err));
   EXPECT_LT(err.size(), 200u);
-  EXPECT_FALSE(ParseScaleRequest("{\"\xff\xfe\":1}", &r, &err));
-  EXPECT_NE(err.find("\"??\""), std::string::npos) << err;
+  EXPECT_FALSE(ParseScaleRequest("{\"\xC3\xA9\":1}", &r, &err));
+  EXPECT_NE(err.find("unknown field \"??\""), std::string::npos) << err;
 }
 
 }  // namespace
