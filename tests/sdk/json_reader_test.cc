@@ -224,6 +224,20 @@ TEST(JsonReader, FindsDuplicatesInLargeObjects) {
   EXPECT_EQ(doc.root()["k4999"].AsInt64().value, 4999);
 }
 
+// Either path of the check (pairwise up to 16 members, sorted above) names the earliest repeat,
+// whichever name it repeats and however often.
+TEST(JsonReader, NamesTheFirstRepeatedMember) {
+  for (const int members : {4, 16, 17, 100}) {
+    std::string text = "{";
+    for (int i = 0; i < members; ++i) text += "\"k" + std::to_string(i) + "\":0,";
+    const size_t first_repeat = text.size();
+    text += "\"k3\":1,\"k0\":1,\"k3\":2,\"k1\":1}";
+    EXPECT_EQ(ParseError(text), "invalid JSON at byte " + std::to_string(first_repeat) +
+                                    ": duplicate member name \"k3\"")
+        << members;
+  }
+}
+
 TEST(JsonReader, LimitsNestingWithoutRecursion) {
   const std::string ok = std::string(64, '[') + std::string(64, ']');
   MustParse(ok);

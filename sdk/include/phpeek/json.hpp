@@ -545,34 +545,45 @@ class Parser {
   }
 
   // Duplicate member names are an error (RFC 8259 leaves their meaning undefined). Small objects
-  // (the usual case) compare pairwise; large ones sort, so that no input costs quadratic time.
+  // (the usual case) compare pairwise; large ones sort their key nodes, so that no input costs
+  // quadratic time. The scratch holds 4-byte node indices, reserved once per size, so that a large
+  // object costs no more memory traffic than its parse.
   bool UniqueKeys(uint32_t object) {
     const Node& o = d_->nodes[object];
     keys_.clear();
-    for (uint32_t i = object + 1; i != o.end; i = d_->nodes[i + 1].end) {
-      keys_.emplace_back(d_->StringAt(d_->nodes[i]), i);
-    }
-    uint32_t dup = UINT32_MAX;  // the key node of the earliest second occurrence
-    auto found = [&](const std::pair<std::string_view, uint32_t>& later) {
-      if (later.second < dup) dup = later.second;
-    };
-    if (keys_.size() <= 16) {
-      for (size_t i = 1; i < keys_.size(); ++i) {
-        for (size_t j = 0; j < i; ++j) {
-          if (keys_[i].first.size() == keys_[j].first.size() && keys_[i].first == keys_[j].first) {
-            found(keys_[i]);
-          }
-        }
-      }
-    } else {
-      std::sort(keys_.begin(), keys_.end());
-      for (size_t i = 1; i < keys_.size(); ++i) {
-        if (keys_[i].first == keys_[i - 1].first) found(keys_[i]);
-      }
-    }
+    keys_.reserve(o.count);
+    for (uint32_t i = object + 1; i != o.end; i = d_->nodes[i + 1].end) keys_.push_back(i);
+    const uint32_t dup = keys_.size() <= 16 ? FirstRepeatPairwise() : FirstRepeatSorted();
     if (dup == UINT32_MAX) return true;
     const Node& key = d_->nodes[dup];
     return Fail(key.begin, "duplicate member name " + Shown(s_.substr(key.begin, key.length)));
+  }
+
+  std::string_view KeyAt(uint32_t node) const noexcept { return d_->StringAt(d_->nodes[node]); }
+
+  // The key node of the earliest second occurrence of a name in keys_ (document order), or
+  // UINT32_MAX.
+  uint32_t FirstRepeatPairwise() const noexcept {
+    for (size_t i = 1; i < keys_.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (KeyAt(keys_[i]) == KeyAt(keys_[j])) return keys_[i];
+      }
+    }
+    return UINT32_MAX;
+  }
+
+  // The same in O(n log n): sorted by name, then by position, a name's later occurrences follow
+  // its first.
+  uint32_t FirstRepeatSorted() {
+    std::sort(keys_.begin(), keys_.end(), [this](uint32_t a, uint32_t b) {
+      const int c = KeyAt(a).compare(KeyAt(b));
+      return c < 0 || (c == 0 && a < b);
+    });
+    uint32_t dup = UINT32_MAX;
+    for (size_t i = 1; i < keys_.size(); ++i) {
+      if (keys_[i] < dup && KeyAt(keys_[i]) == KeyAt(keys_[i - 1])) dup = keys_[i];
+    }
+    return dup;
   }
 
   // A literal as written, for a message that stays printable ASCII whatever the input holds: other
@@ -779,8 +790,8 @@ class Parser {
   const char* t_;  // s_.data(), NUL-terminated (the Document's std::string)
   uint32_t max_depth_;
   size_t pos_ = 0;
-  std::vector<uint32_t> stack_;                              // open containers
-  std::vector<std::pair<std::string_view, uint32_t>> keys_;  // scratch for UniqueKeys
+  std::vector<uint32_t> stack_;  // open containers
+  std::vector<uint32_t> keys_;   // scratch for UniqueKeys: key node indices
   size_t error_at_ = 0;
   std::string error_;
 };
