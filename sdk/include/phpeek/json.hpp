@@ -1,7 +1,8 @@
 // A strict JSON reader (RFC 8259), header-only C++17 without dependencies: the host's answers
 // (process_list, process_get, daemon_status, config_get_json, the config at init, detail_json of
 // events) and anything else a plugin reads. It never throws: Parse reports "invalid JSON at byte
-// N: ..." and every accessor says whether a value was there and of the asked type.
+// N: ..." (printable ASCII and bounded whatever the input, so it can be passed on to a client) and
+// every accessor says whether a value was there and of the asked type.
 //
 //   phpeek::json::Document doc;
 //   std::string err;
@@ -14,9 +15,9 @@
 //
 // Strict: one value, whitespace around it; no trailing commas, comments, NaN/Infinity, leading
 // zeros, lone surrogates (\ud800), control characters in strings, invalid UTF-8 (overlong forms,
-// encoded surrogates, beyond U+10FFFF), byte order mark or duplicate object keys. Nesting is
-// limited (Options::max_depth, 64 by default); the parser is iterative, so no input can exhaust
-// the stack. Documents up to 4 GiB.
+// encoded surrogates, beyond U+10FFFF), byte order mark or duplicate object keys (found in
+// O(n log n) per object). Nesting is limited (Options::max_depth, 64 by default); the parser is
+// iterative, so no input can exhaust the stack. Documents up to 4 GiB.
 //
 // Lifetime: a Document owns a copy of its text. Values, ranges and string_views taken from it stay
 // valid while the Document lives, across moves of the Document, until its next Parse.
