@@ -51,85 +51,91 @@ std::string Miss(const std::vector<std::string>& tokens, size_t depth, const cha
   return "'" + (prefix.empty() ? std::string("(root)") : prefix) + "' " + why;
 }
 
-// The child of `v` named by `token`, or nullptr with the reason in `why`.
-const Value* Step(const Value& v, const std::string& token, const char** why) {
+// The child of `v` named by `token`; missing with the reason in `why`.
+Value Step(const Value& v, const std::string& token, const char** why) {
   if (v.is_object()) {
-    const Value* child = v.Find(token);
-    if (!child) *why = "does not exist";
+    const Value child = v[token];
+    if (child.missing()) *why = "does not exist";
     return child;
   }
   if (!v.is_array()) {
     *why = "is not an object or array";
-    return nullptr;
+    return Value();
   }
   const long index = ArrayIndex(token);
   if (index < 0) {
     *why = "is not an array index";
-  } else if (static_cast<size_t>(index) >= v.items().size()) {
+  } else if (static_cast<size_t>(index) >= v.size()) {
     *why = "is past the end of the array";
   } else {
-    return &v.items()[static_cast<size_t>(index)];
+    return v[static_cast<size_t>(index)];
   }
-  return nullptr;
+  return Value();
 }
 
 }  // namespace
 
-Lookup FindPointer(std::string_view document, std::string_view pointer) {
-  Lookup out;
+LookupStatus Resolve(const Value& root, std::string_view pointer, Value* out, std::string* err) {
   std::vector<std::string> tokens;
-  if (!SplitPointer(pointer, &tokens, &out.error)) {
-    out.status = LookupStatus::kBadPointer;
-    return out;
-  }
-  Value root;
-  if (!Parse(document, &root, &out.error)) {
-    out.status = LookupStatus::kBadDocument;
-    return out;
-  }
-  const Value* v = &root;
+  if (!SplitPointer(pointer, &tokens, err)) return LookupStatus::kBadPointer;
+  Value v = root;
   for (size_t depth = 0; depth < tokens.size(); ++depth) {
     const char* why = "";
-    const Value* child = Step(*v, tokens[depth], &why);
-    if (!child) {
+    const Value child = Step(v, tokens[depth], &why);
+    if (child.missing()) {
       // A scalar names itself; a missing member or element names the token that missed.
-      const bool container = v->is_object() || v->is_array();
-      out.error = Miss(tokens, container ? depth + 1 : depth, why);
-      return out;
+      const bool container = v.is_object() || v.is_array();
+      *err = Miss(tokens, container ? depth + 1 : depth, why);
+      return LookupStatus::kNotFound;
     }
     v = child;
   }
-  out.status = LookupStatus::kFound;
-  out.value = v->text();
-  out.kind = v->kind();
+  *out = v;
+  return LookupStatus::kFound;
+}
+
+Lookup FindPointer(std::string_view document, std::string_view pointer) {
+  Lookup out;
+  Document doc;
+  if (!doc.Parse(document, &out.error, kPointerDocumentOptions)) {
+    out.status = LookupStatus::kBadDocument;
+    return out;
+  }
+  Value found;
+  out.status = Resolve(doc.root(), pointer, &found, &out.error);
+  if (out.status != LookupStatus::kFound) return out;
+  // The Document holds a copy of `document` at the same offsets: answer with a view of the
+  // caller's text, which outlives this function.
+  out.value = document.substr(found.offset(), found.text().size());
+  out.kind = found.kind();
+  ScalarText(found, &out.scalar);
   return out;
 }
 
-bool DecodeString(std::string_view literal, std::string* out) {
-  out->clear();
-  Value v;
-  std::string err;
-  // Parse allows surrounding whitespace; a literal is exactly the quoted text.
-  if (literal.empty() || literal.front() != '"' || literal.back() != '"') return false;
-  if (!Parse(literal, &v, &err) || v.kind() != ValueKind::kString) return false;
-  *out = v.string();
-  return true;
-}
-
-bool ScalarText(const Lookup& found, std::string* out) {
-  switch (found.kind) {
-    case ValueKind::kObject:
-    case ValueKind::kArray:
+bool ScalarText(const Value& value, std::string* out) {
+  switch (value.kind()) {
+    case Kind::kObject:
+    case Kind::kArray:
       return false;
-    case ValueKind::kString:
-      return DecodeString(found.value, out);
-    case ValueKind::kNull:
+    case Kind::kString:
+      out->assign(value.AsString().value);
+      return true;
+    case Kind::kNull:
       out->clear();
       return true;
     default:
-      out->assign(found.value);
+      out->assign(value.text());
       return true;
   }
+}
+
+bool ScalarText(const Lookup& found, std::string* out) {
+  if (found.status != LookupStatus::kFound || found.kind == Kind::kObject ||
+      found.kind == Kind::kArray) {
+    return false;
+  }
+  *out = found.scalar;
+  return true;
 }
 
 }  // namespace phpeek::json

@@ -1,5 +1,5 @@
 // A small streaming JSON writer for the core (status snapshots, diagnostics, log lines). Reading
-// JSON is json_value.h.
+// JSON is the SDK's reader, phpeek/json.hpp (json_pointer.h walks it).
 #pragma once
 
 #include <cstdint>

@@ -1,38 +1,31 @@
 #include "plugins/metrics/snapshot.h"
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <utility>
+
+#include "phpeek/json.hpp"
 
 namespace phpeek::metrics {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
-
-std::string StringOr(const Object& obj, const std::string& key, const std::string& fallback) {
-  const Poco::Dynamic::Var v = obj.get(key);
-  return v.isString() ? v.extract<std::string>() : fallback;
+// Absent, null or of another type: nullopt (the ABI's rule for optional keys).
+std::optional<double> NumberOf(const json::Value& obj, std::string_view key) {
+  const json::Read<double> r = obj[key].AsDouble();
+  return r.ok() ? std::optional<double>(r.value) : std::nullopt;
 }
 
-std::optional<double> NumberOf(const Object& obj, const std::string& key) {
-  const Poco::Dynamic::Var v = obj.get(key);
-  if (v.isEmpty() || !v.isNumeric()) return std::nullopt;
-  return v.convert<double>();
+std::optional<int64_t> IntegerOf(const json::Value& obj, std::string_view key) {
+  const json::Read<int64_t> r = obj[key].AsInt64();
+  return r.ok() ? std::optional<int64_t>(r.value) : std::nullopt;
 }
 
-std::optional<int64_t> IntegerOf(const Object& obj, const std::string& key) {
-  const Poco::Dynamic::Var v = obj.get(key);
-  if (v.isEmpty() || !v.isNumeric()) return std::nullopt;
-  return v.convert<Poco::Int64>();
+std::string StringOf(const json::Value& obj, std::string_view key) {
+  return std::string(obj[key].AsString().value);
 }
 
-InstanceSnapshot DecodeInstance(const Object& obj) {
+InstanceSnapshot DecodeInstance(const json::Value& obj) {
   InstanceSnapshot inst;
-  inst.id = StringOr(obj, "id", "");
-  inst.state = StringOr(obj, "state", "");
+  inst.id = StringOf(obj, "id");
+  inst.state = StringOf(obj, "state");
   inst.pid = static_cast<pid_t>(IntegerOf(obj, "pid").value_or(0));
   inst.started_at = NumberOf(obj, "started_at");
   inst.last_exit_code = IntegerOf(obj, "last_exit_code");
@@ -41,24 +34,24 @@ InstanceSnapshot DecodeInstance(const Object& obj) {
   return inst;
 }
 
-bool DecodeProcess(const Object& obj, ProcessSnapshot* proc, std::string* err) {
-  proc->name = StringOr(obj, "name", "");
+bool DecodeProcess(const json::Value& obj, ProcessSnapshot* proc, std::string* err) {
+  proc->name = StringOf(obj, "name");
   if (proc->name.empty()) {
     *err = "process entry without a \"name\"";
     return false;
   }
-  proc->state = StringOr(obj, "state", "");
+  proc->state = StringOf(obj, "state");
   proc->scale = IntegerOf(obj, "scale").value_or(0);
-  const Array::Ptr instances = obj.getArray("instances");
-  if (instances.isNull()) return true;
-  proc->instances.reserve(instances->size());
-  for (size_t i = 0; i < instances->size(); ++i) {
-    const Object::Ptr inst = instances->getObject(static_cast<unsigned>(i));
-    if (inst.isNull()) {
+  const json::Array instances = obj["instances"].items();
+  proc->instances.reserve(instances.size());
+  size_t i = 0;
+  for (const json::Value inst : instances) {
+    if (!inst.is_object()) {
       *err = "process \"" + proc->name + "\": instance " + std::to_string(i) + " is not an object";
       return false;
     }
-    proc->instances.push_back(DecodeInstance(*inst));
+    proc->instances.push_back(DecodeInstance(inst));
+    ++i;
   }
   return true;
 }
@@ -67,37 +60,33 @@ bool DecodeProcess(const Object& obj, ProcessSnapshot* proc, std::string* err) {
 
 bool ParseProcessList(std::string_view json, std::vector<ProcessSnapshot>* out, std::string* err) {
   out->clear();
-  try {
-    Poco::JSON::Parser parser;
-    const Poco::Dynamic::Var root = parser.parse(std::string(json));
-    if (root.type() != typeid(Object::Ptr)) {
-      *err = "process list is not a JSON object";
-      return false;
-    }
-    const Object::Ptr doc = root.extract<Object::Ptr>();
-    const Array::Ptr processes = doc->getArray("processes");
-    if (processes.isNull()) {
-      *err = "process list has no \"processes\" array";
-      return false;
-    }
-    out->reserve(processes->size());
-    for (size_t i = 0; i < processes->size(); ++i) {
-      const Object::Ptr proc = processes->getObject(static_cast<unsigned>(i));
-      ProcessSnapshot snap;
-      if (proc.isNull()) {
-        *err = "process entry " + std::to_string(i) + " is not an object";
-        return false;
-      }
-      if (!DecodeProcess(*proc, &snap, err)) return false;
-      out->push_back(std::move(snap));
-    }
-    return true;
-  } catch (const Poco::Exception& e) {
-    *err = "process list is not valid JSON: " + e.displayText();
-  } catch (const std::exception& e) {
-    *err = std::string("process list is not valid JSON: ") + e.what();
+  json::Document doc;
+  if (!doc.Parse(json, err)) {
+    *err = "process list is not valid JSON: " + *err;
+    return false;
   }
-  return false;
+  if (!doc.root().is_object()) {
+    *err = "process list is not a JSON object";
+    return false;
+  }
+  const json::Value processes = doc.root()["processes"];
+  if (!processes.is_array()) {
+    *err = "process list has no \"processes\" array";
+    return false;
+  }
+  out->reserve(processes.size());
+  size_t i = 0;
+  for (const json::Value proc : processes.items()) {
+    if (!proc.is_object()) {
+      *err = "process entry " + std::to_string(i) + " is not an object";
+      return false;
+    }
+    ProcessSnapshot snap;
+    if (!DecodeProcess(proc, &snap, err)) return false;
+    out->push_back(std::move(snap));
+    ++i;
+  }
+  return true;
 }
 
 }  // namespace phpeek::metrics

@@ -1,8 +1,9 @@
 // The process table as the metrics plugin sees it: the host's process_list JSON snapshot
-// ({"schema":1,"processes":[...]}, see plugin_abi.h) decoded into plain structs.
+// ({"schema":1,"processes":[...]}, see plugin_abi.h) decoded into plain structs with the SDK's
+// JSON reader.
 //
-// Unknown keys are ignored and absent or null optional keys stay unset, as the ABI's JSON rules
-// require; a document that is not a process list at all is an error.
+// Unknown keys are ignored and absent, null or mistyped optional keys stay unset, as the ABI's
+// JSON rules require; a document that is not a process list at all is an error.
 #pragma once
 
 #include <sys/types.h>

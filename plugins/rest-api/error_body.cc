@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "plugins/rest-api/json_value.h"
+#include "plugins/rest-api/json_string.h"
 
 namespace phpeek::rest {
 

@@ -2,7 +2,7 @@
 // spec's own where management-api.md has one ("unauthorized", "invalid request body", "method not
 // allowed"), otherwise the status's reason phrase in the same lower-case style ("not found",
 // "request timeout", ...). What exactly was wrong goes into an optional `detail` member:
-//   {"error":"invalid request body","detail":"invalid JSON at byte 1: expected a string key"}
+//   {"error":"invalid request body","detail":"invalid JSON at byte 10: trailing comma before '}'"}
 #pragma once
 
 #include <string>

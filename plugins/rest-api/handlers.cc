@@ -7,7 +7,7 @@
 
 #include "plugins/rest-api/auth.h"
 #include "plugins/rest-api/error_body.h"
-#include "plugins/rest-api/json_value.h"
+#include "plugins/rest-api/json_string.h"
 #include "plugins/rest-api/process_view.h"
 #include "plugins/rest-api/routes.h"
 #include "plugins/rest-api/scale_request.h"

@@ -1,18 +1,16 @@
 #include "plugins/rest-api/process_view.h"
 
-#include "plugins/rest-api/json_value.h"
+#include "phpeek/json.hpp"
+#include "plugins/rest-api/json_string.h"
 
 namespace phpeek::rest {
 namespace {
 
-int64_t IntField(const JsonValue& v, std::string_view key) {
-  const JsonValue* f = v.Find(key);
-  return f != nullptr && f->kind == JsonValue::Kind::kInteger ? f->integer : 0;
-}
+// A member of the host's snapshot; 0 or "" when absent or of another type.
+int64_t IntField(const json::Value& v, std::string_view key) { return v[key].AsInt64().value; }
 
-std::string_view StringField(const JsonValue& v, std::string_view key) {
-  const JsonValue* f = v.Find(key);
-  return f != nullptr && f->kind == JsonValue::Kind::kString ? std::string_view(f->string) : "";
+std::string_view StringField(const json::Value& v, std::string_view key) {
+  return v[key].AsString().value;
 }
 
 void AppendKey(std::string* out, std::string_view key) {
@@ -20,7 +18,7 @@ void AppendKey(std::string* out, std::string_view key) {
   out->push_back(':');
 }
 
-void AppendInstance(const JsonValue& inst, std::string* out) {
+void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back('{');
   AppendKey(out, "id");
   AppendJsonString(out, StringField(inst, "id"));
@@ -39,7 +37,7 @@ void AppendInstance(const JsonValue& inst, std::string* out) {
   out->push_back('}');
 }
 
-void AppendProcess(const JsonValue& proc, std::string* out) {
+void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back('{');
   AppendKey(out, "name");
   AppendJsonString(out, StringField(proc, "name"));
@@ -52,24 +50,21 @@ void AppendProcess(const JsonValue& proc, std::string* out) {
   out->push_back(',');
   AppendKey(out, "instances");
   out->push_back('[');
-  const JsonValue* instances = proc.Find("instances");
-  if (instances != nullptr && instances->kind == JsonValue::Kind::kArray) {
-    bool first = true;
-    for (const JsonValue& inst : instances->array) {
-      if (!first) out->push_back(',');
-      first = false;
-      AppendInstance(inst, out);
-    }
+  bool first = true;
+  for (const json::Value inst : proc["instances"].items()) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendInstance(inst, out);
   }
   out->append("]}");
 }
 
-bool ParseObject(std::string_view host_json, JsonValue* doc, std::string* err) {
-  if (!ParseJson(host_json, doc, err)) {
+bool ParseObject(std::string_view host_json, json::Document* doc, std::string* err) {
+  if (!doc->Parse(host_json, err)) {
     *err = "the daemon sent an unreadable snapshot (" + *err + ")";
     return false;
   }
-  if (doc->kind != JsonValue::Kind::kObject) {
+  if (!doc->root().is_object()) {
     *err = "the daemon sent a snapshot that is not a JSON object";
     return false;
   }
@@ -79,16 +74,16 @@ bool ParseObject(std::string_view host_json, JsonValue* doc, std::string* err) {
 }  // namespace
 
 bool RenderProcessList(std::string_view host_json, std::string* out, std::string* err) {
-  JsonValue doc;
+  json::Document doc;
   if (!ParseObject(host_json, &doc, err)) return false;
-  const JsonValue* processes = doc.Find("processes");
-  if (processes == nullptr || processes->kind != JsonValue::Kind::kArray) {
+  const json::Value processes = doc.root()["processes"];
+  if (!processes.is_array()) {
     *err = "the daemon sent a snapshot without a \"processes\" array";
     return false;
   }
   out->assign("{\"processes\":[");
   bool first = true;
-  for (const JsonValue& proc : processes->array) {
+  for (const json::Value proc : processes.items()) {
     if (!first) out->push_back(',');
     first = false;
     AppendProcess(proc, out);
@@ -98,17 +93,17 @@ bool RenderProcessList(std::string_view host_json, std::string* out, std::string
 }
 
 bool RenderProcess(std::string_view host_json, std::string* out, std::string* err) {
-  JsonValue doc;
+  json::Document doc;
   if (!ParseObject(host_json, &doc, err)) return false;
   out->clear();
-  AppendProcess(doc, out);
+  AppendProcess(doc.root(), out);
   return true;
 }
 
 bool ReadDesiredScale(std::string_view host_json, int* scale, std::string* err) {
-  JsonValue doc;
+  json::Document doc;
   if (!ParseObject(host_json, &doc, err)) return false;
-  *scale = static_cast<int>(IntField(doc, "scale"));
+  *scale = static_cast<int>(IntField(doc.root(), "scale"));
   return true;
 }
 

@@ -1,9 +1,10 @@
 #include "plugins/rest-api/scale_request.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "phpeek/json.hpp"
 #include "plugins/rest-api/client_text.h"
-#include "plugins/rest-api/json_value.h"
 
 namespace phpeek::rest {
 namespace {
@@ -14,6 +15,19 @@ bool IsScaleField(std::string_view key) {
   return key == "scale" || key == "desired" || key == "delta";
 }
 
+// "a string", "an array", ...
+std::string WithArticle(json::Kind kind) {
+  const bool vowel = kind == json::Kind::kArray || kind == json::Kind::kObject;
+  return std::string(vowel ? "an " : "a ") + json::KindName(kind);
+}
+
+// What a value that AsInt64 refused is: "a string", "a non-integer number", ...
+std::string IntegerMismatch(const json::Value& v, json::Found found) {
+  if (found == json::Found::kOutOfRange) return "a number beyond the 64-bit range";
+  if (v.is_number()) return "a non-integer number";
+  return WithArticle(v.kind());
+}
+
 }  // namespace
 
 bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* err) {
@@ -21,38 +35,39 @@ bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* er
     *err = std::string("request body is empty: expected ") + kExample;
     return false;
   }
-  JsonValue doc;
-  if (!ParseJson(body, &doc, err)) return false;
-  if (doc.kind != JsonValue::Kind::kObject) {
-    *err = std::string("request body is a JSON ") + KindName(doc.kind) + ", expected " + kExample;
+  json::Document doc;
+  if (!doc.Parse(body, err)) return false;
+  if (!doc.root().is_object()) {
+    *err = std::string("request body is a JSON ") + json::KindName(doc.root().kind()) +
+           ", expected " + kExample;
     return false;
   }
-  const std::pair<std::string, JsonValue>* field = nullptr;
-  for (const auto& member : doc.object) {
-    if (!IsScaleField(member.first)) {
-      *err = "unknown field \"" + Printable(member.first) +
+  std::optional<json::Member> field;
+  for (const json::Member member : doc.root().members()) {
+    if (!IsScaleField(member.key)) {
+      *err = "unknown field \"" + Printable(member.key) +
              "\": expected exactly one of \"scale\", \"desired\" or \"delta\"";
       return false;
     }
-    if (field != nullptr) {
-      *err = "fields \"" + field->first + "\" and \"" + member.first +
+    if (field) {
+      *err = "fields \"" + std::string(field->key) + "\" and \"" + std::string(member.key) +
              "\" given together: send exactly one of \"scale\", \"desired\" or \"delta\"";
       return false;
     }
-    field = &member;
+    field = member;
   }
-  if (field == nullptr) {
+  if (!field) {
     *err = std::string("missing field \"scale\": expected ") + kExample;
     return false;
   }
-  if (field->second.kind != JsonValue::Kind::kInteger) {
-    *err = "field \"" + field->first + "\" must be an integer, got a " +
-           (field->second.kind == JsonValue::Kind::kNumber ? std::string("non-integer number")
-                                                           : KindName(field->second.kind));
+  const json::Read<int64_t> value = field->value.AsInt64();
+  if (!value.ok()) {
+    *err = "field \"" + std::string(field->key) + "\" must be an integer, got " +
+           IntegerMismatch(field->value, value.found);
     return false;
   }
-  out->relative = field->first == "delta";
-  out->value = field->second.integer;
+  out->relative = field->key == "delta";
+  out->value = value.value;
   return true;
 }
 

@@ -1,6 +1,10 @@
 # phpeek_add_plugin(<name> SOURCES <src>... [NO_SDK] [INSTALL_DESTINATION <dir> [COMPONENT <c>]])
 #
 # Builds a phpeek-pm plugin: a MODULE library named exactly <name>.so (no "lib" prefix), with
+#  - C++17 at least for its C++ sources, as phpeek/plugin.hpp and phpeek/json.hpp need (a project
+#    asking for an older standard gets 17; a C-only project is not touched);
+#  - the link failing unless the plugin defines phpeek_plugin_entry_v1 ("required symbol
+#    `phpeek_plugin_entry_v1' not defined"): a plugin without it would be refused at load;
 #  - hidden visibility for C and C++ symbols, inline functions included;
 #  - a linker version script exporting only phpeek_plugin_entry_v1 (hidden visibility alone still
 #    exports template instantiations and GNU-unique statics);
@@ -34,7 +38,12 @@ function(phpeek_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LINK_DEPENDS "${map_file}")
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if(CXX IN_LIST languages)
+    target_compile_features(${name} PRIVATE cxx_std_17)
+  endif()
   target_link_options(${name} PRIVATE
+    "LINKER:--require-defined=phpeek_plugin_entry_v1"
     "LINKER:-z,defs"
     "LINKER:--exclude-libs,ALL"
     "LINKER:--version-script=${map_file}")

@@ -1,5 +1,8 @@
-# ctest script: cmake --install the SDK to a fresh prefix, build the example out of tree against
-# it, and check that the plugin exports exactly one dynamic symbol, the entry.
+# ctest script: cmake --install the SDK to a fresh prefix, build a plugin project out of tree
+# against it, and check that the plugin exports exactly one dynamic symbol, the entry.
+#   -DSDK_BUILD_DIR=<build>/sdk -DEXAMPLE_DIR=<project> -DWORK_DIR=<scratch> -DPLUGIN=<name>
+#   -DC_COMPILER=... -DCXX_COMPILER=...
+#   -DEXPECT_BUILD_ERROR=<text>: the build must fail instead, with <text> in its output.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -13,11 +16,28 @@ run(${CMAKE_COMMAND} --install ${SDK_BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 if(NOT EXISTS ${WORK_DIR}/prefix/include/phpeek/plugin_abi.h)
   message(FATAL_ERROR "the SDK install has no include/phpeek/plugin_abi.h")
 endif()
+set(strict "-Wall -Wextra -Werror -pedantic")
 run(${CMAKE_COMMAND} -S ${EXAMPLE_DIR} -B ${WORK_DIR}/build
-    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-    "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror -pedantic")
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_C_COMPILER=${C_COMPILER}
+    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_C_FLAGS=${strict}" "-DCMAKE_CXX_FLAGS=${strict}")
+if(DEFINED EXPECT_BUILD_ERROR)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "${PLUGIN} built, but it must not:\n${out}\n${err}")
+  endif()
+  string(FIND "${out}${err}" "${EXPECT_BUILD_ERROR}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the build failed without saying '${EXPECT_BUILD_ERROR}':\n${out}\n${err}")
+  endif()
+  if(EXISTS ${WORK_DIR}/build/${PLUGIN}.so)
+    message(FATAL_ERROR "the failed build left ${WORK_DIR}/build/${PLUGIN}.so behind")
+  endif()
+  message(STATUS "${PLUGIN} was refused at build time: ${EXPECT_BUILD_ERROR}")
+  return()
+endif()
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-set(plugin ${WORK_DIR}/build/table-writer.so)
+set(plugin ${WORK_DIR}/build/${PLUGIN}.so)
 if(NOT EXISTS ${plugin})
   message(FATAL_ERROR "expected ${plugin}")
 endif()
@@ -25,6 +45,6 @@ run(nm -D --defined-only ${plugin})
 string(REGEX MATCHALL "[^\n]+" symbols "${run_output}")
 list(LENGTH symbols count)
 if(NOT count EQUAL 1 OR NOT run_output MATCHES " T phpeek_plugin_entry_v1\n")
-  message(FATAL_ERROR "table-writer.so must export only phpeek_plugin_entry_v1, got:\n${run_output}")
+  message(FATAL_ERROR "${PLUGIN}.so must export only phpeek_plugin_entry_v1, got:\n${run_output}")
 endif()
 message(STATUS "built ${plugin} against the installed SDK only")

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "core/config/loader.h"
-#include "core/json/json_value.h"
+#include "core/json/json_pointer.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -62,10 +62,10 @@ void CheckDiagnostic(const Diagnostic& d, int lines) {
   FUZZ_CHECK(d.pos.line >= 0 && d.pos.line <= lines, text);
   FUZZ_CHECK(d.pos.column >= 0, text);
   FUZZ_CHECK(IsOneLine(text), text);
-  phpeek::json::Value json;
+  phpeek::json::Document json;
   std::string err;
   const std::string formatted = phpeek::config::FormatJson(d);
-  FUZZ_CHECK(phpeek::json::Parse(formatted, &json, &err), err + " in " + formatted);
+  FUZZ_CHECK(json.Parse(formatted, &err), err + " in " + formatted);
 }
 
 }  // namespace
@@ -80,11 +80,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int lines = CountLines(text);
   for (const Diagnostic& d : result.diagnostics) CheckDiagnostic(d, lines);
   if (result.config) {
-    phpeek::json::Value global;
+    // As the plugin host reads it for config_get_json.
+    phpeek::json::Document global;
     std::string err;
-    FUZZ_CHECK(phpeek::json::Parse(result.config->global_json, &global, &err),
-               err + " in " + result.config->global_json);
-    FUZZ_CHECK(global.is_object(), result.config->global_json);
+    FUZZ_CHECK(
+        global.Parse(result.config->global_json, &err, phpeek::json::kPointerDocumentOptions),
+        err + " in " + result.config->global_json);
+    FUZZ_CHECK(global.root().is_object(), result.config->global_json);
   }
   return 0;
 }

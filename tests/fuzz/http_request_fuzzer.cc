@@ -14,10 +14,10 @@
 #include <string_view>
 
 #include "core/text/utf8.h"
+#include "phpeek/json.hpp"
 #include "plugins/common/http/exchange.h"
 #include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/handlers.h"
-#include "plugins/rest-api/json_value.h"
 #include "plugins/rest-api/openapi_document.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/unit/rest_api/fake_backend.h"
@@ -98,9 +98,9 @@ void CheckResponses(std::string_view text, bool authenticated) {
     if (text.size() < length || (length > 0 && text.substr(0, 5) == "HTTP/")) continue;
     const std::string body(text.substr(0, length));
     text.remove_prefix(length);
-    phpeek::rest::JsonValue json;
+    phpeek::json::Document json;
     std::string err;
-    FUZZ_CHECK(phpeek::rest::ParseJson(body, &json, &err), err + ": " + body);
+    FUZZ_CHECK(json.Parse(body, &err), err + ": " + body);
     FUZZ_CHECK(IsUtf8(body), body);
     // Without the token a client learns nothing but the health and starts nothing.
     if (!authenticated) {

@@ -1,43 +1,137 @@
-// Both JSON readers on the same text: the core's (core/json/json_value.h: the `global:` block, the
-// API client's answers) and the rest-api plugin's (plugins/rest-api/json_value.h: request bodies,
-// the host's snapshots), plus the writers' string quoting.
+// The repository's one JSON reader, the SDK's phpeek/json.hpp (the daemon reads JSON with it
+// through core/json/json_pointer.h, the plugins directly), plus the JSON writers' string quoting
+// (core/json/json_writer.h, plugins/rest-api/json_string.h).
 //
-// Properties: both return; the plugin's reader is the stricter one (duplicate keys, lone
-// surrogates, nesting beyond 64 are refused), so what it accepts the core accepts; every value the
-// core parsed re-parses from its own text() to the same kind; any bytes quoted by the plugin's
-// AppendJsonString read back unchanged with both readers, and valid UTF-8 quoted by the core's
-// Quote reads back unchanged.
+// Properties: it returns; a refusal says "invalid JSON at byte N: ..." with N within the text, in
+// at most 256 printable ASCII characters whatever the input; an accepted text has unique member
+// names, every value re-parses from its own text() to the same kind, the JSON Pointer of each
+// member finds it, and the tree written back by the core's Writer reads as the same tree (kinds,
+// strings, numbers, member order); any valid UTF-8 quoted by either writer reads back unchanged,
+// and the core's Quote of any bytes is valid JSON.
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 
-#include "core/json/json_value.h"
+#include "core/json/json_pointer.h"
 #include "core/json/json_writer.h"
 #include "core/text/utf8.h"
-#include "plugins/rest-api/json_value.h"
+#include "phpeek/json.hpp"
+#include "plugins/rest-api/json_string.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-namespace core_json = phpeek::json;
+namespace json = phpeek::json;
 namespace rest = phpeek::rest;
 
-// Re-parses each value from its own span of the document; also touches the accessors.
-void CheckSpans(const core_json::Value& v) {
-  core_json::Value again;
+// Re-parses each value from its own span of the document; also touches the accessors. The JSON
+// Pointer check is for the first elements and members of each container only (a lookup is linear
+// in the members before it).
+void CheckSpans(const json::Value& v, const std::string& pointer, const json::Value& root,
+                bool resolve = true) {
+  json::Document again;
   std::string err;
-  FUZZ_CHECK(core_json::Parse(v.text(), &again, &err), err + " in " + std::string(v.text()));
-  FUZZ_CHECK(again.kind() == v.kind(), std::string(v.text()));
-  int64_t n = 0;
-  (void)v.ToInt64(&n);
-  for (const core_json::Value& item : v.items()) CheckSpans(item);
-  for (const core_json::Value::Member& m : v.members()) {
-    FUZZ_CHECK(v.Find(m.first) != nullptr, m.first);
-    (void)v.IntOr(m.first, 0);
-    (void)v.StringOr(m.first, "");
-    CheckSpans(m.second);
+  FUZZ_CHECK(again.Parse(v.text(), &err), err + " in " + std::string(v.text()));
+  FUZZ_CHECK(again.root().kind() == v.kind(), std::string(v.text()));
+  json::Value found;
+  if (resolve) {
+    FUZZ_CHECK(json::Resolve(root, pointer, &found, &err) == json::LookupStatus::kFound,
+               err + " for " + pointer);
+    FUZZ_CHECK(found.offset() == v.offset(), pointer);
   }
+  (void)v.AsInt64();
+  (void)v.AsDouble();
+  size_t index = 0;
+  for (const json::Value item : v.items()) {
+    const bool first = resolve && index < 16;
+    CheckSpans(item, pointer + "/" + std::to_string(index++), root, first);
+  }
+  index = 0;
+  for (const json::Member m : v.members()) {
+    const bool first = resolve && index++ < 16;
+    if (first) FUZZ_CHECK(v[m.key].offset() == m.value.offset(), std::string(m.key));
+    std::string token;  // RFC 6901 escaping of the member name
+    for (const char c : m.key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    CheckSpans(m.value, pointer + "/" + token, root, first);
+  }
+}
+
+// Writes `v` back with the core's Writer (numbers as written).
+void Rewrite(const json::Value& v, json::Writer* w) {
+  switch (v.kind()) {
+    case json::Kind::kNull:
+      w->Null();
+      return;
+    case json::Kind::kBool:
+      w->Bool(v.AsBool().value);
+      return;
+    case json::Kind::kNumber:
+      w->Raw(v.text());
+      return;
+    case json::Kind::kString:
+      w->String(v.AsString().value);
+      return;
+    case json::Kind::kArray:
+      w->BeginArray();
+      for (const json::Value item : v.items()) Rewrite(item, w);
+      w->EndArray();
+      return;
+    case json::Kind::kObject:
+      w->BeginObject();
+      for (const json::Member m : v.members()) {
+        w->Key(m.key);
+        Rewrite(m.value, w);
+      }
+      w->EndObject();
+      return;
+  }
+}
+
+// Two trees are the same: kinds, decoded strings, numbers' text, member names and order. Member
+// names are unique (what the reader's duplicate check promises).
+void CheckSame(const json::Value& a, const json::Value& b) {
+  const std::string at(a.text().substr(0, 80));
+  FUZZ_CHECK(a.kind() == b.kind(), at);
+  switch (a.kind()) {
+    case json::Kind::kNull:
+      return;
+    case json::Kind::kBool:
+      FUZZ_CHECK(a.AsBool().value == b.AsBool().value, at);
+      return;
+    case json::Kind::kNumber:
+      FUZZ_CHECK(a.text() == b.text(), at);
+      return;
+    case json::Kind::kString:
+      FUZZ_CHECK(a.AsString().value == b.AsString().value, at);
+      return;
+    case json::Kind::kArray: {
+      FUZZ_CHECK(a.size() == b.size(), at);
+      auto it = b.items().begin();
+      for (const json::Value item : a.items()) CheckSame(item, *it++);
+      return;
+    }
+    case json::Kind::kObject: {
+      FUZZ_CHECK(a.size() == b.size(), at);
+      std::set<std::string_view> names;
+      auto it = b.members().begin();
+      for (const json::Member m : a.members()) {
+        FUZZ_CHECK(names.insert(m.key).second, "duplicate member accepted: " + std::string(m.key));
+        const json::Member other = *it++;
+        FUZZ_CHECK(m.key == other.key, at);
+        CheckSame(m.value, other.value);
+      }
+      return;
+    }
+  }
+}
+
+bool IsPrintableAscii(std::string_view s) {
+  for (const char c : s) {
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
 }
 
 bool IsUtf8(std::string_view s) {
@@ -52,17 +146,14 @@ bool IsUtf8(std::string_view s) {
 void CheckQuoting(std::string_view bytes) {
   std::string quoted;
   rest::AppendJsonString(&quoted, bytes);
-  rest::JsonValue rest_value;
-  core_json::Value core_value;
   std::string err;
-  FUZZ_CHECK(rest::ParseJson(quoted, &rest_value, &err), err + " in " + quoted);
-  FUZZ_CHECK(rest_value.string == bytes, quoted);
-  FUZZ_CHECK(core_json::Parse(quoted, &core_value, &err), err + " in " + quoted);
-  FUZZ_CHECK(core_value.string() == bytes, quoted);
+  json::Document doc;
+  const std::string core_quoted = json::Quote(bytes);
+  FUZZ_CHECK(doc.Parse(core_quoted, &err), err + " in " + core_quoted);  // always valid JSON
   if (IsUtf8(bytes)) {
-    const std::string core_quoted = core_json::Quote(bytes);
-    FUZZ_CHECK(core_json::Parse(core_quoted, &core_value, &err), err + " in " + core_quoted);
-    FUZZ_CHECK(core_value.string() == bytes, core_quoted);
+    FUZZ_CHECK(doc.root().AsString().value == bytes, core_quoted);
+    FUZZ_CHECK(doc.Parse(quoted, &err), err + " in " + quoted);
+    FUZZ_CHECK(doc.root().AsString().value == bytes, quoted);
   }
 }
 
@@ -70,17 +161,25 @@ void CheckQuoting(std::string_view bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  core_json::Value core_value;
-  std::string core_err;
-  const bool core_ok = core_json::Parse(text, &core_value, &core_err);
-  FUZZ_CHECK(core_ok == core_err.empty(), core_err);
-  if (core_ok) CheckSpans(core_value);
-
-  rest::JsonValue rest_value;
-  std::string rest_err;
-  const bool rest_ok = rest::ParseJson(text, &rest_value, &rest_err);
-  FUZZ_CHECK(rest_ok || !rest_err.empty(), "refused without a reason");
-  FUZZ_CHECK(!rest_ok || core_ok, "only the plugin's reader accepts it; core: " + core_err);
+  json::Document doc;
+  std::string err;
+  const bool ok = doc.Parse(text, &err);
+  if (ok) {
+    FUZZ_CHECK(err.empty(), err);
+    CheckSpans(doc.root(), "", doc.root());
+    json::Writer w;
+    Rewrite(doc.root(), &w);
+    json::Document again;
+    FUZZ_CHECK(again.Parse(w.str(), &err), err + " in " + w.str());
+    CheckSame(doc.root(), again.root());
+  } else {
+    const std::string prefix = "invalid JSON at byte ";
+    FUZZ_CHECK(err.rfind(prefix, 0) == 0, err);
+    FUZZ_CHECK(std::stoull(err.substr(prefix.size())) <= size, err);
+    // Messages are echoed to API clients and terminals: printable and bounded whatever the input.
+    FUZZ_CHECK(IsPrintableAscii(err) && err.size() <= 256, err);
+    FUZZ_CHECK(doc.root().missing(), err);
+  }
 
   CheckQuoting(text);
   return 0;

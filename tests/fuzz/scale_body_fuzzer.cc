@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/rest-api/json_value.h"
+#include "phpeek/json.hpp"
 #include "plugins/rest-api/scale_request.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -65,8 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckReason(err);
     return 0;
   }
-  phpeek::rest::JsonValue json;
-  FUZZ_CHECK(phpeek::rest::ParseJson(body, &json, &err), "accepted invalid JSON: " + err);
+  phpeek::json::Document json;
+  FUZZ_CHECK(json.Parse(body, &err), "accepted invalid JSON: " + err);
   for (const Limits limits : kLimits) CheckResolve(request, limits);
   return 0;
 }

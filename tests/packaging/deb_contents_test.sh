@@ -33,8 +33,10 @@ cat >"$out/expected-server" <<'LIST'
 ./usr/share/man/man1/phpeek-pm.1.gz
 LIST
 cat >"$out/expected-dev" <<'LIST'
+./usr/include/phpeek/json.hpp
 ./usr/include/phpeek/plugin.hpp
 ./usr/include/phpeek/plugin_abi.h
+./usr/include/phpeek/units.hpp
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmPlugin.cmake
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmSdkConfig.cmake
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmSdkConfigVersion.cmake
@@ -42,6 +44,8 @@ cat >"$out/expected-dev" <<'LIST'
 ./usr/share/doc/phpeek-pm-dev/changelog.gz
 ./usr/share/doc/phpeek-pm-dev/copyright
 ./usr/share/doc/phpeek-pm/ABI.md
+./usr/share/doc/phpeek-pm/examples/exit-logger/CMakeLists.txt
+./usr/share/doc/phpeek-pm/examples/exit-logger/exit_logger.c
 ./usr/share/doc/phpeek-pm/examples/table-writer/CMakeLists.txt
 ./usr/share/doc/phpeek-pm/examples/table-writer/table_writer.cc
 LIST
@@ -55,9 +59,11 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libpoco' 'libre2'; do
+for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libre2'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
 done
+# Poco is for the tests only: neither the daemon nor a plugin links it.
+check "Depends lacks libpoco" sh -c "! dpkg-deb -f '$deb' Depends | grep -qF libpoco"
 check "Architecture all for the SDK" test "$(field "$dev" Architecture)" = all
 check "Section" test "$(field "$deb" Section)" = admin
 

@@ -1,7 +1,7 @@
 #!/bin/sh
-# The plugin SDK as a plugin author gets it: the example from the phpeek-pm-dev package is built
-# against the headers and CMake package unpacked from that package (nothing from the source tree),
-# then loaded by the daemon unpacked from the phpeek-pm package, which must run it.
+# The plugin SDK as a plugin author gets it: the examples from the phpeek-pm-dev package (C++ and
+# C) are built against the headers and CMake package unpacked from that package (nothing from the
+# source tree), then loaded by the daemon unpacked from the phpeek-pm package, which must run them.
 #   sdk_example_test.sh OUT
 set -eu
 out=$1
@@ -21,12 +21,19 @@ grep -rqF -- "-isystem $dev/usr/include" "$build/CMakeFiles" ||
   { echo "FAIL: the example did not compile against $dev/usr/include"; exit 1; }
 plugin="$build/table-writer.so"
 [ -f "$plugin" ] || { echo "FAIL: no $plugin"; exit 1; }
+c_build="$out/c-example-build"
+rm -rf "$c_build"
+cmake -S "$dev/usr/share/doc/phpeek-pm/examples/exit-logger" -B "$c_build" \
+  -DPhpeekPmSdk_DIR="$dev/usr/lib/cmake/PhpeekPmSdk" -DCMAKE_BUILD_TYPE=Release >>"$work/cmake.log" 2>&1 &&
+  cmake --build "$c_build" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; exit 1; }
+c_plugin="$c_build/exit-logger.so"
+[ -f "$c_plugin" ] || { echo "FAIL: no $c_plugin"; exit 1; }
 
 cat >"$work/phpeek-pm.yaml" <<YAML
 global:
   api_enabled: false
   log_format: text
-  plugins: [$plugin]
+  plugins: [$plugin, $c_plugin]
   table_writer_file: $work/processes.json
 processes:
   idle:
@@ -56,5 +63,7 @@ rc=0
 wait "$pid" || rc=$?
 trap - EXIT
 [ "$rc" -eq 0 ] || { echo "FAIL: daemon exited $rc"; cat "$work/daemon.log"; exit 1; }
-echo "table-writer from the -dev package ran in the packaged daemon:"
+grep -q "idle-0 was killed by signal 15 .*plugin=exit-logger" "$work/daemon.log" ||
+  { echo "FAIL: exit-logger from the -dev package did not log the exit"; cat "$work/daemon.log"; exit 1; }
+echo "table-writer and exit-logger from the -dev package ran in the packaged daemon:"
 cat "$work/processes.json"

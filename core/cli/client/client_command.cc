@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "core/cli/client/api_client.h"
@@ -15,7 +16,7 @@
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/config/process_name.h"
-#include "core/json/json_value.h"
+#include "phpeek/json.hpp"
 
 namespace phpeek::cli {
 namespace {
@@ -28,12 +29,12 @@ using client::ProcessRow;
 // An error body's "error" and, when present, its "detail" ("invalid request body: scale 9
 // exceeds max_scale 4 of process 'web'"), or the raw body.
 std::string ErrorText(const std::string& body) {
-  json::Value doc;
-  std::string err;
-  if (!json::Parse(body, &doc, &err) || !doc.is_object()) return body;
-  std::string text = doc.StringOr("error", body);
-  if (const std::string detail = doc.StringOr("detail", ""); !detail.empty()) {
-    text += ": " + detail;
+  json::Document doc;
+  if (!doc.Parse(body) || !doc.root().is_object()) return body;
+  std::string text(doc.root()["error"].AsString().value_or(body));
+  if (const std::string_view detail = doc.root()["detail"].AsString().value_or("");
+      !detail.empty()) {
+    text += ": " + std::string(detail);
   }
   return text;
 }
@@ -97,8 +98,10 @@ int CountInState(const ProcessRow& p, const std::string& state) {
 // Whether `p` has reached what `sub` asked for. `old_pids`: pids before a restart.
 bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>& old_pids) {
   switch (sub) {
-    case Subcommand::kStart: return p.state == "running" || p.state == "completed";
-    case Subcommand::kStop: return p.state == "stopped" && CountInState(p, "running") == 0;
+    case Subcommand::kStart:
+      return p.state == "running" || p.state == "completed";
+    case Subcommand::kStop:
+      return p.state == "stopped" && CountInState(p, "running") == 0;
     case Subcommand::kScale:
       return p.scale == scale && CountInState(p, "running") == scale &&
              CountInState(p, "starting") == 0 && CountInState(p, "stopping") == 0;
@@ -109,7 +112,8 @@ bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>
       }
       return true;
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -169,9 +173,9 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
   const ApiReply reply = CallApi(
       endpoint, "POST", "/api/v1/processes/" + client::EncodePathSegment(name) + "/" + verb, body);
   if (!CheckReply(reply, 202, endpoint, name, &err)) return Fail(err);
-  std::printf("%s: %s initiated%s\n", name.c_str(), verb.c_str(),
-              cl.subcommand == Subcommand::kScale ? (" (" + std::to_string(scale) + ")").c_str()
-                                                  : "");
+  std::printf(
+      "%s: %s initiated%s\n", name.c_str(), verb.c_str(),
+      cl.subcommand == Subcommand::kScale ? (" (" + std::to_string(scale) + ")").c_str() : "");
   return cl.wait ? Wait(cl, endpoint, name, scale, old_pids) : 0;
 }
 

@@ -4,47 +4,53 @@
 #include <cstdio>
 #include <limits>
 
-#include "core/json/json_value.h"
+#include "phpeek/json.hpp"
 
 namespace phpeek::cli::client {
 namespace {
 
 // Members of another type than expected read as absent, as the table shows what it can.
+std::string StringMember(const json::Value& o, std::string_view key) {
+  return std::string(o[key].AsString().value_or(""));
+}
+
+int64_t Int64Member(const json::Value& o, std::string_view key) {
+  return o[key].AsInt64().value_or(0);
+}
+
 int IntMember(const json::Value& o, std::string_view key) {
-  const int64_t v = o.IntOr(key, 0);
+  const int64_t v = Int64Member(o, key);
   return v < 0 || v > std::numeric_limits<int>::max() ? 0 : static_cast<int>(v);
 }
 
 InstanceRow ToInstance(const json::Value& o) {
   InstanceRow row;
-  row.id = o.StringOr("id", "");
-  row.state = o.StringOr("state", "");
+  row.id = StringMember(o, "id");
+  row.state = StringMember(o, "state");
   row.pid = IntMember(o, "pid");
-  row.started_at = o.IntOr("started_at", 0);
-  row.restart_count = o.IntOr("restart_count", 0);
+  row.started_at = Int64Member(o, "started_at");
+  row.restart_count = Int64Member(o, "restart_count");
   return row;
 }
 
 ProcessRow ToProcess(const json::Value& o) {
   ProcessRow row;
-  row.name = o.StringOr("name", "");
-  row.state = o.StringOr("state", "");
+  row.name = StringMember(o, "name");
+  row.state = StringMember(o, "state");
   row.scale = IntMember(o, "scale");
-  if (const json::Value* instances = o.Find("instances")) {
-    for (const json::Value& i : instances->items()) {
-      if (i.is_object()) row.instances.push_back(ToInstance(i));
-    }
+  for (const json::Value i : o["instances"].items()) {
+    if (i.is_object()) row.instances.push_back(ToInstance(i));
   }
   return row;
 }
 
-bool ParseObject(const std::string& text, json::Value* out, std::string* err) {
+bool ParseObject(const std::string& text, json::Document* doc, std::string* err) {
   std::string why;
-  if (!json::Parse(text, out, &why)) {
+  if (!doc->Parse(text, &why)) {
     *err = "cannot read the daemon's answer: " + why;
     return false;
   }
-  if (!out->is_object()) {
+  if (!doc->root().is_object()) {
     *err = "the daemon's answer is not a JSON object";
     return false;
   }
@@ -54,24 +60,24 @@ bool ParseObject(const std::string& text, json::Value* out, std::string* err) {
 }  // namespace
 
 bool ParseProcessList(const std::string& json, std::vector<ProcessRow>* out, std::string* err) {
-  json::Value doc;
+  json::Document doc;
   if (!ParseObject(json, &doc, err)) return false;
-  const json::Value* processes = doc.Find("processes");
-  if (!processes || !processes->is_array()) {
+  const json::Value processes = doc.root()["processes"];
+  if (!processes.is_array()) {
     *err = "the daemon's answer has no \"processes\" list";
     return false;
   }
   out->clear();
-  for (const json::Value& p : processes->items()) {
+  for (const json::Value p : processes.items()) {
     if (p.is_object()) out->push_back(ToProcess(p));
   }
   return true;
 }
 
 bool ParseProcess(const std::string& json, ProcessRow* out, std::string* err) {
-  json::Value doc;
+  json::Document doc;
   if (!ParseObject(json, &doc, err)) return false;
-  *out = ToProcess(doc);
+  *out = ToProcess(doc.root());
   return true;
 }
 

@@ -1,5 +1,5 @@
 // The API's process list as plain structs, and its rendering as a `supervisorctl status`-like
-// table. The JSON is read with core/json/json_value.h.
+// table. The JSON is read with the SDK's reader, phpeek/json.hpp.
 #pragma once
 
 #include <cstdint>

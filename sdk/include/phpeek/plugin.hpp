@@ -4,28 +4,70 @@
 //
 //   class MyPlugin : public phpeek::v1::Plugin {
 //    public:
-//     MyPlugin(phpeek::v1::Host host, const std::string& config_json) : Plugin(host) {}
-//     phpeek::v1::Status start() override { return subscribeEvents(PHPEEK_EVENT_MASK_ALL); }
-//     void onEvent(const phpeek_event& ev) override { host().info(ev.process); }
+//     MyPlugin(phpeek::v1::Host host, const std::string& config_json) : Plugin(host) {
+//       host.configDuration("/my_interval", &interval_);   // Status: OK, NOT_FOUND or TYPE
+//     }
+//     phpeek::v1::Status start() override {
+//       worker_ = phpeek::v1::SafeThread(host(), "poller", [this] { Poll(); });
+//       return subscribeEvents(PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED), &events_);
+//     }
+//     phpeek::v1::Status stop() override { events_.reset(); done_ = true; worker_.join(); return
+//     {}; } void onEvent(const phpeek_event& ev) override { host().info(ev.instance); }
+//    ...
 //   };
 //   PHPEEK_DEFINE_PLUGIN(MyPlugin, "my-plugin", "1.0.0", "What it does")
 //
 // The constructor runs inside init (throw to refuse, with a message); start, stop and onEvent run
-// as described in plugin_abi.h. Threading rules are those of the C ABI.
+// as described in plugin_abi.h. Threading rules are those of the C ABI. Besides the Host services:
+// typed config getters, Subscription (an RAII event subscription), SafeThread (a thread whose
+// exceptions are logged, never fatal), and the JSON reader phpeek/json.hpp for the host's answers.
 #ifndef PHPEEK_PLUGIN_HPP
 #define PHPEEK_PLUGIN_HPP
 
+#if !defined(__cplusplus) || __cplusplus < 201703L
+#error "phpeek/plugin.hpp needs C++17 or later (phpeek_add_plugin requires it for C++ plugins)"
+#endif
+
+#include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 
+#if defined(__GLIBCXX__)
+#include <cxxabi.h>  // abi::__forced_unwind: thread cancellation must unwind, not be swallowed
+#endif
+
+// The handler for abi::__forced_unwind binds its reference to no object (a forced unwind carries
+// none), which UBSan's null check reports in a plugin built with -fsanitize=undefined.
+#if defined(__has_attribute)
+#if __has_attribute(no_sanitize)
+#define PHPEEK_NO_SANITIZE_NULL_ __attribute__((no_sanitize("null")))
+#endif
+#endif
+#ifndef PHPEEK_NO_SANITIZE_NULL_
+#define PHPEEK_NO_SANITIZE_NULL_
+#endif
+
+#include "phpeek/json.hpp"
 #include "phpeek/plugin_abi.h"
+#include "phpeek/units.hpp"
 
 // Offset test on the host services table: is `member` present in this host's table?
 #define PHPEEK_HOST_HAS(api, member) PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, member)
+
+// The oldest host minor that this wrapper's own code works with. Every service newer than 1.0 is
+// reached through a Host method that checks the host's table first and answers
+// PHPEEK_E_UNSUPPORTED on an older host, so a plugin using only the wrapper loads in any 1.x host:
+// PHPEEK_DEFINE_PLUGIN declares this as min_host_minor. A plugin that cannot work without a newer
+// service declares more with PHPEEK_DEFINE_PLUGIN_MIN_HOST.
+#define PHPEEK_WRAPPER_MIN_HOST_MINOR 0
 
 namespace phpeek {
 namespace v1 {
@@ -50,6 +92,9 @@ class Error : public std::runtime_error {
   int32_t code_;
 };
 
+using EventCallback = std::function<void(const phpeek_event&)>;
+class Subscription;
+
 namespace detail {
 inline void AppendToString(void* ctx, const char* data, size_t len) {
   try {
@@ -60,6 +105,26 @@ inline void AppendToString(void* ctx, const char* data, size_t len) {
 inline phpeek_sink StringSink(std::string* s) { return phpeek_sink{s, &AppendToString}; }
 inline void Write(phpeek_sink* sink, std::string_view text) {
   if (sink != nullptr && sink->write != nullptr) sink->write(sink->ctx, text.data(), text.size());
+}
+
+// "global/api_port": how messages name a key of the `global:` block.
+inline std::string KeyName(const std::string& pointer) { return "global" + pointer; }
+
+// A found value for a message: its JSON text, shortened.
+inline std::string Shown(const json::Value& v) {
+  const std::string_view t = v.text();
+  return t.size() <= 40 ? std::string(t) : std::string(t.substr(0, 37)) + "...";
+}
+
+// The text of an exception being handled, for log lines.
+inline std::string CurrentExceptionText() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "a non-standard exception";
+  }
 }
 }  // namespace detail
 
@@ -79,24 +144,83 @@ class Host {
   void warn(std::string_view m) const { log(PHPEEK_LOG_WARN, m); }
   void error(std::string_view m) const { log(PHPEEK_LOG_ERROR, m); }
 
+  // The JSON text at `pointer` (RFC 6901) in the `global:` block; see config_get_json.
   Status configJson(const std::string& pointer, std::string* out) const {
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->config_get_json(host_, pointer.c_str(), o, e);
-    }, out);
+    return Call([&](phpeek_sink* o,
+                    phpeek_sink* e) { return api_->config_get_json(host_, pointer.c_str(), o, e); },
+                out);
   }
+  // Any scalar as text (numbers and booleans as written, null as ""); see config_get_string.
   Status configString(const std::string& pointer, std::string* out) const {
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->config_get_string(host_, pointer.c_str(), o, e);
-    }, out);
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) {
+          return api_->config_get_string(host_, pointer.c_str(), o, e);
+        },
+        out);
   }
+
+  // Typed reads of the `global:` block ("/my_port"). Each sets *out and returns OK, or returns
+  // PHPEEK_E_NOT_FOUND when the key is absent, PHPEEK_E_TYPE when it holds something else (the
+  // message names the key, what it holds and what was expected), or the host's own error.
+  Status configInt(const std::string& pointer, int64_t* out) const {
+    json::Document doc;
+    Status s = configValue(pointer, &doc);
+    if (!s.ok()) return s;
+    const json::Read<int64_t> r = doc.root().AsInt64();
+    if (r.ok()) *out = r.value;
+    if (r.found == json::Found::kOutOfRange) return typeError(pointer, doc, "a 64-bit integer");
+    return r.ok() ? s : typeError(pointer, doc, "an integer");
+  }
+  Status configBool(const std::string& pointer, bool* out) const {
+    json::Document doc;
+    Status s = configValue(pointer, &doc);
+    if (!s.ok()) return s;
+    const json::Read<bool> r = doc.root().AsBool();
+    if (!r.ok()) return typeError(pointer, doc, "true or false");
+    *out = r.value;
+    return s;
+  }
+  // A JSON integer is milliseconds (how the host hands out its own duration keys); a string is
+  // read with ParseDuration ("500ms", "1m30s", "30" meaning 30 s).
+  Status configDuration(const std::string& pointer, std::chrono::milliseconds* out) const {
+    json::Document doc;
+    Status s = configValue(pointer, &doc);
+    if (!s.ok()) return s;
+    const json::Value v = doc.root();
+    const json::Read<int64_t> ms = v.AsInt64();
+    if (ms.ok() && ms.value >= 0) {
+      *out = std::chrono::milliseconds(ms.value);
+      return s;
+    }
+    std::string why;
+    if (v.is_string() && ParseDuration(v.AsString().value, out, &why)) return s;
+    return typeError(pointer, doc, "a duration (milliseconds >= 0, or a string such as \"5s\")",
+                     why);
+  }
+  // A JSON integer is bytes; a string is read with ParseByteSize ("64KiB", "1M").
+  Status configBytes(const std::string& pointer, int64_t* out) const {
+    json::Document doc;
+    Status s = configValue(pointer, &doc);
+    if (!s.ok()) return s;
+    const json::Value v = doc.root();
+    const json::Read<int64_t> n = v.AsInt64();
+    if (n.ok() && n.value >= 0) {
+      *out = n.value;
+      return s;
+    }
+    std::string why;
+    if (v.is_string() && ParseByteSize(v.AsString().value, out, &why)) return s;
+    return typeError(pointer, doc, "a size (bytes >= 0, or a string such as \"64KiB\")", why);
+  }
+
   Status processList(std::string* out_json) const {
     return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(host_, o, e); },
                 out_json);
   }
   Status processGet(const std::string& name, std::string* out_json) const {
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->process_get(host_, name.c_str(), o, e);
-    }, out_json);
+    return Call([&](phpeek_sink* o,
+                    phpeek_sink* e) { return api_->process_get(host_, name.c_str(), o, e); },
+                out_json);
   }
   Status control(int32_t op, const std::string& name, int32_t arg = 0,
                  uint32_t timeout_ms = 0) const {
@@ -109,6 +233,9 @@ class Host {
     const int32_t code = api_->subscribe(host_, mask, fn, user, out_id);
     return Status{code, code == PHPEEK_OK ? "" : statusName(code)};
   }
+  // Calls `callback` for the events in `mask` until *out is reset or destroyed (see
+  // Subscription). An exception escaping the callback is caught and logged.
+  inline Status subscribe(uint32_t mask, EventCallback callback, Subscription* out) const;
   Status unsubscribe(uint64_t id) const {
     const int32_t code = api_->unsubscribe(host_, id);
     return Status{code, code == PHPEEK_OK ? "" : statusName(code)};
@@ -135,8 +262,189 @@ class Host {
     return Status{code, std::move(err)};
   }
 
+  // The value at `pointer`, parsed into *doc.
+  Status configValue(const std::string& pointer, json::Document* doc) const {
+    std::string text;
+    Status s = configJson(pointer, &text);
+    if (!s.ok()) return s;
+    std::string err;
+    if (!doc->Parse(text, &err)) {
+      return Status{PHPEEK_E_INTERNAL, detail::KeyName(pointer) + ": the host sent " + err};
+    }
+    return s;
+  }
+
+  static Status typeError(const std::string& pointer, const json::Document& doc,
+                          const char* expected, const std::string& why = "") {
+    std::string m =
+        detail::KeyName(pointer) + " is " + detail::Shown(doc.root()) + ", not " + expected;
+    if (!why.empty()) m += ": " + why;
+    return Status{PHPEEK_E_TYPE, std::move(m)};
+  }
+
   const phpeek_host_api_v1* api_;
   phpeek_host* host_;
+};
+
+namespace detail {
+
+// The heap-held callback of a Subscription: `user` for the host, so its address never moves.
+struct EventSlot {
+  EventSlot(Host h, EventCallback f) : host(h), fn(std::move(f)) {}
+  Host host;
+  EventCallback fn;
+  bool orphaned = false;  // its Subscription was reset from inside this callback
+
+  // The slot whose callback runs on this thread, if any.
+  static EventSlot*& Current() {
+    static thread_local EventSlot* current = nullptr;
+    return current;
+  }
+
+  static void Trampoline(void* user, const phpeek_event* ev) noexcept {
+    auto* slot = static_cast<EventSlot*>(user);
+    EventSlot* const outer = std::exchange(Current(), slot);
+    try {
+      slot->fn(*ev);
+    } catch (...) {
+      try {
+        slot->host.error("event callback threw: " + CurrentExceptionText());
+      } catch (...) {
+      }
+    }
+    Current() = outer;
+    if (slot->orphaned) delete slot;  // the Subscription let go of it while it ran
+  }
+};
+
+}  // namespace detail
+
+// An event subscription that ends when the handle is reset or destroyed: after that, its callback
+// is not running and is never called again (reset from inside the callback itself: the current
+// call is the last, and the callback object lives until it returns). Movable, not copyable.
+// Release it in stop, or let the plugin's destructor do it (unsubscribe is allowed in destroy).
+class Subscription {
+ public:
+  Subscription() = default;
+  ~Subscription() { reset(); }
+  Subscription(Subscription&& o) noexcept
+      : api_(o.api_), host_(o.host_), id_(std::exchange(o.id_, 0)), slot_(std::move(o.slot_)) {}
+  Subscription& operator=(Subscription&& o) noexcept {
+    if (this != &o) {
+      reset();
+      api_ = o.api_;
+      host_ = o.host_;
+      id_ = std::exchange(o.id_, 0);
+      slot_ = std::move(o.slot_);
+    }
+    return *this;
+  }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+  bool active() const noexcept { return id_ != 0; }
+  uint64_t id() const noexcept { return id_; }
+
+  // Unsubscribes (idempotent). The status is the host's answer to unsubscribe.
+  Status reset() noexcept {
+    if (id_ == 0) return Status{};
+    const int32_t code = api_->unsubscribe(host_, std::exchange(id_, 0));
+    if (slot_ && detail::EventSlot::Current() == slot_.get()) {
+      slot_->orphaned = true;  // running right now: the trampoline frees it on return
+      (void)slot_.release();
+    }
+    slot_.reset();
+    if (code == PHPEEK_OK) return Status{};
+    try {
+      return Status{code, api_->status_name(code)};
+    } catch (...) {
+      return Status{code, {}};
+    }
+  }
+
+ private:
+  friend class Host;
+  const phpeek_host_api_v1* api_ = nullptr;
+  phpeek_host* host_ = nullptr;
+  uint64_t id_ = 0;
+  std::unique_ptr<detail::EventSlot> slot_;
+};
+
+inline Status Host::subscribe(uint32_t mask, EventCallback callback, Subscription* out) const {
+  out->reset();
+  auto slot = std::make_unique<detail::EventSlot>(*this, std::move(callback));
+  uint64_t id = 0;
+  const int32_t code =
+      api_->subscribe(host_, mask, &detail::EventSlot::Trampoline, slot.get(), &id);
+  if (code != PHPEEK_OK) return Status{code, statusName(code)};
+  out->api_ = api_;
+  out->host_ = host_;
+  out->id_ = id;
+  out->slot_ = std::move(slot);
+  return Status{};
+}
+
+// A std::thread for plugin work that can never take the daemon down: an exception escaping
+// `body` is caught and logged through the host as "thread '<name>' ended by an exception: ...",
+// and the thread ends. Joined by join() or by the destructor, never detached (stop must join
+// every thread the plugin started). Movable; assigning over a running one joins it first.
+class SafeThread {
+ public:
+  SafeThread() noexcept = default;
+  // Starts `body()` on a new thread. Throws std::system_error, as std::thread does, when no
+  // thread can be created.
+  template <typename F>
+  SafeThread(Host host, std::string name, F&& body)
+      : thread_(&SafeThread::Run<std::decay_t<F>>, host, std::move(name),
+                std::decay_t<F>(std::forward<F>(body))) {}
+  ~SafeThread() { join(); }
+  SafeThread(SafeThread&&) noexcept = default;
+  SafeThread& operator=(SafeThread&& o) noexcept {
+    if (this != &o) {
+      join();
+      thread_ = std::move(o.thread_);
+    }
+    return *this;
+  }
+  SafeThread(const SafeThread&) = delete;
+  SafeThread& operator=(const SafeThread&) = delete;
+
+  bool joinable() const noexcept { return thread_.joinable(); }
+  std::thread::id get_id() const noexcept { return thread_.get_id(); }
+
+  // Waits for the body to return. From the thread itself (a SafeThread destroyed by its own
+  // body) it detaches instead, the only thing that thread can do.
+  void join() noexcept {
+    if (!thread_.joinable()) return;
+    try {
+      if (thread_.get_id() == std::this_thread::get_id()) {
+        thread_.detach();
+      } else {
+        thread_.join();
+      }
+    } catch (...) {
+    }
+  }
+
+ private:
+  template <typename Body>
+  PHPEEK_NO_SANITIZE_NULL_ static void Run(Host host, std::string name, Body body) {
+    try {
+      body();
+#if defined(__GLIBCXX__)
+    } catch (abi::__forced_unwind&) {  // pthread_exit or cancellation: let it unwind the thread
+      throw;
+#endif
+    } catch (...) {
+      try {
+        host.error("thread '" + name +
+                   "' ended by an exception: " + detail::CurrentExceptionText());
+      } catch (...) {
+      }
+    }
+  }
+
+  std::thread thread_;
 };
 
 // Base class for a plugin instance. Override what you need; the defaults do nothing.
@@ -161,9 +469,15 @@ class Plugin {
   const Host& host() const { return host_; }
 
  protected:
-  // Routes events matching `mask` to onEvent().
+  // Routes events matching `mask` to onEvent() until the host's shutdown, or until the id is
+  // passed to host().unsubscribe().
   Status subscribeEvents(uint32_t mask, uint64_t* out_id = nullptr) {
     return host_.subscribe(mask, &Plugin::EventTrampoline, this, out_id);
+  }
+  // Routes events matching `mask` to onEvent() until *out is reset or destroyed.
+  Status subscribeEvents(uint32_t mask, Subscription* out) {
+    return host_.subscribe(
+        mask, [this](const phpeek_event& ev) { onEvent(ev); }, out);
   }
 
  private:
@@ -171,10 +485,11 @@ class Plugin {
     auto* self = static_cast<Plugin*>(user);
     try {
       self->onEvent(*ev);
-    } catch (const std::exception& e) {
-      self->host_.error(std::string("onEvent threw: ") + e.what());
     } catch (...) {
-      self->host_.error("onEvent threw a non-standard exception");
+      try {
+        self->host_.error("onEvent threw: " + detail::CurrentExceptionText());
+      } catch (...) {
+      }
     }
   }
 
@@ -231,7 +546,10 @@ struct Glue {
       std::string msg;
       phpeek_sink e = StringSink(&msg);
       const int32_t code = Catch(&e);
-      p->host().error("stop threw: " + msg);
+      try {
+        p->host().error("stop threw: " + msg);
+      } catch (...) {
+      }
       return code;
     }
   }
@@ -253,16 +571,22 @@ struct Glue {
 }  // namespace phpeek
 
 // Emits the descriptor and the exported entry for `Class`, which derives from phpeek::v1::Plugin
-// and has a constructor `Class(phpeek::v1::Host, const std::string& config_json)`.
+// and has a constructor `Class(phpeek::v1::Host, const std::string& config_json)`. The descriptor
+// says min_host_minor = PHPEEK_WRAPPER_MIN_HOST_MINOR (0): the plugin loads in any 1.x host, and
+// Host methods for newer services answer PHPEEK_E_UNSUPPORTED where the host lacks them.
+//   PHPEEK_DEFINE_PLUGIN(Hello, "hello", "1.0.0", "Says hello")
 // PHPEEK_DEFINE_PLUGIN_WITH_KEYS also declares the top-level `global:` keys the plugin reads:
-//   PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Spool, "spool", "1.0", "Scales workers", "spool_dir", "spool_max")
-// PHPEEK_DEFINE_PLUGIN_MIN_HOST declares the oldest host minor the plugin works with, for a plugin
-// that checks newer services before using them (e.g. daemonStatus() answering UNSUPPORTED):
-//   PHPEEK_DEFINE_PLUGIN_MIN_HOST(Stats, "stats", "1.0", "Counts things", 0)
+//   PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Spool, "spool", "1.0", "Scales workers", "spool_dir",
+//   "spool_max")
+// PHPEEK_DEFINE_PLUGIN_MIN_HOST is for a plugin that cannot work without a newer service: hosts
+// older than MinHostMinor refuse it at load with a message (instead of it answering UNSUPPORTED):
+//   PHPEEK_DEFINE_PLUGIN_MIN_HOST(Stats, "stats", "1.0", "Needs daemon_status", 1)
 // clang-format off
 #define PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, Keys, MinHostMinor)    \
   extern "C" PHPEEK_PLUGIN_EXPORT const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(        \
       uint32_t host_major, uint32_t host_minor) {                                            \
+    static_assert((MinHostMinor) <= PHPEEK_ABI_MINOR,                                        \
+                  "min_host_minor above the minor of the headers it is built with");        \
     using Glue_ = ::phpeek::v1::detail::Glue<Class>;                                         \
     static const phpeek_plugin_api_v1 descriptor = {                                         \
         sizeof(phpeek_plugin_api_v1), PHPEEK_ABI_MAJOR, PHPEEK_ABI_MINOR, (MinHostMinor),    \
@@ -275,8 +599,9 @@ struct Glue {
   }
 // clang-format on
 
-#define PHPEEK_DEFINE_PLUGIN(Class, Name, Version, Description) \
-  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, PHPEEK_ABI_MINOR)
+#define PHPEEK_DEFINE_PLUGIN(Class, Name, Version, Description)          \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, \
+                             PHPEEK_WRAPPER_MIN_HOST_MINOR)
 
 #define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor) \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor)
@@ -284,6 +609,6 @@ struct Glue {
 #define PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Class, Name, Version, Description, ...)              \
   static const char* const phpeek_plugin_global_keys_[] = {__VA_ARGS__, nullptr};           \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, phpeek_plugin_global_keys_, \
-                             PHPEEK_ABI_MINOR)
+                             PHPEEK_WRAPPER_MIN_HOST_MINOR)
 
 #endif  // PHPEEK_PLUGIN_HPP

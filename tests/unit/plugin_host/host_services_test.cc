@@ -7,10 +7,10 @@
 #include <cstddef>
 #include <string>
 
-#include "core/json/json_value.h"
 #include "core/log/log.h"
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "phpeek/json.hpp"
 #include "phpeek/plugin.hpp"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugin_host/fake_control.h"
@@ -200,16 +200,18 @@ TEST_F(HostServicesTest, DaemonStatusDescribesThisDaemon) {
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(&ctx_, o, e); }),
             PHPEEK_OK)
       << err_;
-  json::Value doc;
+  json::Document parsed;
   std::string err;
-  ASSERT_TRUE(json::Parse(out_, &doc, &err)) << err << out_;
-  EXPECT_EQ(doc.IntOr("schema", 0), 1);
-  EXPECT_EQ(doc.StringOr("version", ""), PHPEEK_VERSION);
-  EXPECT_EQ(doc.IntOr("pid", 0), getpid());
-  const int64_t started = doc.IntOr("started_at_ms", 0);
+  ASSERT_TRUE(parsed.Parse(out_, &err)) << err << out_;
+  const json::Value doc = parsed.root();
+  EXPECT_EQ(doc["schema"].AsInt64().value_or(0), 1);
+  EXPECT_EQ(doc["version"].AsString().value_or(""), PHPEEK_VERSION);
+  EXPECT_EQ(doc["pid"].AsInt64().value_or(0), getpid());
+  const int64_t started = doc["started_at_ms"].AsInt64().value_or(0);
   EXPECT_LE(started, before_ms);
   EXPECT_GT(started, before_ms - 3600 * 1000);  // this test binary started it, moments ago
-  EXPECT_EQ(doc.IntOr("log_lines_dropped", -1), static_cast<int64_t>(log::LinesDropped()));
+  EXPECT_EQ(doc["log_lines_dropped"].AsInt64().value_or(-1),
+            static_cast<int64_t>(log::LinesDropped()));
   EXPECT_EQ(api_->daemon_status(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
 
   v1::Host host(api_, &ctx_);

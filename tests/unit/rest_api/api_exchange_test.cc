@@ -65,7 +65,7 @@ TEST_F(ExchangeTest, SpecErrorStringsWithDetail) {
       Serve("POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n{");
   EXPECT_EQ(out.rfind("HTTP/1.1 400 Bad Request", 0), 0u) << out;
   EXPECT_EQ(BodyOf(out), R"({"error":"invalid request body","detail":"invalid JSON at byte 1: )"
-                         R"(expected a string key"})");
+                         R"(unexpected end of input, expected a member name"})");
   out = Serve("POST /api/v1/processes/web/scale HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(BodyOf(out), R"({"error":"invalid request body","detail":"request body is empty: )"
                          R"(expected a JSON object such as {\"scale\": 3}"})");

@@ -108,14 +108,15 @@ TEST(ApiHttp, ScaleBadInputIs400WithAReason) {
       {R"({"scale":true})", "got a boolean"},
       {R"({})", "missing field"},
       {R"({"scale":1} x)", "unexpected data after the JSON value"},
-      {R"({"scale":1,"scale":2})", "invalid JSON at byte 11: duplicate key"},
+      {R"({"scale":1,"scale":2})", R"(invalid JSON at byte 11: duplicate member name \"scale\")"},
       {R"({"scale":1,"delta":2})", "given together"},
       {R"({"replicas":1})", "unknown field"},
       {R"([5])", "is a JSON array"},
       {R"({"scale":11})", "scale 11 exceeds max_process_scale 10"},
       {R"({"scale":-1})", "scale -1 is negative"},
       {R"({"delta":-3})", "scale -1 is negative (current 2, delta -3)"},
-      {R"({"scale":99999999999999999999})", "non-integer number"},
+      {R"({"scale":99999999999999999999})", "got a number beyond the 64-bit range"},
+      {R"({"scale":[5]})", "must be an integer, got an array"},
       {R"({"delta":9223372036854775807})", "exceeds max_process_scale 10"},
   };
   // The spec's error string exactly; what was wrong in "detail".

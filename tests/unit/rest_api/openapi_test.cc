@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "plugins/rest-api/json_value.h"
+#include "phpeek/json.hpp"
 #include "plugins/rest-api/openapi_document.h"
 #include "plugins/rest-api/routes.h"
 #include "tests/support/test_support.h"
@@ -21,26 +21,25 @@ std::string ToLower(std::string s) {
 TEST(OpenApi, DocumentMatchesTheRouteTable) {
   const std::string text = phpeek::testing::ReadFile(PHPEEK_OPENAPI_PATH);
   EXPECT_EQ(text, std::string(OpenApiDocument())) << "embedded copy is stale";
-  JsonValue doc;
+  json::Document doc;
   std::string err;
-  ASSERT_TRUE(ParseJson(text, &doc, &err)) << err;
-  ASSERT_NE(doc.Find("openapi"), nullptr);
-  EXPECT_EQ(doc.Find("openapi")->string.substr(0, 2), "3.");
-  const JsonValue* paths = doc.Find("paths");
-  ASSERT_NE(paths, nullptr);
+  ASSERT_TRUE(doc.Parse(text, &err)) << err;
+  EXPECT_EQ(doc.root()["openapi"].AsString().value.substr(0, 2), "3.");
+  const json::Value paths = doc.root()["paths"];
+  ASSERT_TRUE(paths.is_object());
 
   std::set<std::string> documented;
-  for (const auto& [path, item] : paths->object) {
-    for (const auto& [key, op] : item.object) {
+  for (const auto [path, item] : paths.members()) {
+    for (const auto [key, op] : item.members()) {
       if (key == "parameters") continue;
-      documented.insert(ToLower(key) + " " + path);
-      const bool open = op.Find("security") != nullptr && op.Find("security")->array.empty();
+      documented.insert(ToLower(std::string(key)) + " " + std::string(path));
+      const bool open = op["security"].is_array() && op["security"].size() == 0;
       bool needs_auth = true;
       for (const Route& r : RouteTable()) {
         if (r.pattern == path && ToLower(r.method) == key) needs_auth = r.needs_auth;
       }
       EXPECT_EQ(open, !needs_auth) << key << " " << path << ": security differs from the route";
-      EXPECT_NE(op.Find("responses"), nullptr) << key << " " << path;
+      EXPECT_TRUE(op["responses"].is_object()) << key << " " << path;
     }
   }
   std::set<std::string> registered;

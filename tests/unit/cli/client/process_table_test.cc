@@ -75,13 +75,17 @@ TEST(ProcessTable, RefusesWhatIsNotAnAnswer) {
   ProcessRow p;
   std::string err;
   EXPECT_FALSE(ParseProcessList("<html>", &rows, &err));
-  EXPECT_EQ(err, "cannot read the daemon's answer: invalid value at offset 0");
+  EXPECT_EQ(err,
+            "cannot read the daemon's answer: invalid JSON at byte 0: unexpected character '<', "
+            "expected a value");
   EXPECT_FALSE(ParseProcessList("[]", &rows, &err));
   EXPECT_EQ(err, "the daemon's answer is not a JSON object");
   EXPECT_FALSE(ParseProcessList(R"({"processes": {}})", &rows, &err));
   EXPECT_EQ(err, "the daemon's answer has no \"processes\" list");
   EXPECT_FALSE(ParseProcess(R"({"name": "x")", &p, &err));
-  EXPECT_EQ(err, "cannot read the daemon's answer: expected ',' or '}' at offset 12");
+  EXPECT_EQ(err,
+            "cannot read the daemon's answer: invalid JSON at byte 12: unexpected end of input in "
+            "an object");
 }
 
 TEST(ApiClient, EncodesPathSegments) {
