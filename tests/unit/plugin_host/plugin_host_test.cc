@@ -71,7 +71,8 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
   control_.Emit(changed);
   ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 3 ") != std::string::npos; }));
   const std::string all = Recorded();
-  EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos)
+      << all;
   EXPECT_NE(all.find("event 2 3 web web-0 0->0 pid=4242 code=3 sig=0\n"), std::string::npos) << all;
   EXPECT_NE(all.find("event 3 1 web web-0 2->3 pid=0 code=-1 sig=0\n"), std::string::npos) << all;
   host.Stop();
@@ -96,7 +97,8 @@ TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
   std::string err;
   PluginInstance fail_init(Load("fail-init"), {});
   EXPECT_FALSE(fail_init.Init(&control_, &global_, &stopping_, &err));
-  EXPECT_EQ(err, "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
+  EXPECT_EQ(err,
+            "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
   PluginInstance throwing(Load("throwing"), {});
   EXPECT_FALSE(throwing.Init(&control_, &global_, &stopping_, &err));
   EXPECT_EQ(err,
@@ -113,16 +115,46 @@ TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
 TEST_F(PluginHostTest, AHungStopIsAbandonedAtTheDeadline) {
   LifecycleOptions options;
   options.budget = std::chrono::milliseconds(50);
-  options.stop_deadline = std::chrono::milliseconds(300);
+  options.min_wait = std::chrono::milliseconds(100);
   PluginInstance slow(Load("slow-stop"), options);
   std::string err;
   ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
   ASSERT_TRUE(slow.Start(&err)) << err;
   const auto t0 = std::chrono::steady_clock::now();
-  slow.Shutdown();  // the fixture sleeps 3 s in stop
+  // The fixture sleeps 3 s in stop.
+  EXPECT_FALSE(slow.Shutdown(t0 + std::chrono::milliseconds(300)));
   const auto took = std::chrono::steady_clock::now() - t0;
   EXPECT_GE(took, std::chrono::milliseconds(300));
   EXPECT_LT(took, std::chrono::milliseconds(2500));
+  EXPECT_FALSE(slow.Shutdown(t0));  // idempotent, still abandoned
+}
+
+TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
+  LifecycleOptions options;
+  options.budget = std::chrono::milliseconds(50);
+  options.min_wait = std::chrono::milliseconds(200);
+  PluginInstance slow(Load("slow-stop"), options);
+  std::string err;
+  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Start(&err)) << err;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(slow.Shutdown(t0 - std::chrono::seconds(5)));  // the deadline has long passed
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::milliseconds(2500));
+}
+
+TEST_F(PluginHostTest, AStopWithinTheDeadlineIsWaitedFor) {
+  LifecycleOptions options;
+  options.budget = std::chrono::milliseconds(50);
+  options.min_wait = std::chrono::milliseconds(10);
+  PluginInstance slow(Load("slow-stop"), options);
+  std::string err;
+  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Start(&err)) << err;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(slow.Shutdown(t0 + std::chrono::seconds(20)));  // 3 s of stop fit
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(3000));
 }
 
 }  // namespace
