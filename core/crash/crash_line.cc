@@ -47,14 +47,16 @@ class Out {
     while (n > 0) Char(digits[--n]);
     return *this;
   }
-  // A JSON string literal: controls as \u00XX, bytes above ASCII as '?' (a handler cannot check
-  // UTF-8 cheaply, and a thread name or exception text rarely needs it).
+  // A JSON string literal escaped as core/json does, except that bytes above ASCII become '?' (a
+  // thread name or an exception's text rarely needs them, and UTF-8 is not checked here).
   Out& Quoted(const char* s) {
     Char('"');
     for (; s != nullptr && *s != '\0'; ++s) {
       const auto c = static_cast<unsigned char>(*s);
       if (c == '"' || c == '\\') {
         Char('\\').Char(static_cast<char>(c));
+      } else if (c == '\n' || c == '\r' || c == '\t') {
+        Char('\\').Char(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
       } else if (c >= 0x80) {
         Char('?');
       } else if (c < 0x20 || c == 0x7f) {

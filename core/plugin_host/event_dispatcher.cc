@@ -162,7 +162,8 @@ void EventDispatcher::Run() {
   }
 }
 
-void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e, uint32_t dropped) {
+void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e,
+                              uint32_t dropped) {
   if (dropped > 0) {
     log::Warn("plugin event queue overflowed; oldest events dropped",
               {{"plugin", plugin_name_}, {"dropped", dropped}});

@@ -37,9 +37,7 @@ bool PluginHost::Load() {
       continue;  // report every broken plugin at once, not one per restart
     }
     log::Info("plugin loaded",
-              {{"plugin", plugin.name},
-               {"path", plugin.path},
-               {"version", plugin.version},
+              {{"plugin", plugin.name}, {"path", plugin.path}, {"version", plugin.version},
                {"abi_built", AbiText(plugin.built_major, plugin.built_minor)},
                {"abi_negotiated", AbiText(PHPEEK_ABI_MAJOR, plugin.negotiated_minor)}});
     instances_.push_back(std::make_unique<PluginInstance>(std::move(plugin), options_));
@@ -64,8 +62,8 @@ bool PluginHost::Start(Control* control) {
   }
   for (auto& instance : instances_) {
     std::string err;
-    const bool ok =
-        instance->Init(control, &global_json_, &stopping_, &err) && instance->Start(&err);
+    const bool ok = instance->Init(control, &global_json_, &stopping_, &err) &&
+                    instance->Start(&err);
     if (!ok) {
       log::Error(err, {{"plugin", instance->name()}});
       Stop();

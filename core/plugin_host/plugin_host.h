@@ -1,6 +1,5 @@
 // The plugin host: loads the plugins a configuration asks for, runs their lifecycle around the
-// supervisor's run, and fans the supervisor's events out to them. Usage
-// (core/cli/serve_command.cc):
+// supervisor's run, and fans the supervisor's events out to them. Usage (core/cli/serve_command.cc):
 //
 //   PluginHost plugins(PluginRequests(config, DefaultPluginDir()), config.global_json);
 //   if (!plugins.Load()) return 1;              // dlopen + handshake, nothing runs yet
@@ -54,7 +53,7 @@ class PluginHost : public EventListener {
   const std::string global_json_;
   LifecycleOptions options_;
   std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
-  std::atomic<size_t> started_{0};                          // instances_[0, started_) are running
+  std::atomic<size_t> started_{0};  // instances_[0, started_) are running
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> shutdown_began_ns_{0};  // steady clock, at SHUTTING_DOWN
   bool listening_ = false;

@@ -71,8 +71,7 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
   control_.Emit(changed);
   ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 3 ") != std::string::npos; }));
   const std::string all = Recorded();
-  EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos)
-      << all;
+  EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos) << all;
   EXPECT_NE(all.find("event 2 3 web web-0 0->0 pid=4242 code=3 sig=0\n"), std::string::npos) << all;
   EXPECT_NE(all.find("event 3 1 web web-0 2->3 pid=0 code=-1 sig=0\n"), std::string::npos) << all;
   host.Stop();
@@ -97,8 +96,7 @@ TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
   std::string err;
   PluginInstance fail_init(Load("fail-init"), {});
   EXPECT_FALSE(fail_init.Init(&control_, &global_, &stopping_, &err));
-  EXPECT_EQ(err,
-            "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
+  EXPECT_EQ(err, "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
   PluginInstance throwing(Load("throwing"), {});
   EXPECT_FALSE(throwing.Init(&control_, &global_, &stopping_, &err));
   EXPECT_EQ(err,
