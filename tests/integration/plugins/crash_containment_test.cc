@@ -132,7 +132,7 @@ TEST_F(CrashContainment, SegfaultInAnEventCallbackIsPutDownToThePluginItCalled) 
   ExpectNothingLeft();
   const std::string log = s_.daemon->Log();
   EXPECT_NE(log.find("error daemon crashed; stopping every process signal=SIGSEGV cause=fault "
-                     "fault_address=0x0 thread="),
+                     "fault_address=0x8 thread="),
             std::string::npos)
       << log;
   EXPECT_NE(log.find(" plugin=segv-in-callback plugin_via=call process_groups=3 "
@@ -172,7 +172,7 @@ TEST_F(CrashContainment, JsonLogsGetTheCrashLineAsJson) {
   const std::string line = log.substr(at, log.find('\n', at) - at);
   const std::string head =
       "\",\"level\":\"error\",\"msg\":\"daemon crashed; stopping every process\","
-      "\"signal\":\"SIGSEGV\",\"cause\":\"fault\",\"fault_address\":\"0x0\",\"thread\":";
+      "\"signal\":\"SIGSEGV\",\"cause\":\"fault\",\"fault_address\":\"0x8\",\"thread\":";
   const std::string tail =
       ",\"thread_name\":\"phpeek-pm\",\"plugin\":\"segv-in-callback\",\"plugin_via\":\"call\","
       "\"process_groups\":3,\"kill_after_ms\":2000}";
@@ -195,7 +195,7 @@ TEST_F(CrashContainment, AsPid1TheCrashedDaemonStillStopsItsChildrenAndExits) {
   EXPECT_EQ(s_.daemon->WaitExit(std::chrono::seconds(20)), 128 + SIGSEGV) << s_.daemon->Log();
   ExpectNothingLeft();
   EXPECT_NE(s_.daemon->Log().find("error daemon crashed; stopping every process signal=SIGSEGV "
-                                  "cause=fault fault_address=0x0 thread="),
+                                  "cause=fault fault_address=0x8 thread="),
             std::string::npos)
       << s_.daemon->Log();
   EXPECT_TRUE(s_.daemon->LogContains(" plugin=segv-in-callback plugin_via=call "))

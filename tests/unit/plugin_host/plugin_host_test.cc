@@ -127,11 +127,13 @@ TEST_F(PluginHostTest, AHungStopIsAbandonedAtTheDeadline) {
   EXPECT_FALSE(slow.Shutdown(t0));  // idempotent, still abandoned
 }
 
+// Another fixture than the test above: an abandoned instance is leaked on purpose, and stays
+// reachable (for LeakSanitizer) only through its own library's globals.
 TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
   LifecycleOptions options;
   options.budget = std::chrono::milliseconds(50);
   options.min_wait = std::chrono::milliseconds(200);
-  PluginInstance slow(Load("slow-stop"), options);
+  PluginInstance slow(Load("hangs-in-stop"), options);
   std::string err;
   ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
   ASSERT_TRUE(slow.Start(&err)) << err;
@@ -142,17 +144,14 @@ TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
   EXPECT_LT(took, std::chrono::milliseconds(2500));
 }
 
-TEST_F(PluginHostTest, AStopWithinTheDeadlineIsWaitedFor) {
-  LifecycleOptions options;
-  options.budget = std::chrono::milliseconds(50);
-  options.min_wait = std::chrono::milliseconds(10);
-  PluginInstance slow(Load("slow-stop"), options);
+// The slow stop that returns within the deadline is PluginsIntegration.SlowStopIsReported...
+TEST_F(PluginHostTest, AQuickStopIsNotAbandonedEvenWhenTheDeadlineHasPassed) {
+  PluginInstance quick(Load("good-fixture"), {});
   std::string err;
-  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
-  ASSERT_TRUE(slow.Start(&err)) << err;
-  const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_TRUE(slow.Shutdown(t0 + std::chrono::seconds(20)));  // 3 s of stop fit
-  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(3000));
+  ASSERT_TRUE(quick.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(quick.Start(&err)) << err;
+  EXPECT_TRUE(quick.Shutdown(std::chrono::steady_clock::now() - std::chrono::seconds(5)));
+  EXPECT_TRUE(quick.Shutdown());  // idempotent
 }
 
 }  // namespace
