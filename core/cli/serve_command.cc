@@ -1,9 +1,12 @@
 // `phpeek-pm serve`: load the configuration, set up logging, then hand over to the supervisor.
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
+#include "core/crash/crash_handler.h"
 #include "core/log/log.h"
 #include "core/plugin_host/plugin_host.h"
 #include "core/plugin_host/plugin_list.h"
@@ -94,9 +97,15 @@ int RunServe(const CommandLine& cl) {
     return 1;
   }
   const config::Config& config = *result.config;
+  // Before any plugin is loaded or process started: no child may outlive a crash of the daemon.
+  crash::InstallCrashHandler(
+      {config.global.shutdown_timeout, config.global.log_format == config::LogFormat::kJson});
+  plugin_host::LifecycleOptions lifecycle;
+  lifecycle.shutdown_timeout = config.global.shutdown_timeout;
   // Plugins are loaded (not yet started) first: the global keys they declare count as known.
   plugin_host::PluginHost plugins(
-      plugin_host::PluginRequests(config, plugin_host::DefaultPluginDir()), config.global_json);
+      plugin_host::PluginRequests(config, plugin_host::DefaultPluginDir()), config.global_json,
+      lifecycle);
   if (!plugins.Load()) {
     log::Error("a required plugin could not be loaded; not starting", {{"file", path}});
     return 1;
@@ -119,11 +128,19 @@ int RunServe(const CommandLine& cl) {
     return 1;
   }
   readiness.Begin();
-  const int code = supervisor.Run();
+  int code = supervisor.Run();
   readiness.End();
-  plugins.Stop();  // after every process is down, reverse load order
+  // After every process is down, reverse load order, by the same shutdown deadline.
+  const bool plugins_stopped = plugins.Stop();
+  code = plugins_stopped || code != 0 ? code : 1;
   log::Info("phpeek-pm stopped", {{"exit_code", code}});
   log::Flush();
+  if (!plugins_stopped) {
+    // An abandoned plugin's thread still runs in its library: static destructors must not run
+    // under its feet, so leave without them (the log is written first).
+    log::FlushAndWait(std::chrono::seconds(1), std::chrono::seconds(3));
+    std::_Exit(code);
+  }
   return code;
 }
 

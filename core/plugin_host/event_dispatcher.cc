@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "core/crash/crash_handler.h"
+#include "core/crash/plugin_registry.h"
 #include "core/json/json_writer.h"
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
@@ -47,8 +49,10 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   return out;
 }
 
-EventDispatcher::EventDispatcher(std::string plugin_name, size_t queue_capacity)
-    : plugin_name_(std::move(plugin_name)), capacity_(queue_capacity == 0 ? 1 : queue_capacity) {}
+EventDispatcher::EventDispatcher(std::string plugin_name, size_t queue_capacity, int crash_id)
+    : plugin_name_(std::move(plugin_name)),
+      capacity_(queue_capacity == 0 ? 1 : queue_capacity),
+      crash_id_(crash_id) {}
 
 EventDispatcher::~EventDispatcher() { Stop(); }
 
@@ -95,18 +99,28 @@ void EventDispatcher::Push(const std::shared_ptr<const AbiEvent>& event) {
   if (wake) wake_.notify_one();
 }
 
-void EventDispatcher::Stop(std::chrono::milliseconds drain_for) {
+bool EventDispatcher::Stop(std::chrono::milliseconds drain_for,
+                           std::chrono::steady_clock::time_point give_up) {
+  const bool other_thread = thread_.joinable() && thread_.get_id() != std::this_thread::get_id();
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
+    if (stopping_ && !thread_.joinable()) return !abandoned_;
     if (thread_.joinable() && drain_for.count() > 0) {
       idle_.wait_for(lock, drain_for, [&] { return running_ == 0 && NextReady() == subs_.end(); });
     }
     stopping_ = true;
     for (auto& entry : subs_) entry.second.queue.clear();
+    const auto returned = [&] { return running_ == 0; };
+    if (other_thread && give_up != std::chrono::steady_clock::time_point::max() &&
+        !idle_.wait_until(lock, give_up, returned)) {
+      abandoned_ = true;
+      thread_.detach();  // it leaves the loop (stopping_) if the callback ever returns
+      return false;
+    }
   }
   wake_.notify_all();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  if (other_thread) thread_.join();
+  return true;
 }
 
 uint64_t EventDispatcher::dropped_total() const {
@@ -127,6 +141,8 @@ std::map<uint64_t, EventDispatcher::Subscription>::iterator EventDispatcher::Nex
 
 void EventDispatcher::Run() {
   t_on_dispatch_thread = true;
+  crash::MarkHostThread();
+  crash::EnsureAltStack();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || NextReady() != subs_.end(); });
@@ -167,6 +183,7 @@ void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e,
   ev.dropped = dropped;
   ev.detail_json = e.detail_json.c_str();
   try {
+    crash::PluginCall in_plugin(crash_id_);
     fn(user, &ev);
   } catch (const std::exception& ex) {
     log::Error("plugin event callback threw across the ABI boundary",

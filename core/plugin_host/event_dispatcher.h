@@ -38,7 +38,8 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& event);
 
 class EventDispatcher {
  public:
-  EventDispatcher(std::string plugin_name, size_t queue_capacity);
+  // `crash_id`: the plugin's id in core/crash/plugin_registry.h, marked around each callback.
+  EventDispatcher(std::string plugin_name, size_t queue_capacity, int crash_id = -1);
   ~EventDispatcher();
   EventDispatcher(const EventDispatcher&) = delete;
   EventDispatcher& operator=(const EventDispatcher&) = delete;
@@ -49,9 +50,15 @@ class EventDispatcher {
   int32_t Unsubscribe(uint64_t id);
   // Called on the supervisor loop thread: only takes a lock and appends.
   void Push(const std::shared_ptr<const AbiEvent>& event);
-  // Delivers what is already queued (for at most `drain_for`), then joins the dispatch thread and
-  // discards the rest; later pushes are ignored and later subscriptions refused. Idempotent.
-  void Stop(std::chrono::milliseconds drain_for = std::chrono::milliseconds(0));
+  // Delivers what is already queued (for at most `drain_for`), then discards the rest (the plugin
+  // is not told) and joins the dispatch thread; later pushes are ignored and later subscriptions
+  // refused. A callback still running is waited for until `give_up`: past it the thread is left
+  // running, detached, Stop returns false and this object must never be destroyed (the plugin host
+  // then leaks it with the plugin). Idempotent.
+  bool Stop(std::chrono::milliseconds drain_for, std::chrono::steady_clock::time_point give_up);
+  void Stop(std::chrono::milliseconds drain_for = std::chrono::milliseconds(0)) {
+    Stop(drain_for, std::chrono::steady_clock::time_point::max());
+  }
 
   // Whether the calling thread is some plugin's dispatch thread (blocking calls are refused there).
   static bool OnDispatchThread();
@@ -73,6 +80,7 @@ class EventDispatcher {
 
   const std::string plugin_name_;
   const size_t capacity_;
+  const int crash_id_;
   mutable std::mutex mu_;
   std::condition_variable wake_;   // new event, or stop
   std::condition_variable idle_;   // a callback returned
@@ -81,6 +89,7 @@ class EventDispatcher {
   uint64_t running_ = 0;  // id whose callback is running, 0 if none; guarded by mu_
   uint64_t dropped_total_ = 0;             // guarded by mu_
   bool stopping_ = false;                  // guarded by mu_
+  bool abandoned_ = false;                 // a callback outlived Stop; guarded by mu_
   std::thread thread_;
 };
 

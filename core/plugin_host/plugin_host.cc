@@ -75,17 +75,34 @@ bool PluginHost::Start(Control* control) {
   return true;
 }
 
-void PluginHost::Stop() {
+bool PluginHost::Stop() {
   stopping_ = true;
+  using Clock = PluginInstance::Clock;
+  const int64_t began = shutdown_began_ns_.load();
+  const Clock::time_point deadline =
+      (began != 0 ? Clock::time_point(Clock::duration(began)) : Clock::now()) +
+      options_.shutdown_timeout;
+  bool clean = true;
   for (size_t i = started_.exchange(0); i-- > 0;) {
-    instances_[i]->Shutdown();
-    log::Info("plugin stopped", {{"plugin", instances_[i]->name()}});
+    if (instances_[i]->Shutdown(deadline)) {
+      log::Info("plugin stopped", {{"plugin", instances_[i]->name()}});
+    } else {
+      clean = false;
+    }
   }
-  for (auto& instance : instances_) instance->Shutdown();  // no-op for those already done
+  for (auto& instance : instances_) {
+    clean = instance->Shutdown(deadline) && clean;  // no-op for those already done
+  }
+  return clean;
 }
 
 void PluginHost::OnEvent(const Event& event) {
-  if (event.type == EventType::kShuttingDown) stopping_ = true;
+  if (event.type == EventType::kShuttingDown) {
+    stopping_ = true;
+    int64_t none = 0;
+    const int64_t now = PluginInstance::Clock::now().time_since_epoch().count();
+    shutdown_began_ns_.compare_exchange_strong(none, now);
+  }
   const size_t running = started_.load();
   if (running == 0) return;
   const auto abi_event = ToAbiEvent(event);

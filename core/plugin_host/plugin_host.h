@@ -6,7 +6,7 @@
 //   ReportUnknownGlobalKeys(config, plugins.DeclaredGlobalKeys());
 //   if (!plugins.Start(&supervisor)) return 1;  // init + start; no process has started yet
 //   supervisor.Run();                           // plugins see every event, also during shutdown
-//   plugins.Stop();                             // stop + destroy, reverse load order
+//   if (!plugins.Stop()) code = 1;              // stop + destroy, reverse load order, bounded
 //
 // Threads: Load, Start and Stop on the main thread; OnEvent on the supervisor loop thread.
 #pragma once
@@ -38,8 +38,11 @@ class PluginHost : public EventListener {
   // Registers for events on `control`, then inits and starts each plugin in load order. On the
   // first failure, shuts down those already started (reverse order) and returns false.
   bool Start(Control* control);
-  // Refuses further control requests, then shuts plugins down in reverse load order. Idempotent.
-  void Stop();
+  // Refuses further control requests, then shuts plugins down in reverse load order, by the
+  // shutdown deadline: options.shutdown_timeout from SHUTTING_DOWN (or from now, when the run
+  // ended without one). Returns false when a plugin had to be abandoned (an event callback or
+  // stop still running at the deadline; each is logged by name). Idempotent.
+  bool Stop();
 
   void OnEvent(const Event& event) override;
 
@@ -52,6 +55,7 @@ class PluginHost : public EventListener {
   std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
   std::atomic<size_t> started_{0};  // instances_[0, started_) are running
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> shutdown_began_ns_{0};  // steady clock, at SHUTTING_DOWN
   bool listening_ = false;
 };
 

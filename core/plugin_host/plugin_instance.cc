@@ -1,11 +1,14 @@
 #include "core/plugin_host/plugin_instance.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <utility>
 
+#include "core/crash/crash_handler.h"
+#include "core/crash/plugin_registry.h"
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
 
@@ -82,7 +85,9 @@ std::string ExceptionText() {
 PluginInstance::PluginInstance(LoadedPlugin plugin, const LifecycleOptions& options)
     : plugin_(std::move(plugin)),
       options_(options),
-      shared_(std::make_unique<Context>(plugin_.name, options.queue_capacity)),
+      crash_id_(
+          crash::RegisterPlugin(plugin_.name, reinterpret_cast<const void*>(plugin_.api.init))),
+      shared_(std::make_unique<Context>(plugin_.name, options.queue_capacity, crash_id_)),
       context_(shared_->host),
       events_(shared_->events) {
   context_.plugin_name = plugin_.name;
@@ -103,6 +108,7 @@ bool PluginInstance::Init(Control* control, const std::string* global_json,
   void* self = nullptr;
   try {
     BudgetWatch watch(plugin_.name, "init", options_.budget);
+    crash::PluginCall in_plugin(crash_id_);
     code = plugin_.api.init(HostServices(), &context_, config.c_str(), config.size(), &self, &sink);
   } catch (...) {
     text = ExceptionText();
@@ -124,6 +130,7 @@ bool PluginInstance::Start(std::string* err) {
   int32_t code = PHPEEK_E_INTERNAL;
   try {
     BudgetWatch watch(plugin_.name, "start", options_.budget);
+    crash::PluginCall in_plugin(crash_id_);
     code = plugin_.api.start(self_, &sink);
   } catch (...) {
     text = ExceptionText();
@@ -138,27 +145,47 @@ bool PluginInstance::Start(std::string* err) {
   return true;
 }
 
-void PluginInstance::Shutdown() {
+bool PluginInstance::Shutdown(Clock::time_point deadline) {
   if (stage_ == Stage::kDone || stage_ == Stage::kLoaded) {
-    events_.Stop();
+    if (!abandoned_) events_.Stop();
     stage_ = Stage::kDone;
-    return;
+    return !abandoned_;
   }
-  // Events already queued (the last exits of the shutdown) are delivered first; then no callback
-  // runs during or after stop, so the plugin may free what its callbacks use.
-  events_.Stop(options_.budget);
-  const bool stopped = stage_ != Stage::kStarted || CallStop();
-  if (stopped) {
-    CallDestroy();
-  } else {
-    (void)shared_.release();  // its stop is still running and may call the host
+  // Events already queued (the last exits of the shutdown) are delivered first, within the budget
+  // and the deadline; then no callback runs during or after stop, so the plugin may free what its
+  // callbacks use. A callback that does not return means no stop: it would run beside it.
+  const auto now = Clock::now();
+  const auto drain =
+      std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                 std::chrono::milliseconds(0), options_.budget);
+  if (!events_.Stop(drain, std::max(deadline, now + drain + options_.min_wait))) {
+    log::Error(
+        "plugin event callback did not return by the shutdown deadline; abandoning the plugin "
+        "(stop and destroy skipped)",
+        {{"plugin", name()}, {"hook", "event"}, {"waited_ms", MillisSince(now)}});
+    return Abandon();
   }
+  if (stage_ == Stage::kStarted &&
+      !CallStop(std::max(deadline, Clock::now() + options_.min_wait))) {
+    return Abandon();
+  }
+  CallDestroy();
   stage_ = Stage::kDone;
+  return true;
 }
 
-// Runs stop on a helper thread and waits up to the deadline. The shared state outlives an abandoned
-// helper thread, which may still return later.
-bool PluginInstance::CallStop() {
+// Its callback or stop is still running and may call the host: what they can reach stays, leaked
+// like the library itself.
+bool PluginInstance::Abandon() {
+  (void)shared_.release();
+  abandoned_ = true;
+  stage_ = Stage::kDone;
+  return false;
+}
+
+// Runs stop on a helper thread and waits for it until `give_up`. The shared state outlives an
+// abandoned helper thread, which may still return later.
+bool PluginInstance::CallStop(Clock::time_point give_up) {
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
@@ -169,11 +196,15 @@ bool PluginInstance::CallStop() {
   auto shared = std::make_shared<Shared>();
   auto stop = plugin_.api.stop;
   void* self = self_;
+  const int crash_id = crash_id_;
   const auto start = Clock::now();
-  std::thread([shared, stop, self] {
+  std::thread([shared, stop, self, crash_id] {
+    crash::MarkHostThread();
+    crash::EnsureAltStack();
     int32_t code = PHPEEK_E_INTERNAL;
     std::string error;
     try {
+      crash::PluginCall in_plugin(crash_id);
       code = stop(self);
     } catch (...) {
       error = ExceptionText();
@@ -184,14 +215,16 @@ bool PluginInstance::CallStop() {
     shared->error = std::move(error);
     shared->cv.notify_all();
   }).detach();
+  const auto done = [&] { return shared->done; };
   std::unique_lock<std::mutex> lock(shared->mu);
-  if (!shared->cv.wait_for(lock, options_.budget, [&] { return shared->done; })) {
-    log::Warn("plugin hook is taking longer than its time budget",
-              {{"plugin", name()}, {"hook", "stop"}, {"budget_ms", options_.budget.count()}});
-    const auto rest = options_.stop_deadline - options_.budget;
-    if (!shared->cv.wait_for(lock, rest, [&] { return shared->done; })) {
-      log::Error("plugin did not stop within its deadline; abandoning it (destroy skipped)",
-                 {{"plugin", name()}, {"deadline_ms", options_.stop_deadline.count()}});
+  if (!shared->cv.wait_until(lock, std::min(give_up, start + options_.budget), done)) {
+    if (Clock::now() < give_up) {
+      log::Warn("plugin hook is taking longer than its time budget",
+                {{"plugin", name()}, {"hook", "stop"}, {"budget_ms", options_.budget.count()}});
+    }
+    if (!shared->cv.wait_until(lock, give_up, done)) {
+      log::Error("plugin did not stop by the shutdown deadline; abandoning it (destroy skipped)",
+                 {{"plugin", name()}, {"hook", "stop"}, {"waited_ms", MillisSince(start)}});
       return false;
     }
   }
@@ -212,6 +245,7 @@ bool PluginInstance::CallStop() {
 void PluginInstance::CallDestroy() {
   try {
     BudgetWatch watch(plugin_.name, "destroy", options_.budget);
+    crash::PluginCall in_plugin(crash_id_);
     plugin_.api.destroy(self_);
   } catch (...) {
     log::Error("plugin destroy failed", {{"plugin", name()}, {"error", ExceptionText()}});

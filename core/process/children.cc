@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "core/crash/group_registry.h"
+
 namespace phpeek::process {
 namespace {
 
@@ -36,6 +38,7 @@ Children::Collected SystemChildren::Collect(ChildChange* out) {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, WNOHANG | WUNTRACED | WCONTINUED);
     if (pid > 0) {
+      if (WIFEXITED(status) || WIFSIGNALED(status)) crash::UnregisterGroup(pid);
       out->pid = pid;
       out->status = status;
       return Collected::kChange;

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/crash/group_registry.h"
 #include "core/process/clone_spawn.h"
 #include "core/process/spawn_support.h"
 #include "core/process/spawner.h"
@@ -205,6 +206,7 @@ void PosixSpawner::Forget(const std::string& key) {
 }
 
 SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
+  if (crash::Crashing()) return Failure(ECANCELED, "the daemon is crashing");
   if (req.argv.empty() || req.argv[0].empty()) return Failure(EINVAL, "empty command");
   const std::string& argv0 = req.argv[0];
   const std::string search_path = ChildSearchPath(req);
@@ -234,6 +236,10 @@ SpawnResult PosixSpawner::Spawn(const SpawnRequest& req) {
     rc = Start(path, req, cred, try_clone_, out, err, &pid);
   }
   if (rc != 0) return Failure(rc, "cannot execute '" + path + "'");
+  if (crash::RegisterGroup(pid, req.stop_signal) == crash::Registered::kCrashing) {
+    kill(-pid, SIGKILL);  // the crash handler may have looked before it existed; it reaps it
+    return Failure(ECANCELED, "the daemon is crashing");
+  }
   SpawnResult r;
   r.pid = pid;
   r.stdout_fd = out.TakeReadEnd();

@@ -3,6 +3,7 @@
 // daemon uses; it is safe to call from a process that has other threads.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <mutex>
@@ -27,6 +28,8 @@ struct SpawnRequest {
   std::optional<config::RunAs> run_as;
   bool capture_stdout = true;     // false: /dev/null
   bool capture_stderr = true;
+  // What stops the child's group: the crash handler sends it (core/crash/group_registry.h).
+  int stop_signal = SIGTERM;
 };
 
 struct SpawnResult {
@@ -45,7 +48,8 @@ class Spawner {
 
 // The real one: a vfork-style clone (clone_spawn.h; posix_spawn on kernels before 5.9), or a
 // careful fork/exec when user/group must be changed. Programs found on PATH are remembered per
-// (name, PATH) and looked up again when executing the remembered file fails. Thread-safe.
+// (name, PATH) and looked up again when executing the remembered file fails. Every child's group
+// is registered for the crash handler; while the daemon crashes, nothing is spawned. Thread-safe.
 class PosixSpawner : public Spawner {
  public:
   // `try_clone` false: always posix_spawn, the fallback path (for its tests).

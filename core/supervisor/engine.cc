@@ -42,6 +42,7 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   req.run_as = spec.run_as;
   req.capture_stdout = spec.forward_stdout;
   req.capture_stderr = spec.forward_stderr;
+  req.stop_signal = spec.shutdown.signal;
   return req;
 }
 

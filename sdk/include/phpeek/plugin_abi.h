@@ -28,13 +28,11 @@
  *  1. The entry function, init, start and destroy are called on the daemon's main thread; stop is
  *     called on a host helper thread (a new one each time) while the main thread waits for it.
  *     Hooks are called one at a time, never concurrently with each other, save for an abandoned
- *     stop (below). The host logs a warning when a hook runs past 5 s, and again when it returns;
- *     init, start and destroy have no other limit (one that never returns hangs the daemon). stop
- *     is waited for at most 10 s: past that the plugin is abandoned (an error is logged; destroy is
- *     not called; its library and host context stay in memory) and the host goes on with the next
- *     plugin and exits while that stop may still run. start may spawn threads; stop must return
- *     only after every thread the plugin started has finished: the host never unloads the
- *     library, but a stray thread running after stop races the daemon's exit.
+ *     stop or callback (see 5). The host logs a warning when a hook runs past 5 s, and again when
+ *     it returns; init, start and destroy have no other limit (one that never returns hangs the
+ *     daemon); stop is bounded as 5 says. start may spawn threads; stop must return only after
+ *     every thread the plugin started has finished: the host never unloads the library, but a
+ *     stray thread running after stop races the daemon's exit.
  *  2. Host services are thread-safe and may be called from any plugin thread between the moment
  *     init is entered and the moment stop returns; log and unsubscribe also during destroy.
  *  3. process_control validates the request at once (unknown process, bad argument, shutting down)
@@ -52,10 +50,20 @@
  *  5. Shutdown: the host sends SHUTTING_DOWN, refuses new control requests (PHPEEK_E_STOPPING) and
  *     stops the processes while plugins still receive events (their state changes and exits).
  *     Then, for each plugin in reverse load order: the events already queued for it are delivered
- *     for at most 5 s, and whatever is still queued after that is discarded without telling the
- *     plugin (no later event carries the count); delivery ends (no callback runs during or after
- *     stop; subscribe answers PHPEEK_E_STOPPING); stop is called, then destroy. Libraries are
- *     never dlclose()d.
+ *     for at most 5 s and not past the deadline below; whatever is still queued then is discarded
+ *     without telling the plugin (no later event carries the count); delivery ends (no callback
+ *     runs during or after stop; subscribe answers PHPEEK_E_STOPPING); stop is called, then
+ *     destroy. A callback still running and stop are waited for until the global shutdown_timeout
+ *     has passed since SHUTTING_DOWN (at least 1 s each). Past that the plugin is abandoned: an
+ *     error names it, stop (after a stuck callback) and destroy are not called, its library and
+ *     host context stay in memory, and the daemon exits with status 1 without running static
+ *     destructors. Libraries are never dlclose()d.
+ *  6. Crashes: a fatal signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS) or
+ *     std::terminate (an exception escaping a plugin's own thread) anywhere in the daemon runs the
+ *     host's handler: every supervised process gets its stop signal, then SIGKILL after at most
+ *     2 s; one log line names the plugin when the crash is in a call into it, in its code, or on a
+ *     thread with its code on the stack; the daemon ends by that signal. Plugins must not install
+ *     their own handlers for these signals or for std::terminate.
  *
  * VERSIONING
  *  - The ABI major is in the entry symbol's name (phpeek_plugin_entry_v1). A new major is a new
@@ -81,10 +89,14 @@
  *                    time, log lines dropped while its stdout was stalled).
  *   2026-12-06  1.1  PHPEEK_STATE_SUSPENDED (9): an instance whose process is stopped (SIGSTOP).
  *   2026-12-06  1.1  header helpers phpeek_state_name, phpeek_event_type_name (no ABI change).
- *   2026-12-06  1.1  text only, now as the code does it: stop runs on a host helper thread and is
- *                    abandoned after 10 s; process_control never waits, so no E_TIMEOUT; queues
- *                    of 1024 events; at shutdown, 5 s to drain, the rest discarded unannounced;
- *                    unsubscribe and log allowed during destroy.
+ *   2026-12-06  1.1  text only, now as the code does it: stop runs on a host helper thread;
+ *                    process_control never waits, so no E_TIMEOUT; queues of 1024 events; at
+ *                    shutdown, 5 s to drain, the rest discarded unannounced; unsubscribe and log
+ *                    allowed during destroy.
+ *   2026-12-06  1.1  text only, as the host does it: stop and a callback still running at shutdown
+ *                    are bounded by shutdown_timeout (at least 1 s), no longer 10 s; an abandoned
+ *                    plugin makes the daemon exit 1; the host's crash handler stops every process
+ *                    (THREADING 6).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H

@@ -15,12 +15,13 @@ std::string Fixture(const std::string& name) {
 }
 
 // A config with text logs, no API, one process that leaves a marker file when it starts.
-std::string Config(const TempDir& dir, const std::string& global_extra) {
+std::string Config(const TempDir& dir, const std::string& global_extra,
+                   const std::string& shutdown_timeout = "5s") {
   return "version: \"1.0\"\n"
          "global:\n"
          "  log_format: text\n"
-         "  shutdown_timeout: 5s\n" +
-         global_extra +
+         "  shutdown_timeout: " +
+         shutdown_timeout + "\n" + global_extra +
          "processes:\n"
          "  worker:\n"
          "    command: [\"sh\", \"-c\", \"touch " + dir.Join("started") + "; exec sleep 60\"]\n";
@@ -150,11 +151,15 @@ TEST(PluginsIntegration, FirstPartyPluginsAreFoundNextToTheBinaryWithNoSetting) 
   EXPECT_EQ(daemon.WaitExit(), 0) << daemon.Log();
 }
 
+// Within shutdown_timeout a slow stop is waited for (and reported); past it, see
+// CrashContainment.StopHangingPastTheShutdownTimeoutIsAbandonedAndTheExitCodeSaysSo.
 TEST(PluginsIntegration, SlowStopIsReportedWithThePluginAndHook) {
   TempDir dir;
-  const std::string cfg = dir.Write(
-      "pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" + Fixture("slow-stop") +
-                                 "\"]\n  slow_stop_ms: 5300\n  not_a_key_anyone_reads: 1\n"));
+  const std::string cfg =
+      dir.Write("pm.yaml", Config(dir,
+                                  "  api_enabled: false\n  plugins: [\"" + Fixture("slow-stop") +
+                                      "\"]\n  slow_stop_ms: 5300\n  not_a_key_anyone_reads: 1\n",
+                                  "10s"));
   Daemon daemon({"-c", cfg});
   ASSERT_TRUE(daemon.WaitForLog("process spawned")) << daemon.Log();
   // Declared by slow-stop: no warning. Declared by nobody: a warning.
@@ -162,11 +167,13 @@ TEST(PluginsIntegration, SlowStopIsReportedWithThePluginAndHook) {
   EXPECT_TRUE(daemon.LogContains("not_a_key_anyone_reads")) << daemon.Log();
   daemon.Signal(SIGTERM);
   EXPECT_EQ(daemon.WaitExit(std::chrono::milliseconds(20000)), 0) << daemon.Log();
-  EXPECT_TRUE(daemon.LogContains(
-      "plugin hook is taking longer than its time budget plugin=slow-stop hook=stop budget_ms=5000"))
+  EXPECT_TRUE(
+      daemon.LogContains("plugin hook is taking longer than its time budget plugin=slow-stop "
+                         "hook=stop budget_ms=5000"))
       << daemon.Log();
   EXPECT_TRUE(daemon.LogContains("plugin hook exceeded its time budget plugin=slow-stop hook=stop"))
       << daemon.Log();
+  EXPECT_TRUE(daemon.LogContains("plugin stopped plugin=slow-stop")) << daemon.Log();
 }
 
 }  // namespace

@@ -113,16 +113,45 @@ TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
 TEST_F(PluginHostTest, AHungStopIsAbandonedAtTheDeadline) {
   LifecycleOptions options;
   options.budget = std::chrono::milliseconds(50);
-  options.stop_deadline = std::chrono::milliseconds(300);
+  options.min_wait = std::chrono::milliseconds(100);
   PluginInstance slow(Load("slow-stop"), options);
   std::string err;
   ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
   ASSERT_TRUE(slow.Start(&err)) << err;
   const auto t0 = std::chrono::steady_clock::now();
-  slow.Shutdown();  // the fixture sleeps 3 s in stop
+  // The fixture sleeps 3 s in stop.
+  EXPECT_FALSE(slow.Shutdown(t0 + std::chrono::milliseconds(300)));
   const auto took = std::chrono::steady_clock::now() - t0;
   EXPECT_GE(took, std::chrono::milliseconds(300));
   EXPECT_LT(took, std::chrono::milliseconds(2500));
+  EXPECT_FALSE(slow.Shutdown(t0));  // idempotent, still abandoned
+}
+
+// Another fixture than the test above: an abandoned instance is leaked on purpose, and stays
+// reachable (for LeakSanitizer) only through its own library's globals.
+TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
+  LifecycleOptions options;
+  options.budget = std::chrono::milliseconds(50);
+  options.min_wait = std::chrono::milliseconds(200);
+  PluginInstance slow(Load("hangs-in-stop"), options);
+  std::string err;
+  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Start(&err)) << err;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(slow.Shutdown(t0 - std::chrono::seconds(5)));  // the deadline has long passed
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::milliseconds(2500));
+}
+
+// The slow stop that returns within the deadline is PluginsIntegration.SlowStopIsReported...
+TEST_F(PluginHostTest, AQuickStopIsNotAbandonedEvenWhenTheDeadlineHasPassed) {
+  PluginInstance quick(Load("good-fixture"), {});
+  std::string err;
+  ASSERT_TRUE(quick.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(quick.Start(&err)) << err;
+  EXPECT_TRUE(quick.Shutdown(std::chrono::steady_clock::now() - std::chrono::seconds(5)));
+  EXPECT_TRUE(quick.Shutdown());  // idempotent
 }
 
 }  // namespace

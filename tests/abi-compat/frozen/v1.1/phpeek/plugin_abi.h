@@ -25,11 +25,13 @@
  *     written to it. Inputs are NUL-terminated strings borrowed for the duration of the call.
  *
  * THREADING
- *  1. The entry function, init, start, stop and destroy are called on the daemon's main thread,
- *     one at a time, never concurrently with each other. Each should return within a few seconds
- *     (the host warns past 5 s). start may spawn threads; stop must return only after every thread
- *     the plugin started has finished: the host never unloads the library, but a stray thread
- *     running after stop races the daemon's exit.
+ *  1. The entry function, init, start and destroy are called on the daemon's main thread; stop on
+ *     a host helper thread (a new one each time) while the main thread waits for it. Hooks are
+ *     called one at a time, never concurrently with each other (save for an abandoned stop or
+ *     callback, see 5). Each should return within a few seconds (the host warns past 5 s); init,
+ *     start and destroy have no other limit, stop is bounded as 5 says. start may spawn threads;
+ *     stop must return only after every thread the plugin started has finished: the host never
+ *     unloads the library, but a stray thread running after stop races the daemon's exit.
  *  2. Host services are thread-safe and may be called from any plugin thread between the moment
  *     init is entered and the moment stop returns.
  *  3. process_control validates the request at once (unknown process, bad argument, shutting down)
@@ -42,8 +44,20 @@
  *     dropped; the next delivered event carries the number lost in `dropped`. Callbacks must
  *     return quickly.
  *  5. Shutdown: the host sends SHUTTING_DOWN, refuses new control requests (PHPEEK_E_STOPPING),
- *     stops the processes while plugins still receive events, then calls stop and destroy of each
- *     plugin in reverse load order. Libraries are never dlclose()d.
+ *     stops the processes while plugins still receive events, then, for each plugin in reverse
+ *     load order: delivers the events already queued for it for at most 5 s and not past the
+ *     deadline below (what is still queued then is discarded; the plugin is not told), ends
+ *     delivery (no callback runs during or after stop), calls stop, then destroy. A callback still running and stop are waited for until the
+ *     global shutdown_timeout has passed since SHUTTING_DOWN (at least 1 s each). Past that the
+ *     plugin is abandoned: an error names it, stop (after a stuck callback) and destroy are not
+ *     called, its library and host context stay in memory, and the daemon exits with status 1
+ *     without running static destructors. Libraries are never dlclose()d.
+ *  6. Crashes: a fatal signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS) or
+ *     std::terminate (an exception escaping a plugin's own thread) anywhere in the daemon runs the
+ *     host's handler: every supervised process gets its stop signal, then SIGKILL after at most
+ *     2 s; one log line names the plugin when the crash is in a call into it, in its code, or on a
+ *     thread with its code on the stack; the daemon ends by that signal. Plugins must not install
+ *     their own handlers for these signals or for std::terminate.
  *
  * VERSIONING
  *  - The ABI major is in the entry symbol's name (phpeek_plugin_entry_v1). A new major is a new
@@ -68,6 +82,10 @@
  *   2026-12-06  1.1  phpeek_host_api_v1.daemon_status: the daemon's own state as JSON (pid, start
  *                    time, log lines dropped while its stdout was stalled).
  *   2026-12-06  1.1  PHPEEK_STATE_SUSPENDED (9): an instance whose process is stopped (SIGSTOP).
+ *   2026-12-06  1.1  text only, as the host does it: stop runs on a helper thread, and stop and a
+ *                    callback still running at shutdown are bounded by shutdown_timeout (at least
+ *                    1 s), no longer 10 s; an abandoned plugin makes the daemon exit 1; the host's
+ *                    crash handler stops every process (THREADING 6).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
