@@ -25,33 +25,39 @@
  *     written to it. Inputs are NUL-terminated strings borrowed for the duration of the call.
  *
  * THREADING
- *  1. The entry function, init, start and destroy are called on the daemon's main thread; stop on
- *     a host helper thread (a new one each time) while the main thread waits for it. Hooks are
- *     called one at a time, never concurrently with each other (save for an abandoned stop or
- *     callback, see 5). Each should return within a few seconds (the host warns past 5 s); init,
- *     start and destroy have no other limit, stop is bounded as 5 says. start may spawn threads;
- *     stop must return only after every thread the plugin started has finished: the host never
- *     unloads the library, but a stray thread running after stop races the daemon's exit.
+ *  1. The entry function, init, start and destroy are called on the daemon's main thread; stop is
+ *     called on a host helper thread (a new one each time) while the main thread waits for it.
+ *     Hooks are called one at a time, never concurrently with each other, save for an abandoned
+ *     stop or callback (see 5). The host logs a warning when a hook runs past 5 s, and again when
+ *     it returns; init, start and destroy have no other limit (one that never returns hangs the
+ *     daemon); stop is bounded as 5 says. start may spawn threads; stop must return only after
+ *     every thread the plugin started has finished: the host never unloads the library, but a
+ *     stray thread running after stop races the daemon's exit.
  *  2. Host services are thread-safe and may be called from any plugin thread between the moment
- *     init is entered and the moment stop returns.
+ *     init is entered and the moment stop returns; log and unsubscribe also during destroy.
  *  3. process_control validates the request at once (unknown process, bad argument, shutting down)
- *     and queues it into the single-threaded supervisor loop; the outcome arrives as events.
- *     timeout_ms bounds the wait for acceptance, never for "running"; 0 means fire-and-forget. A
- *     call with timeout_ms > 0 from an event callback returns PHPEEK_E_WOULD_BLOCK (a dispatch
- *     thread must never wait on the loop that feeds it).
- *  4. Events reach each plugin on its own host-owned dispatch thread, one at a time and in
- *     increasing `seq` order, through a bounded queue. When the queue is full the oldest events are
- *     dropped; the next delivered event carries the number lost in `dropped`. Callbacks must
- *     return quickly.
- *  5. Shutdown: the host sends SHUTTING_DOWN, refuses new control requests (PHPEEK_E_STOPPING),
- *     stops the processes while plugins still receive events, then, for each plugin in reverse
- *     load order: delivers the events already queued for it for at most 5 s and not past the
- *     deadline below (what is still queued then is discarded; the plugin is not told), ends
- *     delivery (no callback runs during or after stop), calls stop, then destroy. A callback still running and stop are waited for until the
- *     global shutdown_timeout has passed since SHUTTING_DOWN (at least 1 s each). Past that the
- *     plugin is abandoned: an error names it, stop (after a stuck callback) and destroy are not
- *     called, its library and host context stay in memory, and the daemon exits with status 1
- *     without running static destructors. Libraries are never dlclose()d.
+ *     and queues it into the single-threaded supervisor loop without waiting for the loop: OK
+ *     means accepted, and the outcome arrives as events. This host never waits, so it never
+ *     returns PHPEEK_E_TIMEOUT. timeout_ms is how long the caller allows the call to block (a
+ *     later host may wait up to that long for the loop to accept, never for "running"); 0 means
+ *     it must not block. A call with timeout_ms > 0 from an event callback returns
+ *     PHPEEK_E_WOULD_BLOCK (a dispatch thread must never wait on the loop that feeds it).
+ *  4. Events reach each plugin on its own host-owned dispatch thread (started by its first
+ *     subscribe), one at a time and in increasing `seq` order. Each subscription has a bounded
+ *     queue of 1024 events. When a queue is full its oldest event is dropped: the next event
+ *     delivered on that subscription carries the number lost in `dropped`, and the host logs a
+ *     warning naming the plugin. Callbacks must return quickly.
+ *  5. Shutdown: the host sends SHUTTING_DOWN, refuses new control requests (PHPEEK_E_STOPPING) and
+ *     stops the processes while plugins still receive events (their state changes and exits).
+ *     Then, for each plugin in reverse load order: the events already queued for it are delivered
+ *     for at most 5 s and not past the deadline below; whatever is still queued then is discarded
+ *     without telling the plugin (no later event carries the count); delivery ends (no callback
+ *     runs during or after stop; subscribe answers PHPEEK_E_STOPPING); stop is called, then
+ *     destroy. A callback still running and stop are waited for until the global shutdown_timeout
+ *     has passed since SHUTTING_DOWN (at least 1 s each). Past that the plugin is abandoned: an
+ *     error names it, stop (after a stuck callback) and destroy are not called, its library and
+ *     host context stay in memory, and the daemon exits with status 1 without running static
+ *     destructors. Libraries are never dlclose()d.
  *  6. Crashes: a fatal signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS) or
  *     std::terminate (an exception escaping a plugin's own thread) anywhere in the daemon runs the
  *     host's handler: every supervised process gets its stop signal, then SIGKILL after at most
@@ -82,10 +88,15 @@
  *   2026-12-06  1.1  phpeek_host_api_v1.daemon_status: the daemon's own state as JSON (pid, start
  *                    time, log lines dropped while its stdout was stalled).
  *   2026-12-06  1.1  PHPEEK_STATE_SUSPENDED (9): an instance whose process is stopped (SIGSTOP).
- *   2026-12-06  1.1  text only, as the host does it: stop runs on a helper thread, and stop and a
- *                    callback still running at shutdown are bounded by shutdown_timeout (at least
- *                    1 s), no longer 10 s; an abandoned plugin makes the daemon exit 1; the host's
- *                    crash handler stops every process (THREADING 6).
+ *   2026-12-06  1.1  header helpers phpeek_state_name, phpeek_event_type_name (no ABI change).
+ *   2026-12-06  1.1  text only, now as the code does it: stop runs on a host helper thread;
+ *                    process_control never waits, so no E_TIMEOUT; queues of 1024 events; at
+ *                    shutdown, 5 s to drain, the rest discarded unannounced; unsubscribe and log
+ *                    allowed during destroy.
+ *   2026-12-06  1.1  text only, as the host does it: stop and a callback still running at shutdown
+ *                    are bounded by shutdown_timeout (at least 1 s), no longer 10 s; an abandoned
+ *                    plugin makes the daemon exit 1; the host's crash handler stops every process
+ *                    (THREADING 6).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -115,7 +126,7 @@ extern "C" {
 #define PHPEEK_E_NOT_FOUND 2        /* no such process, config key or subscription */
 #define PHPEEK_E_STATE 3            /* request does not fit the current state */
 #define PHPEEK_E_UNSUPPORTED 4      /* op, event type or member unknown to this host */
-#define PHPEEK_E_TIMEOUT 5          /* not accepted within timeout_ms */
+#define PHPEEK_E_TIMEOUT 5          /* not accepted within timeout_ms (no 1.x host waits yet) */
 #define PHPEEK_E_WOULD_BLOCK 6      /* blocking call from an event callback */
 #define PHPEEK_E_STOPPING 7         /* the daemon is shutting down */
 #define PHPEEK_E_TYPE 8             /* value has another type (e.g. object where a scalar was asked) */
@@ -155,6 +166,51 @@ extern "C" {
 #define PHPEEK_STATE_COMPLETED 7
 #define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
 #define PHPEEK_STATE_SUSPENDED 9 /* instance only: running, but its process is stopped (SIGSTOP) */
+
+/* Names for messages: the state words of process_list and detail_json ("running", ...) and the
+ * event types in lower case ("exited", ...); "unknown" for codes this header does not know.
+ * Header-only helpers (1.1 headers), usable with any host. */
+static inline const char* phpeek_state_name(int32_t state) {
+  switch (state) {
+    case PHPEEK_STATE_STARTING:
+      return "starting";
+    case PHPEEK_STATE_RUNNING:
+      return "running";
+    case PHPEEK_STATE_BACKOFF:
+      return "backoff";
+    case PHPEEK_STATE_STOPPING:
+      return "stopping";
+    case PHPEEK_STATE_STOPPED:
+      return "stopped";
+    case PHPEEK_STATE_FAILED:
+      return "failed";
+    case PHPEEK_STATE_COMPLETED:
+      return "completed";
+    case PHPEEK_STATE_DEGRADED:
+      return "degraded";
+    case PHPEEK_STATE_SUSPENDED:
+      return "suspended";
+    default:
+      return "unknown";
+  }
+}
+
+static inline const char* phpeek_event_type_name(uint32_t type) {
+  switch (type) {
+    case PHPEEK_EVENT_STATE_CHANGED:
+      return "state_changed";
+    case PHPEEK_EVENT_SPAWNED:
+      return "spawned";
+    case PHPEEK_EVENT_EXITED:
+      return "exited";
+    case PHPEEK_EVENT_CONFIG_RELOADED:
+      return "config_reloaded";
+    case PHPEEK_EVENT_SHUTTING_DOWN:
+      return "shutting_down";
+    default:
+      return "unknown";
+  }
+}
 
 /* ---- Data exchange --------------------------------------------------------------------------- */
 
@@ -229,21 +285,25 @@ typedef struct phpeek_host_api_v1 {
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
                          phpeek_sink* err);
 
-  /* Queues START/STOP/RESTART/SCALE (arg = instance count for SCALE, else ignored). Returns
-   * PHPEEK_OK once accepted; E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of
-   * range), E_STOPPING (shutting down), E_UNSUPPORTED (op unknown to this host),
-   * E_WOULD_BLOCK (timeout_ms > 0 from an event callback). */
+  /* Queues START/STOP/RESTART/SCALE (arg = instance count for SCALE, else ignored) without
+   * waiting for the supervisor loop (THREADING 3). Returns PHPEEK_OK once accepted;
+   * E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of range), E_STOPPING (shutting
+   * down), E_UNSUPPORTED (op unknown to this host), E_WOULD_BLOCK (timeout_ms > 0 from an event
+   * callback). Never E_TIMEOUT from this host. */
   int32_t (*process_control)(phpeek_host* h, int32_t op, const char* name, int32_t arg,
                              uint32_t timeout_ms, phpeek_sink* err);
 
   /* Registers `fn(user, ev)` for the event types in `event_mask` (PHPEEK_EVENT_MASK bits). Each
-   * subscription has its own bounded queue; all of a plugin's subscriptions share its dispatch
-   * thread. `*out_id` (may be NULL) receives an id for unsubscribe. */
+   * subscription has its own bounded queue (1024 events, THREADING 4); all of a plugin's
+   * subscriptions share its dispatch thread. `*out_id` (may be NULL) receives an id for
+   * unsubscribe. E_INVALID_ARGUMENT for a NULL fn or an empty mask; E_STOPPING once delivery has
+   * ended (THREADING 5). */
   int32_t (*subscribe)(phpeek_host* h, uint32_t event_mask, phpeek_event_fn fn, void* user,
                        uint64_t* out_id);
   /* After it returns, `fn` is not running and will not be called again for this id, unless it is
    * called from that very callback (then the current call is the last). E_NOT_FOUND for an
-   * unknown id. */
+   * unknown id. Also allowed during destroy (delivery has ended by then), so that a plugin may
+   * release its subscriptions while it frees itself. */
   int32_t (*unsubscribe)(phpeek_host* h, uint64_t id);
 
   /* "OK", "NOT_FOUND", ... for any status code (unknown codes give "INTERNAL"). Static strings. */
