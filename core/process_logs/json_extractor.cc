@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "core/json/json_value.h"
+#include "phpeek/json.hpp"
 
 namespace phpeek::process_logs {
 namespace {
@@ -27,10 +27,9 @@ std::optional<Level> NumericLevel(int64_t n) {
   return std::nullopt;
 }
 
-std::optional<Level> LevelOf(const json::Value& v) {
-  if (v.kind() == json::ValueKind::kString) return ParseLevelName(v.string());
-  int64_t n = 0;
-  if (v.kind() == json::ValueKind::kNumber && v.ToInt64(&n)) return NumericLevel(n);
+std::optional<Level> LevelOf(phpeek::json::Value v) {
+  if (const auto name = v.AsString(); name.ok()) return ParseLevelName(name.value);
+  if (const auto n = v.AsInt64(); n.ok()) return NumericLevel(n.value);
   return std::nullopt;
 }
 
@@ -44,9 +43,11 @@ bool LooksLikeObject(std::string_view text) {
 bool JsonExtractor::Extract(std::string_view text, JsonExtraction* out) const {
   *out = {};
   if (spec_.detect_auto && !LooksLikeObject(text)) return false;
-  json::Value doc;
+  phpeek::json::Document parsed;
   std::string err;
-  if (!json::Parse(text, &doc, &err) || !doc.is_object()) {
+  const bool ok = parsed.Parse(text, &err);
+  const phpeek::json::Value doc = parsed.root();
+  if (!ok || !doc.is_object()) {
     if (!spec_.detect_auto) {
       out->fields.push_back({"json_error", err.empty() ? "not a JSON object" : err, false});
     }
@@ -55,9 +56,8 @@ bool JsonExtractor::Extract(std::string_view text, JsonExtraction* out) const {
   std::string_view message_key, level_key;
   if (spec_.extract_message) {
     for (auto key : kMessageKeys) {
-      const json::Value* v = doc.Find(key);
-      if (v && v->kind() == json::ValueKind::kString) {
-        out->message = v->string();
+      if (const auto v = doc[key].AsString(); v.ok()) {
+        out->message = std::string(v.value);
         message_key = key;
         break;
       }
@@ -65,9 +65,9 @@ bool JsonExtractor::Extract(std::string_view text, JsonExtraction* out) const {
   }
   if (spec_.extract_level) {
     for (auto key : kLevelKeys) {
-      const json::Value* v = doc.Find(key);
-      if (!v) continue;
-      if (const auto level = LevelOf(*v)) {
+      const phpeek::json::Value v = doc[key];
+      if (v.missing()) continue;
+      if (const auto level = LevelOf(v)) {
         out->level = level;
         level_key = key;
         break;
@@ -77,10 +77,10 @@ bool JsonExtractor::Extract(std::string_view text, JsonExtraction* out) const {
   if (!spec_.merge_fields) return true;
   for (const auto& [key, value] : doc.members()) {
     if (key == message_key || key == level_key) continue;
-    if (value.kind() == json::ValueKind::kString) {
-      out->fields.push_back({key, value.string(), false});
+    if (const auto str = value.AsString(); str.ok()) {
+      out->fields.push_back({std::string(key), std::string(str.value), false});
     } else {
-      out->fields.push_back({key, std::string(value.text()), true});
+      out->fields.push_back({std::string(key), std::string(value.text()), true});
     }
   }
   return true;
