@@ -19,6 +19,10 @@
 //    that slow or idle clients can never lock others out; only when every connection is busy in
 //    a handler does the new one get 503 with Retry-After (then it lingers briefly, so the client
 //    reads the 503 rather than a reset);
+//  - "waited longest" counts from the send of a connection's last answer: before it chooses, the
+//    I/O thread waits for the sends under way on workers and collects every answer sent, so a
+//    client that has read its answer and opens another connection never finds its old one
+//    counted as busy in a handler (nor the new one as older);
 //  - when accept() fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the
 //    connection that has waited longest is closed to free a descriptor for the client waiting in
 //    the backlog; with none to close, accepting pauses for accept_pause. Failures are logged
@@ -54,6 +58,7 @@
 #include "plugins/common/http/message.h"
 #include "plugins/common/http/request_parser.h"
 #include "plugins/common/http/response_text.h"
+#include "plugins/common/http/transport.h"
 
 namespace phpeek::http {
 
@@ -72,6 +77,9 @@ struct ServerOptions {
   bool lower_priority = false;
   std::chrono::milliseconds accept_pause{100};
   int backlog = 128;
+  // What each accepted descriptor is wrapped in (the transport owns it), called on the I/O
+  // thread; unset: a SocketTransport. Tests use it to stop a worker at a given moment of a send.
+  std::function<std::unique_ptr<Transport>(int fd)> make_transport;
 };
 
 class Server {

@@ -9,12 +9,17 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <regex>
+#include <utility>
 #include <vector>
 
+#include "plugins/common/http/socket_transport.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugins_http/raw_http.h"
 #include "tests/unit/plugins_http/test_server.h"
@@ -105,6 +110,76 @@ TEST(ServerCapacity, TheConnectionWaitingLongestMakesRoom) {
   EXPECT_EQ(r->status, 200);
   EXPECT_LT(Clock::now() - start, 1s);
   EXPECT_TRUE(slow.front()->WaitClosed(2s));
+}
+
+// Stands the worker that answers the first connection still right after its first send, as a
+// scheduler may preempt it there: its client has the answer while the server has not heard of it.
+class StillAfterFirstSend {
+ public:
+  // For ServerOptions::make_transport; counts the connections the server admits.
+  std::unique_ptr<Transport> Wrap(int fd) {
+    const bool first = ++made_ == 1;
+    return std::make_unique<Gated>(fd, first ? this : nullptr);
+  }
+  int made() const { return made_; }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  class Gated : public SocketTransport {
+   public:
+    Gated(int fd, StillAfterFirstSend* gate) : SocketTransport(fd), gate_(gate) {}
+    IoResult Send(std::string_view bytes) override {
+      const IoResult r = SocketTransport::Send(bytes);
+      if (gate_ != nullptr) std::exchange(gate_, nullptr)->WaitReleased();
+      return r;
+    }
+
+   private:
+    StillAfterFirstSend* gate_;
+  };
+
+  void WaitReleased() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return released_; });
+  }
+
+  std::atomic<int> made_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;  // guarded by mu_
+};
+
+// A connection waits for its client from the moment its answer was sent, even while the worker
+// that sent it has not reported yet: it makes room before a connection that its client opened
+// after reading that answer.
+TEST(ServerCapacity, AnAnswerSentButNotYetReportedCountsFromItsSend) {
+  StillAfterFirstSend gate;
+  ServerOptions options = WithCapacity(2);
+  options.timeouts.idle = 30s;  // far beyond the test: only eviction closes a connection
+  options.make_transport = [&gate](int fd) { return gate.Wrap(fd); };
+  TestServer s(options);
+  struct ReleaseOnExit {
+    StillAfterFirstSend& gate;
+    ~ReleaseOnExit() { gate.Release(); }  // before the server stops: it joins the worker
+  } release_on_exit{gate};
+  RawConnection first(s.port());
+  ASSERT_TRUE(first.Send(Get("/health")));
+  ASSERT_TRUE(first.Read(2s));  // its worker stands still after the send
+  RawConnection second(s.port());
+  ASSERT_TRUE(second.Send(Get("/health")));
+  ASSERT_TRUE(second.Read(2s));
+  RawConnection third(s.port());
+  ASSERT_TRUE(third.Send("GET /metrics HTTP/1.1\r\n"));
+  // The server is admitting the third connection and needs room for it.
+  ASSERT_TRUE(WaitUntil([&] { return gate.made() == 3; }, 5s));
+  gate.Release();
+  EXPECT_TRUE(first.WaitClosed(2s)) << "the connection answered first makes room";
+  ASSERT_TRUE(second.Send(Get("/health")));
+  EXPECT_TRUE(second.Read(2s).has_value()) << "the connection answered later was kept";
 }
 
 // A client that does not read its answer is the last to make room, but it does: a new client is
