@@ -212,8 +212,10 @@ void Server::Impl::Accept(Listener& listener, Clock::time_point now) {
       if (err == EAGAIN || err == EWOULDBLOCK) return;
       if (IsConnectionError(err)) continue;
       // EMFILE, ENFILE, ENOBUFS, ENOMEM (or worse): the connection stays queued and the listener
-      // readable. Free a descriptor for it, else wait.
+      // readable. Free a descriptor for it, else wait. With nobody queued (the last accept took
+      // the last descriptor) there is nothing to make room for.
       const bool shortage = IsResourceShortage(err);
+      if (shortage && !ConnectionWaiting(listener.socket.fd)) return;
       Log(PHPEEK_LOG_WARN, listener.failures.Failed(err, now));
       const size_t open = connections.size();
       if (shortage) CollectSentAnswers(now);

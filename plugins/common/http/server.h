@@ -23,11 +23,12 @@
 //    I/O thread waits for the sends under way on workers and collects every answer sent, so a
 //    client that has read its answer and opens another connection never finds its old one
 //    counted as busy in a handler (nor the new one as older);
-//  - when accept() fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the
-//    connection that has waited longest is closed to free a descriptor for the client waiting in
-//    the backlog; with none to close, accepting pauses for accept_pause. Failures are logged
-//    through the ServerLog at most once a second with a count (accept_failure_log.h), never in a
-//    spin;
+//  - when accept() fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) while
+//    a client waits in the backlog, the connection that has waited longest is closed to free a
+//    descriptor for it (one connection per client: accept() says EMFILE before it looks at the
+//    backlog, so the failure alone does not mean that anyone waits); with none to close,
+//    accepting pauses for accept_pause. Failures are logged through the ServerLog at most once a
+//    second with a count (accept_failure_log.h), never in a spin;
 //  - HEAD is answered by the server: the handler sees GET (HttpRequest::head set) and the answer
 //    goes out with the GET answer's headers, Content-Length included, and no body;
 //  - every answer, head and body, leaves in one send() when the socket takes it; TCP_NODELAY is

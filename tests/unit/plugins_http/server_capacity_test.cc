@@ -286,7 +286,7 @@ TEST(ServerCapacity, OutOfDescriptorsWithNothingToClosePausesAndReportsOnceASeco
 }
 
 // accept() failing with EMFILE while idle connections are open: the one idle longest is closed to
-// free a descriptor, and the client waiting in the backlog is served at once.
+// free a descriptor, and the client waiting in the backlog is served at once; no other is closed.
 TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   TestServer s;
   std::vector<std::unique_ptr<RawConnection>> idle;
@@ -307,8 +307,12 @@ TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   EXPECT_EQ(r->status, 200);
   EXPECT_LT(Clock::now() - start, 1s);
   EXPECT_TRUE(oldest_closed);
-  ASSERT_TRUE(idle[2]->Send(Get("/health")));
-  EXPECT_TRUE(idle[2]->Read(2s).has_value()) << "the newest idle connection was kept";
+  // One client waited, so one connection was closed: accept() fails with EMFILE again once the
+  // client took the freed descriptor, with nobody waiting.
+  for (size_t i = 1; i < idle.size(); ++i) {
+    ASSERT_TRUE(idle[i]->Send(Get("/health")));
+    EXPECT_TRUE(idle[i]->Read(2s).has_value()) << i << " was kept";
+  }
   ASSERT_FALSE(s.log().empty());
   EXPECT_EQ(FailureCount(s.log()[0]), 1) << s.log()[0];
 }
