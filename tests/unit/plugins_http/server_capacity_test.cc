@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <regex>
@@ -32,6 +34,16 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
+
+// More than the sockets hold between the server and a client that does not read, once that
+// client's receive buffer is pinned small (SO_RCVBUF): the server's send buffer grows at most to
+// tcp_wmem's maximum.
+size_t MoreThanSocketsHold() {
+  std::ifstream limits("/proc/sys/net/ipv4/tcp_wmem");
+  size_t least = 0, initial = 0, most = 0;
+  if (!(limits >> least >> initial >> most)) return size_t{32} << 20;
+  return 2 * most + (size_t{1} << 20);
+}
 
 ServerOptions WithCapacity(int max_connections, int workers = 4) {
   ServerOptions options;
@@ -188,12 +200,16 @@ TEST(ServerCapacity, AClientThatDoesNotReadItsAnswerMakesRoomLast) {
   ServerOptions options = WithCapacity(1);
   options.timeouts.write = 30s;  // far beyond the test: only eviction can make room
   TestServer s(options);
-  RawConnection stuck(s.port());
-  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(32 << 20))));  // more than sockets buffer
+  RawConnection stuck;
+  const int small = 16384;
+  ASSERT_EQ(::setsockopt(stuck.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+  ASSERT_TRUE(stuck.Connect(s.port()));
+  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(MoreThanSocketsHold()))));
   // Once the answer is coming, a byte the server will not read while it writes: closing the
-  // connection then resets it, which the client sees without reading the answer.
+  // connection then resets it, which the client sees without reading the answer. (Making a body
+  // of megabytes took 5 s on a loaded machine.)
   pollfd answer{stuck.fd(), POLLIN, 0};
-  ASSERT_EQ(::poll(&answer, 1, 5000), 1);
+  ASSERT_EQ(::poll(&answer, 1, 30000), 1);
   ASSERT_TRUE(stuck.Send("G"));
   const auto reset = [&] {
     pollfd p{stuck.fd(), POLLIN, 0};
