@@ -77,7 +77,8 @@ class Connection {
   uint64_t waiting_order() const { return waiting_order_; }
   // The next waiting order. A worker takes one just before it sends an answer, so that a
   // connection whose answer it sent whole is ordered by that moment, not by when the I/O thread
-  // hears of it: a client that reads the answer and opens another connection always comes later.
+  // hears of it: a client that reads the answer and opens another connection always comes later
+  // (and the server collects the answers sent before it compares orders, server.h).
   static uint64_t NextWaitingOrder();
   // A request has begun (bytes of it were read, or wait unread in the socket).
   bool RequestBegun();

@@ -39,4 +39,8 @@ void CloseListener(ListenSocket* socket);
 // accept4() of one pending connection, non-blocking and close-on-exec; -1 with errno set.
 int AcceptConnection(int listen_fd);
 
+// Whether a connection waits in the listener's backlog. accept() fails with EMFILE or ENFILE
+// before it looks at the backlog, so such a failure alone does not say that anyone waits.
+bool ConnectionWaiting(int listen_fd);
+
 }  // namespace phpeek::http

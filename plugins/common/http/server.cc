@@ -13,6 +13,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -101,6 +102,9 @@ struct Server::Impl {
 
   std::mutex answered_mu;
   std::vector<Answered> answered;  // guarded by answered_mu
+  // Held shared by a worker from taking its waiting order until its report is in `answered`,
+  // and exclusively by the I/O thread to wait for every send under way (CollectSentAnswers).
+  std::shared_mutex sending_mu;
 
   bool Listen(std::string* err);
   void CloseListeners();
@@ -111,7 +115,7 @@ struct Server::Impl {
   void Admit(int fd, Clock::time_point now);
   // The connection to close first when room is needed: lingering, else the one that has waited
   // longest for its client, else the one whose client has been slowest to read its answer; end()
-  // when every connection is busy in a handler.
+  // when every connection is busy in a handler. Call CollectSentAnswers first.
   ConnectionMap::iterator OldestWaiting();
   void PauseAccepting(Clock::time_point now);
   void ResumeAccepting();
@@ -119,6 +123,9 @@ struct Server::Impl {
   void Settle(ConnectionMap::iterator it, Clock::time_point now);
   void Answer(int fd, Transport* transport, const Exchange& exchange);
   void CollectAnswers(Clock::time_point now);
+  // CollectAnswers, after waiting for the sends under way: a client may have read an answer that
+  // a worker has sent but not yet reported, and then opened the connection that needs room.
+  void CollectSentAnswers(Clock::time_point now);
   void ExpireDeadlines(Clock::time_point now);
   void FlushAcceptLogs(Clock::time_point now);
   int NextTimeout(Clock::time_point now) const;
@@ -205,9 +212,18 @@ void Server::Impl::Accept(Listener& listener, Clock::time_point now) {
       if (err == EAGAIN || err == EWOULDBLOCK) return;
       if (IsConnectionError(err)) continue;
       // EMFILE, ENFILE, ENOBUFS, ENOMEM (or worse): the connection stays queued and the listener
-      // readable. Free a descriptor for it, else wait.
+      // readable. Free a descriptor for it, else wait. With nobody queued (the last accept took
+      // the last descriptor) there is nothing to make room for.
+      const bool shortage = IsResourceShortage(err);
+      if (shortage && !ConnectionWaiting(listener.socket.fd)) return;
       Log(PHPEEK_LOG_WARN, listener.failures.Failed(err, now));
-      const auto victim = IsResourceShortage(err) ? OldestWaiting() : connections.end();
+      const size_t open = connections.size();
+      if (shortage) CollectSentAnswers(now);
+      if (connections.size() < open) {  // an answer's failed send closed its connection
+        made_room = true;
+        continue;
+      }
+      const auto victim = shortage ? OldestWaiting() : connections.end();
       if (victim == connections.end()) {
         PauseAccepting(now);
         return;
@@ -227,8 +243,10 @@ void Server::Impl::Accept(Listener& listener, Clock::time_point now) {
 }
 
 void Server::Impl::Admit(int fd, Clock::time_point now) {
-  auto connection =
-      std::make_unique<Connection>(std::make_unique<SocketTransport>(fd), settings, now);
+  auto transport =
+      options.make_transport ? options.make_transport(fd) : std::make_unique<SocketTransport>(fd);
+  auto connection = std::make_unique<Connection>(std::move(transport), settings, now);
+  if (static_cast<int>(connections.size()) >= options.max_connections) CollectSentAnswers(now);
   const int open = static_cast<int>(connections.size());
   if (open >= options.max_connections) {
     if (const auto victim = OldestWaiting(); victim != connections.end()) {
@@ -311,21 +329,24 @@ void Server::Impl::Settle(ConnectionMap::iterator it, Clock::time_point now) {
 // On a worker thread: the connection is in kHandling, so nothing else touches its transport.
 void Server::Impl::Answer(int fd, Transport* transport, const Exchange& exchange) {
   bool keep_alive = false;
-  const std::string text = AnswerRequest(handler, exchange, settings.defaults, &keep_alive);
-  const uint64_t sent_order = Connection::NextWaitingOrder();
-  size_t sent = 0;
-  bool failed = false;
-  while (sent < text.size()) {
-    const IoResult r = transport->Send(std::string_view(text).substr(sent));
-    if (r.status != IoStatus::kOk) {
-      failed = r.status == IoStatus::kFailed;
-      break;  // kWouldBlock: the I/O thread writes the rest when the socket takes it
-    }
-    sent += r.bytes;
-  }
+  std::string text = AnswerRequest(handler, exchange, settings.defaults, &keep_alive);
   {
+    // From the waiting order to the report: the I/O thread may wait for this (non-blocking) send.
+    std::shared_lock<std::shared_mutex> sending(sending_mu);
+    const uint64_t sent_order = Connection::NextWaitingOrder();
+    size_t sent = 0;
+    bool failed = false;
+    while (sent < text.size()) {
+      const IoResult r = transport->Send(std::string_view(text).substr(sent));
+      if (r.status != IoStatus::kOk) {
+        failed = r.status == IoStatus::kFailed;
+        break;  // kWouldBlock: the I/O thread writes the rest when the socket takes it
+      }
+      sent += r.bytes;
+    }
+    text.erase(0, sent);  // in place: no copy of a large answer's rest
     std::lock_guard<std::mutex> lock(answered_mu);
-    answered.push_back(Answered{fd, text.substr(sent), keep_alive, failed, sent_order});
+    answered.push_back(Answered{fd, std::move(text), keep_alive, failed, sent_order});
   }
   Wake();
 }
@@ -342,6 +363,11 @@ void Server::Impl::CollectAnswers(Clock::time_point now) {
     it->second->OnAnswered(std::move(a.rest), a.keep_alive, a.failed, a.sent_order, now);
     Settle(it, now);
   }
+}
+
+void Server::Impl::CollectSentAnswers(Clock::time_point now) {
+  { const std::unique_lock<std::shared_mutex> no_send_under_way(sending_mu); }
+  CollectAnswers(now);
 }
 
 void Server::Impl::ExpireDeadlines(Clock::time_point now) {

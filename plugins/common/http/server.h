@@ -19,11 +19,16 @@
 //    that slow or idle clients can never lock others out; only when every connection is busy in
 //    a handler does the new one get 503 with Retry-After (then it lingers briefly, so the client
 //    reads the 503 rather than a reset);
-//  - when accept() fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), the
-//    connection that has waited longest is closed to free a descriptor for the client waiting in
-//    the backlog; with none to close, accepting pauses for accept_pause. Failures are logged
-//    through the ServerLog at most once a second with a count (accept_failure_log.h), never in a
-//    spin;
+//  - "waited longest" counts from the send of a connection's last answer: before it chooses, the
+//    I/O thread waits for the sends under way on workers and collects every answer sent, so a
+//    client that has read its answer and opens another connection never finds its old one
+//    counted as busy in a handler (nor the new one as older);
+//  - when accept() fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) while
+//    a client waits in the backlog, the connection that has waited longest is closed to free a
+//    descriptor for it (one connection per client: accept() says EMFILE before it looks at the
+//    backlog, so the failure alone does not mean that anyone waits); with none to close,
+//    accepting pauses for accept_pause. Failures are logged through the ServerLog at most once a
+//    second with a count (accept_failure_log.h), never in a spin;
 //  - HEAD is answered by the server: the handler sees GET (HttpRequest::head set) and the answer
 //    goes out with the GET answer's headers, Content-Length included, and no body;
 //  - every answer, head and body, leaves in one send() when the socket takes it; TCP_NODELAY is
@@ -54,6 +59,7 @@
 #include "plugins/common/http/message.h"
 #include "plugins/common/http/request_parser.h"
 #include "plugins/common/http/response_text.h"
+#include "plugins/common/http/transport.h"
 
 namespace phpeek::http {
 
@@ -72,6 +78,9 @@ struct ServerOptions {
   bool lower_priority = false;
   std::chrono::milliseconds accept_pause{100};
   int backlog = 128;
+  // What each accepted descriptor is wrapped in (the transport owns it), called on the I/O
+  // thread; unset: a SocketTransport. Tests use it to stop a worker at a given moment of a send.
+  std::function<std::unique_ptr<Transport>(int fd)> make_transport;
 };
 
 class Server {

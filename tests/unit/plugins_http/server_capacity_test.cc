@@ -7,14 +7,21 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <mutex>
 #include <regex>
+#include <utility>
 #include <vector>
 
+#include "plugins/common/http/socket_transport.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugins_http/raw_http.h"
 #include "tests/unit/plugins_http/test_server.h"
@@ -27,6 +34,16 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
+
+// More than the sockets hold between the server and a client that does not read, once that
+// client's receive buffer is pinned small (SO_RCVBUF): the server's send buffer grows at most to
+// tcp_wmem's maximum.
+size_t MoreThanSocketsHold() {
+  std::ifstream limits("/proc/sys/net/ipv4/tcp_wmem");
+  size_t least = 0, initial = 0, most = 0;
+  if (!(limits >> least >> initial >> most)) return size_t{32} << 20;
+  return 2 * most + (size_t{1} << 20);
+}
 
 ServerOptions WithCapacity(int max_connections, int workers = 4) {
   ServerOptions options;
@@ -107,18 +124,92 @@ TEST(ServerCapacity, TheConnectionWaitingLongestMakesRoom) {
   EXPECT_TRUE(slow.front()->WaitClosed(2s));
 }
 
+// Stands the worker that answers the first connection still right after its first send, as a
+// scheduler may preempt it there: its client has the answer while the server has not heard of it.
+class StillAfterFirstSend {
+ public:
+  // For ServerOptions::make_transport; counts the connections the server admits.
+  std::unique_ptr<Transport> Wrap(int fd) {
+    const bool first = ++made_ == 1;
+    return std::make_unique<Gated>(fd, first ? this : nullptr);
+  }
+  int made() const { return made_; }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  class Gated : public SocketTransport {
+   public:
+    Gated(int fd, StillAfterFirstSend* gate) : SocketTransport(fd), gate_(gate) {}
+    IoResult Send(std::string_view bytes) override {
+      const IoResult r = SocketTransport::Send(bytes);
+      if (gate_ != nullptr) std::exchange(gate_, nullptr)->WaitReleased();
+      return r;
+    }
+
+   private:
+    StillAfterFirstSend* gate_;
+  };
+
+  void WaitReleased() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return released_; });
+  }
+
+  std::atomic<int> made_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;  // guarded by mu_
+};
+
+// A connection waits for its client from the moment its answer was sent, even while the worker
+// that sent it has not reported yet: it makes room before a connection that its client opened
+// after reading that answer.
+TEST(ServerCapacity, AnAnswerSentButNotYetReportedCountsFromItsSend) {
+  StillAfterFirstSend gate;
+  ServerOptions options = WithCapacity(2);
+  options.timeouts.idle = 30s;  // far beyond the test: only eviction closes a connection
+  options.make_transport = [&gate](int fd) { return gate.Wrap(fd); };
+  TestServer s(options);
+  struct ReleaseOnExit {
+    StillAfterFirstSend& gate;
+    ~ReleaseOnExit() { gate.Release(); }  // before the server stops: it joins the worker
+  } release_on_exit{gate};
+  RawConnection first(s.port());
+  ASSERT_TRUE(first.Send(Get("/health")));
+  ASSERT_TRUE(first.Read(2s));  // its worker stands still after the send
+  RawConnection second(s.port());
+  ASSERT_TRUE(second.Send(Get("/health")));
+  ASSERT_TRUE(second.Read(2s));
+  RawConnection third(s.port());
+  ASSERT_TRUE(third.Send("GET /metrics HTTP/1.1\r\n"));
+  // The server is admitting the third connection and needs room for it.
+  ASSERT_TRUE(WaitUntil([&] { return gate.made() == 3; }, 5s));
+  gate.Release();
+  EXPECT_TRUE(first.WaitClosed(2s)) << "the connection answered first makes room";
+  ASSERT_TRUE(second.Send(Get("/health")));
+  EXPECT_TRUE(second.Read(2s).has_value()) << "the connection answered later was kept";
+}
+
 // A client that does not read its answer is the last to make room, but it does: a new client is
 // served rather than refused, since that connection is not busy in a handler.
 TEST(ServerCapacity, AClientThatDoesNotReadItsAnswerMakesRoomLast) {
   ServerOptions options = WithCapacity(1);
   options.timeouts.write = 30s;  // far beyond the test: only eviction can make room
   TestServer s(options);
-  RawConnection stuck(s.port());
-  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(32 << 20))));  // more than sockets buffer
+  RawConnection stuck;
+  const int small = 16384;
+  ASSERT_EQ(::setsockopt(stuck.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+  ASSERT_TRUE(stuck.Connect(s.port()));
+  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(MoreThanSocketsHold()))));
   // Once the answer is coming, a byte the server will not read while it writes: closing the
-  // connection then resets it, which the client sees without reading the answer.
+  // connection then resets it, which the client sees without reading the answer. (Making a body
+  // of megabytes took 5 s on a loaded machine.)
   pollfd answer{stuck.fd(), POLLIN, 0};
-  ASSERT_EQ(::poll(&answer, 1, 5000), 1);
+  ASSERT_EQ(::poll(&answer, 1, 30000), 1);
   ASSERT_TRUE(stuck.Send("G"));
   const auto reset = [&] {
     pollfd p{stuck.fd(), POLLIN, 0};
@@ -211,7 +302,7 @@ TEST(ServerCapacity, OutOfDescriptorsWithNothingToClosePausesAndReportsOnceASeco
 }
 
 // accept() failing with EMFILE while idle connections are open: the one idle longest is closed to
-// free a descriptor, and the client waiting in the backlog is served at once.
+// free a descriptor, and the client waiting in the backlog is served at once; no other is closed.
 TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   TestServer s;
   std::vector<std::unique_ptr<RawConnection>> idle;
@@ -232,8 +323,12 @@ TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   EXPECT_EQ(r->status, 200);
   EXPECT_LT(Clock::now() - start, 1s);
   EXPECT_TRUE(oldest_closed);
-  ASSERT_TRUE(idle[2]->Send(Get("/health")));
-  EXPECT_TRUE(idle[2]->Read(2s).has_value()) << "the newest idle connection was kept";
+  // One client waited, so one connection was closed: accept() fails with EMFILE again once the
+  // client took the freed descriptor, with nobody waiting.
+  for (size_t i = 1; i < idle.size(); ++i) {
+    ASSERT_TRUE(idle[i]->Send(Get("/health")));
+    EXPECT_TRUE(idle[i]->Read(2s).has_value()) << i << " was kept";
+  }
   ASSERT_FALSE(s.log().empty());
   EXPECT_EQ(FailureCount(s.log()[0]), 1) << s.log()[0];
 }
