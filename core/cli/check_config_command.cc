@@ -1,10 +1,13 @@
-// `phpeek-pm check-config`: every problem of a configuration file, as text or as one JSON document.
+// `phpeek-pm check-config`: every problem of a configuration file, as text or as one JSON document,
+// the keys of the plugins it loads included.
 #include <cstdio>
 #include <string>
 
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/json/json_writer.h"
+#include "core/plugin_host/plugin_catalog.h"
+#include "core/plugin_host/plugin_list.h"
 
 namespace phpeek::cli {
 namespace {
@@ -39,13 +42,12 @@ int RunCheckConfig(const CommandLine& cl) {
   if (!config::ResolveConfigPath(cl.config_path, env, &path, &err)) {
     diagnostics.push_back({config::Severity::kError, cl.config_path, {}, "", err, ""});
   } else {
-    config::LoadResult result = config::LoadConfigFile(path, env);
-    diagnostics = std::move(result.diagnostics);
-    // check-config loads no plugin, so every unknown global key is reported, errors or not.
-    const config::Diagnostics unknown =
-        config::ReportUnknownGlobalKeys(path, result.unknown_global_keys, {});
-    diagnostics.insert(diagnostics.end(), unknown.begin(), unknown.end());
-    config::SortByPosition(&diagnostics);
+    // The plugins' schemas as serve reads them (descriptors only: no init, no thread), so their
+    // keys get the same diagnostics as the core's.
+    plugin_host::PluginCatalog catalog(plugin_host::DefaultPluginDir());
+    config::LoadOptions options;
+    options.plugins = catalog.Provider();
+    diagnostics = config::LoadConfigFile(path, env, options).diagnostics;
   }
   const bool has_errors = HasErrors(diagnostics);
   const bool has_warnings = CountSeverity(diagnostics, config::Severity::kWarning) > 0;

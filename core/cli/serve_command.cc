@@ -8,6 +8,7 @@
 #include "core/config/loader.h"
 #include "core/crash/crash_handler.h"
 #include "core/log/log.h"
+#include "core/plugin_host/plugin_catalog.h"
 #include "core/plugin_host/plugin_host.h"
 #include "core/plugin_host/plugin_list.h"
 #include "core/supervisor/supervisor.h"
@@ -84,7 +85,12 @@ int RunServe(const CommandLine& cl) {
     log::Error(err);
     return 1;
   }
-  config::LoadResult result = config::LoadConfigFile(path, env);
+  // The plugins are opened (not started) while the file is read: the keys they declare are
+  // checked with the core's, as check-config does.
+  plugin_host::PluginCatalog catalog(plugin_host::DefaultPluginDir());
+  config::LoadOptions options;
+  options.plugins = catalog.Provider();
+  config::LoadResult result = config::LoadConfigFile(path, env, options);
   if (result.config) {
     log::Configure(result.config->global.log_format == config::LogFormat::kJson
                        ? log::Format::kJson
@@ -97,20 +103,13 @@ int RunServe(const CommandLine& cl) {
     return 1;
   }
   const config::Config& config = *result.config;
-  // Before any plugin is loaded or process started: no child may outlive a crash of the daemon.
+  // Before any plugin is initialised or process started: no child may outlive a crash of the
+  // daemon. (The plugins were opened, not initialised, while the file was read.)
   crash::InstallCrashHandler(
       {config.global.shutdown_timeout, config.global.log_format == config::LogFormat::kJson});
   plugin_host::LifecycleOptions lifecycle;
   lifecycle.shutdown_timeout = config.global.shutdown_timeout;
-  // Plugins are loaded (not yet started) first: the global keys they declare count as known.
-  plugin_host::PluginHost plugins(
-      plugin_host::PluginRequests(config, plugin_host::DefaultPluginDir()), config.global_json,
-      lifecycle);
-  if (!plugins.Load()) {
-    log::Error("a required plugin could not be loaded; not starting", {{"file", path}});
-    return 1;
-  }
-  LogDiagnostics(config::ReportUnknownGlobalKeys(config, plugins.DeclaredGlobalKeys()));
+  plugin_host::PluginHost plugins(catalog.TakeLoaded(), config.global_json, lifecycle);
   if (cl.dry_run) {
     PrintPlan(config);
     return 0;

@@ -33,4 +33,11 @@ bool ParseByteSize(const std::string& text, int64_t* out, std::string* err) {
   return true;
 }
 
+std::string FormatByteSize(int64_t bytes) {
+  constexpr int64_t kKiB = 1024;
+  if (bytes != 0 && bytes % (kKiB * kKiB) == 0) return std::to_string(bytes / kKiB / kKiB) + "MiB";
+  if (bytes != 0 && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + "KiB";
+  return std::to_string(bytes);
+}
+
 }  // namespace phpeek::config

@@ -9,4 +9,7 @@ namespace phpeek::config {
 
 bool ParseByteSize(const std::string& text, int64_t* out, std::string* err);
 
+// The shortest exact spelling: "512", "64KiB", "1MiB", "1536KiB".
+std::string FormatByteSize(int64_t bytes);
+
 }  // namespace phpeek::config

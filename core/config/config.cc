@@ -10,32 +10,6 @@ const ProcessSpec* Config::FindProcess(const std::string& name) const {
   return it == processes.end() ? nullptr : &*it;
 }
 
-Diagnostics ReportUnknownGlobalKeys(const Config& config,
-                                    const std::vector<std::string>& plugin_keys) {
-  return ReportUnknownGlobalKeys(config.source_path, config.unknown_global_keys, plugin_keys);
-}
-
-Diagnostics ReportUnknownGlobalKeys(const std::string& file,
-                                    const std::vector<UnknownGlobalKey>& keys,
-                                    const std::vector<std::string>& plugin_keys) {
-  Diagnostics out;
-  for (const auto& u : keys) {
-    if (std::find(plugin_keys.begin(), plugin_keys.end(), u.key) != plugin_keys.end()) continue;
-    Diagnostic d;
-    d.severity = Severity::kWarning;
-    d.file = file;
-    d.pos = u.pos;
-    d.key_path = "global." + u.key;
-    d.message = u.env_var.empty()
-                    ? "unknown key '" + u.key + "' is ignored (no loaded plugin reads it)"
-                    : "environment variable " + u.env_var + " sets unknown key '" + u.key +
-                          "', which is ignored (no loaded plugin reads it)";
-    if (!u.closest_known.empty()) d.hint = "did you mean '" + u.closest_known + "'?";
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
 const char* ToString(RestartPolicy v) {
   switch (v) {
     case RestartPolicy::kAlways:

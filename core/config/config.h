@@ -116,33 +116,21 @@ struct GlobalSpec {
   int64_t log_buffer_lines = 1000;                    // history kept per instance; 0: none
   int64_t log_buffer_bytes = 256 * 1024;              // per instance
   int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
-  std::string plugin_dir;  // empty = next to the executable (../lib/phpeek-pm/plugins)
+  // Folders searched for plugins by name, in order, as written (relative to the configuration
+  // file); the built-in folder is searched after them (core/plugin_host/plugin_list.h).
+  std::vector<std::string> plugin_dirs;
+  bool plugin_dir_is_list = false;  // written as a list (else one folder, or none)
   std::vector<std::string> plugins;
+  // The switches that load the first-party plugins. Their other keys (api_port, metrics_path,
+  // ...) belong to those plugins, which declare them (core/config/key_schema.h).
   bool api_enabled = true;
-  std::string api_host = "127.0.0.1";
-  int api_port = 9180;
-  std::string api_socket;
-  std::optional<std::string> api_auth;
-  int64_t api_max_request_body = 65536;
   bool metrics_enabled = false;
-  std::string metrics_host = "127.0.0.1";
-  int metrics_port = 9090;
-  std::string metrics_path = "/metrics";
   Readiness readiness;
   std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
 };
 
 struct LifecycleHooks {
   std::vector<Hook> pre_start, post_start, pre_stop, post_stop;
-};
-
-// A `global:` key that no core owner knows. It is only a problem if no loaded plugin declares it
-// (see ReportUnknownGlobalKeys), so the loader keeps it aside instead of reporting it at once.
-struct UnknownGlobalKey {
-  std::string key;
-  SourcePos pos;
-  std::string closest_known;  // empty when nothing is close
-  std::string env_var;        // set when the key came from a PHPEEK_PM_GLOBAL_* variable
 };
 
 struct Config {
@@ -152,19 +140,11 @@ struct Config {
   LifecycleHooks hooks;
   bool has_hooks = false;
   std::vector<ProcessSpec> processes;  // in file order
-  std::string global_json;             // the `global:` block after substitution and overrides
-  std::vector<UnknownGlobalKey> unknown_global_keys;
+  // The `global:` block in the normal form of plugin_abi.h (config_json.h): what plugins get.
+  std::string global_json;
 
   const ProcessSpec* FindProcess(const std::string& name) const;
 };
-
-// Warnings for unknown global keys, leaving out those that a loaded plugin declares it reads.
-Diagnostics ReportUnknownGlobalKeys(const Config& config,
-                                    const std::vector<std::string>& plugin_keys);
-// The same for keys of a file that did not load (LoadResult::unknown_global_keys).
-Diagnostics ReportUnknownGlobalKeys(const std::string& file,
-                                    const std::vector<UnknownGlobalKey>& keys,
-                                    const std::vector<std::string>& plugin_keys);
 
 // Canonical names used in JSON, logs and messages.
 const char* ToString(RestartPolicy v);

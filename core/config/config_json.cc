@@ -6,7 +6,6 @@
 
 #include "core/config/logging_section.h"
 #include "core/config/sections.h"
-#include "core/json/json_writer.h"
 
 namespace phpeek::config {
 namespace {
@@ -17,42 +16,6 @@ bool IsPlainInteger(const std::string& s) {
   if (s[i] == '0' && s.size() > i + 1) return false;  // JSON has no leading zeros
   return std::all_of(s.begin() + static_cast<long>(i), s.end(),
                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-void WriteRaw(Reader& r, const Node& node, const std::string& path, json::Writer* w) {
-  switch (node.kind) {
-    case Node::Kind::kNull:
-      w->Null();
-      return;
-    case Node::Kind::kSequence:
-      w->BeginArray();
-      for (size_t i = 0; i < node.items.size(); ++i)
-        WriteRaw(r, *node.items[i], ItemPath(path, i), w);
-      w->EndArray();
-      return;
-    case Node::Kind::kMap: {
-      w->BeginObject();
-      std::set<std::string> seen;  // a duplicate key is reported elsewhere; JSON gets the first
-      for (const auto& e : node.entries) {
-        if (!seen.insert(e.key).second) continue;
-        w->Key(e.key);
-        WriteRaw(r, *e.value, JoinPath(path, e.key), w);
-      }
-      w->EndObject();
-      return;
-    }
-    case Node::Kind::kScalar:
-      break;
-  }
-  std::string text;
-  if (!r.Text(node, path, &text)) text = node.scalar;
-  if (!node.quoted && IsPlainInteger(text)) {
-    w->Int(std::stoll(text));
-  } else if (!node.quoted && (text == "true" || text == "false")) {
-    w->Bool(text == "true");
-  } else {
-    w->String(text);
-  }
 }
 
 void WriteReadiness(const Readiness& rd, json::Writer* w) {
@@ -75,40 +38,75 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->Key("restart_backoff_max").Int(g.restart_backoff_max.count());
   w->Key("min_uptime").Int(g.min_uptime.count());
   w->Key("max_process_scale").Int(g.max_process_scale);
-  if (!g.plugin_dir.empty()) w->Key("plugin_dir").String(g.plugin_dir);
+  // As written: one folder stays a string (its 1.0 type), a list is an array.
+  if (g.plugin_dir_is_list) {
+    w->Key("plugin_dir").BeginArray();
+    for (const auto& d : g.plugin_dirs) w->String(d);
+    w->EndArray();
+  } else if (!g.plugin_dirs.empty()) {
+    w->Key("plugin_dir").String(g.plugin_dirs.front());
+  }
   w->Key("plugins").BeginArray();
   for (const auto& p : g.plugins) w->String(p);
   w->EndArray();
   w->Key("readiness");
   WriteReadiness(g.readiness, w);
   w->Key("api_enabled").Bool(g.api_enabled);
-  w->Key("api_host").String(g.api_host);
-  w->Key("api_port").Int(g.api_port);
-  if (!g.api_socket.empty()) w->Key("api_socket").String(g.api_socket);
-  if (g.api_auth) w->Key("api_auth").String(*g.api_auth);
-  w->Key("api_max_request_body").Int(g.api_max_request_body);
   w->Key("metrics_enabled").Bool(g.metrics_enabled);
-  w->Key("metrics_host").String(g.metrics_host);
-  w->Key("metrics_port").Int(g.metrics_port);
-  w->Key("metrics_path").String(g.metrics_path);
   WriteLogBufferJson(g, w);
 }
 
 }  // namespace
 
-std::string RenderGlobalJson(Reader& r, const GlobalSpec& spec, const Node& global) {
+void WriteAsWritten(Reader& r, const Node& node, const std::string& path, json::Writer* w) {
+  switch (node.kind) {
+    case Node::Kind::kNull:
+      w->Null();
+      return;
+    case Node::Kind::kSequence:
+      w->BeginArray();
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        WriteAsWritten(r, *node.items[i], ItemPath(path, i), w);
+      }
+      w->EndArray();
+      return;
+    case Node::Kind::kMap: {
+      w->BeginObject();
+      std::set<std::string> seen;  // a duplicate key is reported elsewhere; JSON gets the first
+      for (const auto& e : node.entries) {
+        if (!seen.insert(e.key).second) continue;
+        w->Key(e.key);
+        WriteAsWritten(r, *e.value, JoinPath(path, e.key), w);
+      }
+      w->EndObject();
+      return;
+    }
+    case Node::Kind::kScalar:
+      break;
+  }
+  std::string text;
+  if (!r.Text(node, path, &text)) text = node.scalar;
+  if (!node.quoted && IsPlainInteger(text)) {
+    w->Int(std::stoll(text));
+  } else if (!node.quoted && (text == "true" || text == "false")) {
+    w->Bool(text == "true");
+  } else {
+    w->String(text);
+  }
+}
+
+std::string RenderGlobalJson(Reader& r, const GlobalSpec& spec, const Node& global,
+                             const std::vector<std::pair<std::string, std::string>>& plugin_keys) {
   json::Writer w;
   w.BeginObject();
   WriteKnown(spec, &w);
-  const auto& known = KnownGlobalKeys();
-  std::set<std::string> seen(known.begin(), known.end());
-  if (global.IsMap()) {
-    for (const auto& e : global.entries) {
-      if (!seen.insert(e.key).second) continue;
-      w.Key(e.key);
-      WriteRaw(r, *e.value, JoinPath("global", e.key), &w);
-    }
+  std::set<std::string> seen;
+  for (const auto& e : global.entries) {
+    if (!IsGlobalCompatKey(e.key) || !seen.insert(e.key).second) continue;
+    w.Key(e.key);
+    WriteAsWritten(r, *e.value, JoinPath("global", e.key), &w);
   }
+  for (const auto& [key, value] : plugin_keys) w.Key(key).Raw(value);
   w.EndObject();
   return w.Take();
 }

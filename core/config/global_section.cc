@@ -1,8 +1,7 @@
-// The `global:` block: keys the core and first-party plugins own, PHPeek PM keys kept for old
-// files, and everything else set aside for plugins to claim (see ReportUnknownGlobalKeys).
+// The `global:` block: keys the core owns, PHPeek PM keys kept for old files, and everything else
+// set aside for the plugins' schemas (plugin_keys.h), the first-party plugins' keys included.
 #include <algorithm>
 
-#include "core/config/byte_size.h"
 #include "core/config/duration.h"
 #include "core/config/logging_section.h"
 #include "core/config/sections.h"
@@ -27,15 +26,6 @@ const std::vector<CompatKey>& GlobalCompatKeys() {
   return keys;
 }
 
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
-// 0 = any free port; the listener logs the port it bound.
-KeyHandler Port(Reader& r, const char* key, int* out) {
-  return {key, [&r, out](const Node& v, P p) { r.Int(v, p, 0, 65535, out); }};
-}
-
 KeyHandler NonEmptyText(Reader& r, const char* key, std::string* out) {
   return {key, [&r, out](const Node& v, P p) {
             std::string text;
@@ -46,6 +36,27 @@ KeyHandler NonEmptyText(Reader& r, const char* key, std::string* out) {
               *out = text;
             }
           }};
+}
+
+// One folder, or a search path: a list of folders, each searched in turn.
+void ReadPluginDirs(Reader& r, const Node& node, P path, GlobalSpec* g) {
+  std::vector<std::string> dirs;
+  if (node.IsSequence()) {
+    if (!r.StringList(node, path, &dirs)) return;
+    g->plugin_dir_is_list = true;
+  } else {
+    std::string dir;
+    if (!r.Text(node, path, &dir)) return;
+    dirs.push_back(dir);
+  }
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    if (dirs[i].empty()) {
+      r.ValueError(node.IsSequence() ? *node.items[i] : node,
+                   node.IsSequence() ? ItemPath(path, i) : path, "must not be empty");
+      return;
+    }
+  }
+  g->plugin_dirs = std::move(dirs);
 }
 
 void ReadReadiness(Reader& r, const Node& node, P path, Readiness* out) {
@@ -63,46 +74,6 @@ void ReadReadiness(Reader& r, const Node& node, P path, Readiness* out) {
             {"processes",
              [&](const Node& v, P p) { r.StringList(v, p, &out->processes, &out->processes_pos); }},
         });
-}
-
-std::vector<KeyHandler> ApiHandlers(Reader& r, GlobalSpec* g) {
-  return {
-      {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
-      NonEmptyText(r, "api_host", &g->api_host),
-      Port(r, "api_port", &g->api_port),
-      NonEmptyText(r, "api_socket", &g->api_socket),
-      {"api_auth",
-       [&r, g](const Node& v, P p) {
-         // Empty means no auth, so `api_auth: ${TOKEN:-}` turns auth on only when TOKEN is set.
-         std::string token;
-         if (r.Text(v, p, &token) && !token.empty()) g->api_auth = token;
-       }},
-      {"api_max_request_body",
-       [&r, g](const Node& v, P p) {
-         std::string text, err;
-         if (!r.Text(v, p, &text)) return;
-         int64_t bytes = 0;
-         if (!ParseByteSize(text, &bytes, &err) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
-           r.ValueError(v, p, "invalid size '" + text + "'" + (err.empty() ? "" : ": " + err),
-                        "a number of bytes between 1024 and 64MiB, e.g. 65536 or 64KiB");
-           return;
-         }
-         g->api_max_request_body = bytes;
-       }},
-      {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
-      NonEmptyText(r, "metrics_host", &g->metrics_host),
-      Port(r, "metrics_port", &g->metrics_port),
-      {"metrics_path",
-       [&r, g](const Node& v, P p) {
-         std::string text;
-         if (!r.Text(v, p, &text)) return;
-         if (text.empty() || text[0] != '/') {
-           r.ValueError(v, p, "'" + text + "' must start with '/'", "metrics_path: /metrics");
-         } else {
-           g->metrics_path = text;
-         }
-       }},
-  };
 }
 
 std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** backoff_max) {
@@ -141,9 +112,11 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
       {"min_uptime", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->min_uptime); }},
       {"max_process_scale",
        [&r, g](const Node& v, P p) { r.Int(v, p, 1, 100000, &g->max_process_scale); }},
-      NonEmptyText(r, "plugin_dir", &g->plugin_dir),
+      {"plugin_dir", [&r, g](const Node& v, P p) { ReadPluginDirs(r, v, p, g); }},
       {"plugins", [&r, g](const Node& v, P p) { r.StringList(v, p, &g->plugins); }},
       {"readiness", [&r, g](const Node& v, P p) { ReadReadiness(r, v, p, &g->readiness); }},
+      {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
+      {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
   };
 }
 
@@ -161,6 +134,12 @@ void ApplyLegacyBackoff(Reader& r, const Node& node, GlobalSpec* g) {
 
 }  // namespace
 
+bool IsGlobalCompatKey(const std::string& key) {
+  const auto& compat = GlobalCompatKeys();
+  return std::any_of(compat.begin(), compat.end(),
+                     [&](const CompatKey& c) { return key == c.key; });
+}
+
 const std::vector<std::string>& KnownGlobalKeys() {
   static const std::vector<std::string> keys = {"shutdown_timeout",
                                                 "log_format",
@@ -175,15 +154,7 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "plugins",
                                                 "readiness",
                                                 "api_enabled",
-                                                "api_host",
-                                                "api_port",
-                                                "api_socket",
-                                                "api_auth",
-                                                "api_max_request_body",
                                                 "metrics_enabled",
-                                                "metrics_host",
-                                                "metrics_port",
-                                                "metrics_path",
                                                 "log_buffer_lines",
                                                 "log_buffer_bytes",
                                                 "log_buffer_total_bytes"};
@@ -191,15 +162,12 @@ const std::vector<std::string>& KnownGlobalKeys() {
 }
 
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
-                std::vector<UnknownGlobalKey>* unknown) {
+                std::vector<const MapEntry*>* leftover) {
   const Node* backoff_max = nullptr;  // the value read, for the comparison below
   std::vector<KeyHandler> handlers = CoreHandlers(r, out, &backoff_max);
-  for (auto& h : ApiHandlers(r, out)) handlers.push_back(std::move(h));
   for (auto& h : LogBufferHandlers(r, out)) handlers.push_back(std::move(h));
   r.Map(node, "global", handlers, GlobalCompatKeys(),
-        [&](const MapEntry& entry, const std::string& closest) {
-          unknown->push_back({entry.key, entry.key_pos, closest, entry.value->env_origin});
-        });
+        [&](const MapEntry& entry, const std::string&) { leftover->push_back(&entry); });
   ApplyLegacyBackoff(r, node, out);
   if (out->restart_backoff_max < out->restart_backoff_initial) {
     const std::string message = "restart_backoff_max (" + FormatDuration(out->restart_backoff_max) +
@@ -210,17 +178,6 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
     } else {
       r.Error({}, "global.restart_backoff_max", message);
     }
-  }
-  if (out->api_enabled && !out->api_auth && !IsLoopback(out->api_host)) {
-    SourcePos pos;
-    for (const auto& e : node.entries) {
-      if (e.key == "api_host") pos = e.value->pos;
-    }
-    r.Warning(pos, "global.api_host",
-              "the API listens on " + out->api_host +
-                  " without authentication: anyone who can "
-                  "reach it can stop your processes",
-              "set api_auth to a secret token, or api_host: 127.0.0.1");
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/config/config_json.h"
 #include "core/config/overrides.h"
+#include "core/config/plugin_keys.h"
 #include "core/config/reader.h"
 #include "core/config/sections.h"
 #include "core/config/source_text.h"
@@ -68,10 +69,35 @@ void ReadProcesses(Reader& r, const Node& node, SourcePos key_pos, Config* confi
   }
 }
 
-void ReadDocument(Reader& r, Node* root, Config* config) {
+SourcePos GlobalKeyPos(const Node& root) {
+  for (const auto& e : root.entries) {
+    if (e.key == "global") return e.key_pos;
+  }
+  return {};
+}
+
+// The core's keys, then the rest by the plugins' schemas; the `global:` block in the normal form.
+void ReadGlobalBlock(Reader& r, Node* root, const SchemaProvider& provider, Config* config) {
   Node* global = PrepareGlobal(r, root);
   ApplyGlobalOverrides(r, r.env(), global);
-  ReadGlobal(r, *global, &config->global, &config->unknown_global_keys);
+  std::vector<const MapEntry*> leftover;
+  ReadGlobal(r, *global, &config->global, &leftover);
+  PluginSchemas schemas;
+  if (provider) {
+    std::vector<std::string> names;
+    for (const MapEntry* e : leftover) names.push_back(e->key);
+    schemas = provider(config->global, r.file(), names);
+  }
+  const SourcePos global_pos = GlobalKeyPos(*root);
+  ReportAtKeys(r, *global, global_pos, schemas.problems);
+  const PluginKeysResult keys = ReadPluginKeys(r, *global, global_pos, leftover, schemas, r.file());
+  config->global_json = RenderGlobalJson(r, config->global, *global, keys.values);
+  RunPluginChecks(r, *global, global_pos, schemas, keys,
+                  "{\"schema\":1,\"global\":" + config->global_json + "}");
+}
+
+void ReadDocument(Reader& r, Node* root, const LoadOptions& options, Config* config) {
+  ReadGlobalBlock(r, root, options.plugins, config);
   bool has_processes = false;
   r.Map(*root, "",
         {
@@ -94,7 +120,6 @@ void ReadDocument(Reader& r, Node* root, Config* config) {
     r.Error({1, 1}, "processes", "no 'processes:' map in the file",
             "e.g. processes: { web: { command: [\"php-fpm\", \"-F\"] } }");
   }
-  config->global_json = RenderGlobalJson(r, config->global, *global);
 }
 
 }  // namespace
@@ -128,10 +153,9 @@ LoadResult LoadConfigText(const std::string& text, const std::string& display_na
   }
   Config config;
   config.source_path = display_name;
-  ReadDocument(r, root.get(), &config);
+  ReadDocument(r, root.get(), options, &config);
   ValidateConfig(r, config, options.check_programs, env);
   SortByPosition(&d);
-  result.unknown_global_keys = config.unknown_global_keys;
   if (!HasErrors(d)) result.config = std::move(config);
   return result;
 }

@@ -14,11 +14,13 @@
 //   do not act on (heartbeat, shutdown.graceful, global health_check_interval and
 //   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with
 //   no programs), programs not found on PATH, a dependency on a disabled process, max_scale above
-//   the global cap, an API bound beyond loopback without api_auth.
+//   the global cap.
 // - global `restart_backoff` (PHPeek PM) is read as restart_backoff_initial, with a warning, unless
-//   restart_backoff_initial is set too. Unknown `global:` keys are not reported here: they land in
-//   Config::unknown_global_keys (and LoadResult::unknown_global_keys, also when the load fails)
-//   for ReportUnknownGlobalKeys, since a plugin may own them.
+//   restart_backoff_initial is set too.
+// - `global:` keys the core does not own go to the plugins' schemas (LoadOptions::plugins; see
+//   plugin_keys.h): a plugin that cannot be loaded, a bad value of a declared key and what a
+//   plugin's own check reports are errors or warnings like the core's, in the same list; a key no
+//   plugin declares is a warning. Without a provider, every such key is unknown.
 // - `<<` merge keys are expanded; only the first YAML document is read (warning if there are more).
 #pragma once
 
@@ -29,6 +31,7 @@
 
 #include "core/config/config.h"
 #include "core/config/diagnostic.h"
+#include "core/config/key_schema.h"
 
 namespace phpeek::config {
 
@@ -50,15 +53,15 @@ const std::vector<std::string>& DefaultConfigPaths();
 struct LoadResult {
   std::optional<Config> config;  // set when there is no error-level diagnostic
   Diagnostics diagnostics;       // warnings and errors, in file order
-  // Also when the load failed, so that check-config reports them with the errors
-  // (ReportUnknownGlobalKeys); empty when the file could not be read as YAML at all.
-  std::vector<UnknownGlobalKey> unknown_global_keys;
 };
 
 struct LoadOptions {
   // Check that each command's program exists on PATH: a warning at check time; the spawner
   // reports it as an error when it runs.
   bool check_programs = true;
+  // The plugins the configuration loads and their key schemas (core/plugin_host/plugin_catalog.h
+  // in the daemon); unset: no plugin, every `global:` key the core does not own is unknown.
+  SchemaProvider plugins;
 };
 
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,

@@ -15,8 +15,19 @@ std::unique_ptr<Node> ScalarNode(const std::string& text, const std::string& var
   return node;
 }
 
-// "a, b,c" -> a list node of "a", "b", "c".
-std::unique_ptr<Node> ListNode(const std::string& text, const std::string& var, SourcePos pos) {
+std::string KeyFromVariable(const std::string& var) {
+  std::string key = var.substr(sizeof(kGlobalOverridePrefix) - 1);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+bool IsListOverride(const std::string& key, const std::string& value) {
+  return key == "plugins" || (key == "plugin_dir" && value.find(',') != std::string::npos);
+}
+
+}  // namespace
+
+std::unique_ptr<Node> ListFromText(const std::string& text, const std::string& var, SourcePos pos) {
   auto node = std::make_unique<Node>();
   node->kind = Node::Kind::kSequence;
   node->env_origin = var;
@@ -35,14 +46,6 @@ std::unique_ptr<Node> ListNode(const std::string& text, const std::string& var, 
   return node;
 }
 
-std::string KeyFromVariable(const std::string& var) {
-  std::string key = var.substr(sizeof(kGlobalOverridePrefix) - 1);
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
-
-}  // namespace
-
 void ApplyGlobalOverrides(Reader& r, const std::map<std::string, std::string>& env, Node* global) {
   for (const auto& [var, value] : env) {
     if (var.rfind(kGlobalOverridePrefix, 0) != 0) continue;
@@ -54,8 +57,10 @@ void ApplyGlobalOverrides(Reader& r, const std::map<std::string, std::string>& e
     }
     if (key == "readiness") {
       r.Error({}, "global.readiness",
-              "environment variable " + var + ": readiness is an object and cannot be set from "
-              "the environment", "set global.readiness in the file");
+              "environment variable " + var +
+                  ": readiness is an object and cannot be set from "
+                  "the environment",
+              "set global.readiness in the file");
       continue;
     }
     MapEntry* existing = nullptr;
@@ -63,7 +68,8 @@ void ApplyGlobalOverrides(Reader& r, const std::map<std::string, std::string>& e
       if (e.key == key && existing == nullptr) existing = &e;  // the one typing reads
     }
     const SourcePos pos = existing ? existing->value->pos : SourcePos{};
-    auto node = key == "plugins" ? ListNode(value, var, pos) : ScalarNode(value, var, pos);
+    auto node =
+        IsListOverride(key, value) ? ListFromText(value, var, pos) : ScalarNode(value, var, pos);
     if (existing) {
       existing->value = std::move(node);
     } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/config/document.h"
@@ -13,8 +14,14 @@ namespace phpeek::config {
 
 inline constexpr char kGlobalOverridePrefix[] = "PHPEEK_PM_GLOBAL_";
 
-// `global` must be a map node (possibly empty). `plugins` takes a comma-separated list;
-// `readiness` (an object) cannot be overridden and is reported as an error.
+// `global` must be a map node (possibly empty). `plugins` takes a comma-separated list, and so
+// does `plugin_dir` when the value has a comma; `readiness` (an object) cannot be overridden and
+// is reported as an error. Every other value is a scalar here: a plugin's key declared as a list
+// is split by WriteTypedValue (typed_value.h), which knows the declared types.
 void ApplyGlobalOverrides(Reader& r, const std::map<std::string, std::string>& env, Node* global);
+
+// "a, b,c" -> a list node of "a", "b", "c" (items trimmed, empty items left out), each item
+// carrying `var` as its origin and `pos` as its position.
+std::unique_ptr<Node> ListFromText(const std::string& text, const std::string& var, SourcePos pos);
 
 }  // namespace phpeek::config

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "core/config/byte_size.h"
 #include "core/config/duration.h"
 #include "core/config/substitution.h"
 
@@ -138,6 +139,20 @@ bool Reader::Duration(const Node& node, const std::string& path, std::chrono::mi
                "use seconds (30) or a number with unit: 500ms, 5s, 1m30s, 1h");
     return false;
   }
+  return true;
+}
+
+bool Reader::Bytes(const Node& node, const std::string& path, int64_t* out) {
+  std::string text;
+  if (!ExpectScalar(node, path, "a byte size") || !Text(node, path, &text)) return false;
+  std::string err;
+  int64_t bytes = 0;
+  if (!ParseByteSize(text, &bytes, &err)) {
+    ValueError(node, path, "invalid size '" + text + "': " + err,
+               "a number of bytes, or one with a unit: 64KiB, 64K, 1MiB, 1MB (x1024)");
+    return false;
+  }
+  *out = bytes;
   return true;
 }
 

@@ -51,6 +51,8 @@ class Reader {
   bool Int(const Node& node, const std::string& path, int64_t min, int64_t max, int64_t* out);
   bool Int(const Node& node, const std::string& path, int min, int max, int* out);
   bool Duration(const Node& node, const std::string& path, std::chrono::milliseconds* out);
+  // A byte size (byte_size.h): a number of bytes, or one with a unit.
+  bool Bytes(const Node& node, const std::string& path, int64_t* out);
   // One of `choices` (value text -> enum value); a bad value gets the closest choice as hint.
   template <typename E>
   bool Choice(const Node& node, const std::string& path,
@@ -62,6 +64,9 @@ class Reader {
     *out = choices[index].second;
     return true;
   }
+  // The index of the value in `names`; a bad value gets the closest name as hint.
+  bool ChoiceIndex(const Node& node, const std::string& path, const std::vector<std::string>& names,
+                   size_t* index);
   // A list of scalars; null is the empty list; a single scalar is not accepted.
   bool StringList(const Node& node, const std::string& path, std::vector<std::string>* out,
                   std::vector<SourcePos>* positions = nullptr);
@@ -83,8 +88,6 @@ class Reader {
   Diagnostics* diagnostics() { return diagnostics_; }
 
  private:
-  bool ChoiceIndex(const Node& node, const std::string& path, const std::vector<std::string>& names,
-                   size_t* index);
   // "expected an integer, got a map" unless the node is a scalar.
   bool ExpectScalar(const Node& node, const std::string& path, const char* what);
   void Add(Severity severity, SourcePos pos, const std::string& path, const std::string& message,

@@ -16,17 +16,20 @@ void ReadCommand(Reader& r, const Node& node, const std::string& path, Command* 
 
 // hooks_section.cc: one hook object, and the top-level `hooks:` block.
 void ReadHook(Reader& r, const Node& node, const std::string& path, Hook* out);
-void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path,
-                        LifecycleHooks* out);
+void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path, LifecycleHooks* out);
 
 // health_check_section.cc
 void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, HealthCheck* out);
 
-// global_section.cc: the `global:` block. Keys no core owner knows go to `unknown` (a plugin may
-// own them) instead of being reported.
-void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out, std::vector<UnknownGlobalKey>* unknown);
-// The global keys the core and first-party plugins own.
+// global_section.cc: the `global:` block. Keys the core does not own go to `leftover` (entries
+// of `node`, in file order) for the plugins' schemas (plugin_keys.h) instead of being reported.
+void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
+                std::vector<const MapEntry*>* leftover);
+// The global keys the core owns (api_enabled and metrics_enabled among them: they load plugins).
 const std::vector<std::string>& KnownGlobalKeys();
+// A PHPeek PM key the core reads only to warn about (log_timestamps, ...): plugins get it as
+// written.
+bool IsGlobalCompatKey(const std::string& key);
 
 // process_section.cc: one entry of `processes:`.
 void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, ProcessSpec* out);

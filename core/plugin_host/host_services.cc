@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/json/json_pointer.h"
 #include "core/json/json_writer.h"
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
+#include "core/plugin_host/config_lookup.h"
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
 #include "core/plugin_host/process_json.h"
@@ -22,10 +22,6 @@ namespace {
 const int64_t kStartedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-
-void Emit(phpeek_sink* sink, std::string_view text) {
-  if (sink != nullptr && sink->write != nullptr) sink->write(sink->ctx, text.data(), text.size());
-}
 
 int32_t Fail(phpeek_sink* err, int32_t code, std::string_view message) {
   Emit(err, message);
@@ -60,53 +56,23 @@ void Log(phpeek_host* h, int32_t level, const char* msg, size_t len) noexcept {
   }
 }
 
-// Shared lookup for the two config getters.
-bool FindConfig(phpeek_host* h, const char* pointer, json::Lookup* found, int32_t* code,
-                phpeek_sink* err) {
-  if (h == nullptr || pointer == nullptr || h->global_json == nullptr) {
-    *code = Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
-    return false;
-  }
-  *found = json::FindPointer(*h->global_json, pointer);
-  switch (found->status) {
-    case json::LookupStatus::kFound: return true;
-    case json::LookupStatus::kNotFound:
-      *code = Fail(err, PHPEEK_E_NOT_FOUND, "global" + std::string(pointer) + ": " + found->error);
-      return false;
-    case json::LookupStatus::kBadPointer:
-      *code = Fail(err, PHPEEK_E_INVALID_ARGUMENT,
-                   "invalid JSON Pointer '" + std::string(pointer) + "': " + found->error);
-      return false;
-    case json::LookupStatus::kBadDocument: break;
-  }
-  *code = Fail(err, PHPEEK_E_INTERNAL, "global block is not valid JSON: " + found->error);
-  return false;
-}
-
-int32_t ConfigGetJson(phpeek_host* h, const char* pointer, phpeek_sink* out,
-                      phpeek_sink* err) noexcept {
+int32_t ConfigGetJsonThunk(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                           phpeek_sink* err) noexcept {
   return Guard(err, [&] {
-    json::Lookup found;
-    int32_t code = PHPEEK_OK;
-    if (!FindConfig(h, pointer, &found, &code, err)) return code;
-    Emit(out, found.value);
-    return PHPEEK_OK;
+    if (h == nullptr || h->global_json == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
+    }
+    return ConfigGetJson(*h->global_json, pointer, out, err);
   });
 }
 
-int32_t ConfigGetString(phpeek_host* h, const char* pointer, phpeek_sink* out,
-                        phpeek_sink* err) noexcept {
+int32_t ConfigGetStringThunk(phpeek_host* h, const char* pointer, phpeek_sink* out,
+                             phpeek_sink* err) noexcept {
   return Guard(err, [&] {
-    json::Lookup found;
-    int32_t code = PHPEEK_OK;
-    if (!FindConfig(h, pointer, &found, &code, err)) return code;
-    std::string text;
-    if (!json::ScalarText(found, &text)) {
-      return Fail(err, PHPEEK_E_TYPE,
-                  "global" + std::string(pointer) + " is an object or array, not a scalar");
+    if (h == nullptr || h->global_json == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
     }
-    Emit(out, text);
-    return PHPEEK_OK;
+    return ConfigGetString(*h->global_json, pointer, out, err);
   });
 }
 
@@ -126,7 +92,8 @@ int32_t ProcessGet(phpeek_host* h, const char* name, phpeek_sink* out, phpeek_si
       return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and process name are required");
     }
     const auto status = h->control->SnapshotOf(name);
-    if (!status) return Fail(err, PHPEEK_E_NOT_FOUND, "no process named '" + std::string(name) + "'");
+    if (!status)
+      return Fail(err, PHPEEK_E_NOT_FOUND, "no process named '" + std::string(name) + "'");
     Emit(out, ProcessJson(*status));
     return PHPEEK_OK;
   });
@@ -156,8 +123,10 @@ int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg
     const ControlResult r = h->control->Submit(*cop, name, arg);
     const std::string who = "process '" + std::string(name) + "'";
     switch (r) {
-      case ControlResult::kAccepted: return PHPEEK_OK;
-      case ControlResult::kNotFound: return Fail(err, PHPEEK_E_NOT_FOUND, "no " + who);
+      case ControlResult::kAccepted:
+        return PHPEEK_OK;
+      case ControlResult::kNotFound:
+        return Fail(err, PHPEEK_E_NOT_FOUND, "no " + who);
       case ControlResult::kInvalidArgument: {
         const auto limit = h->control->ScaleLimitOf(name);
         if (*cop == ControlOp::kScale && limit && arg > limit->value) {
@@ -212,8 +181,8 @@ const phpeek_host_api_v1 kServices = {
     PHPEEK_ABI_MINOR,
     PHPEEK_VERSION,
     &Log,
-    &ConfigGetJson,
-    &ConfigGetString,
+    &ConfigGetJsonThunk,
+    &ConfigGetStringThunk,
     &ProcessList,
     &ProcessGet,
     &ProcessControl,

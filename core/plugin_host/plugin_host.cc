@@ -11,48 +11,23 @@ std::string AbiText(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
-// The first-party plugins are enabled by a switch; say which one turns them off.
-std::string Hint(const std::string& name) {
-  if (name == "rest-api") return "set global.api_enabled: false to run without the Management API";
-  if (name == "metrics") return "set global.metrics_enabled: false to run without metrics";
-  return "remove it from global.plugins to run without it";
-}
-
 }  // namespace
 
-PluginHost::PluginHost(std::vector<PluginRequest> requests, std::string global_json,
+PluginHost::PluginHost(std::vector<LoadedPlugin> plugins, std::string global_json,
                        LifecycleOptions options)
-    : requests_(std::move(requests)), global_json_(std::move(global_json)), options_(options) {}
-
-PluginHost::~PluginHost() { Stop(); }
-
-bool PluginHost::Load() {
-  bool ok = true;
-  for (const PluginRequest& req : requests_) {
-    LoadedPlugin plugin;
-    std::string err;
-    if (LoadPlugin(req, &plugin, &err) != LoadOutcome::kLoaded) {
-      log::Error(err, {{"plugin", req.name}, {"path", req.path}, {"hint", Hint(req.name)}});
-      ok = false;
-      continue;  // report every broken plugin at once, not one per restart
-    }
+    : global_json_(std::move(global_json)), options_(options) {
+  for (LoadedPlugin& plugin : plugins) {
     log::Info("plugin loaded",
-              {{"plugin", plugin.name}, {"path", plugin.path}, {"version", plugin.version},
+              {{"plugin", plugin.name},
+               {"path", plugin.path},
+               {"version", plugin.version},
                {"abi_built", AbiText(plugin.built_major, plugin.built_minor)},
                {"abi_negotiated", AbiText(PHPEEK_ABI_MAJOR, plugin.negotiated_minor)}});
     instances_.push_back(std::make_unique<PluginInstance>(std::move(plugin), options_));
   }
-  return ok;
 }
 
-std::vector<std::string> PluginHost::DeclaredGlobalKeys() const {
-  std::vector<std::string> keys;
-  for (const auto& instance : instances_) {
-    const auto& k = instance->plugin().global_keys;
-    keys.insert(keys.end(), k.begin(), k.end());
-  }
-  return keys;
-}
+PluginHost::~PluginHost() { Stop(); }
 
 bool PluginHost::Start(Control* control) {
   if (instances_.empty()) return true;
@@ -62,8 +37,8 @@ bool PluginHost::Start(Control* control) {
   }
   for (auto& instance : instances_) {
     std::string err;
-    const bool ok = instance->Init(control, &global_json_, &stopping_, &err) &&
-                    instance->Start(&err);
+    const bool ok =
+        instance->Init(control, &global_json_, &stopping_, &err) && instance->Start(&err);
     if (!ok) {
       log::Error(err, {{"plugin", instance->name()}});
       Stop();

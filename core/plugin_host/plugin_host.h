@@ -1,14 +1,15 @@
-// The plugin host: loads the plugins a configuration asks for, runs their lifecycle around the
-// supervisor's run, and fans the supervisor's events out to them. Usage (core/cli/serve_command.cc):
+// The plugin host: runs the lifecycle of the plugins a configuration loaded (PluginCatalog)
+// around the supervisor's run, and fans the supervisor's events out to them. Usage
+// (core/cli/serve_command.cc):
 //
-//   PluginHost plugins(PluginRequests(config, DefaultPluginDir()), config.global_json);
-//   if (!plugins.Load()) return 1;              // dlopen + handshake, nothing runs yet
-//   ReportUnknownGlobalKeys(config, plugins.DeclaredGlobalKeys());
+//   PluginCatalog catalog(DefaultPluginDir());     // the loader opens the plugins through it
+//   ... config::LoadConfigFile(path, env, {.plugins = catalog.Provider()}) ...
+//   PluginHost plugins(catalog.TakeLoaded(), config.global_json);  // logs one line per plugin
 //   if (!plugins.Start(&supervisor)) return 1;  // init + start; no process has started yet
 //   supervisor.Run();                           // plugins see every event, also during shutdown
 //   if (!plugins.Stop()) code = 1;              // stop + destroy, reverse load order, bounded
 //
-// Threads: Load, Start and Stop on the main thread; OnEvent on the supervisor loop thread.
+// Threads: Start and Stop on the main thread; OnEvent on the supervisor loop thread.
 #pragma once
 
 #include <atomic>
@@ -24,17 +25,13 @@ namespace phpeek::plugin_host {
 
 class PluginHost : public EventListener {
  public:
-  PluginHost(std::vector<PluginRequest> requests, std::string global_json,
+  // `plugins` are loaded (dlopen and handshake done); one log line each records what was loaded.
+  PluginHost(std::vector<LoadedPlugin> plugins, std::string global_json,
              LifecycleOptions options = {});
   ~PluginHost() override;
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
-  // Loads every requested plugin, logging one line per loaded plugin. Every requested plugin is
-  // required: returns false (each failure logged, with a hint) when any of them fails.
-  bool Load();
-  // Top-level `global:` keys the loaded plugins declare they read.
-  std::vector<std::string> DeclaredGlobalKeys() const;
   // Registers for events on `control`, then inits and starts each plugin in load order. On the
   // first failure, shuts down those already started (reverse order) and returns false.
   bool Start(Control* control);
@@ -49,11 +46,10 @@ class PluginHost : public EventListener {
   size_t loaded_count() const { return instances_.size(); }
 
  private:
-  std::vector<PluginRequest> requests_;
   const std::string global_json_;
   LifecycleOptions options_;
   std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
-  std::atomic<size_t> started_{0};  // instances_[0, started_) are running
+  std::atomic<size_t> started_{0};                          // instances_[0, started_) are running
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> shutdown_began_ns_{0};  // steady clock, at SHUTTING_DOWN
   bool listening_ = false;

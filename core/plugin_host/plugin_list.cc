@@ -1,21 +1,16 @@
 #include "core/plugin_host/plugin_list.h"
 
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 
+#include "core/config/relative_path.h"
 
 namespace phpeek::plugin_host {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Resolve(const std::string& path, const std::string& config_path) {
-  if (path.empty() || path[0] == '/') return path;
-  const fs::path base = fs::path(config_path).parent_path();
-  return (base.empty() ? fs::path(path) : base / path).lexically_normal().string();
-}
 
 // "/opt/x/spool-watch.so" -> "spool-watch"
 std::string NameFromPath(const std::string& path) {
@@ -32,6 +27,11 @@ void Add(std::vector<PluginRequest>* out, PluginRequest req) {
   if (!seen) out->push_back(std::move(req));
 }
 
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
 }  // namespace
 
 std::string DefaultPluginDir() {
@@ -41,23 +41,46 @@ std::string DefaultPluginDir() {
   return (exe.parent_path() / ".." / "lib" / "phpeek-pm" / "plugins").lexically_normal().string();
 }
 
-std::vector<PluginRequest> PluginRequests(const config::Config& config,
-                                          const std::string& default_dir) {
-  const std::string dir = config.global.plugin_dir.empty()
-                              ? default_dir
-                              : Resolve(config.global.plugin_dir, config.source_path);
-  auto by_name = [&](const std::string& name) {
-    return PluginRequest{name, (fs::path(dir) / (name + ".so")).string()};
+PluginRequest FindByName(const std::string& name, const config::GlobalSpec& global,
+                         const std::string& config_path, const std::string& builtin_dir) {
+  PluginRequest req{name, "", {}, "", -1};
+  std::vector<std::string> dirs;
+  for (const auto& d : global.plugin_dirs)
+    dirs.push_back(config::ResolveFromConfig(d, config_path));
+  if (std::find(dirs.begin(), dirs.end(), builtin_dir) == dirs.end()) dirs.push_back(builtin_dir);
+  for (const auto& dir : dirs) {
+    const std::string path = (fs::path(dir) / (name + ".so")).string();
+    req.searched.push_back(path);
+    if (req.path.empty() && Exists(path)) req.path = path;
+  }
+  if (!req.path.empty()) req.searched.clear();
+  return req;
+}
+
+std::vector<PluginRequest> PluginRequests(const config::GlobalSpec& global,
+                                          const std::string& config_path,
+                                          const std::string& builtin_dir) {
+  auto by_name = [&](const std::string& name, const char* key, int item) {
+    PluginRequest req = FindByName(name, global, config_path, builtin_dir);
+    req.key = key;
+    req.item = item;
+    return req;
   };
   std::vector<PluginRequest> out;
   // Required like any other plugin, also when enabled by default: it ships with the daemon.
-  if (config.global.api_enabled) Add(&out, by_name("rest-api"));
-  if (config.global.metrics_enabled) Add(&out, by_name("metrics"));
-  for (const std::string& entry : config.global.plugins) {
+  if (global.api_enabled) Add(&out, by_name("rest-api", "api_enabled", -1));
+  if (global.metrics_enabled) Add(&out, by_name("metrics", "metrics_enabled", -1));
+  for (size_t i = 0; i < global.plugins.size(); ++i) {
+    const std::string& entry = global.plugins[i];
+    const int item = static_cast<int>(i);
     if (entry.find('/') != std::string::npos) {
-      Add(&out, PluginRequest{NameFromPath(entry), Resolve(entry, config.source_path)});
+      Add(&out, PluginRequest{NameFromPath(entry),
+                              config::ResolveFromConfig(entry, config_path),
+                              {},
+                              "plugins",
+                              item});
     } else {
-      Add(&out, by_name(entry));
+      Add(&out, by_name(entry, "plugins", item));
     }
   }
   return out;

@@ -1,6 +1,8 @@
 // Which plugins a configuration asks for, in load order, and where their files are:
 // `api_enabled` -> rest-api, `metrics_enabled` -> metrics, then each `global.plugins` entry (a
-// name looked up in plugin_dir as <name>.so, or a path to a .so whose file name gives the name).
+// name, or a path to a .so whose file name gives the name). A name is looked up as <name>.so in
+// each folder of `plugin_dir` in turn, then in the built-in folder, which is always searched last:
+// an in-house folder adds plugins (or replaces one on purpose) without hiding the built-in ones.
 #pragma once
 
 #include <string>
@@ -16,8 +18,14 @@ namespace phpeek::plugin_host {
 // alike.
 std::string DefaultPluginDir();
 
-// Relative plugin_dir and plugin paths are taken relative to the configuration file's folder.
-std::vector<PluginRequest> PluginRequests(const config::Config& config,
-                                          const std::string& default_dir);
+// Relative plugin_dir and plugin paths are taken relative to `config_path`'s folder.
+std::vector<PluginRequest> PluginRequests(const config::GlobalSpec& global,
+                                          const std::string& config_path,
+                                          const std::string& builtin_dir);
+
+// The request for a plugin known by name, found on the search path (PluginRequest::path empty and
+// `searched` filled when it is in none of the folders).
+PluginRequest FindByName(const std::string& name, const config::GlobalSpec& global,
+                         const std::string& config_path, const std::string& builtin_dir);
 
 }  // namespace phpeek::plugin_host

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "plugins/metrics/collector.h"
+#include "plugins/metrics/config_schema.h"
 #include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
@@ -109,6 +110,8 @@ class MetricsPlugin : public v1::Plugin {
     return v1::Status::Ok();
   }
 
+  static void validateConfig(const v1::ConfigCheck& config) { ValidateConfig(config); }
+
   void onEvent(const phpeek_event& ev) override {
     collector_.OnEvent(ev);
     if (ev.dropped > 0) {
@@ -182,8 +185,9 @@ class MetricsPlugin : public v1::Plugin {
 }  // namespace
 }  // namespace phpeek::metrics
 
-// Loads in a 1.0 host too: daemon_status is the only 1.1 service it uses, and it checks for it.
-PHPEEK_DEFINE_PLUGIN_MIN_HOST(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
-                              "Prometheus metrics: process state, restarts, scale, /proc resource "
-                              "usage",
-                              0)
+// Loads in a 1.0 host too: daemon_status is the only 1.1 service it uses, and it checks for it; a
+// 1.0 host passes its keys as written, which ParseSettings reads as well.
+PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
+                                 "Prometheus metrics: process state, restarts, scale, /proc "
+                                 "resource usage",
+                                 phpeek::metrics::kConfigKeys, 0)

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "plugins/metrics/config_schema.h"
+
 namespace phpeek::metrics {
 namespace {
 
@@ -51,17 +53,9 @@ bool ParseHostAndPath(const SettingLookup& lookup, Settings* out, std::string* e
   if (!Fetch(lookup, "metrics_host", &out->host, &present, err)) return false;
   if (out->host.empty()) return Fail(err, "metrics_host", "must not be empty");
   if (!Fetch(lookup, "metrics_path", &out->path, &present, err)) return false;
-  const std::string& path = out->path;
-  if (path.empty() || path[0] != '/') {
-    return Fail(err, "metrics_path", "must start with '/', got '" + path + "'");
-  }
-  if (path.find_first_of("?# ") != std::string::npos) {
-    return Fail(err, "metrics_path", "must be a plain path without '?', '#' or spaces");
-  }
-  if (path == "/health") {
-    return Fail(err, "metrics_path", "'/health' is the probe endpoint of the metrics port");
-  }
-  return true;
+  // The same rule check-config applies (a 1.0 host does not run it).
+  const std::string problem = MetricsPathProblem(out->path);
+  return problem.empty() || Fail(err, "metrics_path", problem);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "plugins/common/http/server.h"
 #include "plugins/rest-api/api_server.h"
+#include "plugins/rest-api/config_schema.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_backend.h"
 #include "plugins/rest-api/openapi_document.h"
@@ -55,6 +56,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     return phpeek::v1::Status::Ok();
   }
 
+  static void validateConfig(const phpeek::v1::ConfigCheck& config) { ValidateConfig(config); }
+
  private:
   bool Lookup(const std::string& key, std::string* value, std::string* err) {
     value->clear();
@@ -90,5 +93,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
 }  // namespace
 }  // namespace phpeek::rest
 
-PHPEEK_DEFINE_PLUGIN(phpeek::rest::RestApiPlugin, "rest-api", "0.1.0",
-                     "REST Management API (management-api.md)")
+// Its keys arrive in the normal form only from a host that knows the schema (ABI 1.1).
+PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(phpeek::rest::RestApiPlugin, "rest-api", "0.1.0",
+                                 "REST Management API (management-api.md)",
+                                 phpeek::rest::kConfigKeys, 1)

@@ -1,6 +1,9 @@
 #include "core/cli/client/api_endpoint.h"
 
 #include "core/config/loader.h"
+#include "core/json/json_pointer.h"
+#include "core/plugin_host/plugin_catalog.h"
+#include "core/plugin_host/plugin_list.h"
 
 namespace phpeek::cli::client {
 namespace {
@@ -10,6 +13,16 @@ std::optional<std::string> EnvValue(const std::map<std::string, std::string>& en
   auto it = env.find(key);
   if (it == env.end() || it->second.empty()) return std::nullopt;
   return it->second;
+}
+
+// A scalar of the `global:` block in the normal form, as text; nullopt when absent.
+std::optional<std::string> GlobalText(const std::string& global_json, const std::string& key) {
+  const json::Lookup found = json::FindPointer(global_json, "/" + key);
+  std::string text;
+  if (found.status != json::LookupStatus::kFound || !json::ScalarText(found, &text)) {
+    return std::nullopt;
+  }
+  return text;
 }
 
 // Fills what is still missing from the configuration file, when one can be found.
@@ -26,26 +39,37 @@ bool FromConfig(const CommandLine& cl, const std::map<std::string, std::string>&
     if (need_url) out->url = "http://127.0.0.1:9180";
     return true;
   }
+  // The api_* keys belong to the rest-api plugin: read with its schema, in the normal form.
+  plugin_host::PluginCatalog catalog(plugin_host::DefaultPluginDir());
   config::LoadOptions options;
   options.check_programs = false;
+  options.plugins = catalog.Provider();
   const config::LoadResult loaded = config::LoadConfigFile(path, env, options);
   if (!loaded.config) {
-    *err = "cannot read the API settings from " + path + ": the configuration is invalid (run "
-           "'phpeek-pm check-config -c " + path + "'), or pass --url";
+    *err = "cannot read the API settings from " + path +
+           ": the configuration is invalid (run "
+           "'phpeek-pm check-config -c " +
+           path + "'), or pass --url";
     return false;
   }
-  const config::GlobalSpec& g = loaded.config->global;
-  if (need_url && g.api_socket.empty() && g.api_port == 0) {
-    *err = path + " sets api_port: 0 (the daemon picks a free port at start): pass --url with "
+  const std::string& g = loaded.config->global_json;
+  const std::string socket = GlobalText(g, "api_socket").value_or("");
+  const std::string port = GlobalText(g, "api_port").value_or("9180");
+  if (need_url && socket.empty() && port == "0") {
+    *err = path +
+           " sets api_port: 0 (the daemon picks a free port at start): pass --url with "
            "the address it logged ('Management API listening on http://...')";
     return false;
   }
   if (need_url) {
-    out->url = !g.api_socket.empty()
-                   ? "unix:" + g.api_socket
-                   : "http://" + ConnectHost(g.api_host) + ":" + std::to_string(g.api_port);
+    out->url =
+        !socket.empty()
+            ? "unix:" + socket
+            : "http://" + ConnectHost(GlobalText(g, "api_host").value_or("127.0.0.1")) + ":" + port;
   }
-  if (need_token && g.api_auth) out->token = *g.api_auth;
+  if (need_token) {
+    if (auto token = GlobalText(g, "api_auth")) out->token = *token;
+  }
   return true;
 }
 
@@ -61,10 +85,14 @@ std::string ConnectHost(const std::string& bind_host) {
 bool ResolveEndpoint(const CommandLine& cl, const std::map<std::string, std::string>& env,
                      ApiEndpoint* out, std::string* err) {
   *out = ApiEndpoint{};
-  if (!cl.url.empty()) out->url = cl.url;
-  else if (auto v = EnvValue(env, "PHPEEK_PM_API_URL")) out->url = *v;
-  if (!cl.token.empty()) out->token = cl.token;
-  else if (auto v = EnvValue(env, "PHPEEK_PM_API_TOKEN")) out->token = *v;
+  if (!cl.url.empty())
+    out->url = cl.url;
+  else if (auto v = EnvValue(env, "PHPEEK_PM_API_URL"))
+    out->url = *v;
+  if (!cl.token.empty())
+    out->token = cl.token;
+  else if (auto v = EnvValue(env, "PHPEEK_PM_API_TOKEN"))
+    out->token = *v;
   const bool need_url = out->url.empty();
   const bool need_token = !out->token.has_value();
   if ((need_url || need_token) && !FromConfig(cl, env, out, need_url, need_token, err)) {

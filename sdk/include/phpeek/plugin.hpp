@@ -38,6 +38,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #if defined(__GLIBCXX__)
@@ -447,6 +448,50 @@ class SafeThread {
   std::thread thread_;
 };
 
+// What a validate_config hook gets (ABI 1.1, plugin_abi.h CONFIGURATION), seen from C++: the
+// `global:` block in the normal form, and a way to report problems at a key. A class that declares
+// `static void validateConfig(const phpeek::v1::ConfigCheck& config)` gets it called by
+// PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA before init, by check-config and --dry-run too (no instance, no
+// host services, no threads); an exception escaping it is reported as an error.
+class ConfigCheck {
+ public:
+  ConfigCheck(const phpeek_config_view* view, phpeek_diagnostic_sink* sink)
+      : view_(view), sink_(sink) {}
+
+  // The scalar `key` of the block as text (strings unquoted, numbers and booleans as written in
+  // JSON); false when it is absent (no value and no default) or not a scalar.
+  bool text(const std::string& key, std::string* out) const {
+    out->clear();
+    std::string err;
+    phpeek_sink o = detail::StringSink(out);
+    phpeek_sink e = detail::StringSink(&err);
+    const std::string pointer = "/" + key;
+    return view_->get_string(view_->ctx, pointer.c_str(), &o, &e) == PHPEEK_OK;
+  }
+  // The whole configuration, {"schema":1,"global":{...}}, as init gets it.
+  std::string json() const { return std::string(view_->json, view_->json_len); }
+
+  void error(const std::string& key, const std::string& message,
+             const std::string& hint = "") const {
+    report(PHPEEK_SEVERITY_ERROR, key, message, hint);
+  }
+  void warning(const std::string& key, const std::string& message,
+               const std::string& hint = "") const {
+    report(PHPEEK_SEVERITY_WARNING, key, message, hint);
+  }
+
+ private:
+  void report(int32_t severity, const std::string& key, const std::string& message,
+              const std::string& hint) const {
+    const phpeek_diagnostic d = {sizeof(phpeek_diagnostic), severity, key.c_str(),
+                                 message.c_str(), hint.empty() ? nullptr : hint.c_str()};
+    sink_->report(sink_->ctx, &d);
+  }
+
+  const phpeek_config_view* view_;
+  phpeek_diagnostic_sink* sink_;
+};
+
 // Base class for a plugin instance. Override what you need; the defaults do nothing.
 class Plugin {
  public:
@@ -518,6 +563,13 @@ inline int32_t Report(const Status& s, phpeek_sink* err) {
   return s.code;
 }
 
+// Whether T has `static void validateConfig(const ConfigCheck&)`.
+template <typename T, typename = void>
+struct HasValidateConfig : std::false_type {};
+template <typename T>
+struct HasValidateConfig<T, std::void_t<decltype(T::validateConfig(
+                                std::declval<const ConfigCheck&>()))>> : std::true_type {};
+
 template <typename T>
 struct Glue {
   static int32_t Init(const phpeek_host_api_v1* api, phpeek_host* host, const char* config,
@@ -564,6 +616,28 @@ struct Glue {
       return Catch(nullptr);
     }
   }
+  static int32_t ValidateConfig(const phpeek_config_view* view,
+                                phpeek_diagnostic_sink* sink) noexcept {
+    const ConfigCheck check(view, sink);
+    try {
+      T::validateConfig(check);
+      return PHPEEK_OK;
+    } catch (...) {
+      try {
+        check.error("", "validateConfig threw: " + CurrentExceptionText());
+      } catch (...) {
+      }
+    }
+    return PHPEEK_E_INTERNAL;
+  }
+  // The validate_config member of the descriptor: NULL unless T declares validateConfig.
+  static constexpr int32_t (*ValidateHook())(const phpeek_config_view*, phpeek_diagnostic_sink*) {
+    if constexpr (HasValidateConfig<T>::value) {
+      return &ValidateConfig;
+    } else {
+      return nullptr;
+    }
+  }
 };
 
 }  // namespace detail
@@ -581,8 +655,21 @@ struct Glue {
 // PHPEEK_DEFINE_PLUGIN_MIN_HOST is for a plugin that cannot work without a newer service: hosts
 // older than MinHostMinor refuse it at load with a message (instead of it answering UNSUPPORTED):
 //   PHPEEK_DEFINE_PLUGIN_MIN_HOST(Stats, "stats", "1.0", "Needs daemon_status", 1)
+// PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA declares typed keys (ABI 1.1, plugin_abi.h CONFIGURATION):
+// `KeyArray` is a static array of phpeek_config_key; the host checks each key, gives it its
+// default and hands it over in the normal form; `Class::validateConfig`, when declared, checks
+// rules across keys. A 1.0 host ignores the declaration and passes the keys as written, so a plugin
+// that relies on the normal form passes 1 as MinHostMinor:
+//   static const char* const kModes[] = {"fast", "safe", nullptr};
+//   static const phpeek_config_key kKeys[] = {
+//       {"spool_dir", "Folder to watch", PHPEEK_KEY_PATH, 0, 0, 0, "/var/spool/app", nullptr},
+//       {"spool_poll", "How often to look", PHPEEK_KEY_DURATION, PHPEEK_KEY_FLAG_HAS_MIN, 100, 0,
+//        "2s", nullptr},
+//       {"spool_mode", "How to copy", PHPEEK_KEY_ENUM, 0, 0, 0, "safe", kModes}};
+//   PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(Spool, "spool", "1.0", "Scales workers", kKeys, 1)
 // clang-format off
-#define PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, Keys, MinHostMinor)    \
+#define PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, Keys, MinHostMinor,    \
+                                   ConfigKeys, ConfigKeyCount)                               \
   extern "C" PHPEEK_PLUGIN_EXPORT const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(        \
       uint32_t host_major, uint32_t host_minor) {                                            \
     static_assert((MinHostMinor) <= PHPEEK_ABI_MINOR,                                        \
@@ -591,7 +678,8 @@ struct Glue {
     static const phpeek_plugin_api_v1 descriptor = {                                         \
         sizeof(phpeek_plugin_api_v1), PHPEEK_ABI_MAJOR, PHPEEK_ABI_MINOR, (MinHostMinor),    \
         Name, Version, Description, &Glue_::Init, &Glue_::Start, &Glue_::Stop,               \
-        &Glue_::Destroy, &Glue_::Health, Keys};                                              \
+        &Glue_::Destroy, &Glue_::Health, Keys, ConfigKeys, (ConfigKeyCount),                 \
+        sizeof(phpeek_config_key), Glue_::ValidateHook()};                                   \
     /* The host checks versions and says what was built for what; no need to decline. */    \
     (void)host_major;                                                                        \
     (void)host_minor;                                                                        \
@@ -601,14 +689,20 @@ struct Glue {
 
 #define PHPEEK_DEFINE_PLUGIN(Class, Name, Version, Description)          \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, \
-                             PHPEEK_WRAPPER_MIN_HOST_MINOR)
+                             PHPEEK_WRAPPER_MIN_HOST_MINOR, nullptr, 0)
 
-#define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor) \
-  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor)
+#define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor)            \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor, nullptr, \
+                             0)
 
 #define PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Class, Name, Version, Description, ...)              \
   static const char* const phpeek_plugin_global_keys_[] = {__VA_ARGS__, nullptr};           \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, phpeek_plugin_global_keys_, \
-                             PHPEEK_WRAPPER_MIN_HOST_MINOR)
+                             PHPEEK_WRAPPER_MIN_HOST_MINOR, nullptr, 0)
+
+#define PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(Class, Name, Version, Description, KeyArray,          \
+                                         MinHostMinor)                                         \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor, KeyArray, \
+                             static_cast<uint32_t>(sizeof(KeyArray) / sizeof(KeyArray[0])))
 
 #endif  // PHPEEK_PLUGIN_HPP

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -24,25 +25,27 @@ std::string Config(const TempDir& dir, const std::string& global_extra,
          shutdown_timeout + "\n" + global_extra +
          "processes:\n"
          "  worker:\n"
-         "    command: [\"sh\", \"-c\", \"touch " + dir.Join("started") + "; exec sleep 60\"]\n";
+         "    command: [\"sh\", \"-c\", \"touch " +
+         dir.Join("started") + "; exec sleep 60\"]\n";
 }
 
 TEST(PluginsIntegration, ExampleBuiltAgainstTheInstalledSdkWritesTheProcessTable) {
   TempDir dir;
   const std::string table = dir.Join("table.json");
-  const std::string cfg = dir.Write(
-      "pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" +
-                                 std::string(PHPEEK_EXAMPLE_PLUGIN) + "\"]\n" +
-                                 "  table_writer_file: " + table + "\n"));
+  const std::string cfg =
+      dir.Write("pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" +
+                                           std::string(PHPEEK_EXAMPLE_PLUGIN) + "\"]\n" +
+                                           "  table_writer_file: " + table + "\n"));
   Daemon daemon({"-c", cfg});
-  ASSERT_TRUE(daemon.WaitForLog("plugin loaded plugin=table-writer path=" +
-                                std::string(PHPEEK_EXAMPLE_PLUGIN) +
-                                " version=1.0.0 abi_built=1.1 abi_negotiated=1.1"))
+  ASSERT_TRUE(daemon.WaitForLog(
+      "plugin loaded plugin=table-writer path=" + std::string(PHPEEK_EXAMPLE_PLUGIN) +
+      " version=1.0.0 abi_built=1.1 abi_negotiated=1.1"))
       << daemon.Log();
   ASSERT_TRUE(WaitUntil([&] {
     const std::string t = ReadFile(table);
     return t.find("\"id\":\"worker-0\",\"state\":\"running\"") != std::string::npos;
-  })) << ReadFile(table) << daemon.Log();
+  })) << ReadFile(table)
+      << daemon.Log();
   EXPECT_EQ(daemon.Log().find("table_writer_file"), std::string::npos)  // declared: no warning
       << daemon.Log();
   daemon.Signal(SIGTERM);
@@ -63,15 +66,17 @@ TEST(PluginsIntegration, PluginBuiltAgainstTheFrozen10HeaderWorksInTodaysDaemon)
   ASSERT_TRUE(WaitUntil([&] {
     return ReadFile(rec).find("event ") != std::string::npos &&
            ReadFile(rec).find(" pid=0 ") != std::string::npos;
-  })) << ReadFile(rec) << daemon.Log();
+  })) << ReadFile(rec)
+      << daemon.Log();
   daemon.Signal(SIGTERM);
   EXPECT_EQ(daemon.WaitExit(), 0) << daemon.Log();
   const std::string r = ReadFile(rec);
   EXPECT_NE(r.find("config tag-42\n"), std::string::npos) << r;
-  EXPECT_NE(r.find("list {\"schema\":1,\"processes\":[{\"name\":\"worker\""), std::string::npos) << r;
+  EXPECT_NE(r.find("list {\"schema\":1,\"processes\":[{\"name\":\"worker\""), std::string::npos)
+      << r;
   EXPECT_NE(r.find("control-missing NOT_FOUND\n"), std::string::npos) << r;
   EXPECT_NE(r.find(" 2 worker worker-0 0->0 pid="), std::string::npos) << r;  // SPAWNED
-  EXPECT_NE(r.find(" 5   0->0 pid=0"), std::string::npos) << r;              // SHUTTING_DOWN
+  EXPECT_NE(r.find(" 5   0->0 pid=0"), std::string::npos) << r;               // SHUTTING_DOWN
   EXPECT_EQ(r.substr(r.size() - 5), "stop\n") << r;
 }
 
@@ -85,8 +90,8 @@ class RequiredPluginFailure : public ::testing::TestWithParam<FailureCase> {};
 TEST_P(RequiredPluginFailure, ExitsOneWithItsMessageBeforeAnyProcessStarts) {
   TempDir dir;
   const std::string cfg = dir.Write(
-      "pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" +
-                                 Fixture(GetParam().fixture) + "\"]\n"));
+      "pm.yaml",
+      Config(dir, "  api_enabled: false\n  plugins: [\"" + Fixture(GetParam().fixture) + "\"]\n"));
   Daemon daemon({"-c", cfg});
   EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
   EXPECT_NE(daemon.Log().find(GetParam().message), std::string::npos) << daemon.Log();
@@ -103,8 +108,9 @@ INSTANTIATE_TEST_SUITE_P(
         FailureCase{"not-a-plugin", "not a phpeek-pm plugin, or built for another ABI major"},
         FailureCase{"v2-only", "built for ABI major 2, this host speaks ABI 1.1"},
         FailureCase{"wrong-major", "built for ABI 2.0, this host speaks ABI 1.1"},
-        FailureCase{"newer-minor", "built for ABI 1.2 (needs a host with ABI >= 1.2), this host "
-                                   "speaks ABI 1.1"},
+        FailureCase{"newer-minor",
+                    "built for ABI 1.2 (needs a host with ABI >= 1.2), this host "
+                    "speaks ABI 1.1"},
         FailureCase{"null-hook", "plugin 'null-hook' (" + Fixture("null-hook") +
                                      "): required hook 'stop' is NULL"},
         FailureCase{"wrong-name", "descriptor says its name is 'someone-else'"},
@@ -112,38 +118,70 @@ INSTANTIATE_TEST_SUITE_P(
         FailureCase{"fail-init",
                     "plugin 'fail-init' failed to initialise: spool_dir is not set "
                     "(INVALID_ARGUMENT)"},
-        FailureCase{"fail-start", "plugin 'fail-start' failed to start: cannot bind 127.0.0.1:1: "
-                                  "permission denied (DENIED)"},
-        FailureCase{"throwing", "plugin 'throwing' failed to initialise: threw a C++ exception "
-                                "across the ABI boundary: config file /etc/throwing.ini is "
-                                "unreadable (INTERNAL)"}),
+        FailureCase{"fail-start",
+                    "plugin 'fail-start' failed to start: cannot bind 127.0.0.1:1: "
+                    "permission denied (DENIED)"},
+        FailureCase{"throwing",
+                    "plugin 'throwing' failed to initialise: threw a C++ exception "
+                    "across the ABI boundary: config file /etc/throwing.ini is "
+                    "unreadable (INTERNAL)"}),
     [](const ::testing::TestParamInfo<FailureCase>& info) {
       std::string n = info.param.fixture;
       for (char& c : n) c = c == '-' ? '_' : c;
       return n;
     });
 
+// A copy of the daemon whose built-in plugin folder (../lib/phpeek-pm/plugins) is empty, as on a
+// system where the plugin package is missing: plugin_dir (an in-house folder) does not hide the
+// built-in folder, and when neither has rest-api, the error lists both and says how to run without.
 TEST(PluginsIntegration, ApiEnabledByDefaultNeedsTheRestApiPluginAndSaysHowToTurnItOff) {
   TempDir dir;
-  TempDir empty_plugin_dir;
-  const std::string cfg =
-      dir.Write("pm.yaml", Config(dir, "  plugin_dir: " + empty_plugin_dir.path() + "\n"));
-  Daemon daemon({"-c", cfg});
-  EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
-  EXPECT_TRUE(daemon.LogContains("plugin 'rest-api': not found at " + empty_plugin_dir.path() +
-                                 "/rest-api.so"))
-      << daemon.Log();
-  EXPECT_TRUE(daemon.LogContains(
-      "hint=\"set global.api_enabled: false to run without the Management API\""))
-      << daemon.Log();
+  std::filesystem::create_directories(dir.Join("bin"));
+  std::filesystem::create_directories(dir.Join("lib/phpeek-pm/plugins"));
+  std::filesystem::create_directories(dir.Join("in-house"));
+  std::filesystem::copy_file(BinaryPath(), dir.Join("bin/phpeek-pm"));
+  std::filesystem::permissions(dir.Join("bin/phpeek-pm"), std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
+  const std::string cfg = dir.Write("pm.yaml", Config(dir, "  plugin_dir: in-house\n"));
+  const RunResult r = RunCommand({dir.Join("bin/phpeek-pm"), "-c", cfg});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string log = r.out + r.err;
+  EXPECT_NE(log.find("plugin 'rest-api': not found in the plugin folders (searched " +
+                     dir.Join("in-house/rest-api.so") + ", " +
+                     dir.Join("lib/phpeek-pm/plugins/rest-api.so") + ")"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("set global.api_enabled: false to run without the Management API"),
+            std::string::npos)
+      << log;
   EXPECT_EQ(ReadFile(dir.Join("started")), "");
+}
+
+// An in-house plugin folder adds plugins; the built-in ones are still found after it.
+TEST(PluginsIntegration, PluginDirIsASearchPathAndTheBuiltInFolderComesLast) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Join("empty"));
+  std::filesystem::create_directories(dir.Join("in-house"));
+  std::filesystem::copy_file(Fixture("good-fixture"), dir.Join("in-house/good-fixture.so"));
+  const int port = FreePort();
+  const std::string cfg = dir.Write(
+      "pm.yaml", Config(dir, "  api_port: " + std::to_string(port) +
+                                 "\n  plugin_dir: [empty, in-house]\n  plugins: [good-fixture]\n"));
+  Daemon daemon({"-c", cfg});
+  ASSERT_TRUE(daemon.WaitForLog("process spawned")) << daemon.Log();
+  EXPECT_TRUE(daemon.LogContains("plugin loaded plugin=good-fixture path=" +
+                                 dir.Join("in-house/good-fixture.so")))
+      << daemon.Log();
+  EXPECT_TRUE(daemon.LogContains("/lib/phpeek-pm/plugins/rest-api.so")) << daemon.Log();
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.WaitExit(), 0) << daemon.Log();
 }
 
 TEST(PluginsIntegration, FirstPartyPluginsAreFoundNextToTheBinaryWithNoSetting) {
   TempDir dir;
   const int port = FreePort();
-  const std::string cfg = dir.Write(
-      "pm.yaml", Config(dir, "  api_port: " + std::to_string(port) + "\n"));
+  const std::string cfg =
+      dir.Write("pm.yaml", Config(dir, "  api_port: " + std::to_string(port) + "\n"));
   Daemon daemon({"-c", cfg});
   ASSERT_TRUE(daemon.WaitForLog("plugin loaded plugin=rest-api")) << daemon.Log();
   EXPECT_TRUE(daemon.LogContains("/lib/phpeek-pm/plugins/rest-api.so")) << daemon.Log();

@@ -1,5 +1,6 @@
 // Shared fixture for the configuration tests: writes real YAML files to a temporary directory and
-// loads them through the public loader API.
+// loads them through the public loader API, with the schemas of the first-party plugins of this
+// build (rest-api and metrics own the api_* and metrics_* keys), as the daemon loads them.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,6 +8,8 @@
 #include <string>
 
 #include "core/config/loader.h"
+#include "core/json/json_pointer.h"
+#include "core/plugin_host/plugin_catalog.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::config {
@@ -26,6 +29,13 @@ inline const Diagnostic* FindDiag(const Diagnostics& diagnostics, const std::str
   return nullptr;
 }
 
+// The value of a top-level `global:` key in the normal form handed to plugins (JSON text), or
+// "<absent>".
+inline std::string GlobalValue(const Config& config, const std::string& key) {
+  const json::Lookup found = json::FindPointer(config.global_json, "/" + key);
+  return found.status == json::LookupStatus::kFound ? std::string(found.value) : "<absent>";
+}
+
 class ConfigTest : public ::testing::Test {
  protected:
   // Loads `yaml` from a real file; program checks are off unless asked for.
@@ -34,6 +44,7 @@ class ConfigTest : public ::testing::Test {
     path_ = dir_.Write("phpeek-pm.yaml", yaml);
     LoadOptions options;
     options.check_programs = check_programs;
+    options.plugins = catalog_.Provider();
     return LoadConfigFile(path_, env, options);
   }
 
@@ -57,6 +68,7 @@ class ConfigTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::string path_;
+  plugin_host::PluginCatalog catalog_{PHPEEK_PLUGIN_DIR};
 };
 
 }  // namespace phpeek::config

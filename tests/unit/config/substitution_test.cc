@@ -63,7 +63,7 @@ TEST_F(SubstitutionFileTest, AppliesToValuesEverywhere) {
       "      LITERAL: \"$$HOME\"\n",
       {{"PORT", "9999"}, {"SECS", "60"}, {"N", "2"}, {"HOST", "db"}});
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
-  EXPECT_EQ(r.config->global.api_port, 9999);
+  EXPECT_EQ(GlobalValue(*r.config, "api_port"), "9999");
   const ProcessSpec& p = r.config->processes[0];
   EXPECT_EQ(p.command.argv, (std::vector<std::string>{"/bin/sleep", "60"}));
   EXPECT_EQ(p.scale, 2);

@@ -17,8 +17,23 @@ int32_t Stop(void*) { return PHPEEK_OK; }
 void Destroy(void*) {}
 
 phpeek_plugin_api_v1 Good() {
-  return phpeek_plugin_api_v1{sizeof(phpeek_plugin_api_v1), 1, 0, 0, "demo", "1.2.3", "d",
-                              Init, Start, Stop, Destroy, nullptr, nullptr};
+  return phpeek_plugin_api_v1{sizeof(phpeek_plugin_api_v1),
+                              1,
+                              0,
+                              0,
+                              "demo",
+                              "1.2.3",
+                              "d",
+                              Init,
+                              Start,
+                              Stop,
+                              Destroy,
+                              nullptr,
+                              nullptr,
+                              nullptr,
+                              0,
+                              0,
+                              nullptr};
 }
 
 std::string Refusal(const phpeek_plugin_api_v1* d, uint32_t host_minor = 0) {
@@ -132,7 +147,9 @@ TEST(LoadPlugin, LoadsAGoodPluginAndItsDeclaredKeys) {
       << err;
   EXPECT_EQ(out.path, Fixture("slow-stop"));
   EXPECT_EQ(out.version, "0.0.1");
-  EXPECT_EQ(out.global_keys, std::vector<std::string>{"slow_stop_ms"});
+  ASSERT_EQ(out.keys.size(), 1u);
+  EXPECT_EQ(out.keys[0].name, "slow_stop_ms");
+  EXPECT_EQ(out.keys[0].type, config::KeyType::kUntyped);
 }
 
 TEST(LoadPlugin, NewerMinorThatAcceptsThisHostLoads) {
@@ -160,9 +177,10 @@ TEST(LoadPlugin, EachFailureFixtureGetsItsMessage) {
                 "major 2, this host speaks ABI 1.1)");
   EXPECT_EQ(LoadError("null-hook"),
             "plugin 'null-hook' (" + Fixture("null-hook") + "): required hook 'stop' is NULL");
-  EXPECT_EQ(LoadError("declines"),
-            "plugin 'declines' (" + Fixture("declines") +
-                "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.1)");
+  EXPECT_EQ(
+      LoadError("declines"),
+      "plugin 'declines' (" + Fixture("declines") +
+          "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.1)");
   EXPECT_EQ(LoadError("wrong-name"),
             "plugin 'wrong-name' (" + Fixture("wrong-name") +
                 "): descriptor says its name is 'someone-else', but it was loaded as 'wrong-name'");

@@ -1,0 +1,44 @@
+#include "plugins/rest-api/config_schema.h"
+
+#include <string>
+
+#include "plugins/rest-api/auth.h"
+#include "plugins/rest-api/settings.h"
+
+namespace phpeek::rest {
+
+// One source for the rules: the host enforces them before init, so LoadSettings gets valid values.
+const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
+    {"api_host", "Address the Management API listens on (a host name or IP, without a port)",
+     PHPEEK_KEY_ADDRESS, 0, 0, 0, "127.0.0.1", nullptr},
+    {"api_port", "TCP port of the Management API; 0 picks a free port and logs it", PHPEEK_KEY_INT,
+     PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 0, 65535, "9180", nullptr},
+    // sun_path holds 108 bytes, the terminating NUL included.
+    {"api_socket", "Unix socket that also serves the API (mode 0600); unset: none", PHPEEK_KEY_PATH,
+     PHPEEK_KEY_FLAG_HAS_MAX, 0, 107, nullptr, nullptr},
+    {"api_auth",
+     "Bearer token every request but /health must carry; empty or unset: no authentication",
+     PHPEEK_KEY_STRING, PHPEEK_KEY_FLAG_EMPTY_IS_UNSET, 0, 0, nullptr, nullptr},
+    {"api_max_request_body", "Largest request body accepted (413 above)", PHPEEK_KEY_BYTES,
+     PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 1024, 64 * 1024 * 1024, "64KiB", nullptr},
+};
+
+void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
+  std::string token;
+  const bool has_token = config.text("api_auth", &token);
+  if (has_token) {
+    if (const std::string problem = ValidateConfiguredToken(token); !problem.empty()) {
+      config.error("api_auth", problem);
+      return;
+    }
+  }
+  std::string host;
+  if (!has_token && config.text("api_host", &host) && !IsLoopbackHost(host)) {
+    config.warning("api_host",
+                   "the API listens on " + host +
+                       " without authentication: anyone who can reach it can stop your processes",
+                   "set api_auth to a secret token, or api_host: 127.0.0.1");
+  }
+}
+
+}  // namespace phpeek::rest
