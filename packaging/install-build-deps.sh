@@ -10,7 +10,7 @@ PACKAGES="
   build-essential cmake pkg-config
   libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev
   libgtest-dev libgmock-dev
-  jq curl prometheus
+  jq curl prometheus abigail-tools
   dpkg-dev fakeroot file lintian rpm patchelf
   clang libclang-rt-14-dev
   wrk supervisor

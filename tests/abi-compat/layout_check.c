@@ -61,6 +61,45 @@ AT(phpeek_plugin_api_v1, destroy, 64);
 AT(phpeek_plugin_api_v1, health, 72);
 AT(phpeek_plugin_api_v1, global_keys, 80);
 _Static_assert(sizeof(phpeek_plugin_api_v1) >= 88, "phpeek_plugin_api_v1 1.0 size");
+/* 1.1: the typed key schema and the configuration check, appended. */
+AT(phpeek_plugin_api_v1, config_keys, 88);
+AT(phpeek_plugin_api_v1, config_key_count, 96);
+AT(phpeek_plugin_api_v1, config_key_size, 100);
+AT(phpeek_plugin_api_v1, validate_config, 104);
+_Static_assert(sizeof(phpeek_plugin_api_v1) >= 112, "phpeek_plugin_api_v1 1.1 size");
+
+/* 1.1 types. phpeek_config_key entries are read by config_key_size, so later minors may append. */
+AT(phpeek_config_key, name, 0);
+AT(phpeek_config_key, help, 8);
+AT(phpeek_config_key, type, 16);
+AT(phpeek_config_key, flags, 20);
+AT(phpeek_config_key, min, 24);
+AT(phpeek_config_key, max, 32);
+AT(phpeek_config_key, default_value, 40);
+AT(phpeek_config_key, allowed, 48);
+_Static_assert(PHPEEK_CONFIG_KEY_V1_1_SIZE == 56, "phpeek_config_key 1.1 size");
+AT(phpeek_diagnostic, struct_size, 0);
+AT(phpeek_diagnostic, severity, 4);
+AT(phpeek_diagnostic, key, 8);
+AT(phpeek_diagnostic, message, 16);
+AT(phpeek_diagnostic, hint, 24);
+AT(phpeek_diagnostic_sink, ctx, 0);
+AT(phpeek_diagnostic_sink, report, 8);
+AT(phpeek_config_view, struct_size, 0);
+AT(phpeek_config_view, ctx, 8);
+AT(phpeek_config_view, json, 16);
+AT(phpeek_config_view, json_len, 24);
+AT(phpeek_config_view, get_json, 32);
+AT(phpeek_config_view, get_string, 40);
+_Static_assert(PHPEEK_KEY_STRING == 1 && PHPEEK_KEY_INT == 2 && PHPEEK_KEY_BOOL == 3 &&
+                   PHPEEK_KEY_DURATION == 4 && PHPEEK_KEY_BYTES == 5 && PHPEEK_KEY_ADDRESS == 6 &&
+                   PHPEEK_KEY_PATH == 7 && PHPEEK_KEY_ENUM == 8 && PHPEEK_KEY_LIST == 9 &&
+                   PHPEEK_KEY_OBJECT == 10,
+               "key types");
+_Static_assert(PHPEEK_KEY_FLAG_HAS_MIN == 1 && PHPEEK_KEY_FLAG_HAS_MAX == 2 &&
+                   PHPEEK_KEY_FLAG_EMPTY_IS_UNSET == 4 && PHPEEK_SEVERITY_WARNING == 1 &&
+                   PHPEEK_SEVERITY_ERROR == 2,
+               "key flags and severities");
 
 /* Values are fixed forever. */
 _Static_assert(PHPEEK_OK == 0 && PHPEEK_E_INVALID_ARGUMENT == 1 && PHPEEK_E_NOT_FOUND == 2 &&

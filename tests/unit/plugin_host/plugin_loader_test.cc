@@ -17,23 +17,17 @@ int32_t Stop(void*) { return PHPEEK_OK; }
 void Destroy(void*) {}
 
 phpeek_plugin_api_v1 Good() {
-  return phpeek_plugin_api_v1{sizeof(phpeek_plugin_api_v1),
-                              1,
-                              0,
-                              0,
-                              "demo",
-                              "1.2.3",
-                              "d",
-                              Init,
-                              Start,
-                              Stop,
-                              Destroy,
-                              nullptr,
-                              nullptr,
-                              nullptr,
-                              0,
-                              0,
-                              nullptr};
+  phpeek_plugin_api_v1 d{};
+  d.struct_size = sizeof d;
+  d.abi_major = 1;
+  d.name = "demo";
+  d.version = "1.2.3";
+  d.description = "d";
+  d.init = Init;
+  d.start = Start;
+  d.stop = Stop;
+  d.destroy = Destroy;
+  return d;
 }
 
 std::string Refusal(const phpeek_plugin_api_v1* d, uint32_t host_minor = 0) {
@@ -115,6 +109,108 @@ TEST(Negotiate, IgnoresMembersBeyondWhatTheHostKnows) {
   LoadedPlugin out;
   std::string reason;
   ASSERT_TRUE(Negotiate(&big.base, "demo", 0, &out, &reason)) << reason;
+}
+
+const char* const kModes[] = {"fast", "safe", nullptr};
+const phpeek_config_key kKeys[] = {
+    {"spool_poll", "How often", PHPEEK_KEY_DURATION, PHPEEK_KEY_FLAG_HAS_MIN, 100, 0, "2s",
+     nullptr},
+    {"spool_mode", "How", PHPEEK_KEY_ENUM, 0, 0, 0, "safe", kModes},
+    {"spool_token", "Secret", PHPEEK_KEY_STRING, PHPEEK_KEY_FLAG_EMPTY_IS_UNSET, 0, 0, nullptr,
+     nullptr},
+};
+
+phpeek_plugin_api_v1 Typed(const phpeek_config_key* keys, uint32_t count) {
+  phpeek_plugin_api_v1 d = Good();
+  d.abi_minor = 1;
+  d.config_keys = keys;
+  d.config_key_count = count;
+  d.config_key_size = sizeof(phpeek_config_key);
+  return d;
+}
+
+TEST(NegotiateSchema, CopiesTypedKeysThenUntypedOnes) {
+  const char* const untyped[] = {"spool_mode", "legacy_key", nullptr};  // spool_mode is typed
+  phpeek_plugin_api_v1 d = Typed(kKeys, 3);
+  d.global_keys = untyped;
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 1, &out, &reason)) << reason;
+  ASSERT_EQ(out.keys.size(), 4u);
+  EXPECT_EQ(out.keys[0].name, "spool_poll");
+  EXPECT_EQ(out.keys[0].type, config::KeyType::kDuration);
+  EXPECT_EQ(out.keys[0].min, 100);
+  EXPECT_FALSE(out.keys[0].max.has_value());
+  EXPECT_EQ(out.keys[0].default_text, "2s");
+  EXPECT_EQ(out.keys[0].help, "How often");
+  EXPECT_EQ(out.keys[1].allowed, (std::vector<std::string>{"fast", "safe"}));
+  EXPECT_TRUE(out.keys[2].empty_is_unset);
+  EXPECT_FALSE(out.keys[2].default_text.has_value());
+  EXPECT_EQ(out.keys[3].name, "legacy_key");
+  EXPECT_EQ(out.keys[3].type, config::KeyType::kUntyped);
+}
+
+// A later minor may append members to phpeek_config_key: entries are read by the plugin's size.
+TEST(NegotiateSchema, ReadsEntriesByThePluginsEntrySize) {
+  struct FutureKey {
+    phpeek_config_key k;
+    const char* unit;
+  };
+  const FutureKey keys[] = {
+      {{"a_one", "one", PHPEEK_KEY_INT, 0, 0, 0, "1", nullptr}, "apples"},
+      {{"a_two", "two", 42 /* a type from a newer SDK */, 0, 0, 0, nullptr, nullptr}, "pears"}};
+  phpeek_plugin_api_v1 d = Typed(&keys[0].k, 2);
+  d.config_key_size = sizeof(FutureKey);
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 1, &out, &reason)) << reason;
+  ASSERT_EQ(out.keys.size(), 2u);
+  EXPECT_EQ(out.keys[1].name, "a_two");
+  EXPECT_EQ(out.keys[1].type, config::KeyType::kUntyped);  // passed as written
+}
+
+TEST(NegotiateSchema, RefusesBadDeclarationsWithTheKeyAndTheReason) {
+  phpeek_plugin_api_v1 d = Typed(kKeys, 3);
+  d.config_key_size = 8;
+  EXPECT_EQ(Refusal(&d, 1), "config_key_size 8 is not the size of a phpeek_config_key (at least " +
+                                std::to_string(PHPEEK_CONFIG_KEY_V1_1_SIZE) + ")");
+  d = Typed(kKeys, 300);
+  EXPECT_EQ(Refusal(&d, 1), "config_key_count 300 is above 256");
+  const phpeek_config_key twice[] = {kKeys[0], kKeys[0]};
+  d = Typed(twice, 2);
+  EXPECT_EQ(Refusal(&d, 1), "config key 'spool_poll' is declared twice");
+  const phpeek_config_key bad[] = {
+      {"Spool-Poll", "h", PHPEEK_KEY_INT, 0, 0, 0, nullptr, nullptr},
+      {"no_help", nullptr, PHPEEK_KEY_INT, 0, 0, 0, nullptr, nullptr},
+      {"bad_default", "h", PHPEEK_KEY_INT, PHPEEK_KEY_FLAG_HAS_MAX, 0, 9, "10", nullptr},
+      {"no_type", "h", 0, 0, 0, 0, nullptr, nullptr},
+      {"no_words", "h", PHPEEK_KEY_ENUM, 0, 0, 0, nullptr, nullptr},
+      {nullptr, "h", PHPEEK_KEY_INT, 0, 0, 0, nullptr, nullptr},
+  };
+  const std::vector<std::string> expected = {
+      "config key 0 'Spool-Poll': name must be [a-z0-9_]+, at most 64 characters",
+      "config key 0 'no_help': help, default or allowed values are missing, too long or "
+      "unterminated",
+      "config key 0 'bad_default': default '10': must be at most 9, got 10",
+      "config key 0 'no_type': type 0 is not a PHPEEK_KEY_* type",
+      "config key 0 'no_words': an enum needs 1 to 64 allowed values",
+      "config key 0: name is missing, longer than 64 characters or unterminated",
+  };
+  for (size_t i = 0; i < expected.size(); ++i) {
+    d = Typed(&bad[i], 1);
+    EXPECT_EQ(Refusal(&d, 1), expected[i]) << i;
+  }
+}
+
+// A 1.0 descriptor (struct_size without the 1.1 members) has no typed keys, whatever follows it.
+TEST(NegotiateSchema, A10DescriptorHasNoTypedKeys) {
+  phpeek_plugin_api_v1 d = Typed(kKeys, 3);
+  d.struct_size = PHPEEK_PLUGIN_API_V1_0_SIZE;
+  LoadedPlugin out;
+  std::string reason;
+  ASSERT_TRUE(Negotiate(&d, "demo", 1, &out, &reason)) << reason;
+  EXPECT_TRUE(out.keys.empty());
+  EXPECT_EQ(out.api.validate_config, nullptr);
 }
 
 TEST(PluginName, FollowsTheProcessNameRule) {

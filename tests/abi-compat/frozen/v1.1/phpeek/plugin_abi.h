@@ -97,6 +97,14 @@
  *                    are bounded by shutdown_timeout (at least 1 s), no longer 10 s; an abandoned
  *                    plugin makes the daemon exit 1; the host's crash handler stops every process
  *                    (THREADING 6).
+ *   2026-12-06  1.1  typed configuration keys: phpeek_config_key, PHPEEK_KEY_* types and flags,
+ *                    descriptor members config_keys, config_key_count, config_key_size; the host
+ *                    checks declared keys and hands them over in the NORMAL FORM below.
+ *   2026-12-06  1.1  descriptor member validate_config (cross-key checks, no init needed) with
+ *                    phpeek_config_view, phpeek_diagnostic, phpeek_diagnostic_sink,
+ *                    PHPEEK_SEVERITY_*.
+ *   2026-12-06  1.1  text: config_json and config_get_json documented as the normal form (core
+ *                    durations in ms, sizes in bytes).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -268,8 +276,9 @@ typedef struct phpeek_host_api_v1 {
   void (*log)(phpeek_host* h, int32_t level, const char* msg, size_t len);
 
   /* Writes the JSON value at `pointer` (RFC 6901, rooted at the YAML `global:` block; "" is the
-   * whole block, "/api_port" one key) to `out`. E_NOT_FOUND when absent, E_INVALID_ARGUMENT when
-   * `pointer` is malformed. */
+   * whole block, "/api_port" one key) to `out`, in the NORMAL FORM (see CONFIGURATION below):
+   * what init's config_json holds under "global". E_NOT_FOUND when absent, E_INVALID_ARGUMENT
+   * when `pointer` is malformed. */
   int32_t (*config_get_json)(phpeek_host* h, const char* pointer, phpeek_sink* out,
                              phpeek_sink* err);
   /* Like config_get_json for scalars, written as plain text (strings unquoted, numbers and
@@ -318,6 +327,111 @@ typedef struct phpeek_host_api_v1 {
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
 } phpeek_host_api_v1;
 
+/* ---- Configuration (1.1) --------------------------------------------------------------------
+ * A plugin declares each top-level `global:` key it reads in its descriptor (config_keys): name,
+ * type, default, range or allowed values, one line of help. The host then checks the key where
+ * it checks its own (check-config, --dry-run and start-up alike; file:line:column, "did you mean"
+ * across every known key), applies PHPEEK_PM_GLOBAL_<KEY> overrides by the declared type, and
+ * hands every plugin the same NORMAL FORM, in init's config_json ("global") and through
+ * config_get_json / config_get_string:
+ *
+ *   type      written as                                    the plugin receives
+ *   STRING    any scalar                                    JSON string (after ${VAR})
+ *   INT       42, -1                                        JSON integer
+ *   BOOL      true/false, yes/no, on/off (any case)         JSON true or false
+ *   DURATION  30 (seconds), 500ms, 5s, 1m30s, 1h            JSON integer: MILLISECONDS
+ *   BYTES     65536, 64KiB, 64K, 64KB, 1MiB (x1024)         JSON integer: BYTES
+ *   ADDRESS   host name, IPv4 or IPv6 literal, no port      JSON string ("[::1]" becomes "::1")
+ *   PATH      a file system path                            JSON string, absolute: a relative
+ *                                                           path is taken from the folder of the
+ *                                                           configuration file
+ *   ENUM      one of `allowed`                              JSON string
+ *   LIST      a YAML list of scalars; from the              JSON array of strings
+ *             environment: comma-separated
+ *   OBJECT    a YAML map (not from the environment)         JSON object as written: plain
+ *                                                           integers and true/false as JSON
+ *                                                           numbers and booleans, other scalars
+ *                                                           as strings, lists as arrays
+ *
+ * A declared key that is not set holds its default (in the normal form), or is absent when it has
+ * none. A key whose type this host does not know (a newer SDK) is passed as written, like a 1.0
+ * global_keys entry: plain integers and true/false as JSON numbers and booleans, other scalars as
+ * strings. So are undeclared keys. The core's own keys are in the normal form too: durations in
+ * milliseconds (shutdown_timeout, restart_backoff_*), enums as their word, lists as arrays.
+ * min/max apply with the HAS_MIN/HAS_MAX flags: to the value of INT, to milliseconds of DURATION,
+ * to bytes of BYTES, to the length in bytes of STRING, ADDRESS and PATH (after resolution), to
+ * the number of items of a LIST. A key declared by the descriptor is refused at load when its
+ * name is not [a-z0-9_]+ (at most 64), its help is missing, or its default does not pass its own
+ * rules. */
+#define PHPEEK_KEY_STRING 1
+#define PHPEEK_KEY_INT 2
+#define PHPEEK_KEY_BOOL 3
+#define PHPEEK_KEY_DURATION 4
+#define PHPEEK_KEY_BYTES 5
+#define PHPEEK_KEY_ADDRESS 6
+#define PHPEEK_KEY_PATH 7
+#define PHPEEK_KEY_ENUM 8
+#define PHPEEK_KEY_LIST 9
+#define PHPEEK_KEY_OBJECT 10
+
+#define PHPEEK_KEY_FLAG_HAS_MIN 0x1u
+#define PHPEEK_KEY_FLAG_HAS_MAX 0x2u
+/* An empty value counts as not set (the default applies, or the key is absent), so that
+ * `key: ${TOKEN:-}` sets it only when TOKEN is set. */
+#define PHPEEK_KEY_FLAG_EMPTY_IS_UNSET 0x4u
+
+/* One declared key. An array of these is plugin-owned static storage; the descriptor says how
+ * many there are and how big each is as compiled by the plugin (config_key_size), so that a later
+ * minor may append members here: a host reads entry i at (const char*)config_keys + i *
+ * config_key_size, and only the members both sides know (absent ones read as zero/NULL). */
+typedef struct phpeek_config_key {
+  const char* name;           /* top-level `global:` key: [a-z0-9_]+, at most 64 characters */
+  const char* help;           /* required: one line, for check-config and the reference */
+  int32_t type;               /* PHPEEK_KEY_STRING ... PHPEEK_KEY_OBJECT */
+  uint32_t flags;             /* PHPEEK_KEY_FLAG_* */
+  int64_t min;                /* with PHPEEK_KEY_FLAG_HAS_MIN; unit as in the table above */
+  int64_t max;                /* with PHPEEK_KEY_FLAG_HAS_MAX */
+  const char* default_value;  /* as written in the file ("9180", "64KiB", "5s"; a LIST as "a,b");
+                                 NULL = no default: the key is absent unless set */
+  const char* const* allowed; /* ENUM: NULL-terminated list of the allowed words; else NULL */
+} phpeek_config_key;
+
+/* The size of phpeek_config_key in 1.1, the first minor that has it: the smallest
+ * config_key_size a host accepts. */
+#define PHPEEK_CONFIG_KEY_V1_1_SIZE \
+  (offsetof(phpeek_config_key, allowed) + sizeof(const char* const*))
+
+/* Diagnostics a plugin reports about the configuration (validate_config). */
+#define PHPEEK_SEVERITY_WARNING 1 /* works, but is risky or surprising: check-config --strict fails */
+#define PHPEEK_SEVERITY_ERROR 2   /* the daemon refuses to start with this configuration */
+
+typedef struct phpeek_diagnostic {
+  uint32_t struct_size; /* sizeof(phpeek_diagnostic) as compiled by the plugin */
+  int32_t severity;     /* PHPEEK_SEVERITY_*; anything else counts as an error */
+  const char* key;      /* the top-level `global:` key it is about ("" or NULL: the block); the
+                           host shows it at that key's line and column */
+  const char* message;  /* required; what is wrong (at most 1024 bytes are kept) */
+  const char* hint;     /* may be NULL: how to fix it */
+} phpeek_diagnostic;
+
+/* Caller-owned (the host's): report() copies what it needs before it returns. */
+typedef struct phpeek_diagnostic_sink {
+  void* ctx;
+  void (*report)(void* ctx, const phpeek_diagnostic* d);
+} phpeek_diagnostic_sink;
+
+/* The configuration in the normal form, for validate_config, which runs without a host context.
+ * get_json and get_string behave as config_get_json and config_get_string do. Host-owned, valid
+ * for the duration of the call. */
+typedef struct phpeek_config_view {
+  uint32_t struct_size;
+  void* ctx;
+  const char* json; /* {"schema":1,"global":{...}}, as init's config_json; not NUL-terminated */
+  size_t json_len;
+  int32_t (*get_json)(void* ctx, const char* pointer, phpeek_sink* out, phpeek_sink* err);
+  int32_t (*get_string)(void* ctx, const char* pointer, phpeek_sink* out, phpeek_sink* err);
+} phpeek_config_view;
+
 /* ---- Plugin descriptor (plugin-owned, static) ------------------------------------------------ */
 typedef struct phpeek_plugin_api_v1 {
   uint32_t struct_size;    /* sizeof(phpeek_plugin_api_v1) as compiled by the plugin */
@@ -329,8 +443,9 @@ typedef struct phpeek_plugin_api_v1 {
   const char* description; /* optional */
 
   /* Required. Creates the instance. `api` and `host` stay valid until destroy returns.
-   * `config_json` is {"schema":1,"global":{...the global: block...}}. On failure return a
-   * PHPEEK_E_* code and write the reason to `err`; the host then does not call stop/destroy. */
+   * `config_json` is {"schema":1,"global":{...the global: block...}}, in the normal form
+   * (CONFIGURATION above). On failure return a PHPEEK_E_* code and write the reason to `err`; the
+   * host then does not call stop/destroy. */
   int32_t (*init)(const phpeek_host_api_v1* api, phpeek_host* host, const char* config_json,
                   size_t config_len, void** out_self, phpeek_sink* err);
   /* Required. Starts work (threads, sockets). On failure the host calls destroy (not stop). */
@@ -343,8 +458,29 @@ typedef struct phpeek_plugin_api_v1 {
   /* Optional (NULL allowed): writes a JSON object describing the plugin's health to out_json. */
   int32_t (*health)(void* self, phpeek_sink* out_json);
   /* Optional (NULL allowed): NULL-terminated array of top-level `global:` keys this plugin reads,
-   * beyond the keys the core knows, so that they are not reported as unknown. Static storage. */
+   * beyond the keys the core knows, so that they are not reported as unknown. Static storage.
+   * Such keys are not checked and reach the plugin as written; since 1.1, config_keys declares
+   * them with a type instead (a key in both is typed). */
   const char* const* global_keys;
+
+  /* ---- 1.1 (a 1.0 host ignores these: it reports typed keys as unknown and passes them as
+   * written; a plugin that needs the normal form sets min_host_minor = 1) ---- */
+
+  /* Optional (NULL allowed): the `global:` keys this plugin reads, typed (CONFIGURATION above).
+   * config_key_count entries of config_key_size bytes each (sizeof(phpeek_config_key) as
+   * compiled; at most 256 entries). Static storage. */
+  const phpeek_config_key* config_keys;
+  uint32_t config_key_count;
+  uint32_t config_key_size;
+
+  /* Optional (NULL allowed): rules that involve more than one key, or more than a type can say
+   * (e.g. "a token is needed when listening beyond loopback"). Called on the daemon's main thread
+   * with every key in the normal form, after the host checked the declared keys (not when one of
+   * this plugin's keys is invalid), before init: also by check-config and --dry-run, which never
+   * call init. No host context exists yet: use only `config` and `report`, start no thread, keep
+   * no pointer. Report each problem through `report` (at most 64 are kept), positioned at the key
+   * it names; return PHPEEK_OK, or another code (reported as an error) when it cannot check. */
+  int32_t (*validate_config)(const phpeek_config_view* config, phpeek_diagnostic_sink* report);
 } phpeek_plugin_api_v1;
 
 /* The size of the 1.0 descriptor: the smallest struct_size a host accepts. */
