@@ -88,9 +88,10 @@ void AddDefaults(const PluginSchemas& schemas, const Table& table, std::set<std:
     if (!plugin.active) continue;  // read only to know its keys: nobody reads its defaults
     for (const auto& key : plugin.keys) {
       const auto it = table.find(key.name);
-      if (it == table.end() || it->second.schema != &key || !set->insert(key.name).second) continue;
+      if (it == table.end() || !set->insert(key.name).second) continue;
+      // The declaration that rules the key, which may be another plugin's with the same rules.
       std::string json, err;
-      if (DefaultJson(key, config_path, &json, &err) && !json.empty()) {
+      if (DefaultJson(*it->second.schema, config_path, &json, &err) && !json.empty()) {
         out->values.emplace_back(key.name, json);
       }
     }

@@ -257,6 +257,18 @@ TEST_F(PluginKeysTest, AnInactivePluginsKeysAreKnownButNotFilledIn) {
   EXPECT_EQ(GlobalValue(*r.config, "spool_poll"), "<absent>");
 }
 
+// A key declared alike by a switched-off plugin (first) and a loaded one still gets its default.
+TEST_F(PluginKeysTest, AKeySharedWithAnInactivePluginGetsItsDefault) {
+  PluginSchema ghost;
+  ghost.plugin = "ghost";
+  ghost.active = false;
+  ghost.keys = {Spool().keys[1]};  // spool_poll, same rules
+  schemas_.plugins.insert(schemas_.plugins.begin(), ghost);
+  const LoadResult r = LoadWith("");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(GlobalValue(*r.config, "spool_poll"), "2000");
+}
+
 TEST(KeySchemaCheck, RefusesUnusableDeclarations) {
   EXPECT_EQ(CheckKeySchema(Key("spool_dir", KeyType::kPath)), "");
   EXPECT_EQ(CheckKeySchema(Key("Spool-Dir", KeyType::kPath)),
