@@ -70,8 +70,10 @@
  *    symbol; a host may keep loading older majors through an adapter.
  *  - Within a major, a minor only appends struct members, event types, control ops, status codes
  *    and JSON keys. Nothing is reordered, removed, retyped or given a new meaning.
- *  - Every struct starts with struct_size. Readers check it (PHPEEK_HAS_MEMBER) before reading a
- *    member added by a later minor; absent members read as zero/NULL.
+ *  - Every struct that may grow starts with struct_size. Readers check it (PHPEEK_HAS_MEMBER)
+ *    before reading a member added by a later minor; absent members read as zero/NULL. Entries of
+ *    a plugin's config_keys array are sized by the descriptor's config_key_size instead, and the
+ *    sinks (phpeek_sink, phpeek_diagnostic_sink) never grow.
  *  - Negotiation at load: the host calls the entry with its own version; the plugin returns its
  *    descriptor (or NULL to decline). The host refuses a descriptor with another abi_major, a
  *    struct_size below the 1.0 size, or abi_minor above the host's minor unless min_host_minor
