@@ -61,7 +61,7 @@ struct LoadOptions {
   bool check_programs = true;
   // The plugins the configuration loads and their key schemas (core/plugin_host/plugin_catalog.h
   // in the daemon); unset: no plugin, every `global:` key the core does not own is unknown.
-  SchemaProvider plugins;
+  SchemaProvider plugins{};
 };
 
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,
