@@ -1,5 +1,6 @@
 // The installed C example (sdk/examples/exit-logger), built out of tree by sdk_c_example_build,
-// in the real daemon: one line per exit, its own config key, refused with a bad value.
+// in the real daemon: one line per exit, its own typed config key (checked by the daemon and by
+// check-config, refused with a bad value).
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -64,14 +65,33 @@ TEST(ExitLogger, ItsOwnKeySkipsCleanExits) {
   EXPECT_EQ(daemon.Log().find("clean-0 exited"), std::string::npos) << daemon.Log();
 }
 
+// The key is typed: the daemon checks it before the plugin's init, at its line and column.
 TEST(ExitLogger, RefusesABadValueOfItsKey) {
   TempDir dir;
-  Daemon daemon({"-c", dir.Write("pm.yaml", Config("  exit_logger_failures_only: maybe\n"))});
+  const std::string cfg = dir.Write("pm.yaml", Config("  exit_logger_failures_only: maybe\n"));
+  Daemon daemon({"-c", cfg});
   EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
-  EXPECT_TRUE(
-      daemon.LogContains("plugin 'exit-logger' failed to initialise: "
-                         "global.exit_logger_failures_only must be true or false, not maybe"))
+  EXPECT_TRUE(daemon.LogContains("expected true or false, got 'maybe' file=" + cfg +
+                                 " line=7 column=30 key=global.exit_logger_failures_only"))
       << daemon.Log();
+  EXPECT_FALSE(daemon.LogContains("failed to initialise")) << daemon.Log();
+}
+
+// check-config knows the key from the plugin's schema: --strict passes with it, and a typo names
+// it.
+TEST(ExitLogger, CheckConfigKnowsItsKey) {
+  TempDir dir;
+  const std::string good = dir.Write("good.yaml", Config("  exit_logger_failures_only: yes\n"));
+  const RunResult ok = RunCommand({PHPEEK_BINARY, "check-config", "--strict", "-c", good});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  const std::string typo = dir.Write("typo.yaml", Config("  exit_logger_failure_only: yes\n"));
+  const RunResult bad = RunCommand({PHPEEK_BINARY, "check-config", "--strict", "-c", typo});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find(typo + ":7:3: warning: global.exit_logger_failure_only: unknown key "
+                                "'exit_logger_failure_only' is ignored (no loaded plugin reads "
+                                "it) (hint: did you mean 'exit_logger_failures_only'?)"),
+            std::string::npos)
+      << bad.err;
 }
 
 }  // namespace

@@ -10,7 +10,10 @@
  *   worker-0 exited with code 3 (pid 4242)
  *   worker-1 was killed by signal 9 (pid 4243)
  *
- * It uses only 1.0 services, so it declares min_host_minor 0 and loads in any 1.x daemon. */
+ * It uses only 1.0 services, so it declares min_host_minor 0 and loads in any 1.x daemon. It
+ * declares its key with a type (ABI 1.1): a 1.1 daemon checks it (check-config too, with "did you
+ * mean" on a typo), accepts yes/no and on/off, and hands it over as true or false; a 1.0 daemon
+ * passes it as written, which init checks itself. */
 #include <phpeek/plugin_abi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +127,10 @@ static int32_t logger_stop(void* p) {
 
 static void logger_destroy(void* p) { free(p); }
 
-static const char* const global_keys[] = {"exit_logger_failures_only", NULL};
+static const phpeek_config_key config_keys[] = {
+    {"exit_logger_failures_only", "Log only failed exits (code other than 0, or a signal)",
+     PHPEEK_KEY_BOOL, 0, 0, 0, "false", NULL},
+};
 
 /* Members not named here (those of later minors) are zero: absent. */
 static const phpeek_plugin_api_v1 descriptor = {
@@ -139,7 +145,9 @@ static const phpeek_plugin_api_v1 descriptor = {
     .start = logger_start,
     .stop = logger_stop,
     .destroy = logger_destroy,
-    .global_keys = global_keys,
+    .config_keys = config_keys,
+    .config_key_count = sizeof config_keys / sizeof config_keys[0],
+    .config_key_size = sizeof(phpeek_config_key),
 };
 
 const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(uint32_t host_major, uint32_t host_minor) {

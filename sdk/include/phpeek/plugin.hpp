@@ -483,8 +483,8 @@ class ConfigCheck {
  private:
   void report(int32_t severity, const std::string& key, const std::string& message,
               const std::string& hint) const {
-    const phpeek_diagnostic d = {sizeof(phpeek_diagnostic), severity, key.c_str(),
-                                 message.c_str(), hint.empty() ? nullptr : hint.c_str()};
+    const phpeek_diagnostic d = {sizeof(phpeek_diagnostic), severity, key.c_str(), message.c_str(),
+                                 hint.empty() ? nullptr : hint.c_str()};
     sink_->report(sink_->ctx, &d);
   }
 
@@ -567,8 +567,9 @@ inline int32_t Report(const Status& s, phpeek_sink* err) {
 template <typename T, typename = void>
 struct HasValidateConfig : std::false_type {};
 template <typename T>
-struct HasValidateConfig<T, std::void_t<decltype(T::validateConfig(
-                                std::declval<const ConfigCheck&>()))>> : std::true_type {};
+struct HasValidateConfig<
+    T, std::void_t<decltype(T::validateConfig(std::declval<const ConfigCheck&>()))>>
+    : std::true_type {};
 
 template <typename T>
 struct Glue {
@@ -691,17 +692,16 @@ struct Glue {
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, \
                              PHPEEK_WRAPPER_MIN_HOST_MINOR, nullptr, 0)
 
-#define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor)            \
-  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor, nullptr, \
-                             0)
+#define PHPEEK_DEFINE_PLUGIN_MIN_HOST(Class, Name, Version, Description, MinHostMinor) \
+  PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor, nullptr, 0)
 
 #define PHPEEK_DEFINE_PLUGIN_WITH_KEYS(Class, Name, Version, Description, ...)              \
   static const char* const phpeek_plugin_global_keys_[] = {__VA_ARGS__, nullptr};           \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, phpeek_plugin_global_keys_, \
                              PHPEEK_WRAPPER_MIN_HOST_MINOR, nullptr, 0)
 
-#define PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(Class, Name, Version, Description, KeyArray,          \
-                                         MinHostMinor)                                         \
+#define PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(Class, Name, Version, Description, KeyArray,            \
+                                         MinHostMinor)                                           \
   PHPEEK_DEFINE_PLUGIN_IMPL_(Class, Name, Version, Description, nullptr, MinHostMinor, KeyArray, \
                              static_cast<uint32_t>(sizeof(KeyArray) / sizeof(KeyArray[0])))
 
