@@ -54,9 +54,6 @@ void WarnDeferredKeys(const config::Config& config) {
                 {{"process", p.name}, {"key", "processes." + p.name + "." + key}});
     }
   }
-  if (config.global.readiness.enabled) {
-    log::Warn("configuration key is not acted on yet", {{"key", "global.readiness"}});
-  }
   for (const auto& key : config.global.deferred_keys) {
     log::Warn("configuration key is not acted on yet", {{"key", "global." + key}});
   }
