@@ -7,6 +7,7 @@
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/crash/crash_handler.h"
+#include "core/health/readiness_file.h"
 #include "core/log/log.h"
 #include "core/plugin_host/plugin_host.h"
 #include "core/plugin_host/plugin_list.h"
@@ -115,8 +116,10 @@ int RunServe(const CommandLine& cl) {
   WarnDeferredKeys(config);
   log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
   systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
+  health::ReadinessFile readiness_file(config.global.readiness);  // no-op unless enabled
   Supervisor supervisor(config);
   supervisor.AddListener(&readiness);
+  supervisor.AddListener(&readiness_file);
   if (const auto every = readiness.watchdog_interval(); every.count() > 0) {
     supervisor.AddTicker(every, [&readiness] { readiness.PingWatchdog(); });
   }

@@ -74,7 +74,8 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       bus_(io.bus),
       snapshots_(io.snapshots),
       stopping_(io.stopping),
-      loop_(*io.time) {
+      loop_(*io.time),
+      probes_(loop_, *io.spawner, *io.children) {
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
@@ -281,6 +282,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   termed_.erase(change.pid);
   killed_.erase(change.pid);
   if (!owner) {
+    if (probes_.exec_children.OnExit(change.pid, change.status)) return;  // an exec probe
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
