@@ -118,8 +118,8 @@ int RunServe(const CommandLine& cl) {
   systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
   health::ReadinessFile readiness_file(config.global.readiness);  // no-op unless enabled
   Supervisor supervisor(config);
+  supervisor.AddListener(&readiness_file);  // first: the file exists before READY=1 goes out
   supervisor.AddListener(&readiness);
-  supervisor.AddListener(&readiness_file);
   if (const auto every = readiness.watchdog_interval(); every.count() > 0) {
     supervisor.AddTicker(every, [&readiness] { readiness.PingWatchdog(); });
   }

@@ -29,7 +29,8 @@ class ProbeChildren {
   void Abandon(pid_t pid);
   // True when `pid` was a probe's child: the exit is handled (or, for an abandoned one, dropped).
   bool OnExit(pid_t pid, int status);
-  bool empty() const { return live_.empty() && abandoned_.empty(); }
+  // True for a probe's child that has not been reaped yet (running, or killed with its group).
+  bool Owns(pid_t pid) const { return live_.count(pid) > 0 || abandoned_.count(pid) > 0; }
 
  private:
   std::unordered_map<pid_t, ExecProbe*> live_;

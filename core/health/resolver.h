@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -70,7 +71,7 @@ class Resolver {
   supervisor::Loop& loop_;
   std::shared_ptr<Shared> shared_;
   std::unordered_map<std::string, Answer> cache_;  // by host name
-  std::unordered_map<uint64_t, Pending> pending_;  // by id
+  std::map<uint64_t, Pending> pending_;            // by id: answered in the order asked
   uint64_t next_id_ = 1;
 };
 

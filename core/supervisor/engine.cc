@@ -161,6 +161,7 @@ void Engine::ArmTicker(size_t index) {
 
 bool Engine::Start(std::string* err) {
   if (!SetUp(err)) return false;
+  started_ = true;
   for (auto& p : processes_) {
     if (p->held) continue;
     for (auto& inst : p->instances) Apply(*p, *inst, process::InstanceEvent::kStart);
@@ -342,6 +343,7 @@ bool Engine::Finished() {
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
     if (by_pid_.count(pid)) continue;
+    if (!killing_ && probes_.exec_children.Owns(pid)) continue;  // a probe, already killed
     if (killing_) {
       if (killed_.insert(pid).second) {
         log::Info("signalling leftover process", {{"pid", pid}, {"signal", "SIGKILL"}});

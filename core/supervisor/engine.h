@@ -245,6 +245,7 @@ class Engine {
   };
   std::unordered_map<int, IgnoredSignal> ignored_;
   Loop::TimerId health_stats_timer_ = 0;  // probe counters reach the snapshot at most once a second
+  bool started_ = false;                  // Start ran: readiness is evaluated from then on
   bool readiness_known_ = false;          // a readiness was published
   bool ready_ = false;                    // the last one published
   Millis stall_after_{0}, stall_for_{0};

@@ -203,6 +203,11 @@ void Engine::FillHealth(const Instance& inst, InstanceStatus* out) const {
 void Engine::PublishReadiness(const std::vector<ProcessStatus>& all) {
   ReadinessStatus r = health::EvaluateReadiness(config_, all);
   if (shutting_down_) r.ready = false;
+  if (!started_) {  // built, not running yet: nobody listens, and nothing has started
+    r.ready = false;
+    snapshots_->PublishReadiness(std::move(r));
+    return;
+  }
   if (readiness_known_ && r.ready == ready_) {
     snapshots_->PublishReadiness(std::move(r));
     return;

@@ -290,6 +290,29 @@ TEST_F(EngineHealthTest, ReadinessTracksTheListedProcessesOrEveryBootLongrun) {
   EXPECT_EQ(r.waiting, (std::vector<std::string>{"web", "slow"}));
 }
 
+struct ReadinessEvents : EventListener {
+  void OnEvent(const Event& e) override {
+    if (e.type == EventType::kReadinessChanged) seen.push_back(e.new_state);
+  }
+  std::vector<std::string> seen;
+};
+
+// Readiness is announced once the engine runs (listeners are added before Start), also when
+// nothing is tracked and nothing changes after the start.
+TEST_F(EngineHealthTest, ReadinessIsAnnouncedFromTheStartOn) {
+  config.processes.push_back(Proc("migrate", {"migrate"}));
+  config.processes.back().type = config::ProcessType::kOneshot;  // not tracked by default
+  ReadinessEvents events;
+  bus.AddListener(&events);
+  EXPECT_FALSE(snapshots.Readiness().ready);  // built, not started
+  Start();
+  EXPECT_TRUE(snapshots.Readiness().ready);
+  EXPECT_EQ(events.seen, std::vector<std::string>{"ready"});
+  Shutdown();
+  EXPECT_FALSE(snapshots.Readiness().ready);
+  EXPECT_EQ(events.seen, (std::vector<std::string>{"ready", "not ready"}));
+}
+
 TEST_F(EngineHealthTest, AllRunningModeIgnoresHealth) {
   Checked("web", config::HealthCheckMode::kBoth);
   config.global.readiness.mode = config::ReadinessMode::kAllRunning;
