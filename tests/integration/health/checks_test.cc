@@ -68,7 +68,7 @@ TEST(HealthChecksTest, LivenessStopUsesTheGroupTheStopSignalAndTheTimeout) {
            got + "\\\" USR1; while :; do sleep 0.05; done' & trap 'echo leader-usr1 >> " + got +
            "' USR1; echo up; while :; do sleep 0.05; done\"\n"
            "    restart: never\n"
-           "    shutdown:\n      signal: SIGUSR1\n      timeout: 300ms\n" +
+           "    shutdown:\n      signal: SIGUSR1\n      timeout: 1500ms\n" +
            Check("      type: exec\n      command: [\"false\"]\n      failure_threshold: 1\n")));
   ASSERT_TRUE(s.daemon->WaitForLog("reason=\"exit code 1\" consecutive_failures=1 action=restart"))
       << s.daemon->Log();
