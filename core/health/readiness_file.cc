@@ -58,16 +58,20 @@ void ReadinessFile::OnEvent(const Event& event) {
 void ReadinessFile::Write() {
   const std::string& path = settings_.path;
   MakeParents(path);
+  // A fresh file of our own (O_EXCL, never through a symlink): /tmp is shared with everyone.
   const std::string temp = path + ".tmp." + std::to_string(getpid());
-  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  unlink(temp.c_str());
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   bool ok = fd >= 0 && WriteAll(fd, Content(settings_, time(nullptr)));
-  const int err = errno;
+  int err = ok ? 0 : errno;
   if (fd >= 0) close(fd);
-  ok = ok && rename(temp.c_str(), path.c_str()) == 0;
+  if (ok && rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    err = errno;
+  }
   if (!ok) {
-    log::Error("cannot write the readiness file",
-               {{"path", path}, {"error", std::strerror(fd < 0 ? err : errno)}});
-    unlink(temp.c_str());
+    log::Error("cannot write the readiness file", {{"path", path}, {"error", std::strerror(err)}});
+    if (fd >= 0) unlink(temp.c_str());
     return;
   }
   written_ = true;
@@ -75,7 +79,7 @@ void ReadinessFile::Write() {
 }
 
 void ReadinessFile::Remove() {
-  if (unlink(settings_.path.c_str()) != 0 && errno != ENOENT) {
+  if (unlink(settings_.path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
     log::Error("cannot remove the readiness file",
                {{"path", settings_.path}, {"error", std::strerror(errno)}});
     return;

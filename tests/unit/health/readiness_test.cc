@@ -115,6 +115,18 @@ TEST_F(ReadinessFileTest, AStaleFileIsRemovedAtStartAndContentIsConfigurable) {
   EXPECT_EQ(testing::ReadFile(settings_.path), "up\n");
 }
 
+// A path that cannot be written (its "directory" is a file) is an error in the log, not a crash,
+// and leaves nothing behind.
+TEST_F(ReadinessFileTest, AnUnwritablePathIsLoggedNotFatal) {
+  dir_.Write("plain", "x");
+  settings_.path = dir_.Join("plain/ready");
+  ReadinessFile file(settings_);
+  file.OnEvent(Changed(true));
+  EXPECT_FALSE(Exists());
+  file.OnEvent(Changed(false));
+  EXPECT_EQ(testing::ReadFile(dir_.Join("plain")), "x");
+}
+
 TEST_F(ReadinessFileTest, DisabledDoesNothing) {
   settings_.enabled = false;
   testing::RunCommand({"mkdir", "-p", dir_.Join("run/sub")});
