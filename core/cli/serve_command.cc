@@ -7,6 +7,7 @@
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/crash/crash_handler.h"
+#include "core/health/readiness_file.h"
 #include "core/log/log.h"
 #include "core/plugin_host/plugin_catalog.h"
 #include "core/plugin_host/plugin_host.h"
@@ -54,9 +55,6 @@ void WarnDeferredKeys(const config::Config& config) {
       log::Warn("configuration key is not acted on yet",
                 {{"process", p.name}, {"key", "processes." + p.name + "." + key}});
     }
-  }
-  if (config.global.readiness.enabled) {
-    log::Warn("configuration key is not acted on yet", {{"key", "global.readiness"}});
   }
   for (const auto& key : config.global.deferred_keys) {
     log::Warn("configuration key is not acted on yet", {{"key", "global." + key}});
@@ -117,7 +115,9 @@ int RunServe(const CommandLine& cl) {
   WarnDeferredKeys(config);
   log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
   systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
+  health::ReadinessFile readiness_file(config.global.readiness);  // no-op unless enabled
   Supervisor supervisor(config);
+  supervisor.AddListener(&readiness_file);  // first: the file exists before READY=1 goes out
   supervisor.AddListener(&readiness);
   if (const auto every = readiness.watchdog_interval(); every.count() > 0) {
     supervisor.AddTicker(every, [&readiness] { readiness.PingWatchdog(); });

@@ -44,15 +44,17 @@ struct Hook {
   SourcePos pos;
 };
 
+// Probed per instance by core/health; `{instance_index}` in address, url and command is replaced by
+// the instance's index.
 struct HealthCheck {
   HealthCheckType type = HealthCheckType::kTcp;
-  std::string address;  // tcp: host:port
-  std::string url;      // http
-  Command command;      // exec
-  Millis initial_delay{0};
-  Millis period{10000};
-  Millis timeout{5000};
-  int failure_threshold = 3;
+  std::string address;         // tcp: host:port
+  std::string url;             // http: http://host[:port]/path
+  Command command;             // exec: exit 0 = pass
+  Millis initial_delay{5000};  // no probe before it, counted from each spawn
+  Millis period{10000};        // alias `interval`
+  Millis timeout{3000};        // per probe
+  int failure_threshold = 3;   // alias `retries`
   int success_threshold = 1;
   int expected_status = 200;
   HealthCheckMode mode = HealthCheckMode::kBoth;
@@ -90,7 +92,8 @@ struct ProcessSpec {
   std::shared_ptr<const LoggingSpec> logging;  // null: no `logging:` block (the defaults)
   ShutdownSpec shutdown;
   std::optional<HealthCheck> health_check;
-  std::string schedule;  // 5-field cron; empty = supervised process
+  bool critical = false;  // given up (failed): the daemon shuts down and exits 1
+  std::string schedule;   // 5-field cron; empty = supervised process
   std::optional<Millis> schedule_timeout;
   std::vector<std::string> deferred_keys;  // parsed keys whose behaviour is not implemented yet
 };
@@ -99,8 +102,9 @@ struct Readiness {
   bool enabled = false;
   std::string path = "/tmp/phpeek-ready";
   ReadinessMode mode = ReadinessMode::kAllHealthy;
-  std::vector<std::string> processes;
+  std::vector<std::string> processes;    // empty: every enabled longrun that starts at boot
   std::vector<SourcePos> processes_pos;  // position of each entry, for diagnostics
+  std::optional<std::string> content;    // the file's text; unset: "ready\ntimestamp=<unix>\n"
 };
 
 struct GlobalSpec {

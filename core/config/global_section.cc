@@ -73,6 +73,11 @@ void ReadReadiness(Reader& r, const Node& node, P path, Readiness* out) {
              }},
             {"processes",
              [&](const Node& v, P p) { r.StringList(v, p, &out->processes, &out->processes_pos); }},
+            {"content",
+             [&](const Node& v, P p) {
+               std::string text;
+               if (r.Text(v, p, &text)) out->content = text;
+             }},
         });
 }
 

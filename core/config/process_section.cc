@@ -129,6 +129,7 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
          r.StringList(v, p, &out->depends_on, &out->depends_on_pos);
        }},
       {"min_uptime", [&r, out](const Node& v, P p) { r.Duration(v, p, &out->min_uptime); }},
+      {"critical", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->critical); }},
   };
 }
 
@@ -155,7 +156,6 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
       {"shutdown", [&r, out](const Node& v, P p) { ReadShutdown(r, v, p, out); }},
       {"health_check",
        [&r, out](const Node& v, P p) {
-         out->deferred_keys.push_back("health_check");
          HealthCheck hc;
          ReadHealthCheck(r, v, p, &hc);
          out->health_check = std::move(hc);

@@ -1,5 +1,7 @@
 #include "core/json/json_writer.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "core/text/utf8.h"
@@ -107,6 +109,18 @@ Writer& Writer::String(std::string_view value) {
 Writer& Writer::Int(int64_t value) {
   BeforeValue();
   out_.append(std::to_string(value));
+  return *this;
+}
+
+Writer& Writer::Double(double value) {
+  BeforeValue();
+  if (!std::isfinite(value)) {
+    out_.append("null");
+    return *this;
+  }
+  char buffer[32];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, r.ptr);
   return *this;
 }
 

@@ -24,6 +24,8 @@ class Writer {
   Writer& Key(std::string_view key);
   Writer& String(std::string_view value);
   Writer& Int(int64_t value);
+  // The shortest text that reads back as `value`; null for NaN and infinities.
+  Writer& Double(double value);
   Writer& Bool(bool value);
   Writer& Null();
   // Inserts already-serialized JSON as a value.

@@ -48,8 +48,14 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kExited: return PHPEEK_EVENT_EXITED;
     case EventType::kConfigReloaded: return PHPEEK_EVENT_CONFIG_RELOADED;
     case EventType::kShuttingDown: return PHPEEK_EVENT_SHUTTING_DOWN;
+    case EventType::kHealthChanged: return PHPEEK_EVENT_HEALTH_CHANGED;
+    case EventType::kReadinessChanged: return 0;
   }
   return 0;
+}
+
+uint32_t LastEventTypeOf(uint32_t minor) {
+  return minor == 0 ? PHPEEK_EVENT_SHUTTING_DOWN : PHPEEK_EVENT_HEALTH_CHANGED;
 }
 
 int32_t ToAbiState(std::string_view state) {
@@ -68,6 +74,12 @@ int32_t ToAbiState(std::string_view state) {
     if (e.word == state) return e.code;
   }
   return PHPEEK_STATE_UNKNOWN;
+}
+
+int32_t ToAbiHealth(std::string_view health) {
+  if (health == "healthy") return PHPEEK_HEALTH_HEALTHY;
+  if (health == "unhealthy") return PHPEEK_HEALTH_UNHEALTHY;
+  return PHPEEK_HEALTH_UNKNOWN;
 }
 
 }  // namespace phpeek::plugin_host

@@ -19,9 +19,14 @@ int32_t ToAbiStatus(ControlResult result);
 // nullopt for an op this host does not know (the caller answers E_UNSUPPORTED).
 std::optional<ControlOp> FromAbiOp(int32_t op);
 
+// 0 for an event that plugins are not sent (kReadinessChanged).
 uint32_t ToAbiEventType(EventType type);
+// The highest event type a plugin negotiated at ABI 1.`minor` knows: it is sent no later ones.
+uint32_t LastEventTypeOf(uint32_t minor);
 
 // PHPEEK_STATE_* for a Management API state word; PHPEEK_STATE_UNKNOWN for anything else.
 int32_t ToAbiState(std::string_view state);
+// PHPEEK_HEALTH_* for "unknown", "healthy", "unhealthy".
+int32_t ToAbiHealth(std::string_view health);
 
 }  // namespace phpeek::plugin_host

@@ -23,6 +23,12 @@ std::string DetailJson(const Event& e) {
   }
   if (e.type == EventType::kExited) {
     w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
+    if (!e.ended_by.empty()) w.Key("ended_by").String(e.ended_by);
+  }
+  if (e.type == EventType::kHealthChanged) {
+    w.Key("old_health").String(e.old_state).Key("new_health").String(e.new_state);
+    w.Key("check").String(e.check_type).Key("mode").String(e.check_mode);
+    w.Key("reason").String(e.reason).Key("restart").Bool(e.restart).Key("ready").Bool(e.ready);
   }
   w.EndObject();
   return w.Take();
@@ -37,13 +43,18 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   out->unix_ms = e.unix_ms;
   out->process = e.process;
   out->instance = e.instance;
-  const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited;
+  const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited ||
+                       e.type == EventType::kHealthChanged;
   out->pid = has_pid ? e.pid : 0;
   out->exit_code = e.type == EventType::kExited ? e.exit_code : -1;
   out->signal = e.type == EventType::kExited ? e.signal : 0;
   if (e.type == EventType::kStateChanged) {
     out->old_state = ToAbiState(e.old_state);
     out->new_state = ToAbiState(e.new_state);
+  }
+  if (e.type == EventType::kHealthChanged) {
+    out->old_state = ToAbiHealth(e.old_state);
+    out->new_state = ToAbiHealth(e.new_state);
   }
   out->detail_json = DetailJson(e);
   return out;

@@ -169,6 +169,14 @@ int32_t DaemonStatus(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcep
     w.BeginObject().Key("schema").Int(1).Key("version").String(PHPEEK_VERSION);
     w.Key("pid").Int(getpid()).Key("started_at_ms").Int(kStartedAtMs);
     w.Key("log_lines_dropped").Int(static_cast<int64_t>(log::LinesDropped()));
+    if (h->control != nullptr) {
+      const ReadinessStatus r = h->control->Readiness();
+      w.Key("ready").Bool(r.ready).Key("waiting").BeginArray();
+      for (const std::string& name : r.waiting) w.String(name);
+      w.EndArray().Key("failed").BeginArray();
+      for (const std::string& name : r.failed) w.String(name);
+      w.EndArray();
+    }
     w.EndObject();
     Emit(out, w.str());
     return PHPEEK_OK;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/log/log.h"
+#include "core/plugin_host/abi_codes.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -80,6 +81,7 @@ void PluginHost::OnEvent(const Event& event) {
   }
   const size_t running = started_.load();
   if (running == 0) return;
+  if (ToAbiEventType(event.type) == 0) return;  // the core's own (kReadinessChanged)
   const auto abi_event = ToAbiEvent(event);
   for (size_t i = 0; i < running; ++i) instances_[i]->Push(abi_event);
 }

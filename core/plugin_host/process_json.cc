@@ -1,9 +1,29 @@
 #include "core/plugin_host/process_json.h"
 
+#include "core/health/checker.h"
 #include "core/json/json_writer.h"
 
 namespace phpeek::plugin_host {
 namespace {
+
+void WriteHealthCheck(json::Writer* w, const HealthStatus& h) {
+  w->Key("health").String(h.health);
+  w->Key("health_check").BeginObject();
+  w->Key("type").String(h.type).Key("mode").String(h.mode);
+  w->Key("consecutive_failures").Int(h.consecutive_failures);
+  w->Key("passed").Int(static_cast<int64_t>(h.passed));
+  w->Key("failed").Int(static_cast<int64_t>(h.failed));
+  w->Key("duration_seconds_sum").Double(h.duration_sum);
+  w->Key("duration_seconds_buckets").BeginArray();
+  const auto& bounds = health::CheckStats::kBuckets;
+  for (size_t b = 0; b < bounds.size() && b < h.duration_buckets.size(); ++b) {
+    w->BeginObject().Key("le").Double(bounds[b]);
+    w->Key("count").Int(static_cast<int64_t>(h.duration_buckets[b])).EndObject();
+  }
+  w->EndArray();
+  w->Key("last_failure").String(h.last_failure);
+  w->EndObject();
+}
 
 void WriteInstance(json::Writer* w, const InstanceStatus& i) {
   w->BeginObject();
@@ -14,6 +34,8 @@ void WriteInstance(json::Writer* w, const InstanceStatus& i) {
   w->Key("restart_count").Int(i.restart_count);
   w->Key("last_exit_code").Int(i.last_exit_code);
   w->Key("last_signal").Int(i.last_signal);
+  w->Key("ready").Bool(i.ready);
+  if (i.health) WriteHealthCheck(w, *i.health);
   w->EndObject();
 }
 
@@ -22,6 +44,7 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
   w->Key("name").String(p.name);
   w->Key("state").String(p.state);
   w->Key("scale").Int(p.scale);
+  w->Key("ready").Bool(p.ready);
   w->Key("instances").BeginArray();
   for (const InstanceStatus& i : p.instances) WriteInstance(w, i);
   w->EndArray();

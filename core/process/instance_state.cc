@@ -47,6 +47,12 @@ constexpr Row kTable[] = {
     {S::kStopping, E::kExitFailed, S::kStopped, A::kNone},
     {S::kStopping, E::kExitCompleted, S::kStopped, A::kNone},
     {S::kStopping, E::kExitEnded, S::kStopped, A::kNone},
+
+    // A run its failing liveness check ended was stopped like any stop, but its end is judged like
+    // an unintended exit, under the restart policy.
+    {S::kStopping, E::kHealthRestart, S::kStarting, A::kSpawn},
+    {S::kStopping, E::kHealthBackoff, S::kBackoff, A::kArmBackoff},
+    {S::kStopping, E::kHealthFailed, S::kFailed, A::kNone},
 };
 
 }  // namespace
@@ -91,6 +97,9 @@ const char* ToString(InstanceEvent event) {
     case E::kBackoffDone: return "backoff-done";
     case E::kStop: return "stop";
     case E::kStopTimeout: return "stop-timeout";
+    case E::kHealthRestart: return "health-restart";
+    case E::kHealthBackoff: return "health-backoff";
+    case E::kHealthFailed: return "health-failed";
   }
   return "unknown";
 }

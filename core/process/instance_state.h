@@ -22,6 +22,10 @@ enum class InstanceEvent {
   kBackoffDone,    // the restart delay elapsed
   kStop,           // intentional stop: API, scale-down, shutdown
   kStopTimeout,    // the shutdown timeout elapsed with the group still alive
+  // A run stopped because its liveness check failed has ended: judged like an unintended end.
+  kHealthRestart,  // restart at once
+  kHealthBackoff,  // restart after a delay
+  kHealthFailed,   // given up
 };
 
 enum class InstanceAction {

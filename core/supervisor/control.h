@@ -21,6 +21,20 @@ enum class ControlResult {
   kStopping,         // the daemon is shutting down and takes no more commands
 };
 
+// An instance's health check, when its process has one (lifecycle.md, "Health checks").
+struct HealthStatus {
+  std::string health;  // unknown healthy unhealthy
+  std::string type;    // tcp http exec
+  std::string mode;    // both liveness readiness
+  int consecutive_failures = 0;
+  uint64_t passed = 0;  // attempts over the instance's life (kept over restarts)
+  uint64_t failed = 0;
+  double duration_sum = 0;  // seconds, all attempts
+  // Cumulative attempt counts at the bounds of health::CheckStats::kBuckets.
+  std::vector<uint64_t> duration_buckets;
+  std::string last_failure;  // why the latest failed attempt failed
+};
+
 // Field names and state words follow the Management API (management-api.md).
 struct InstanceStatus {
   std::string id;     // "<name>-<index>"
@@ -30,16 +44,36 @@ struct InstanceStatus {
   uint32_t restart_count = 0;
   int last_exit_code = -1;  // -1 when it has not exited yet or was killed by a signal
   int last_signal = 0;      // signal that ended the last run, 0 if none
+  // Running, and healthy where a readiness check decides (mode both or readiness).
+  bool ready = false;
+  std::optional<HealthStatus> health;  // unset when the process has no health check
 };
 
 struct ProcessStatus {
   std::string name;
   std::string state;  // running starting degraded stopping stopped failed completed
   int scale = 0;      // desired number of instances
+  // A longrun: every desired instance (at least one) ready; a oneshot: completed with exit 0.
+  bool ready = false;
   std::vector<InstanceStatus> instances;
 };
 
-enum class EventType { kStateChanged, kSpawned, kExited, kConfigReloaded, kShuttingDown };
+// The daemon's readiness (global.readiness, GET /api/v1/ready) and what makes it unhealthy.
+struct ReadinessStatus {
+  bool ready = false;
+  std::vector<std::string> waiting;  // tracked processes that are not ready, config order
+  std::vector<std::string> failed;   // processes with a given-up instance, config order
+};
+
+enum class EventType {
+  kStateChanged,
+  kSpawned,
+  kExited,
+  kConfigReloaded,
+  kShuttingDown,
+  kHealthChanged,     // an instance's health check changed its health
+  kReadinessChanged,  // the daemon became ready or stopped being ready (not sent to plugins)
+};
 
 struct Event {
   EventType type = EventType::kStateChanged;
@@ -50,8 +84,17 @@ struct Event {
   int pid = 0;
   int exit_code = -1;
   int signal = 0;
-  std::string old_state;  // kStateChanged: instance state (or process state when instance empty)
-  std::string new_state;
+  std::string old_state;  // kStateChanged: instance state (or process state when instance empty);
+  std::string new_state;  // kHealthChanged: health words; kReadinessChanged: "not ready", "ready"
+  // kHealthChanged: the check, why it last failed, and whether the instance is restarted for it.
+  std::string check_type;
+  std::string check_mode;
+  std::string reason;
+  bool restart = false;
+  bool ready = false;  // kHealthChanged: the instance's readiness after the change
+  // kExited: how the run ended when the supervisor ended it ("health_check"); else empty.
+  std::string ended_by;
+  std::vector<std::string> waiting;  // kReadinessChanged: tracked processes not ready
 };
 
 // Receives events on the supervisor loop thread. Implementations must return quickly and never
@@ -87,6 +130,9 @@ class Control {
   // only makes the derived value newer than its generation, never older. 0 means "not tracked":
   // derive anew every time.
   virtual uint64_t SnapshotGeneration() const { return 0; }
+
+  // The daemon's readiness as of the latest snapshot.
+  virtual ReadinessStatus Readiness() const { return ReadinessStatus{true, {}, {}}; }
 
   // Listeners must outlive the supervisor's run; add them before it starts.
   virtual void AddListener(EventListener* listener) = 0;

@@ -74,7 +74,8 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       bus_(io.bus),
       snapshots_(io.snapshots),
       stopping_(io.stopping),
-      loop_(*io.time) {
+      loop_(*io.time),
+      probes_(loop_, *io.spawner, *io.children) {
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
@@ -160,6 +161,7 @@ void Engine::ArmTicker(size_t index) {
 
 bool Engine::Start(std::string* err) {
   if (!SetUp(err)) return false;
+  started_ = true;
   for (auto& p : processes_) {
     if (p->held) continue;
     for (auto& inst : p->instances) Apply(*p, *inst, process::InstanceEvent::kStart);
@@ -281,6 +283,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   termed_.erase(change.pid);
   killed_.erase(change.pid);
   if (!owner) {
+    if (probes_.exec_children.OnExit(change.pid, change.status)) return;  // an exec probe
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
@@ -340,6 +343,7 @@ bool Engine::Finished() {
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
     if (by_pid_.count(pid)) continue;
+    if (!killing_ && probes_.exec_children.Owns(pid)) continue;  // a probe, already killed
     if (killing_) {
       if (killed_.insert(pid).second) {
         log::Info("signalling leftover process", {{"pid", pid}, {"signal", "SIGKILL"}});

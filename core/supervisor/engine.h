@@ -7,7 +7,8 @@
 // Files: engine.cc (set-up, the loop, signals, reaping, the shutdown sweep, end of run),
 // engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
-// (process states, snapshot, events).
+// (process states, snapshot, events), engine_health.cc (health checks, readiness, critical
+// processes; the probes themselves are core/health's).
 #pragma once
 
 #include <signal.h>
@@ -23,6 +24,8 @@
 #include <vector>
 
 #include "core/config/config.h"
+#include "core/health/checker.h"
+#include "core/health/probe_context.h"
 #include "core/process/backoff.h"
 #include "core/process/children.h"
 #include "core/process/instance_state.h"
@@ -52,11 +55,14 @@ struct Instance {
   bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
   bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
   bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
+  bool health_restart = false;   // being stopped because its liveness check failed
+  bool healthy_once = false;     // its health check passed in this run
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
   std::unique_ptr<process::OutputReader> out;
   std::unique_ptr<process::OutputReader> err;
+  std::unique_ptr<health::Checker> health;  // set when the process has a health_check
 };
 
 struct Process {
@@ -159,6 +165,21 @@ class Engine {
   void CloseOutput(Instance& inst);
   void LeaveState(Instance& inst, process::InstanceState next);
 
+  // engine_health.cc
+  void AttachHealthCheck(Process& p, Instance& inst);
+  void FollowRun(Instance& inst, process::InstanceState old);
+  void OnHealthOutcome(Process& p, Instance& inst, const health::Checker::Outcome& outcome);
+  void RestartUnhealthy(Process& p, Instance& inst, const std::string& reason);
+  bool EndHealthRestart(Process& p, Instance& inst, process::Millis uptime);
+  static process::InstanceEvent ExitEvent(const Instance& inst, process::InstanceEvent event);
+  void EndHealthChecks();
+  void RefreshHealthStats();
+  void FailFast(const Process& p, const Instance& inst);
+  bool InstanceReady(const Instance& inst) const;
+  bool ProcessReady(const Process& p) const;
+  void FillHealth(const Instance& inst, InstanceStatus* out) const;
+  void PublishReadiness(const std::vector<ProcessStatus>& all);
+
   // engine_control.cc
   void OnCommands();
   void ApplyCommand(const Command& c);
@@ -193,6 +214,7 @@ class Engine {
   SnapshotStore* snapshots_;
   std::atomic<bool>* stopping_;
   Loop loop_;
+  health::ProbeContext probes_;  // before processes_: their checkers use it until destroyed
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
@@ -222,6 +244,10 @@ class Engine {
     uint64_t suppressed = 0;  // since the last line
   };
   std::unordered_map<int, IgnoredSignal> ignored_;
+  Loop::TimerId health_stats_timer_ = 0;  // probe counters reach the snapshot at most once a second
+  bool started_ = false;                  // Start ran: readiness is evaluated from then on
+  bool readiness_known_ = false;          // a readiness was published
+  bool ready_ = false;                    // the last one published
   Millis stall_after_{0}, stall_for_{0};
   int exit_code_ = 0;
   bool done_ = false;

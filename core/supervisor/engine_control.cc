@@ -78,6 +78,7 @@ Instance& Engine::AddInstance(Process& p, int index) {
   inst->index = index;
   inst->id = p.spec->name + "-" + std::to_string(index);
   Instance& ref = *inst;
+  AttachHealthCheck(p, ref);
   p.instances.insert(FirstAtOrAfter(p, index), std::move(inst));
   return ref;
 }
@@ -201,6 +202,7 @@ void Engine::BeginShutdown() {
   EnterShutdown();
   log::Info("shutting down", {{"timeout_ms", config_.global.shutdown_timeout.count()}});
   PublishDaemonEvent(EventType::kShuttingDown);
+  EndHealthChecks();  // a process on its way down is not probed, nor restarted for a probe
   for (auto& p : processes_) {
     p->rolling.clear();
     p->rolling_current = -1;

@@ -28,6 +28,7 @@ void Engine::Apply(Process& p, Instance& inst, InstanceEvent event) {
     const char* old_word = StateWord(inst);
     LeaveState(inst, t->next);
     inst.state = t->next;
+    FollowRun(inst, old);
     p.starting += (t->next == InstanceState::kStarting) - (old == InstanceState::kStarting);
     dirty_ = true;
     PublishInstanceState(p, inst, old_word);
@@ -151,6 +152,7 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   e.process = p.spec->name;
   e.instance = inst.id;
   e.pid = pid;
+  if (inst.health_restart) e.ended_by = "health_check";
   if (WIFSIGNALED(status)) {
     inst.last_exit_code = -1;
     inst.last_signal = WTERMSIG(status);
@@ -171,6 +173,7 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   e.exit_code = inst.last_exit_code;
   e.signal = inst.last_signal;
   bus_->Publish(std::move(e));
+  if (inst.health_restart && EndHealthRestart(p, inst, uptime)) return;
   if (inst.state == InstanceState::kStopping || shutting_down_) {
     Apply(p, inst, InstanceEvent::kExitEnded);  // intentional: never a restart
     const bool again = inst.restart_pending && !shutting_down_ && !inst.retire;
@@ -199,7 +202,7 @@ void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis
                                          {"instance", inst.id},
                                          {"reason", reason},
                                          {"uptime_ms", uptime.count()}});
-        Apply(p, inst, InstanceEvent::kExitRestart);
+        Apply(p, inst, ExitEvent(inst, InstanceEvent::kExitRestart));
       } else {
         inst.backoff_delay = d.delay;
         log::Warn("restart scheduled", {{"process", name},
@@ -207,7 +210,7 @@ void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis
                                         {"reason", reason},
                                         {"delay_ms", d.delay.count()},
                                         {"consecutive_failures", d.consecutive_failures}});
-        Apply(p, inst, InstanceEvent::kExitBackoff);
+        Apply(p, inst, ExitEvent(inst, InstanceEvent::kExitBackoff));
       }
       break;
     case process::ExitOutcome::kFailed:
@@ -215,7 +218,8 @@ void Engine::JudgeExit(Process& p, Instance& inst, bool success, process::Millis
                                                {"instance", inst.id},
                                                {"consecutive_failures", d.consecutive_failures},
                                                {"restart_count", inst.restart_count}});
-      Apply(p, inst, InstanceEvent::kExitFailed);
+      Apply(p, inst, ExitEvent(inst, InstanceEvent::kExitFailed));
+      if (p.spec->critical) FailFast(p, inst);
       break;
     case process::ExitOutcome::kCompleted:
       log::Info("process completed", {{"process", name}, {"instance", inst.id}});

@@ -89,8 +89,10 @@ void Engine::PublishStatus() {
       is.restart_count = inst->restart_count;
       is.last_exit_code = inst->last_exit_code;
       is.last_signal = inst->last_signal;
+      FillHealth(*inst, &is);
       ps.instances.push_back(std::move(is));
     }
+    ps.ready = ProcessReady(*p);
     if (ps.state != p->state) {
       Event e;
       e.type = EventType::kStateChanged;
@@ -102,6 +104,7 @@ void Engine::PublishStatus() {
     }
     all.push_back(std::move(ps));
   }
+  PublishReadiness(all);
   snapshots_->Publish(std::move(all));
   dirty_ = false;
 }

@@ -41,4 +41,14 @@ std::optional<ProcessStatus> SnapshotStore::GetOne(std::string_view name) const 
   return std::nullopt;
 }
 
+void SnapshotStore::PublishReadiness(ReadinessStatus readiness) {
+  std::lock_guard<std::mutex> lock(mu_);
+  readiness_ = std::move(readiness);
+}
+
+ReadinessStatus SnapshotStore::Readiness() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return readiness_;
+}
+
 }  // namespace phpeek::supervisor

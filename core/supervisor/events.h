@@ -32,12 +32,17 @@ class SnapshotStore {
   void Publish(std::vector<ProcessStatus> snapshot);
   std::vector<ProcessStatus> Get() const;
   std::optional<ProcessStatus> GetOne(std::string_view name) const;
+  // The daemon's readiness, published with each snapshot (before it, so that a reader who sees
+  // a new generation also sees its readiness).
+  void PublishReadiness(ReadinessStatus readiness);
+  ReadinessStatus Readiness() const;
   // Counts publishes; lock-free, so that readers checking for a change never contend with the loop.
   uint64_t Generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   mutable std::mutex mu_;
   std::vector<ProcessStatus> snapshot_;  // guarded by mu_
+  ReadinessStatus readiness_;            // guarded by mu_
   std::atomic<uint64_t> generation_{0};  // written under mu_, after the swap
 };
 

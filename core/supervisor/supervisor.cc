@@ -112,6 +112,8 @@ std::optional<ProcessStatus> Supervisor::SnapshotOf(std::string_view process) co
 
 uint64_t Supervisor::SnapshotGeneration() const { return impl_->snapshots.Generation(); }
 
+ReadinessStatus Supervisor::Readiness() const { return impl_->snapshots.Readiness(); }
+
 void Supervisor::AddListener(EventListener* listener) { impl_->bus.AddListener(listener); }
 
 }  // namespace phpeek

@@ -47,6 +47,7 @@ class Supervisor : public Control {
   std::vector<ProcessStatus> Snapshot() const override;
   std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override;
   uint64_t SnapshotGeneration() const override;
+  ReadinessStatus Readiness() const override;
   void AddListener(EventListener* listener) override;
 
  private:

@@ -18,7 +18,7 @@ bool StartsAtBoot(const config::ProcessSpec& p) {
 }  // namespace
 
 ReadinessNotifier::ReadinessNotifier(const config::Config& config, Notifier notifier)
-    : notifier_(std::move(notifier)) {
+    : notifier_(std::move(notifier)), wait_for_readiness_(config.global.readiness.enabled) {
   for (const auto& p : config.processes) {
     if (!StartsAtBoot(p)) continue;
     auto& instances = pending_[p.name];
@@ -34,7 +34,7 @@ ReadinessNotifier::ReadinessNotifier(const config::Config& config, Notifier noti
 
 void ReadinessNotifier::Begin() {
   if (!notifier_.enabled()) return;
-  if (pending_.empty()) SendReady();
+  if (pending_.empty() && !wait_for_readiness_) SendReady();
   const auto interval = watchdog_interval();
   if (interval.count() > 0) {
     log::Info("systemd watchdog enabled",
@@ -62,12 +62,23 @@ void ReadinessNotifier::OnEvent(const Event& event) {
     notifier_.Stopping();
     return;
   }
-  if (ready_sent_ || event.type != EventType::kStateChanged) return;
+  if (ready_sent_) return;
+  if (wait_for_readiness_) {
+    OnReadiness(event);
+    return;
+  }
+  if (event.type != EventType::kStateChanged) return;
   if (event.instance.empty()) {
     OnProcessState(event);
   } else {
     OnInstanceState(event);
   }
+}
+
+void ReadinessNotifier::OnReadiness(const Event& event) {
+  if (event.type != EventType::kReadinessChanged || event.new_state != "ready") return;
+  ready_sent_ = true;
+  notifier_.Send("READY=1\nSTATUS=" + std::to_string(total_) + " process(es) started; ready");
 }
 
 void ReadinessNotifier::OnProcessState(const Event& event) {

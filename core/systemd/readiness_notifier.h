@@ -12,6 +12,10 @@
 // that one broken worker does not hold the whole unit in "activating" until systemd kills it;
 // STATUS= then says how many instances failed. A process waiting behind a failed depends_on never
 // starts, so the unit then fails its start timeout, which is the right outcome.
+//
+// With `global.readiness.enabled`, READY=1 waits for the daemon's readiness instead (every tracked
+// process ready: healthy where a readiness check decides; lifecycle.md, "Readiness"), so that
+// units ordered After= this one start once the stack serves, not once it was spawned.
 #pragma once
 
 #include <chrono>
@@ -50,6 +54,7 @@ class ReadinessNotifier : public EventListener {
   bool ready_sent() const { return ready_sent_; }
 
  private:
+  void OnReadiness(const Event& event);
   void OnProcessState(const Event& event);
   void OnInstanceState(const Event& event);
   void Settle(const std::string& process);
@@ -60,6 +65,7 @@ class ReadinessNotifier : public EventListener {
   std::map<std::string, std::set<std::string>> pending_;
   int failed_ = 0;  // instances given up before readiness
   int total_ = 0;   // processes awaited
+  const bool wait_for_readiness_;
   bool ready_sent_ = false;
   bool stopping_sent_ = false;
 };

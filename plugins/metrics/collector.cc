@@ -1,9 +1,20 @@
 #include "plugins/metrics/collector.h"
 
+#include "phpeek/json.hpp"
+
 namespace phpeek::metrics {
 namespace {
 
 bool Empty(const char* s) { return s == nullptr || *s == '\0'; }
+
+// ABI 1.1: the supervisor says in the exit's detail that it stopped the instance for failing its
+// liveness check ({"ended_by":"health_check"}).
+bool EndedByHealthCheck(const phpeek_event& ev) {
+  if (ev.detail_json == nullptr) return false;
+  json::Document detail;
+  if (!detail.Parse(ev.detail_json)) return false;  // a detail we cannot read names no reason
+  return detail.root()["ended_by"].AsString().value_or("") == "health_check";
+}
 
 bool IsAtRest(int32_t state) {
   return state == PHPEEK_STATE_STOPPED ||
@@ -44,7 +55,9 @@ void Collector::OnStateChanged(const phpeek_event& ev) {
 
 void Collector::OnExited(const phpeek_event& ev) {
   InstanceTrack& track = instances_[ev.instance];
-  if (track.state == PHPEEK_STATE_STOPPING || IsAtRest(track.state)) {
+  if (EndedByHealthCheck(ev)) {
+    track.pending_reason = kHealthCheck;  // stopped by the supervisor, not by an operator
+  } else if (track.state == PHPEEK_STATE_STOPPING || IsAtRest(track.state)) {
     track.pending_reason = kManual;
   } else if (ev.exit_code == 0 && ev.signal == 0) {
     track.pending_reason = kNormalExit;

@@ -9,7 +9,8 @@
 //     brought it back;
 //   - otherwise `normal_exit` for exit status 0 without a signal, `crash` for anything else.
 // An exit that is not followed by a spawn (scale-down, stop, shutdown, given up) counts nothing
-// yet. `health_check` stays 0 until health checks exist in the core.
+// yet. `health_check`: the supervisor stopped the run for failing its liveness check (the EXITED
+// event's detail says "ended_by":"health_check", ABI 1.1).
 //
 // Threads: OnEvent runs on the plugin's event dispatch thread and only updates small maps under a
 // mutex, so it returns at once; the read accessors run on HTTP threads during a scrape.

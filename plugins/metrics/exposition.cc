@@ -12,6 +12,7 @@ const char* TypeName(MetricType type) {
   switch (type) {
     case MetricType::kCounter: return "counter";
     case MetricType::kGauge: return "gauge";
+    case MetricType::kHistogram: return "histogram";
   }
   return "untyped";
 }
@@ -52,6 +53,7 @@ void AppendValue(std::string* out, double value) {
 
 void AppendSample(std::string* out, const std::string& name, const Sample& sample) {
   out->append(name);
+  out->append(sample.suffix);
   if (!sample.labels.empty()) {
     out->push_back('{');
     bool first = true;
@@ -71,6 +73,22 @@ void AppendSample(std::string* out, const std::string& name, const Sample& sampl
 }
 
 }  // namespace
+
+Family& Family::AddHistogram(const Labels& labels,
+                             const std::vector<std::pair<double, double>>& buckets, double sum,
+                             double count) {
+  for (const auto& [bound, cumulative] : buckets) {
+    Labels with_le = labels;
+    with_le.emplace_back("le", FormatValue(bound));
+    samples.push_back(Sample{std::move(with_le), cumulative, "_bucket"});
+  }
+  Labels inf = labels;
+  inf.emplace_back("le", "+Inf");
+  samples.push_back(Sample{std::move(inf), count, "_bucket"});
+  samples.push_back(Sample{labels, sum, "_sum"});
+  samples.push_back(Sample{labels, count, "_count"});
+  return *this;
+}
 
 std::string EscapeLabelValue(std::string_view value) {
   std::string out;

@@ -14,13 +14,14 @@
 
 namespace phpeek::metrics {
 
-enum class MetricType { kGauge, kCounter };
+enum class MetricType { kGauge, kCounter, kHistogram };
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 struct Sample {
   Labels labels;  // label name -> value, rendered in this order
   double value = 0;
+  std::string suffix;  // after the family name: "_bucket", "_sum", "_count" of a histogram
 };
 
 struct Family {
@@ -30,9 +31,13 @@ struct Family {
   std::vector<Sample> samples;
 
   Family& Add(Labels labels, double value) {
-    samples.push_back(Sample{std::move(labels), value});
+    samples.push_back(Sample{std::move(labels), value, {}});
     return *this;
   }
+  // One histogram series: a `_bucket` sample per bound (label le, cumulative counts, then +Inf =
+  // `count`), `_sum` and `_count`.
+  Family& AddHistogram(const Labels& labels, const std::vector<std::pair<double, double>>& buckets,
+                       double sum, double count);
 };
 
 // The Content-Type a 0.0.4 body is served with.

@@ -37,6 +37,19 @@ struct ProcessFamilies {
                         "Memory of the instance's whole process group, by type (rss).");
   Family fds = Gauge("phpeek_pm_process_file_descriptors",
                      "Open file descriptors of the instance's whole process group.");
+  // The original's health-check families, per instance (an `instance` label added).
+  Family check_status = Gauge("phpeek_pm_health_check_status",
+                              "Health of the instance as its check decides (1 healthy, 0 unknown "
+                              "or unhealthy).");
+  Family check_total = Counter("phpeek_pm_health_check_total",
+                               "Health check attempts of the instance by result (success, "
+                               "failure).");
+  Family check_duration = Family{"phpeek_pm_health_check_duration_seconds",
+                                 "Duration of the instance's health check attempts, in seconds.",
+                                 MetricType::kHistogram,
+                                 {}};
+  Family check_fails = Gauge("phpeek_pm_health_check_consecutive_fails",
+                             "Consecutive failed health check attempts of the instance.");
 };
 
 // The index in an instance id "<name>-<index>"; nullopt when the id has another shape.
@@ -66,6 +79,23 @@ void AddResources(const std::string& process, const std::string& instance, const
   }
 }
 
+void AddHealthCheck(const std::string& process, const std::string& instance,
+                    const HealthCheckSnapshot& h, ProcessFamilies* f) {
+  const Labels labels = {{"name", process}, {"type", h.type}, {"instance", instance}};
+  f->check_status.Add(labels, h.health == "healthy" ? 1 : 0);
+  Labels success = labels, failure = labels;
+  success.emplace_back("status", "success");
+  failure.emplace_back("status", "failure");
+  f->check_total.Add(std::move(success), static_cast<double>(h.passed));
+  f->check_total.Add(std::move(failure), static_cast<double>(h.failed));
+  std::vector<std::pair<double, double>> buckets;
+  for (const auto& [le, count] : h.buckets) buckets.emplace_back(le, static_cast<double>(count));
+  f->check_duration.AddHistogram(labels, buckets, h.duration_sum,
+                                 static_cast<double>(h.passed + h.failed));
+  f->check_fails.Add({{"name", process}, {"instance", instance}},
+                     static_cast<double>(h.consecutive_failures));
+}
+
 void AddInstance(const std::string& process, const InstanceSnapshot& inst,
                  const std::unordered_map<pid_t, GroupUsage>& usage, ProcessFamilies* f) {
   const bool running = inst.state == kRunning;
@@ -80,6 +110,7 @@ void AddInstance(const std::string& process, const InstanceSnapshot& inst,
     const auto it = usage.find(inst.pid);
     if (it != usage.end()) AddResources(process, inst.id, it->second, f);
   }
+  if (inst.health_check) AddHealthCheck(process, inst.id, *inst.health_check, f);
 }
 
 void AddProcess(const ProcessSnapshot& proc, const Collector& collector,
@@ -151,8 +182,9 @@ std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
   out.push_back(std::move(start));
   out.push_back(Gauge("phpeek_pm_manager_process_count", "Number of configured processes.")
                     .Add({}, static_cast<double>(processes.size())));
-  for (Family* family : {&f.up, &f.restarts, &f.start_time, &f.last_exit, &f.desired, &f.current,
-                         &f.cpu, &f.memory, &f.fds}) {
+  for (Family* family :
+       {&f.up, &f.restarts, &f.start_time, &f.last_exit, &f.desired, &f.current, &f.cpu, &f.memory,
+        &f.fds, &f.check_status, &f.check_total, &f.check_duration, &f.check_fails}) {
     out.push_back(std::move(*family));
   }
   return out;

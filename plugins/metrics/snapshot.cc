@@ -22,6 +22,24 @@ std::string StringOf(const json::Value& obj, std::string_view key) {
   return std::string(obj[key].AsString().value);
 }
 
+std::optional<HealthCheckSnapshot> DecodeHealthCheck(const json::Value& inst) {
+  const json::Value check = inst["health_check"];
+  if (!check.is_object()) return std::nullopt;
+  HealthCheckSnapshot h;
+  h.health = inst["health"].AsString().value_or("unknown");
+  h.type = StringOf(check, "type");
+  h.consecutive_failures = IntegerOf(check, "consecutive_failures").value_or(0);
+  h.passed = IntegerOf(check, "passed").value_or(0);
+  h.failed = IntegerOf(check, "failed").value_or(0);
+  h.duration_sum = NumberOf(check, "duration_seconds_sum").value_or(0);
+  for (const json::Value b : check["duration_seconds_buckets"].items()) {
+    const auto le = NumberOf(b, "le");
+    const auto count = IntegerOf(b, "count");
+    if (le && count) h.buckets.emplace_back(*le, *count);
+  }
+  return h;
+}
+
 InstanceSnapshot DecodeInstance(const json::Value& obj) {
   InstanceSnapshot inst;
   inst.id = StringOf(obj, "id");
@@ -31,6 +49,7 @@ InstanceSnapshot DecodeInstance(const json::Value& obj) {
   inst.last_exit_code = IntegerOf(obj, "last_exit_code");
   inst.last_signal = IntegerOf(obj, "last_signal");
   inst.restart_count = IntegerOf(obj, "restart_count").value_or(0);
+  inst.health_check = DecodeHealthCheck(obj);
   return inst;
 }
 

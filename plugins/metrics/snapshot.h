@@ -12,9 +12,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace phpeek::metrics {
+
+// An instance's health check as the host reports it (ABI 1.1 "health_check"); counts are over the
+// instance's life.
+struct HealthCheckSnapshot {
+  std::string health;  // unknown, healthy, unhealthy
+  std::string type;    // tcp, http, exec
+  int64_t consecutive_failures = 0;
+  int64_t passed = 0;
+  int64_t failed = 0;
+  double duration_sum = 0;                          // seconds
+  std::vector<std::pair<double, int64_t>> buckets;  // (upper bound in s, cumulative count)
+};
 
 struct InstanceSnapshot {
   std::string id;     // "<name>-<index>"
@@ -24,6 +37,7 @@ struct InstanceSnapshot {
   std::optional<int64_t> last_exit_code;
   std::optional<int64_t> last_signal;
   int64_t restart_count = 0;
+  std::optional<HealthCheckSnapshot> health_check;  // unset when the process has no check
 };
 
 struct ProcessSnapshot {

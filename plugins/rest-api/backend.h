@@ -35,6 +35,8 @@ class Backend {
   virtual BackendResult GetProcess(const std::string& name, std::string* json) = 0;
   // Queues the operation; `arg` is the instance count for kScale.
   virtual BackendResult Control(ControlOp op, const std::string& name, int arg) = 0;
+  // {"schema":1,...,"ready":bool,"waiting":[...],"failed":[...]}: the host's daemon_status.
+  virtual BackendResult DaemonStatus(std::string* json) = 0;
 };
 
 }  // namespace phpeek::rest

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "plugins/rest-api/auth.h"
+#include "plugins/rest-api/daemon_view.h"
 #include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/json_string.h"
 #include "plugins/rest-api/process_view.h"
@@ -109,8 +110,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
     r.headers.emplace_back("Allow", match.allow);
     return r;
   }
-  if (match.route->id != RouteId::kHealth && match.route->id != RouteId::kOpenApi &&
-      match.route->id != RouteId::kListProcesses && !IsValidProcessName(match.name)) {
+  if (!match.name.empty() && !IsValidProcessName(match.name)) {
     return ErrorResponse(400, "invalid process name",
                          "expected [A-Za-z0-9][A-Za-z0-9_.-]*, at most " +
                              std::to_string(kMaxNameLength) + " characters");
@@ -121,7 +121,9 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
 HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) const {
   switch (match.route->id) {
     case RouteId::kHealth:
-      return JsonResponse(200, "{\"status\":\"healthy\"}");
+      return Health();
+    case RouteId::kReady:
+      return Ready();
     case RouteId::kOpenApi:
       return JsonResponse(200, std::string(options_.openapi_json));
     case RouteId::kListProcesses:
@@ -138,6 +140,20 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
       return Scale(match.name, request.body);
   }
   return ErrorResponse(500, ErrorPhrase(500));
+}
+
+HttpResponse Api::Ready() const {
+  std::string host_json;
+  const BackendResult r = backend_->DaemonStatus(&host_json);
+  const DaemonView view = RenderReady(r.code == BackendCode::kOk ? host_json : "");
+  return JsonResponse(view.status, view.body);
+}
+
+HttpResponse Api::Health() const {
+  std::string host_json;
+  const BackendResult r = backend_->DaemonStatus(&host_json);
+  const DaemonView view = RenderHealth(r.code == BackendCode::kOk ? host_json : "");
+  return JsonResponse(view.status, view.body);
 }
 
 HttpResponse Api::ListProcesses() const {

@@ -30,6 +30,8 @@ class Api {
 
  private:
   HttpResponse Dispatch(const RouteMatch& match, const HttpRequest& request) const;
+  HttpResponse Ready() const;
+  HttpResponse Health() const;
   HttpResponse ListProcesses() const;
   HttpResponse GetProcess(const std::string& name) const;
   HttpResponse Control(ControlOp op, const std::string& name) const;

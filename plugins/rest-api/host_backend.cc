@@ -47,4 +47,8 @@ BackendResult HostBackend::Control(ControlOp op, const std::string& name, int ar
   return FromStatus(host_.control(OpCode(op), name, arg, kAcceptTimeoutMs));
 }
 
+BackendResult HostBackend::DaemonStatus(std::string* json) {
+  return FromStatus(host_.daemonStatus(json));
+}
+
 }  // namespace phpeek::rest

@@ -14,6 +14,7 @@ class HostBackend : public Backend {
   BackendResult ListProcesses(std::string* json) override;
   BackendResult GetProcess(const std::string& name, std::string* json) override;
   BackendResult Control(ControlOp op, const std::string& name, int arg) override;
+  BackendResult DaemonStatus(std::string* json) override;
 
  private:
   phpeek::v1::Host host_;

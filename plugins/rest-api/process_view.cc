@@ -18,6 +18,20 @@ void AppendKey(std::string* out, std::string_view key) {
   out->push_back(':');
 }
 
+// ',"health":"healthy","ready":true' for an instance (health only when it has a check), ',"ready":
+// true' for a process (lifecycle.md, "Health checks").
+void AppendReadiness(const json::Value& v, std::string* out) {
+  const auto health = v["health"].AsString();
+  if (health.ok()) {
+    out->push_back(',');
+    AppendKey(out, "health");
+    AppendJsonString(out, health.value);
+  }
+  out->push_back(',');
+  AppendKey(out, "ready");
+  out->append(v["ready"].AsBool().value_or(false) ? "true" : "false");
+}
+
 void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back('{');
   AppendKey(out, "id");
@@ -34,6 +48,7 @@ void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back(',');
   AppendKey(out, "restart_count");
   out->append(std::to_string(IntField(inst, "restart_count")));
+  AppendReadiness(inst, out);
   out->push_back('}');
 }
 
@@ -47,6 +62,7 @@ void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back(',');
   AppendKey(out, "scale");
   out->append(std::to_string(IntField(proc, "scale")));
+  AppendReadiness(proc, out);
   out->push_back(',');
   AppendKey(out, "instances");
   out->push_back('[');

@@ -1,5 +1,6 @@
 // Turns the host's process snapshots (plugin_abi.h, "schema": 1) into the Management API's JSON:
-// exactly the fields of management-api.md, so that keys the host adds in later ABI minors do not
+// the fields of management-api.md plus "ready" (process and instance) and "health" (an instance
+// with a health check; lifecycle.md), so that other keys the host adds in later ABI minors do not
 // change the API's answers.
 #pragma once
 

@@ -73,6 +73,7 @@ bool PathMatches(std::string_view pattern, const std::vector<std::string>& segme
 const std::vector<Route>& RouteTable() {
   static const std::vector<Route> kRoutes = {
       {"GET", "/api/v1/health", RouteId::kHealth, false},
+      {"GET", "/api/v1/ready", RouteId::kReady, false},
       {"GET", "/api/v1/openapi.json", RouteId::kOpenApi, true},
       {"GET", "/api/v1/processes", RouteId::kListProcesses, true},
       {"GET", "/api/v1/processes/{name}", RouteId::kGetProcess, true},

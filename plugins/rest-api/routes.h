@@ -15,6 +15,7 @@ namespace phpeek::rest {
 
 enum class RouteId {
   kHealth,
+  kReady,
   kOpenApi,
   kListProcesses,
   kGetProcess,
@@ -28,7 +29,7 @@ struct Route {
   const char* method;   // "GET" or "POST"
   const char* pattern;  // e.g. "/api/v1/processes/{name}/scale"
   RouteId id;
-  bool needs_auth;  // false only for the health check
+  bool needs_auth;  // false only for the health and readiness checks
 };
 
 // Every route the API serves, in documentation order.

@@ -114,6 +114,11 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                    PHPEEK_EVENT_EXITED == 3 && PHPEEK_EVENT_CONFIG_RELOADED == 4 &&
                    PHPEEK_EVENT_SHUTTING_DOWN == 5,
                "event types");
+/* 1.1 */
+_Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6, "event types 1.1");
+_Static_assert(PHPEEK_HEALTH_UNKNOWN == 0 && PHPEEK_HEALTH_HEALTHY == 1 &&
+                   PHPEEK_HEALTH_UNHEALTHY == 2,
+               "health codes");
 _Static_assert(PHPEEK_ABI_MAJOR == 1, "this table is for ABI major 1");
 _Static_assert(PHPEEK_ABI_AT_LEAST(1, 0) && PHPEEK_ABI_AT_LEAST(1, 1) && !PHPEEK_ABI_AT_LEAST(2, 0),
                "PHPEEK_ABI_AT_LEAST");

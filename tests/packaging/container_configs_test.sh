@@ -35,7 +35,11 @@ value() { sed -n "s/^  $1: *\\([0-9]*\\).*/\\1/p" "$k8s/phpeek-pm.yaml"; }
 grep -q "containerPort: $(value api_port)$" "$k8s/deployment.yaml" || { echo "FAIL: api port"; fail=1; }
 grep -q "prometheus.io/port: \"$(value metrics_port)\"" "$k8s/deployment.yaml" ||
   { echo "FAIL: prometheus.io/port differs from metrics_port"; fail=1; }
-grep -q 'path: /api/v1/health' "$k8s/deployment.yaml" || { echo "FAIL: probes"; fail=1; }
+# Liveness on /api/v1/health, readiness on /api/v1/ready (lifecycle.md, "Readiness").
+grep -A2 'livenessProbe:' "$k8s/deployment.yaml" | grep -q 'path: /api/v1/health' ||
+  { echo "FAIL: liveness probe"; fail=1; }
+grep -A2 'readinessProbe:' "$k8s/deployment.yaml" | grep -q 'path: /api/v1/ready' ||
+  { echo "FAIL: readiness probe"; fail=1; }
 grace=$(sed -n 's/^ *terminationGracePeriodSeconds: *//p' "$k8s/deployment.yaml")
 [ "$grace" -gt "$(value shutdown_timeout)" ] || { echo "FAIL: grace period <= shutdown_timeout"; fail=1; }
 grep -q '^      - phpeek-pm.yaml$' "$k8s/kustomization.yaml" || { echo "FAIL: kustomization"; fail=1; }

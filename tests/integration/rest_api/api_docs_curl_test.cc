@@ -52,6 +52,7 @@ void ReplaceAll(std::string* s, const std::string& from, const std::string& to) 
 // What the documented answer contains, by the command's path.
 std::string ExpectedText(const std::string& command) {
   if (command.find("/health") != std::string::npos) return R"({"status":"healthy"})";
+  if (command.find("/ready") != std::string::npos) return R"({"status":"ready"})";
   if (command.find("/scale") != std::string::npos) return R"("message":"scale initiated")";
   for (const char* verb : {"restart", "stop", "start"}) {
     if (command.find(std::string("/") + verb) != std::string::npos) {

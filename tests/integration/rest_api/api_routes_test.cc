@@ -42,10 +42,11 @@ TEST(RestApiRoutes, EveryRouteAndErrorCode) {
   EXPECT_EQ(web->getValue<std::string>("name"), "web");
   EXPECT_EQ(web->getValue<int>("scale"), 2);
   auto inst = web->getArray("instances")->getObject(0);
-  for (const char* key : {"id", "state", "pid", "started_at", "restart_count"}) {
+  // The spec's instance fields, and "ready" (lifecycle.md; "health" only with a health check).
+  for (const char* key : {"id", "state", "pid", "started_at", "restart_count", "ready"}) {
     EXPECT_TRUE(inst->has(key)) << key;
   }
-  EXPECT_EQ(inst->size(), 5u) << "exactly the spec's instance fields";
+  EXPECT_EQ(inst->size(), 6u) << "exactly the spec's instance fields";
 
   r = d.Call("GET", "/api/v1/processes/idle");
   EXPECT_EQ(r.status, 200);

@@ -23,8 +23,10 @@ class EventFeed {
     ev.pid = pid;
     c_->OnEvent(ev);
   }
-  void Exited(const std::string& instance, int32_t code, int32_t sig, uint32_t dropped = 0) {
+  void Exited(const std::string& instance, int32_t code, int32_t sig, uint32_t dropped = 0,
+              const char* detail = nullptr) {
     phpeek_event ev = Base(PHPEEK_EVENT_EXITED, instance);
+    if (detail != nullptr) ev.detail_json = detail;
     ev.exit_code = code;
     ev.signal = sig;
     ev.dropped = dropped;
@@ -104,6 +106,31 @@ TEST(Collector, ExitWhileStoppingThenRespawnCountsManual) {
   feed.Spawned("web-0", 101);
   EXPECT_EQ(c.Restarts("web")[kManual], 1u);
   EXPECT_EQ(c.Restarts("web")[kCrash], 0u);
+}
+
+// ABI 1.1: the supervisor stopped the run for its failing liveness check; the instance goes from
+// stopping straight to backoff or starting.
+TEST(Collector, ALivenessStopThenRespawnCountsHealthCheck) {
+  Collector c;
+  EventFeed feed(&c);
+  feed.Start("web-0", 100);
+  feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
+  feed.Exited(
+      "web-0", -1, 15, 0,
+      R"({"schema":1,"instance":"web-0","exit_code":-1,"signal":15,"ended_by":"health_check"})");
+  feed.State("web-0", PHPEEK_STATE_STOPPING, PHPEEK_STATE_BACKOFF);
+  feed.State("web-0", PHPEEK_STATE_BACKOFF, PHPEEK_STATE_STARTING);
+  feed.Spawned("web-0", 101);
+  EXPECT_EQ(c.Restarts("web")[kHealthCheck], 1u);
+  EXPECT_EQ(c.Restarts("web")[kManual], 0u);
+  // Given up after a liveness stop, then started by hand: manual.
+  feed.State("web-0", PHPEEK_STATE_STARTING, PHPEEK_STATE_RUNNING);
+  feed.State("web-0", PHPEEK_STATE_RUNNING, PHPEEK_STATE_STOPPING);
+  feed.Exited("web-0", -1, 15, 0, R"({"schema":1,"ended_by":"health_check"})");
+  feed.State("web-0", PHPEEK_STATE_STOPPING, PHPEEK_STATE_FAILED);
+  feed.Start("web-0", 102, PHPEEK_STATE_FAILED);
+  EXPECT_EQ(c.Restarts("web")[kHealthCheck], 1u);
+  EXPECT_EQ(c.Restarts("web")[kManual], 1u);
 }
 
 TEST(Collector, ExitsWithoutASpawnCountNothing) {

@@ -83,6 +83,19 @@ TEST(RenderText, FamiliesSortedByNameAndOutputStableAcrossCalls) {
   EXPECT_EQ(RenderText(reversed), first);
 }
 
+TEST(RenderText, HistogramSeriesHaveBucketSumAndCount) {
+  Family f{"d_seconds", "Durations.", MetricType::kHistogram, {}};
+  f.AddHistogram({{"name", "web"}}, {{0.001, 1}, {0.5, 3}}, 0.75, 4);
+  const std::string out = RenderText({f});
+  EXPECT_EQ(out,
+            "# HELP d_seconds Durations.\n# TYPE d_seconds histogram\n"
+            "d_seconds_bucket{name=\"web\",le=\"0.001\"} 1\n"
+            "d_seconds_bucket{name=\"web\",le=\"0.5\"} 3\n"
+            "d_seconds_bucket{name=\"web\",le=\"+Inf\"} 4\n"
+            "d_seconds_sum{name=\"web\"} 0.75\n"
+            "d_seconds_count{name=\"web\"} 4\n");
+}
+
 TEST(RenderText, HelpTextIsEscaped) {
   const std::string out = RenderText({Family{"x", "line1\nline2 \\ \"q\"", MetricType::kGauge, {}}});
   EXPECT_EQ(out, "# HELP x line1\\nline2 \\\\ \"q\"\n# TYPE x gauge\n");

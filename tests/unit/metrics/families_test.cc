@@ -125,6 +125,50 @@ TEST(BuildFamilies, PublishesEveryFamilyOfTheOriginalDashboards) {
   EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_process_up gauge"));
 }
 
+// A health check as the host reports it (ABI 1.1).
+std::string Checked(const std::string& health, int passed, int failed, int fails_in_a_row) {
+  return "\"health\":\"" + health +
+         "\",\"health_check\":{\"type\":\"tcp\",\"mode\":\"both\",\"consecutive_failures\":" +
+         std::to_string(fails_in_a_row) + ",\"passed\":" + std::to_string(passed) +
+         ",\"failed\":" + std::to_string(failed) +
+         ",\"duration_seconds_sum\":0.125,\"duration_seconds_buckets\":[{\"le\":0.001,\"count\":1},"
+         "{\"le\":0.01,\"count\":3},{\"le\":0.05,\"count\":4},{\"le\":0.1,\"count\":4},"
+         "{\"le\":0.5,\"count\":5},{\"le\":1,\"count\":5},{\"le\":5,\"count\":5}],"
+         "\"last_failure\":\"x\"}";
+}
+
+// The original's four health-check families, per instance.
+TEST(BuildFamilies, HealthCheckFamiliesPerInstance) {
+  const auto procs =
+      Parse(List({Process("php-fpm", 2,
+                          {Instance("php-fpm-0", "running", 42, Checked("healthy", 4, 1, 0)),
+                           Instance("php-fpm-1", "running", 43, Checked("unhealthy", 2, 3, 3))}),
+                  Process("worker", 1, {Instance("worker-0", "running", 44)})}));
+  ASSERT_TRUE(procs[0].instances[1].health_check);
+  EXPECT_EQ(procs[0].instances[1].health_check->buckets.size(), 7u);
+  EXPECT_FALSE(procs[1].instances[0].health_check);
+  Collector c;
+  const std::string out = Render(procs, c);
+  const std::string l0 = "name=\"php-fpm\",type=\"tcp\",instance=\"php-fpm-0\"";
+  const std::string l1 = "name=\"php-fpm\",type=\"tcp\",instance=\"php-fpm-1\"";
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_status{" + l0 + "} 1")) << out;
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_status{" + l1 + "} 0"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_total{" + l0 + ",status=\"success\"} 4"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_total{" + l1 + ",status=\"failure\"} 3"));
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_health_check_duration_seconds_bucket{" + l0 + ",le=\"0.001\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_duration_seconds_bucket{" + l0 + ",le=\"1\"} 5"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_duration_seconds_bucket{" + l0 + ",le=\"+Inf\"} 5"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_duration_seconds_sum{" + l0 + "} 0.125"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_health_check_duration_seconds_count{" + l0 + "} 5"));
+  EXPECT_TRUE(Has(
+      out, "phpeek_pm_health_check_consecutive_fails{name=\"php-fpm\",instance=\"php-fpm-1\"} 3"));
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_health_check_duration_seconds histogram"));
+  EXPECT_EQ(out.find("health_check_status{name=\"worker\""), std::string::npos)
+      << "no check, no series";
+  if (testing::HavePromtool()) testing::ExpectPromtoolAccepts(out);
+}
+
 TEST(BuildFamilies, RestartCountersComeFromTheCollector) {
   Collector c;
   phpeek_event ev{};

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/plugin_host/abi_codes.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::plugin_host {
@@ -121,6 +122,43 @@ TEST(EventDispatcher, ConvertsEventsToTheAbi) {
   EXPECT_EQ(a->pid, 0);
   e.new_state = "suspended";
   EXPECT_EQ(ToAbiEvent(e)->new_state, PHPEEK_STATE_SUSPENDED);
+}
+
+// ABI 1.1: health transitions as their own event type, with health codes in old/new_state.
+TEST(EventDispatcher, ConvertsHealthChangesAndLivenessExits) {
+  Event e;
+  e.type = EventType::kHealthChanged;
+  e.process = "web";
+  e.instance = "web-0";
+  e.pid = 42;
+  e.old_state = "healthy";
+  e.new_state = "unhealthy";
+  e.check_type = "tcp";
+  e.check_mode = "both";
+  e.reason = "connect: Connection refused";
+  e.restart = true;
+  auto a = ToAbiEvent(e);
+  EXPECT_EQ(a->type, static_cast<uint32_t>(PHPEEK_EVENT_HEALTH_CHANGED));
+  EXPECT_EQ(a->old_state, PHPEEK_HEALTH_HEALTHY);
+  EXPECT_EQ(a->new_state, PHPEEK_HEALTH_UNHEALTHY);
+  EXPECT_EQ(a->pid, 42);
+  EXPECT_EQ(a->detail_json,
+            R"({"schema":1,"instance":"web-0","old_health":"healthy","new_health":"unhealthy",)"
+            R"("check":"tcp","mode":"both","reason":"connect: Connection refused","restart":true,)"
+            R"("ready":false})");
+  Event x;
+  x.type = EventType::kExited;
+  x.instance = "web-0";
+  x.signal = 15;
+  x.ended_by = "health_check";
+  EXPECT_EQ(
+      ToAbiEvent(x)->detail_json,
+      R"({"schema":1,"instance":"web-0","exit_code":-1,"signal":15,"ended_by":"health_check"})");
+  EXPECT_EQ(LastEventTypeOf(0), static_cast<uint32_t>(PHPEEK_EVENT_SHUTTING_DOWN));
+  EXPECT_EQ(LastEventTypeOf(1), static_cast<uint32_t>(PHPEEK_EVENT_HEALTH_CHANGED));
+  Event internal;
+  internal.type = EventType::kReadinessChanged;
+  EXPECT_EQ(ToAbiEventType(internal.type), 0u);  // never sent to plugins
 }
 
 }  // namespace

@@ -50,6 +50,14 @@ class FakeControl : public Control {
     return track_generations_ ? generation_ : 0;
   }
   void AddListener(EventListener* listener) override { listeners_.push_back(listener); }
+  ReadinessStatus Readiness() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return readiness_;
+  }
+  void SetReadiness(ReadinessStatus r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    readiness_ = std::move(r);
+  }
 
   void SetProcesses(std::vector<ProcessStatus> processes) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -96,6 +104,7 @@ class FakeControl : public Control {
   std::vector<Call> calls_;
   ControlResult next_result_ = ControlResult::kAccepted;
   std::optional<ScaleLimit> scale_limit_;
+  ReadinessStatus readiness_{true, {}, {}};
   std::vector<EventListener*> listeners_;
   uint64_t seq_ = 0;
 };

@@ -87,17 +87,51 @@ TEST_F(HostServicesTest, ProcessTableUsesTheManagementApiFieldNames) {
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
             PHPEEK_OK);
   EXPECT_EQ(out_,
-            R"({"schema":1,"name":"web","state":"running","scale":2,"instances":[)"
+            R"({"schema":1,"name":"web","state":"running","scale":2,"ready":false,"instances":[)"
             R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
-            R"("last_exit_code":-1,"last_signal":0},)"
+            R"("last_exit_code":-1,"last_signal":0,"ready":false},)"
             R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,"restart_count":1,)"
-            R"("last_exit_code":-1,"last_signal":0}]})");
+            R"("last_exit_code":-1,"last_signal":0,"ready":false}]})");
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
             PHPEEK_OK);
   EXPECT_EQ(out_.rfind(R"({"schema":1,"processes":[{"name":"web","state":"running")", 0), 0u);
   EXPECT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "db", o, e); }),
             PHPEEK_E_NOT_FOUND);
   EXPECT_EQ(err_, "no process named 'db'");
+}
+
+// ABI 1.1: readiness per process and instance, and an instance's health check with its counters.
+TEST_F(HostServicesTest, ProcessTableCarriesHealthAndReadiness) {
+  ProcessStatus web = testing::WebProcess();
+  web.ready = true;
+  web.instances[0].ready = true;
+  HealthStatus h;
+  h.health = "healthy";
+  h.type = "http";
+  h.mode = "both";
+  h.consecutive_failures = 1;
+  h.passed = 7;
+  h.failed = 2;
+  h.duration_sum = 0.25;
+  h.duration_buckets = {0, 1, 5, 8, 9, 9, 9};
+  h.last_failure = "status 503, expected 200";
+  web.instances[0].health = h;
+  control_.SetProcesses({web});
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+      PHPEEK_OK);
+  EXPECT_NE(out_.find(R"("scale":2,"ready":true,"instances")"), std::string::npos) << out_;
+  EXPECT_NE(
+      out_.find(R"("last_signal":0,"ready":true,"health":"healthy","health_check":{)"
+                R"("type":"http","mode":"both","consecutive_failures":1,"passed":7,"failed":2,)"
+                R"("duration_seconds_sum":0.25,"duration_seconds_buckets":[{"le":0.001,"count":0},)"
+                R"({"le":0.01,"count":1},{"le":0.05,"count":5},{"le":0.1,"count":8},)"
+                R"({"le":0.5,"count":9},{"le":1,"count":9},{"le":5,"count":9}],)"
+                R"("last_failure":"status 503, expected 200"}})"),
+      std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find(R"("last_signal":0,"ready":false})"), std::string::npos)
+      << "no health key without a check: " << out_;
 }
 
 // process_list is written once per snapshot generation and follows every publish.
@@ -212,6 +246,13 @@ TEST_F(HostServicesTest, DaemonStatusDescribesThisDaemon) {
   EXPECT_GT(started, before_ms - 3600 * 1000);  // this test binary started it, moments ago
   EXPECT_EQ(doc["log_lines_dropped"].AsInt64().value_or(-1),
             static_cast<int64_t>(log::LinesDropped()));
+  EXPECT_NE(out_.find(R"("ready":true,"waiting":[],"failed":[]})"), std::string::npos) << out_;
+  control_.SetReadiness(ReadinessStatus{false, {"php-fpm", "nginx"}, {"redis"}});
+  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(&ctx_, o, e); }),
+            PHPEEK_OK);
+  EXPECT_NE(out_.find(R"("ready":false,"waiting":["php-fpm","nginx"],"failed":["redis"]})"),
+            std::string::npos)
+      << out_;
   EXPECT_EQ(api_->daemon_status(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
 
   v1::Host host(api_, &ctx_);

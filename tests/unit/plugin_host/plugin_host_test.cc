@@ -67,18 +67,30 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
   exited.type = EventType::kExited;
   exited.exit_code = 3;
   control_.Emit(exited);
+  Event health;  // ABI 1.1: never reaches a plugin negotiated at 1.0
+  health.type = EventType::kHealthChanged;
+  health.process = "web";
+  health.instance = "web-0";
+  health.new_state = "healthy";
+  control_.Emit(health);
+  Event readiness;  // the core's own: never reaches any plugin
+  readiness.type = EventType::kReadinessChanged;
+  readiness.new_state = "ready";
+  control_.Emit(readiness);
   Event changed;
   changed.process = "web";
   changed.instance = "web-0";
   changed.old_state = "running";
   changed.new_state = "backoff";
   control_.Emit(changed);
-  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 3 ") != std::string::npos; }));
+  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 5 ") != std::string::npos; }));
   const std::string all = Recorded();
   EXPECT_NE(all.find("event 1 2 web web-0 0->0 pid=4242 code=-1 sig=0\n"), std::string::npos)
       << all;
   EXPECT_NE(all.find("event 2 3 web web-0 0->0 pid=4242 code=3 sig=0\n"), std::string::npos) << all;
-  EXPECT_NE(all.find("event 3 1 web web-0 2->3 pid=0 code=-1 sig=0\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("event 5 1 web web-0 2->3 pid=0 code=-1 sig=0\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("event 3 "), std::string::npos) << all;
+  EXPECT_EQ(all.find("event 4 "), std::string::npos) << all;
   host.Stop();
   EXPECT_EQ(Recorded().substr(Recorded().size() - 5), "stop\n");
 }

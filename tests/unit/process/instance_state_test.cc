@@ -91,6 +91,22 @@ TEST(InstanceStateTest, RestingStatesLeaveOnlyOnStart) {
   }
 }
 
+// A run stopped for a failing liveness check leaves kStopping as an unintended exit would leave
+// kRunning; the exit events keep meaning "intentional: stopped" there.
+TEST(InstanceStateTest, ALivenessStopIsJudgedFromStopping) {
+  EXPECT_EQ(Lookup(S::kStopping, E::kHealthRestart)->next, S::kStarting);
+  EXPECT_EQ(Lookup(S::kStopping, E::kHealthRestart)->action, A::kSpawn);
+  EXPECT_EQ(Lookup(S::kStopping, E::kHealthBackoff)->next, S::kBackoff);
+  EXPECT_EQ(Lookup(S::kStopping, E::kHealthBackoff)->action, A::kArmBackoff);
+  EXPECT_EQ(Lookup(S::kStopping, E::kHealthFailed)->next, S::kFailed);
+  EXPECT_EQ(Lookup(S::kStopping, E::kExitRestart)->next, S::kStopped);
+  for (S s : {S::kStopped, S::kStarting, S::kRunning, S::kBackoff, S::kFailed, S::kCompleted}) {
+    for (E e : {E::kHealthRestart, E::kHealthBackoff, E::kHealthFailed}) {
+      EXPECT_FALSE(Lookup(s, e)) << ToString(s) << " " << ToString(e);
+    }
+  }
+}
+
 TEST(InstanceStateTest, NamesFollowTheManagementApi) {
   EXPECT_STREQ(ToString(S::kBackoff), "backoff");
   EXPECT_STREQ(ToString(S::kCompleted), "completed");

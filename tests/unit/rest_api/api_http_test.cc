@@ -26,10 +26,48 @@ TEST(ApiHttp, HealthAndList) {
   EXPECT_EQ(list.status, 200);
   EXPECT_EQ(
       list.body,
-      R"({"processes":[{"name":"web","state":"running","scale":2,"instances":[)"
-      R"({"id":"web-0","state":"running","pid":1000,"started_at":1700000000,"restart_count":0},)"
-      R"({"id":"web-1","state":"running","pid":1001,"started_at":1700000000,"restart_count":1}]},)"
-      R"({"name":"queue","state":"stopped","scale":0,"instances":[]}]})");
+      R"({"processes":[{"name":"web","state":"running","scale":2,"ready":true,"instances":[)"
+      R"({"id":"web-0","state":"running","pid":1000,"started_at":1700000000,"restart_count":0,)"
+      R"("health":"healthy","ready":true},)"
+      R"({"id":"web-1","state":"running","pid":1001,"started_at":1700000000,"restart_count":1,)"
+      R"("health":"healthy","ready":true}]},)"
+      R"({"name":"queue","state":"stopped","scale":0,"ready":false,"instances":[]}]})");
+}
+
+// lifecycle.md, "Readiness": 200 or 503 with what is awaited, from the daemon's status.
+TEST(ApiHttp, ReadyAnswers200Or503WithTheProcessesAwaited) {
+  ApiServer s;
+  Reply ready = Request(s.port(), "GET", "/api/v1/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+  EXPECT_EQ(ready.headers["Content-Type"], "application/json");
+  s.backend().SetDaemonStatus(R"({"schema":1,"ready":false,"waiting":["php-fpm","nginx"],)"
+                              R"("failed":[],"future":1})");
+  Reply waiting = Request(s.port(), "GET", "/api/v1/ready");
+  EXPECT_EQ(waiting.status, 503);
+  EXPECT_EQ(waiting.body, R"({"status":"not ready","waiting":["php-fpm","nginx"]})");
+  EXPECT_EQ(Request(s.port(), "HEAD", "/api/v1/ready").status, 503);
+  // A host that cannot tell (ABI 1.0) is never taken for ready.
+  s.backend().SetDaemonStatus("", BackendResult{BackendCode::kUnsupported, "1.0 host"});
+  Reply old = Request(s.port(), "GET", "/api/v1/ready");
+  EXPECT_EQ(old.status, 503);
+  EXPECT_EQ(old.body, R"({"status":"not ready","waiting":[]})");
+}
+
+// The issue's complaint: /health stayed 200 while php-fpm had been given up, so liveness probes
+// never restarted the container.
+TEST(ApiHttp, HealthIs503WhileAProcessIsGivenUp) {
+  ApiServer s;
+  s.backend().SetDaemonStatus(R"({"schema":1,"ready":false,"waiting":["php-fpm"],)"
+                              R"("failed":["php-fpm"]})");
+  Reply health = Request(s.port(), "GET", "/api/v1/health");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_EQ(health.body, R"({"status":"unhealthy","failed":["php-fpm"]})");
+  // Not ready is not unhealthy: a process still starting must not get the container restarted.
+  s.backend().SetDaemonStatus(R"({"schema":1,"ready":false,"waiting":["php-fpm"],"failed":[]})");
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+  s.backend().SetDaemonStatus("", BackendResult{BackendCode::kUnsupported, "1.0 host"});
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);  // the API answers
 }
 
 // The list is memoized on the backend's snapshot: repeated reads answer the same body, and a
@@ -53,7 +91,8 @@ TEST(ApiHttp, GetOneProcessAndNotFound) {
   ApiServer s;
   Reply one = Request(s.port(), "GET", "/api/v1/processes/queue");
   EXPECT_EQ(one.status, 200);
-  EXPECT_EQ(one.body, R"({"name":"queue","state":"stopped","scale":0,"instances":[]})");
+  EXPECT_EQ(one.body,
+            R"({"name":"queue","state":"stopped","scale":0,"ready":false,"instances":[]})");
   Reply missing = Request(s.port(), "GET", "/api/v1/processes/nope");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, R"({"error":"process not found"})");
@@ -172,9 +211,11 @@ TEST(ApiHttp, HeadHasHeadersButNoBody) {
   EXPECT_EQ(raw.substr(raw.size() - 4), "\r\n\r\n") << "HEAD must not carry a body";
 }
 
-TEST(ApiHttp, AuthRequiredEverywhereButHealth) {
+TEST(ApiHttp, AuthRequiredEverywhereButHealthAndReady) {
   ApiServer s("s3cret");
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
+  EXPECT_EQ(Request(s.port(), "GET", "/api/v1/ready").status, 200);
+  EXPECT_EQ(Request(s.port(), "POST", "/api/v1/ready").status, 405);  // public, GET only
   Reply r = Request(s.port(), "GET", "/api/v1/processes");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.body, R"({"error":"unauthorized"})");

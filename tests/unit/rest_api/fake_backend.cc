@@ -7,13 +7,16 @@ FakeBackend::FakeBackend() : processes_{{"web", 2}, {"queue", 0}} {}
 std::string FakeBackend::ProcessJson(const Process& p) const {
   std::string json =
       "{\"name\":\"" + p.name + "\",\"state\":\"" + (p.scale > 0 ? "running" : "stopped") +
-      "\",\"scale\":" + std::to_string(p.scale) + ",\"future_key\":[1,2],\"instances\":[";
+      "\",\"scale\":" + std::to_string(p.scale) + ",\"ready\":" + (p.scale > 0 ? "true" : "false") +
+      ",\"future_key\":[1,2],\"instances\":[";
   for (int i = 0; i < p.scale; ++i) {
     if (i > 0) json += ",";
     json += "{\"id\":\"" + p.name + "-" + std::to_string(i) +
             "\",\"state\":\"running\",\"pid\":" + std::to_string(1000 + i) +
             ",\"started_at\":1700000000,\"restart_count\":" + std::to_string(i) +
-            ",\"last_exit_code\":-1,\"last_signal\":0}";
+            ",\"last_exit_code\":-1,\"last_signal\":0,\"ready\":true" +
+            (p.name == "web" ? ",\"health\":\"healthy\",\"health_check\":{\"type\":\"tcp\"}" : "") +
+            "}";
   }
   return json + "]}";
 }
@@ -54,6 +57,18 @@ BackendResult FakeBackend::Control(ControlOp op, const std::string& name, int ar
     return {};
   }
   return {BackendCode::kNotFound, "no process named " + name};
+}
+
+BackendResult FakeBackend::DaemonStatus(std::string* json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  *json = daemon_json_;
+  return daemon_result_;
+}
+
+void FakeBackend::SetDaemonStatus(std::string json, BackendResult result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  daemon_json_ = std::move(json);
+  daemon_result_ = std::move(result);
 }
 
 void FakeBackend::AddProcess(const std::string& name, int scale) {

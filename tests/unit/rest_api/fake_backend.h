@@ -23,9 +23,12 @@ class FakeBackend : public Backend {
   BackendResult ListProcesses(std::string* json) override;
   BackendResult GetProcess(const std::string& name, std::string* json) override;
   BackendResult Control(ControlOp op, const std::string& name, int arg) override;
+  BackendResult DaemonStatus(std::string* json) override;
 
   void AddProcess(const std::string& name, int scale);
   std::vector<ControlCall> calls() const;
+  // What DaemonStatus answers: the document, or an error when `result` is not kOk.
+  void SetDaemonStatus(std::string json, BackendResult result = {});
   // Makes the next Control call fail with `result`.
   void FailNextControl(BackendResult result);
 
@@ -39,6 +42,8 @@ class FakeBackend : public Backend {
   mutable std::mutex mu_;
   std::vector<Process> processes_;
   std::vector<ControlCall> calls_;
+  std::string daemon_json_ = R"({"schema":1,"ready":true,"waiting":[],"failed":[]})";
+  BackendResult daemon_result_;
   bool fail_next_ = false;
   BackendResult failure_;
 };

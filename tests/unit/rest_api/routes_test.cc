@@ -56,8 +56,10 @@ TEST(Routes, MatchesMethodAndPath) {
   EXPECT_EQ(MatchRoute("GET", Split("/")).outcome, RouteMatch::Outcome::kNotFound);
 }
 
-TEST(Routes, OnlyHealthIsPublic) {
+TEST(Routes, OnlyHealthAndReadyArePublic) {
   EXPECT_TRUE(IsPublicPath(Split("/api/v1/health")));
+  EXPECT_TRUE(IsPublicPath(Split("/api/v1/ready")));
+  EXPECT_EQ(MatchRoute("GET", Split("/api/v1/ready")).route->id, RouteId::kReady);
   EXPECT_FALSE(IsPublicPath(Split("/api/v1/processes")));
   EXPECT_FALSE(IsPublicPath(Split("/api/v1/openapi.json")));
   EXPECT_FALSE(IsPublicPath(Split("/api/v1/health/x")));

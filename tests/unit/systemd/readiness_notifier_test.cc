@@ -46,6 +46,33 @@ Event StateEvent(const std::string& process, const std::string& instance, const 
   return e;
 }
 
+// global.readiness.enabled: the processes running is not enough, the daemon's readiness decides.
+TEST(ReadinessNotifierTest, WithReadinessEnabledReadyWaitsForIt) {
+  FakeSystemd systemd;
+  config::Config c;
+  c.processes.push_back(Proc("web", {"sleep", "60"}));
+  c.global.readiness.enabled = true;
+  ReadinessNotifier readiness(c, NotifierFor(systemd.path()));
+  readiness.Begin();
+  readiness.OnEvent(StateEvent("web", "web-0", "running"));
+  readiness.OnEvent(StateEvent("web", "", "running"));
+  EXPECT_FALSE(readiness.ready_sent());
+  EXPECT_EQ(systemd.Receive(1), "");
+  Event not_ready;
+  not_ready.type = EventType::kReadinessChanged;
+  not_ready.new_state = "not ready";
+  readiness.OnEvent(not_ready);
+  EXPECT_FALSE(readiness.ready_sent());
+  Event ready = not_ready;
+  ready.new_state = "ready";
+  readiness.OnEvent(ready);
+  EXPECT_TRUE(readiness.ready_sent());
+  EXPECT_EQ(systemd.Receive(), "READY=1\nSTATUS=1 process(es) started; ready");
+  readiness.OnEvent(not_ready);  // READY=1 is said once
+  readiness.OnEvent(ready);
+  EXPECT_EQ(systemd.Receive(1), "");
+}
+
 TEST(ReadinessNotifierTest, ReadyAfterEveryProcessRunsThenStoppingOnShutdown) {
   FakeSystemd systemd;
   config::Config c;

@@ -107,6 +107,10 @@
  *                    PHPEEK_SEVERITY_*.
  *   2026-12-06  1.1  text: config_json and config_get_json documented as the normal form (core
  *                    durations in ms, sizes in bytes).
+ *   2026-12-06  1.1  PHPEEK_EVENT_HEALTH_CHANGED (6) with PHPEEK_HEALTH_* codes; process_list and
+ *                    process_get: "ready" per process and instance, "health" and "health_check" per
+ *                    instance with a check; daemon_status: "ready", "waiting", "failed"; EXITED's
+ *                    detail_json: "ended_by". A plugin negotiated at 1.0 never sees event type 6.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -162,6 +166,9 @@ extern "C" {
 #define PHPEEK_EVENT_EXITED 3          /* an instance exited (exit_code or signal set) */
 #define PHPEEK_EVENT_CONFIG_RELOADED 4 /* the configuration was reloaded */
 #define PHPEEK_EVENT_SHUTTING_DOWN 5   /* the daemon began its shutdown */
+/* 1.1: an instance's health check changed its health (old_state/new_state: PHPEEK_HEALTH_*). Sent
+ * only to plugins that negotiated 1.1 or later. */
+#define PHPEEK_EVENT_HEALTH_CHANGED 6
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -176,6 +183,11 @@ extern "C" {
 #define PHPEEK_STATE_COMPLETED 7
 #define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
 #define PHPEEK_STATE_SUSPENDED 9 /* instance only: running, but its process is stopped (SIGSTOP) */
+
+/* ---- Health of an instance (1.1; HEALTH_CHANGED old_state/new_state) ------------------------- */
+#define PHPEEK_HEALTH_UNKNOWN 0   /* no verdict yet: from each spawn until its check passes */
+#define PHPEEK_HEALTH_HEALTHY 1   /* success_threshold consecutive passes */
+#define PHPEEK_HEALTH_UNHEALTHY 2 /* failure_threshold consecutive failures */
 
 /* Names for messages: the state words of process_list and detail_json ("running", ...) and the
  * event types in lower case ("exited", ...); "unknown" for codes this header does not know.
@@ -217,6 +229,8 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "config_reloaded";
     case PHPEEK_EVENT_SHUTTING_DOWN:
       return "shutting_down";
+    case PHPEEK_EVENT_HEALTH_CHANGED:
+      return "health_changed";
     default:
       return "unknown";
   }
@@ -238,15 +252,20 @@ typedef struct phpeek_host phpeek_host;
  * PHPEEK_HAS_MEMBER) before reading members added after 1.0.
  *  process      process name; "" for daemon-wide events (CONFIG_RELOADED, SHUTTING_DOWN)
  *  instance     instance id "<name>-<index>"; "" for process-level events
- *  pid          SPAWNED/EXITED: the instance's pid; else 0
+ *  pid          SPAWNED/EXITED: the instance's pid; HEALTH_CHANGED: its pid when running; else 0
  *  exit_code    EXITED: exit status, or -1 when killed by a signal; else -1
  *  signal       EXITED: the signal that ended it, else 0
  *  old_state,
  *  new_state    STATE_CHANGED: PHPEEK_STATE_* codes (of the instance, or of the process when
- *               `instance` is ""); else 0
+ *               `instance` is ""); HEALTH_CHANGED (1.1): PHPEEK_HEALTH_* codes; else 0
  *  dropped      events lost on this subscription's queue since the previous delivery
  *  detail_json  a JSON object with the same facts as strings ({"schema":1,"old_state":"running",
- *               ...}); later minors add keys here, never remove them */
+ *               ...}); later minors add keys here, never remove them. 1.1: HEALTH_CHANGED has
+ *               "old_health", "new_health" ("unknown", "healthy", "unhealthy"), "check" ("tcp",
+ *               "http", "exec"), "mode" ("both", "liveness", "readiness"), "reason" (why the last
+ *               attempt failed, "" when it passed), "restart" (true when the instance is restarted
+ *               for it) and "ready"; EXITED has "ended_by": "health_check" when the supervisor
+ *               stopped the instance for failing its liveness check */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -290,7 +309,11 @@ typedef struct phpeek_host_api_v1 {
 
   /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
    * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
-   * names of the Management API, in configuration order. */
+   * names of the Management API, in configuration order.
+   * 1.1 adds "ready" (bool) to P and I, and to I, when the process has a health check, "health"
+   * ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode","consecutive_failures",
+   * "passed","failed","duration_seconds_sum","duration_seconds_buckets":[{"le":0.001,"count":N},
+   * ...],"last_failure"} (counts over the instance's life, cumulative per bucket bound). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
@@ -323,9 +346,12 @@ typedef struct phpeek_host_api_v1 {
   /* ---- 1.1 (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, daemon_status) first) ---- */
 
   /* The daemon's own state: {"schema":1,"version":"0.1.0","pid":N,"started_at_ms":N,
-   * "log_lines_dropped":N}. started_at_ms is the unix time of the daemon's start in ms;
-   * log_lines_dropped counts (since the start, never decreasing) the log lines that never reached
-   * the daemon's stdout because it was stalled or closed. Later minors add keys. Never blocks. */
+   * "log_lines_dropped":N,"ready":B,"waiting":[...],"failed":[...]}. started_at_ms is the unix
+   * time of the daemon's start in ms; log_lines_dropped counts (since the start, never decreasing)
+   * the log lines that never reached the daemon's stdout because it was stalled or closed;
+   * ready is the daemon's readiness (global.readiness), waiting the tracked processes that are
+   * not ready, failed the processes with a given-up instance. Later minors add keys. Never
+   * blocks. */
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
 } phpeek_host_api_v1;
 
