@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config/config.h"
@@ -14,17 +15,21 @@ namespace phpeek::config {
 // command.cc: a list (argv) or a string (run by /bin/sh -c).
 void ReadCommand(Reader& r, const Node& node, const std::string& path, Command* out);
 
-// hooks_section.cc: one hook object, and the top-level `hooks:` block.
+// env_section.cc: an `env:` map (of a process or a hook).
+void ReadEnv(Reader& r, const Node& node, const std::string& path,
+             std::vector<std::pair<std::string, std::string>>* out);
+
+// hooks_section.cc: one hook object, and a `hooks:` block (the top-level one or a process's).
 void ReadHook(Reader& r, const Node& node, const std::string& path, Hook* out);
-void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path,
-                        LifecycleHooks* out);
+void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path, LifecycleHooks* out);
 
 // health_check_section.cc
 void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, HealthCheck* out);
 
 // global_section.cc: the `global:` block. Keys no core owner knows go to `unknown` (a plugin may
 // own them) instead of being reported.
-void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out, std::vector<UnknownGlobalKey>* unknown);
+void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
+                std::vector<UnknownGlobalKey>* unknown);
 // The global keys the core and first-party plugins own.
 const std::vector<std::string>& KnownGlobalKeys();
 
