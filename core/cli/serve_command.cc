@@ -45,14 +45,7 @@ void LogDiagnostics(const config::Diagnostics& diagnostics) {
 
 // Keys that are parsed and validated but whose behaviour is not built yet: say so once each.
 void WarnDeferredKeys(const config::Config& config) {
-  if (!config.hooks.empty()) {
-    log::Warn("configuration key is not acted on yet", {{"key", "hooks"}});
-  }
   for (const auto& p : config.processes) {
-    if (!p.hooks.empty()) {
-      log::Warn("configuration key is not acted on yet",
-                {{"process", p.name}, {"key", "processes." + p.name + ".hooks"}});
-    }
     for (const auto& key : p.deferred_keys) {
       log::Warn("configuration key is not acted on yet",
                 {{"process", p.name}, {"key", "processes." + p.name + "." + key}});

@@ -48,8 +48,13 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kExited: return PHPEEK_EVENT_EXITED;
     case EventType::kConfigReloaded: return PHPEEK_EVENT_CONFIG_RELOADED;
     case EventType::kShuttingDown: return PHPEEK_EVENT_SHUTTING_DOWN;
+    case EventType::kHookFinished: return PHPEEK_EVENT_HOOK_FINISHED;
   }
   return 0;
+}
+
+uint32_t AbiEventMinor(EventType type) {
+  return type == EventType::kHookFinished ? 1 : 0;
 }
 
 int32_t ToAbiState(std::string_view state) {

@@ -20,6 +20,8 @@ int32_t ToAbiStatus(ControlResult result);
 std::optional<ControlOp> FromAbiOp(int32_t op);
 
 uint32_t ToAbiEventType(EventType type);
+// The ABI minor that added the event type: a plugin that negotiated an older minor never gets it.
+uint32_t AbiEventMinor(EventType type);
 
 // PHPEEK_STATE_* for a Management API state word; PHPEEK_STATE_UNKNOWN for anything else.
 int32_t ToAbiState(std::string_view state);

@@ -21,8 +21,13 @@ std::string DetailJson(const Event& e) {
   if (e.type == EventType::kStateChanged) {
     w.Key("old_state").String(e.old_state).Key("new_state").String(e.new_state);
   }
-  if (e.type == EventType::kExited) {
+  if (e.type == EventType::kExited || e.type == EventType::kHookFinished) {
     w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
+  }
+  if (e.type == EventType::kHookFinished) {
+    w.Key("hook").String(e.hook).Key("hook_type").String(e.hook_type);
+    w.Key("result").String(e.hook_result).Key("attempts").Int(e.attempts);
+    w.Key("duration_ms").Int(e.duration_ms);
   }
   w.EndObject();
   return w.Take();
@@ -33,14 +38,16 @@ std::string DetailJson(const Event& e) {
 std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   auto out = std::make_shared<AbiEvent>();
   out->type = ToAbiEventType(e.type);
+  out->since_minor = AbiEventMinor(e.type);
   out->seq = e.seq;
   out->unix_ms = e.unix_ms;
   out->process = e.process;
   out->instance = e.instance;
   const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited;
   out->pid = has_pid ? e.pid : 0;
-  out->exit_code = e.type == EventType::kExited ? e.exit_code : -1;
-  out->signal = e.type == EventType::kExited ? e.signal : 0;
+  const bool has_exit = e.type == EventType::kExited || e.type == EventType::kHookFinished;
+  out->exit_code = has_exit ? e.exit_code : -1;
+  out->signal = has_exit ? e.signal : 0;
   if (e.type == EventType::kStateChanged) {
     out->old_state = ToAbiState(e.old_state);
     out->new_state = ToAbiState(e.new_state);

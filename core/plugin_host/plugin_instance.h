@@ -45,8 +45,11 @@ class PluginInstance {
   // false when the plugin had to be abandoned. Idempotent.
   bool Shutdown(Clock::time_point deadline);
   bool Shutdown() { return Shutdown(Clock::now() + options_.shutdown_timeout); }
-  // Loop thread: queue an event for this plugin (no-op unless running).
-  void Push(const std::shared_ptr<const AbiEvent>& event) { events_.Push(event); }
+  // Loop thread: queue an event for this plugin (no-op unless running; an event type added after
+  // the minor the plugin negotiated is not for it).
+  void Push(const std::shared_ptr<const AbiEvent>& event) {
+    if (event->since_minor <= plugin_.negotiated_minor) events_.Push(event);
+  }
 
   const LoadedPlugin& plugin() const { return plugin_; }
   const std::string& name() const { return plugin_.name; }

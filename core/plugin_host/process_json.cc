@@ -14,6 +14,7 @@ void WriteInstance(json::Writer* w, const InstanceStatus& i) {
   w->Key("restart_count").Int(i.restart_count);
   w->Key("last_exit_code").Int(i.last_exit_code);
   w->Key("last_signal").Int(i.last_signal);
+  if (!i.reason.empty()) w->Key("reason").String(i.reason);
   w->EndObject();
 }
 

@@ -30,6 +30,7 @@ struct InstanceStatus {
   uint32_t restart_count = 0;
   int last_exit_code = -1;  // -1 when it has not exited yet or was killed by a signal
   int last_signal = 0;      // signal that ended the last run, 0 if none
+  std::string reason;       // why it is failed or backing off when a hook or the spawn says; or ""
 };
 
 struct ProcessStatus {
@@ -39,7 +40,14 @@ struct ProcessStatus {
   std::vector<InstanceStatus> instances;
 };
 
-enum class EventType { kStateChanged, kSpawned, kExited, kConfigReloaded, kShuttingDown };
+enum class EventType {
+  kStateChanged,
+  kSpawned,
+  kExited,
+  kConfigReloaded,
+  kShuttingDown,
+  kHookFinished,
+};
 
 struct Event {
   EventType type = EventType::kStateChanged;
@@ -52,6 +60,12 @@ struct Event {
   int signal = 0;
   std::string old_state;  // kStateChanged: instance state (or process state when instance empty)
   std::string new_state;
+  // kHookFinished (process empty for a global hook; exit_code and signal of its last attempt):
+  std::string hook;         // its name
+  std::string hook_type;    // pre_start post_start pre_stop post_stop
+  std::string hook_result;  // success failure timeout cancelled
+  int attempts = 0;
+  int64_t duration_ms = 0;
 };
 
 // Receives events on the supervisor loop thread. Implementations must return quickly and never

@@ -7,7 +7,8 @@
 // Files: engine.cc (set-up, the loop, signals, reaping, the shutdown sweep, end of run),
 // engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
-// (process states, snapshot, events).
+// (process states, snapshot, events), engine_hooks.cc (when lifecycle hooks run; the running is
+// core/hooks).
 #pragma once
 
 #include <signal.h>
@@ -23,10 +24,12 @@
 #include <vector>
 
 #include "core/config/config.h"
+#include "core/hooks/hook_runner.h"
 #include "core/process/backoff.h"
 #include "core/process/children.h"
 #include "core/process/instance_state.h"
 #include "core/process/output_reader.h"
+#include "core/process/signal_name.h"
 #include "core/process/spawner.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
@@ -52,6 +55,8 @@ struct Instance {
   bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
   bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
   bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
+  bool pre_start_passed = false;  // its pre_start hooks succeeded: the next spawn may go
+  std::string reason;             // why it is failed or backing off (hook, spawn error); API
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
@@ -83,7 +88,7 @@ struct Process {
 // a real fault from killing the process. glibc's internal signals 32 and 33 are left alone too.
 void FillSupervisedSignals(sigset_t* set);
 // "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
-std::string SignalName(int sig);
+using process::SignalName;
 
 // What the engine is wired to. The daemon's are real (supervisor.cc); unit tests pass fakes.
 struct EngineIo {
@@ -155,9 +160,26 @@ class Engine {
   void SetSuspended(Process& p, Instance& inst, bool suspended);
   void SendStopSignal(Process& p, Instance& inst);
   void SignalStop(Process& p, Instance& inst);
+  void SignalStopNow(Process& p, Instance& inst);
   void WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout);
   void CloseOutput(Instance& inst);
   void LeaveState(Instance& inst, process::InstanceState next);
+
+  // engine_hooks.cc
+  void SetUpHooks();
+  void RunBootHooks();
+  bool HoldSpawnForHooks(Process& p, Instance& inst);
+  void RunPostStartHooks(Process& p, Instance& inst);
+  bool RunPreStopHooks(Process& p, Instance& inst);
+  void RunPostStopHooks(Process& p, Instance& inst);
+  void CheckPostStartHooks();
+  void RunShutdownHooks();
+  bool PostStopHooksDone();
+  std::vector<hooks::HookJob> InstanceHookJobs(Process& p, Instance& inst,
+                                               const std::vector<config::Hook>& list,
+                                               hooks::HookPoint point);
+  Instance* InstanceById(Process& p, const std::string& id);
+  void PublishHookEvent(const hooks::HookResult& r);
 
   // engine_control.cc
   void OnCommands();
@@ -193,6 +215,7 @@ class Engine {
   SnapshotStore* snapshots_;
   std::atomic<bool>* stopping_;
   Loop loop_;
+  hooks::HookRunner hooks_;  // after loop_: it unwatches and cancels on the loop when destroyed
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
@@ -207,6 +230,13 @@ class Engine {
   bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};
   Loop::TimerId sweep_timer_ = 0;
+  // Lifecycle hooks (engine_hooks.cc).
+  std::vector<Process*> boot_;       // the processes started at boot: global post-start waits
+  bool boot_hooks_running_ = false;  // global pre-start: nothing is spawned until it has passed
+  bool boot_failed_ = false;         // global pre-start failed: exit 1, no stop hooks
+  bool post_start_pending_ = false;  // global post-start waits for every boot process
+  bool stop_hooks_running_ = false;  // global pre-stop: no stop signal until it has ended
+  bool post_stop_started_ = false;
   bool abandoned_ = false;  // children survived SIGKILL sweeps for kSweepGrace: exit anyway
   // Leftovers (children that are not instances) already sent SIGTERM / SIGKILL, so that each is
   // told (and logged) once; forgotten when reaped, as the pid may be reused.

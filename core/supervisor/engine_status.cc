@@ -89,6 +89,7 @@ void Engine::PublishStatus() {
       is.restart_count = inst->restart_count;
       is.last_exit_code = inst->last_exit_code;
       is.last_signal = inst->last_signal;
+      is.reason = inst->reason;
       ps.instances.push_back(std::move(is));
     }
     if (ps.state != p->state) {

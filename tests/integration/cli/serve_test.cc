@@ -99,8 +99,9 @@ TEST(CliTest, MissingConfigFileIsNamed) {
   EXPECT_NE((r.out + r.err).find("/nonexistent/phpeek-pm.yaml"), std::string::npos);
 }
 
-// health_check, hooks, schedule, readiness, logging and the log_buffer_* keys are validated now but
-// acted on by later work: the daemon must say so once per key rather than ignore them.
+// health_check, schedule, readiness, logging and the log_buffer_* keys are validated now but acted
+// on by later work: the daemon must say so once per key rather than ignore them. Hooks are acted
+// on: no warning.
 TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   TempDir dir;
   const std::string path =
@@ -119,6 +120,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
                     "    command: [\"sleep\", \"60\"]\n"
                     "    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"
                     "    logging:\n      stdout: true\n"
+                    "    shutdown:\n      pre_stop_hook: {command: [\"true\"]}\n"
                     "  nightly:\n"
                     "    command: [\"true\"]\n"
                     "    schedule: \"0 2 * * *\"\n");
@@ -127,8 +129,10 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   daemon.Signal(SIGTERM);
   ASSERT_EQ(daemon.WaitExit(), 0);
   const std::string log = daemon.Log();
+  EXPECT_EQ(log.find("\"key\":\"hooks\""), std::string::npos) << log;
+  EXPECT_EQ(log.find("pre_stop_hook\""), std::string::npos) << log;
   for (const char* key :
-       {"\"key\":\"hooks\"", "\"key\":\"global.readiness\"", "\"key\":\"global.log_buffer_lines\"",
+       {"\"key\":\"global.readiness\"", "\"key\":\"global.log_buffer_lines\"",
         "\"key\":\"processes.web.health_check\"", "\"key\":\"processes.web.logging\"",
         "\"key\":\"processes.nightly.schedule\""}) {
     const size_t first = log.find(key);
