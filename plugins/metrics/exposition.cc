@@ -12,6 +12,7 @@ const char* TypeName(MetricType type) {
   switch (type) {
     case MetricType::kCounter: return "counter";
     case MetricType::kGauge: return "gauge";
+    case MetricType::kHistogram: return "histogram";
   }
   return "untyped";
 }
@@ -52,6 +53,7 @@ void AppendValue(std::string* out, double value) {
 
 void AppendSample(std::string* out, const std::string& name, const Sample& sample) {
   out->append(name);
+  out->append(sample.suffix);
   if (!sample.labels.empty()) {
     out->push_back('{');
     bool first = true;

@@ -14,13 +14,14 @@
 
 namespace phpeek::metrics {
 
-enum class MetricType { kGauge, kCounter };
+enum class MetricType { kGauge, kCounter, kHistogram };
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 struct Sample {
   Labels labels;  // label name -> value, rendered in this order
   double value = 0;
+  std::string suffix;  // after the family name: a histogram's "_bucket", "_sum" and "_count"
 };
 
 struct Family {
@@ -29,8 +30,8 @@ struct Family {
   MetricType type = MetricType::kGauge;
   std::vector<Sample> samples;
 
-  Family& Add(Labels labels, double value) {
-    samples.push_back(Sample{std::move(labels), value});
+  Family& Add(Labels labels, double value, std::string suffix = "") {
+    samples.push_back(Sample{std::move(labels), value, std::move(suffix)});
     return *this;
   }
 };
