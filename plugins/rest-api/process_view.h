@@ -1,6 +1,7 @@
 // Turns the host's process snapshots (plugin_abi.h, "schema": 1) into the Management API's JSON:
-// exactly the fields of management-api.md, so that keys the host adds in later ABI minors do not
-// change the API's answers.
+// exactly the fields of management-api.md, and an instance's "reason" when it has one (why it is
+// failed or backing off: the pre_start hook that failed, the spawn error; lifecycle.md "Hooks"),
+// so that other keys the host adds in later ABI minors do not change the API's answers.
 #pragma once
 
 #include <string>

@@ -75,6 +75,7 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                    PHPEEK_EVENT_EXITED == 3 && PHPEEK_EVENT_CONFIG_RELOADED == 4 &&
                    PHPEEK_EVENT_SHUTTING_DOWN == 5,
                "event types");
+_Static_assert(PHPEEK_EVENT_HOOK_FINISHED == 6, "event types added in 1.1");
 _Static_assert(PHPEEK_ABI_MAJOR == 1, "this table is for ABI major 1");
 _Static_assert(PHPEEK_ABI_AT_LEAST(1, 0) && PHPEEK_ABI_AT_LEAST(1, 1) && !PHPEEK_ABI_AT_LEAST(2, 0),
                "PHPEEK_ABI_AT_LEAST");

@@ -1,6 +1,7 @@
 #include "core/plugin_host/event_dispatcher.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <mutex>
@@ -121,6 +122,32 @@ TEST(EventDispatcher, ConvertsEventsToTheAbi) {
   EXPECT_EQ(a->pid, 0);
   e.new_state = "suspended";
   EXPECT_EQ(ToAbiEvent(e)->new_state, PHPEEK_STATE_SUSPENDED);
+  EXPECT_EQ(ToAbiEvent(e)->since_minor, 0u);
+}
+
+TEST(EventDispatcher, ConvertsHookEventsToTheAbiAsAnAdditionOf11) {
+  Event e;
+  e.type = EventType::kHookFinished;
+  e.process = "horizon";
+  e.instance = "horizon-0";
+  e.exit_code = -1;
+  e.signal = SIGKILL;
+  e.hook = "horizon-terminate";
+  e.hook_type = "pre_stop";
+  e.hook_result = "timeout";
+  e.attempts = 2;
+  e.duration_ms = 60001;
+  const auto a = ToAbiEvent(e);
+  EXPECT_EQ(a->type, static_cast<uint32_t>(PHPEEK_EVENT_HOOK_FINISHED));
+  EXPECT_EQ(a->since_minor, 1u);
+  EXPECT_EQ(a->pid, 0);
+  EXPECT_EQ(a->exit_code, -1);
+  EXPECT_EQ(a->signal, SIGKILL);
+  EXPECT_EQ(a->old_state, 0);
+  EXPECT_EQ(a->detail_json,
+            R"({"schema":1,"instance":"horizon-0","exit_code":-1,"signal":9,)"
+            R"("hook":"horizon-terminate","hook_type":"pre_stop","result":"timeout",)"
+            R"("attempts":2,"duration_ms":60001})");
 }
 
 }  // namespace

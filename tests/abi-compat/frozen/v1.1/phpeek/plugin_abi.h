@@ -97,6 +97,10 @@
  *                    are bounded by shutdown_timeout (at least 1 s), no longer 10 s; an abandoned
  *                    plugin makes the daemon exit 1; the host's crash handler stops every process
  *                    (THREADING 6).
+ *   2026-12-06  1.1  PHPEEK_EVENT_HOOK_FINISHED (6): a lifecycle hook ended (detail_json: hook,
+ *                    hook_type, result, attempts, duration_ms); not delivered to plugins that
+ *                    negotiated 1.0. Instances in process_list/process_get gain "reason" (why
+ *                    one is failed or backing off, when a hook or the spawn says).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -152,6 +156,7 @@ extern "C" {
 #define PHPEEK_EVENT_EXITED 3          /* an instance exited (exit_code or signal set) */
 #define PHPEEK_EVENT_CONFIG_RELOADED 4 /* the configuration was reloaded */
 #define PHPEEK_EVENT_SHUTTING_DOWN 5   /* the daemon began its shutdown */
+#define PHPEEK_EVENT_HOOK_FINISHED 6   /* 1.1: a lifecycle hook ended (see phpeek_event) */
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -207,6 +212,8 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "config_reloaded";
     case PHPEEK_EVENT_SHUTTING_DOWN:
       return "shutting_down";
+    case PHPEEK_EVENT_HOOK_FINISHED:
+      return "hook_finished";
     default:
       return "unknown";
   }
@@ -229,14 +236,18 @@ typedef struct phpeek_host phpeek_host;
  *  process      process name; "" for daemon-wide events (CONFIG_RELOADED, SHUTTING_DOWN)
  *  instance     instance id "<name>-<index>"; "" for process-level events
  *  pid          SPAWNED/EXITED: the instance's pid; else 0
- *  exit_code    EXITED: exit status, or -1 when killed by a signal; else -1
- *  signal       EXITED: the signal that ended it, else 0
+ *  exit_code    EXITED: exit status, or -1 when killed by a signal; HOOK_FINISHED: the same of
+ *               the hook's last attempt; else -1
+ *  signal       EXITED, HOOK_FINISHED: the signal that ended it, else 0
  *  old_state,
  *  new_state    STATE_CHANGED: PHPEEK_STATE_* codes (of the instance, or of the process when
  *               `instance` is ""); else 0
  *  dropped      events lost on this subscription's queue since the previous delivery
  *  detail_json  a JSON object with the same facts as strings ({"schema":1,"old_state":"running",
- *               ...}); later minors add keys here, never remove them */
+ *               ...}); later minors add keys here, never remove them. HOOK_FINISHED (`process`
+ *               "" for a global hook, else the process and instance it ran for) adds "hook" (its
+ *               name), "hook_type" (pre_start post_start pre_stop post_stop), "result" (success
+ *               failure timeout cancelled), "attempts" and "duration_ms" */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -278,8 +289,9 @@ typedef struct phpeek_host_api_v1 {
                                phpeek_sink* err);
 
   /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
-   * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
-   * names of the Management API, in configuration order. */
+   * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"} (1.1 adds
+   * "reason" when there is one: why the instance is failed or backing off, e.g. the pre_start hook
+   * that failed): the field names of the Management API, in configuration order. */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
