@@ -233,7 +233,7 @@ class Engine {
   // Lifecycle hooks (engine_hooks.cc).
   std::vector<Process*> boot_;       // the processes started at boot: global post-start waits
   bool boot_hooks_running_ = false;  // global pre-start: nothing is spawned until it has passed
-  bool boot_failed_ = false;         // global pre-start failed: exit 1, no stop hooks
+  bool boot_failed_ = false;  // global pre-start failed or was cut short: no global stop hooks
   bool post_start_pending_ = false;  // global post-start waits for every boot process
   bool stop_hooks_running_ = false;  // global pre-stop: no stop signal until it has ended
   bool post_stop_started_ = false;

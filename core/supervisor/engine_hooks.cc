@@ -112,9 +112,11 @@ void Engine::CheckPostStartHooks() {
 }
 
 // At the start of a shutdown (its deadline already set): start-side hooks are abandoned, and the
-// global pre-stop hooks run before any stop signal.
+// global pre-stop hooks run before any stop signal. A start-up that never got past its pre-start
+// hooks (failed, or cut short by this shutdown) started nothing to stop: no stop hooks then.
 void Engine::RunShutdownHooks() {
   hooks_.CancelStartSide();
+  if (boot_hooks_running_) boot_failed_ = true;
   if (boot_failed_ || config_.hooks.pre_stop.empty()) return;
   stop_hooks_running_ = true;
   hooks_.Run(kGlobalLane, GlobalJobs(config_.hooks.pre_stop, HookPoint::kPreStop),

@@ -227,6 +227,22 @@ TEST_F(EngineHooksTest, HookTimeCountsAgainstTheShutdownTimeout) {
   EXPECT_EQ(recorder.hooks.at(0).hook_result, "cancelled");
 }
 
+TEST_F(EngineHooksTest, AShutdownDuringGlobalPreStartRunsNoStopHooks) {
+  config.hooks.pre_start = {MakeHook("migrate", milliseconds(300000))};
+  config.hooks.pre_stop = {MakeHook("bye")};
+  config.hooks.post_stop = {MakeHook("gone")};
+  config.processes.push_back(Proc("web", {"web"}));
+  Start();
+  const pid_t migrate = Hook("migrate");
+  Shutdown();
+  EXPECT_EQ(os.CountSignals(-migrate, SIGTERM), 1u);
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(engine->exit_code(), 0);  // asked to stop: not a failure
+  EXPECT_EQ(os.spawns(), 1);          // migrate only: no process, no stop hook
+  ASSERT_EQ(recorder.hooks.size(), 1u);
+  EXPECT_EQ(recorder.hooks[0].hook_result, "cancelled");
+}
+
 TEST_F(EngineHooksTest, AShutdownAbandonsAPreStartHookThatStillRuns) {
   config.processes.push_back(Proc("web", {"web"}));
   config.processes.back().hooks.pre_start = {MakeHook("migrate", milliseconds(300000))};
