@@ -130,7 +130,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   ASSERT_EQ(daemon.WaitExit(), 0);
   const std::string log = daemon.Log();
   EXPECT_EQ(log.find("\"key\":\"hooks\""), std::string::npos) << log;
-  EXPECT_EQ(log.find("pre_stop_hook\""), std::string::npos) << log;
+  EXPECT_EQ(log.find("shutdown.pre_stop_hook"), std::string::npos) << log;
   for (const char* key :
        {"\"key\":\"global.readiness\"", "\"key\":\"global.log_buffer_lines\"",
         "\"key\":\"processes.web.health_check\"", "\"key\":\"processes.web.logging\"",

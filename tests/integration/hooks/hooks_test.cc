@@ -124,7 +124,7 @@ TEST(HooksTest, LaravelFullRunsItsHooksInOrderAndHorizonTerminateBeforeItsStopSi
       << log;
   EXPECT_NE(log.find(R"("msg":"hook failed; retrying","hook":"config-cache")"), std::string::npos);
   EXPECT_EQ(log.find("not acted on yet\",\"key\":\"hooks\""), std::string::npos);
-  EXPECT_EQ(log.find("pre_stop_hook\""), std::string::npos);
+  EXPECT_EQ(log.find("shutdown.pre_stop_hook"), std::string::npos);
   // The metrics count them.
   const int port = metrics::testing::LoggedMetricsPort(daemon);
   ASSERT_GT(port, 0) << daemon.Log();
