@@ -53,9 +53,7 @@ uint32_t ToAbiEventType(EventType type) {
   return 0;
 }
 
-uint32_t AbiEventMinor(EventType type) {
-  return type == EventType::kHookFinished ? 1 : 0;
-}
+uint32_t AbiEventMinor(EventType type) { return type == EventType::kHookFinished ? 1 : 0; }
 
 int32_t ToAbiState(std::string_view state) {
   struct Entry {

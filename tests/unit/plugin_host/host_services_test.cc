@@ -106,11 +106,13 @@ TEST_F(HostServicesTest, AnInstanceReasonIsInTheProcessTableWhenThereIsOne) {
   web.instances[1].state = "failed";
   web.instances[1].reason = "pre_start hook 'migrate' failed: exit code 1";
   control_.SetProcesses({web});
-  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
-            PHPEEK_OK);
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+      PHPEEK_OK);
   EXPECT_NE(out_.find(R"("last_signal":0},{"id":"web-1")"), std::string::npos) << out_;
-  EXPECT_NE(out_.find(R"("last_signal":0,"reason":"pre_start hook 'migrate' failed: exit code 1"})"),
-            std::string::npos)
+  EXPECT_NE(
+      out_.find(R"("last_signal":0,"reason":"pre_start hook 'migrate' failed: exit code 1"})"),
+      std::string::npos)
       << out_;
 }
 
