@@ -47,9 +47,6 @@ void LogDiagnostics(const config::Diagnostics& diagnostics) {
 
 // Keys that are parsed and validated but whose behaviour is not built yet: say so once each.
 void WarnDeferredKeys(const config::Config& config) {
-  if (config.has_hooks) {
-    log::Warn("configuration key is not acted on yet", {{"key", "hooks"}});
-  }
   for (const auto& p : config.processes) {
     for (const auto& key : p.deferred_keys) {
       log::Warn("configuration key is not acted on yet",

@@ -35,13 +35,28 @@ struct Command {
   SourcePos pos;
 };
 
+// A lifecycle hook (lifecycle.md "Hooks"): a command run to completion at a point of the
+// daemon's or an instance's life.
 struct Hook {
-  std::string name;
+  std::string name;  // as written; else "<point>[<index>]" ("pre_stop_hook" for that key)
   Command command;
-  Millis timeout{30000};
-  int retry = 0;
+  Millis timeout{30000};  // per attempt; > 0
+  int retry = 0;          // attempts after the first
+  Millis retry_delay{0};
   bool continue_on_error = false;
+  std::vector<std::pair<std::string, std::string>> env;  // laid over the hook's base environment
+  std::string working_dir;                               // empty = the process's, else the daemon's
   SourcePos pos;
+  std::string key_path;  // where it is written ("hooks.pre-start[0]"), for diagnostics
+};
+
+// The hooks of one lifecycle: global `hooks:` or a process's `hooks:` (whose pre_stop also holds
+// `shutdown.pre_stop_hook`, last). Each list runs in order.
+struct LifecycleHooks {
+  std::vector<Hook> pre_start, post_start, pre_stop, post_stop;
+  bool empty() const {
+    return pre_start.empty() && post_start.empty() && pre_stop.empty() && post_stop.empty();
+  }
 };
 
 // Probed per instance by core/health; `{instance_index}` in address, url and command is replaced by
@@ -64,7 +79,6 @@ struct HealthCheck {
 struct ShutdownSpec {
   int signal = SIGTERM;
   Millis timeout{30000};
-  std::optional<Hook> pre_stop_hook;
 };
 
 struct LoggingSpec;  // logging_spec.h
@@ -91,6 +105,7 @@ struct ProcessSpec {
   bool forward_stderr = true;
   std::shared_ptr<const LoggingSpec> logging;  // null: no `logging:` block (the defaults)
   ShutdownSpec shutdown;
+  LifecycleHooks hooks;  // `hooks:` and `shutdown.pre_stop_hook`
   std::optional<HealthCheck> health_check;
   bool critical = false;  // given up (failed): the daemon shuts down and exits 1
   std::string schedule;   // 5-field cron; empty = supervised process
@@ -133,16 +148,11 @@ struct GlobalSpec {
   std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
 };
 
-struct LifecycleHooks {
-  std::vector<Hook> pre_start, post_start, pre_stop, post_stop;
-};
-
 struct Config {
   std::string source_path;
   std::string version;
   GlobalSpec global;
   LifecycleHooks hooks;
-  bool has_hooks = false;
   std::vector<ProcessSpec> processes;  // in file order
   // The `global:` block in the normal form of plugin_abi.h (config_json.h): what plugins get.
   std::string global_json;

@@ -103,11 +103,7 @@ void ReadDocument(Reader& r, Node* root, const LoadOptions& options, Config* con
         {
             {"version", [&](const Node& v, P p) { r.Text(v, p, &config->version); }},
             {"global", [](const Node&, P) {}},  // read above
-            {"hooks",
-             [&](const Node& v, P p) {
-               config->has_hooks = v.IsMap() && !v.entries.empty();
-               ReadLifecycleHooks(r, v, p, &config->hooks);
-             }},
+            {"hooks", [&](const Node& v, P p) { ReadLifecycleHooks(r, v, p, &config->hooks); }},
             {"processes", [&](const Node&, P) { has_processes = true; }},
         });
   for (const auto& e : root->entries) {

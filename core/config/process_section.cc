@@ -40,32 +40,21 @@ void ReadSignal(Reader& r, const Node& v, P p, int* out) {
                           : "did you mean '" + closest + "'?");
 }
 
-void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out) {
+void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out,
+                  std::optional<Hook>* pre_stop_hook) {
   r.Map(node, path,
         {
             {"signal", [&](const Node& v, P p) { ReadSignal(r, v, p, &out->shutdown.signal); }},
             {"timeout", [&](const Node& v, P p) { r.Duration(v, p, &out->shutdown.timeout); }},
             {"pre_stop_hook",
              [&](const Node& v, P p) {
-               out->deferred_keys.push_back("shutdown.pre_stop_hook");
                Hook hook;
                ReadHook(r, v, p, &hook);
-               out->shutdown.pre_stop_hook = std::move(hook);
+               if (hook.name.empty()) hook.name = "pre_stop_hook";
+               *pre_stop_hook = std::move(hook);
              }},
         },
         kShutdownCompat);
-}
-
-void ReadEnv(Reader& r, const Node& node, P path, ProcessSpec* out) {
-  r.Map(node, path, {}, {}, [&](const MapEntry& e, const std::string&) {
-    const std::string p = JoinPath(path, e.key);
-    if (e.key.empty() || e.key.find('=') != std::string::npos) {
-      r.Error(e.key_pos, p, "'" + e.key + "' is not a valid environment variable name");
-      return;
-    }
-    std::string value;
-    if (e.value->IsNull() || r.Text(*e.value, p, &value)) out->env.emplace_back(e.key, value);
-  });
 }
 
 void ReadSchedule(Reader& r, const Node& v, P p, ProcessSpec* out) {
@@ -83,6 +72,7 @@ void ReadSchedule(Reader& r, const Node& v, P p, ProcessSpec* out) {
 struct Seen {
   bool command = false, restart = false;
   SourcePos scale_pos, max_scale_pos, user_pos, group_pos;
+  std::optional<Hook> pre_stop_hook;  // `shutdown.pre_stop_hook`: runs after `hooks.pre_stop`
 };
 
 std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
@@ -150,10 +140,12 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
       {"working_dir", text(&out->working_dir)},
       {"user", text(&out->user, &seen->user_pos)},
       {"group", text(&out->group, &seen->group_pos)},
-      {"env", [&r, out](const Node& v, P p) { ReadEnv(r, v, p, out); }},
+      {"env", [&r, out](const Node& v, P p) { ReadEnv(r, v, p, &out->env); }},
       {"stdout", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stdout); }},
       {"stderr", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->forward_stderr); }},
-      {"shutdown", [&r, out](const Node& v, P p) { ReadShutdown(r, v, p, out); }},
+      {"shutdown",
+       [&r, out, seen](const Node& v, P p) { ReadShutdown(r, v, p, out, &seen->pre_stop_hook); }},
+      {"hooks", [&r, out](const Node& v, P p) { ReadLifecycleHooks(r, v, p, &out->hooks); }},
       {"health_check",
        [&r, out](const Node& v, P p) {
          HealthCheck hc;
@@ -232,6 +224,7 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   for (auto& h : MoreHandlers(r, out, &seen)) handlers.push_back(std::move(h));
   r.Map(node, path, handlers, kProcessCompat);
   CheckLoggingStreams(r, node, path, *out);
+  if (seen.pre_stop_hook) out->hooks.pre_stop.push_back(std::move(*seen.pre_stop_hook));
   if (!seen.restart) out->restart = global.restart_policy;
   if (!seen.command) {
     r.Error(entry.key_pos, path, "process '" + entry.key + "' has no 'command'",

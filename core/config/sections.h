@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config/config.h"
@@ -14,7 +15,11 @@ namespace phpeek::config {
 // command.cc: a list (argv) or a string (run by /bin/sh -c).
 void ReadCommand(Reader& r, const Node& node, const std::string& path, Command* out);
 
-// hooks_section.cc: one hook object, and the top-level `hooks:` block.
+// env_section.cc: an `env:` map (of a process or a hook).
+void ReadEnv(Reader& r, const Node& node, const std::string& path,
+             std::vector<std::pair<std::string, std::string>>* out);
+
+// hooks_section.cc: one hook object, and a `hooks:` block (the top-level one or a process's).
 void ReadHook(Reader& r, const Node& node, const std::string& path, Hook* out);
 void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path, LifecycleHooks* out);
 

@@ -24,15 +24,13 @@ void CheckReadiness(Reader& r, const Config& config) {
   }
 }
 
-// PATH the process will see: its own env wins over the daemon's.
-std::string SearchPath(const ProcessSpec* p, const std::map<std::string, std::string>& env) {
-  if (p != nullptr) {
-    for (const auto& [k, v] : p->env) {
-      if (k == "PATH") return v;
-    }
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+const std::string* FindEnv(const EnvList& env, const char* key) {
+  for (const auto& [k, v] : env) {
+    if (k == key) return &v;
   }
-  const auto it = env.find("PATH");
-  return it == env.end() ? kDefaultPath : it->second;
+  return nullptr;
 }
 
 // Warns about programs that cannot be found. Lookups are remembered per (program, PATH,
@@ -41,12 +39,40 @@ class ProgramCheck {
  public:
   ProgramCheck(Reader& r, const std::map<std::string, std::string>& env) : r_(r), env_(env) {}
 
-  void Run(const Command& command, const std::string& path, const ProcessSpec* process) {
+  // A process's command (and its health check's): its own env and working_dir win.
+  void Run(const Command& command, const std::string& path, const ProcessSpec& p) {
+    Find(command, path, SearchPath(&p.env, nullptr), p.working_dir);
+  }
+
+  // A hook sees its own env and working_dir over its process's (none for a global hook).
+  void Hooks(const LifecycleHooks& hooks, const ProcessSpec* p) {
+    for (const auto* list :
+         {&hooks.pre_start, &hooks.post_start, &hooks.pre_stop, &hooks.post_stop}) {
+      for (const Hook& h : *list) {
+        const std::string& dir = !h.working_dir.empty() ? h.working_dir
+                                 : p != nullptr         ? p->working_dir
+                                                        : h.working_dir;
+        Find(h.command, h.key_path + ".command", SearchPath(p ? &p->env : nullptr, &h.env), dir);
+      }
+    }
+  }
+
+ private:
+  // PATH the child will see: the hook's env, then the process's, then the daemon's.
+  std::string SearchPath(const EnvList* process_env, const EnvList* hook_env) const {
+    for (const EnvList* env : {hook_env, process_env}) {
+      if (env == nullptr) continue;
+      if (const std::string* v = FindEnv(*env, "PATH")) return *v;
+    }
+    const auto it = env_.find("PATH");
+    return it == env_.end() ? kDefaultPath : it->second;
+  }
+
+  void Find(const Command& command, const std::string& path, const std::string& search_path,
+            const std::string& working_dir) {
     if (command.argv.empty()) return;
     const std::string program = command.via_shell ? ShellProgram(command.argv[2]) : command.argv[0];
     if (program.empty()) return;
-    const std::string working_dir = process ? process->working_dir : "";
-    const std::string search_path = SearchPath(process, env_);
     const std::string key = program + '\0' + search_path + '\0' + working_dir;
     auto it = found_.find(key);
     if (it == found_.end()) {
@@ -60,13 +86,6 @@ class ProgramCheck {
                "starting it will fail unless it is installed by then");
   }
 
-  void Hooks(const std::vector<Hook>& hooks, const std::string& path) {
-    for (size_t i = 0; i < hooks.size(); ++i) {
-      Run(hooks[i].command, ItemPath(path, i) + ".command", nullptr);
-    }
-  }
-
- private:
   Reader& r_;
   const std::map<std::string, std::string>& env_;
   std::map<std::string, bool> found_;
@@ -77,18 +96,13 @@ void CheckPrograms(Reader& r, const Config& config, const std::map<std::string, 
   for (const auto& p : config.processes) {
     if (!p.enabled) continue;  // never started: its program may legitimately be absent
     const std::string base = "processes." + p.name;
-    check.Run(p.command, base + ".command", &p);
+    check.Run(p.command, base + ".command", p);
     if (p.health_check && p.health_check->type == HealthCheckType::kExec) {
-      check.Run(p.health_check->command, base + ".health_check.command", &p);
+      check.Run(p.health_check->command, base + ".health_check.command", p);
     }
-    if (p.shutdown.pre_stop_hook) {
-      check.Run(p.shutdown.pre_stop_hook->command, base + ".shutdown.pre_stop_hook.command", &p);
-    }
+    check.Hooks(p.hooks, &p);
   }
-  check.Hooks(config.hooks.pre_start, "hooks.pre-start");
-  check.Hooks(config.hooks.post_start, "hooks.post-start");
-  check.Hooks(config.hooks.pre_stop, "hooks.pre-stop");
-  check.Hooks(config.hooks.post_stop, "hooks.post-stop");
+  check.Hooks(config.hooks, nullptr);
 }
 
 }  // namespace

@@ -50,12 +50,13 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kShuttingDown: return PHPEEK_EVENT_SHUTTING_DOWN;
     case EventType::kHealthChanged: return PHPEEK_EVENT_HEALTH_CHANGED;
     case EventType::kReadinessChanged: return 0;
+    case EventType::kHookFinished: return PHPEEK_EVENT_HOOK_FINISHED;
   }
   return 0;
 }
 
-uint32_t LastEventTypeOf(uint32_t minor) {
-  return minor == 0 ? PHPEEK_EVENT_SHUTTING_DOWN : PHPEEK_EVENT_HEALTH_CHANGED;
+uint32_t AbiEventMinor(EventType type) {
+  return type == EventType::kHealthChanged || type == EventType::kHookFinished ? 1 : 0;
 }
 
 int32_t ToAbiState(std::string_view state) {

@@ -21,8 +21,8 @@ std::optional<ControlOp> FromAbiOp(int32_t op);
 
 // 0 for an event that plugins are not sent (kReadinessChanged).
 uint32_t ToAbiEventType(EventType type);
-// The highest event type a plugin negotiated at ABI 1.`minor` knows: it is sent no later ones.
-uint32_t LastEventTypeOf(uint32_t minor);
+// The ABI minor that added the event type: a plugin that negotiated an older minor never gets it.
+uint32_t AbiEventMinor(EventType type);
 
 // PHPEEK_STATE_* for a Management API state word; PHPEEK_STATE_UNKNOWN for anything else.
 int32_t ToAbiState(std::string_view state);

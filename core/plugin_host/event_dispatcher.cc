@@ -21,7 +21,7 @@ std::string DetailJson(const Event& e) {
   if (e.type == EventType::kStateChanged) {
     w.Key("old_state").String(e.old_state).Key("new_state").String(e.new_state);
   }
-  if (e.type == EventType::kExited) {
+  if (e.type == EventType::kExited || e.type == EventType::kHookFinished) {
     w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
     if (!e.ended_by.empty()) w.Key("ended_by").String(e.ended_by);
   }
@@ -29,6 +29,11 @@ std::string DetailJson(const Event& e) {
     w.Key("old_health").String(e.old_state).Key("new_health").String(e.new_state);
     w.Key("check").String(e.check_type).Key("mode").String(e.check_mode);
     w.Key("reason").String(e.reason).Key("restart").Bool(e.restart).Key("ready").Bool(e.ready);
+  }
+  if (e.type == EventType::kHookFinished) {
+    w.Key("hook").String(e.hook).Key("hook_type").String(e.hook_type);
+    w.Key("result").String(e.hook_result).Key("attempts").Int(e.attempts);
+    w.Key("duration_ms").Int(e.duration_ms);
   }
   w.EndObject();
   return w.Take();
@@ -39,6 +44,7 @@ std::string DetailJson(const Event& e) {
 std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   auto out = std::make_shared<AbiEvent>();
   out->type = ToAbiEventType(e.type);
+  out->since_minor = AbiEventMinor(e.type);
   out->seq = e.seq;
   out->unix_ms = e.unix_ms;
   out->process = e.process;
@@ -46,8 +52,9 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited ||
                        e.type == EventType::kHealthChanged;
   out->pid = has_pid ? e.pid : 0;
-  out->exit_code = e.type == EventType::kExited ? e.exit_code : -1;
-  out->signal = e.type == EventType::kExited ? e.signal : 0;
+  const bool has_exit = e.type == EventType::kExited || e.type == EventType::kHookFinished;
+  out->exit_code = has_exit ? e.exit_code : -1;
+  out->signal = has_exit ? e.signal : 0;
   if (e.type == EventType::kStateChanged) {
     out->old_state = ToAbiState(e.old_state);
     out->new_state = ToAbiState(e.new_state);

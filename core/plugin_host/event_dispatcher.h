@@ -22,6 +22,7 @@ namespace phpeek::plugin_host {
 // An Event in the ABI's terms, converted once and shared by every plugin's queues.
 struct AbiEvent {
   uint32_t type = 0;
+  uint32_t since_minor = 0;  // the ABI minor that added `type`
   uint64_t seq = 0;
   int64_t unix_ms = 0;
   std::string process;

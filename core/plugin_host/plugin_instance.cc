@@ -89,8 +89,7 @@ PluginInstance::PluginInstance(LoadedPlugin plugin, const LifecycleOptions& opti
           crash::RegisterPlugin(plugin_.name, reinterpret_cast<const void*>(plugin_.api.init))),
       shared_(std::make_unique<Context>(plugin_.name, options.queue_capacity, crash_id_)),
       context_(shared_->host),
-      events_(shared_->events),
-      last_event_type_(LastEventTypeOf(plugin_.negotiated_minor)) {
+      events_(shared_->events) {
   context_.plugin_name = plugin_.name;
   context_.events = &events_;
 }

@@ -45,10 +45,10 @@ class PluginInstance {
   // false when the plugin had to be abandoned. Idempotent.
   bool Shutdown(Clock::time_point deadline);
   bool Shutdown() { return Shutdown(Clock::now() + options_.shutdown_timeout); }
-  // Loop thread: queue an event for this plugin (no-op unless running, and for event types newer
-  // than the ABI minor it negotiated).
+  // Loop thread: queue an event for this plugin (no-op unless running; an event type added after
+  // the minor the plugin negotiated is not for it).
   void Push(const std::shared_ptr<const AbiEvent>& event) {
-    if (event->type <= last_event_type_) events_.Push(event);
+    if (event->since_minor <= plugin_.negotiated_minor) events_.Push(event);
   }
 
   const LoadedPlugin& plugin() const { return plugin_; }
@@ -76,7 +76,6 @@ class PluginInstance {
   std::unique_ptr<Context> shared_;
   phpeek_host& context_;
   EventDispatcher& events_;
-  const uint32_t last_event_type_;
   void* self_ = nullptr;
   Stage stage_ = Stage::kLoaded;
   bool abandoned_ = false;

@@ -36,6 +36,7 @@ void WriteInstance(json::Writer* w, const InstanceStatus& i) {
   w->Key("last_signal").Int(i.last_signal);
   w->Key("ready").Bool(i.ready);
   if (i.health) WriteHealthCheck(w, *i.health);
+  if (!i.reason.empty()) w->Key("reason").String(i.reason);
   w->EndObject();
 }
 

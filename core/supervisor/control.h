@@ -47,6 +47,7 @@ struct InstanceStatus {
   // Running, and healthy where a readiness check decides (mode both or readiness).
   bool ready = false;
   std::optional<HealthStatus> health;  // unset when the process has no health check
+  std::string reason;  // why it is failed or backing off when a hook or the spawn says; or ""
 };
 
 struct ProcessStatus {
@@ -73,6 +74,7 @@ enum class EventType {
   kShuttingDown,
   kHealthChanged,     // an instance's health check changed its health
   kReadinessChanged,  // the daemon became ready or stopped being ready (not sent to plugins)
+  kHookFinished,      // a lifecycle hook ended
 };
 
 struct Event {
@@ -95,6 +97,12 @@ struct Event {
   // kExited: how the run ended when the supervisor ended it ("health_check"); else empty.
   std::string ended_by;
   std::vector<std::string> waiting;  // kReadinessChanged: tracked processes not ready
+  // kHookFinished (process empty for a global hook; exit_code and signal of its last attempt):
+  std::string hook;         // its name
+  std::string hook_type;    // pre_start post_start pre_stop post_stop
+  std::string hook_result;  // success failure timeout cancelled
+  int attempts = 0;
+  int64_t duration_ms = 0;
 };
 
 // Receives events on the supervisor loop thread. Implementations must return quickly and never

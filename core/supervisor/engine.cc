@@ -8,35 +8,20 @@
 
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <thread>
 
 #include "core/log/log.h"
-
-extern char** environ;
+#include "core/process/environment.h"
 
 namespace phpeek::supervisor {
 namespace {
-
-// The daemon's environment with the process's `env` laid over it (same key: the spec wins).
-std::vector<std::string> MergedEnvironment(const config::ProcessSpec& spec) {
-  std::map<std::string, std::string> merged;
-  for (char** e = environ; *e; ++e) {
-    const char* eq = std::strchr(*e, '=');
-    if (eq) merged[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
-  }
-  for (const auto& [k, v] : spec.env) merged[k] = v;
-  std::vector<std::string> out;
-  out.reserve(merged.size() + 3);
-  for (const auto& [k, v] : merged) out.push_back(k + "=" + v);
-  return out;
-}
 
 // Everything about a spawn that is the same for every instance of the process.
 process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   process::SpawnRequest req;
   req.argv = spec.command.argv;
-  req.env = MergedEnvironment(spec);
+  // The daemon's environment with the process's `env` laid over it (same key: the spec wins).
+  req.env = process::OverlayEnvironment(process::DaemonEnvironment(), spec.env);
   req.env.push_back("PHPEEK_PM_PROCESS_NAME=" + spec.name);
   req.working_dir = spec.working_dir;
   req.run_as = spec.run_as;
@@ -57,14 +42,6 @@ void FillSupervisedSignals(sigset_t* set) {
   for (int s = SIGRTMIN; s <= SIGRTMAX; ++s) sigaddset(set, s);
 }
 
-std::string SignalName(int sig) {
-  if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-    return sig == SIGRTMAX ? "SIGRTMAX" : "SIGRTMIN+" + std::to_string(sig - SIGRTMIN);
-  }
-  const char* abbrev = sigabbrev_np(sig);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
-}
-
 Engine::Engine(const config::Config& config, const EngineIo& io)
     : config_(config),
       spawner_(io.spawner),
@@ -75,7 +52,8 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       snapshots_(io.snapshots),
       stopping_(io.stopping),
       loop_(*io.time),
-      probes_(loop_, *io.spawner, *io.children) {
+      probes_(loop_, *io.spawner, *io.children),
+      hooks_(io.spawner, io.children, &loop_) {
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
@@ -90,6 +68,7 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
     processes_.push_back(std::move(p));
   }
   for (auto& p : processes_) p->state = AggregateState(*p);
+  SetUpHooks();
   PublishStatus();
   OpenLoop(&open_error_);  // sets the error on failure; Start reports it
 }
@@ -164,8 +143,10 @@ bool Engine::Start(std::string* err) {
   started_ = true;
   for (auto& p : processes_) {
     if (p->held) continue;
+    boot_.push_back(p.get());
     for (auto& inst : p->instances) Apply(*p, *inst, process::InstanceEvent::kStart);
   }
+  RunBootHooks();  // the spawns wait for the global pre-start hooks
   // A turn's log lines (hundreds in a big start or shutdown) go out in a few writes, flushed before
   // the loop waits; errors are still written at once.
   log::SetBatching(true);
@@ -199,6 +180,7 @@ int Engine::Run() {
 // retired instances, the end-of-run checks and the snapshot.
 void Engine::Turn() {
   SpawnPending();
+  CheckPostStartHooks();
   if (shutting_down_) StopReadyForShutdown();
   for (auto& p : processes_) {
     AdvanceRolling(*p);
@@ -284,6 +266,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   killed_.erase(change.pid);
   if (!owner) {
     if (probes_.exec_children.OnExit(change.pid, change.status)) return;  // an exec probe
+    if (hooks_.OnChildExit(change.pid, change.status)) return;
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
@@ -323,6 +306,7 @@ void Engine::EnterShutdown() {
     log::Warn("shutdown timeout reached; killing what is left");
     KillAll();
   });
+  RunShutdownHooks();
 }
 
 // True once shutting down, every instance is gone and no child of ours is left.
@@ -332,6 +316,7 @@ bool Engine::Finished() {
   for (const auto& p : processes_) {
     if (HasLiveInstance(*p)) return false;
   }
+  if (!PostStopHooksDone()) return false;
   if (!CollectChildren()) return true;
   SweepLeftovers();
   return false;
@@ -342,7 +327,7 @@ bool Engine::Finished() {
 // is stopped); after it, SIGKILL at every sweep, until none is left.
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
-    if (by_pid_.count(pid)) continue;
+    if (by_pid_.count(pid) || hooks_.Owns(pid)) continue;
     if (!killing_ && probes_.exec_children.Owns(pid)) continue;  // a probe, already killed
     if (killing_) {
       if (killed_.insert(pid).second) {

@@ -8,7 +8,8 @@
 // engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
 // (process states, snapshot, events), engine_health.cc (health checks, readiness, critical
-// processes; the probes themselves are core/health's).
+// processes; the probes themselves are core/health's), engine_hooks.cc (when lifecycle hooks run;
+// the running is core/hooks).
 #pragma once
 
 #include <signal.h>
@@ -26,10 +27,12 @@
 #include "core/config/config.h"
 #include "core/health/checker.h"
 #include "core/health/probe_context.h"
+#include "core/hooks/hook_runner.h"
 #include "core/process/backoff.h"
 #include "core/process/children.h"
 #include "core/process/instance_state.h"
 #include "core/process/output_reader.h"
+#include "core/process/signal_name.h"
 #include "core/process/spawner.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
@@ -57,6 +60,8 @@ struct Instance {
   bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
   bool health_restart = false;   // being stopped because its liveness check failed
   bool healthy_once = false;     // its health check passed in this run
+  bool pre_start_passed = false;  // its pre_start hooks succeeded: the next spawn may go
+  std::string reason;             // why it is failed or backing off (hook, spawn error); API
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
@@ -89,7 +94,7 @@ struct Process {
 // a real fault from killing the process. glibc's internal signals 32 and 33 are left alone too.
 void FillSupervisedSignals(sigset_t* set);
 // "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
-std::string SignalName(int sig);
+using process::SignalName;
 
 // What the engine is wired to. The daemon's are real (supervisor.cc); unit tests pass fakes.
 struct EngineIo {
@@ -161,6 +166,7 @@ class Engine {
   void SetSuspended(Process& p, Instance& inst, bool suspended);
   void SendStopSignal(Process& p, Instance& inst);
   void SignalStop(Process& p, Instance& inst);
+  void SignalStopNow(Process& p, Instance& inst);
   void WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout);
   void CloseOutput(Instance& inst);
   void LeaveState(Instance& inst, process::InstanceState next);
@@ -179,6 +185,22 @@ class Engine {
   bool ProcessReady(const Process& p) const;
   void FillHealth(const Instance& inst, InstanceStatus* out) const;
   void PublishReadiness(const std::vector<ProcessStatus>& all);
+
+  // engine_hooks.cc
+  void SetUpHooks();
+  void RunBootHooks();
+  bool HoldSpawnForHooks(Process& p, Instance& inst);
+  void RunPostStartHooks(Process& p, Instance& inst);
+  bool RunPreStopHooks(Process& p, Instance& inst);
+  void RunPostStopHooks(Process& p, Instance& inst);
+  void CheckPostStartHooks();
+  void RunShutdownHooks();
+  bool PostStopHooksDone();
+  std::vector<hooks::HookJob> InstanceHookJobs(Process& p, Instance& inst,
+                                               const std::vector<config::Hook>& list,
+                                               hooks::HookPoint point);
+  Instance* InstanceById(Process& p, const std::string& id);
+  void PublishHookEvent(const hooks::HookResult& r);
 
   // engine_control.cc
   void OnCommands();
@@ -215,6 +237,7 @@ class Engine {
   std::atomic<bool>* stopping_;
   Loop loop_;
   health::ProbeContext probes_;  // before processes_: their checkers use it until destroyed
+  hooks::HookRunner hooks_;  // after loop_: it unwatches and cancels on the loop when destroyed
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
@@ -229,6 +252,13 @@ class Engine {
   bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};
   Loop::TimerId sweep_timer_ = 0;
+  // Lifecycle hooks (engine_hooks.cc).
+  std::vector<Process*> boot_;       // the processes started at boot: global post-start waits
+  bool boot_hooks_running_ = false;  // global pre-start: nothing is spawned until it has passed
+  bool boot_failed_ = false;  // global pre-start failed or was cut short: no global stop hooks
+  bool post_start_pending_ = false;  // global post-start waits for every boot process
+  bool stop_hooks_running_ = false;  // global pre-stop: no stop signal until it has ended
+  bool post_stop_started_ = false;
   bool abandoned_ = false;  // children survived SIGKILL sweeps for kSweepGrace: exit anyway
   // Leftovers (children that are not instances) already sent SIGTERM / SIGKILL, so that each is
   // told (and logged) once; forgotten when reaped, as the pid may be reused.

@@ -199,8 +199,8 @@ void Engine::RemoveRetired(Process& p) {
 
 void Engine::BeginShutdown() {
   if (shutting_down_) return;
-  EnterShutdown();
   log::Info("shutting down", {{"timeout_ms", config_.global.shutdown_timeout.count()}});
+  EnterShutdown();
   PublishDaemonEvent(EventType::kShuttingDown);
   EndHealthChecks();  // a process on its way down is not probed, nor restarted for a probe
   for (auto& p : processes_) {
@@ -217,6 +217,7 @@ void Engine::BeginShutdown() {
 
 // Reverse dependency order: a process is told to stop once nothing that depends on it is alive.
 void Engine::StopReadyForShutdown() {
+  if (stop_hooks_running_) return;  // the global pre-stop hooks come first
   for (auto& p : processes_) {
     if (p->stop_sent) continue;
     bool blocked = false;
@@ -232,8 +233,11 @@ void Engine::StopReadyForShutdown() {
     p->stop_sent = true;
     // Every group first, in one tight loop, so that the children are exiting (on the other cores)
     // while the loop does the bookkeeping; SignalStop then sends nothing twice.
+    // (Not where pre_stop hooks come first: SignalStop runs them.)
     for (auto& inst : p->instances) {
-      if (inst->state == InstanceState::kRunning) SendStopSignal(*p, *inst);
+      if (inst->state == InstanceState::kRunning && p->spec->hooks.pre_stop.empty()) {
+        SendStopSignal(*p, *inst);
+      }
     }
     for (auto& inst : p->instances) Apply(*p, *inst, InstanceEvent::kStop);
   }
@@ -242,6 +246,7 @@ void Engine::StopReadyForShutdown() {
 // From here on every sweep of the leftovers is a SIGKILL, until no child is left (or, after
 // kSweepGrace, the daemon gives up on the ones that SIGKILL cannot end).
 void Engine::KillAll() {
+  hooks_.KillAll();  // first: pre_stop hooks asked for below end at once
   for (auto& p : processes_) {
     p->stop_sent = true;
     for (auto& inst : p->instances) {

@@ -76,7 +76,7 @@ void Engine::Perform(Process& p, Instance& inst, InstanceAction action) {
 
 void Engine::SpawnPending() {
   spawn_backlog_ = false;
-  if (shutting_down_) return;
+  if (shutting_down_ || boot_hooks_running_) return;
   // Bounded per turn so that signals and commands are seen during a big scale-up. A spawn can
   // make a dependent ready (one listed earlier in the file, too), hence passes until none helps.
   int budget = 64;
@@ -90,6 +90,7 @@ void Engine::SpawnPending() {
         if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
         if (deps < 0) deps = DependenciesReady(*p) ? 1 : 0;
         if (deps == 0) break;
+        if (HoldSpawnForHooks(*p, *inst)) continue;
         if (budget-- == 0) {
           spawn_backlog_ = true;
           return;
@@ -106,6 +107,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
   p.request.extra_env = {"PHPEEK_PM_INSTANCE_ID=" + inst.id,
                          "PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index)};
   const process::SpawnResult r = spawner_->Spawn(p.request);
+  inst.pre_start_passed = false;  // each spawn has its own pre_start run
   if (++inst.spawns > 1) ++inst.restart_count;
   inst.started_at = UnixMillisNow() / 1000;
   inst.spawned_at = Now();
@@ -115,6 +117,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
     return;
   }
   inst.pid = r.pid;
+  inst.reason.clear();
   by_pid_[r.pid] = Owner{&p, &inst};
   if (r.stdout_fd >= 0) WatchOutput(p, inst, r.stdout_fd, true);
   if (r.stderr_fd >= 0) WatchOutput(p, inst, r.stderr_fd, false);
@@ -126,6 +129,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
   e.pid = r.pid;
   bus_->Publish(std::move(e));
   Apply(p, inst, InstanceEvent::kSpawned);
+  RunPostStartHooks(p, inst);
 }
 
 void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r) {
@@ -133,6 +137,7 @@ void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResul
              {{"process", p.spec->name}, {"instance", inst.id}, {"error", r.error_text}});
   // The shell's conventions: 127 not found, 126 found but not executable.
   inst.last_exit_code = r.error == ENOENT ? 127 : 126;
+  inst.reason = "cannot start: " + r.error_text;
   inst.last_signal = 0;
   JudgeExit(p, inst, false, process::Millis(0), "spawn_failed");
 }
@@ -173,6 +178,7 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   e.exit_code = inst.last_exit_code;
   e.signal = inst.last_signal;
   bus_->Publish(std::move(e));
+  RunPostStopHooks(p, inst);  // queued on the instance's lane: a restart's spawn waits for it
   if (inst.health_restart && EndHealthRestart(p, inst, uptime)) return;
   if (inst.state == InstanceState::kStopping || shutting_down_) {
     Apply(p, inst, InstanceEvent::kExitEnded);  // intentional: never a restart
@@ -255,6 +261,11 @@ void Engine::SendStopSignal(Process& p, Instance& inst) {
 }
 
 void Engine::SignalStop(Process& p, Instance& inst) {
+  if (!inst.stop_signalled && RunPreStopHooks(p, inst)) return;  // they call SignalStopNow
+  SignalStopNow(p, inst);
+}
+
+void Engine::SignalStopNow(Process& p, Instance& inst) {
   const int sig = p.spec->shutdown.signal;
   if (!inst.stop_signalled) SendStopSignal(p, inst);
   inst.stop_signalled = false;

@@ -90,6 +90,7 @@ void Engine::PublishStatus() {
       is.last_exit_code = inst->last_exit_code;
       is.last_signal = inst->last_signal;
       FillHealth(*inst, &is);
+      is.reason = inst->reason;
       ps.instances.push_back(std::move(is));
     }
     ps.ready = ProcessReady(*p);

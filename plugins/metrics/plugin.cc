@@ -19,6 +19,7 @@
 #include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
+#include "plugins/metrics/hook_stats.h"
 #include "plugins/metrics/listener.h"
 #include "plugins/metrics/proc_stats.h"
 #include "plugins/metrics/routes.h"
@@ -55,9 +56,10 @@ std::string ProcfsWarning(const std::string& root, const ProcfsStatus& procfs,
   return "procfs at " + root + " is incomplete (" + missing + "):" + costs;
 }
 
-constexpr uint32_t kEventMask = PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) |
-                                PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
-                                PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED);
+// HOOK_FINISHED is 1.1: a 1.0 host never sends it, and then the hook series stay empty.
+constexpr uint32_t kEventMask =
+    PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) | PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
+    PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED) | PHPEEK_EVENT_MASK(PHPEEK_EVENT_HOOK_FINISHED);
 
 class MetricsPlugin : public v1::Plugin {
  public:
@@ -114,6 +116,7 @@ class MetricsPlugin : public v1::Plugin {
 
   void onEvent(const phpeek_event& ev) override {
     collector_.OnEvent(ev);
+    hooks_.OnEvent(ev);
     if (ev.dropped > 0) {
       host().warn("the event queue dropped " + std::to_string(ev.dropped) +
                   " events: restart counters may be low");
@@ -150,6 +153,7 @@ class MetricsPlugin : public v1::Plugin {
                     ": the resource series of the instances concerned are left out (said once)");
       }
       std::vector<Family> families = BuildFamilies(processes, collector_, usage, daemon_);
+      for (Family& f : hooks_.Families()) families.push_back(std::move(f));
       AddDaemonStatus(&families);
       return HttpResponse{200, std::string(kTextContentType), RenderText(std::move(families)), {}};
     } catch (const std::exception& e) {
@@ -175,6 +179,7 @@ class MetricsPlugin : public v1::Plugin {
   ProcfsStatus procfs_;
   DaemonInfo daemon_;
   Collector collector_;
+  HookStats hooks_;
   const ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};
   MetricsListener listener_;

@@ -48,6 +48,12 @@ void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back(',');
   AppendKey(out, "restart_count");
   out->append(std::to_string(IntField(inst, "restart_count")));
+  const std::string_view reason = StringField(inst, "reason");  // ABI 1.1; absent when none
+  if (!reason.empty()) {
+    out->push_back(',');
+    AppendKey(out, "reason");
+    AppendJsonString(out, reason);
+  }
   AppendReadiness(inst, out);
   out->push_back('}');
 }

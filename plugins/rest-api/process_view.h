@@ -1,7 +1,8 @@
 // Turns the host's process snapshots (plugin_abi.h, "schema": 1) into the Management API's JSON:
-// the fields of management-api.md plus "ready" (process and instance) and "health" (an instance
-// with a health check; lifecycle.md), so that other keys the host adds in later ABI minors do not
-// change the API's answers.
+// the fields of management-api.md plus "ready" (process and instance), "health" (an instance
+// with a health check; lifecycle.md) and an instance's "reason" when it has one (why it is failed
+// or backing off: the pre_start hook that failed, the spawn error; lifecycle.md "Hooks"), so that
+// other keys the host adds in later ABI minors do not change the API's answers.
 #pragma once
 
 #include <string>

@@ -115,7 +115,7 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                    PHPEEK_EVENT_SHUTTING_DOWN == 5,
                "event types");
 /* 1.1 */
-_Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6, "event types 1.1");
+_Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6 && PHPEEK_EVENT_HOOK_FINISHED == 7, "event types 1.1");
 _Static_assert(PHPEEK_HEALTH_UNKNOWN == 0 && PHPEEK_HEALTH_HEALTHY == 1 &&
                    PHPEEK_HEALTH_UNHEALTHY == 2,
                "health codes");

@@ -322,6 +322,7 @@ TEST(Names, StateAndEventNamesAreTheHostsWords) {
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_CONFIG_RELOADED), "config_reloaded");
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_SHUTTING_DOWN), "shutting_down");
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_HEALTH_CHANGED), "health_changed");
+  EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_HOOK_FINISHED), "hook_finished");
   EXPECT_STREQ(phpeek_event_type_name(0), "unknown");
 }
 

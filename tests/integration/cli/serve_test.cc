@@ -99,8 +99,8 @@ TEST(CliTest, MissingConfigFileIsNamed) {
   EXPECT_NE((r.out + r.err).find("/nonexistent/phpeek-pm.yaml"), std::string::npos);
 }
 
-// hooks, schedule, logging and the log_buffer_* keys are validated now but acted on by later work:
-// the daemon must say so once per key rather than ignore them. health_check and readiness are
+// schedule, logging and the log_buffer_* keys are validated now but acted on by later work: the
+// daemon must say so once per key rather than ignore them. health_check, readiness and hooks are
 // acted on: no warning.
 TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   TempDir dir;
@@ -120,6 +120,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
                     "    command: [\"sleep\", \"60\"]\n"
                     "    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"
                     "    logging:\n      stdout: true\n"
+                    "    shutdown:\n      pre_stop_hook: {command: [\"true\"]}\n"
                     "  nightly:\n"
                     "    command: [\"true\"]\n"
                     "    schedule: \"0 2 * * *\"\n");
@@ -128,9 +129,11 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   daemon.Signal(SIGTERM);
   ASSERT_EQ(daemon.WaitExit(), 0);
   const std::string log = daemon.Log();
+  EXPECT_EQ(log.find("\"key\":\"hooks\""), std::string::npos) << log;
+  EXPECT_EQ(log.find("shutdown.pre_stop_hook"), std::string::npos) << log;
   for (const char* key :
-       {"\"key\":\"hooks\"", "\"key\":\"global.log_buffer_lines\"",
-        "\"key\":\"processes.web.logging\"", "\"key\":\"processes.nightly.schedule\""}) {
+       {"\"key\":\"global.log_buffer_lines\"", "\"key\":\"processes.web.logging\"",
+        "\"key\":\"processes.nightly.schedule\""}) {
     const size_t first = log.find(key);
     EXPECT_NE(first, std::string::npos) << key << "\n" << log;
     EXPECT_EQ(log.find(key, first + 1), std::string::npos) << "warned twice: " << key;

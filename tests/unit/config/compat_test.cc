@@ -54,8 +54,10 @@ TEST(CompatDetailTest, LaravelFull) {
   EXPECT_EQ(c.global.shutdown_timeout, milliseconds(60000));
   EXPECT_TRUE(c.global.metrics_enabled);
   EXPECT_FALSE(c.global.api_enabled);
-  EXPECT_TRUE(c.has_hooks);
   ASSERT_EQ(c.hooks.pre_start.size(), 5u);
+  EXPECT_EQ(c.hooks.pre_start[0].retry, 2);
+  EXPECT_EQ(c.hooks.pre_start[3].name, "migrate");
+  EXPECT_EQ(c.hooks.pre_start[3].timeout, milliseconds(300000));
   EXPECT_TRUE(c.hooks.pre_start[4].continue_on_error);
   const ProcessSpec* fpm = c.FindProcess("php-fpm");
   ASSERT_NE(fpm, nullptr);
@@ -67,8 +69,9 @@ TEST(CompatDetailTest, LaravelFull) {
   ASSERT_NE(horizon, nullptr);
   EXPECT_EQ(horizon->shutdown.timeout, milliseconds(120000));
   EXPECT_EQ(horizon->health_check->mode, HealthCheckMode::kLiveness);
-  ASSERT_TRUE(horizon->shutdown.pre_stop_hook);
-  EXPECT_EQ(horizon->shutdown.pre_stop_hook->name, "horizon-terminate");
+  ASSERT_EQ(horizon->hooks.pre_stop.size(), 1u);  // shutdown.pre_stop_hook
+  EXPECT_EQ(horizon->hooks.pre_stop[0].name, "horizon-terminate");
+  EXPECT_EQ(horizon->hooks.pre_stop[0].timeout, milliseconds(60000));
   EXPECT_EQ(c.FindProcess("queue-default")->scale, 2);
   EXPECT_EQ(c.FindProcess("queue-default")->restart, RestartPolicy::kOnFailure);
   EXPECT_FALSE(c.FindProcess("reverb")->enabled);

@@ -1,4 +1,4 @@
-// `hooks:`, `health_check:` and `shutdown.pre_stop_hook`: parsed and validated now, acted on later.
+// `health_check:`: parsed and validated now, acted on later. (Hooks: hooks_config_test.cc.)
 #include <gtest/gtest.h>
 
 #include "tests/unit/config/config_test_util.h"
@@ -9,75 +9,6 @@ namespace {
 using std::chrono::milliseconds;
 
 class HooksHealthTest : public ConfigTest {};
-
-TEST_F(HooksHealthTest, LifecycleHooks) {
-  const LoadResult r = Load(
-      "hooks:\n"
-      "  pre-start:\n"
-      "    - name: migrate\n"
-      "      command: [\"php\", \"artisan\", \"migrate\"]\n"
-      "      timeout: 5m\n"
-      "      retry: 2\n"
-      "      continue_on_error: true\n"
-      "  post-start: [{command: \"echo up\"}]\n"
-      "  pre-stop: []\n"
-      "  post-stop:\n"
-      "processes:\n"
-      "  web: {command: /bin/true}\n");
-  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
-  EXPECT_TRUE(r.config->has_hooks);
-  const LifecycleHooks& h = r.config->hooks;
-  ASSERT_EQ(h.pre_start.size(), 1u);
-  EXPECT_EQ(h.pre_start[0].name, "migrate");
-  EXPECT_EQ(h.pre_start[0].command.argv.size(), 3u);
-  EXPECT_EQ(h.pre_start[0].timeout, milliseconds(300000));
-  EXPECT_EQ(h.pre_start[0].retry, 2);
-  EXPECT_TRUE(h.pre_start[0].continue_on_error);
-  EXPECT_EQ(h.pre_start[0].pos.line, 3);
-  ASSERT_EQ(h.post_start.size(), 1u);
-  EXPECT_TRUE(h.post_start[0].command.via_shell);
-  EXPECT_EQ(h.post_start[0].timeout, milliseconds(30000));
-  EXPECT_TRUE(h.pre_stop.empty());
-  EXPECT_TRUE(h.post_stop.empty());
-}
-
-TEST_F(HooksHealthTest, NoHooksBlock) {
-  const LoadResult r = Load("processes:\n  web: {command: /bin/true}\n");
-  ASSERT_TRUE(r.config);
-  EXPECT_FALSE(r.config->has_hooks);
-}
-
-TEST_F(HooksHealthTest, BadHooks) {
-  const LoadResult r = Load(
-      "hooks:\n"
-      "  pre-start:\n"
-      "    - name: a\n"
-      "      retry: -1\n"
-      "      timeout: x\n"
-      "    - just a string\n"
-      "  pre_stop: []\n"
-      "  post-stop: {name: x}\n"
-      "processes:\n"
-      "  web: {command: /bin/true}\n");
-  EXPECT_FALSE(r.config);
-  EXPECT_EQ(CountSeverity(r.diagnostics, Severity::kError), 5u) << Dump(r.diagnostics);
-  EXPECT_NE(FindDiag(r.diagnostics, "hooks.pre-start[0].retry"), nullptr);
-  EXPECT_NE(FindDiag(r.diagnostics, "hooks.pre-start[0].timeout"), nullptr);
-  const Diagnostic* no_command = FindDiag(r.diagnostics, "hooks.pre-start[0]");
-  ASSERT_NE(no_command, nullptr);
-  EXPECT_EQ(no_command->message, "hook has no 'command'");
-  EXPECT_EQ(no_command->pos.line, 3);
-  const Diagnostic* string_hook = FindDiag(r.diagnostics, "hooks.pre-start[1]");
-  ASSERT_NE(string_hook, nullptr);
-  EXPECT_EQ(string_hook->message, "expected a hook (a map with 'command'), got a value");
-  const Diagnostic* typo = FindDiag(r.diagnostics, "hooks.pre_stop");
-  ASSERT_NE(typo, nullptr);
-  EXPECT_EQ(typo->severity, Severity::kWarning);
-  EXPECT_EQ(typo->hint, "did you mean 'pre-stop'?");
-  const Diagnostic* not_list = FindDiag(r.diagnostics, "hooks.post-stop");
-  ASSERT_NE(not_list, nullptr);
-  EXPECT_EQ(not_list->message, "expected a list of hooks, got a map");
-}
 
 TEST_F(HooksHealthTest, HealthCheckAllFields) {
   const ProcessSpec p = LoadProcess(
@@ -209,18 +140,6 @@ TEST_F(HooksHealthTest, CriticalAndReadinessContent) {
   EXPECT_EQ(*r.config->global.readiness.content, "up\n");
   const LoadResult bad = Load("processes:\n  web: {command: /bin/true, critical: maybe}\n");
   EXPECT_NE(ExpectOneError(bad, "processes.web.critical").pos.line, 0);
-}
-
-TEST_F(HooksHealthTest, PreStopHook) {
-  const ProcessSpec p = LoadProcess(
-      "    command: /bin/true\n"
-      "    shutdown:\n"
-      "      pre_stop_hook:\n"
-      "        command: [\"php\", \"artisan\", \"horizon:terminate\"]\n"
-      "        timeout: 60\n");
-  ASSERT_TRUE(p.shutdown.pre_stop_hook.has_value());
-  EXPECT_EQ(p.shutdown.pre_stop_hook->timeout, milliseconds(60000));
-  EXPECT_EQ(p.deferred_keys, std::vector<std::string>{"shutdown.pre_stop_hook"});
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST_F(ProcessKeysTest, Defaults) {
   EXPECT_TRUE(p.forward_stderr);
   EXPECT_EQ(p.shutdown.signal, SIGTERM);
   EXPECT_EQ(p.shutdown.timeout, milliseconds(30000));
-  EXPECT_FALSE(p.shutdown.pre_stop_hook.has_value());
+  EXPECT_TRUE(p.hooks.empty());
   EXPECT_FALSE(p.health_check.has_value());
   EXPECT_EQ(p.schedule, "");
   EXPECT_FALSE(p.schedule_timeout.has_value());

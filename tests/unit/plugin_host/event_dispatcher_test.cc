@@ -1,6 +1,7 @@
 #include "core/plugin_host/event_dispatcher.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <mutex>
@@ -122,6 +123,32 @@ TEST(EventDispatcher, ConvertsEventsToTheAbi) {
   EXPECT_EQ(a->pid, 0);
   e.new_state = "suspended";
   EXPECT_EQ(ToAbiEvent(e)->new_state, PHPEEK_STATE_SUSPENDED);
+  EXPECT_EQ(ToAbiEvent(e)->since_minor, 0u);
+}
+
+TEST(EventDispatcher, ConvertsHookEventsToTheAbiAsAnAdditionOf11) {
+  Event e;
+  e.type = EventType::kHookFinished;
+  e.process = "horizon";
+  e.instance = "horizon-0";
+  e.exit_code = -1;
+  e.signal = SIGKILL;
+  e.hook = "horizon-terminate";
+  e.hook_type = "pre_stop";
+  e.hook_result = "timeout";
+  e.attempts = 2;
+  e.duration_ms = 60001;
+  const auto a = ToAbiEvent(e);
+  EXPECT_EQ(a->type, static_cast<uint32_t>(PHPEEK_EVENT_HOOK_FINISHED));
+  EXPECT_EQ(a->since_minor, 1u);
+  EXPECT_EQ(a->pid, 0);
+  EXPECT_EQ(a->exit_code, -1);
+  EXPECT_EQ(a->signal, SIGKILL);
+  EXPECT_EQ(a->old_state, 0);
+  EXPECT_EQ(a->detail_json,
+            R"({"schema":1,"instance":"horizon-0","exit_code":-1,"signal":9,)"
+            R"("hook":"horizon-terminate","hook_type":"pre_stop","result":"timeout",)"
+            R"("attempts":2,"duration_ms":60001})");
 }
 
 // ABI 1.1: health transitions as their own event type, with health codes in old/new_state.
@@ -154,8 +181,10 @@ TEST(EventDispatcher, ConvertsHealthChangesAndLivenessExits) {
   EXPECT_EQ(
       ToAbiEvent(x)->detail_json,
       R"({"schema":1,"instance":"web-0","exit_code":-1,"signal":15,"ended_by":"health_check"})");
-  EXPECT_EQ(LastEventTypeOf(0), static_cast<uint32_t>(PHPEEK_EVENT_SHUTTING_DOWN));
-  EXPECT_EQ(LastEventTypeOf(1), static_cast<uint32_t>(PHPEEK_EVENT_HEALTH_CHANGED));
+  EXPECT_EQ(ToAbiEvent(x)->since_minor, 0u);
+  Event health;
+  health.type = EventType::kHealthChanged;
+  EXPECT_EQ(ToAbiEvent(health)->since_minor, 1u);  // never sent to a plugin negotiated at 1.0
   Event internal;
   internal.type = EventType::kReadinessChanged;
   EXPECT_EQ(ToAbiEventType(internal.type), 0u);  // never sent to plugins

@@ -134,6 +134,22 @@ TEST_F(HostServicesTest, ProcessTableCarriesHealthAndReadiness) {
       << "no health key without a check: " << out_;
 }
 
+// ABI 1.1: an instance's "reason", only when it has one.
+TEST_F(HostServicesTest, AnInstanceReasonIsInTheProcessTableWhenThereIsOne) {
+  ProcessStatus web = testing::WebProcess();
+  web.instances[1].state = "failed";
+  web.instances[1].reason = "pre_start hook 'migrate' failed: exit code 1";
+  control_.SetProcesses({web});
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+      PHPEEK_OK);
+  EXPECT_NE(out_.find(R"("last_signal":0,"ready":false},{"id":"web-1")"), std::string::npos) << out_;
+  EXPECT_NE(
+      out_.find(R"("last_signal":0,"ready":false,"reason":"pre_start hook 'migrate' failed: exit code 1"})"),
+      std::string::npos)
+      << out_;
+}
+
 // process_list is written once per snapshot generation and follows every publish.
 TEST_F(HostServicesTest, ProcessListIsKeptUntilTheSnapshotChanges) {
   auto list = [&] {

@@ -95,6 +95,26 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
   EXPECT_EQ(Recorded().substr(Recorded().size() - 5), "stop\n");
 }
 
+// A 1.0 plugin subscribed to every type never sees one added later (HOOK_FINISHED, 1.1).
+TEST_F(PluginHostTest, OldPluginGetsNoEventTypeNewerThanItsMinor) {
+  PluginHost host({Fixture("old-recorder")}, global_);
+  ASSERT_TRUE(host.Load());
+  ASSERT_TRUE(host.Start(&control_));
+  Event hook;
+  hook.type = EventType::kHookFinished;
+  hook.hook = "migrate";
+  hook.hook_type = "pre_start";
+  hook.hook_result = "success";
+  control_.Emit(hook);
+  Event down;
+  down.type = EventType::kShuttingDown;
+  control_.Emit(down);
+  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 2 5") != std::string::npos; }))
+      << Recorded();
+  EXPECT_EQ(Recorded().find("event 1 "), std::string::npos) << Recorded();
+  host.Stop();
+}
+
 TEST_F(PluginHostTest, AFailedStartStopsThoseAlreadyStartedAndReportsFalse) {
   PluginHost host(LoadAll({"old-recorder", "fail-init", "good-fixture"}), global_);
   EXPECT_EQ(host.loaded_count(), 3u);

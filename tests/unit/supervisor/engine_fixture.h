@@ -1,5 +1,5 @@
-// The engine on a fake clock and fake processes (fake_os.h), driven turn by turn: the fixture of
-// the engine's unit tests.
+// The engine driven turn by turn on a fake clock and fake processes (fake_os.h): what the engine
+// tests share (engine_test.cc, engine_hooks_test.cc).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,13 +14,17 @@
 
 namespace phpeek::supervisor {
 
+using std::chrono::milliseconds;
+using testing::FakeClock;
+using testing::FakeProcesses;
+
 class EngineTest : public ::testing::Test {
  protected:
   EngineTest() {
-    config.global.restart_backoff_initial = std::chrono::milliseconds(100);
-    config.global.restart_backoff_max = std::chrono::milliseconds(250);
+    config.global.restart_backoff_initial = milliseconds(100);
+    config.global.restart_backoff_max = milliseconds(250);
     config.global.max_restart_attempts = 4;
-    config.global.shutdown_timeout = std::chrono::milliseconds(1000);
+    config.global.shutdown_timeout = milliseconds(1000);
   }
 
   void Start() {
@@ -35,7 +39,7 @@ class EngineTest : public ::testing::Test {
     for (int i = 0; i < 8 && !finished; ++i) finished = !engine->Step(false);
   }
   void Advance(int ms) {
-    clock.Advance(std::chrono::milliseconds(ms));
+    clock.Advance(milliseconds(ms));
     Settle();
   }
   void Command(ControlOp op, const std::string& process, int arg = 0) {
@@ -59,8 +63,8 @@ class EngineTest : public ::testing::Test {
   pid_t Pid(const std::string& process, size_t index = 0) { return Instance(process, index).pid; }
 
   config::Config config;
-  testing::FakeClock clock;
-  testing::FakeProcesses os;
+  FakeClock clock;
+  FakeProcesses os;
   CommandInbox inbox;
   EventBus bus;
   SnapshotStore snapshots;

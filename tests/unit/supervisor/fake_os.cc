@@ -11,6 +11,7 @@ namespace phpeek::testing {
 
 process::SpawnResult FakeProcesses::Spawn(const process::SpawnRequest& request) {
   ++spawns_;
+  requests_.push_back(request);
   process::SpawnResult r;
   if (fail_spawns_ > 0) {
     --fail_spawns_;
@@ -24,6 +25,9 @@ process::SpawnResult FakeProcesses::Spawn(const process::SpawnRequest& request) 
   p.ignores_term = spawn_ignores_term_;
   for (const auto& kv : request.extra_env) {
     if (kv.rfind("PHPEEK_PM_INSTANCE_ID=", 0) == 0) p.name = kv.substr(22);
+  }
+  for (const auto& kv : request.env) {
+    if (kv.rfind("PHPEEK_PM_HOOK_NAME=", 0) == 0) p.name = "hook:" + kv.substr(20);
   }
   procs_[pid] = p;
   r.pid = pid;
@@ -93,6 +97,13 @@ pid_t FakeProcesses::AddOrphan(bool ignores_term) {
   p.ignores_term = ignores_term;
   procs_[pid] = p;
   return pid;
+}
+
+pid_t FakeProcesses::PidOf(const std::string& name) const {
+  for (const auto& [pid, proc] : procs_) {
+    if (proc.name == name) return pid;
+  }
+  return 0;
 }
 
 FakeProcesses::Proc* FakeProcesses::Find(pid_t pid) {

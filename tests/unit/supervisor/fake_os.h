@@ -30,7 +30,7 @@ class FakeProcesses : public process::Spawner, public process::Children {
  public:
   struct Proc {
     pid_t pgid = 0;
-    std::string name;           // PHPEEK_PM_INSTANCE_ID of an instance; "orphan" otherwise
+    std::string name;  // PHPEEK_PM_INSTANCE_ID of an instance, "hook:<name>" of a hook, or "orphan"
     bool ignores_term = false;  // survives SIGTERM (and the configured stop signal)
     bool unkillable = false;    // survives even SIGKILL (stuck in the kernel)
     bool stopped = false;
@@ -61,6 +61,10 @@ class FakeProcesses : public process::Spawner, public process::Children {
   void SpawnIgnoringTerm(bool on) { spawn_ignores_term_ = on; }
 
   int spawns() const { return spawns_; }
+  // Every spawn request, failed ones included, in order.
+  const std::vector<process::SpawnRequest>& requests() const { return requests_; }
+  // The live process of that name (see Proc::name), or 0.
+  pid_t PidOf(const std::string& name) const;
   pid_t last_pid() const { return next_pid_ - 1; }
   bool Alive(pid_t pid) const { return procs_.count(pid) != 0; }
   Proc* Find(pid_t pid);
@@ -78,6 +82,7 @@ class FakeProcesses : public process::Spawner, public process::Children {
   std::vector<pid_t> orphan_on_death_;
   pid_t next_pid_ = 1000;
   int spawns_ = 0;
+  std::vector<process::SpawnRequest> requests_;
   int fail_spawns_ = 0;
   bool spawn_ignores_term_ = false;
 };

@@ -111,6 +111,10 @@
  *                    process_get: "ready" per process and instance, "health" and "health_check" per
  *                    instance with a check; daemon_status: "ready", "waiting", "failed"; EXITED's
  *                    detail_json: "ended_by". A plugin negotiated at 1.0 never sees event type 6.
+ *   2026-12-06  1.1  PHPEEK_EVENT_HOOK_FINISHED (7): a lifecycle hook ended (detail_json: hook,
+ *                    hook_type, result, attempts, duration_ms); not delivered to plugins that
+ *                    negotiated 1.0. Instances in process_list/process_get gain "reason" (why
+ *                    one is failed or backing off, when a hook or the spawn says).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -169,6 +173,8 @@ extern "C" {
 /* 1.1: an instance's health check changed its health (old_state/new_state: PHPEEK_HEALTH_*). Sent
  * only to plugins that negotiated 1.1 or later. */
 #define PHPEEK_EVENT_HEALTH_CHANGED 6
+/* 1.1: a lifecycle hook ended (see phpeek_event). Sent only to plugins that negotiated 1.1. */
+#define PHPEEK_EVENT_HOOK_FINISHED 7
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -231,6 +237,8 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "shutting_down";
     case PHPEEK_EVENT_HEALTH_CHANGED:
       return "health_changed";
+    case PHPEEK_EVENT_HOOK_FINISHED:
+      return "hook_finished";
     default:
       return "unknown";
   }
@@ -253,8 +261,9 @@ typedef struct phpeek_host phpeek_host;
  *  process      process name; "" for daemon-wide events (CONFIG_RELOADED, SHUTTING_DOWN)
  *  instance     instance id "<name>-<index>"; "" for process-level events
  *  pid          SPAWNED/EXITED: the instance's pid; HEALTH_CHANGED: its pid when running; else 0
- *  exit_code    EXITED: exit status, or -1 when killed by a signal; else -1
- *  signal       EXITED: the signal that ended it, else 0
+ *  exit_code    EXITED: exit status, or -1 when killed by a signal; HOOK_FINISHED: the same of
+ *               the hook's last attempt; else -1
+ *  signal       EXITED, HOOK_FINISHED: the signal that ended it, else 0
  *  old_state,
  *  new_state    STATE_CHANGED: PHPEEK_STATE_* codes (of the instance, or of the process when
  *               `instance` is ""); HEALTH_CHANGED (1.1): PHPEEK_HEALTH_* codes; else 0
@@ -265,7 +274,10 @@ typedef struct phpeek_host phpeek_host;
  *               "http", "exec"), "mode" ("both", "liveness", "readiness"), "reason" (why the last
  *               attempt failed, "" when it passed), "restart" (true when the instance is restarted
  *               for it) and "ready"; EXITED has "ended_by": "health_check" when the supervisor
- *               stopped the instance for failing its liveness check */
+ *               stopped the instance for failing its liveness check; HOOK_FINISHED (`process`
+ *               "" for a global hook, else the process and instance it ran for) adds "hook" (its
+ *               name), "hook_type" (pre_start post_start pre_stop post_stop), "result" (success
+ *               failure timeout cancelled), "attempts" and "duration_ms" */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -310,8 +322,9 @@ typedef struct phpeek_host_api_v1 {
   /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
    * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
    * names of the Management API, in configuration order.
-   * 1.1 adds "ready" (bool) to P and I, and to I, when the process has a health check, "health"
-   * ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode","consecutive_failures",
+   * 1.1 adds "ready" (bool) to P and I; to I "reason" when there is one (why the instance is failed
+   * or backing off, e.g. the pre_start hook that failed) and, when the process has a health check,
+   * "health" ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode","consecutive_failures",
    * "passed","failed","duration_seconds_sum","duration_seconds_buckets":[{"le":0.001,"count":N},
    * ...],"last_failure"} (counts over the instance's life, cumulative per bucket bound). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
