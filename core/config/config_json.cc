@@ -75,6 +75,7 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->Key("restart_backoff_max").Int(g.restart_backoff_max.count());
   w->Key("min_uptime").Int(g.min_uptime.count());
   w->Key("max_process_scale").Int(g.max_process_scale);
+  w->Key("schedule_history_size").Int(g.schedule_history_size);
   if (!g.plugin_dir.empty()) w->Key("plugin_dir").String(g.plugin_dir);
   w->Key("plugins").BeginArray();
   for (const auto& p : g.plugins) w->String(p);

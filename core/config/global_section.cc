@@ -141,6 +141,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
       {"min_uptime", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->min_uptime); }},
       {"max_process_scale",
        [&r, g](const Node& v, P p) { r.Int(v, p, 1, 100000, &g->max_process_scale); }},
+      {"schedule_history_size",
+       [&r, g](const Node& v, P p) { r.Int(v, p, 1, 10000, &g->schedule_history_size); }},
       NonEmptyText(r, "plugin_dir", &g->plugin_dir),
       {"plugins", [&r, g](const Node& v, P p) { r.StringList(v, p, &g->plugins); }},
       {"readiness", [&r, g](const Node& v, P p) { ReadReadiness(r, v, p, &g->readiness); }},
@@ -186,7 +188,8 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "metrics_path",
                                                 "log_buffer_lines",
                                                 "log_buffer_bytes",
-                                                "log_buffer_total_bytes"};
+                                                "log_buffer_total_bytes",
+                                                "schedule_history_size"};
   return keys;
 }
 
