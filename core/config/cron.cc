@@ -1,4 +1,8 @@
+// Reading and checking the schedule keys of a process for process_section.cc; the expression and
+// the zone are parsed by core/schedule, the scheduler's own code.
 #include "core/config/cron.h"
+
+#include <algorithm>
 
 #include "core/config/suggest.h"
 #include "core/schedule/cron_expression.h"
@@ -16,19 +20,30 @@ void ReadCron(Reader& r, const Node& v, P p, ProcessSpec* out) {
   out->deferred_keys.push_back("schedule");
   std::string text;
   if (!r.Text(v, p, &text)) return;
-  std::string err;
-  if (!ValidateCron(text, &err)) {
-    r.ValueError(v, p, "invalid cron expression" + Quoted(text) + ": " + err,
-            "5 fields: minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
+  schedule::CronExpression cron;
+  std::vector<schedule::CronProblem> problems;
+  if (schedule::ParseCronExpression(text, &cron, &problems)) {
+    out->schedule = text;
     return;
   }
-  out->schedule = text;
+  const bool names = std::any_of(problems.begin(), problems.end(), [](const auto& problem) {
+    return problem.field == "month" || problem.field == "day-of-week";
+  });
+  r.ValueError(
+      v, p,
+      "invalid cron expression" + Quoted(text) + ": " + schedule::DescribeCronProblems(problems),
+      names ? "months 1-12 or jan..dec, weekdays 0-7 or sun..sat (0 and 7 are Sunday)"
+            : "5 fields: minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
 }
 
 void ReadTimeZone(Reader& r, const Node& v, P p, ProcessSpec* out) {
   out->deferred_keys.push_back("schedule_timezone");
   std::string name, err;
   if (!r.Text(v, p, &name)) return;
+  if (name.empty()) {
+    r.Error(v.pos, p, "must not be empty", "remove the key to use the default (Local)");
+    return;
+  }
   schedule::TimeZone zone;
   if (schedule::TimeZone::Find(name, &zone, &err)) {
     out->schedule_timezone = name;

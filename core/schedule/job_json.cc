@@ -1,3 +1,5 @@
+// JSON of scheduled jobs with core/json's writer; see job_json.h for the shapes. Called by
+// whoever serves a job's state (the engine's snapshot, later the API routes and the CLI).
 #include "core/schedule/job_json.h"
 
 namespace phpeek::schedule {
@@ -31,7 +33,7 @@ void TimeOrNull(json::Writer* w, const char* key,
 
 }  // namespace
 
-void WriteRun(json::Writer* w, const Run& run) {
+void WriteRun(json::Writer* w, const RunRecord& run) {
   w->BeginObject();
   w->Key("id").Int(run.id);
   w->Key("trigger").String(ToString(run.trigger));
@@ -78,7 +80,7 @@ std::string ScheduleJson(const ScheduledJob& job) {
     w.Null();
   }
   w.Key("active_runs").BeginArray();
-  for (const Run& run : job.active_runs()) w.Int(run.id);
+  for (const RunRecord& run : job.active_runs()) w.Int(run.id);
   w.EndArray();
   w.EndObject();
   return w.Take();
@@ -89,7 +91,7 @@ std::string HistoryJson(const ScheduledJob& job, size_t limit) {
   w.BeginObject();
   w.Key("name").String(job.settings().name);
   w.Key("runs").BeginArray();
-  for (const Run& run : job.History(limit)) WriteRun(&w, run);
+  for (const RunRecord& run : job.History(limit)) WriteRun(&w, run);
   w.EndArray();
   w.EndObject();
   return w.Take();

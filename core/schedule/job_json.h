@@ -17,7 +17,7 @@
 
 namespace phpeek::schedule {
 
-void WriteRun(json::Writer* w, const Run& run);
+void WriteRun(json::Writer* w, const RunRecord& run);
 
 // The members a job adds to its object in the process list: "type":"scheduled",
 // "schedule_state", "next_run", "last_run", "last_exit_code", "run_count" (no braces).

@@ -1,3 +1,4 @@
+// The run record's names and the bounded ring of finished runs; ScheduledJob fills it.
 #include "core/schedule/run_history.h"
 
 #include <algorithm>
@@ -24,7 +25,7 @@ const char* ToString(RunResult result) {
 
 RunHistory::RunHistory(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {}
 
-void RunHistory::Add(Run run) {
+void RunHistory::Add(RunRecord run) {
   runs_.push_back(std::move(run));
   while (runs_.size() > capacity_) runs_.pop_front();
 }
@@ -34,9 +35,10 @@ void RunHistory::SetCapacity(size_t capacity) {
   while (runs_.size() > capacity_) runs_.pop_front();
 }
 
-std::vector<Run> RunHistory::Newest(size_t limit) const {
-  std::vector<Run> out(runs_.begin(), runs_.end());
-  std::sort(out.begin(), out.end(), [](const Run& a, const Run& b) { return a.id > b.id; });
+std::vector<RunRecord> RunHistory::Newest(size_t limit) const {
+  std::vector<RunRecord> out(runs_.begin(), runs_.end());
+  std::sort(out.begin(), out.end(),
+            [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; });
   if (limit != 0 && out.size() > limit) out.resize(limit);
   return out;
 }

@@ -20,7 +20,7 @@ enum class RunResult { kSuccess, kFailure, kTimeout, kSkipped };
 const char* ToString(RunTrigger trigger);  // "schedule", "manual"
 const char* ToString(RunResult result);    // "success", "failure", "timeout", "skipped"
 
-struct Run {
+struct RunRecord {
   int64_t id = 0;  // 1, 2, ... per job, skipped ticks included
   RunTrigger trigger = RunTrigger::kSchedule;
   WallTime started_at;
@@ -39,17 +39,17 @@ class RunHistory {
   explicit RunHistory(size_t capacity = kDefaultHistorySize);
 
   // Appends a finished run; the oldest goes once the ring is full.
-  void Add(Run run);
+  void Add(RunRecord run);
   // A smaller capacity drops the oldest runs at once (a reload lowered the size).
   void SetCapacity(size_t capacity);
 
   size_t size() const { return runs_.size(); }
   size_t capacity() const { return capacity_; }
   // Newest first (the ring is in finishing order; this is by id); at most `limit`, 0 = all.
-  std::vector<Run> Newest(size_t limit) const;
+  std::vector<RunRecord> Newest(size_t limit) const;
 
  private:
-  std::deque<Run> runs_;
+  std::deque<RunRecord> runs_;
   size_t capacity_;
 };
 

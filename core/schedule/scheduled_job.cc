@@ -1,3 +1,5 @@
+// One job's bookkeeping around its TickPlanner: which tick becomes a run, a skipped record or
+// nothing (paused), and what a finished run is recorded as. Called by the engine's loop thread.
 #include "core/schedule/scheduled_job.h"
 
 #include <algorithm>
@@ -42,7 +44,7 @@ bool ScheduledJob::AtLimit() const {
 }
 
 int64_t ScheduledJob::StartRun(RunTrigger trigger, WallTime now) {
-  Run run;
+  RunRecord run;
   run.id = next_id_++;
   run.trigger = trigger;
   run.started_at = now;
@@ -61,7 +63,7 @@ JobWake ScheduledJob::OnWake(WallTime now) {
     if (paused_) {
       wake.paused = true;
     } else if (AtLimit()) {
-      Run run;
+      RunRecord run;
       run.id = next_id_++;
       run.started_at = now;
       run.finished_at = now;
@@ -85,9 +87,9 @@ std::optional<int64_t> ScheduledJob::Trigger(WallTime now) {
 bool ScheduledJob::RunFinished(int64_t id, const RunOutcome& outcome, WallTime now,
                                std::optional<milliseconds> duration) {
   const auto it =
-      std::find_if(active_.begin(), active_.end(), [id](const Run& r) { return r.id == id; });
+      std::find_if(active_.begin(), active_.end(), [id](const RunRecord& r) { return r.id == id; });
   if (it == active_.end()) return false;
-  Run run = std::move(*it);
+  RunRecord run = std::move(*it);
   active_.erase(it);
   run.finished_at = now;
   const milliseconds measured =
@@ -128,10 +130,11 @@ void ScheduledJob::Reconfigure(JobSettings settings, WallTime now) {
   history_.SetCapacity(settings_.history_size);
 }
 
-std::vector<Run> ScheduledJob::History(size_t limit) const {
-  std::vector<Run> out = history_.Newest(0);
+std::vector<RunRecord> ScheduledJob::History(size_t limit) const {
+  std::vector<RunRecord> out = history_.Newest(0);
   out.insert(out.end(), active_.begin(), active_.end());
-  std::sort(out.begin(), out.end(), [](const Run& a, const Run& b) { return a.id > b.id; });
+  std::sort(out.begin(), out.end(),
+            [](const RunRecord& a, const RunRecord& b) { return a.id > b.id; });
   if (limit != 0 && out.size() > limit) out.resize(limit);
   return out;
 }

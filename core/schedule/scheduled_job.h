@@ -36,12 +36,12 @@ enum class JobState { kIdle, kExecuting, kPaused };
 const char* ToString(JobState state);
 
 struct JobWake {
-  std::optional<int64_t> start;  // a scheduled run to start now, with this id
-  std::optional<Run> skipped;    // a tick skipped (and recorded) for max_concurrent
-  std::optional<TickDue> tick;   // the tick handled, if one fell due (also when paused)
-  bool paused = false;           // a tick fell due while paused and was dropped
-  bool clock_reset = false;      // see TickPlanner
-  std::optional<Instant> next;   // wake up then; nullopt: no tick ahead
+  std::optional<int64_t> start;      // a scheduled run to start now, with this id
+  std::optional<RunRecord> skipped;  // a tick skipped (and recorded) for max_concurrent
+  std::optional<TickDue> tick;       // the tick handled, if one fell due (also when paused)
+  bool paused = false;               // a tick fell due while paused and was dropped
+  bool clock_reset = false;          // see TickPlanner
+  std::optional<Instant> next;       // wake up then; nullopt: no tick ahead
 };
 
 struct RunOutcome {
@@ -77,9 +77,9 @@ class ScheduledJob {
   std::optional<WallTime> last_run() const { return last_run_; }  // start of the latest real run
   std::optional<int> last_exit_code() const { return last_exit_code_; }
   int64_t run_count() const { return run_count_; }  // runs started; skipped ticks not counted
-  const std::vector<Run>& active_runs() const { return active_; }  // oldest first
+  const std::vector<RunRecord>& active_runs() const { return active_; }  // oldest first
   // Active runs, then finished ones, newest first; at most `limit` (0 = all).
-  std::vector<Run> History(size_t limit) const;
+  std::vector<RunRecord> History(size_t limit) const;
 
  private:
   bool AtLimit() const;
@@ -88,7 +88,7 @@ class ScheduledJob {
   JobSettings settings_;
   TickPlanner planner_;
   RunHistory history_;
-  std::vector<Run> active_;
+  std::vector<RunRecord> active_;
   bool paused_ = false;
   int64_t next_id_ = 1;
   int64_t run_count_ = 0;

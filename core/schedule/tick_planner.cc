@@ -1,3 +1,5 @@
+// Poll: the due tick and the next wake-up from wall-clock readings, with the clock rules of
+// tick_planner.h. Called through ScheduledJob::OnWake.
 #include "core/schedule/tick_planner.h"
 
 #include <utility>
