@@ -119,11 +119,14 @@ std::vector<Instant> TimeZone::Resolve(LocalTime local) const {
   return out;
 }
 
-std::vector<std::string> TimeZoneNames() {
-  std::vector<std::string> names = {"UTC", "Local"};
-  std::string err;
-  if (!HaveDatabase(&err)) return names;
-  for (const auto& zone : date::get_tzdb().zones) names.push_back(zone.name());
+const std::vector<std::string>& TimeZoneNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out = {"UTC", "Local"};
+    std::string err;
+    if (!HaveDatabase(&err)) return out;
+    for (const auto& zone : date::get_tzdb().zones) out.push_back(zone.name());
+    return out;
+  }();
   return names;
 }
 

@@ -54,8 +54,8 @@ class TimeZone {
   const void* zone_ = nullptr;  // const date::time_zone*, owned by the library's database
 };
 
-// Names FindTimeZone accepts: UTC, Local and every zone of the system database (empty list when
-// there is none), for "did you mean" hints.
-std::vector<std::string> TimeZoneNames();
+// Names Find accepts: UTC, Local and every zone of the system database (read once per process),
+// for "did you mean" hints.
+const std::vector<std::string>& TimeZoneNames();
 
 }  // namespace phpeek::schedule
