@@ -126,4 +126,24 @@ void CheckScheduleKeys(Reader& r, const std::string& path, const ProcessSpec& p,
   }
 }
 
+bool JobSettingsFor(const ProcessSpec& p, const GlobalSpec& global, schedule::JobSettings* out,
+                    std::string* err) {
+  schedule::JobSettings settings;
+  settings.name = p.name;
+  std::vector<schedule::CronProblem> problems;
+  if (!schedule::ParseCronExpression(p.schedule, &settings.cron, &problems)) {
+    *err = "invalid cron expression: " + schedule::DescribeCronProblems(problems);
+    return false;
+  }
+  if (!schedule::TimeZone::Find(p.schedule_timezone, &settings.zone, err)) {
+    *err = "time zone '" + p.schedule_timezone + "' " + *err;
+    return false;
+  }
+  settings.max_concurrent = p.schedule_max_concurrent;
+  settings.timeout = p.schedule_timeout;
+  settings.history_size = static_cast<size_t>(global.schedule_history_size);
+  *out = std::move(settings);
+  return true;
+}
+
 }  // namespace phpeek::config

@@ -10,6 +10,7 @@
 
 #include "core/config/config.h"
 #include "core/config/reader.h"
+#include "core/schedule/scheduled_job.h"
 
 namespace phpeek::config {
 
@@ -29,5 +30,11 @@ std::vector<KeyHandler> ScheduleKeyHandlers(Reader& r, ProcessSpec* out,
 // The other schedule keys without `schedule` do nothing: a warning each.
 void CheckScheduleKeys(Reader& r, const std::string& path, const ProcessSpec& p,
                        const ScheduleKeyPositions& seen, SourcePos scale_pos);
+
+// The scheduler's settings for a process with a `schedule` (the engine's input to
+// schedule::ScheduledJob). The keys were validated at load, so this fails only when the zone's
+// file went away since (a tzdata upgrade in progress): false with the reason in `err`.
+bool JobSettingsFor(const ProcessSpec& p, const GlobalSpec& global, schedule::JobSettings* out,
+                    std::string* err);
 
 }  // namespace phpeek::config

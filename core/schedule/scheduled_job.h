@@ -1,14 +1,21 @@
 // One scheduled job's bookkeeping, independent of processes: its tick planner, pause state, the
 // runs in flight against `schedule_max_concurrent`, run ids, counters and the history ring. The
-// engine owns one per process with a `schedule`, calls it from its loop thread only (no locking
-// here), and does the process side itself: it starts a run when OnWake or Trigger hands out a run
-// id, stops it after `timeout()`, and reports the end with RunFinished.
+// engine owns one per process with a `schedule` and calls it from its loop thread only (nothing
+// here locks); it does the process side itself. How the engine drives it:
 //
-//   ScheduledJob job(settings, now);                 // at load; nothing runs for past ticks
-//   JobWake w = job.OnWake(now);                     // on every wake-up of the engine
-//   if (w.start) spawn run *w.start ...;             // env PHPEEK_PM_RUN_ID=*w.start
-//   arm a timer for w.next (nullopt: no tick ahead)
-//   job.RunFinished(id, {exit_code, signal, timed_out}, now, measured_duration);
+//   config::JobSettingsFor(spec, global, &settings, &err);   // core/config/cron.h
+//   ScheduledJob job(settings, system_clock::now());          // past ticks never run
+//   // On every wake-up: its timer for the job, a wall-clock change (timerfd with
+//   // TFD_TIMER_CANCEL_ON_SET), start-up. The same calls with an accelerated clock in tests.
+//   JobWake w = job.OnWake(system_clock::now());
+//   if (w.start)   spawn run *w.start (env PHPEEK_PM_RUN_ID=*w.start, output run=<id>),
+//                  stop it after settings().timeout;
+//   if (w.skipped) log/count it (it is in the history already);
+//   if (w.next)    arm the timer for *w.next - now on the wall clock; else no tick ahead.
+//   // When a run ends (or failed to start):
+//   job.RunFinished(id, {exit_code, signal, timed_out}, system_clock::now(), steady_duration);
+//   // API: Trigger (manual run, nullopt = at the limit), Pause, Resume, History, job_json.h.
+//   // Reload: Reconfigure(new settings, now).
 #pragma once
 
 #include <chrono>

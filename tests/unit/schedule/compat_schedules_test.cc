@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config/cron.h"
 #include "core/config/loader.h"
 #include "core/schedule/fire_times.h"
 #include "tests/unit/schedule/time_text.h"
@@ -41,14 +42,18 @@ TEST(CompatSchedulesTest, ScheduledTasksFireWhenTheirCommentsSay) {
     SCOPED_TRACE(p.name);
     const auto it = expected.find(p.name);
     ASSERT_NE(it, expected.end());
-    EXPECT_EQ(p.schedule_timezone, "Local");
-    CronExpression cron;
-    std::vector<CronProblem> problems;
-    ASSERT_TRUE(ParseCronExpression(p.schedule, &cron, &problems));
+    JobSettings settings;
+    std::string err;
+    ASSERT_TRUE(config::JobSettingsFor(p, r.config->global, &settings, &err)) << err;
+    EXPECT_EQ(settings.name, p.name);
+    EXPECT_EQ(settings.zone.name(), "Local");
+    EXPECT_EQ(settings.max_concurrent, 1);
+    EXPECT_FALSE(settings.timeout);
+    EXPECT_EQ(settings.history_size, 100u);
     std::vector<std::string> fires;
     Instant t = Utc("2025-06-13T10:07:30Z");
     for (int i = 0; i < 3; ++i) {
-      const auto next = NextFireTime(cron, TimeZone::Utc(), t);
+      const auto next = NextFireTime(settings.cron, TimeZone::Utc(), t);
       ASSERT_TRUE(next);
       fires.push_back(Iso(*next));
       t = *next;

@@ -192,6 +192,31 @@ TEST_F(ScheduleKeysTest, EveryProblemOfAFileInOneLoad) {
   }
 }
 
+TEST_F(ScheduleKeysTest, JobSettingsForTheEngine) {
+  const LoadResult r = Load(
+      "global: {schedule_history_size: 5}\n"
+      "processes:\n"
+      "  job:\n    command: /bin/true\n    schedule: \"@hourly\"\n"
+      "    schedule_timezone: Europe/Berlin\n    schedule_timeout: 1m\n"
+      "    schedule_max_concurrent: 2\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  schedule::JobSettings s;
+  std::string err;
+  ASSERT_TRUE(JobSettingsFor(r.config->processes[0], r.config->global, &s, &err)) << err;
+  EXPECT_EQ(s.name, "job");
+  EXPECT_EQ(s.cron.text, "@hourly");
+  EXPECT_EQ(s.zone.name(), "Europe/Berlin");
+  EXPECT_EQ(s.timeout, milliseconds(60000));
+  EXPECT_EQ(s.max_concurrent, 2);
+  EXPECT_EQ(s.history_size, 5u);
+  ProcessSpec gone = r.config->processes[0];
+  gone.schedule_timezone = "Gone/Zone";
+  EXPECT_FALSE(JobSettingsFor(gone, r.config->global, &s, &err));
+  EXPECT_EQ(err,
+            "time zone 'Gone/Zone' is not in the system's time zone database "
+            "(/usr/share/zoneinfo)");
+}
+
 TEST(ValidateCronTest, OneMessage) {
   std::string err;
   EXPECT_TRUE(ValidateCron("*/5 * * * *", &err));
