@@ -16,6 +16,7 @@
 //   job.RunFinished(id, {exit_code, signal, timed_out}, system_clock::now(), steady_duration);
 //   // API: Trigger (manual run, nullopt = at the limit), Pause, Resume, History, job_json.h.
 //   // Reload: Reconfigure(new settings, now).
+//   // After Resume or Reconfigure, OnWake(now) again gives the wake-up to arm.
 #pragma once
 
 #include <chrono>
