@@ -49,12 +49,11 @@ void ReadTimeZone(Reader& r, const Node& v, P p, ProcessSpec* out) {
     out->schedule_timezone = name;
     return;
   }
-  const std::string closest =
-      name.size() <= 64 ? r.Closest(name, schedule::TimeZoneNames()) : "";
+  const std::string closest = name.size() <= 64 ? r.Closest(name, schedule::TimeZoneNames()) : "";
   r.ValueError(v, p, "time zone" + Quoted(name) + " " + err,
-          closest.empty() ? "an IANA name such as Europe/Berlin or America/New_York, UTC, or "
-                            "Local (the daemon's own zone)"
-                          : "did you mean '" + closest + "'?");
+               closest.empty() ? "an IANA name such as Europe/Berlin or America/New_York, UTC, or "
+                                 "Local (the daemon's own zone)"
+                               : "did you mean '" + closest + "'?");
 }
 
 void ReadTimeout(Reader& r, const Node& v, P p, ProcessSpec* out) {
