@@ -31,6 +31,22 @@ void TimeOrNull(json::Writer* w, const char* key,
   }
 }
 
+// Members shared by the list form and the schedule document.
+void WriteStateMembers(json::Writer* w, const ScheduledJob& job) {
+  w->Key("schedule_state").String(ToString(job.state()));
+  TimeOrNull(w, "next_run", job.next_run());
+  TimeOrNull(w, "last_run", job.last_run());
+  IntOrNull(w, "last_exit_code", job.last_exit_code());
+  w->Key("run_count").Int(job.run_count());
+  IntOrNull(w, "last_duration_ms", job.last_duration_ms());
+  w->Key("run_results").BeginObject();
+  for (RunResult r :
+       {RunResult::kSuccess, RunResult::kFailure, RunResult::kTimeout, RunResult::kSkipped}) {
+    w->Key(ToString(r)).Int(job.result_count(r));
+  }
+  w->EndObject();
+}
+
 }  // namespace
 
 void WriteRun(json::Writer* w, const RunRecord& run) {
@@ -53,11 +69,9 @@ void WriteRun(json::Writer* w, const RunRecord& run) {
 
 void WriteJobListMembers(json::Writer* w, const ScheduledJob& job) {
   w->Key("type").String("scheduled");
-  w->Key("schedule_state").String(ToString(job.state()));
-  TimeOrNull(w, "next_run", job.next_run());
-  TimeOrNull(w, "last_run", job.last_run());
-  IntOrNull(w, "last_exit_code", job.last_exit_code());
-  w->Key("run_count").Int(job.run_count());
+  w->Key("schedule").String(job.settings().cron.text);
+  w->Key("timezone").String(job.settings().zone.name());
+  WriteStateMembers(w, job);
 }
 
 std::string ScheduleJson(const ScheduledJob& job) {
@@ -67,11 +81,7 @@ std::string ScheduleJson(const ScheduledJob& job) {
   w.Key("name").String(s.name);
   w.Key("schedule").String(s.cron.text);
   w.Key("timezone").String(s.zone.name());
-  w.Key("schedule_state").String(ToString(job.state()));
-  TimeOrNull(&w, "next_run", job.next_run());
-  TimeOrNull(&w, "last_run", job.last_run());
-  IntOrNull(&w, "last_exit_code", job.last_exit_code());
-  w.Key("run_count").Int(job.run_count());
+  WriteStateMembers(&w, job);
   w.Key("max_concurrent").Int(s.max_concurrent);
   w.Key("timeout_ms");
   if (s.timeout) {

@@ -5,7 +5,9 @@
 //   run:      {"id","trigger","started_at","finished_at","duration_ms","exit_code","signal",
 //              "result"}                        (result null while the run is active)
 //   schedule: {"name","schedule","timezone","schedule_state","next_run","last_run",
-//              "last_exit_code","run_count","max_concurrent","timeout_ms","active_runs":[id...]}
+//              "last_exit_code","run_count","last_duration_ms","run_results":{"success":N,
+//              "failure":N,"timeout":N,"skipped":N},"max_concurrent","timeout_ms",
+//              "active_runs":[id...]}
 //   history:  {"name","runs":[run...]}          (newest first)
 #pragma once
 
@@ -19,8 +21,9 @@ namespace phpeek::schedule {
 
 void WriteRun(json::Writer* w, const RunRecord& run);
 
-// The members a job adds to its object in the process list: "type":"scheduled",
-// "schedule_state", "next_run", "last_run", "last_exit_code", "run_count" (no braces).
+// The members a job adds to its object in the process list (no braces): "type":"scheduled",
+// "schedule", "timezone", then as in the schedule document "schedule_state", "next_run",
+// "last_run", "last_exit_code", "run_count", "last_duration_ms", "run_results".
 void WriteJobListMembers(json::Writer* w, const ScheduledJob& job);
 
 std::string ScheduleJson(const ScheduledJob& job);

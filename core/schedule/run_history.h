@@ -16,6 +16,7 @@ using WallTime = std::chrono::system_clock::time_point;
 
 enum class RunTrigger { kSchedule, kManual };
 enum class RunResult { kSuccess, kFailure, kTimeout, kSkipped };
+constexpr size_t kRunResultCount = 4;
 
 const char* ToString(RunTrigger trigger);  // "schedule", "manual"
 const char* ToString(RunResult result);    // "success", "failure", "timeout", "skipped"

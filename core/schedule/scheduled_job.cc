@@ -69,6 +69,7 @@ JobWake ScheduledJob::OnWake(WallTime now) {
       run.finished_at = now;
       run.duration_ms = 0;
       run.result = RunResult::kSkipped;
+      ++result_counts_[static_cast<size_t>(RunResult::kSkipped)];
       history_.Add(run);
       wake.skipped = std::move(run);
     } else {
@@ -105,6 +106,8 @@ bool ScheduledJob::RunFinished(int64_t id, const RunOutcome& outcome, WallTime n
     run.result = RunResult::kFailure;
   }
   last_exit_code_ = outcome.exit_code;
+  last_duration_ms_ = run.duration_ms;
+  ++result_counts_[static_cast<size_t>(*run.result)];
   history_.Add(std::move(run));
   return true;
 }

@@ -19,6 +19,7 @@
 //   // After Resume or Reconfigure, OnWake(now) again gives the wake-up to arm.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -85,6 +86,12 @@ class ScheduledJob {
   std::optional<WallTime> last_run() const { return last_run_; }  // start of the latest real run
   std::optional<int> last_exit_code() const { return last_exit_code_; }
   int64_t run_count() const { return run_count_; }  // runs started; skipped ticks not counted
+  // Finished runs by result (skipped ticks included), since the job was made; for metrics.
+  int64_t result_count(RunResult result) const {
+    return result_counts_[static_cast<size_t>(result)];
+  }
+  // The duration of the latest finished run (skipped ticks do not count); unset before the first.
+  std::optional<int64_t> last_duration_ms() const { return last_duration_ms_; }
   const std::vector<RunRecord>& active_runs() const { return active_; }  // oldest first
   // Active runs, then finished ones, newest first; at most `limit` (0 = all).
   std::vector<RunRecord> History(size_t limit) const;
@@ -102,6 +109,8 @@ class ScheduledJob {
   int64_t run_count_ = 0;
   std::optional<WallTime> last_run_;
   std::optional<int> last_exit_code_;
+  std::optional<int64_t> last_duration_ms_;
+  std::array<int64_t, kRunResultCount> result_counts_{};
 };
 
 // The wall clock to a whole second (ticks are whole minutes; runs keep milliseconds).

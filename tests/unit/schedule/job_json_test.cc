@@ -31,15 +31,18 @@ TEST(JobJsonTest, FreshJob) {
   EXPECT_EQ(ScheduleJson(job),
             R"({"name":"cache-warmer","schedule":"*/15 * * * *","timezone":"Europe/Berlin",)"
             R"("schedule_state":"idle","next_run":1700000100,"last_run":null,)"
-            R"("last_exit_code":null,"run_count":0,"max_concurrent":1,"timeout_ms":null,)"
-            R"("active_runs":[]})");
+            R"("last_exit_code":null,"run_count":0,"last_duration_ms":null,)"
+            R"("run_results":{"success":0,"failure":0,"timeout":0,"skipped":0},)"
+            R"("max_concurrent":1,"timeout_ms":null,"active_runs":[]})");
   EXPECT_EQ(HistoryJson(job, 0), R"({"name":"cache-warmer","runs":[]})");
   json::Writer w;
   w.BeginObject();
   WriteJobListMembers(&w, job);
   w.EndObject();
-  EXPECT_EQ(w.str(), R"({"type":"scheduled","schedule_state":"idle","next_run":1700000100,)"
-                     R"("last_run":null,"last_exit_code":null,"run_count":0})");
+  EXPECT_EQ(w.str(), R"({"type":"scheduled","schedule":"*/15 * * * *","timezone":"Europe/Berlin",)"
+                     R"("schedule_state":"idle","next_run":1700000100,"last_run":null,)"
+                     R"("last_exit_code":null,"run_count":0,"last_duration_ms":null,)"
+                     R"("run_results":{"success":0,"failure":0,"timeout":0,"skipped":0}})");
 }
 
 TEST(JobJsonTest, RunsActiveFinishedAndSkipped) {
@@ -50,8 +53,9 @@ TEST(JobJsonTest, RunsActiveFinishedAndSkipped) {
   EXPECT_EQ(ScheduleJson(job),
             R"({"name":"cache-warmer","schedule":"*/15 * * * *","timezone":"Europe/Berlin",)"
             R"("schedule_state":"executing","next_run":1700001900,"last_run":1700000100,)"
-            R"("last_exit_code":null,"run_count":1,"max_concurrent":1,"timeout_ms":90000,)"
-            R"("active_runs":[1]})");
+            R"("last_exit_code":null,"run_count":1,"last_duration_ms":null,)"
+            R"("run_results":{"success":0,"failure":0,"timeout":0,"skipped":1},)"
+            R"("max_concurrent":1,"timeout_ms":90000,"active_runs":[1]})");
   EXPECT_EQ(HistoryJson(job, 0),
             R"({"name":"cache-warmer","runs":[)"
             R"({"id":2,"trigger":"schedule","started_at":1700001000,"finished_at":1700001000,)"
@@ -74,8 +78,10 @@ TEST(JobJsonTest, RunsActiveFinishedAndSkipped) {
   w.BeginObject();
   WriteJobListMembers(&w, job);
   w.EndObject();
-  EXPECT_EQ(w.str(), R"({"type":"scheduled","schedule_state":"paused","next_run":null,)"
-                     R"("last_run":1700000100,"last_exit_code":null,"run_count":1})");
+  EXPECT_EQ(w.str(), R"({"type":"scheduled","schedule":"*/15 * * * *","timezone":"Europe/Berlin",)"
+                     R"("schedule_state":"paused","next_run":null,"last_run":1700000100,)"
+                     R"("last_exit_code":null,"run_count":1,"last_duration_ms":90100,)"
+                     R"("run_results":{"success":0,"failure":0,"timeout":1,"skipped":1}})");
   ASSERT_TRUE(job.Trigger(AtWall("2023-11-14T22:40:00Z")));
   job.RunFinished(3, {0, std::nullopt, false}, AtWall("2023-11-14T22:40:02Z"));
   EXPECT_NE(HistoryJson(job, 1).find(R"("id":3,"trigger":"manual")"), std::string::npos);

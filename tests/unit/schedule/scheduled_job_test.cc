@@ -83,6 +83,11 @@ TEST(ScheduledJobTest, Results) {
   EXPECT_FALSE(job.last_exit_code());  // the last run ended by a signal
   EXPECT_EQ(job.run_count(), 4);
   EXPECT_EQ(h[0].trigger, RunTrigger::kManual);
+  EXPECT_EQ(job.result_count(RunResult::kSuccess), 1);
+  EXPECT_EQ(job.result_count(RunResult::kFailure), 2);
+  EXPECT_EQ(job.result_count(RunResult::kTimeout), 1);
+  EXPECT_EQ(job.result_count(RunResult::kSkipped), 0);
+  EXPECT_EQ(job.last_duration_ms(), 30000);
 }
 
 // The wall clock went back during the run: the duration is never negative.
@@ -113,6 +118,9 @@ TEST(ScheduledJobTest, MaxConcurrentSkipsAndRecords) {
   ASSERT_TRUE(next.start);
   EXPECT_EQ(*next.start, 3);
   EXPECT_EQ(Ids(job.History(0)), (std::vector<int64_t>{3, 2, 1}));
+  EXPECT_EQ(job.result_count(RunResult::kSkipped), 1);
+  EXPECT_EQ(job.result_count(RunResult::kSuccess), 1);
+  EXPECT_EQ(job.last_duration_ms(), 7 * 60 * 1000);  // the skipped tick's 0 does not count
 }
 
 TEST(ScheduledJobTest, MaxConcurrentTwoAndUnlimited) {
