@@ -17,7 +17,6 @@ using P = const std::string&;
 std::string Quoted(const std::string& text) { return text.size() <= 64 ? " '" + text + "'" : ""; }
 
 void ReadCron(Reader& r, const Node& v, P p, ProcessSpec* out) {
-  out->deferred_keys.push_back("schedule");
   std::string text;
   if (!r.Text(v, p, &text)) return;
   schedule::CronExpression cron;
@@ -37,7 +36,6 @@ void ReadCron(Reader& r, const Node& v, P p, ProcessSpec* out) {
 }
 
 void ReadTimeZone(Reader& r, const Node& v, P p, ProcessSpec* out) {
-  out->deferred_keys.push_back("schedule_timezone");
   std::string name, err;
   if (!r.Text(v, p, &name)) return;
   if (name.empty()) {
@@ -57,7 +55,6 @@ void ReadTimeZone(Reader& r, const Node& v, P p, ProcessSpec* out) {
 }
 
 void ReadTimeout(Reader& r, const Node& v, P p, ProcessSpec* out) {
-  out->deferred_keys.push_back("schedule_timeout");
   Millis value{0};
   if (!r.Duration(v, p, &value)) return;
   // 0 is "no timeout", as in the original PHPeek PM.
@@ -95,7 +92,6 @@ std::vector<KeyHandler> ScheduleKeyHandlers(Reader& r, ProcessSpec* out,
       {"schedule_max_concurrent",
        [&r, out, seen](const Node& v, P p) {
          seen->max_concurrent = v.pos;
-         out->deferred_keys.push_back("schedule_max_concurrent");
          // 0 is "no limit", as in the original PHPeek PM.
          r.Int(v, p, 0, 1000, &out->schedule_max_concurrent);
        }},

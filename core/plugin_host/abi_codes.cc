@@ -27,6 +27,8 @@ int32_t ToAbiStatus(ControlResult result) {
     case ControlResult::kInvalidArgument: return PHPEEK_E_INVALID_ARGUMENT;
     case ControlResult::kNotFound: return PHPEEK_E_NOT_FOUND;
     case ControlResult::kStopping: return PHPEEK_E_STOPPING;
+    case ControlResult::kState: return PHPEEK_E_STATE;
+    case ControlResult::kTimeout: return PHPEEK_E_TIMEOUT;
   }
   return PHPEEK_E_INTERNAL;
 }
@@ -41,6 +43,15 @@ std::optional<ControlOp> FromAbiOp(int32_t op) {
   }
 }
 
+std::optional<JobOp> FromAbiJobOp(int32_t op) {
+  switch (op) {
+    case PHPEEK_JOB_OP_PAUSE: return JobOp::kPause;
+    case PHPEEK_JOB_OP_RESUME: return JobOp::kResume;
+    case PHPEEK_JOB_OP_TRIGGER: return JobOp::kTrigger;
+    default: return std::nullopt;
+  }
+}
+
 uint32_t ToAbiEventType(EventType type) {
   switch (type) {
     case EventType::kStateChanged: return PHPEEK_EVENT_STATE_CHANGED;
@@ -48,6 +59,8 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kExited: return PHPEEK_EVENT_EXITED;
     case EventType::kConfigReloaded: return PHPEEK_EVENT_CONFIG_RELOADED;
     case EventType::kShuttingDown: return PHPEEK_EVENT_SHUTTING_DOWN;
+    case EventType::kJobRunStarted: return PHPEEK_EVENT_JOB_RUN_STARTED;
+    case EventType::kJobRunFinished: return PHPEEK_EVENT_JOB_RUN_FINISHED;
   }
   return 0;
 }

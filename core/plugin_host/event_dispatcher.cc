@@ -24,6 +24,14 @@ std::string DetailJson(const Event& e) {
   if (e.type == EventType::kExited) {
     w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
   }
+  const bool run_finished = e.type == EventType::kJobRunFinished;
+  if (e.type == EventType::kJobRunStarted || run_finished) {
+    w.Key("run_id").Int(e.run_id).Key("trigger").String(e.run_trigger);
+  }
+  if (run_finished) {
+    w.Key("result").String(e.run_result).Key("duration_ms").Int(e.duration_ms);
+    w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
+  }
   w.EndObject();
   return w.Take();
 }
@@ -37,10 +45,11 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   out->unix_ms = e.unix_ms;
   out->process = e.process;
   out->instance = e.instance;
-  const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited;
-  out->pid = has_pid ? e.pid : 0;
-  out->exit_code = e.type == EventType::kExited ? e.exit_code : -1;
-  out->signal = e.type == EventType::kExited ? e.signal : 0;
+  const bool run = e.type == EventType::kJobRunStarted || e.type == EventType::kJobRunFinished;
+  const bool ended = e.type == EventType::kExited || e.type == EventType::kJobRunFinished;
+  out->pid = run || e.type == EventType::kSpawned || e.type == EventType::kExited ? e.pid : 0;
+  out->exit_code = ended ? e.exit_code : -1;
+  out->signal = ended ? e.signal : 0;
   if (e.type == EventType::kStateChanged) {
     out->old_state = ToAbiState(e.old_state);
     out->new_state = ToAbiState(e.new_state);

@@ -1,6 +1,7 @@
 #include "core/plugin_host/process_json.h"
 
 #include "core/json/json_writer.h"
+#include "core/schedule/job_json.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -25,6 +26,7 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
   w->Key("instances").BeginArray();
   for (const InstanceStatus& i : p.instances) WriteInstance(w, i);
   w->EndArray();
+  if (p.job) schedule::WriteJobListMembers(w, *p.job);
 }
 
 }  // namespace

@@ -43,4 +43,11 @@ std::vector<RunRecord> RunHistory::Newest(size_t limit) const {
   return out;
 }
 
+const RunRecord* RunHistory::Find(int64_t id) const {
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+    if (it->id == id) return &*it;
+  }
+  return nullptr;
+}
+
 }  // namespace phpeek::schedule

@@ -48,6 +48,7 @@ class RunHistory {
   size_t capacity() const { return capacity_; }
   // Newest first (the ring is in finishing order; this is by id); at most `limit`, 0 = all.
   std::vector<RunRecord> Newest(size_t limit) const;
+  const RunRecord* Find(int64_t id) const;  // nullptr when not kept
 
  private:
   std::deque<RunRecord> runs_;

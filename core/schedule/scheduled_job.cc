@@ -142,4 +142,12 @@ std::vector<RunRecord> ScheduledJob::History(size_t limit) const {
   return out;
 }
 
+std::optional<RunRecord> ScheduledJob::FindRun(int64_t id) const {
+  for (const RunRecord& run : active_) {
+    if (run.id == id) return run;
+  }
+  if (const RunRecord* run = history_.Find(id)) return *run;
+  return std::nullopt;
+}
+
 }  // namespace phpeek::schedule

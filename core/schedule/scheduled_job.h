@@ -95,6 +95,8 @@ class ScheduledJob {
   const std::vector<RunRecord>& active_runs() const { return active_; }  // oldest first
   // Active runs, then finished ones, newest first; at most `limit` (0 = all).
   std::vector<RunRecord> History(size_t limit) const;
+  // Run `id`, active or in the history; nullopt when unknown or no longer kept.
+  std::optional<RunRecord> FindRun(int64_t id) const;
 
  private:
   bool AtLimit() const;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/log/log.h"
+#include "core/supervisor/job_runner.h"
 
 extern char** environ;
 
@@ -75,22 +76,28 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       snapshots_(io.snapshots),
       stopping_(io.stopping),
       loop_(*io.time) {
+  jobs_ = std::make_unique<JobRunner>(JobRunner::Io{&loop_, spawner_, children_, &time_, bus_},
+                                      [this] { dirty_ = true; });
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
     p->desired = spec.scale;
-    // Scheduled (cron) jobs are not supervised processes; until the scheduler exists they are
-    // listed and wait for a command instead of being restarted in a loop.
-    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped ||
-              !spec.schedule.empty();
+    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
     p->request = SpawnRequestFor(spec);
     p->restart = process::RestartParamsFor(config.global, spec);
-    for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
+    if (spec.schedule.empty()) {
+      for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
+    } else if (open_error_.empty()) {
+      // A scheduled job has runs, not instances: held, with nothing to keep up.
+      p->desired = 0;
+      p->held = true;
+      jobs_->Add(spec, config.global, p->request, &open_error_);
+    }
     processes_.push_back(std::move(p));
   }
   for (auto& p : processes_) p->state = AggregateState(*p);
   PublishStatus();
-  OpenLoop(&open_error_);  // sets the error on failure; Start reports it
+  if (open_error_.empty()) OpenLoop(&open_error_);  // sets the error on failure; Start reports it
 }
 
 Engine::~Engine() {
@@ -119,7 +126,7 @@ bool Engine::OpenLoop(std::string* err) {
   }
   loop_.Watch(signal_fd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); });
   loop_.Watch(inbox_->fd(), EPOLLIN, [this](uint32_t) { OnCommands(); });
-  return true;
+  return jobs_->Init(err);
 }
 
 bool Engine::SetUp(std::string* err) {
@@ -196,6 +203,7 @@ int Engine::Run() {
 // The work that follows whatever woke the loop: queued spawns, shutdown order, rolling restarts,
 // retired instances, the end-of-run checks and the snapshot.
 void Engine::Turn() {
+  jobs_->Poll();
   SpawnPending();
   if (shutting_down_) StopReadyForShutdown();
   for (auto& p : processes_) {
@@ -281,6 +289,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   termed_.erase(change.pid);
   killed_.erase(change.pid);
   if (!owner) {
+    if (jobs_->OnChildChange(change)) return;
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
@@ -288,7 +297,9 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   OnExit(*o.process, *o.instance, change.status);
 }
 
+// Never while a scheduled job exists: its next tick is work to come.
 void Engine::CheckAllEnded() {
+  if (!jobs_->empty()) return;
   bool any = false;
   bool failed = false;
   for (const auto& p : processes_) {
@@ -329,6 +340,7 @@ bool Engine::Finished() {
   for (const auto& p : processes_) {
     if (HasLiveInstance(*p)) return false;
   }
+  if (jobs_->HasLiveRuns()) return false;
   if (!CollectChildren()) return true;
   SweepLeftovers();
   return false;
@@ -339,7 +351,7 @@ bool Engine::Finished() {
 // is stopped); after it, SIGKILL at every sweep, until none is left.
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
-    if (by_pid_.count(pid)) continue;
+    if (by_pid_.count(pid) || jobs_->Owns(pid)) continue;
     if (killing_) {
       if (killed_.insert(pid).second) {
         log::Info("signalling leftover process", {{"pid", pid}, {"signal", "SIGKILL"}});

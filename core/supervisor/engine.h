@@ -7,7 +7,7 @@
 // Files: engine.cc (set-up, the loop, signals, reaping, the shutdown sweep, end of run),
 // engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
-// (process states, snapshot, events).
+// (process states, snapshot, events); scheduled jobs are driven by a JobRunner (job_runner.h).
 #pragma once
 
 #include <signal.h>
@@ -34,6 +34,8 @@
 #include "core/supervisor/time_source.h"
 
 namespace phpeek::supervisor {
+
+class JobRunner;
 
 struct Instance {
   int index = 0;
@@ -185,6 +187,7 @@ class Engine {
   Process* FindProcess(const std::string& name);
 
   const config::Config& config_;
+  std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
   process::Spawner* spawner_;
   process::Children* children_;
   const TimeSource& time_;

@@ -1,5 +1,6 @@
 // Process states (the spec's "States"), the published snapshot and the events around them.
 #include "core/supervisor/engine.h"
+#include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
 
@@ -90,6 +91,10 @@ void Engine::PublishStatus() {
       is.last_exit_code = inst->last_exit_code;
       is.last_signal = inst->last_signal;
       ps.instances.push_back(std::move(is));
+    }
+    if (jobs_->Has(ps.name)) {
+      ps.job = jobs_->Snapshot(ps.name);
+      ps.state = jobs_->Executing(ps.name) ? "running" : "stopped";
     }
     if (ps.state != p->state) {
       Event e;

@@ -48,6 +48,9 @@ class Supervisor : public Control {
   std::optional<ProcessStatus> SnapshotOf(std::string_view process) const override;
   uint64_t SnapshotGeneration() const override;
   void AddListener(EventListener* listener) override;
+  JobReply ControlJob(JobOp op, std::string_view process, std::chrono::milliseconds wait) override;
+  std::optional<schedule::RunRecord> WaitForRun(std::string_view process, int64_t run_id,
+                                                std::chrono::milliseconds timeout) override;
 
  private:
   class Impl;

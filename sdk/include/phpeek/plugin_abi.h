@@ -97,6 +97,9 @@
  *                    are bounded by shutdown_timeout (at least 1 s), no longer 10 s; an abandoned
  *                    plugin makes the daemon exit 1; the host's crash handler stops every process
  *                    (THREADING 6).
+ *   2026-12-07  1.1  scheduled jobs: host services job_get, job_history, job_control (PAUSE,
+ *                    RESUME, TRIGGER) and job_wait; events JOB_RUN_STARTED (6) and
+ *                    JOB_RUN_FINISHED (7); the job members of a process in process_list.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -146,12 +149,19 @@ extern "C" {
 #define PHPEEK_OP_RESTART 3
 #define PHPEEK_OP_SCALE 4 /* arg = desired instance count */
 
+/* ---- Scheduled-job operations (job_control, 1.1) --------------------------------------------- */
+#define PHPEEK_JOB_OP_PAUSE 1   /* ticks are dropped until RESUME; runs in flight go on */
+#define PHPEEK_JOB_OP_RESUME 2  /* ticks that fell due while paused do not run */
+#define PHPEEK_JOB_OP_TRIGGER 3 /* one run now (also while paused), within max_concurrent */
+
 /* ---- Event types and subscription masks ------------------------------------------------------ */
 #define PHPEEK_EVENT_STATE_CHANGED 1   /* a process or an instance changed state */
 #define PHPEEK_EVENT_SPAWNED 2         /* an instance was spawned (pid set) */
 #define PHPEEK_EVENT_EXITED 3          /* an instance exited (exit_code or signal set) */
 #define PHPEEK_EVENT_CONFIG_RELOADED 4 /* the configuration was reloaded */
 #define PHPEEK_EVENT_SHUTTING_DOWN 5   /* the daemon began its shutdown */
+#define PHPEEK_EVENT_JOB_RUN_STARTED 6  /* 1.1: a scheduled job's run was spawned (pid set) */
+#define PHPEEK_EVENT_JOB_RUN_FINISHED 7 /* 1.1: a run ended, or a tick was skipped */
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -207,6 +217,10 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "config_reloaded";
     case PHPEEK_EVENT_SHUTTING_DOWN:
       return "shutting_down";
+    case PHPEEK_EVENT_JOB_RUN_STARTED:
+      return "job_run_started";
+    case PHPEEK_EVENT_JOB_RUN_FINISHED:
+      return "job_run_finished";
     default:
       return "unknown";
   }
@@ -236,7 +250,11 @@ typedef struct phpeek_host phpeek_host;
  *               `instance` is ""); else 0
  *  dropped      events lost on this subscription's queue since the previous delivery
  *  detail_json  a JSON object with the same facts as strings ({"schema":1,"old_state":"running",
- *               ...}); later minors add keys here, never remove them */
+ *               ...}); later minors add keys here, never remove them
+ * JOB_RUN_STARTED and JOB_RUN_FINISHED (1.1): `process` is the job, `instance` "", `pid` the run's
+ * (0 for a skipped tick); FINISHED sets exit_code and signal as EXITED does. detail_json adds
+ * "run_id", "trigger" ("schedule" or "manual") and, FINISHED, "result" ("success", "failure",
+ * "timeout", "skipped") and "duration_ms". */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -279,7 +297,12 @@ typedef struct phpeek_host_api_v1 {
 
   /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
    * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
-   * names of the Management API, in configuration order. */
+   * names of the Management API, in configuration order. Since 1.1 a scheduled job (a process
+   * with `schedule`; it has no instances, its state is "running" while a run is active, else
+   * "stopped") adds "type":"scheduled", "schedule", "timezone", "schedule_state" ("idle",
+   * "executing", "paused"), "next_run" and "last_run" (Unix seconds or null), "last_exit_code"
+   * (or null), "run_count", "last_duration_ms" (or null) and "run_results" ({"success":N,
+   * "failure":N,"timeout":N,"skipped":N}, counted since the daemon started). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
@@ -316,6 +339,32 @@ typedef struct phpeek_host_api_v1 {
    * log_lines_dropped counts (since the start, never decreasing) the log lines that never reached
    * the daemon's stdout because it was stalled or closed. Later minors add keys. Never blocks. */
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
+
+  /* ---- 1.1, scheduled jobs (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, job_get)) ---- *
+   * Each answers E_NOT_FOUND for an unknown process and E_STATE for one without `schedule`.
+   * A run R is {"id","trigger","started_at","finished_at","duration_ms","exit_code","signal",
+   * "result"} (times in Unix seconds; what a run in flight lacks is null). */
+
+  /* {"schema":1,"name","schedule","timezone","schedule_state","next_run","last_run",
+   * "last_exit_code","run_count","last_duration_ms","run_results","max_concurrent","timeout_ms",
+   * "active_runs":[id...]}. Never blocks. */
+  int32_t (*job_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);
+  /* {"schema":1,"name","runs":[R...]}: active runs, then finished ones, newest first; at most
+   * `limit` (0 = all the history keeps: global.schedule_history_size). Never blocks. */
+  int32_t (*job_history)(phpeek_host* h, const char* name, uint32_t limit, phpeek_sink* out_json,
+                         phpeek_sink* err);
+  /* PHPEEK_JOB_OP_*. Waits up to timeout_ms for the supervisor loop to apply it, then writes
+   * {"schema":1,"run_id":N} (TRIGGER: the run started; else, or with timeout_ms 0, null). E_STATE:
+   * the job is disabled, or TRIGGER while max_concurrent runs are active; E_TIMEOUT: queued but
+   * not answered in time; E_STOPPING, E_UNSUPPORTED (unknown op), E_WOULD_BLOCK (timeout_ms > 0
+   * from an event callback). */
+  int32_t (*job_control)(phpeek_host* h, int32_t op, const char* name, uint32_t timeout_ms,
+                         phpeek_sink* out_json, phpeek_sink* err);
+  /* Waits up to timeout_ms for run `run_id` to finish and writes {"schema":1, ...R}. E_TIMEOUT:
+   * still active (or not started yet); E_NOT_FOUND also for a run the history no longer keeps;
+   * E_WOULD_BLOCK (timeout_ms > 0 from an event callback). */
+  int32_t (*job_wait)(phpeek_host* h, const char* name, int64_t run_id, uint32_t timeout_ms,
+                      phpeek_sink* out_json, phpeek_sink* err);
 } phpeek_host_api_v1;
 
 /* ---- Plugin descriptor (plugin-owned, static) ------------------------------------------------ */

@@ -121,6 +121,11 @@ TEST(ScheduledJobTest, MaxConcurrentSkipsAndRecords) {
   EXPECT_EQ(job.result_count(RunResult::kSkipped), 1);
   EXPECT_EQ(job.result_count(RunResult::kSuccess), 1);
   EXPECT_EQ(job.last_duration_ms(), 7 * 60 * 1000);  // the skipped tick's 0 does not count
+  ASSERT_TRUE(job.FindRun(2));
+  EXPECT_EQ(job.FindRun(2)->result, RunResult::kSkipped);
+  ASSERT_TRUE(job.FindRun(3));  // active
+  EXPECT_FALSE(job.FindRun(3)->result);
+  EXPECT_FALSE(job.FindRun(4));
 }
 
 TEST(ScheduledJobTest, MaxConcurrentTwoAndUnlimited) {
