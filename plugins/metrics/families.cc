@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "plugins/metrics/job_families.h"
+
 namespace phpeek::metrics {
 namespace {
 
@@ -155,6 +157,7 @@ std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
                          &f.cpu, &f.memory, &f.fds}) {
     out.push_back(std::move(*family));
   }
+  AddJobFamilies(processes, &out);
   return out;
 }
 
