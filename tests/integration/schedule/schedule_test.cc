@@ -123,6 +123,9 @@ TEST(ScheduleCompat, TheOriginalScheduledTasksFileRunsEveryJob) {
         << http::Request(port, "GET", "/api/v1/processes/" + job + "/schedule/history").body;
   }
   EXPECT_TRUE(daemon.running()) << "a daemon of jobs only must keep running\n" << daemon.Log();
+  // The schedule keys are acted on now: no "not acted on yet" warning names them.
+  EXPECT_EQ(daemon.Log().find("\"key\":\"processes.database-backup.schedule\""), std::string::npos);
+  EXPECT_NE(daemon.Log().find("\"key\":\"processes.database-backup.logging\""), std::string::npos);
 
   // The stand-ins ran as runs: the scheduled flag, their run ids, their process's env and args.
   const std::string runs = ReadFile(record);
@@ -384,6 +387,19 @@ TEST(ScheduleConfig, BadSchedulesAreErrorsWithPosition) {
   EXPECT_NE(r.err.find("did you mean 'Europe/Berlin'?"), std::string::npos) << r.err;
   Daemon daemon({"-c", path});
   EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
+}
+
+TEST(ScheduleConfig, DryRunShowsTheSchedule) {
+  TempDir dir;
+  const std::string path = dir.Write("c.yaml",
+                                     "global:\n  api_enabled: false\n"
+                                     "processes:\n"
+                                     "  backup:\n    command: [\"true\"]\n"
+                                     "    schedule: \"0 2 * * *\"\n"
+                                     "    schedule_timezone: Europe/Berlin\n");
+  const RunResult r = RunCommand({PHPEEK_BINARY, "serve", "--dry-run", "-c", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("schedule=\"0 2 * * *\" (Europe/Berlin)"), std::string::npos) << r.out;
 }
 
 }  // namespace
