@@ -47,6 +47,8 @@ void Engine::OnCommands() {
       const JobReply r = shutting_down_
                              ? JobReply{ControlResult::kStopping, 0, "the daemon is shutting down"}
                              : jobs_->Apply(*c.job_op, c.process);
+      // Published before the answer, so that the caller finds the run it was told about.
+      if (dirty_) PublishStatus();
       if (c.reply) c.reply->Set(r);
     } else if (c.shutdown) {
       BeginShutdown();

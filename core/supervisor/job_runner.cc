@@ -28,6 +28,7 @@ struct JobRunner::Run {
   bool stopping = false;   // the stop signal was sent
   Loop::TimerId timeout_timer = 0;
   Loop::TimerId kill_timer = 0;
+  Clock::time_point kill_at{};  // when kill_timer fires
   std::unique_ptr<process::OutputReader> out;
   std::unique_ptr<process::OutputReader> err;
 };
@@ -207,23 +208,22 @@ void JobRunner::WatchOutput(Run& run, int fd, bool is_stdout) {
 }
 
 // The stop signal to the run's group (with SIGCONT, in case it is stopped), then SIGKILL after the
-// process's shutdown.timeout, or at `deadline` when that is earlier.
+// process's shutdown.timeout, or at `deadline` when that is earlier. Called again for a run that
+// is stopping already, it only brings the SIGKILL forward.
 void JobRunner::StopRun(Run& run, bool timed_out, std::optional<Clock::time_point> deadline) {
   run.timed_out = run.timed_out || timed_out;
-  if (run.stopping) {
-    if (deadline && run.kill_timer != 0) {  // the shutdown deadline may come first
-      io_.loop->CancelTimer(run.kill_timer);
-      run.kill_timer = 0;
-    } else {
-      return;
-    }
-  } else {
+  Clock::time_point kill_at = io_.time->Now() + run.job->spec->shutdown.timeout;
+  if (deadline && *deadline < kill_at) kill_at = *deadline;
+  if (!run.stopping) {
     run.stopping = true;
     io_.children->Signal(-run.pid, run.job->spec->shutdown.signal);
     io_.children->Signal(-run.pid, SIGCONT);
+  } else if (run.kill_timer == 0 || kill_at >= run.kill_at) {
+    return;  // SIGKILL sent already, or due no later
+  } else {
+    io_.loop->CancelTimer(run.kill_timer);
   }
-  Clock::time_point kill_at = io_.time->Now() + run.job->spec->shutdown.timeout;
-  if (deadline && *deadline < kill_at) kill_at = *deadline;
+  run.kill_at = kill_at;
   run.kill_timer = io_.loop->AddTimer(kill_at, [this, &run] {
     run.kill_timer = 0;
     log::Warn("scheduled run did not stop in time; sending SIGKILL to its group",

@@ -357,6 +357,29 @@ TEST_F(JobEngineTest, ShutdownStopsTheActiveRunsAndNoMoreStart) {
   EXPECT_EQ(engine->exit_code(), 0);
 }
 
+// A run that is stopping for its timeout keeps its earlier SIGKILL when the shutdown begins; the
+// shutdown deadline only ever brings it forward.
+TEST_F(JobEngineTest, ShutdownNeverPostponesTheKillOfATimedOutRun) {
+  config::ProcessSpec p = JobSpec("slow", "* * * * *");
+  p.schedule_timeout = milliseconds(1000);
+  p.shutdown.timeout = milliseconds(500);
+  config.processes.push_back(p);
+  Start();
+  os.SpawnIgnoringTerm(true);
+  AdvanceTo("2025-06-13T10:04:00Z");
+  Advance(milliseconds(1000));  // the stop signal; SIGKILL due at +1500
+  ASSERT_EQ(os.CountSignals(-RunPid(1), SIGTERM), 1u);
+  Advance(milliseconds(100));
+  supervisor::Command c;
+  c.shutdown = true;
+  Push(std::move(c));  // deadline at +3100; the run's own 500 ms from now would be +1600
+  Advance(milliseconds(399));
+  EXPECT_TRUE(os.Alive(RunPid(1)));
+  Advance(milliseconds(1));
+  EXPECT_FALSE(os.Alive(RunPid(1)));
+  EXPECT_EQ(LastRun("slow").result, RunResult::kTimeout);
+}
+
 // The real Supervisor: validation of job commands, a trigger answered with its run id, and
 // WaitForRun seeing the run of a real /bin/sh end.
 TEST(JobSupervisorTest, ControlJobAndWaitForRun) {
@@ -387,6 +410,8 @@ TEST(JobSupervisorTest, ControlJobAndWaitForRun) {
   const JobReply started = sup.ControlJob(JobOp::kTrigger, "job", milliseconds(5000));
   ASSERT_EQ(started.result, ControlResult::kAccepted) << started.message;
   EXPECT_EQ(started.run_id, 1);
+  // The snapshot already knows the run the answer names.
+  ASSERT_TRUE(sup.SnapshotOf("job")->job->FindRun(started.run_id));
   const auto run = sup.WaitForRun("job", started.run_id, milliseconds(10000));
   ASSERT_TRUE(run);
   EXPECT_EQ(run->result, RunResult::kFailure);
