@@ -312,7 +312,9 @@ typedef struct phpeek_host_api_v1 {
    * waiting for the supervisor loop (THREADING 3). Returns PHPEEK_OK once accepted;
    * E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of range), E_STOPPING (shutting
    * down), E_UNSUPPORTED (op unknown to this host), E_WOULD_BLOCK (timeout_ms > 0 from an event
-   * callback). Never E_TIMEOUT from this host. */
+   * callback). Never E_TIMEOUT from this host. Since 1.1, for a scheduled job START resumes its
+   * schedule, STOP pauses it and stops its active runs, and RESTART or SCALE give E_STATE (a job
+   * has runs, not instances). */
   int32_t (*process_control)(phpeek_host* h, int32_t op, const char* name, int32_t arg,
                              uint32_t timeout_ms, phpeek_sink* err);
 
