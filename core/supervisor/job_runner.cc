@@ -175,19 +175,25 @@ void JobRunner::StartRun(Job& job, int64_t id, RunTrigger trigger) {
                                       {"run", id},
                                       {"trigger", schedule::ToString(trigger)},
                                       {"pid", r.pid}});
-  if (spec.schedule_timeout) {
-    ref.timeout_timer = io_.loop->AddTimer(ref.spawned_at + *spec.schedule_timeout, [this, &ref] {
-      ref.timeout_timer = 0;
-      log::Warn("scheduled run exceeded schedule_timeout; stopping it",
-                {{"process", ref.job->spec->name},
-                 {"run", ref.id},
-                 {"pid", ref.pid},
-                 {"timeout_ms", ref.job->spec->schedule_timeout->count()}});
-      StopRun(ref, true, std::nullopt);
-    });
-  }
-  if (auto active = job.sched.FindRun(id))
+  ArmTimeout(ref);
+  if (auto active = job.sched.FindRun(id)) {
     PublishRun(EventType::kJobRunStarted, job, *active, r.pid);
+  }
+}
+
+// schedule_timeout: the run is stopped (and recorded as a timeout) once it has run that long.
+void JobRunner::ArmTimeout(Run& run) {
+  const config::ProcessSpec& spec = *run.job->spec;
+  if (!spec.schedule_timeout) return;
+  run.timeout_timer = io_.loop->AddTimer(run.spawned_at + *spec.schedule_timeout, [this, &run] {
+    run.timeout_timer = 0;
+    log::Warn("scheduled run exceeded schedule_timeout; stopping it",
+              {{"process", run.job->spec->name},
+               {"run", run.id},
+               {"pid", run.pid},
+               {"timeout_ms", run.job->spec->schedule_timeout->count()}});
+    StopRun(run, true, std::nullopt);
+  });
 }
 
 void JobRunner::WatchOutput(Run& run, int fd, bool is_stdout) {

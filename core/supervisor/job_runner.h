@@ -92,6 +92,7 @@ class JobRunner {
 
   void Wake(Job& job, schedule::WallTime now);
   void StartRun(Job& job, int64_t id, schedule::RunTrigger trigger);
+  void ArmTimeout(Run& run);
   void WatchOutput(Run& run, int fd, bool is_stdout);
   void StopRun(Run& run, bool timed_out, std::optional<Clock::time_point> deadline);
   void OnRunExit(Run& run, int status);
