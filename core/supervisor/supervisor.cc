@@ -169,6 +169,8 @@ std::optional<schedule::RunRecord> Supervisor::WaitForRun(std::string_view proce
     if (!status || !status->job) return std::nullopt;
     const std::optional<schedule::RunRecord> run = status->job->FindRun(run_id);
     if (run && run->result) return run;
+    // Shutting down, a run not started (or no longer kept) never ends; an active one will.
+    if (!run && impl_->stopping.load()) return std::nullopt;
     if (!impl_->snapshots.WaitNewer(generation, deadline)) return std::nullopt;
   }
 }

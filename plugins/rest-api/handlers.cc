@@ -83,8 +83,8 @@ std::string_view Authorization(const HttpRequest& request) {
 // parsed strictly, so each member's text is valid JSON).
 bool WithoutSchema(std::string_view host_json, std::string* out, std::string* err) {
   json::Document doc;
-  const json::Read<json::Object> object = doc.Parse(host_json, err) ? doc.root().AsObject()
-                                                                     : json::Read<json::Object>{};
+  const json::Read<json::Object> object =
+      doc.Parse(host_json, err) ? doc.root().AsObject() : json::Read<json::Object>{};
   if (!object.ok()) {
     *err = "the daemon sent an unreadable answer" + (err->empty() ? "" : " (" + *err + ")");
     return false;

@@ -246,12 +246,9 @@ int RunTrigger(const CommandLine& cl, const ApiEndpoint& endpoint) {
               "/api/v1/processes/" + client::EncodePathSegment(name) + "/schedule/trigger");
   std::string err;
   if (!CheckReply(reply, 202, endpoint, name, &err)) return Fail(err);
-  json::Value doc;
-  int64_t id = 0;
-  if (!json::Parse(reply.body, &doc, &err) || !doc.is_object() ||
-      (id = doc.IntOr("run_id", 0)) <= 0) {
-    return Fail("the daemon's answer has no run id: " + reply.body);
-  }
+  json::Document doc;
+  const int64_t id = doc.Parse(reply.body) ? doc.root()["run_id"].AsInt64().value_or(0) : 0;
+  if (id <= 0) return Fail("the daemon's answer has no run id: " + reply.body);
   std::printf("%s: run %lld started\n", name.c_str(), static_cast<long long>(id));
   return cl.wait ? WaitForRun(cl, endpoint, name, id) : 0;
 }

@@ -3,23 +3,25 @@
 #include <ctime>
 
 #include "core/cli/client/process_table.h"
-#include "core/json/json_value.h"
 #include "core/json/json_writer.h"
+#include "phpeek/json.hpp"
 
 namespace phpeek::cli::client {
 namespace {
 
 // A member that is an integer; unset when absent, null or of another type.
 std::optional<int64_t> OptionalInt(const json::Value& o, std::string_view key) {
-  const json::Value* v = o.Find(key);
-  int64_t n = 0;
-  if (v == nullptr || !v->ToInt64(&n)) return std::nullopt;
-  return n;
+  const json::Read<int64_t> v = o[key].AsInt64();
+  return v.ok() ? std::optional<int64_t>(v.value) : std::nullopt;
 }
 
-bool ParseDocument(const std::string& text, json::Value* out, std::string* err) {
+std::string StringMember(const json::Value& o, std::string_view key) {
+  return std::string(o[key].AsString().value_or(""));
+}
+
+bool ParseDocument(const std::string& text, json::Document* doc, std::string* err) {
   std::string why;
-  if (!json::Parse(text, out, &why) || !out->is_object()) {
+  if (!doc->Parse(text, &why) || !doc->root().is_object()) {
     *err = "cannot read the daemon's answer" + (why.empty() ? "" : ": " + why);
     return false;
   }
@@ -43,24 +45,24 @@ void IntOrNull(json::Writer* w, const char* key, const std::optional<int64_t>& v
 }  // namespace
 
 bool ParseJobs(const std::string& text, std::vector<JobRow>* out, std::string* err) {
-  json::Value doc;
+  json::Document doc;
   if (!ParseDocument(text, &doc, err)) return false;
-  const json::Value* processes = doc.Find("processes");
-  if (processes == nullptr || !processes->is_array()) {
+  const json::Value processes = doc.root()["processes"];
+  if (!processes.is_array()) {
     *err = "the daemon's answer has no \"processes\" list";
     return false;
   }
   out->clear();
-  for (const json::Value& p : processes->items()) {
-    if (!p.is_object() || p.StringOr("type", "") != "scheduled") continue;
+  for (const json::Value p : processes.items()) {
+    if (!p.is_object() || StringMember(p, "type") != "scheduled") continue;
     JobRow row;
-    row.name = p.StringOr("name", "");
-    row.schedule = p.StringOr("schedule", "");
-    row.state = p.StringOr("schedule_state", "");
+    row.name = StringMember(p, "name");
+    row.schedule = StringMember(p, "schedule");
+    row.state = StringMember(p, "schedule_state");
     row.next_run = OptionalInt(p, "next_run");
     row.last_run = OptionalInt(p, "last_run");
     row.last_exit_code = OptionalInt(p, "last_exit_code");
-    row.run_count = p.IntOr("run_count", 0);
+    row.run_count = OptionalInt(p, "run_count").value_or(0);
     out->push_back(std::move(row));
   }
   return true;
@@ -96,19 +98,19 @@ std::string JobsJson(const std::vector<JobRow>& jobs) {
 }
 
 bool FindRun(const std::string& text, int64_t id, std::optional<RunRow>* out, std::string* err) {
-  json::Value doc;
+  json::Document doc;
   if (!ParseDocument(text, &doc, err)) return false;
-  const json::Value* runs = doc.Find("runs");
-  if (runs == nullptr || !runs->is_array()) {
+  const json::Value runs = doc.root()["runs"];
+  if (!runs.is_array()) {
     *err = "the daemon's answer has no \"runs\" list";
     return false;
   }
   out->reset();
-  for (const json::Value& r : runs->items()) {
-    if (!r.is_object() || r.IntOr("id", 0) != id) continue;
+  for (const json::Value r : runs.items()) {
+    if (!r.is_object() || OptionalInt(r, "id") != id) continue;
     RunRow row;
     row.id = id;
-    row.result = r.StringOr("result", "");
+    row.result = StringMember(r, "result");
     row.exit_code = OptionalInt(r, "exit_code");
     row.signal = OptionalInt(r, "signal");
     row.duration_ms = OptionalInt(r, "duration_ms");

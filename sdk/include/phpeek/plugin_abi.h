@@ -42,6 +42,8 @@
  *     later host may wait up to that long for the loop to accept, never for "running"); 0 means
  *     it must not block. A call with timeout_ms > 0 from an event callback returns
  *     PHPEEK_E_WOULD_BLOCK (a dispatch thread must never wait on the loop that feeds it).
+ *     job_control and job_wait (1.1) do block, up to timeout_ms: for the loop's answer, for the
+ *     end of a run (which a shutdown bounds, as it stops every run); the same rule applies.
  *  4. Events reach each plugin on its own host-owned dispatch thread (started by its first
  *     subscribe), one at a time and in increasing `seq` order. Each subscription has a bounded
  *     queue of 1024 events. When a queue is full its oldest event is dropped: the next event
