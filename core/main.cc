@@ -18,7 +18,10 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
     case Subcommand::kStart:
     case Subcommand::kStop:
     case Subcommand::kRestart:
-    case Subcommand::kScale: return phpeek::cli::RunClient(cl);
+    case Subcommand::kScale:
+    case Subcommand::kJobs:
+    case Subcommand::kTrigger:
+      return phpeek::cli::RunClient(cl);
     default:
       std::fprintf(stderr, "phpeek-pm: '%s' is not available in this build\n",
                    phpeek::cli::SubcommandName(cl.subcommand));

@@ -8,7 +8,8 @@ SUDO=""
 
 PACKAGES="
   build-essential cmake pkg-config
-  libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev
+  libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev libhowardhinnant-date-dev
+  tzdata
   libgtest-dev libgmock-dev
   jq curl prometheus abigail-tools
   dpkg-dev fakeroot file lintian rpm patchelf

@@ -17,6 +17,7 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kVersion, "version", 0}, {Subcommand::kStatus, "status", 0},
     {Subcommand::kStart, "start", 1},     {Subcommand::kStop, "stop", 1},
     {Subcommand::kRestart, "restart", 1}, {Subcommand::kScale, "scale", 2},
+    {Subcommand::kJobs, "jobs", 0},       {Subcommand::kTrigger, "trigger", 1},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -35,8 +36,12 @@ const SubcommandInfo& InfoOf(Subcommand id) {
 
 bool IsClient(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
-         s == Subcommand::kRestart || s == Subcommand::kScale;
+         s == Subcommand::kRestart || s == Subcommand::kScale || s == Subcommand::kJobs ||
+         s == Subcommand::kTrigger;
 }
+
+// The client commands that only read: no --wait.
+bool IsListing(Subcommand s) { return s == Subcommand::kStatus || s == Subcommand::kJobs; }
 
 // Which flags each subcommand accepts; anything else is a usage error that names the flag.
 bool Accepts(Subcommand s, const std::string& flag) {
@@ -44,9 +49,9 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--config" || flag == "-c") return s != Subcommand::kVersion;
   if (flag == "--dry-run") return s == Subcommand::kServe;
   if (flag == "--strict") return s == Subcommand::kCheckConfig;
-  if (flag == "--json") return s == Subcommand::kCheckConfig || s == Subcommand::kStatus;
+  if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
   if (flag == "--url" || flag == "--token") return IsClient(s);
-  if (flag == "--wait" || flag == "--timeout") return IsClient(s) && s != Subcommand::kStatus;
+  if (flag == "--wait" || flag == "--timeout") return IsClient(s) && !IsListing(s);
   return false;
 }
 

@@ -8,7 +8,18 @@
 
 namespace phpeek::cli {
 
-enum class Subcommand { kServe, kCheckConfig, kVersion, kStatus, kStart, kStop, kRestart, kScale };
+enum class Subcommand {
+  kServe,
+  kCheckConfig,
+  kVersion,
+  kStatus,
+  kStart,
+  kStop,
+  kRestart,
+  kScale,
+  kJobs,
+  kTrigger,
+};
 
 struct CommandLine {
   Subcommand subcommand = Subcommand::kServe;
@@ -16,7 +27,7 @@ struct CommandLine {
   std::string config_path;  // -c/--config; empty = lookup order
   bool dry_run = false;     // serve: load, validate, print the plan, exit
   bool strict = false;      // check-config: warnings fail
-  bool json = false;        // check-config, status: machine-readable output
+  bool json = false;        // check-config, status, jobs: machine-readable output
   // Client commands.
   std::string url;    // --url
   std::string token;  // --token

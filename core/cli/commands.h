@@ -8,7 +8,8 @@ namespace phpeek::cli {
 int RunServe(const CommandLine& cl);
 int RunCheckConfig(const CommandLine& cl);
 int RunVersion();
-// status, start, stop, restart, scale: the Management API client (core/cli/client/).
+// status, start, stop, restart, scale, jobs, trigger: the Management API client
+// (core/cli/client/).
 int RunClient(const CommandLine& cl);
 
 }  // namespace phpeek::cli

@@ -62,8 +62,10 @@ void PrintPlan(const config::Config& config) {
   std::printf("configuration %s is valid; %zu process(es):\n", config.source_path.c_str(),
               config.processes.size());
   for (const auto& p : config.processes) {
-    std::printf("  %-24s scale=%d restart=%s type=%s%s\n", p.name.c_str(), p.scale,
-                config::ToString(p.restart), config::ToString(p.type),
+    const std::string job =
+        p.schedule.empty() ? "" : " schedule=\"" + p.schedule + "\" (" + p.schedule_timezone + ")";
+    std::printf("  %-24s scale=%d restart=%s type=%s%s%s\n", p.name.c_str(), p.scale,
+                config::ToString(p.restart), config::ToString(p.type), job.c_str(),
                 p.enabled ? "" : " (disabled)");
   }
 }

@@ -26,7 +26,8 @@ std::string ServeUsage() {
          "      --dry-run      load and validate the configuration, print the plan, exit\n"
          "  -h, --help         show this help\n"
          "\n"
-         "Commands: serve (default), check-config, status, start, stop, restart, scale, version.\n"
+         "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
+         "trigger, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -61,6 +62,17 @@ std::string ClientUsage(Subcommand s) {
       synopsis = "scale NAME COUNT [--wait]";
       what = "Set the number of instances of a process.\n";
       break;
+    case Subcommand::kJobs:
+      synopsis = "jobs [--json]";
+      what =
+          "Show every scheduled job: schedule, state, next and last run, last exit code, runs.\n";
+      break;
+    case Subcommand::kTrigger:
+      synopsis = "trigger NAME [--wait]";
+      what =
+          "Run a scheduled job now (also while its schedule is paused). With --wait, wait for\n"
+          "the run to end: exit 0 when it succeeded, 1 otherwise.\n";
+      break;
     default:
       synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
       what = std::string("Ask the daemon to ") + SubcommandName(s) + " a process.\n";
@@ -70,6 +82,12 @@ std::string ClientUsage(Subcommand s) {
                      kConfigLookup + kClientOptions;
   if (s == Subcommand::kStatus) {
     text += "      --json         print the API's JSON answer\n";
+  } else if (s == Subcommand::kJobs) {
+    text += "      --json         print the jobs as JSON\n";
+  } else if (s == Subcommand::kTrigger) {
+    text +=
+        "      --wait         block until the run has ended\n"
+        "      --timeout SEC  how long --wait waits (default 60)\n";
   } else {
     text +=
         "      --wait         block until the requested state is reached\n"

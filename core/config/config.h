@@ -109,7 +109,9 @@ struct ProcessSpec {
   std::optional<HealthCheck> health_check;
   bool critical = false;  // given up (failed): the daemon shuts down and exits 1
   std::string schedule;   // 5-field cron; empty = supervised process
-  std::optional<Millis> schedule_timeout;
+  std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)
+  std::optional<Millis> schedule_timeout;   // unset (or 0 in the file): no timeout
+  int schedule_max_concurrent = 1;          // 0 = no limit
   std::vector<std::string> deferred_keys;  // parsed keys whose behaviour is not implemented yet
 };
 
@@ -135,6 +137,7 @@ struct GlobalSpec {
   int64_t log_buffer_lines = 1000;                    // history kept per instance; 0: none
   int64_t log_buffer_bytes = 256 * 1024;              // per instance
   int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
+  int schedule_history_size = 100;  // runs kept per scheduled job
   // Folders searched for plugins by name, in order, as written (relative to the configuration
   // file); the built-in folder is searched after them (core/plugin_host/plugin_list.h).
   std::vector<std::string> plugin_dirs;

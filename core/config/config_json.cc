@@ -38,6 +38,7 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->Key("restart_backoff_max").Int(g.restart_backoff_max.count());
   w->Key("min_uptime").Int(g.min_uptime.count());
   w->Key("max_process_scale").Int(g.max_process_scale);
+  w->Key("schedule_history_size").Int(g.schedule_history_size);
   // As written: one folder stays a string (its 1.0 type), a list is an array.
   if (g.plugin_dir_is_list) {
     w->Key("plugin_dir").BeginArray();

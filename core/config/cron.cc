@@ -1,130 +1,144 @@
+// Reading and checking the schedule keys of a process for process_section.cc; the expression and
+// the zone are parsed by core/schedule, the scheduler's own code.
 #include "core/config/cron.h"
 
 #include <algorithm>
-#include <cctype>
-#include <sstream>
-#include <vector>
+
+#include "core/config/suggest.h"
+#include "core/schedule/cron_expression.h"
+#include "core/schedule/time_zone.h"
 
 namespace phpeek::config {
 namespace {
 
-struct FieldSpec {
-  const char* name;
-  int min;
-  int max;
-  const char* const* names;  // nullptr or 3-letter names for min..
-};
+using P = const std::string&;
 
-constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",  "JUL",
-                                   "AUG", "SEP", "OCT", "NOV", "DEC", nullptr};
-constexpr const char* kDays[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", nullptr};
+// Expressions and zone names are short; a pasted blob is not repeated in the message.
+std::string Quoted(const std::string& text) { return text.size() <= 64 ? " '" + text + "'" : ""; }
 
-constexpr FieldSpec kFields[] = {
-    {"minute", 0, 59, nullptr}, {"hour", 0, 23, nullptr},     {"day-of-month", 1, 31, nullptr},
-    {"month", 1, 12, kMonths},  {"day-of-week", 0, 7, kDays},
-};
-
-bool ParseValue(const std::string& text, const FieldSpec& f, int* value, std::string* err) {
-  const bool digits = std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+void ReadCron(Reader& r, const Node& v, P p, ProcessSpec* out) {
+  std::string text;
+  if (!r.Text(v, p, &text)) return;
+  schedule::CronExpression cron;
+  std::vector<schedule::CronProblem> problems;
+  if (schedule::ParseCronExpression(text, &cron, &problems)) {
+    out->schedule = text;
+    return;
+  }
+  const bool names = std::any_of(problems.begin(), problems.end(), [](const auto& problem) {
+    return problem.field == "month" || problem.field == "day-of-week";
   });
-  if (!text.empty() && digits && text.size() <= 4) {
-    *value = std::stoi(text);
-  } else {
-    std::string upper(text);
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    bool found = false;
-    for (int i = 0; f.names != nullptr && f.names[i] != nullptr; ++i) {
-      if (upper == f.names[i]) {
-        *value = f.min + i;
-        found = true;
-      }
-    }
-    if (!found) {
-      *err = std::string(f.name) + ": '" + text + "' is not a number";
-      return false;
-    }
-  }
-  if (*value < f.min || *value > f.max) {
-    *err = std::string(f.name) + ": " + text + " is out of range " + std::to_string(f.min) + "-" +
-           std::to_string(f.max);
-    return false;
-  }
-  return true;
+  r.ValueError(
+      v, p,
+      "invalid cron expression" + Quoted(text) + ": " + schedule::DescribeCronProblems(problems),
+      names ? "months 1-12 or jan..dec, weekdays 0-7 or sun..sat (0 and 7 are Sunday)"
+            : "5 fields: minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
 }
 
-// One element of a comma list: `*`, `n`, `a-b`, each optionally followed by `/step`.
-bool ValidateElement(const std::string& element, const FieldSpec& f, std::string* err) {
-  std::string range = element;
-  const size_t slash = element.find('/');
-  if (slash != std::string::npos) {
-    range = element.substr(0, slash);
-    const std::string step = element.substr(slash + 1);
-    int step_value = 0;
-    const FieldSpec step_spec{f.name, 1, f.max, nullptr};
-    if (!ParseValue(step, step_spec, &step_value, err)) {
-      *err = std::string(f.name) + ": bad step '" + step + "'";
-      return false;
-    }
+void ReadTimeZone(Reader& r, const Node& v, P p, ProcessSpec* out) {
+  std::string name, err;
+  if (!r.Text(v, p, &name)) return;
+  if (name.empty()) {
+    r.Error(v.pos, p, "must not be empty", "remove the key to use the default (Local)");
+    return;
   }
-  if (range == "*") return true;
-  const size_t dash = range.find('-');
-  int lo = 0;
-  if (dash == std::string::npos) return ParseValue(range, f, &lo, err);
-  int hi = 0;
-  if (!ParseValue(range.substr(0, dash), f, &lo, err)) return false;
-  if (!ParseValue(range.substr(dash + 1), f, &hi, err)) return false;
-  if (lo > hi) {
-    *err = std::string(f.name) + ": range " + range + " runs backwards";
-    return false;
+  schedule::TimeZone zone;
+  if (schedule::TimeZone::Find(name, &zone, &err)) {
+    out->schedule_timezone = name;
+    return;
   }
-  return true;
+  const std::string closest = name.size() <= 64 ? r.Closest(name, schedule::TimeZoneNames()) : "";
+  r.ValueError(v, p, "time zone" + Quoted(name) + " " + err,
+               closest.empty() ? "an IANA name such as Europe/Berlin or America/New_York, UTC, or "
+                                 "Local (the daemon's own zone)"
+                               : "did you mean '" + closest + "'?");
 }
 
-bool ValidateField(const std::string& field, const FieldSpec& f, std::string* err) {
-  size_t start = 0;
-  while (true) {
-    const size_t comma = field.find(',', start);
-    const std::string element = field.substr(start, comma - start);
-    if (element.empty()) {
-      *err = std::string(f.name) + ": empty element in '" + field + "'";
-      return false;
-    }
-    if (!ValidateElement(element, f, err)) return false;
-    if (comma == std::string::npos) return true;
-    start = comma + 1;
-  }
-}
-
-bool IsShorthand(const std::string& expression) {
-  static const char* const kShorthands[] = {"@yearly", "@annually", "@monthly", "@weekly",
-                                            "@daily",  "@midnight", "@hourly"};
-  return std::any_of(std::begin(kShorthands), std::end(kShorthands),
-                     [&](const char* s) { return expression == s; });
+void ReadTimeout(Reader& r, const Node& v, P p, ProcessSpec* out) {
+  Millis value{0};
+  if (!r.Duration(v, p, &value)) return;
+  // 0 is "no timeout", as in the original PHPeek PM.
+  if (value.count() > 0) out->schedule_timeout = value;
 }
 
 }  // namespace
 
 bool ValidateCron(const std::string& expression, std::string* err) {
-  if (IsShorthand(expression)) return true;
-  std::istringstream in(expression);
-  std::vector<std::string> fields;
-  std::string field;
-  while (in >> field) fields.push_back(field);
-  if (fields.size() != 5) {
-    *err = "expected 5 fields (minute hour day-of-month month day-of-week), got " +
-           std::to_string(fields.size());
+  schedule::CronExpression cron;
+  std::vector<schedule::CronProblem> problems;
+  if (schedule::ParseCronExpression(expression, &cron, &problems)) return true;
+  *err = schedule::DescribeCronProblems(problems);
+  return false;
+}
+
+std::vector<KeyHandler> ScheduleKeyHandlers(Reader& r, ProcessSpec* out,
+                                            ScheduleKeyPositions* seen) {
+  return {
+      {"schedule",
+       [&r, out, seen](const Node& v, P p) {
+         seen->schedule = v.pos;
+         ReadCron(r, v, p, out);
+       }},
+      {"schedule_timezone",
+       [&r, out, seen](const Node& v, P p) {
+         seen->timezone = v.pos;
+         ReadTimeZone(r, v, p, out);
+       }},
+      {"schedule_timeout",
+       [&r, out, seen](const Node& v, P p) {
+         seen->timeout = v.pos;
+         ReadTimeout(r, v, p, out);
+       }},
+      {"schedule_max_concurrent",
+       [&r, out, seen](const Node& v, P p) {
+         seen->max_concurrent = v.pos;
+         // 0 is "no limit", as in the original PHPeek PM.
+         r.Int(v, p, 0, 1000, &out->schedule_max_concurrent);
+       }},
+  };
+}
+
+void CheckScheduleKeys(Reader& r, const std::string& path, const ProcessSpec& p,
+                       const ScheduleKeyPositions& seen, SourcePos scale_pos) {
+  if (seen.schedule.line > 0) {
+    if (p.scale != 1) {
+      r.Error(scale_pos, JoinPath(path, "scale"),
+              "a scheduled job starts one run per tick, so its scale must be 1, got " +
+                  std::to_string(p.scale),
+              "remove scale; schedule_max_concurrent lets runs overlap");
+    }
+    return;
+  }
+  const std::pair<const char*, SourcePos> keys[] = {
+      {"schedule_timezone", seen.timezone},
+      {"schedule_timeout", seen.timeout},
+      {"schedule_max_concurrent", seen.max_concurrent}};
+  for (const auto& [key, pos] : keys) {
+    if (pos.line == 0) continue;
+    r.Warning(pos, JoinPath(path, key),
+              std::string("'") + key + "' has no effect without 'schedule'",
+              "add schedule: \"<cron expression>\" or remove the key");
+  }
+}
+
+bool JobSettingsFor(const ProcessSpec& p, const GlobalSpec& global, schedule::JobSettings* out,
+                    std::string* err) {
+  schedule::JobSettings settings;
+  settings.name = p.name;
+  std::vector<schedule::CronProblem> problems;
+  if (!schedule::ParseCronExpression(p.schedule, &settings.cron, &problems)) {
+    *err = "invalid cron expression: " + schedule::DescribeCronProblems(problems);
     return false;
   }
-  // Every bad field is named, not only the first.
-  std::string all;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    std::string why;
-    if (!ValidateField(fields[i], kFields[i], &why)) all += (all.empty() ? "" : "; ") + why;
+  if (!schedule::TimeZone::Find(p.schedule_timezone, &settings.zone, err)) {
+    *err = "time zone '" + p.schedule_timezone + "' " + *err;
+    return false;
   }
-  if (all.empty()) return true;
-  *err = all;
-  return false;
+  settings.max_concurrent = p.schedule_max_concurrent;
+  settings.timeout = p.schedule_timeout;
+  settings.history_size = static_cast<size_t>(global.schedule_history_size);
+  *out = std::move(settings);
+  return true;
 }
 
 }  // namespace phpeek::config

@@ -117,6 +117,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
       {"min_uptime", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->min_uptime); }},
       {"max_process_scale",
        [&r, g](const Node& v, P p) { r.Int(v, p, 1, 100000, &g->max_process_scale); }},
+      {"schedule_history_size",
+       [&r, g](const Node& v, P p) { r.Int(v, p, 1, 10000, &g->schedule_history_size); }},
       {"plugin_dir", [&r, g](const Node& v, P p) { ReadPluginDirs(r, v, p, g); }},
       {"plugins", [&r, g](const Node& v, P p) { r.StringList(v, p, &g->plugins); }},
       {"readiness", [&r, g](const Node& v, P p) { ReadReadiness(r, v, p, &g->readiness); }},
@@ -162,7 +164,8 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "metrics_enabled",
                                                 "log_buffer_lines",
                                                 "log_buffer_bytes",
-                                                "log_buffer_total_bytes"};
+                                                "log_buffer_total_bytes",
+                                                "schedule_history_size"};
   return keys;
 }
 

@@ -9,12 +9,13 @@
 //   file), user/group ids out of range or unknown names, no `processes:` key at all, a `logging:`
 //   pattern RE2 refuses, a `logging.stdout`/`stderr` contradicting the process-level key, files
 //   that are not YAML text (empty, a directory, binary, invalid UTF-8, over 1 MiB), text after
-//   the document's top-level value.
+//   the document's top-level value. Scheduled jobs: a bad or never-firing cron expression, an
+//   unknown schedule_timezone, scale other than 1.
 // - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
 //   do not act on (heartbeat, shutdown.graceful, global health_check_interval and
 //   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with
 //   no programs), programs not found on PATH, a dependency on a disabled process, max_scale above
-//   the global cap.
+//   the global cap, schedule_* keys without schedule.
 // - global `restart_backoff` (PHPeek PM) is read as restart_backoff_initial, with a warning, unless
 //   restart_backoff_initial is set too.
 // - `global:` keys the core does not own go to the plugins' schemas (LoadOptions::plugins; see

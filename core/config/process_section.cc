@@ -57,16 +57,6 @@ void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out,
         kShutdownCompat);
 }
 
-void ReadSchedule(Reader& r, const Node& v, P p, ProcessSpec* out) {
-  out->deferred_keys.push_back("schedule");
-  std::string text, err;
-  if (!r.Text(v, p, &text)) return;
-  if (!ValidateCron(text, &err)) {
-    r.Error(v.pos, p, "invalid cron expression '" + text + "': " + err,
-            "5 fields: minute hour day-of-month month day-of-week, e.g. \"*/15 * * * *\"");
-    return;
-  }
-  out->schedule = text;
 }
 
 struct Seen {
@@ -152,13 +142,6 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
          ReadHealthCheck(r, v, p, &hc);
          out->health_check = std::move(hc);
        }},
-      {"schedule", [&r, out](const Node& v, P p) { ReadSchedule(r, v, p, out); }},
-      {"schedule_timeout",
-       [&r, out](const Node& v, P p) {
-         out->deferred_keys.push_back("schedule_timeout");
-         Millis value{0};
-         if (r.Duration(v, p, &value)) out->schedule_timeout = value;
-       }},
       {"logging", [&r, out](const Node& v, P p) { ReadLogging(r, v, p, out); }},
   };
 }
@@ -222,6 +205,8 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   Seen seen;
   std::vector<KeyHandler> handlers = BasicHandlers(r, out, &seen);
   for (auto& h : MoreHandlers(r, out, &seen)) handlers.push_back(std::move(h));
+  ScheduleKeyPositions schedule_keys;
+  for (auto& h : ScheduleKeyHandlers(r, out, &schedule_keys)) handlers.push_back(std::move(h));
   r.Map(node, path, handlers, kProcessCompat);
   CheckLoggingStreams(r, node, path, *out);
   if (seen.pre_stop_hook) out->hooks.pre_stop.push_back(std::move(*seen.pre_stop_hook));
@@ -232,6 +217,7 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   }
   ResolveIds(r, path, seen, out);
   CheckScale(r, path, global, seen, *out);
+  CheckScheduleKeys(r, path, *out, schedule_keys, seen.scale_pos);
 }
 
 }  // namespace phpeek::config

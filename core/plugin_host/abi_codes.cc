@@ -27,6 +27,8 @@ int32_t ToAbiStatus(ControlResult result) {
     case ControlResult::kInvalidArgument: return PHPEEK_E_INVALID_ARGUMENT;
     case ControlResult::kNotFound: return PHPEEK_E_NOT_FOUND;
     case ControlResult::kStopping: return PHPEEK_E_STOPPING;
+    case ControlResult::kState: return PHPEEK_E_STATE;
+    case ControlResult::kTimeout: return PHPEEK_E_TIMEOUT;
   }
   return PHPEEK_E_INTERNAL;
 }
@@ -41,6 +43,15 @@ std::optional<ControlOp> FromAbiOp(int32_t op) {
   }
 }
 
+std::optional<JobOp> FromAbiJobOp(int32_t op) {
+  switch (op) {
+    case PHPEEK_JOB_OP_PAUSE: return JobOp::kPause;
+    case PHPEEK_JOB_OP_RESUME: return JobOp::kResume;
+    case PHPEEK_JOB_OP_TRIGGER: return JobOp::kTrigger;
+    default: return std::nullopt;
+  }
+}
+
 uint32_t ToAbiEventType(EventType type) {
   switch (type) {
     case EventType::kStateChanged: return PHPEEK_EVENT_STATE_CHANGED;
@@ -51,12 +62,20 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kHealthChanged: return PHPEEK_EVENT_HEALTH_CHANGED;
     case EventType::kReadinessChanged: return 0;
     case EventType::kHookFinished: return PHPEEK_EVENT_HOOK_FINISHED;
+    case EventType::kJobRunStarted: return PHPEEK_EVENT_JOB_RUN_STARTED;
+    case EventType::kJobRunFinished: return PHPEEK_EVENT_JOB_RUN_FINISHED;
   }
   return 0;
 }
 
 uint32_t AbiEventMinor(EventType type) {
-  return type == EventType::kHealthChanged || type == EventType::kHookFinished ? 1 : 0;
+  switch (type) {
+    case EventType::kHealthChanged:
+    case EventType::kHookFinished:
+    case EventType::kJobRunStarted:
+    case EventType::kJobRunFinished: return 1;
+    default: return 0;
+  }
 }
 
 int32_t ToAbiState(std::string_view state) {

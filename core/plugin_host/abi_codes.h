@@ -18,6 +18,8 @@ int32_t ToAbiStatus(ControlResult result);
 
 // nullopt for an op this host does not know (the caller answers E_UNSUPPORTED).
 std::optional<ControlOp> FromAbiOp(int32_t op);
+// PHPEEK_JOB_OP_*; nullopt for an op this host does not know.
+std::optional<JobOp> FromAbiJobOp(int32_t op);
 
 // 0 for an event that plugins are not sent (kReadinessChanged).
 uint32_t ToAbiEventType(EventType type);

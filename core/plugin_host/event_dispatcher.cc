@@ -35,6 +35,14 @@ std::string DetailJson(const Event& e) {
     w.Key("result").String(e.hook_result).Key("attempts").Int(e.attempts);
     w.Key("duration_ms").Int(e.duration_ms);
   }
+  const bool run_finished = e.type == EventType::kJobRunFinished;
+  if (e.type == EventType::kJobRunStarted || run_finished) {
+    w.Key("run_id").Int(e.run_id).Key("trigger").String(e.run_trigger);
+  }
+  if (run_finished) {
+    w.Key("result").String(e.run_result).Key("duration_ms").Int(e.duration_ms);
+    w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
+  }
   w.EndObject();
   return w.Take();
 }
@@ -49,10 +57,12 @@ std::shared_ptr<const AbiEvent> ToAbiEvent(const Event& e) {
   out->unix_ms = e.unix_ms;
   out->process = e.process;
   out->instance = e.instance;
-  const bool has_pid = e.type == EventType::kSpawned || e.type == EventType::kExited ||
+  const bool run = e.type == EventType::kJobRunStarted || e.type == EventType::kJobRunFinished;
+  const bool has_pid = run || e.type == EventType::kSpawned || e.type == EventType::kExited ||
                        e.type == EventType::kHealthChanged;
   out->pid = has_pid ? e.pid : 0;
-  const bool has_exit = e.type == EventType::kExited || e.type == EventType::kHookFinished;
+  const bool has_exit = e.type == EventType::kExited || e.type == EventType::kHookFinished ||
+                        e.type == EventType::kJobRunFinished;
   out->exit_code = has_exit ? e.exit_code : -1;
   out->signal = has_exit ? e.signal : 0;
   if (e.type == EventType::kStateChanged) {

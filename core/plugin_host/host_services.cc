@@ -14,6 +14,8 @@
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
 #include "core/plugin_host/process_json.h"
+#include "core/schedule/job_json.h"
+#include "core/schedule/scheduled_job.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -139,6 +141,13 @@ int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg
       }
       case ControlResult::kStopping:
         return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
+      case ControlResult::kState:
+        return Fail(err, PHPEEK_E_STATE,
+                    who +
+                        " is a scheduled job: it has runs, not instances (start resumes its "
+                        "schedule, stop pauses it; trigger starts a run)");
+      case ControlResult::kTimeout:
+        return Fail(err, PHPEEK_E_TIMEOUT, "not accepted in time");
     }
     return Fail(err, PHPEEK_E_INTERNAL, "unexpected control result");
   });
@@ -183,6 +192,107 @@ int32_t DaemonStatus(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcep
   });
 }
 
+// The job's copy in the latest snapshot, or the status code (and message) why there is none.
+int32_t FindJob(phpeek_host* h, const char* name, phpeek_sink* err,
+                std::shared_ptr<const schedule::ScheduledJob>* job) {
+  if (h == nullptr || h->control == nullptr || name == nullptr) {
+    return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and process name are required");
+  }
+  const auto status = h->control->SnapshotOf(name);
+  if (!status) {
+    return Fail(err, PHPEEK_E_NOT_FOUND, "no process named '" + std::string(name) + "'");
+  }
+  if (!status->job) {
+    return Fail(err, PHPEEK_E_STATE,
+                "process '" + std::string(name) + "' is not a scheduled job (it has no schedule)");
+  }
+  *job = status->job;
+  return PHPEEK_OK;
+}
+
+// {"schema":1, ...} around a JSON object written by core/schedule/job_json.h.
+std::string WithSchema(const std::string& object) {
+  return object.size() <= 2 ? "{\"schema\":1}" : "{\"schema\":1," + object.substr(1);
+}
+
+int32_t JobGet(phpeek_host* h, const char* name, phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    std::shared_ptr<const schedule::ScheduledJob> job;
+    if (const int32_t code = FindJob(h, name, err, &job); code != PHPEEK_OK) return code;
+    Emit(out, WithSchema(schedule::ScheduleJson(*job)));
+    return PHPEEK_OK;
+  });
+}
+
+int32_t JobHistory(phpeek_host* h, const char* name, uint32_t limit, phpeek_sink* out,
+                   phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    std::shared_ptr<const schedule::ScheduledJob> job;
+    if (const int32_t code = FindJob(h, name, err, &job); code != PHPEEK_OK) return code;
+    Emit(out, WithSchema(schedule::HistoryJson(*job, limit)));
+    return PHPEEK_OK;
+  });
+}
+
+// The checks of the two calls that may wait on the loop.
+int32_t CheckWaitingCall(phpeek_host* h, const char* name, uint32_t timeout_ms, phpeek_sink* err) {
+  if (h == nullptr || h->control == nullptr || name == nullptr || *name == '\0') {
+    return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and process name are required");
+  }
+  if (timeout_ms > 0 && EventDispatcher::OnDispatchThread()) {
+    return Fail(err, PHPEEK_E_WOULD_BLOCK,
+                "a blocking call (timeout_ms > 0) from an event callback");
+  }
+  return PHPEEK_OK;
+}
+
+int32_t JobControl(phpeek_host* h, int32_t op, const char* name, uint32_t timeout_ms,
+                   phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (const int32_t code = CheckWaitingCall(h, name, timeout_ms, err); code != PHPEEK_OK) {
+      return code;
+    }
+    const auto jop = FromAbiJobOp(op);
+    if (!jop) return Fail(err, PHPEEK_E_UNSUPPORTED, "unknown job op " + std::to_string(op));
+    if (h->host_stopping != nullptr && h->host_stopping->load()) {
+      return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
+    }
+    const JobReply r = h->control->ControlJob(*jop, name, std::chrono::milliseconds(timeout_ms));
+    if (r.result != ControlResult::kAccepted) return Fail(err, ToAbiStatus(r.result), r.message);
+    json::Writer w;
+    w.BeginObject().Key("schema").Int(1).Key("run_id");
+    if (r.run_id > 0) {
+      w.Int(r.run_id);
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+    Emit(out, w.str());
+    return PHPEEK_OK;
+  });
+}
+
+int32_t JobWait(phpeek_host* h, const char* name, int64_t run_id, uint32_t timeout_ms,
+                phpeek_sink* out, phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (const int32_t code = CheckWaitingCall(h, name, timeout_ms, err); code != PHPEEK_OK) {
+      return code;
+    }
+    std::shared_ptr<const schedule::ScheduledJob> job;
+    if (const int32_t code = FindJob(h, name, err, &job); code != PHPEEK_OK) return code;
+    const std::string which = "run " + std::to_string(run_id) + " of '" + std::string(name) + "'";
+    if (!job->FindRun(run_id)) {
+      return Fail(err, PHPEEK_E_NOT_FOUND, which + " is not known (or no longer kept)");
+    }
+    const auto run = h->control->WaitForRun(name, run_id, std::chrono::milliseconds(timeout_ms));
+    if (!run) return Fail(err, PHPEEK_E_TIMEOUT, which + " is still active");
+    json::Writer w;
+    schedule::WriteRun(&w, *run);
+    Emit(out, WithSchema(w.str()));
+    return PHPEEK_OK;
+  });
+}
+
 const phpeek_host_api_v1 kServices = {
     sizeof(phpeek_host_api_v1),
     PHPEEK_ABI_MAJOR,
@@ -198,6 +308,10 @@ const phpeek_host_api_v1 kServices = {
     &Unsubscribe,
     &StatusNameThunk,
     &DaemonStatus,
+    &JobGet,
+    &JobHistory,
+    &JobControl,
+    &JobWait,
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "core/health/checker.h"
 #include "core/json/json_writer.h"
+#include "core/schedule/job_json.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -49,6 +50,7 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
   w->Key("instances").BeginArray();
   for (const InstanceStatus& i : p.instances) WriteInstance(w, i);
   w->EndArray();
+  if (p.job) schedule::WriteJobListMembers(w, *p.job);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The process table as JSON for plugins (process_list / process_get), with the Management API's
-// field names plus the exit details an instance keeps. Documents carry "schema": 1.
+// field names plus the exit details an instance keeps, and a scheduled job's members
+// (core/schedule/job_json.h). Documents carry "schema": 1.
 #pragma once
 
 #include <string>

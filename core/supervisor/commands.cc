@@ -32,4 +32,18 @@ std::vector<Command> CommandInbox::Drain() {
   return out;
 }
 
+void ReplySlot::Set(JobReply reply) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reply_ = std::move(reply);
+  }
+  cv_.notify_all();
+}
+
+std::optional<JobReply> ReplySlot::Wait(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_until(lock, deadline, [this] { return reply_.has_value(); });
+  return reply_;
+}
+
 }  // namespace phpeek::supervisor

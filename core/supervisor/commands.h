@@ -3,8 +3,12 @@
 // in arrival order.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,11 +16,26 @@
 
 namespace phpeek::supervisor {
 
+// Where the loop leaves its answer to a command whose caller waits for one (Control::ControlJob).
+class ReplySlot {
+ public:
+  void Set(JobReply reply);
+  // The answer, or nullopt when none came by `deadline`.
+  std::optional<JobReply> Wait(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<JobReply> reply_;  // guarded by mu_
+};
+
 struct Command {
   ControlOp op = ControlOp::kStart;
   std::string process;
   int arg = 0;
-  bool shutdown = false;  // RequestShutdown: op/process are ignored
+  bool shutdown = false;             // RequestShutdown: op/process are ignored
+  std::optional<JobOp> job_op;       // set: a scheduled job's command instead of `op`
+  std::shared_ptr<ReplySlot> reply;  // set when the caller waits for the answer
 };
 
 class CommandInbox {

@@ -1,16 +1,24 @@
 // Control is how everything outside the supervisor loop (plugins, through the plugin host) drives
 // and observes it. Every method is thread-safe. Commands are validated at once against the loaded
 // configuration, then queued into the loop and applied there in arrival order; the caller learns
-// the outcome from snapshots and events, never by waiting on the loop.
+// the outcome from snapshots and events. Only the scheduled-job calls wait, bounded by the
+// caller's timeout: ControlJob for the loop's answer, WaitForRun for a run's end.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/schedule/run_history.h"
+
 namespace phpeek {
+namespace schedule {
+class ScheduledJob;
+}
 
 enum class ControlOp { kStart, kStop, kRestart, kScale };
 
@@ -19,6 +27,9 @@ enum class ControlResult {
   kInvalidArgument,  // e.g. scale outside 0..min(max_scale, max_process_scale)
   kNotFound,         // no process of that name
   kStopping,         // the daemon is shutting down and takes no more commands
+  kState,            // does not fit the process: e.g. scale of a scheduled job, a trigger while
+                     // schedule_max_concurrent runs are active
+  kTimeout,          // the loop did not answer within the wait
 };
 
 // An instance's health check, when its process has one (lifecycle.md, "Health checks").
@@ -37,9 +48,9 @@ struct HealthStatus {
 
 // Field names and state words follow the Management API (management-api.md).
 struct InstanceStatus {
-  std::string id;     // "<name>-<index>"
-  std::string state;  // starting running suspended backoff stopping stopped failed completed
-  int pid = 0;        // 0 when not running
+  std::string id;          // "<name>-<index>"
+  std::string state;       // starting running suspended backoff stopping stopped failed completed
+  int pid = 0;             // 0 when not running
   int64_t started_at = 0;  // Unix seconds of the current (or last) spawn; 0 if never
   uint32_t restart_count = 0;
   int last_exit_code = -1;  // -1 when it has not exited yet or was killed by a signal
@@ -57,6 +68,11 @@ struct ProcessStatus {
   // A longrun: every desired instance (at least one) ready; a oneshot: completed with exit 0.
   bool ready = false;
   std::vector<InstanceStatus> instances;
+  // Set for a scheduled job (a process with `schedule`): a read-only copy of its bookkeeping made
+  // by the loop for this snapshot, for its JSON (core/schedule/job_json.h). A job has no
+  // instances: its runs are listed there. `state` is "running" while a run is active, else
+  // "stopped".
+  std::shared_ptr<const schedule::ScheduledJob> job;
 };
 
 // The daemon's readiness (global.readiness, GET /api/v1/ready) and what makes it unhealthy.
@@ -75,6 +91,8 @@ enum class EventType {
   kHealthChanged,     // an instance's health check changed its health
   kReadinessChanged,  // the daemon became ready or stopped being ready (not sent to plugins)
   kHookFinished,      // a lifecycle hook ended
+  kJobRunStarted,   // a scheduled job's run was spawned (pid set)
+  kJobRunFinished,  // a run ended, or a tick was skipped (run_result "skipped")
 };
 
 struct Event {
@@ -102,7 +120,19 @@ struct Event {
   std::string hook_type;    // pre_start post_start pre_stop post_stop
   std::string hook_result;  // success failure timeout cancelled
   int attempts = 0;
-  int64_t duration_ms = 0;
+  // Job events.
+  int64_t run_id = 0;
+  std::string run_trigger;   // "schedule" or "manual"
+  std::string run_result;    // kJobRunFinished: "success", "failure", "timeout" or "skipped"
+  int64_t duration_ms = -1;  // kHookFinished, kJobRunFinished
+};
+
+enum class JobOp { kPause, kResume, kTrigger };
+
+struct JobReply {
+  ControlResult result = ControlResult::kAccepted;
+  int64_t run_id = 0;   // kTrigger answered by the loop: the run it started
+  std::string message;  // why, when refused
 };
 
 // Receives events on the supervisor loop thread. Implementations must return quickly and never
@@ -141,6 +171,20 @@ class Control {
 
   // The daemon's readiness as of the latest snapshot.
   virtual ReadinessStatus Readiness() const { return ReadinessStatus{true, {}, {}}; }
+  // Pauses, resumes or triggers a scheduled job. Validated at once, then applied by the loop; waits
+  // up to `wait` for the loop's answer (a trigger's run id, or its refusal at
+  // schedule_max_concurrent). `wait` 0: returns once queued (run_id 0).
+  virtual JobReply ControlJob(JobOp /*op*/, std::string_view /*process*/,
+                              std::chrono::milliseconds /*wait*/) {
+    return {ControlResult::kInvalidArgument, 0, "scheduled jobs are not supported here"};
+  }
+  // Waits up to `timeout` for run `run_id` of the job `process` to finish: its record, or nullopt
+  // when it is still active then (or no such run is known).
+  virtual std::optional<schedule::RunRecord> WaitForRun(std::string_view /*process*/,
+                                                        int64_t /*run_id*/,
+                                                        std::chrono::milliseconds /*timeout*/) {
+    return std::nullopt;
+  }
 
   // Listeners must outlive the supervisor's run; add them before it starts.
   virtual void AddListener(EventListener* listener) = 0;

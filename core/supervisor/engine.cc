@@ -12,6 +12,7 @@
 
 #include "core/log/log.h"
 #include "core/process/environment.h"
+#include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
 namespace {
@@ -54,23 +55,29 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       loop_(*io.time),
       probes_(loop_, *io.spawner, *io.children),
       hooks_(io.spawner, io.children, &loop_) {
+  jobs_ = std::make_unique<JobRunner>(JobRunner::Io{&loop_, spawner_, children_, &time_, bus_},
+                                      [this] { dirty_ = true; });
   for (const auto& spec : config.processes) {
     auto p = std::make_unique<Process>();
     p->spec = &spec;
     p->desired = spec.scale;
-    // Scheduled (cron) jobs are not supervised processes; until the scheduler exists they are
-    // listed and wait for a command instead of being restarted in a loop.
-    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped ||
-              !spec.schedule.empty();
+    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
     p->request = SpawnRequestFor(spec);
     p->restart = process::RestartParamsFor(config.global, spec);
-    for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
+    if (spec.schedule.empty()) {
+      for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
+    } else if (open_error_.empty()) {
+      // A scheduled job has runs, not instances: held, with nothing to keep up.
+      p->desired = 0;
+      p->held = true;
+      jobs_->Add(spec, config.global, p->request, &open_error_);
+    }
     processes_.push_back(std::move(p));
   }
   for (auto& p : processes_) p->state = AggregateState(*p);
   SetUpHooks();
   PublishStatus();
-  OpenLoop(&open_error_);  // sets the error on failure; Start reports it
+  if (open_error_.empty()) OpenLoop(&open_error_);  // sets the error on failure; Start reports it
 }
 
 Engine::~Engine() {
@@ -99,7 +106,7 @@ bool Engine::OpenLoop(std::string* err) {
   }
   loop_.Watch(signal_fd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); });
   loop_.Watch(inbox_->fd(), EPOLLIN, [this](uint32_t) { OnCommands(); });
-  return true;
+  return jobs_->Init(err);
 }
 
 bool Engine::SetUp(std::string* err) {
@@ -179,6 +186,7 @@ int Engine::Run() {
 // The work that follows whatever woke the loop: queued spawns, shutdown order, rolling restarts,
 // retired instances, the end-of-run checks and the snapshot.
 void Engine::Turn() {
+  jobs_->Poll();
   SpawnPending();
   CheckPostStartHooks();
   if (shutting_down_) StopReadyForShutdown();
@@ -267,6 +275,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   if (!owner) {
     if (probes_.exec_children.OnExit(change.pid, change.status)) return;  // an exec probe
     if (hooks_.OnChildExit(change.pid, change.status)) return;
+    if (jobs_->OnChildChange(change)) return;
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
@@ -274,7 +283,9 @@ void Engine::OnChildChange(const process::ChildChange& change) {
   OnExit(*o.process, *o.instance, change.status);
 }
 
+// Never while a scheduled job exists: its next tick is work to come.
 void Engine::CheckAllEnded() {
+  if (!jobs_->empty()) return;
   bool any = false;
   bool failed = false;
   for (const auto& p : processes_) {
@@ -317,6 +328,7 @@ bool Engine::Finished() {
     if (HasLiveInstance(*p)) return false;
   }
   if (!PostStopHooksDone()) return false;
+  if (jobs_->HasLiveRuns()) return false;
   if (!CollectChildren()) return true;
   SweepLeftovers();
   return false;
@@ -327,7 +339,7 @@ bool Engine::Finished() {
 // is stopped); after it, SIGKILL at every sweep, until none is left.
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
-    if (by_pid_.count(pid) || hooks_.Owns(pid)) continue;
+    if (by_pid_.count(pid) || hooks_.Owns(pid) || jobs_->Owns(pid)) continue;
     if (!killing_ && probes_.exec_children.Owns(pid)) continue;  // a probe, already killed
     if (killing_) {
       if (killed_.insert(pid).second) {

@@ -9,7 +9,7 @@
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
 // (process states, snapshot, events), engine_health.cc (health checks, readiness, critical
 // processes; the probes themselves are core/health's), engine_hooks.cc (when lifecycle hooks run;
-// the running is core/hooks).
+// the running is core/hooks); scheduled jobs are driven by a JobRunner (job_runner.h).
 #pragma once
 
 #include <signal.h>
@@ -40,6 +40,8 @@
 #include "core/supervisor/time_source.h"
 
 namespace phpeek::supervisor {
+
+class JobRunner;
 
 struct Instance {
   int index = 0;
@@ -228,6 +230,7 @@ class Engine {
   Process* FindProcess(const std::string& name);
 
   const config::Config& config_;
+  std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
   process::Spawner* spawner_;
   process::Children* children_;
   const TimeSource& time_;

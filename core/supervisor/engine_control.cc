@@ -5,6 +5,7 @@
 
 #include "core/log/log.h"
 #include "core/supervisor/engine.h"
+#include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
 
@@ -42,7 +43,14 @@ Instance* FindInstance(Process& p, int index) {
 
 void Engine::OnCommands() {
   for (const Command& c : inbox_->Drain()) {
-    if (c.shutdown) {
+    if (c.job_op) {
+      const JobReply r = shutting_down_
+                             ? JobReply{ControlResult::kStopping, 0, "the daemon is shutting down"}
+                             : jobs_->Apply(*c.job_op, c.process);
+      // Published before the answer, so that the caller finds the run it was told about.
+      if (dirty_) PublishStatus();
+      if (c.reply) c.reply->Set(r);
+    } else if (c.shutdown) {
       BeginShutdown();
     } else if (shutting_down_) {
       log::Info("command ignored: shutting down", {{"op", OpName(c.op)}, {"process", c.process}});
@@ -56,6 +64,12 @@ void Engine::ApplyCommand(const Command& c) {
   Process* p = FindProcess(c.process);
   if (!p) return;  // Submit validated the name; the config cannot change under us
   log::Info("command", {{"op", OpName(c.op)}, {"process", c.process}, {"arg", c.arg}});
+  if (jobs_->Has(c.process)) {  // Submit lets only start and stop through for a job
+    if (c.op == ControlOp::kStart) jobs_->Start(c.process);
+    if (c.op == ControlOp::kStop) jobs_->Stop(c.process);
+    dirty_ = true;
+    return;
+  }
   switch (c.op) {
     case ControlOp::kStart:
       StartProcess(*p);
@@ -203,6 +217,7 @@ void Engine::BeginShutdown() {
   EnterShutdown();
   PublishDaemonEvent(EventType::kShuttingDown);
   EndHealthChecks();  // a process on its way down is not probed, nor restarted for a probe
+  jobs_->BeginShutdown(shutdown_deadline_);
   for (auto& p : processes_) {
     p->rolling.clear();
     p->rolling_current = -1;
@@ -254,6 +269,7 @@ void Engine::KillAll() {
       if (inst->pid > 0) children_->Signal(-inst->pid, SIGKILL);
     }
   }
+  jobs_->KillAll();
   if (!killing_) {
     killing_ = true;
     loop_.AddTimer(Now() + kSweepGrace, [this] {

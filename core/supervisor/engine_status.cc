@@ -1,5 +1,6 @@
 // Process states (the spec's "States"), the published snapshot and the events around them.
 #include "core/supervisor/engine.h"
+#include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
 
@@ -94,6 +95,10 @@ void Engine::PublishStatus() {
       ps.instances.push_back(std::move(is));
     }
     ps.ready = ProcessReady(*p);
+    if (jobs_->Has(ps.name)) {
+      ps.job = jobs_->Snapshot(ps.name);
+      ps.state = jobs_->Executing(ps.name) ? "running" : "stopped";
+    }
     if (ps.state != p->state) {
       Event e;
       e.type = EventType::kStateChanged;

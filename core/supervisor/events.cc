@@ -23,9 +23,19 @@ void EventBus::Publish(Event event) {
 }
 
 void SnapshotStore::Publish(std::vector<ProcessStatus> snapshot) {
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot_.swap(snapshot);
-  generation_.fetch_add(1, std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot_.swap(snapshot);
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+  published_.notify_all();
+}
+
+bool SnapshotStore::WaitNewer(uint64_t generation,
+                              std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return published_.wait_until(
+      lock, deadline, [&] { return generation_.load(std::memory_order_acquire) != generation; });
 }
 
 std::vector<ProcessStatus> SnapshotStore::Get() const {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -38,9 +40,13 @@ class SnapshotStore {
   ReadinessStatus Readiness() const;
   // Counts publishes; lock-free, so that readers checking for a change never contend with the loop.
   uint64_t Generation() const { return generation_.load(std::memory_order_acquire); }
+  // Waits until a snapshot newer than `generation` is published, or `deadline`. Returns whether
+  // one was.
+  bool WaitNewer(uint64_t generation, std::chrono::steady_clock::time_point deadline) const;
 
  private:
   mutable std::mutex mu_;
+  mutable std::condition_variable published_;
   std::vector<ProcessStatus> snapshot_;  // guarded by mu_
   ReadinessStatus readiness_;            // guarded by mu_
   std::atomic<uint64_t> generation_{0};  // written under mu_, after the swap

@@ -9,6 +9,7 @@
 
 #include "core/process/children.h"
 #include "core/process/spawner.h"
+#include "core/schedule/scheduled_job.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/engine.h"
 #include "core/supervisor/events.h"
@@ -26,6 +27,10 @@ const char* ToString(ControlResult result) {
       return "not found";
     case ControlResult::kStopping:
       return "stopping";
+    case ControlResult::kState:
+      return "state";
+    case ControlResult::kTimeout:
+      return "timeout";
   }
   return "unknown";
 }
@@ -35,13 +40,24 @@ class Supervisor::Impl {
   explicit Impl(const config::Config& c, const supervisor::TestHooks& hooks)
       : config(c),
         spawner(!hooks.posix_spawn_only),
-        engine(c, {&spawner, &children, &supervisor::SteadyTime(), &inbox, &bus, &snapshots,
-                   &stopping}) {
+        accelerated(hooks.wall_start ? std::make_unique<supervisor::AcceleratedWallTime>(
+                                           *hooks.wall_start, hooks.wall_speed)
+                                     : nullptr),
+        engine(c, {&spawner, &children, accelerated ? accelerated.get() : &supervisor::SteadyTime(),
+                   &inbox, &bus, &snapshots, &stopping}) {
     if (hooks.stall_for.count() > 0) engine.StallOnce(hooks.stall_after, hooks.stall_for);
+  }
+
+  const config::ProcessSpec* Find(std::string_view name) const {
+    for (const auto& p : config.processes) {
+      if (p.name == name) return &p;
+    }
+    return nullptr;
   }
 
   const config::Config& config;
   process::PosixSpawner spawner;
+  std::unique_ptr<supervisor::AcceleratedWallTime> accelerated;  // PHPEEK_PM_TEST_WALL_CLOCK
   process::SystemChildren children;
   supervisor::CommandInbox inbox;
   supervisor::EventBus bus;
@@ -83,6 +99,10 @@ ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg
   }
   if (!spec) return ControlResult::kNotFound;
   if (!spec->enabled && op != ControlOp::kStop) return ControlResult::kInvalidArgument;
+  // A scheduled job has runs, not instances: start resumes it, stop pauses it and stops its runs.
+  if (!spec->schedule.empty() && (op == ControlOp::kRestart || op == ControlOp::kScale)) {
+    return ControlResult::kState;
+  }
   if (op == ControlOp::kScale && (arg < 0 || arg > ScaleLimitOf(process)->value)) {
     return ControlResult::kInvalidArgument;
   }
@@ -115,5 +135,46 @@ uint64_t Supervisor::SnapshotGeneration() const { return impl_->snapshots.Genera
 ReadinessStatus Supervisor::Readiness() const { return impl_->snapshots.Readiness(); }
 
 void Supervisor::AddListener(EventListener* listener) { impl_->bus.AddListener(listener); }
+
+JobReply Supervisor::ControlJob(JobOp op, std::string_view process,
+                                std::chrono::milliseconds wait) {
+  if (impl_->stopping.load()) {
+    return {ControlResult::kStopping, 0, "the daemon is shutting down"};
+  }
+  const config::ProcessSpec* spec = impl_->Find(process);
+  const std::string who = "process '" + std::string(process) + "'";
+  if (!spec) return {ControlResult::kNotFound, 0, "no " + who};
+  if (spec->schedule.empty()) {
+    return {ControlResult::kState, 0, who + " is not a scheduled job (it has no schedule)"};
+  }
+  if (!spec->enabled) return {ControlResult::kState, 0, who + " is disabled (enabled: false)"};
+  supervisor::Command c;
+  c.job_op = op;
+  c.process = std::string(process);
+  if (wait.count() > 0) c.reply = std::make_shared<supervisor::ReplySlot>();
+  const std::shared_ptr<supervisor::ReplySlot> reply = c.reply;
+  impl_->inbox.Push(std::move(c));
+  if (!reply) return {};
+  if (auto answer = reply->Wait(std::chrono::steady_clock::now() + wait)) return *answer;
+  return {
+      ControlResult::kTimeout, 0,
+      "queued, but the supervisor did not answer within " + std::to_string(wait.count()) + " ms"};
+}
+
+// Reads the published snapshots: every change of the job (a run's end included) publishes one.
+std::optional<schedule::RunRecord> Supervisor::WaitForRun(std::string_view process, int64_t run_id,
+                                                          std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const uint64_t generation = impl_->snapshots.Generation();
+    const std::optional<ProcessStatus> status = impl_->snapshots.GetOne(process);
+    if (!status || !status->job) return std::nullopt;
+    const std::optional<schedule::RunRecord> run = status->job->FindRun(run_id);
+    if (run && run->result) return run;
+    // Shutting down, a run not started (or no longer kept) never ends; an active one will.
+    if (!run && impl_->stopping.load()) return std::nullopt;
+    if (!impl_->snapshots.WaitNewer(generation, deadline)) return std::nullopt;
+  }
+}
 
 }  // namespace phpeek

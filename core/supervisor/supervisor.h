@@ -49,6 +49,9 @@ class Supervisor : public Control {
   uint64_t SnapshotGeneration() const override;
   ReadinessStatus Readiness() const override;
   void AddListener(EventListener* listener) override;
+  JobReply ControlJob(JobOp op, std::string_view process, std::chrono::milliseconds wait) override;
+  std::optional<schedule::RunRecord> WaitForRun(std::string_view process, int64_t run_id,
+                                                std::chrono::milliseconds timeout) override;
 
  private:
   class Impl;

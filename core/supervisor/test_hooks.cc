@@ -22,6 +22,16 @@ TestHooks TestHooksFromEnvironment() {
     }
     log::Warn("test hook in effect", {{"PHPEEK_PM_TEST_LOOP_STALL", stall}});
   }
+  if (const char* wall = std::getenv("PHPEEK_PM_TEST_WALL_CLOCK")) {
+    long long start = 0;
+    double speed = 0;
+    if (std::sscanf(wall, "%lld:%lf", &start, &speed) == 2 && start >= 0 && speed > 0 &&
+        speed <= 1e6) {
+      hooks.wall_start = std::chrono::system_clock::time_point(std::chrono::seconds(start));
+      hooks.wall_speed = speed;
+    }
+    log::Warn("test hook in effect", {{"PHPEEK_PM_TEST_WALL_CLOCK", wall}});
+  }
   return hooks;
 }
 

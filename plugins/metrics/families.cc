@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "plugins/metrics/job_families.h"
+
 namespace phpeek::metrics {
 namespace {
 
@@ -187,6 +189,7 @@ std::vector<Family> BuildFamilies(const std::vector<ProcessSnapshot>& processes,
         &f.fds, &f.check_status, &f.check_total, &f.check_duration, &f.check_fails}) {
     out.push_back(std::move(*family));
   }
+  AddJobFamilies(processes, &out);
   return out;
 }
 

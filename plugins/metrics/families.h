@@ -40,9 +40,9 @@ std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst);
 
 // phpeek_pm_process_desired_scale: the instances the supervisor means to keep running, so that
 // "current < desired" means something is wrong. The host's process list gives `scale` (the
-// configured or API count) but no enabled/held/schedule flags, so it is derived from the instance
-// states: instances below `scale` count unless `stopped` (held: disabled, initial_state: stopped,
-// a stop command, a scheduled job waiting for its run; or ended as its restart policy wanted) or
+// configured or API count) but no enabled/held flags, so it is derived from the instance states
+// (a scheduled job has none: 0): instances below `scale` count unless `stopped` (held: disabled,
+// initial_state: stopped, a stop command; or ended as its restart policy wanted) or
 // `completed` (a oneshot that is done). `failed` counts: it should run and was given up.
 int64_t DesiredScale(const ProcessSnapshot& process);
 

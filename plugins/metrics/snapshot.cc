@@ -53,6 +53,19 @@ InstanceSnapshot DecodeInstance(const json::Value& obj) {
   return inst;
 }
 
+std::optional<JobSnapshot> DecodeJob(const json::Value& obj) {
+  if (obj["type"].AsString().value != "scheduled") return std::nullopt;
+  JobSnapshot job;
+  job.next_run = NumberOf(obj, "next_run");
+  job.last_run = NumberOf(obj, "last_run");
+  job.last_duration_ms = IntegerOf(obj, "last_duration_ms");
+  const json::Value results = obj["run_results"];
+  for (size_t i = 0; i < kJobResults.size(); ++i) {
+    job.results[i] = IntegerOf(results, kJobResults[i]).value_or(0);
+  }
+  return job;
+}
+
 bool DecodeProcess(const json::Value& obj, ProcessSnapshot* proc, std::string* err) {
   proc->name = StringOf(obj, "name");
   if (proc->name.empty()) {
@@ -61,6 +74,7 @@ bool DecodeProcess(const json::Value& obj, ProcessSnapshot* proc, std::string* e
   }
   proc->state = StringOf(obj, "state");
   proc->scale = IntegerOf(obj, "scale").value_or(0);
+  proc->job = DecodeJob(obj);
   const json::Array instances = obj["instances"].items();
   proc->instances.reserve(instances.size());
   size_t i = 0;

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,11 +41,25 @@ struct InstanceSnapshot {
   std::optional<HealthCheckSnapshot> health_check;  // unset when the process has no check
 };
 
+// A scheduled job's members of the list (host ABI 1.1; "type":"scheduled").
+struct JobSnapshot {
+  std::optional<double> next_run;  // unix seconds; unset while paused
+  std::optional<double> last_run;  // start of the latest run
+  std::optional<int64_t> last_duration_ms;
+  // Finished runs by result, in the order of kJobResults.
+  std::array<int64_t, 4> results{};
+};
+
+// The label values of phpeek_pm_scheduled_runs_total{result}, in JobSnapshot::results order.
+inline constexpr std::array<const char*, 4> kJobResults = {"success", "failure", "timeout",
+                                                           "skipped"};
+
 struct ProcessSnapshot {
   std::string name;
   std::string state;
   int64_t scale = 0;  // desired number of instances
   std::vector<InstanceSnapshot> instances;
+  std::optional<JobSnapshot> job;  // set for a scheduled job
 };
 
 // Decodes a process_list document. Returns false and sets *err when it is not valid JSON or not

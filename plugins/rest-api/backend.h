@@ -3,6 +3,8 @@
 // method is called from HTTP worker threads concurrently, so implementations must be thread-safe.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace phpeek::rest {
@@ -25,6 +27,8 @@ struct BackendResult {
 
 enum class ControlOp { kStart, kStop, kRestart, kScale };
 
+enum class JobOp { kPause, kResume, kTrigger };
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -37,6 +41,28 @@ class Backend {
   virtual BackendResult Control(ControlOp op, const std::string& name, int arg) = 0;
   // {"schema":1,...,"ready":bool,"waiting":[...],"failed":[...]}: the host's daemon_status.
   virtual BackendResult DaemonStatus(std::string* json) = 0;
+
+  // Scheduled jobs (ABI 1.1 job services); a host without them answers kUnsupported, and a
+  // process without `schedule` kState.
+  // {"schema":1,"name","schedule","timezone","schedule_state",...} of one job.
+  virtual BackendResult GetSchedule(const std::string& /*name*/, std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon has no scheduled jobs"};
+  }
+  // {"schema":1,"name","runs":[...]}, newest first, at most `limit` (0 = all kept).
+  virtual BackendResult GetHistory(const std::string& /*name*/, uint32_t /*limit*/,
+                                   std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon has no scheduled jobs"};
+  }
+  // Applied by the supervisor before it returns; `run_id` receives a trigger's run.
+  virtual BackendResult ControlJob(JobOp /*op*/, const std::string& /*name*/, int64_t* /*run_id*/) {
+    return {BackendCode::kUnsupported, "this daemon has no scheduled jobs"};
+  }
+  // Waits up to `timeout` for run `run_id` to end: {"schema":1,"id",...,"result"}. kTimeout when
+  // it is still active then.
+  virtual BackendResult WaitRun(const std::string& /*name*/, int64_t /*run_id*/,
+                                std::chrono::milliseconds /*timeout*/, std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon has no scheduled jobs"};
+  }
 };
 
 }  // namespace phpeek::rest

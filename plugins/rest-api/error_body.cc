@@ -52,6 +52,8 @@ const char* ErrorPhrase(int status) {
       return "not implemented";
     case 503:
       return "service unavailable";
+    case 504:
+      return "gateway timeout";
     case 505:
       return "http version not supported";
     default:

@@ -1,15 +1,19 @@
 #include "plugins/rest-api/handlers.h"
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "phpeek/json.hpp"
 #include "plugins/rest-api/auth.h"
 #include "plugins/rest-api/daemon_view.h"
 #include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/json_string.h"
 #include "plugins/rest-api/process_view.h"
+#include "plugins/rest-api/query.h"
 #include "plugins/rest-api/routes.h"
 #include "plugins/rest-api/scale_request.h"
 
@@ -17,6 +21,11 @@ namespace phpeek::rest {
 namespace {
 
 constexpr size_t kMaxNameLength = 64;
+// The longest a ?sync=true trigger waits for its run: a job's schedule_timeout plus this grace
+// (its stop signal, then SIGKILL after its shutdown.timeout), and never more than kMaxSyncWait.
+constexpr std::chrono::milliseconds kSyncGrace{60'000};
+constexpr std::chrono::milliseconds kMaxSyncWait{3'600'000};
+constexpr int64_t kMaxHistoryLimit = 10000;  // global.schedule_history_size's bound
 
 // The spec's 202 body: {"message": "<verb> initiated", "process": name}.
 std::string InitiatedBody(std::string_view verb, const std::string& name) {
@@ -70,6 +79,61 @@ std::string_view Authorization(const HttpRequest& request) {
   const std::string* value = request.Field("Authorization");
   return value ? std::string_view(*value) : std::string_view();
 }
+
+// The host's JSON object without its "schema" member, as the API answers it (the document was
+// parsed strictly, so each member's text is valid JSON).
+bool WithoutSchema(std::string_view host_json, std::string* out, std::string* err) {
+  json::Document doc;
+  const json::Read<json::Object> object =
+      doc.Parse(host_json, err) ? doc.root().AsObject() : json::Read<json::Object>{};
+  if (!object.ok()) {
+    *err = "the daemon sent an unreadable answer" + (err->empty() ? "" : " (" + *err + ")");
+    return false;
+  }
+  out->assign("{");
+  for (const json::Member m : object.value) {
+    if (m.key == "schema") continue;
+    if (out->size() > 1) out->push_back(',');
+    AppendJsonString(out, m.key);
+    out->push_back(':');
+    out->append(m.value.text());
+  }
+  out->push_back('}');
+  return true;
+}
+
+HttpResponse HostObject(int status, std::string_view host_json) {
+  std::string body, err;
+  if (!WithoutSchema(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
+  return JsonResponse(status, std::move(body));
+}
+
+// ?sync: absent, "false" or "0" is no; "", "true" or "1" is yes.
+std::optional<bool> SyncParam(std::string_view target) {
+  const std::optional<std::string_view> v = QueryParam(target, "sync");
+  if (!v || *v == "false" || *v == "0") return false;
+  if (v->empty() || *v == "true" || *v == "1") return true;
+  return std::nullopt;
+}
+
+// Holds one of the ?sync=true slots for its lifetime, if one was free.
+class SyncSlot {
+ public:
+  SyncSlot(std::atomic<int>* count, int max) : count_(count) {
+    taken_ = count_->fetch_add(1) < max;
+    if (!taken_) count_->fetch_sub(1);
+  }
+  ~SyncSlot() {
+    if (taken_) count_->fetch_sub(1);
+  }
+  SyncSlot(const SyncSlot&) = delete;
+  SyncSlot& operator=(const SyncSlot&) = delete;
+  bool taken() const { return taken_; }
+
+ private:
+  std::atomic<int>* count_;
+  bool taken_ = false;
+};
 
 HttpResponse Unauthorized() {
   HttpResponse r = ErrorResponse(401, ErrorPhrase(401));
@@ -138,6 +202,16 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
       return Control(ControlOp::kRestart, match.name);
     case RouteId::kScale:
       return Scale(match.name, request.body);
+    case RouteId::kSchedule:
+      return Schedule(match.name);
+    case RouteId::kScheduleHistory:
+      return History(match.name, request.target);
+    case RouteId::kSchedulePause:
+      return PauseOrResume(JobOp::kPause, match.name);
+    case RouteId::kScheduleResume:
+      return PauseOrResume(JobOp::kResume, match.name);
+    case RouteId::kScheduleTrigger:
+      return Trigger(match.name, request.target);
   }
   return ErrorResponse(500, ErrorPhrase(500));
 }
@@ -205,6 +279,84 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
   if (r.code != BackendCode::kOk) return BackendError(ControlOp::kScale, r);
   return JsonResponse(202,
                       InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) + "}");
+}
+
+HttpResponse Api::Schedule(const std::string& name) const {
+  std::string host_json;
+  const BackendResult r = backend_->GetSchedule(name, &host_json);
+  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  return HostObject(200, host_json);
+}
+
+HttpResponse Api::History(const std::string& name, std::string_view target) const {
+  int64_t limit = 0;  // all the history keeps
+  if (const auto text = QueryParam(target, "limit")) {
+    const bool digits = !text->empty() && text->size() <= 6 &&
+                        text->find_first_not_of("0123456789") == std::string_view::npos;
+    if (digits) limit = std::stoll(std::string(*text));
+    if (!digits || limit < 1 || limit > kMaxHistoryLimit) {
+      return ErrorResponse(
+          400, ErrorPhrase(400),
+          "limit must be a whole number from 1 to " + std::to_string(kMaxHistoryLimit));
+    }
+  }
+  std::string host_json;
+  const BackendResult r = backend_->GetHistory(name, static_cast<uint32_t>(limit), &host_json);
+  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  return HostObject(200, host_json);
+}
+
+HttpResponse Api::PauseOrResume(JobOp op, const std::string& name) const {
+  int64_t run_id = 0;
+  const BackendResult r = backend_->ControlJob(op, name, &run_id);
+  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  std::string body = "{\"message\":";
+  AppendJsonString(&body, op == JobOp::kPause ? "schedule paused" : "schedule resumed");
+  body += ",\"process\":";
+  AppendJsonString(&body, name);
+  return JsonResponse(200, body + "}");
+}
+
+// 202 with the run's id; with ?sync=true, 200 with the run once it has ended.
+HttpResponse Api::Trigger(const std::string& name, std::string_view target) const {
+  const std::optional<bool> sync = SyncParam(target);
+  if (!sync) return ErrorResponse(400, ErrorPhrase(400), "sync must be true or false");
+  SyncSlot slot(&sync_triggers_, *sync ? options_.max_sync_triggers : 0);
+  if (*sync && !slot.taken()) {
+    return ErrorResponse(503, ErrorPhrase(503),
+                         std::to_string(options_.max_sync_triggers) +
+                             " triggers with sync=true are already waiting; trigger without it "
+                             "and follow GET /api/v1/processes/" +
+                             name + "/schedule/history");
+  }
+  int64_t run_id = 0;
+  const BackendResult r = backend_->ControlJob(JobOp::kTrigger, name, &run_id);
+  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  if (*sync) return WaitForRun(name, run_id);
+  return JsonResponse(
+      202, InitiatedBody("trigger", name) + ",\"run_id\":" + std::to_string(run_id) + "}");
+}
+
+HttpResponse Api::WaitForRun(const std::string& name, int64_t run_id) const {
+  // Bounded by the job's schedule_timeout when it has one.
+  std::chrono::milliseconds wait = kMaxSyncWait;
+  std::string schedule_json;
+  json::Document schedule;
+  if (backend_->GetSchedule(name, &schedule_json).code == BackendCode::kOk &&
+      schedule.Parse(schedule_json)) {
+    const json::Read<int64_t> timeout = schedule.root()["timeout_ms"].AsInt64();
+    if (timeout.ok()) wait = std::min(wait, std::chrono::milliseconds(timeout.value) + kSyncGrace);
+  }
+  std::string host_json;
+  const BackendResult r = backend_->WaitRun(name, run_id, wait, &host_json);
+  if (r.code == BackendCode::kTimeout) {
+    return ErrorResponse(504, ErrorPhrase(504),
+                         "run " + std::to_string(run_id) + " is still active after " +
+                             std::to_string(wait.count() / 1000) +
+                             " s; follow GET /api/v1/processes/" + name + "/schedule/history");
+  }
+  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  return HostObject(200, host_json);
 }
 
 }  // namespace phpeek::rest

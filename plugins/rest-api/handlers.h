@@ -4,6 +4,7 @@
 // every HTTP worker thread.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ struct ApiOptions {
   std::optional<std::string> token;  // api_auth; unset = no authentication
   int max_process_scale = 100;       // global max_process_scale
   std::string_view openapi_json;     // served at /api/v1/openapi.json
+  // Triggers with ?sync=true that may wait at once, each holding an HTTP worker; one more gets
+  // 503 (the server has 8 workers: the rest of the API stays served).
+  int max_sync_triggers = 4;
 };
 
 class Api {
@@ -36,9 +40,16 @@ class Api {
   HttpResponse GetProcess(const std::string& name) const;
   HttpResponse Control(ControlOp op, const std::string& name) const;
   HttpResponse Scale(const std::string& name, std::string_view body) const;
+  // Scheduled jobs.
+  HttpResponse Schedule(const std::string& name) const;
+  HttpResponse History(const std::string& name, std::string_view target) const;
+  HttpResponse PauseOrResume(JobOp op, const std::string& name) const;
+  HttpResponse Trigger(const std::string& name, std::string_view target) const;
+  HttpResponse WaitForRun(const std::string& name, int64_t run_id) const;
 
   Backend* backend_;
   ApiOptions options_;
+  mutable std::atomic<int> sync_triggers_{0};  // ?sync=true triggers waiting now
   RenderCache list_cache_;  // GET /api/v1/processes, re-rendered only when the snapshot changes
 };
 

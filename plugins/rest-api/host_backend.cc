@@ -1,5 +1,9 @@
 #include "plugins/rest-api/host_backend.h"
 
+#include <algorithm>
+
+#include "phpeek/json.hpp"
+
 namespace phpeek::rest {
 namespace {
 
@@ -49,6 +53,34 @@ BackendResult HostBackend::Control(ControlOp op, const std::string& name, int ar
 
 BackendResult HostBackend::DaemonStatus(std::string* json) {
   return FromStatus(host_.daemonStatus(json));
+}
+
+BackendResult HostBackend::GetSchedule(const std::string& name, std::string* json) {
+  return FromStatus(host_.jobGet(name, json));
+}
+
+BackendResult HostBackend::GetHistory(const std::string& name, uint32_t limit, std::string* json) {
+  return FromStatus(host_.jobHistory(name, limit, json));
+}
+
+BackendResult HostBackend::ControlJob(JobOp op, const std::string& name, int64_t* run_id) {
+  const int32_t code = op == JobOp::kPause    ? PHPEEK_JOB_OP_PAUSE
+                       : op == JobOp::kResume ? PHPEEK_JOB_OP_RESUME
+                                              : PHPEEK_JOB_OP_TRIGGER;
+  std::string answer;
+  BackendResult r = FromStatus(host_.jobControl(code, name, kAcceptTimeoutMs, &answer));
+  json::Document doc;
+  if (r.code == BackendCode::kOk && doc.Parse(answer)) {
+    const json::Read<int64_t> id = doc.root()["run_id"].AsInt64();
+    if (id.ok()) *run_id = id.value;
+  }
+  return r;
+}
+
+BackendResult HostBackend::WaitRun(const std::string& name, int64_t run_id,
+                                   std::chrono::milliseconds timeout, std::string* json) {
+  const auto ms = static_cast<uint32_t>(std::clamp<int64_t>(timeout.count(), 0, UINT32_MAX));
+  return FromStatus(host_.jobWait(name, run_id, ms, json));
 }
 
 }  // namespace phpeek::rest

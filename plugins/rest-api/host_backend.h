@@ -15,6 +15,11 @@ class HostBackend : public Backend {
   BackendResult GetProcess(const std::string& name, std::string* json) override;
   BackendResult Control(ControlOp op, const std::string& name, int arg) override;
   BackendResult DaemonStatus(std::string* json) override;
+  BackendResult GetSchedule(const std::string& name, std::string* json) override;
+  BackendResult GetHistory(const std::string& name, uint32_t limit, std::string* json) override;
+  BackendResult ControlJob(JobOp op, const std::string& name, int64_t* run_id) override;
+  BackendResult WaitRun(const std::string& name, int64_t run_id, std::chrono::milliseconds timeout,
+                        std::string* json) override;
 
  private:
   phpeek::v1::Host host_;

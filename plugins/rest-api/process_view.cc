@@ -58,6 +58,20 @@ void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back('}');
 }
 
+// A scheduled job's members (lifecycle.md, "Scheduled jobs"), as the host wrote them (the
+// document was parsed strictly, so each value's text is valid JSON).
+void AppendJobMembers(const json::Value& proc, std::string* out) {
+  if (proc["type"].AsString().value != "scheduled") return;
+  for (const char* key : {"type", "schedule", "schedule_state", "next_run", "last_run",
+                          "last_exit_code", "run_count"}) {
+    const json::Value v = proc[key];
+    if (v.missing()) continue;
+    out->push_back(',');
+    AppendKey(out, key);
+    out->append(v.text());
+  }
+}
+
 void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back('{');
   AppendKey(out, "name");
@@ -78,7 +92,9 @@ void AppendProcess(const json::Value& proc, std::string* out) {
     first = false;
     AppendInstance(inst, out);
   }
-  out->append("]}");
+  out->push_back(']');
+  AppendJobMembers(proc, out);
+  out->push_back('}');
 }
 
 bool ParseObject(std::string_view host_json, json::Document* doc, std::string* err) {

@@ -81,6 +81,11 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/processes/{name}/stop", RouteId::kStop, true},
       {"POST", "/api/v1/processes/{name}/restart", RouteId::kRestart, true},
       {"POST", "/api/v1/processes/{name}/scale", RouteId::kScale, true},
+      {"GET", "/api/v1/processes/{name}/schedule", RouteId::kSchedule, true},
+      {"GET", "/api/v1/processes/{name}/schedule/history", RouteId::kScheduleHistory, true},
+      {"POST", "/api/v1/processes/{name}/schedule/pause", RouteId::kSchedulePause, true},
+      {"POST", "/api/v1/processes/{name}/schedule/resume", RouteId::kScheduleResume, true},
+      {"POST", "/api/v1/processes/{name}/schedule/trigger", RouteId::kScheduleTrigger, true},
   };
   return kRoutes;
 }

@@ -23,6 +23,11 @@ enum class RouteId {
   kStop,
   kRestart,
   kScale,
+  kSchedule,
+  kScheduleHistory,
+  kSchedulePause,
+  kScheduleResume,
+  kScheduleTrigger,
 };
 
 struct Route {

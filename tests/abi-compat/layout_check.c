@@ -45,7 +45,11 @@ AT(phpeek_host_api_v1, status_name, 88);
 _Static_assert(sizeof(phpeek_host_api_v1) >= 96, "phpeek_host_api_v1 1.0 size");
 /* 1.1 */
 AT(phpeek_host_api_v1, daemon_status, 96);
-_Static_assert(sizeof(phpeek_host_api_v1) >= 104, "phpeek_host_api_v1 1.1 size");
+AT(phpeek_host_api_v1, job_get, 104);
+AT(phpeek_host_api_v1, job_history, 112);
+AT(phpeek_host_api_v1, job_control, 120);
+AT(phpeek_host_api_v1, job_wait, 128);
+_Static_assert(sizeof(phpeek_host_api_v1) >= 136, "phpeek_host_api_v1 1.1 size");
 
 AT(phpeek_plugin_api_v1, struct_size, 0);
 AT(phpeek_plugin_api_v1, abi_major, 4);
@@ -115,10 +119,14 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                    PHPEEK_EVENT_SHUTTING_DOWN == 5,
                "event types");
 /* 1.1 */
-_Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6 && PHPEEK_EVENT_HOOK_FINISHED == 7, "event types 1.1");
+_Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6 && PHPEEK_EVENT_HOOK_FINISHED == 7 &&
+                   PHPEEK_EVENT_JOB_RUN_STARTED == 8 && PHPEEK_EVENT_JOB_RUN_FINISHED == 9,
+               "event types 1.1");
 _Static_assert(PHPEEK_HEALTH_UNKNOWN == 0 && PHPEEK_HEALTH_HEALTHY == 1 &&
                    PHPEEK_HEALTH_UNHEALTHY == 2,
                "health codes");
+_Static_assert(PHPEEK_JOB_OP_PAUSE == 1 && PHPEEK_JOB_OP_RESUME == 2 && PHPEEK_JOB_OP_TRIGGER == 3,
+               "job ops");
 _Static_assert(PHPEEK_ABI_MAJOR == 1, "this table is for ABI major 1");
 _Static_assert(PHPEEK_ABI_AT_LEAST(1, 0) && PHPEEK_ABI_AT_LEAST(1, 1) && !PHPEEK_ABI_AT_LEAST(2, 0),
                "PHPEEK_ABI_AT_LEAST");

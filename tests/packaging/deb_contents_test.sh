@@ -59,11 +59,12 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libre2'; do
+for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libre2' 'libdate-tz'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
 done
 # Poco is for the tests only: neither the daemon nor a plugin links it.
 check "Depends lacks libpoco" sh -c "! dpkg-deb -f '$deb' Depends | grep -qF libpoco"
+check "Recommends tzdata" test "$(field "$deb" Recommends)" = tzdata
 check "Architecture all for the SDK" test "$(field "$dev" Architecture)" = all
 check "Section" test "$(field "$deb" Section)" = admin
 

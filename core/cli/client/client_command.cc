@@ -1,10 +1,12 @@
-// `phpeek-pm status|start|stop|restart|scale`: talk to the running daemon's Management API.
+// `phpeek-pm status|start|stop|restart|scale|jobs|trigger`: talk to the running daemon's
+// Management API.
 // Exit status: 0 done, 1 failed (daemon unreachable, unauthorized, no such process, refused,
 // --wait timed out), 2 usage error.
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 
 #include "core/cli/client/api_client.h"
 #include "core/cli/client/api_endpoint.h"
+#include "core/cli/client/job_table.h"
 #include "core/cli/client/process_table.h"
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
@@ -179,11 +182,82 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
   return cl.wait ? Wait(cl, endpoint, name, scale, old_pids) : 0;
 }
 
+int RunJobs(const CommandLine& cl, const ApiEndpoint& endpoint) {
+  const ApiReply reply = CallApi(endpoint, "GET", "/api/v1/processes");
+  std::string err;
+  if (!CheckReply(reply, 200, endpoint, "", &err)) return Fail(err);
+  std::vector<client::JobRow> jobs;
+  if (!client::ParseJobs(reply.body, &jobs, &err)) return Fail(err);
+  if (cl.json) {
+    std::printf("%s\n", client::JobsJson(jobs).c_str());
+  } else if (jobs.empty()) {
+    std::printf("no scheduled jobs (processes with a schedule) are configured\n");
+  } else {
+    std::fputs(client::RenderJobTable(jobs, Now()).c_str(), stdout);
+  }
+  return 0;
+}
+
+// "success (exit 0, 1.2 s)", "timeout (signal 15, 30.0 s)".
+std::string DescribeRun(const client::RunRow& run) {
+  std::string text = run.result + " (";
+  if (run.signal) {
+    text += "signal " + std::to_string(*run.signal);
+  } else {
+    text += "exit " + (run.exit_code ? std::to_string(*run.exit_code) : std::string("-"));
+  }
+  char secs[32];
+  std::snprintf(secs, sizeof secs, ", %.1f s)",
+                static_cast<double>(run.duration_ms.value_or(0)) / 1000);
+  return text + secs;
+}
+
+// Follows the job's history until run `id` has a result.
+int WaitForRun(const CommandLine& cl, const ApiEndpoint& endpoint, const std::string& name,
+               int64_t id) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(cl.wait_timeout_seconds);
+  const std::string path =
+      "/api/v1/processes/" + client::EncodePathSegment(name) + "/schedule/history";
+  std::string err;
+  for (;;) {
+    const ApiReply reply = CallApi(endpoint, "GET", path);
+    if (!CheckReply(reply, 200, endpoint, name, &err)) return Fail(err);
+    std::optional<client::RunRow> run;
+    if (!client::FindRun(reply.body, id, &run, &err)) return Fail(err);
+    if (!run) return Fail(name + ": run " + std::to_string(id) + " is no longer in the history");
+    if (!run->result.empty()) {
+      std::printf("%s: run %lld finished: %s\n", name.c_str(), static_cast<long long>(id),
+                  DescribeRun(*run).c_str());
+      return run->result == "success" ? 0 : 1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Fail("timed out after " + std::to_string(cl.wait_timeout_seconds) +
+                  "s waiting for run " + std::to_string(id) + " of " + name + " (still running)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+int RunTrigger(const CommandLine& cl, const ApiEndpoint& endpoint) {
+  const std::string& name = cl.operands[0];
+  const ApiReply reply =
+      CallApi(endpoint, "POST",
+              "/api/v1/processes/" + client::EncodePathSegment(name) + "/schedule/trigger");
+  std::string err;
+  if (!CheckReply(reply, 202, endpoint, name, &err)) return Fail(err);
+  json::Document doc;
+  const int64_t id = doc.Parse(reply.body) ? doc.root()["run_id"].AsInt64().value_or(0) : 0;
+  if (id <= 0) return Fail("the daemon's answer has no run id: " + reply.body);
+  std::printf("%s: run %lld started\n", name.c_str(), static_cast<long long>(id));
+  return cl.wait ? WaitForRun(cl, endpoint, name, id) : 0;
+}
+
 }  // namespace
 
 int RunClient(const CommandLine& cl) {
   // The daemon would refuse it anyway; saying the rule here is clearer than a 400 or a 404.
-  if (cl.subcommand != Subcommand::kStatus && !config::IsValidProcessName(cl.operands[0])) {
+  if (!cl.operands.empty() && !config::IsValidProcessName(cl.operands[0])) {
     std::fprintf(stderr, "phpeek-pm: invalid process name '%s' (names match %s)\n",
                  cl.operands[0].c_str(), config::kProcessNameRule);
     return 2;
@@ -193,8 +267,16 @@ int RunClient(const CommandLine& cl) {
   if (!client::ResolveEndpoint(cl, config::CurrentEnvironment(), &endpoint, &err)) {
     return Fail(err);
   }
-  if (cl.subcommand == Subcommand::kStatus) return RunStatus(cl, endpoint);
-  return RunAction(cl, endpoint);
+  switch (cl.subcommand) {
+    case Subcommand::kStatus:
+      return RunStatus(cl, endpoint);
+    case Subcommand::kJobs:
+      return RunJobs(cl, endpoint);
+    case Subcommand::kTrigger:
+      return RunTrigger(cl, endpoint);
+    default:
+      return RunAction(cl, endpoint);
+  }
 }
 
 }  // namespace phpeek::cli

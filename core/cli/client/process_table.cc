@@ -110,16 +110,23 @@ std::string RenderTable(const std::vector<ProcessRow>& processes, int64_t now) {
                       std::to_string(i.restart_count)});
     }
   }
-  std::vector<size_t> width(rows[0].size(), 0);
+  return RenderColumns(rows);
+}
+
+std::string RenderColumns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(rows.empty() ? 0 : rows[0].size(), 0);
   for (const auto& r : rows) {
-    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    for (size_t c = 0; c < r.size() && c < width.size(); ++c) {
+      width[c] = std::max(width[c], r[c].size());
+    }
   }
   std::string out;
   for (const auto& r : rows) {
     std::string line;
     for (size_t c = 0; c < r.size(); ++c) {
       line += r[c];
-      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
+      if (c + 1 < r.size() && c < width.size())
+        line += std::string(width[c] - r[c].size() + 2, ' ');
     }
     out += line + "\n";
   }

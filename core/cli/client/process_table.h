@@ -31,6 +31,9 @@ bool ParseProcess(const std::string& json, ProcessRow* out, std::string* err);
 // RESTARTS. `now` is Unix seconds, for the uptime of running instances.
 std::string RenderTable(const std::vector<ProcessRow>& processes, int64_t now);
 
+// Rows of cells as left-aligned columns two spaces apart (the first row is the header).
+std::string RenderColumns(const std::vector<std::vector<std::string>>& rows);
+
 // "3d 04:05:06", "04:05:06"; "-" for not running.
 std::string FormatUptime(int64_t seconds);
 

@@ -37,7 +37,7 @@ TEST(CommandLineTest, VersionFormsAgree) {
 
 TEST(CommandLineTest, HelpOnEverySubcommand) {
   for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
-                        "scale"}) {
+                        "scale", "jobs", "trigger"}) {
     const ParseResult r = Parse({s, "--help"});
     EXPECT_EQ(r.error, "") << s;
     EXPECT_TRUE(r.command_line.help) << s;
@@ -52,6 +52,24 @@ TEST(CommandLineTest, ClientOperands) {
   EXPECT_EQ(r.command_line.operands, (std::vector<std::string>{"worker", "5"}));
   EXPECT_TRUE(r.command_line.wait);
   EXPECT_EQ(r.command_line.wait_timeout_seconds, 30);
+}
+
+TEST(CommandLineTest, JobsAndTrigger) {
+  ParseResult r = Parse({"jobs", "--json", "--url", "http://127.0.0.1:1"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kJobs);
+  EXPECT_TRUE(r.command_line.json);
+  EXPECT_EQ(Parse({"jobs", "--wait"}).error, "unknown option '--wait' for jobs");
+  EXPECT_EQ(Parse({"jobs", "backup"}).error, "jobs takes no arguments, got 'backup'");
+  r = Parse({"trigger", "backup", "--wait", "--timeout=90"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kTrigger);
+  EXPECT_EQ(r.command_line.operands, (std::vector<std::string>{"backup"}));
+  EXPECT_TRUE(r.command_line.wait);
+  EXPECT_EQ(r.command_line.wait_timeout_seconds, 90);
+  EXPECT_EQ(Parse({"trigger"}).error, "trigger takes a process name");
+  EXPECT_EQ(Parse({"trigger", "a", "--json"}).error, "unknown option '--json' for trigger");
+  EXPECT_NE(UsageText(Subcommand::kTrigger).find("trigger NAME [--wait]"), std::string::npos);
 }
 
 TEST(CommandLineTest, UsageErrorsSayWhatIsWrong) {

@@ -71,9 +71,7 @@ TEST_F(ProcessKeysTest, GoodValues) {
       "    env: {A: 1, B: \"two\", C: true, D: }\n"
       "    stdout: false\n"
       "    stderr: off\n"
-      "    shutdown: {signal: QUIT, timeout: 2m}\n"
-      "    schedule: \"*/5 * * * *\"\n"
-      "    schedule_timeout: 90\n");
+      "    shutdown: {signal: QUIT, timeout: 2m}\n");
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
   const ProcessSpec& p = r.config->processes[1];
   EXPECT_FALSE(p.enabled);
@@ -99,9 +97,7 @@ TEST_F(ProcessKeysTest, GoodValues) {
   EXPECT_FALSE(p.forward_stderr);
   EXPECT_EQ(p.shutdown.signal, SIGQUIT);
   EXPECT_EQ(p.shutdown.timeout, milliseconds(120000));
-  EXPECT_EQ(p.schedule, "*/5 * * * *");
-  EXPECT_EQ(p.schedule_timeout.value_or(milliseconds(0)), milliseconds(90000));
-  EXPECT_EQ(p.deferred_keys, (std::vector<std::string>{"schedule", "schedule_timeout"}));
+  // The schedule keys (a job must have scale 1): tests/unit/schedule/config_keys_test.cc.
 }
 
 TEST_F(ProcessKeysTest, RestartDefaultsToGlobalPolicy) {

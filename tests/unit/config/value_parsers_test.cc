@@ -122,7 +122,8 @@ TEST(CronTest, InvalidExpressions) {
   EXPECT_EQ(CronError("* * * *"),
             "expected 5 fields (minute hour day-of-month month day-of-week), got 4");
   EXPECT_EQ(CronError("* * * * * *"),
-            "expected 5 fields (minute hour day-of-month month day-of-week), got 6");
+            "expected 5 fields (minute hour day-of-month month day-of-week), got 6: a seconds or "
+            "year field is not supported");
   EXPECT_EQ(CronError("60 * * * *"), "minute: 60 is out of range 0-59");
   EXPECT_EQ(CronError("0 24 * * *"), "hour: 24 is out of range 0-23");
   EXPECT_EQ(CronError("0 0 0 * *"), "day-of-month: 0 is out of range 1-31");
@@ -133,8 +134,8 @@ TEST(CronTest, InvalidExpressions) {
   EXPECT_EQ(CronError("1,,2 * * * *"), "minute: empty element in '1,,2'");
   EXPECT_EQ(CronError("x * * * *"), "minute: 'x' is not a number");
   EXPECT_EQ(CronError("@sometimes"),
-            "expected 5 fields (minute hour day-of-month month "
-            "day-of-week), got 1");
+            "unknown shorthand '@sometimes' (use @yearly, @annually, @monthly, @weekly, @daily, "
+            "@midnight or @hourly)");
   EXPECT_EQ(CronError(""), "expected 5 fields (minute hour day-of-month month day-of-week), got 0");
 }
 

@@ -226,6 +226,44 @@ TEST(BuildFamilies, LiveGroupsAreThePidsOfInstancesWithAProcess) {
 }
 
 using testing::ExpectPromtoolAccepts;
+// A scheduled job as the host lists it (ABI 1.1): no instances, the job members.
+std::string JobProcess(const std::string& name, const std::string& next_run,
+                       const std::string& last_run, const std::string& last_duration_ms) {
+  return "{\"name\":\"" + name +
+         "\",\"state\":\"stopped\",\"scale\":1,\"instances\":[],\"type\":\"scheduled\","
+         "\"schedule\":\"*/5 * * * *\",\"schedule_state\":\"idle\",\"next_run\":" +
+         next_run + ",\"last_run\":" + last_run + ",\"last_exit_code\":null,\"run_count\":9," +
+         "\"last_duration_ms\":" + last_duration_ms +
+         ",\"run_results\":{\"success\":5,\"failure\":2,\"timeout\":1,\"skipped\":3}}";
+}
+
+TEST(BuildFamilies, ScheduledJobsHaveTheirFamilies) {
+  const auto procs =
+      Parse(List({JobProcess("backup", "1700000300", "1700000000", "1500"),
+                  JobProcess("paused", "null", "null", "null"), Process("web", 1, {})}));
+  ASSERT_TRUE(procs[0].job);
+  EXPECT_FALSE(procs[2].job);
+  Collector c;
+  const std::string out = Render(procs, c);
+  EXPECT_TRUE(Has(out, "# TYPE phpeek_pm_scheduled_runs_total counter"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_runs_total{name=\"backup\",result=\"success\"} 5"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_runs_total{name=\"backup\",result=\"failure\"} 2"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_runs_total{name=\"backup\",result=\"timeout\"} 1"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_runs_total{name=\"backup\",result=\"skipped\"} 3"));
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_duration_seconds{name=\"backup\"} 1.5"));
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_scheduled_last_run_timestamp_seconds{name=\"backup\"} 1700000000"));
+  EXPECT_TRUE(
+      Has(out, "phpeek_pm_scheduled_next_run_timestamp_seconds{name=\"backup\"} 1700000300"));
+  // A paused job that never ran: its counters, no times.
+  EXPECT_TRUE(Has(out, "phpeek_pm_scheduled_runs_total{name=\"paused\",result=\"success\"} 5"));
+  EXPECT_EQ(out.find("_timestamp_seconds{name=\"paused\"}"), std::string::npos);
+  EXPECT_EQ(out.find("phpeek_pm_scheduled_duration_seconds{name=\"paused\"}"), std::string::npos);
+  EXPECT_EQ(out.find("{name=\"web\",result="), std::string::npos);
+  // A job has no instances: nothing it should keep running.
+  EXPECT_TRUE(Has(out, "phpeek_pm_process_desired_scale{name=\"backup\"} 0"));
+}
+
 using testing::HavePromtool;
 
 TEST(Promtool, AcceptsTheRenderedOutput) {
@@ -235,7 +273,8 @@ TEST(Promtool, AcceptsTheRenderedOutput) {
       {Process("php-fpm", 2,
                {Instance("php-fpm-0", "running", 4242, "\"started_at\":1700000001.25"),
                 Instance("php-fpm-1", "failed", 0, "\"last_exit_code\":-1,\"last_signal\":9")}),
-       Process("we\\\\ird\\\"name", 1, {Instance("we\\\\ird\\\"name-0", "running", 77)})}));
+       Process("we\\\\ird\\\"name", 1, {Instance("we\\\\ird\\\"name-0", "running", 77)}),
+       JobProcess("backup", "1700000300", "1700000000.5", "1500")}));
   const std::unordered_map<pid_t, GroupUsage> usage = {{4242, GroupUsage{0.25, 4096, 5, 1}},
                                                        {77, GroupUsage{12, 1 << 20, 3, 2}}};
   ExpectPromtoolAccepts(Render(procs, c, usage));

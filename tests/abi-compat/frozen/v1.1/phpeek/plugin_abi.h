@@ -42,6 +42,8 @@
  *     later host may wait up to that long for the loop to accept, never for "running"); 0 means
  *     it must not block. A call with timeout_ms > 0 from an event callback returns
  *     PHPEEK_E_WOULD_BLOCK (a dispatch thread must never wait on the loop that feeds it).
+ *     job_control and job_wait (1.1) do block, up to timeout_ms: for the loop's answer, for the
+ *     end of a run (which a shutdown bounds, as it stops every run); the same rule applies.
  *  4. Events reach each plugin on its own host-owned dispatch thread (started by its first
  *     subscribe), one at a time and in increasing `seq` order. Each subscription has a bounded
  *     queue of 1024 events. When a queue is full its oldest event is dropped: the next event
@@ -115,6 +117,9 @@
  *                    hook_type, result, attempts, duration_ms); not delivered to plugins that
  *                    negotiated 1.0. Instances in process_list/process_get gain "reason" (why
  *                    one is failed or backing off, when a hook or the spawn says).
+ *   2026-12-06  1.1  scheduled jobs: host services job_get, job_history, job_control (PAUSE,
+ *                    RESUME, TRIGGER) and job_wait; events JOB_RUN_STARTED (8) and
+ *                    JOB_RUN_FINISHED (9); the job members of a process in process_list.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -164,6 +169,11 @@ extern "C" {
 #define PHPEEK_OP_RESTART 3
 #define PHPEEK_OP_SCALE 4 /* arg = desired instance count */
 
+/* ---- Scheduled-job operations (job_control, 1.1) --------------------------------------------- */
+#define PHPEEK_JOB_OP_PAUSE 1   /* ticks are dropped until RESUME; runs in flight go on */
+#define PHPEEK_JOB_OP_RESUME 2  /* ticks that fell due while paused do not run */
+#define PHPEEK_JOB_OP_TRIGGER 3 /* one run now (also while paused), within max_concurrent */
+
 /* ---- Event types and subscription masks ------------------------------------------------------ */
 #define PHPEEK_EVENT_STATE_CHANGED 1   /* a process or an instance changed state */
 #define PHPEEK_EVENT_SPAWNED 2         /* an instance was spawned (pid set) */
@@ -175,6 +185,8 @@ extern "C" {
 #define PHPEEK_EVENT_HEALTH_CHANGED 6
 /* 1.1: a lifecycle hook ended (see phpeek_event). Sent only to plugins that negotiated 1.1. */
 #define PHPEEK_EVENT_HOOK_FINISHED 7
+#define PHPEEK_EVENT_JOB_RUN_STARTED 8  /* 1.1: a scheduled job's run was spawned (pid set) */
+#define PHPEEK_EVENT_JOB_RUN_FINISHED 9 /* 1.1: a run ended, or a tick was skipped */
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -239,6 +251,10 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "health_changed";
     case PHPEEK_EVENT_HOOK_FINISHED:
       return "hook_finished";
+    case PHPEEK_EVENT_JOB_RUN_STARTED:
+      return "job_run_started";
+    case PHPEEK_EVENT_JOB_RUN_FINISHED:
+      return "job_run_finished";
     default:
       return "unknown";
   }
@@ -277,7 +293,11 @@ typedef struct phpeek_host phpeek_host;
  *               stopped the instance for failing its liveness check; HOOK_FINISHED (`process`
  *               "" for a global hook, else the process and instance it ran for) adds "hook" (its
  *               name), "hook_type" (pre_start post_start pre_stop post_stop), "result" (success
- *               failure timeout cancelled), "attempts" and "duration_ms" */
+ *               failure timeout cancelled), "attempts" and "duration_ms".
+ * JOB_RUN_STARTED and JOB_RUN_FINISHED (1.1): `process` is the job, `instance` "", `pid` the run's
+ * (0 for a skipped tick); FINISHED sets exit_code and signal as EXITED does. detail_json adds
+ * "run_id", "trigger" ("schedule" or "manual") and, FINISHED, "result" ("success", "failure",
+ * "timeout", "skipped") and "duration_ms". */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -324,9 +344,15 @@ typedef struct phpeek_host_api_v1 {
    * names of the Management API, in configuration order.
    * 1.1 adds "ready" (bool) to P and I; to I "reason" when there is one (why the instance is failed
    * or backing off, e.g. the pre_start hook that failed) and, when the process has a health check,
-   * "health" ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode","consecutive_failures",
-   * "passed","failed","duration_seconds_sum","duration_seconds_buckets":[{"le":0.001,"count":N},
-   * ...],"last_failure"} (counts over the instance's life, cumulative per bucket bound). */
+   * "health" ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode",
+   * "consecutive_failures","passed","failed","duration_seconds_sum","duration_seconds_buckets":
+   * [{"le":0.001,"count":N},...],"last_failure"} (counts over the instance's life, cumulative per
+   * bucket bound). A scheduled job (a process with `schedule`; it has no instances, its state is
+   * "running" while a run is active, else "stopped") adds to P "type":"scheduled", "schedule",
+   * "timezone", "schedule_state" ("idle", "executing", "paused"), "next_run" and "last_run" (Unix
+   * seconds or null), "last_exit_code" (or null), "run_count", "last_duration_ms" (or null) and
+   * "run_results" ({"success":N,"failure":N,"timeout":N,"skipped":N}, counted since the daemon
+   * started). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
@@ -336,7 +362,9 @@ typedef struct phpeek_host_api_v1 {
    * waiting for the supervisor loop (THREADING 3). Returns PHPEEK_OK once accepted;
    * E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of range), E_STOPPING (shutting
    * down), E_UNSUPPORTED (op unknown to this host), E_WOULD_BLOCK (timeout_ms > 0 from an event
-   * callback). Never E_TIMEOUT from this host. */
+   * callback). Never E_TIMEOUT from this host. Since 1.1, for a scheduled job START resumes its
+   * schedule, STOP pauses it and stops its active runs, and RESTART or SCALE give E_STATE (a job
+   * has runs, not instances). */
   int32_t (*process_control)(phpeek_host* h, int32_t op, const char* name, int32_t arg,
                              uint32_t timeout_ms, phpeek_sink* err);
 
@@ -366,6 +394,32 @@ typedef struct phpeek_host_api_v1 {
    * not ready, failed the processes with a given-up instance. Later minors add keys. Never
    * blocks. */
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
+
+  /* ---- 1.1, scheduled jobs (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, job_get)) ---- *
+   * Each answers E_NOT_FOUND for an unknown process and E_STATE for one without `schedule`.
+   * A run R is {"id","trigger","started_at","finished_at","duration_ms","exit_code","signal",
+   * "result"} (times in Unix seconds; what a run in flight lacks is null). */
+
+  /* {"schema":1,"name","schedule","timezone","schedule_state","next_run","last_run",
+   * "last_exit_code","run_count","last_duration_ms","run_results","max_concurrent","timeout_ms",
+   * "active_runs":[id...]}. Never blocks. */
+  int32_t (*job_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);
+  /* {"schema":1,"name","runs":[R...]}: active runs, then finished ones, newest first; at most
+   * `limit` (0 = all the history keeps: global.schedule_history_size). Never blocks. */
+  int32_t (*job_history)(phpeek_host* h, const char* name, uint32_t limit, phpeek_sink* out_json,
+                         phpeek_sink* err);
+  /* PHPEEK_JOB_OP_*. Waits up to timeout_ms for the supervisor loop to apply it, then writes
+   * {"schema":1,"run_id":N} (TRIGGER: the run started; else, or with timeout_ms 0, null). E_STATE:
+   * the job is disabled, or TRIGGER while max_concurrent runs are active; E_TIMEOUT: queued but
+   * not answered in time; E_STOPPING, E_UNSUPPORTED (unknown op), E_WOULD_BLOCK (timeout_ms > 0
+   * from an event callback). */
+  int32_t (*job_control)(phpeek_host* h, int32_t op, const char* name, uint32_t timeout_ms,
+                         phpeek_sink* out_json, phpeek_sink* err);
+  /* Waits up to timeout_ms for run `run_id` to finish and writes {"schema":1, ...R}. E_TIMEOUT:
+   * still active (or not started yet); E_NOT_FOUND also for a run the history no longer keeps;
+   * E_WOULD_BLOCK (timeout_ms > 0 from an event callback). */
+  int32_t (*job_wait)(phpeek_host* h, const char* name, int64_t run_id, uint32_t timeout_ms,
+                      phpeek_sink* out_json, phpeek_sink* err);
 } phpeek_host_api_v1;
 
 /* ---- Configuration (1.1) --------------------------------------------------------------------
