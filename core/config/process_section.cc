@@ -57,8 +57,6 @@ void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out,
         kShutdownCompat);
 }
 
-}
-
 struct Seen {
   bool command = false, restart = false;
   SourcePos scale_pos, max_scale_pos, user_pos, group_pos;
