@@ -97,8 +97,7 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
 
 // A 1.0 plugin subscribed to every type never sees one added later (HOOK_FINISHED, 1.1).
 TEST_F(PluginHostTest, OldPluginGetsNoEventTypeNewerThanItsMinor) {
-  PluginHost host({Fixture("old-recorder")}, global_);
-  ASSERT_TRUE(host.Load());
+  PluginHost host(LoadAll({"old-recorder"}), global_);
   ASSERT_TRUE(host.Start(&control_));
   Event hook;
   hook.type = EventType::kHookFinished;
