@@ -283,7 +283,7 @@ TEST(HooksTest, AFailingPreStartHookLeavesTheProcessFailedWithTheReasonInTheApi)
   })) << reply.status
       << reply.body;
   EXPECT_NE(reply.body.find(R"("state":"failed","pid":0,"started_at":0,"restart_count":0,)"
-                            R"("reason":"pre_start hook 'warmup' failed: exit code 4"})"),
+                            R"("reason":"pre_start hook 'warmup' failed: exit code 4","ready":false})"),
             std::string::npos)
       << reply.body;
   s.daemon->Signal(SIGTERM);

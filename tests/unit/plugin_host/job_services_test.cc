@@ -99,16 +99,16 @@ TEST_F(JobServicesTest, TheTableHasTheJobServices) {
 TEST_F(JobServicesTest, ProcessListCarriesTheJobMembers) {
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
             PHPEEK_OK);
-  EXPECT_NE(out_.find(R"("name":"cron","state":"running","scale":1,"instances":[],)"
+  EXPECT_NE(out_.find(R"("name":"cron","state":"running","scale":1,"ready":false,"instances":[],)"
                       R"("type":"scheduled","schedule":"*/15 * * * *","timezone":"UTC",)"
                       R"("schedule_state":"executing","next_run":1700000100,)"),
             std::string::npos)
       << out_;
-  EXPECT_EQ(out_.find(R"("name":"web","state":"running","scale":2,"instances":[{"id":"web-0")"
-                      R"(,"state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
-                      R"("last_exit_code":-1,"last_signal":0},{"id":"web-1","state":"running",)"
-                      R"("pid":101,"started_at":1700000001,"restart_count":1,"last_exit_code":-1,)"
-                      R"("last_signal":0}]})"),
+  EXPECT_EQ(out_.find(R"("name":"web","state":"running","scale":2,"ready":false,"instances":[)"
+                      R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,)"
+                      R"("restart_count":0,"last_exit_code":-1,"last_signal":0,"ready":false},)"
+                      R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,)"
+                      R"("restart_count":1,"last_exit_code":-1,"last_signal":0,"ready":false}]})"),
             out_.find(R"({"name":"web")") + 1)
       << "a process without schedule has no job members: " << out_;
 }

@@ -19,11 +19,11 @@ TEST(ProcessViewTest, AnInstanceReasonIsShownOnlyWhenThereIsOne) {
       R"("last_exit_code":-1,"last_signal":0,"reason":""}]})";
   std::string out, err;
   ASSERT_TRUE(RenderProcess(host, &out, &err)) << err;
-  EXPECT_EQ(out, R"({"name":"web","state":"degraded","scale":2,"instances":[)"
+  EXPECT_EQ(out, R"({"name":"web","state":"degraded","scale":2,"ready":false,"instances":[)"
                  R"({"id":"web-0","state":"failed","pid":0,"started_at":0,"restart_count":0,)"
-                 R"("reason":"pre_start hook 'migrate' failed: exit code 1"},)"
+                 R"("reason":"pre_start hook 'migrate' failed: exit code 1","ready":false},)"
                  R"({"id":"web-1","state":"running","pid":7,"started_at":1700000000,)"
-                 R"("restart_count":0}]})");
+                 R"("restart_count":0,"ready":false}]})");
 }
 
 }  // namespace
