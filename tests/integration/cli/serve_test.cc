@@ -56,12 +56,21 @@ TEST(CliTest, DryRunPrintsThePlanAndStartsNothing) {
   EXPECT_NE(r.out.find("scale=3"), std::string::npos);
 }
 
+// Every problem is logged, warnings too (a typo next to the error), each with its place; a problem
+// without a hint has no empty hint field.
 TEST(CliTest, InvalidConfigStopsServeWithExitOne) {
   TempDir dir;
-  const std::string path = dir.Write("c.yaml", "processes:\n  web:\n    scale: 2\n");
+  const std::string path = dir.Write(
+      "c.yaml",
+      "global:\n  shutdown_timeot: 5\nprocesses:\n  web:\n    command: [\"true\"]\n    scale: -1\n");
   const RunResult r = RunBinary({"-c", path});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("key=global.shutdown_timeot hint=\"did you mean 'shutdown_timeout'?\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("line=6 column=12 key=processes.web.scale\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("hint=\"\""), std::string::npos) << r.out;
 }
 
 // The daemon (PID 1 in a container) must say why it does not start, never spin on a config: a
