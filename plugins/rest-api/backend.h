@@ -1,4 +1,4 @@
-// What the HTTP layer needs from the daemon, as a small interface: the plugin glue (plugin.cc)
+// What the HTTP layer needs from the daemon, as a small interface: HostBackend (host_backend.h)
 // implements it over the SDK's host services, and the unit tests implement it with a fake. Every
 // method is called from HTTP worker threads concurrently, so implementations must be thread-safe.
 #pragma once

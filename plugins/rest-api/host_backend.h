@@ -1,5 +1,5 @@
-// Backend over the SDK's host services: the process table and process control of the daemon the
-// plugin is loaded into.
+// Backend over the SDK's host services: the process table, process control, the daemon's status
+// and the scheduled-job services (ABI 1.1) of the daemon the plugin is loaded into.
 #pragma once
 
 #include "phpeek/plugin.hpp"

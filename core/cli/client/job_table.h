@@ -1,6 +1,6 @@
 // The scheduled jobs of the API's process list (the processes with "type":"scheduled") as plain
 // structs, their rendering as the `phpeek-pm jobs` table, and a run of a job's history, for
-// `phpeek-pm trigger --wait`. The JSON is read with core/json/json_value.h.
+// `phpeek-pm trigger --wait`. The JSON is read with the SDK's reader, phpeek/json.hpp.
 #pragma once
 
 #include <cstdint>

@@ -11,8 +11,13 @@
 //       worker_ = phpeek::v1::SafeThread(host(), "poller", [this] { Poll(); });
 //       return subscribeEvents(PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED), &events_);
 //     }
-//     phpeek::v1::Status stop() override { events_.reset(); done_ = true; worker_.join(); return
-//     {}; } void onEvent(const phpeek_event& ev) override { host().info(ev.instance); }
+//     phpeek::v1::Status stop() override {
+//       events_.reset();
+//       done_ = true;
+//       worker_.join();
+//       return {};
+//     }
+//     void onEvent(const phpeek_event& ev) override { host().info(ev.instance); }
 //    ...
 //   };
 //   PHPEEK_DEFINE_PLUGIN(MyPlugin, "my-plugin", "1.0.0", "What it does")

@@ -149,7 +149,7 @@ extern "C" {
 #define PHPEEK_E_NOT_FOUND 2        /* no such process, config key or subscription */
 #define PHPEEK_E_STATE 3            /* request does not fit the current state */
 #define PHPEEK_E_UNSUPPORTED 4      /* op, event type or member unknown to this host */
-#define PHPEEK_E_TIMEOUT 5          /* not accepted within timeout_ms (no 1.x host waits yet) */
+#define PHPEEK_E_TIMEOUT 5          /* not done within timeout_ms (job_control, job_wait) */
 #define PHPEEK_E_WOULD_BLOCK 6      /* blocking call from an event callback */
 #define PHPEEK_E_STOPPING 7         /* the daemon is shutting down */
 #define PHPEEK_E_TYPE 8             /* value has another type (e.g. object where a scalar was asked) */
@@ -185,6 +185,7 @@ extern "C" {
 #define PHPEEK_EVENT_HEALTH_CHANGED 6
 /* 1.1: a lifecycle hook ended (see phpeek_event). Sent only to plugins that negotiated 1.1. */
 #define PHPEEK_EVENT_HOOK_FINISHED 7
+/* 1.1, like 6 and 7 sent only to plugins that negotiated 1.1 or later: */
 #define PHPEEK_EVENT_JOB_RUN_STARTED 8  /* 1.1: a scheduled job's run was spawned (pid set) */
 #define PHPEEK_EVENT_JOB_RUN_FINISHED 9 /* 1.1: a run ended, or a tick was skipped */
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
