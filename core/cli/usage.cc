@@ -19,7 +19,8 @@ std::string ServeUsage() {
              "\n"
              "Run the supervisor: start every enabled process of the configuration, keep them\n"
              "running, reap orphans (also as PID 1) and shut down cleanly on SIGTERM, SIGINT or\n"
-             "SIGQUIT (a second one skips to SIGKILL). Logs go to standard output.\n"
+             "SIGQUIT (a second SIGTERM or SIGINT skips to SIGKILL). Logs go to standard\n"
+             "output.\n"
              "\n"
              "Options:\n") +
          kConfigLookup +
