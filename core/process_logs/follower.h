@@ -1,8 +1,9 @@
 // A live subscriber to the log history (LogHistory::Follow): the records appended after it
 // started, in order, through a bounded queue of its own. When the reader falls behind and the
 // queue is full, new records are dropped and counted, never waited for: the writer (the
-// supervisor loop) never blocks on a follower. The SSE layer turns a drop into `event: overflow`
-// and closes the stream; the plugin ABI reports the drop count and carries on.
+// supervisor loop) never blocks on a follower. The reader learns the count and decides (neither
+// an SSE log stream nor a plugin ABI log service exists yet: the first is meant to send
+// `event: overflow` and close, the second to report the count and carry on).
 //
 // Thread-safety: any thread may call any method (typically one reader thread per follower; the
 // history delivers from the loop thread). Destroying the Follower unsubscribes it.
