@@ -54,7 +54,7 @@ struct Entry {
 
 // A kept record, as readers get it: {seq, time, process, instance, stream, level, message,
 // fields} (lifecycle.md, "Logs"); `fields` is the line's own fields, then the labels. `seq` grows
-// by one for each record of the daemon, across every instance (meant as the id of an SSE log stream).
+// by one for each record of the daemon, across every instance (meant as an SSE log stream's ids).
 struct Record {
   uint64_t seq = 0;
   WallTime time;
