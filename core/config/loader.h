@@ -10,7 +10,9 @@
 //   pattern RE2 refuses, a `logging.stdout`/`stderr` contradicting the process-level key, files
 //   that are not YAML text (empty, a directory, binary, invalid UTF-8, over 1 MiB), text after
 //   the document's top-level value. Scheduled jobs: a bad or never-firing cron expression, an
-//   unknown schedule_timezone, scale other than 1.
+//   unknown schedule_timezone, scale other than 1. Health checks: a missing or bad address, url
+//   or command for the type, a zero period, timeout or threshold, an alias set beside its key.
+//   Hooks: a hook without command, a zero timeout. global.readiness.processes naming no process.
 // - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
 //   do not act on (heartbeat, shutdown.graceful, global health_check_interval and
 //   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with
