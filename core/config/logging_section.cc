@@ -265,7 +265,6 @@ bool ProcessLevelBool(Reader& r, const Node& process_node, const char* key, Sour
 }  // namespace
 
 void ReadLogging(Reader& r, const Node& node, const std::string& path, ProcessSpec* out) {
-  out->deferred_keys.push_back("logging");
   auto spec = std::make_shared<LoggingSpec>();
   LoggingSpec* s = spec.get();
   r.Map(node, path,

@@ -57,13 +57,13 @@ void AppendKey(std::string* out, std::string_view key) {
 }  // namespace
 
 std::string RenderJson(std::string_view time, Level level, std::string_view msg,
-                       std::initializer_list<Field> fields) {
+                       std::span<const Field> fields) {
   json::Writer w;
   w.BeginObject().Key("time").String(time).Key("level").String(LevelName(level));
   w.Key("msg").String(msg);
   for (const Field& f : fields) {
     w.Key(f.key);
-    if (f.is_number) {
+    if (f.raw_json) {
       w.Raw(f.text);
     } else {
       w.String(f.text);
@@ -73,7 +73,7 @@ std::string RenderJson(std::string_view time, Level level, std::string_view msg,
   return w.Take();
 }
 
-std::string RenderText(std::string_view msg, std::initializer_list<Field> fields) {
+std::string RenderText(std::string_view msg, std::span<const Field> fields) {
   std::string out;
   if (BareMessage(msg)) {
     out.append(msg);

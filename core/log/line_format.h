@@ -12,6 +12,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,14 @@
 namespace phpeek::log {
 
 std::string RenderJson(std::string_view time, Level level, std::string_view msg,
-                       std::initializer_list<Field> fields);
-std::string RenderText(std::string_view msg, std::initializer_list<Field> fields);
+                       std::span<const Field> fields);
+std::string RenderText(std::string_view msg, std::span<const Field> fields);
+inline std::string RenderJson(std::string_view time, Level level, std::string_view msg,
+                              std::initializer_list<Field> fields) {
+  return RenderJson(time, level, msg, std::span<const Field>(fields.begin(), fields.size()));
+}
+inline std::string RenderText(std::string_view msg, std::initializer_list<Field> fields) {
+  return RenderText(msg, std::span<const Field>(fields.begin(), fields.size()));
+}
 
 }  // namespace phpeek::log

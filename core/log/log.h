@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,17 +19,23 @@ namespace phpeek::log {
 enum class Level { kDebug, kInfo, kWarn, kError };
 enum class Format { kJson, kText };
 
-// One key/value pair. Integers stay numbers in JSON output; everything else is a string.
+// One key/value pair. Integers stay numbers in JSON output, and so does a raw JSON value (a member
+// of a JSON line a child wrote); everything else is a string. In text output every value is text.
 struct Field {
   std::string_view key;
   std::string text;
-  bool is_number = false;
+  bool raw_json = false;  // `text` is a JSON value, written as is in JSON output
 
   Field(std::string_view k, std::string_view v) : key(k), text(v) {}
   Field(std::string_view k, const char* v) : key(k), text(v ? v : "") {}
   Field(std::string_view k, const std::string& v) : key(k), text(v) {}
   template <typename T, typename = std::enable_if_t<std::is_integral_v<T>>>
-  Field(std::string_view k, T v) : key(k), text(std::to_string(v)), is_number(true) {}
+  Field(std::string_view k, T v) : key(k), text(std::to_string(v)), raw_json(true) {}
+  static Field Json(std::string_view k, std::string_view json_text) {
+    Field f(k, json_text);
+    f.raw_json = true;
+    return f;
+  }
 };
 
 // Sets format and threshold; safe to call again (e.g. after the config is loaded). Until the first
@@ -37,6 +44,8 @@ void Configure(Format format, Level level);
 bool Enabled(Level level);
 // Never blocks on stdout (only on a short lock to queue the line).
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+// The same with fields known only at run time (a child's line and its labels).
+void Write(Level level, std::string_view msg, std::span<const Field> fields);
 // Hands the calling thread's batched lines (see SetBatching) to the writer; never waits for
 // stdout.
 void Flush();

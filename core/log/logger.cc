@@ -137,6 +137,10 @@ void Configure(Format format, Level level) {
 bool Enabled(Level level) { return level >= GetState().level.load(); }
 
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  Write(level, msg, std::span<const Field>(fields.begin(), fields.size()));
+}
+
+void Write(Level level, std::string_view msg, std::span<const Field> fields) {
   State& s = GetState();
   if (level < s.level.load()) return;
   if (s.queue->dropping()) {  // stdout is stalled and the queue full: not worth rendering

@@ -64,6 +64,7 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
     p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
     p->request = SpawnRequestFor(spec);
     p->restart = process::RestartParamsFor(config.global, spec);
+    p->log_pipeline = process_logs::PipelineConfig::Make(spec.logging);
     if (spec.schedule.empty()) {
       for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
     } else if (open_error_.empty()) {

@@ -37,6 +37,7 @@
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
 #include "core/supervisor/loop.h"
+#include "core/supervisor/output_pipeline.h"
 #include "core/supervisor/time_source.h"
 
 namespace phpeek::supervisor {
@@ -67,6 +68,9 @@ struct Instance {
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
+  // The readers' sinks feed the pipelines, so the pipelines are declared first (destroyed last).
+  std::unique_ptr<OutputPipeline> out_log;
+  std::unique_ptr<OutputPipeline> err_log;
   std::unique_ptr<process::OutputReader> out;
   std::unique_ptr<process::OutputReader> err;
   std::unique_ptr<health::Checker> health;  // set when the process has a health_check
@@ -79,6 +83,8 @@ struct Process {
   std::vector<std::unique_ptr<Instance>> instances;  // sorted by index
   process::SpawnRequest request;   // built once; only extra_env (the instance's entries) changes
   process::RestartParams restart;  // global backoff, the process's min_uptime
+  // The `logging:` pipeline's compiled stages, shared by every instance and stream.
+  std::shared_ptr<const process_logs::PipelineConfig> log_pipeline;
   std::string state;               // last published aggregate state
   std::deque<int> rolling;         // indexes still to restart, in order
   int rolling_current = -1;

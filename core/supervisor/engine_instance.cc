@@ -282,28 +282,39 @@ void Engine::SignalStopNow(Process& p, Instance& inst) {
 }
 
 void Engine::WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout) {
-  const char* stream = is_stdout ? "stdout" : "stderr";
-  auto sink = [name = p.spec->name, id = inst.id, stream](std::string_view line) {
-    log::Info(line, {{"process", name}, {"instance", id}, {"stream", stream}});
-  };
+  auto& log = is_stdout ? inst.out_log : inst.err_log;
+  log = std::make_unique<OutputPipeline>(
+      loop_, p.log_pipeline, p.spec->name, inst.id,
+      is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
+  OutputPipeline* pipeline = log.get();
   auto& slot = is_stdout ? inst.out : inst.err;
-  slot = std::make_unique<process::OutputReader>(fd, std::move(sink));
+  slot = std::make_unique<process::OutputReader>(
+      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
   process::OutputReader* reader = slot.get();
   Instance* ip = &inst;
   loop_.Watch(fd, EPOLLIN, [this, ip, reader, fd, is_stdout](uint32_t) {
     if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
       loop_.Unwatch(fd);
       (is_stdout ? ip->out : ip->err).reset();  // the child closed it early: fine
+      auto& log = is_stdout ? ip->out_log : ip->err_log;
+      log->Flush();
+      log.reset();
     }
   });
 }
 
 void Engine::CloseOutput(Instance& inst) {
-  for (auto* slot : {&inst.out, &inst.err}) {
-    if (!*slot) continue;
-    loop_.Unwatch((*slot)->fd());
-    (*slot)->Drain();
-    slot->reset();
+  for (auto [reader, log] :
+       {std::pair{&inst.out, &inst.out_log}, std::pair{&inst.err, &inst.err_log}}) {
+    if (*reader) {
+      loop_.Unwatch((*reader)->fd());
+      (*reader)->Drain();
+      reader->reset();
+    }
+    if (*log) {
+      (*log)->Flush();
+      log->reset();
+    }
   }
 }
 

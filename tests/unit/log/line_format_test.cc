@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace phpeek::log {
 namespace {
@@ -69,6 +70,14 @@ TEST(LineFormatTest, JsonEscapesControlsIncludingC1) {
   Poco::JSON::Parser parser;
   const auto obj = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(obj->getValue<std::string>("msg"), Bytes("a\x1b\0\xC2\x9B"));
+}
+
+// A member of a child's JSON line stays JSON in JSON output, and is a quoted value in text.
+TEST(LineFormatTest, RawJsonFieldIsAValueInJsonAndTextInText) {
+  const std::vector<Field> fields = {Field::Json("ctx", R"({"n":7})"), {"team", "shop"}};
+  EXPECT_EQ(RenderJson("t", Level::kInfo, "m", fields),
+            R"({"time":"t","level":"info","msg":"m","ctx":{"n":7},"team":"shop"})");
+  EXPECT_EQ(RenderText("m", fields), R"(m ctx="{\"n\":7}" team=shop)");
 }
 
 }  // namespace
