@@ -284,7 +284,8 @@ void Engine::SignalStopNow(Process& p, Instance& inst) {
 void Engine::WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout) {
   auto& log = is_stdout ? inst.out_log : inst.err_log;
   log = std::make_unique<OutputPipeline>(
-      loop_, p.log_pipeline, p.spec->name, inst.id,
+      loop_, p.log_pipeline,
+      std::vector<log::Field>{{"process", p.spec->name}, {"instance", inst.id}},
       is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
   OutputPipeline* pipeline = log.get();
   auto& slot = is_stdout ? inst.out : inst.err;

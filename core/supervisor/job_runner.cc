@@ -11,6 +11,7 @@
 #include "core/config/cron.h"
 #include "core/log/log.h"
 #include "core/supervisor/engine.h"
+#include "core/supervisor/output_pipeline.h"
 
 namespace phpeek::supervisor {
 
@@ -29,6 +30,9 @@ struct JobRunner::Run {
   Loop::TimerId timeout_timer = 0;
   Loop::TimerId kill_timer = 0;
   Clock::time_point kill_at{};  // when kill_timer fires
+  // The readers' sinks feed the pipelines, so the pipelines are declared first (destroyed last).
+  std::unique_ptr<OutputPipeline> out_log;
+  std::unique_ptr<OutputPipeline> err_log;
   std::unique_ptr<process::OutputReader> out;
   std::unique_ptr<process::OutputReader> err;
 };
@@ -39,6 +43,8 @@ struct JobRunner::Job {
       : spec(&s), sched(std::move(settings), now), request(std::move(r)) {}
 
   const config::ProcessSpec* spec;
+  std::shared_ptr<const process_logs::PipelineConfig> log_pipeline =
+      process_logs::PipelineConfig::Make(spec->logging);
   schedule::ScheduledJob sched;
   process::SpawnRequest request;
   std::map<int64_t, std::unique_ptr<Run>> runs;             // active, by run id
@@ -197,18 +203,24 @@ void JobRunner::ArmTimeout(Run& run) {
 }
 
 void JobRunner::WatchOutput(Run& run, int fd, bool is_stdout) {
-  const char* stream = is_stdout ? "stdout" : "stderr";
-  auto sink = [name = run.job->spec->name, id = run.id, stream](std::string_view line) {
-    log::Info(line, {{"process", name}, {"run", id}, {"stream", stream}});
-  };
+  auto& log = is_stdout ? run.out_log : run.err_log;
+  log = std::make_unique<OutputPipeline>(
+      *io_.loop, run.job->log_pipeline,
+      std::vector<log::Field>{{"process", run.job->spec->name}, {"run", run.id}},
+      is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
+  OutputPipeline* pipeline = log.get();
   auto& slot = is_stdout ? run.out : run.err;
-  slot = std::make_unique<process::OutputReader>(fd, std::move(sink));
+  slot = std::make_unique<process::OutputReader>(
+      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
   process::OutputReader* reader = slot.get();
   Run* rp = &run;
   io_.loop->Watch(fd, EPOLLIN, [this, rp, reader, fd, is_stdout](uint32_t) {
     if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
       io_.loop->Unwatch(fd);
       (is_stdout ? rp->out : rp->err).reset();
+      auto& log = is_stdout ? rp->out_log : rp->err_log;
+      log->Flush();
+      log.reset();
     }
   });
 }
@@ -253,11 +265,17 @@ void JobRunner::OnRunExit(Run& run, int status) {
   io_.children->Signal(-run.pid, SIGKILL);
   io_.loop->CancelTimer(run.timeout_timer);
   io_.loop->CancelTimer(run.kill_timer);
-  for (auto* slot : {&run.out, &run.err}) {
-    if (!*slot) continue;
-    io_.loop->Unwatch((*slot)->fd());
-    (*slot)->Drain();
-    slot->reset();
+  for (auto [reader, log] :
+       {std::pair{&run.out, &run.out_log}, std::pair{&run.err, &run.err_log}}) {
+    if (*reader) {
+      io_.loop->Unwatch((*reader)->fd());
+      (*reader)->Drain();
+      reader->reset();
+    }
+    if (*log) {
+      (*log)->Flush();
+      log->reset();
+    }
   }
   RunOutcome outcome;
   outcome.timed_out = run.timed_out;

@@ -3,17 +3,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/log/log.h"
-
 namespace phpeek::supervisor {
 
 OutputPipeline::OutputPipeline(Loop& loop,
                                std::shared_ptr<const process_logs::PipelineConfig> config,
-                               std::string process, std::string instance,
-                               process_logs::Stream stream)
+                               std::vector<log::Field> source, process_logs::Stream stream)
     : loop_(loop),
-      process_(std::move(process)),
-      instance_(std::move(instance)),
+      source_(std::move(source)),
       pipeline_(std::move(config), stream, [this](const process_logs::Entry& e) { Emit(e); }) {}
 
 OutputPipeline::~OutputPipeline() {
@@ -49,9 +45,8 @@ void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (!log::Enabled(e.level)) return;
   std::vector<log::Field> fields;
   const size_t own = e.fields ? e.fields->size() : 0;
-  fields.reserve(3 + own + (e.labels ? e.labels->size() : 0));
-  fields.emplace_back("process", process_);
-  fields.emplace_back("instance", instance_);
+  fields.reserve(source_.size() + 1 + own + (e.labels ? e.labels->size() : 0));
+  fields.insert(fields.end(), source_.begin(), source_.end());
   fields.emplace_back("stream", process_logs::StreamName(e.stream));
   auto add = [&fields](const process_logs::Field& f) {
     fields.push_back(f.json ? log::Field::Json(f.key, f.value) : log::Field(f.key, f.value));

@@ -1,14 +1,17 @@
-// One stream of one instance, from its pipe's lines to the daemon's log: the stream's pipeline of
-// `processes.<name>.logging` (core/process_logs: multiline, redaction, JSON, levels, filters,
-// labels), whose entries are written to the daemon's log at their detected level with the
-// instance's fields, the line's own fields and the labels. The multiline timer is a loop timer.
-// Lives on the loop thread, owned by the instance (engine.h), next to its OutputReader.
+// One output stream of a child (an instance, or a scheduled job's run), from its pipe's lines to
+// the daemon's log: the stream's pipeline of `processes.<name>.logging` (core/process_logs:
+// multiline, redaction, JSON, levels, filters, labels), whose entries are written to the daemon's
+// log at their detected level with the source's fields (process and instance, or process and run),
+// the stream, the line's own fields and the labels. The multiline timer is a loop timer.
+// Lives on the loop thread, owned next to the stream's OutputReader (engine.h, job_runner.cc).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/log/log.h"
 #include "core/process_logs/pipeline.h"
 #include "core/supervisor/loop.h"
 
@@ -16,8 +19,9 @@ namespace phpeek::supervisor {
 
 class OutputPipeline {
  public:
+  // `source`: the fields that say whose line it is, e.g. {process, instance}.
   OutputPipeline(Loop& loop, std::shared_ptr<const process_logs::PipelineConfig> config,
-                 std::string process, std::string instance, process_logs::Stream stream);
+                 std::vector<log::Field> source, process_logs::Stream stream);
   ~OutputPipeline();  // cancels the multiline timer (what still waits was flushed or is dropped)
   OutputPipeline(const OutputPipeline&) = delete;
   OutputPipeline& operator=(const OutputPipeline&) = delete;
@@ -32,8 +36,7 @@ class OutputPipeline {
   void ArmTimer();
 
   Loop& loop_;
-  std::string process_;
-  std::string instance_;
+  std::vector<log::Field> source_;
   process_logs::StreamPipeline pipeline_;
   Loop::TimerId timer_ = 0;
   Clock::time_point timer_at_{};
