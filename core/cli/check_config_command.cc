@@ -35,6 +35,7 @@ void PrintText(const std::string& path, bool valid, const config::Diagnostics& d
 }  // namespace
 
 int RunCheckConfig(const CommandLine& cl) {
+  if (cl.keys) return RunCheckConfigKeys(cl);
   const config::Environment env = config::CurrentEnvironment();
   std::string path;
   std::string err;

@@ -48,7 +48,7 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--help" || flag == "-h") return true;
   if (flag == "--config" || flag == "-c") return s != Subcommand::kVersion;
   if (flag == "--dry-run") return s == Subcommand::kServe;
-  if (flag == "--strict") return s == Subcommand::kCheckConfig;
+  if (flag == "--strict" || flag == "--keys") return s == Subcommand::kCheckConfig;
   if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
   if (flag == "--url" || flag == "--token") return IsClient(s);
   if (flag == "--wait" || flag == "--timeout") return IsClient(s) && !IsListing(s);
@@ -73,6 +73,7 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   if (flag == "--dry-run") cl->dry_run = true;
   if (flag == "--strict") cl->strict = true;
   if (flag == "--json") cl->json = true;
+  if (flag == "--keys") cl->keys = true;
   if (flag == "--url") cl->url = value;
   if (flag == "--token") cl->token = value;
   if (flag == "--wait") cl->wait = true;
@@ -132,11 +133,16 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args) {
       return result;
     }
   }
+  if (cl.keys && cl.strict) {
+    result.error = "--keys lists keys, it checks no file: --strict does not apply";
+    return result;
+  }
   const size_t want = InfoOf(cl.subcommand).operands;
   if (!cl.help && cl.operands.size() != want) {
     result.error = std::string(SubcommandName(cl.subcommand)) + " takes " +
-                   (want == 0 ? "no arguments" : want == 1 ? "a process name"
-                                                            : "a process name and a count") +
+                   (want == 0   ? "no arguments"
+                    : want == 1 ? "a process name"
+                                : "a process name and a count") +
                    (cl.operands.size() > want ? ", got '" + cl.operands[want] + "'" : "");
   }
   return result;

@@ -28,6 +28,7 @@ struct CommandLine {
   bool dry_run = false;     // serve: load, validate, print the plan, exit
   bool strict = false;      // check-config: warnings fail
   bool json = false;        // check-config, status, jobs: machine-readable output
+  bool keys = false;        // check-config: print every configuration key instead
   // Client commands.
   std::string url;    // --url
   std::string token;  // --token

@@ -7,6 +7,8 @@ namespace phpeek::cli {
 
 int RunServe(const CommandLine& cl);
 int RunCheckConfig(const CommandLine& cl);
+// check-config --keys: every configuration key, the plugins' included (check_config_keys.cc).
+int RunCheckConfigKeys(const CommandLine& cl);
 int RunVersion();
 // status, start, stop, restart, scale, jobs, trigger: the Management API client
 // (core/cli/client/).

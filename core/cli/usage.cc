@@ -38,14 +38,19 @@ std::string ServeUsage() {
 std::string CheckConfigUsage() {
   return std::string(
              "Usage: phpeek-pm check-config [-c FILE] [--strict] [--json]\n"
+             "       phpeek-pm check-config --keys [-c FILE] [--json]\n"
              "\n"
              "Validate a configuration file and report every problem found, each with\n"
              "file:line:column, key, message and a hint.\n"
+             "With --keys, list every configuration key instead: the core's, and those the\n"
+             "first-party plugins (and, with -c, the file's other plugins) declare\n"
+             "(config/reference.md documents each).\n"
              "\n"
              "Options:\n") +
          kConfigLookup +
          "      --strict       treat warnings as errors\n"
-         "      --json         print the report as one JSON document\n"
+         "      --keys         list the configuration keys instead of checking a file\n"
+         "      --json         print the report (or the keys) as one JSON document\n"
          "  -h, --help         show this help\n"
          "\n"
          "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
@@ -101,11 +106,14 @@ std::string ClientUsage(Subcommand s) {
 
 std::string UsageText(Subcommand s) {
   switch (s) {
-    case Subcommand::kServe: return ServeUsage();
-    case Subcommand::kCheckConfig: return CheckConfigUsage();
+    case Subcommand::kServe:
+      return ServeUsage();
+    case Subcommand::kCheckConfig:
+      return CheckConfigUsage();
     case Subcommand::kVersion:
       return "Usage: phpeek-pm version\n       phpeek-pm --version\n\nPrint the version.\n";
-    default: return ClientUsage(s);
+    default:
+      return ClientUsage(s);
   }
 }
 

@@ -136,6 +136,7 @@ LoadResult LoadConfigText(const std::string& text, const std::string& display_na
   std::unique_ptr<Node> root = ParseYaml(text, display_name, &d);
   if (!root) return result;
   Reader r(display_name, env, &d);
+  r.set_map_observer(options.map_observer);
   if (root->IsNull()) {
     r.Error({}, "", "file is empty (it holds only comments)",
             "a configuration needs at least a 'processes:' map");

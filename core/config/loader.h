@@ -35,6 +35,7 @@
 #include "core/config/config.h"
 #include "core/config/diagnostic.h"
 #include "core/config/key_schema.h"
+#include "core/config/reader.h"
 
 namespace phpeek::config {
 
@@ -65,6 +66,8 @@ struct LoadOptions {
   // The plugins the configuration loads and their key schemas (core/plugin_host/plugin_catalog.h
   // in the daemon); unset: no plugin, every `global:` key the core does not own is unknown.
   SchemaProvider plugins{};
+  // Told every map the load walks (key_table.h); unset in a normal load.
+  MapObserver map_observer{};
 };
 
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,

@@ -207,6 +207,7 @@ bool Reader::Map(const Node& node, const std::string& path, const std::vector<Ke
     ValueError(node, path, std::string("expected a map of keys, got ") + DescribeKind(node));
     return false;
   }
+  if (map_observer_) map_observer_(path, handlers, compat, handlers.empty() && on_unknown);
   std::vector<std::string> known;
   for (const auto& h : handlers) known.emplace_back(h.key);
   std::map<std::string, SourcePos> seen;

@@ -31,6 +31,13 @@ struct CompatKey {
   const char* message;
 };
 
+// Told each map a Reader walks: its path ("processes.web.hooks.pre_start[0]"), the keys it
+// reads and the old keys it knows. `free_form` when its keys are names the file chooses (env,
+// labels): a map read without handlers. Only key_table.h listens; a normal load has none.
+using MapObserver =
+    std::function<void(const std::string& path, const std::vector<KeyHandler>& handlers,
+                       const std::vector<CompatKey>& compat, bool free_form)>;
+
 class Reader {
  public:
   Reader(std::string file, const std::map<std::string, std::string>& env, Diagnostics* diagnostics);
@@ -83,6 +90,8 @@ class Reader {
     return ClosestMatch(word, candidates, &suggest_budget_);
   }
 
+  void set_map_observer(MapObserver observer) { map_observer_ = std::move(observer); }
+
   const std::string& file() const { return file_; }
   const std::map<std::string, std::string>& env() const { return env_; }
   Diagnostics* diagnostics() { return diagnostics_; }
@@ -96,6 +105,7 @@ class Reader {
   std::string file_;
   const std::map<std::string, std::string>& env_;
   Diagnostics* diagnostics_;
+  MapObserver map_observer_;
   // About 0.1 s of edit distances; a real file spends a tiny fraction of it.
   SuggestBudget suggest_budget_{20'000'000};
 };
