@@ -16,9 +16,6 @@ constexpr const char* kName = "<name>";
 constexpr const char* kItem = "[]";
 // Deeper than any block of the configuration: a free-form map inside a free-form map stops here.
 constexpr size_t kMaxDepth = 16;
-// ReadProcesses walks `processes:` itself, not through Reader::Map: each entry is a process that
-// the file names.
-constexpr const char* kProcesses = "processes";
 
 using Segments = std::vector<std::string>;  // keys, and kItem for a list item
 
@@ -61,8 +58,6 @@ void AddOnce(std::vector<T>* list, const T& value) {
 
 class Explorer {
  public:
-  Explorer() { maps_[kProcesses].free_form = true; }
-
   // The maps of `map`'s keys; the maps they open are queued.
   TableMap Describe(const Segments& map, std::deque<Segments>* queue) {
     const std::string path = PathOf(map);
@@ -102,7 +97,8 @@ class Explorer {
   }
 
  private:
-  // What the value of the key at `key` is: a list of blocks, a block, or neither.
+  // What the value of the key at `key` is: a list of blocks, a block, a map of names to blocks
+  // that the loader walks by itself (`processes:`, or `depends_on:` in its map form), or none.
   KeyShape Probe(const Segments& key, std::deque<Segments>* queue) {
     const std::string path = PathOf(key);
     Segments item = key;
@@ -111,7 +107,14 @@ class Explorer {
       queue->push_back(item);
       return KeyShape::kListOfMaps;
     }
-    if (Load(Document(key, 0, "{}")).count(path) != 0 || path == kProcesses) {
+    if (Load(Document(key, 0, "{}")).count(path) != 0) {
+      queue->push_back(key);
+      return KeyShape::kMap;
+    }
+    Segments named = key;
+    named.push_back(kName);
+    if (Load(Document(named, 0, "{}")).count(PathOf(named)) != 0) {
+      maps_[path].free_form = true;
       queue->push_back(key);
       return KeyShape::kMap;
     }

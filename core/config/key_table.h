@@ -1,7 +1,8 @@
 // Every configuration key the core reads, found by asking the loader itself rather than by keeping
 // a second list: small documents are loaded with a MapObserver (reader.h), and each key that a map
-// accepts is tried as a list of maps and as a map to learn whether it opens a nested block. What
-// `check-config --keys` prints and what tests hold config/reference.md against.
+// accepts is tried as a list of blocks, as a block and as a map of names to blocks, to learn
+// whether it opens nested keys. A key added to a KeyHandler table appears here without more work.
+// What `check-config --keys` prints and what tests hold config/reference.md against.
 //
 // Paths use the reader's spelling with two placeholders: `<name>` for a name the file chooses (a
 // process name, an entry of a free-form map) and `[]` for any list item:
