@@ -105,6 +105,17 @@ void PrintJson(const std::vector<config::TableMap>& maps, const std::vector<Plug
   std::printf("%s\n", w.str().c_str());
 }
 
+// "int, default 9180, min 0, max 65535"; an enum's "one of a, b".
+std::string PluginKeyRules(const config::KeySchema& s) {
+  std::string text = ToString(s.type);
+  if (s.default_text) text += ", default " + *s.default_text;
+  if (s.min) text += ", min " + std::to_string(*s.min);
+  if (s.max) text += ", max " + std::to_string(*s.max);
+  for (size_t i = 0; i < s.allowed.size(); ++i)
+    text += (i == 0 ? ", one of " : ", ") + s.allowed[i];
+  return text;
+}
+
 void PrintText(const std::vector<config::TableMap>& maps, const std::vector<PluginKey>& plugin) {
   for (const auto& map : maps) {
     for (const auto& k : map.keys) {
@@ -117,9 +128,8 @@ void PrintText(const std::vector<config::TableMap>& maps, const std::vector<Plug
     }
     if (map.path != "global") continue;
     for (const auto& k : plugin) {
-      const config::KeySchema& s = *k.schema;
-      std::printf("global.%s  %s%s  (%s plugin)\n", s.name.c_str(), ToString(s.type),
-                  s.default_text ? (", default " + *s.default_text).c_str() : "", k.plugin.c_str());
+      std::printf("global.%s  %s  (%s plugin)  %s\n", k.schema->name.c_str(),
+                  PluginKeyRules(*k.schema).c_str(), k.plugin.c_str(), k.schema->help.c_str());
     }
   }
 }

@@ -297,7 +297,8 @@ TEST(CheckConfigKeysTest, TextListsOneKeyPerLine) {
   const RunResult r = RunCommand({PHPEEK_BINARY, "check-config", "--keys"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\nprocesses.<name>.health_check.period\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\nglobal.api_port  int, default 9180  (rest-api plugin)\n"),
+  EXPECT_NE(r.out.find("\nglobal.api_port  int, default 9180, min 0, max 65535  (rest-api plugin)  "
+                       "TCP port of the Management API"),
             std::string::npos)
       << r.out;
 }
