@@ -58,7 +58,9 @@ void AddOnce(std::vector<T>* list, const T& value) {
 
 class Explorer {
  public:
-  // The maps of `map`'s keys; the maps they open are queued.
+  // The keys of the map at `map`, each probed for its shape; the blocks they open are queued. A
+  // free-form map is probed with one name: whether its entries are blocks (else it is listed with
+  // no keys: names to plain values, like `env`).
   TableMap Describe(const Segments& map, std::deque<Segments>* queue) {
     const std::string path = PathOf(map);
     const Observed observed = maps_[path];  // a copy: Load adds to maps_
@@ -68,7 +70,7 @@ class Explorer {
       Segments child = map;
       child.push_back(key);
       const KeyShape shape = Probe(child, queue);
-      if (observed.free_form && shape == KeyShape::kValue) continue;  // plain name: value
+      if (observed.free_form && shape == KeyShape::kValue) continue;
       table.keys.push_back({key, shape, false, ""});
     }
     for (const auto& [key, message] : observed.compat) {
