@@ -30,6 +30,18 @@ TEST(CommandLineTest, CheckConfigFlags) {
   EXPECT_TRUE(r.command_line.json);
 }
 
+TEST(CommandLineTest, CheckConfigKeys) {
+  const ParseResult r = Parse({"check-config", "--keys", "--json", "-c", "f"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_TRUE(r.command_line.keys);
+  EXPECT_TRUE(r.command_line.json);
+  EXPECT_FALSE(Parse({"check-config"}).command_line.keys);
+  EXPECT_EQ(Parse({"check-config", "--keys", "--strict"}).error,
+            "--keys lists keys, it checks no file: --strict does not apply");
+  EXPECT_EQ(Parse({"serve", "--keys"}).error, "unknown option '--keys' for serve");
+  EXPECT_EQ(Parse({"check-config", "--keys=1"}).error, "option '--keys' takes no value");
+}
+
 TEST(CommandLineTest, VersionFormsAgree) {
   EXPECT_EQ(Parse({"version"}).command_line.subcommand, Subcommand::kVersion);
   EXPECT_EQ(Parse({"--version"}).command_line.subcommand, Subcommand::kVersion);
