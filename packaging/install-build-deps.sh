@@ -13,7 +13,7 @@ PACKAGES="
   libgtest-dev libgmock-dev
   jq curl prometheus abigail-tools
   dpkg-dev fakeroot file lintian rpm patchelf
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   wrk supervisor
 "
 # Only refresh the package lists when something is missing (keeps the command quick to re-run).
