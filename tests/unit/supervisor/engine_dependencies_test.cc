@@ -111,6 +111,20 @@ TEST_F(EngineDependenciesTest, ProcessHealthyWaitsForALivenessCheckTheListFormIg
   EXPECT_TRUE(Spawned("healthy"));
 }
 
+// A oneshot is ready once it has completed, not while it runs (the API's "ready", the list form).
+TEST_F(EngineDependenciesTest, AOneshotIsReadyOnlyOnceCompleted) {
+  Add("migrate", config::ProcessType::kOneshot);
+  DependsOn(Add("app"), "migrate");
+  Start();
+  EXPECT_EQ(State("migrate"), "running");
+  EXPECT_FALSE(snapshots.GetOne("migrate")->ready);
+  EXPECT_FALSE(Spawned("app"));
+  os.Exit(Pid("migrate"), 0);
+  Settle();
+  EXPECT_TRUE(snapshots.GetOne("migrate")->ready);
+  EXPECT_TRUE(Spawned("app"));
+}
+
 TEST_F(EngineDependenciesTest, CompletedSuccessfullyWaitsForExitZero) {
   Add("migrate", config::ProcessType::kOneshot);
   DependsOn(Add("app"), "migrate", DependencyCondition::kCompletedSuccessfully);
