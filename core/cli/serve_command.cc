@@ -6,6 +6,7 @@
 
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
+#include "core/config/not_acted_on.h"
 #include "core/crash/crash_handler.h"
 #include "core/health/readiness_file.h"
 #include "core/log/log.h"
@@ -53,16 +54,14 @@ void LogDiagnostics(const config::Diagnostics& diagnostics) {
   }
 }
 
-// Keys that are parsed and validated but whose behaviour is not built yet: say so once each.
+// Keys that are parsed and validated but whose behaviour is not built yet: say so once each, with
+// their place (check-config lists the same).
 void WarnDeferredKeys(const config::Config& config) {
-  for (const auto& p : config.processes) {
-    for (const auto& key : p.deferred_keys) {
-      log::Warn("configuration key is not acted on yet",
-                {{"process", p.name}, {"key", "processes." + p.name + "." + key}});
-    }
-  }
-  for (const auto& key : config.global.deferred_keys) {
-    log::Warn("configuration key is not acted on yet", {{"key", "global." + key}});
+  for (const auto& k : config::NotActedOnKeys(config)) {
+    log::Warn("configuration key is not acted on yet", {{"key", k.key_path},
+                                                        {"file", config.source_path},
+                                                        {"line", k.pos.line},
+                                                        {"column", k.pos.column}});
   }
 }
 

@@ -79,6 +79,16 @@ std::string ClientUsage(Subcommand s) {
           "Run a scheduled job now (also while its schedule is paused). With --wait, wait for\n"
           "the run to end: exit 0 when it succeeded, 1 otherwise.\n";
       break;
+    case Subcommand::kStart:
+    case Subcommand::kRestart:
+      synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
+      what = std::string("Ask the daemon to ") + SubcommandName(s) +
+             " a process (and, for a start, the stopped or failed dependencies it waits for).\n"
+             "With --wait, wait until it is ready (healthy where it has a readiness check), a\n"
+             "oneshot until it has completed: exit 0 then, a failed oneshot's own exit code, 1\n"
+             "when it failed, is blocked by a dependency or the timeout passed (the message says\n"
+             "what it was still waiting for).\n";
+      break;
     default:
       synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
       what = std::string("Ask the daemon to ") + SubcommandName(s) + " a process.\n";

@@ -56,4 +56,20 @@ const char* ToString(LogFormat v) {
   return "json";
 }
 
+const char* ToString(DependencyCondition v) {
+  switch (v) {
+    case DependencyCondition::kReady:
+      return "ready";
+    case DependencyCondition::kStarted:
+      return "process_started";
+    case DependencyCondition::kHealthy:
+      return "process_healthy";
+    case DependencyCondition::kCompleted:
+      return "process_completed";
+    case DependencyCondition::kCompletedSuccessfully:
+      return "process_completed_successfully";
+  }
+  return "ready";
+}
+
 }  // namespace phpeek::config

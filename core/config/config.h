@@ -27,6 +27,16 @@ enum class InitialState { kRunning, kStopped };
 enum class HealthCheckType { kTcp, kHttp, kExec };
 enum class HealthCheckMode { kBoth, kLiveness, kReadiness };
 enum class ReadinessMode { kAllHealthy, kAllRunning };
+// When a dependency lets its dependent start (lifecycle.md, "Dependencies"): kReady for the list
+// form; the map form's `condition` words for the others.
+enum class DependencyCondition {
+  kReady,                  // list form: ready (healthy where a readiness check decides), or a
+                           // oneshot completed with exit 0
+  kStarted,                // process_started: every instance spawned (the map form's default)
+  kHealthy,                // process_healthy: ready, and healthy under any check mode
+  kCompleted,              // process_completed: ended, whatever the exit code
+  kCompletedSuccessfully,  // process_completed_successfully: ended with exit 0
+};
 
 // A command is either an argv executed directly, or a string run by `/bin/sh -c`.
 struct Command {
@@ -96,8 +106,11 @@ struct ProcessSpec {
   Millis min_uptime{1000};                         // resolved from global.min_uptime if unset
   std::vector<std::string> depends_on;
   std::vector<SourcePos> depends_on_pos;  // position of each depends_on entry, for diagnostics
-  std::string working_dir;                // empty = daemon's cwd
-  std::string user;                       // as written; empty = unchanged
+  std::vector<DependencyCondition> depends_on_condition;  // of each entry (kReady: list form)
+  bool depends_on_map = false;               // written as a map: diagnostics name depends_on.<name>
+  std::optional<Millis> dependency_timeout;  // unset (or 0 in the file): wait forever
+  std::string working_dir;                   // empty = daemon's cwd
+  std::string user;                          // as written; empty = unchanged
   std::string group;
   std::optional<RunAs> run_as;  // set when user or group is: the ids, resolved at load
   std::vector<std::pair<std::string, std::string>> env;  // in file order
@@ -107,12 +120,13 @@ struct ProcessSpec {
   ShutdownSpec shutdown;
   LifecycleHooks hooks;  // `hooks:` and `shutdown.pre_stop_hook`
   std::optional<HealthCheck> health_check;
-  bool critical = false;  // given up (failed): the daemon shuts down and exits 1
-  std::string schedule;   // 5-field cron; empty = supervised process
+  bool critical = false;                    // given up (failed): the daemon shuts down and exits 1
+  std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)
   std::optional<Millis> schedule_timeout;   // unset (or 0 in the file): no timeout
   int schedule_max_concurrent = 1;          // 0 = no limit
-  std::vector<std::string> deferred_keys;  // parsed keys whose behaviour is not implemented yet
+  std::vector<std::string> deferred_keys;   // parsed keys whose behaviour is not implemented yet
+  std::vector<SourcePos> deferred_pos;      // where each deferred key is written
 };
 
 struct Readiness {
@@ -137,7 +151,7 @@ struct GlobalSpec {
   int64_t log_buffer_lines = 1000;                    // history kept per instance; 0: none
   int64_t log_buffer_bytes = 256 * 1024;              // per instance
   int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
-  int schedule_history_size = 100;  // runs kept per scheduled job
+  int schedule_history_size = 100;                    // runs kept per scheduled job
   // Folders searched for plugins by name, in order, as written (relative to the configuration
   // file); the built-in folder is searched after them (core/plugin_host/plugin_list.h).
   std::vector<std::string> plugin_dirs;
@@ -149,6 +163,7 @@ struct GlobalSpec {
   bool metrics_enabled = false;
   Readiness readiness;
   std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
+  std::vector<SourcePos> deferred_pos;     // where each is written (0:0 from the environment)
 };
 
 struct Config {
@@ -168,5 +183,6 @@ const char* ToString(RestartPolicy v);
 const char* ToString(ProcessType v);
 const char* ToString(LogLevel v);
 const char* ToString(LogFormat v);
+const char* ToString(DependencyCondition v);  // "ready" for the list form, else the map's word
 
 }  // namespace phpeek::config

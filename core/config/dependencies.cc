@@ -8,11 +8,39 @@ namespace phpeek::config {
 namespace {
 
 std::string DependsOnPath(const ProcessSpec& p, size_t i) {
-  return ItemPath("processes." + p.name + ".depends_on", i);
+  const std::string base = "processes." + p.name + ".depends_on";
+  return p.depends_on_map ? JoinPath(base, p.depends_on[i]) : ItemPath(base, i);
 }
 
 SourcePos DependsOnPos(const ProcessSpec& p, size_t i) {
   return i < p.depends_on_pos.size() ? p.depends_on_pos[i] : p.pos;
+}
+
+DependencyCondition ConditionOf(const ProcessSpec& p, size_t i) {
+  return i < p.depends_on_condition.size() ? p.depends_on_condition[i]
+                                           : DependencyCondition::kReady;
+}
+
+// A condition the dependency can never meet, or meets without what its word promises: said once,
+// as a warning, so that the file still loads.
+void CheckCondition(Reader& r, const ProcessSpec& p, size_t i, const ProcessSpec& dep) {
+  const DependencyCondition c = ConditionOf(p, i);
+  const std::string quoted = "'" + dep.name + "'";
+  if (c == DependencyCondition::kHealthy && !dep.health_check &&
+      dep.type == ProcessType::kLongrun) {
+    r.Warning(DependsOnPos(p, i), DependsOnPath(p, i),
+              "process_healthy: " + quoted + " has no health_check, so running counts as healthy",
+              "give " + quoted + " a health_check");
+  }
+  const bool completes =
+      c == DependencyCondition::kCompleted || c == DependencyCondition::kCompletedSuccessfully;
+  if (completes && dep.type == ProcessType::kLongrun && dep.restart == RestartPolicy::kAlways) {
+    r.Warning(DependsOnPos(p, i), DependsOnPath(p, i),
+              std::string(ToString(c)) + ": " + quoted +
+                  " is a longrun with restart: always, which never completes",
+              "'" + p.name + "' waits until its dependency_timeout, if any; make " + quoted +
+                  " type: oneshot");
+  }
 }
 
 // Depth-first search in file order; a dependency on a process still on the stack closes a cycle.
@@ -101,7 +129,9 @@ void CheckNames(Reader& r, const std::vector<ProcessSpec>& processes) {
       } else if (p.enabled && !it->second->enabled) {
         r.Warning(DependsOnPos(p, i), DependsOnPath(p, i),
                   "'" + p.name + "' depends on '" + dep + "', which is disabled (enabled: false)",
-                  "'" + p.name + "' will wait for it until it is started through the API");
+                  "'" + p.name + "' starts without waiting for it");
+      } else {
+        CheckCondition(r, p, i, *it->second);
       }
     }
   }

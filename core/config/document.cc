@@ -12,4 +12,11 @@ const char* DescribeKind(const Node& node) {
   return "nothing";
 }
 
+SourcePos KeyPosition(const Node& map, const std::string& key) {
+  for (const MapEntry& e : map.entries) {
+    if (e.key == key) return e.key_pos;
+  }
+  return {};
+}
+
 }  // namespace phpeek::config

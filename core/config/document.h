@@ -42,5 +42,7 @@ struct Node {
 
 // "a map", "a list", "a value", "nothing": for "expected X, got Y" messages.
 const char* DescribeKind(const Node& node);
+// Where `key` is written in `map` (its first occurrence); 0:0 when it is not.
+SourcePos KeyPosition(const Node& map, const std::string& key);
 
 }  // namespace phpeek::config

@@ -176,6 +176,9 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
   for (auto& h : LogBufferHandlers(r, out)) handlers.push_back(std::move(h));
   r.Map(node, "global", handlers, GlobalCompatKeys(),
         [&](const MapEntry& entry, const std::string&) { leftover->push_back(&entry); });
+  for (const std::string& key : out->deferred_keys) {
+    out->deferred_pos.push_back(KeyPosition(node, key));
+  }
   ApplyLegacyBackoff(r, node, out);
   if (out->restart_backoff_max < out->restart_backoff_initial) {
     const std::string message = "restart_backoff_max (" + FormatDuration(out->restart_backoff_max) +

@@ -13,11 +13,16 @@
 //   unknown schedule_timezone, scale other than 1. Health checks: a missing or bad address, url
 //   or command for the type, a zero period, timeout or threshold, an alias set beside its key.
 //   Hooks: a hook without command, a zero timeout. global.readiness.processes naming no process.
+//   depends_on: an unknown condition of the map form, a depends_on neither list nor map (cycles
+//   and unknown names through either form, as above).
 // - Warnings: unknown keys (with the closest known key), keys of the original PHPeek PM that we
 //   do not act on (heartbeat, shutdown.graceful, global health_check_interval and
 //   log_timestamps), `processes: {}` (explicitly empty: the daemon idles, like supervisord with
 //   no programs), programs not found on PATH, a dependency on a disabled process, max_scale above
-//   the global cap, schedule_* keys without schedule.
+//   the global cap, schedule_* keys without schedule, process_healthy on a longrun without
+//   health_check, process_completed(_successfully) on a longrun with restart: always.
+// - Neither: keys not acted on yet (ProcessSpec/GlobalSpec deferred_keys, with their positions;
+//   not_acted_on.h) are listed by check-config and the daemon's start-up log, not diagnosed.
 // - global `restart_backoff` (PHPeek PM) is read as restart_backoff_initial, with a warning, unless
 //   restart_backoff_initial is set too.
 // - `global:` keys the core does not own go to the plugins' schemas (LoadOptions::plugins; see

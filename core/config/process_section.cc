@@ -102,9 +102,12 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
                                                   {"never", RestartPolicy::kNever}},
                                                  &out->restart);
        }},
-      {"depends_on",
+      {"depends_on", [&r, out](const Node& v, P p) { ReadDependsOn(r, v, p, out); }},
+      {"dependency_timeout",
        [&r, out](const Node& v, P p) {
-         r.StringList(v, p, &out->depends_on, &out->depends_on_pos);
+         Millis timeout{0};
+         if (!r.Duration(v, p, &timeout)) return;
+         if (timeout.count() > 0) out->dependency_timeout = timeout;
        }},
       {"min_uptime", [&r, out](const Node& v, P p) { r.Duration(v, p, &out->min_uptime); }},
       {"critical", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->critical); }},
@@ -206,6 +209,9 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   ScheduleKeyPositions schedule_keys;
   for (auto& h : ScheduleKeyHandlers(r, out, &schedule_keys)) handlers.push_back(std::move(h));
   r.Map(node, path, handlers, kProcessCompat);
+  for (const std::string& key : out->deferred_keys) {
+    out->deferred_pos.push_back(KeyPosition(node, key));
+  }
   CheckLoggingStreams(r, node, path, *out);
   if (seen.pre_stop_hook) out->hooks.pre_stop.push_back(std::move(*seen.pre_stop_hook));
   if (!seen.restart) out->restart = global.restart_policy;

@@ -26,6 +26,9 @@ void ReadLifecycleHooks(Reader& r, const Node& node, const std::string& path, Li
 // health_check_section.cc
 void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, HealthCheck* out);
 
+// depends_on_section.cc: `depends_on` as a list (ready) or a map of conditions.
+void ReadDependsOn(Reader& r, const Node& node, const std::string& path, ProcessSpec* out);
+
 // global_section.cc: the `global:` block. Keys the core does not own go to `leftover` (entries
 // of `node`, in file order) for the plugins' schemas (plugin_keys.h) instead of being reported.
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,

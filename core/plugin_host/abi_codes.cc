@@ -64,6 +64,7 @@ uint32_t ToAbiEventType(EventType type) {
     case EventType::kHookFinished: return PHPEEK_EVENT_HOOK_FINISHED;
     case EventType::kJobRunStarted: return PHPEEK_EVENT_JOB_RUN_STARTED;
     case EventType::kJobRunFinished: return PHPEEK_EVENT_JOB_RUN_FINISHED;
+    case EventType::kDependencyBlocked: return PHPEEK_EVENT_DEPENDENCY_BLOCKED;
   }
   return 0;
 }
@@ -73,7 +74,8 @@ uint32_t AbiEventMinor(EventType type) {
     case EventType::kHealthChanged:
     case EventType::kHookFinished:
     case EventType::kJobRunStarted:
-    case EventType::kJobRunFinished: return 1;
+    case EventType::kJobRunFinished:
+    case EventType::kDependencyBlocked: return 1;
     default: return 0;
   }
 }
@@ -88,7 +90,7 @@ int32_t ToAbiState(std::string_view state) {
       {"backoff", PHPEEK_STATE_BACKOFF},   {"stopping", PHPEEK_STATE_STOPPING},
       {"stopped", PHPEEK_STATE_STOPPED},   {"failed", PHPEEK_STATE_FAILED},
       {"completed", PHPEEK_STATE_COMPLETED}, {"degraded", PHPEEK_STATE_DEGRADED},
-      {"suspended", PHPEEK_STATE_SUSPENDED},
+      {"suspended", PHPEEK_STATE_SUSPENDED}, {"blocked", PHPEEK_STATE_BLOCKED},
   };
   for (const Entry& e : kStates) {
     if (e.word == state) return e.code;

@@ -35,6 +35,12 @@ std::string DetailJson(const Event& e) {
     w.Key("result").String(e.hook_result).Key("attempts").Int(e.attempts);
     w.Key("duration_ms").Int(e.duration_ms);
   }
+  if (e.type == EventType::kDependencyBlocked) {
+    w.Key("dependency").String(e.dependency).Key("reason").String(e.reason);
+    w.Key("waiting_for").BeginArray();
+    for (const std::string& name : e.waiting) w.String(name);
+    w.EndArray();
+  }
   const bool run_finished = e.type == EventType::kJobRunFinished;
   if (e.type == EventType::kJobRunStarted || run_finished) {
     w.Key("run_id").Int(e.run_id).Key("trigger").String(e.run_trigger);
@@ -190,8 +196,7 @@ void EventDispatcher::Run() {
   }
 }
 
-void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e,
-                              uint32_t dropped) {
+void EventDispatcher::Deliver(phpeek_event_fn fn, void* user, const AbiEvent& e, uint32_t dropped) {
   if (dropped > 0) {
     log::Warn("plugin event queue overflowed; oldest events dropped",
               {{"plugin", plugin_name_}, {"dropped", dropped}});

@@ -47,10 +47,20 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
   w->Key("state").String(p.state);
   w->Key("scale").Int(p.scale);
   w->Key("ready").Bool(p.ready);
+  if (!p.waiting_for.empty()) {
+    w->Key("waiting_for").BeginArray();
+    for (const std::string& name : p.waiting_for) w->String(name);
+    w->EndArray();
+  }
+  if (!p.reason.empty()) w->Key("reason").String(p.reason);
   w->Key("instances").BeginArray();
   for (const InstanceStatus& i : p.instances) WriteInstance(w, i);
   w->EndArray();
-  if (p.job) schedule::WriteJobListMembers(w, *p.job);
+  if (p.job) {
+    schedule::WriteJobListMembers(w, *p.job);  // "type": "scheduled" among them
+  } else if (!p.type.empty()) {
+    w->Key("type").String(p.type);
+  }
 }
 
 }  // namespace

@@ -63,10 +63,16 @@ struct InstanceStatus {
 
 struct ProcessStatus {
   std::string name;
-  std::string state;  // running starting degraded stopping stopped failed completed
+  std::string type;   // longrun oneshot (a scheduled job says so through `job`)
+  std::string state;  // running starting blocked degraded stopping stopped failed completed
   int scale = 0;      // desired number of instances
   // A longrun: every desired instance (at least one) ready; a oneshot: completed with exit 0.
   bool ready = false;
+  // Instances wait to spawn for these dependencies (depends_on), config order; else empty.
+  std::vector<std::string> waiting_for;
+  // Why a dependency can no longer let them spawn (state "blocked"; so are the waiting
+  // instances), or why dependency_timeout passed; else "".
+  std::string reason;
   std::vector<InstanceStatus> instances;
   // Set for a scheduled job (a process with `schedule`): a read-only copy of its bookkeeping made
   // by the loop for this snapshot, for its JSON (core/schedule/job_json.h). A job has no
@@ -88,11 +94,12 @@ enum class EventType {
   kExited,
   kConfigReloaded,
   kShuttingDown,
-  kHealthChanged,     // an instance's health check changed its health
-  kReadinessChanged,  // the daemon became ready or stopped being ready (not sent to plugins)
-  kHookFinished,      // a lifecycle hook ended
-  kJobRunStarted,   // a scheduled job's run was spawned (pid set)
-  kJobRunFinished,  // a run ended, or a tick was skipped (run_result "skipped")
+  kHealthChanged,      // an instance's health check changed its health
+  kReadinessChanged,   // the daemon became ready or stopped being ready (not sent to plugins)
+  kHookFinished,       // a lifecycle hook ended
+  kJobRunStarted,      // a scheduled job's run was spawned (pid set)
+  kJobRunFinished,     // a run ended, or a tick was skipped (run_result "skipped")
+  kDependencyBlocked,  // a process's waiting instances can no longer start (reason, dependency)
 };
 
 struct Event {
@@ -106,7 +113,8 @@ struct Event {
   int signal = 0;
   std::string old_state;  // kStateChanged: instance state (or process state when instance empty);
   std::string new_state;  // kHealthChanged: health words; kReadinessChanged: "not ready", "ready"
-  // kHealthChanged: the check, why it last failed, and whether the instance is restarted for it.
+  // kHealthChanged: the check, why it last failed, and whether the instance is restarted for it;
+  // kDependencyBlocked: `reason` says why, `dependency` names the one that blocks.
   std::string check_type;
   std::string check_mode;
   std::string reason;
@@ -114,7 +122,9 @@ struct Event {
   bool ready = false;  // kHealthChanged: the instance's readiness after the change
   // kExited: how the run ended when the supervisor ended it ("health_check"); else empty.
   std::string ended_by;
-  std::vector<std::string> waiting;  // kReadinessChanged: tracked processes not ready
+  std::vector<std::string> waiting;  // kReadinessChanged: tracked processes not ready;
+                                     // kDependencyBlocked: the dependencies not met
+  std::string dependency;            // kDependencyBlocked
   // kHookFinished (process empty for a global hook; exit_code and signal of its last attempt):
   std::string hook;         // its name
   std::string hook_type;    // pre_start post_start pre_stop post_stop

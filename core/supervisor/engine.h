@@ -7,9 +7,10 @@
 // Files: engine.cc (set-up, the loop, signals, reaping, the shutdown sweep, end of run),
 // engine_instance.cc (one instance: transitions, spawn, exit, suspension, timers, output),
 // engine_control.cc (commands, scale, rolling restart, ordered shutdown), engine_status.cc
-// (process states, snapshot, events), engine_health.cc (health checks, readiness, critical
-// processes; the probes themselves are core/health's), engine_hooks.cc (when lifecycle hooks run;
-// the running is core/hooks); scheduled jobs are driven by a JobRunner (job_runner.h).
+// (process states, snapshot, events), engine_dependencies.cc (depends_on: waiting, blocked,
+// dependency_timeout, starting what a start waits for), engine_health.cc (health checks, readiness,
+// critical processes; the probes themselves are core/health's), engine_hooks.cc (when lifecycle
+// hooks run; the running is core/hooks); scheduled jobs are driven by a JobRunner (job_runner.h).
 #pragma once
 
 #include <signal.h>
@@ -56,13 +57,13 @@ struct Instance {
   int consecutive_failures = 0;
   int last_exit_code = -1;
   int last_signal = 0;
-  bool restart_pending = false;  // start again once the current run has ended
-  bool retire = false;           // scaled away: removed once at rest
-  bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
-  bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
-  bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
-  bool health_restart = false;   // being stopped because its liveness check failed
-  bool healthy_once = false;     // its health check passed in this run
+  bool restart_pending = false;   // start again once the current run has ended
+  bool retire = false;            // scaled away: removed once at rest
+  bool intentional = false;       // the last stop was asked for (no restart, no auto-exit)
+  bool stop_signalled = false;    // shutdown sent the stop signal ahead of the kStop transition
+  bool suspended = false;         // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
+  bool health_restart = false;    // being stopped because its liveness check failed
+  bool healthy_once = false;      // its health check passed in this run
   bool pre_start_passed = false;  // its pre_start hooks succeeded: the next spawn may go
   std::string reason;             // why it is failed or backing off (hook, spawn error); API
   process::Millis backoff_delay{0};
@@ -93,6 +94,18 @@ struct Process {
   // (a scan of every instance per wake-up would make a 500-instance shutdown O(n^2)).
   int starting = 0;  // instances in kStarting: waiting for their spawn
   int retiring = 0;  // instances marked retire, not yet removed
+  // Dependencies (engine_dependencies.cc), while instances wait for them to spawn:
+  bool waiting = false;                  // a wait has begun (logged once, timed)
+  std::vector<std::string> waiting_for;  // dependencies whose condition is not met, config order
+  std::string blocked;                   // why one of them can no longer meet it; "" if none
+  bool dependency_timed_out = false;     // dependency_timeout passed: blocked until a start
+  Loop::TimerId dependency_timer = 0;
+};
+
+// A dependency's condition, judged for a dependent that waits on it.
+struct DependencyVerdict {
+  enum Kind { kMet, kWaiting, kBlocked } kind = kMet;
+  std::string reason;  // kBlocked: why it can no longer be met ("'redis' failed (exit code 1)")
 };
 
 // The signals the loop takes through signalfd (blocked in every thread): SIGCHLD, the stop
@@ -223,8 +236,17 @@ class Engine {
   void BeginShutdown();
   void KillAll();
   void StopReadyForShutdown();
-  bool DependenciesReady(const Process& p) const;
   bool HasLiveInstance(const Process& p) const;
+
+  // engine_dependencies.cc
+  bool DependenciesMet(Process& p);
+  DependencyVerdict JudgeDependency(const Process& q, config::DependencyCondition c) const;
+  void BeginWait(Process& p, const std::vector<std::string>& waiting_for);
+  void EndWait(Process& p);
+  void Block(Process& p, const std::string& dependency, const std::string& reason);
+  void StartDependencies(Process& p, int depth = 0);
+  void RetryDependencies(Process& p);
+  void FillDependencies(const Process& p, ProcessStatus* out) const;
 
   // engine_status.cc
   static const char* StateWord(const Instance& inst);
@@ -246,7 +268,7 @@ class Engine {
   std::atomic<bool>* stopping_;
   Loop loop_;
   health::ProbeContext probes_;  // before processes_: their checkers use it until destroyed
-  hooks::HookRunner hooks_;  // after loop_: it unwatches and cancels on the loop when destroyed
+  hooks::HookRunner hooks_;      // after loop_: it unwatches and cancels on the loop when destroyed
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
@@ -255,8 +277,9 @@ class Engine {
     Instance* instance;
   };
   std::unordered_map<pid_t, Owner> by_pid_;
-  bool spawn_backlog_ = false;  // spawns left for the next turn (big scale-up): do not sleep
-  bool dirty_ = true;           // something changed: rebuild the snapshot
+  bool spawn_backlog_ = false;    // spawns left for the next turn (big scale-up): do not sleep
+  bool blocked_changed_ = false;  // a process became blocked: its dependents are judged again
+  bool dirty_ = true;             // something changed: rebuild the snapshot
   bool shutting_down_ = false;
   bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};

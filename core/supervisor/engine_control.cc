@@ -73,12 +73,14 @@ void Engine::ApplyCommand(const Command& c) {
   switch (c.op) {
     case ControlOp::kStart:
       StartProcess(*p);
+      RetryDependencies(*p);
       break;
     case ControlOp::kStop:
       StopProcess(*p);
       break;
     case ControlOp::kRestart:
       RestartProcess(*p);
+      RetryDependencies(*p);
       break;
     case ControlOp::kScale:
       ScaleProcess(*p, c.arg);
@@ -280,22 +282,6 @@ void Engine::KillAll() {
     });
   }
   SweepLeftovers();
-}
-
-bool Engine::DependenciesReady(const Process& p) const {
-  for (const std::string& dep : p.spec->depends_on) {
-    const Process* q = nullptr;
-    for (const auto& candidate : processes_) {
-      if (candidate->spec->name == dep) q = candidate.get();
-    }
-    if (!q || !q->spec->enabled || q->desired == 0) continue;
-    // A oneshot (migrations, cache warm-up) is ready once it has completed; a longrun once it
-    // runs.
-    const std::string state = AggregateState(*q);
-    const bool oneshot = q->spec->type == config::ProcessType::kOneshot;
-    if (state != (oneshot ? "completed" : "running")) return false;
-  }
-  return true;
 }
 
 bool Engine::HasLiveInstance(const Process& p) const {

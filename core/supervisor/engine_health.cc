@@ -170,12 +170,14 @@ bool Engine::InstanceReady(const Instance& inst) const {
   return inst.health->health() == health::Health::kHealthy;
 }
 
+// A oneshot is ready once it has completed (exit 0), not while it runs.
 bool Engine::ProcessReady(const Process& p) const {
+  const bool oneshot = p.spec->type == config::ProcessType::kOneshot;
   int desired = 0;
   for (const auto& inst : p.instances) {
     if (inst->retire) continue;
     ++desired;
-    if (!InstanceReady(*inst)) return false;
+    if (oneshot ? inst->state != InstanceState::kCompleted : !InstanceReady(*inst)) return false;
   }
   return desired > 0;
 }

@@ -53,7 +53,7 @@ void Engine::Perform(Process& p, Instance& inst, InstanceAction action) {
     case InstanceAction::kNone:
       break;
     case InstanceAction::kSpawn:
-      break;  // SpawnPending picks it up once dependencies are ready
+      break;  // SpawnPending picks it up once its dependencies are met
     case InstanceAction::kArmBackoff:
       inst.backoff_timer = loop_.AddTimer(Now() + inst.backoff_delay, [this, &p, &inst] {
         inst.backoff_timer = 0;
@@ -78,17 +78,23 @@ void Engine::SpawnPending() {
   spawn_backlog_ = false;
   if (shutting_down_ || boot_hooks_running_) return;
   // Bounded per turn so that signals and commands are seen during a big scale-up. A spawn can
-  // make a dependent ready (one listed earlier in the file, too), hence passes until none helps.
+  // make a dependent ready (one listed earlier in the file, too), and a process that becomes
+  // blocked blocks its dependents, hence passes until none changes anything (bounded: a cycle is
+  // refused at load).
   int budget = 64;
   bool progress = true;
-  while (progress) {
+  for (int pass = 0; progress && pass < 64; ++pass) {
     progress = false;
+    blocked_changed_ = false;
     for (auto& p : processes_) {
-      if (p->starting == 0) continue;
+      if (p->starting == 0) {
+        EndWait(*p);  // stopped while it waited
+        continue;
+      }
       int deps = -1;  // unknown until an instance needs it
       for (auto& inst : p->instances) {
         if (inst->state != InstanceState::kStarting || inst->pid != 0) continue;
-        if (deps < 0) deps = DependenciesReady(*p) ? 1 : 0;
+        if (deps < 0) deps = DependenciesMet(*p) ? 1 : 0;
         if (deps == 0) break;
         if (HoldSpawnForHooks(*p, *inst)) continue;
         if (budget-- == 0) {
@@ -99,6 +105,7 @@ void Engine::SpawnPending() {
         progress = progress || inst->pid > 0;  // a failed spawn makes nothing ready
       }
     }
+    progress = progress || blocked_changed_;
   }
 }
 

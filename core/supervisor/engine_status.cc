@@ -78,6 +78,7 @@ void Engine::PublishStatus() {
   for (auto& p : processes_) {
     ProcessStatus ps;
     ps.name = p->spec->name;
+    ps.type = config::ToString(p->spec->type);
     ps.state = AggregateState(*p);
     ps.scale = p->desired;
     ps.instances.reserve(p->instances.size());
@@ -95,6 +96,7 @@ void Engine::PublishStatus() {
       ps.instances.push_back(std::move(is));
     }
     ps.ready = ProcessReady(*p);
+    FillDependencies(*p, &ps);
     if (jobs_->Has(ps.name)) {
       ps.job = jobs_->Snapshot(ps.name);
       ps.state = jobs_->Executing(ps.name) ? "running" : "stopped";

@@ -55,6 +55,14 @@ void AppendInstance(const json::Value& inst, std::string* out) {
     AppendJsonString(out, reason);
   }
   AppendReadiness(inst, out);
+  // How a oneshot's run ended (`start --wait` answers with it): only once it has ended.
+  const std::string_view state = StringField(inst, "state");
+  const int64_t exit_code = inst["last_exit_code"].AsInt64().value_or(-1);
+  if ((state == "completed" || state == "failed") && exit_code >= 0) {
+    out->push_back(',');
+    AppendKey(out, "last_exit_code");
+    out->append(std::to_string(exit_code));
+  }
   out->push_back('}');
 }
 
@@ -72,6 +80,30 @@ void AppendJobMembers(const json::Value& proc, std::string* out) {
   }
 }
 
+// ',"waiting_for":["php-fpm"]' while instances wait for dependencies (ABI 1.1), ',"reason":"..."'
+// while the process is blocked; nothing otherwise.
+void AppendDependencies(const json::Value& proc, std::string* out) {
+  const json::Value waiting_for = proc["waiting_for"];
+  if (!waiting_for.items().empty()) {
+    out->push_back(',');
+    AppendKey(out, "waiting_for");
+    out->push_back('[');
+    bool first = true;
+    for (const json::Value name : waiting_for.items()) {
+      if (!name.AsString().ok()) continue;
+      if (!first) out->push_back(',');
+      first = false;
+      AppendJsonString(out, name.AsString().value);
+    }
+    out->push_back(']');
+  }
+  const std::string_view reason = StringField(proc, "reason");
+  if (reason.empty()) return;
+  out->push_back(',');
+  AppendKey(out, "reason");
+  AppendJsonString(out, reason);
+}
+
 void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back('{');
   AppendKey(out, "name");
@@ -83,6 +115,7 @@ void AppendProcess(const json::Value& proc, std::string* out) {
   AppendKey(out, "scale");
   out->append(std::to_string(IntField(proc, "scale")));
   AppendReadiness(proc, out);
+  AppendDependencies(proc, out);
   out->push_back(',');
   AppendKey(out, "instances");
   out->push_back('[');
@@ -93,7 +126,14 @@ void AppendProcess(const json::Value& proc, std::string* out) {
     AppendInstance(inst, out);
   }
   out->push_back(']');
-  AppendJobMembers(proc, out);
+  const std::string_view type = StringField(proc, "type");  // ABI 1.1
+  if (type == "scheduled") {
+    AppendJobMembers(proc, out);
+  } else if (!type.empty()) {
+    out->push_back(',');
+    AppendKey(out, "type");
+    AppendJsonString(out, type);
+  }
   out->push_back('}');
 }
 

@@ -120,8 +120,16 @@ _Static_assert(PHPEEK_EVENT_STATE_CHANGED == 1 && PHPEEK_EVENT_SPAWNED == 2 &&
                "event types");
 /* 1.1 */
 _Static_assert(PHPEEK_EVENT_HEALTH_CHANGED == 6 && PHPEEK_EVENT_HOOK_FINISHED == 7 &&
-                   PHPEEK_EVENT_JOB_RUN_STARTED == 8 && PHPEEK_EVENT_JOB_RUN_FINISHED == 9,
+                   PHPEEK_EVENT_JOB_RUN_STARTED == 8 && PHPEEK_EVENT_JOB_RUN_FINISHED == 9 &&
+                   PHPEEK_EVENT_DEPENDENCY_BLOCKED == 10,
                "event types 1.1");
+_Static_assert(PHPEEK_STATE_UNKNOWN == 0 && PHPEEK_STATE_STARTING == 1 &&
+                   PHPEEK_STATE_RUNNING == 2 && PHPEEK_STATE_BACKOFF == 3 &&
+                   PHPEEK_STATE_STOPPING == 4 && PHPEEK_STATE_STOPPED == 5 &&
+                   PHPEEK_STATE_FAILED == 6 && PHPEEK_STATE_COMPLETED == 7 &&
+                   PHPEEK_STATE_DEGRADED == 8,
+               "state codes");
+_Static_assert(PHPEEK_STATE_SUSPENDED == 9 && PHPEEK_STATE_BLOCKED == 10, "state codes 1.1");
 _Static_assert(PHPEEK_HEALTH_UNKNOWN == 0 && PHPEEK_HEALTH_HEALTHY == 1 &&
                    PHPEEK_HEALTH_UNHEALTHY == 2,
                "health codes");

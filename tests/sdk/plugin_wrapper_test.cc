@@ -319,15 +319,14 @@ TEST_F(WrapperTest, JobServicesAnswerUnsupportedOnAHostWithoutThem) {
   api_.struct_size = static_cast<uint32_t>(offsetof(phpeek_host_api_v1, job_get));
   EXPECT_EQ(host().jobGet("cron", &out).code, PHPEEK_E_UNSUPPORTED);
   EXPECT_EQ(host().jobHistory("cron", 5, &out).code, PHPEEK_E_UNSUPPORTED);
-  EXPECT_EQ(host().jobControl(PHPEEK_JOB_OP_TRIGGER, "cron", 100, &out).code,
-            PHPEEK_E_UNSUPPORTED);
+  EXPECT_EQ(host().jobControl(PHPEEK_JOB_OP_TRIGGER, "cron", 100, &out).code, PHPEEK_E_UNSUPPORTED);
   const Status s = host().jobWait("cron", 1, 100, &out);
   EXPECT_EQ(s.code, PHPEEK_E_UNSUPPORTED);
   EXPECT_NE(s.message.find("no scheduled-job services"), std::string::npos) << s.message;
 }
 
 TEST(Names, StateAndEventNamesAreTheHostsWords) {
-  for (int32_t code = PHPEEK_STATE_STARTING; code <= PHPEEK_STATE_SUSPENDED; ++code) {
+  for (int32_t code = PHPEEK_STATE_STARTING; code <= PHPEEK_STATE_BLOCKED; ++code) {
     EXPECT_EQ(plugin_host::ToAbiState(phpeek_state_name(code)), code) << phpeek_state_name(code);
   }
   EXPECT_STREQ(phpeek_state_name(PHPEEK_STATE_UNKNOWN), "unknown");
@@ -341,6 +340,7 @@ TEST(Names, StateAndEventNamesAreTheHostsWords) {
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_HOOK_FINISHED), "hook_finished");
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_JOB_RUN_STARTED), "job_run_started");
   EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_JOB_RUN_FINISHED), "job_run_finished");
+  EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_DEPENDENCY_BLOCKED), "dependency_blocked");
   EXPECT_STREQ(phpeek_event_type_name(0), "unknown");
 }
 

@@ -1,7 +1,8 @@
 // `phpeek-pm status|start|stop|restart|scale|jobs|trigger`: talk to the running daemon's
 // Management API.
 // Exit status: 0 done, 1 failed (daemon unreachable, unauthorized, no such process, refused,
-// --wait timed out), 2 usage error.
+// --wait timed out, blocked), 2 usage error; `start|restart --wait` of a oneshot that failed: its
+// own exit code.
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -98,18 +99,46 @@ int CountInState(const ProcessRow& p, const std::string& state) {
   return n;
 }
 
-// Whether `p` has reached what `sub` asked for. `old_pids`: pids before a restart.
-bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>& old_pids) {
+bool IsOneshot(const ProcessRow& p) { return p.type == "oneshot"; }
+
+// Changes with every spawn, exit or state change of an instance: a "completed" or "failed" seen
+// before the command was applied is not its outcome.
+std::string Fingerprint(const ProcessRow& p) {
+  std::string out;
+  for (const auto& i : p.instances) {
+    out += i.id + ":" + i.state + ":" + std::to_string(i.pid) + ":" +
+           std::to_string(i.restart_count) + ":" + std::to_string(i.started_at) + ";";
+  }
+  return out;
+}
+
+// A oneshot's exit status: that of its failed instance (1 when a signal ended it).
+int ExitCodeOf(const ProcessRow& p) {
+  for (const auto& i : p.instances) {
+    if (i.state == "failed" && i.last_exit_code > 0) return i.last_exit_code;
+  }
+  return 1;
+}
+
+// What start and restart wait for (lifecycle.md: --wait means ready): a longrun ready (healthy
+// where it has a readiness check), a oneshot completed.
+std::string Goal(const ProcessRow& p) { return IsOneshot(p) ? "complete" : "be ready"; }
+
+// Whether `p` has reached what `sub` asked for. `old_pids`: pids before a restart; `changed`: the
+// process has changed since before the command.
+bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>& old_pids,
+             bool changed) {
   switch (sub) {
     case Subcommand::kStart:
-      return p.state == "running" || p.state == "completed";
+      return IsOneshot(p) ? p.state == "completed" && changed : p.ready && p.state != "stopping";
     case Subcommand::kStop:
       return p.state == "stopped" && CountInState(p, "running") == 0;
     case Subcommand::kScale:
       return p.scale == scale && CountInState(p, "running") == scale &&
              CountInState(p, "starting") == 0 && CountInState(p, "stopping") == 0;
     case Subcommand::kRestart: {
-      if (p.state != "running") return false;
+      if (IsOneshot(p)) return p.state == "completed" && changed;
+      if (!p.ready || p.state == "stopping") return false;
       for (const auto& i : p.instances) {
         if (i.state == "running" && old_pids.count(i.pid) != 0) return false;
       }
@@ -120,30 +149,57 @@ bool Reached(Subcommand sub, const ProcessRow& p, int scale, const std::set<int>
   }
 }
 
-std::string Describe(const ProcessRow& p) {
-  return p.state + ", " + std::to_string(CountInState(p, "running")) + "/" +
-         std::to_string(p.scale) + " instances running";
+int CountReady(const ProcessRow& p) {
+  int n = 0;
+  for (const auto& i : p.instances) n += i.ready ? 1 : 0;
+  return n;
 }
 
-// Polls the process until it reaches the requested state, or the deadline passes.
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::string Describe(const ProcessRow& p) {
+  if (p.state == "blocked") return "blocked: " + p.reason;
+  std::string text = p.state + ", " + std::to_string(CountInState(p, "running")) + "/" +
+                     std::to_string(p.scale) + " instances running";
+  if (!IsOneshot(p) && p.type == "longrun") {
+    text += ", " + std::to_string(CountReady(p)) + " ready";
+  }
+  if (!p.waiting_for.empty()) text += ", waiting for " + Join(p.waiting_for);
+  return text;
+}
+
+// Polls the process until it reaches the requested state, or the deadline passes. `before`: the
+// process as it was before a start or restart.
 int Wait(const CommandLine& cl, const ApiEndpoint& endpoint, const std::string& name, int scale,
-         const std::set<int>& old_pids) {
+         const std::set<int>& old_pids, const std::optional<ProcessRow>& before) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(cl.wait_timeout_seconds);
+  const bool starts = cl.subcommand == Subcommand::kStart || cl.subcommand == Subcommand::kRestart;
   ProcessRow p;
   std::string err;
+  int blocked_seen = 0;
   for (;;) {
     if (!FetchProcess(endpoint, name, &p, &err)) return Fail(err);
-    if (Reached(cl.subcommand, p, scale, old_pids)) {
+    const bool changed = !before || Fingerprint(p) != Fingerprint(*before);
+    if (Reached(cl.subcommand, p, scale, old_pids, changed)) {
       std::printf("%s: %s\n", name.c_str(), Describe(p).c_str());
       return 0;
     }
-    if (p.state == "failed" && cl.subcommand != Subcommand::kStop) {
-      return Fail(name + " failed (" + Describe(p) + ")");
+    if (p.state == "failed" && cl.subcommand != Subcommand::kStop && changed) {
+      std::fprintf(stderr, "phpeek-pm: %s failed (%s)\n", name.c_str(), Describe(p).c_str());
+      return IsOneshot(p) ? ExitCodeOf(p) : 1;
     }
+    // Blocked on two polls in a row: not a snapshot from before the command was applied.
+    blocked_seen = starts && p.state == "blocked" ? blocked_seen + 1 : 0;
+    if (blocked_seen >= 2) return Fail(name + " is blocked: " + p.reason);
     if (std::chrono::steady_clock::now() >= deadline) {
+      const std::string goal = starts ? " to " + Goal(p) : "";
       return Fail("timed out after " + std::to_string(cl.wait_timeout_seconds) + "s waiting for " +
-                  name + " (now " + Describe(p) + ")");
+                  name + goal + " (now " + Describe(p) + ")");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -164,11 +220,12 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
     body = "{\"scale\":" + std::to_string(scale) + "}";
   }
   std::set<int> old_pids;
+  std::optional<ProcessRow> before;
   std::string err;
-  if (cl.wait && cl.subcommand == Subcommand::kRestart) {
-    ProcessRow before;
-    if (!FetchProcess(endpoint, name, &before, &err)) return Fail(err);
-    for (const auto& i : before.instances) {
+  if (cl.wait && (cl.subcommand == Subcommand::kRestart || cl.subcommand == Subcommand::kStart)) {
+    before.emplace();
+    if (!FetchProcess(endpoint, name, &*before, &err)) return Fail(err);
+    for (const auto& i : before->instances) {
       if (i.pid > 0) old_pids.insert(i.pid);
     }
   }
@@ -179,7 +236,7 @@ int RunAction(const CommandLine& cl, const ApiEndpoint& endpoint) {
   std::printf(
       "%s: %s initiated%s\n", name.c_str(), verb.c_str(),
       cl.subcommand == Subcommand::kScale ? (" (" + std::to_string(scale) + ")").c_str() : "");
-  return cl.wait ? Wait(cl, endpoint, name, scale, old_pids) : 0;
+  return cl.wait ? Wait(cl, endpoint, name, scale, old_pids, before) : 0;
 }
 
 int RunJobs(const CommandLine& cl, const ApiEndpoint& endpoint) {

@@ -30,6 +30,9 @@ InstanceRow ToInstance(const json::Value& o) {
   row.pid = IntMember(o, "pid");
   row.started_at = Int64Member(o, "started_at");
   row.restart_count = Int64Member(o, "restart_count");
+  row.last_exit_code = static_cast<int>(o["last_exit_code"].AsInt64().value_or(-1));
+  row.ready = o["ready"].AsBool().value_or(false);
+  row.reason = StringMember(o, "reason");
   return row;
 }
 
@@ -37,7 +40,13 @@ ProcessRow ToProcess(const json::Value& o) {
   ProcessRow row;
   row.name = StringMember(o, "name");
   row.state = StringMember(o, "state");
+  row.type = StringMember(o, "type");
   row.scale = IntMember(o, "scale");
+  row.ready = o["ready"].AsBool().value_or(false);
+  row.reason = StringMember(o, "reason");
+  for (const json::Value name : o["waiting_for"].items()) {
+    if (name.AsString().ok()) row.waiting_for.emplace_back(name.AsString().value);
+  }
   for (const json::Value i : o["instances"].items()) {
     if (i.is_object()) row.instances.push_back(ToInstance(i));
   }

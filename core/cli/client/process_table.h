@@ -14,12 +14,19 @@ struct InstanceRow {
   int pid = 0;
   int64_t started_at = 0;
   int64_t restart_count = 0;
+  int last_exit_code = -1;  // -1 until a run ended with a status
+  bool ready = false;
+  std::string reason;  // why it is failed, backing off or blocked; or ""
 };
 
 struct ProcessRow {
   std::string name;
+  std::string type;  // longrun oneshot scheduled; "" from a daemon that does not say
   std::string state;
   int scale = 0;
+  bool ready = false;
+  std::vector<std::string> waiting_for;  // dependencies its instances wait for
+  std::string reason;                    // why it is blocked; or ""
   std::vector<InstanceRow> instances;
 };
 

@@ -42,8 +42,13 @@ case "$2" in
 esac
 exit 0
 )");
+    // Listens on $FPM_PORT (the file's 9000, swapped by the test): its dependents wait until
+    // its tcp health check passes.
     Script("php-fpm", R"(echo "php-fpm $*" >> "$STANDIN_LOG"
-trap 'echo "php-fpm stopped by SIGQUIT" >> "$STANDIN_LOG"; exit 0' QUIT
+/usr/bin/perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+  LocalPort => $ENV{FPM_PORT}, Listen => 16, ReuseAddr => 1, ReusePort => 1) or die "listen: $!";
+  while (1) { my $c = $s->accept; close $c if $c }' &
+trap 'echo "php-fpm stopped by SIGQUIT" >> "$STANDIN_LOG"; kill $!; exit 0' QUIT
 while :; do sleep 0.05; done
 )");
     Script("nginx", R"(echo "nginx $*" >> "$STANDIN_LOG"
@@ -53,7 +58,19 @@ while :; do sleep 0.05; done
   }
 
   std::map<std::string, std::string> Env() const {
-    return {{"PATH", dir_.path() + ":/usr/bin:/bin"}, {"STANDIN_LOG", log()}};
+    return {{"PATH", dir_.path() + ":/usr/bin:/bin"},
+            {"STANDIN_LOG", log()},
+            {"FPM_PORT", std::to_string(fpm_port_)}};
+  }
+  // The configuration file `name` from ../shared/compat with php-fpm's 127.0.0.1:9000 swapped for
+  // the port its stand-in listens on (tests run side by side here).
+  std::string Compat(const std::string& name) const {
+    std::string text = ReadFile(std::string(PHPEEK_COMPAT_DIR) + "/" + name);
+    const std::string fixed = "127.0.0.1:9000";
+    for (size_t at = text.find(fixed); at != std::string::npos; at = text.find(fixed, at)) {
+      text.replace(at, fixed.size(), "127.0.0.1:" + std::to_string(fpm_port_));
+    }
+    return dir_.Write(name, text);
   }
   std::string log() const { return dir_.Join("standins.log"); }
   std::vector<std::string> Lines() const {
@@ -87,24 +104,23 @@ while :; do sleep 0.05; done
   }
 
   TempDir dir_;
+  int fpm_port_ = FreePort();
 };
-
-std::string CompatFile(const std::string& name) {
-  return std::string(PHPEEK_COMPAT_DIR) + "/" + name;
-}
 
 TEST(HooksTest, LaravelFullRunsItsHooksInOrderAndHorizonTerminateBeforeItsStopSignal) {
   StandIns standins;
   auto env = standins.Env();
   env["PHPEEK_PM_GLOBAL_METRICS_PORT"] = "0";  // the file's 9090 may be taken here
-  Daemon daemon({"-c", CompatFile("laravel-full.yaml")}, env);
+  Daemon daemon({"-c", standins.Compat("laravel-full.yaml")}, env);
   const std::string horizon = "php artisan horizon";
-  ASSERT_TRUE(WaitUntil([&] {
-    return standins.Index(horizon) >= 0 && standins.Index("nginx -g daemon off;") >= 0 &&
-           standins.CountOf("php artisan queue:work --queue=default --tries=3 --max-time=3600") ==
-               2;
-  })) << ReadFile(standins.log())
-      << daemon.Log();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return standins.Index(horizon) >= 0 && standins.Index("nginx -g daemon off;") >= 0 &&
+               standins.CountOf(
+                   "php artisan queue:work --queue=default --tries=3 --max-time=3600") == 2;
+      },
+      std::chrono::seconds(30)))  // they wait for php-fpm's health check (initial_delay 5 s)
+      << ReadFile(standins.log()) << daemon.Log();
   // The global pre-start hooks, in the file's order, all before the first process.
   // The global pre-start hooks, in the file's order, all before the first process. (The processes
   // write their lines in the order their shells get to it, not necessarily the spawn order.)

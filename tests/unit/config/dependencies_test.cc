@@ -1,4 +1,5 @@
-// depends_on across processes: missing names, disabled dependencies, whole cycles.
+// depends_on across processes: missing names, disabled dependencies, whole cycles; the map form
+// with its conditions, dependency_timeout.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -123,6 +124,139 @@ TEST_F(DependenciesTest, LongChainDoesNotExhaustTheStack) {
   EXPECT_FALSE(r.config);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].message.substr(0, 34), "dependency cycle: p0 -> p1 -> p2 -");
+}
+
+TEST_F(DependenciesTest, MapFormWithEveryConditionAndTheListFormsReady) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true, health_check: {type: tcp, address: '127.0.0.1:5432'}}\n"
+      "  migrate: {command: /bin/true, type: oneshot}\n"
+      "  seed: {command: /bin/true, type: oneshot}\n"
+      "  cache: {command: /bin/true}\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "    dependency_timeout: 90s\n"
+      "    depends_on:\n"
+      "      db: {condition: process_healthy}\n"
+      "      migrate: {condition: process_completed_successfully}\n"
+      "      seed: {condition: process_completed}\n"
+      "      cache: {condition: process_started}\n"
+      "  worker: {command: /bin/true, depends_on: [db, cache]}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_TRUE(r.diagnostics.empty()) << Dump(r.diagnostics);
+  const ProcessSpec* web = r.config->FindProcess("web");
+  EXPECT_EQ(web->depends_on, (std::vector<std::string>{"db", "migrate", "seed", "cache"}));
+  EXPECT_EQ(web->depends_on_condition,
+            (std::vector<DependencyCondition>{
+                DependencyCondition::kHealthy, DependencyCondition::kCompletedSuccessfully,
+                DependencyCondition::kCompleted, DependencyCondition::kStarted}));
+  EXPECT_EQ(web->dependency_timeout, std::chrono::milliseconds(90000));
+  const ProcessSpec* worker = r.config->FindProcess("worker");
+  EXPECT_EQ(
+      worker->depends_on_condition,
+      (std::vector<DependencyCondition>{DependencyCondition::kReady, DependencyCondition::kReady}));
+  EXPECT_FALSE(worker->dependency_timeout);
+}
+
+// Compose writes an entry without condition for "started".
+TEST_F(DependenciesTest, MapEntryWithoutConditionWaitsForTheStart) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true}\n"
+      "  web: {command: /bin/true, depends_on: {db: }, dependency_timeout: 0}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->FindProcess("web")->depends_on_condition,
+            std::vector<DependencyCondition>{DependencyCondition::kStarted});
+  EXPECT_FALSE(r.config->FindProcess("web")->dependency_timeout);  // 0: wait forever
+}
+
+TEST_F(DependenciesTest, UnknownConditionIsAnErrorWithItsPlaceAndTheClosestWord) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true}\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "    depends_on:\n"
+      "      db: {condition: process_helthy}\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.depends_on.db.condition");
+  EXPECT_EQ(d.pos.line, 6);
+  EXPECT_EQ(d.pos.column, 23);
+  EXPECT_EQ(d.message,
+            "'process_helthy' is not one of: process_started, process_healthy, process_completed, "
+            "process_completed_successfully");
+  EXPECT_EQ(d.hint, "did you mean 'process_healthy'?");
+}
+
+// Compose files say service_*: the same conditions.
+TEST_F(DependenciesTest, ComposeSpellingsOfTheConditionsAreAccepted) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true, health_check: {type: tcp, address: '127.0.0.1:5432'}}\n"
+      "  migrate: {command: /bin/true, type: oneshot}\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "    depends_on:\n"
+      "      db: {condition: service_healthy}\n"
+      "      migrate: {condition: service_completed_successfully}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  EXPECT_EQ(r.config->FindProcess("web")->depends_on_condition,
+            (std::vector<DependencyCondition>{DependencyCondition::kHealthy,
+                                              DependencyCondition::kCompletedSuccessfully}));
+}
+
+TEST_F(DependenciesTest, CycleThroughTheMapFormNamesTheMapEntry) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  a:\n"
+      "    command: /bin/true\n"
+      "    depends_on: {b: {condition: process_started}}\n"
+      "  b:\n"
+      "    command: /bin/true\n"
+      "    depends_on:\n"
+      "      a: {condition: process_started}\n");
+  const Diagnostic d = ExpectOneError(r, "processes.b.depends_on.a");
+  EXPECT_EQ(d.message, "dependency cycle: a -> b -> a");
+  EXPECT_EQ(d.pos.line, 8);
+  EXPECT_EQ(d.pos.column, 7);
+}
+
+TEST_F(DependenciesTest, UnknownProcessInTheMapForm) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  redis: {command: /bin/true}\n"
+      "  web: {command: /bin/true, depends_on: {rediss: {condition: process_started}}}\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.depends_on.rediss");
+  EXPECT_EQ(d.message, "'web' depends on 'rediss', which is not defined");
+  EXPECT_EQ(d.hint, "did you mean 'redis'?");
+  EXPECT_EQ(d.pos.line, 3);
+}
+
+TEST_F(DependenciesTest, ConditionsThatCannotMeanWhatTheySayWarn) {
+  const LoadResult r = Load(
+      "processes:\n"
+      "  db: {command: /bin/true}\n"
+      "  web:\n"
+      "    command: /bin/true\n"
+      "    depends_on:\n"
+      "      db: {condition: process_healthy}\n"
+      "  job:\n"
+      "    command: /bin/true\n"
+      "    depends_on:\n"
+      "      db: {condition: process_completed}\n");
+  ASSERT_TRUE(r.config) << Dump(r.diagnostics);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics[0].severity, Severity::kWarning);
+  EXPECT_EQ(r.diagnostics[0].key_path, "processes.web.depends_on.db");
+  EXPECT_NE(r.diagnostics[0].message.find("has no health_check"), std::string::npos);
+  EXPECT_EQ(r.diagnostics[1].key_path, "processes.job.depends_on.db");
+  EXPECT_NE(r.diagnostics[1].message.find("never completes"), std::string::npos);
+}
+
+TEST_F(DependenciesTest, DependsOnOfAnotherShapeIsAnError) {
+  const LoadResult r =
+      Load("processes:\n  db: {command: /bin/true}\n  web: {command: x, depends_on: db}\n");
+  EXPECT_NE(ExpectOneError(r, "processes.web.depends_on").message.find("expected a list or a map"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ TEST_F(ProcessKeysTest, BadValues) {
   EXPECT_EQ(Bad("    restart: sometimes\n", "restart"),
             "'sometimes' is not one of: always, on-failure, never");
   EXPECT_EQ(Bad("    depends_on: db\n", "depends_on"),
-            "expected a list, got a value | write [a, b] or one '- item' per line");
+            "expected a list or a map, got a value | write [php-fpm, redis] or "
+            "{php-fpm: {condition: process_healthy}}");
   EXPECT_EQ(Bad("    working_dir: [a]\n", "working_dir"), "expected a value, got a list");
   EXPECT_EQ(Bad("    user: \"\"\n", "user"),
             "must not be empty | remove the key to use the default");

@@ -126,6 +126,35 @@ TEST(EventDispatcher, ConvertsEventsToTheAbi) {
   EXPECT_EQ(ToAbiEvent(e)->since_minor, 0u);
 }
 
+TEST(EventDispatcher, ConvertsDependencyBlockedToTheAbiAsEvent10Of11) {
+  Event e;
+  e.type = EventType::kDependencyBlocked;
+  e.process = "horizon";
+  e.dependency = "redis";
+  e.reason = "'redis' failed (exit code 1)";
+  e.waiting = {"php-fpm", "redis"};
+  const auto a = ToAbiEvent(e);
+  EXPECT_EQ(a->type, 10u);
+  EXPECT_EQ(a->type, static_cast<uint32_t>(PHPEEK_EVENT_DEPENDENCY_BLOCKED));
+  EXPECT_EQ(a->since_minor, 1u);  // never sent to a plugin negotiated at 1.0
+  EXPECT_EQ(a->process, "horizon");
+  EXPECT_EQ(a->instance, "");
+  EXPECT_EQ(a->pid, 0);
+  EXPECT_EQ(a->exit_code, -1);
+  EXPECT_EQ(a->old_state, 0);
+  EXPECT_EQ(a->detail_json,
+            R"j({"schema":1,"dependency":"redis","reason":"'redis' failed (exit code 1)",)j"
+            R"j("waiting_for":["php-fpm","redis"]})j");
+  EXPECT_STREQ(phpeek_event_type_name(PHPEEK_EVENT_DEPENDENCY_BLOCKED), "dependency_blocked");
+  Event state;
+  state.type = EventType::kStateChanged;
+  state.process = "horizon";
+  state.old_state = "starting";
+  state.new_state = "blocked";
+  EXPECT_EQ(ToAbiEvent(state)->new_state, PHPEEK_STATE_BLOCKED);
+  EXPECT_STREQ(phpeek_state_name(PHPEEK_STATE_BLOCKED), "blocked");
+}
+
 TEST(EventDispatcher, ConvertsHookEventsToTheAbiAsAnAdditionOf11) {
   Event e;
   e.type = EventType::kHookFinished;

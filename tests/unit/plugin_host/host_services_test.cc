@@ -62,10 +62,12 @@ TEST_F(HostServicesTest, TableDescribesThisHost) {
 
 TEST_F(HostServicesTest, ConfigGettersFollowJsonPointers) {
   auto json = [&](const char* p) {
-    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_json(&ctx_, p, o, e); });
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_json(&ctx_, p, o, e); });
   };
   auto str = [&](const char* p) {
-    return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_string(&ctx_, p, o, e); });
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_string(&ctx_, p, o, e); });
   };
   EXPECT_EQ(json(""), PHPEEK_OK);
   EXPECT_EQ(out_, global_);
@@ -84,19 +86,22 @@ TEST_F(HostServicesTest, ConfigGettersFollowJsonPointers) {
 }
 
 TEST_F(HostServicesTest, ProcessTableUsesTheManagementApiFieldNames) {
-  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
-            PHPEEK_OK);
-  EXPECT_EQ(out_,
-            R"({"schema":1,"name":"web","state":"running","scale":2,"ready":false,"instances":[)"
-            R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
-            R"("last_exit_code":-1,"last_signal":0,"ready":false},)"
-            R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,"restart_count":1,)"
-            R"("last_exit_code":-1,"last_signal":0,"ready":false}]})");
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+      PHPEEK_OK);
+  EXPECT_EQ(
+      out_,
+      R"({"schema":1,"name":"web","state":"running","scale":2,"ready":false,"instances":[)"
+      R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
+      R"("last_exit_code":-1,"last_signal":0,"ready":false},)"
+      R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,"restart_count":1,)"
+      R"("last_exit_code":-1,"last_signal":0,"ready":false}]})");
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
             PHPEEK_OK);
   EXPECT_EQ(out_.rfind(R"({"schema":1,"processes":[{"name":"web","state":"running")", 0), 0u);
-  EXPECT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "db", o, e); }),
-            PHPEEK_E_NOT_FOUND);
+  EXPECT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "db", o, e); }),
+      PHPEEK_E_NOT_FOUND);
   EXPECT_EQ(err_, "no process named 'db'");
 }
 
@@ -134,6 +139,29 @@ TEST_F(HostServicesTest, ProcessTableCarriesHealthAndReadiness) {
       << "no health key without a check: " << out_;
 }
 
+// ABI 1.1: "waiting_for" while instances wait for dependencies, "reason" while blocked, "type"
+// after the instances; none of them when unset.
+TEST_F(HostServicesTest, DependencyKeysAndTypeAreInTheProcessTable) {
+  ProcessStatus web = testing::WebProcess();
+  web.type = "longrun";
+  web.state = "blocked";
+  web.waiting_for = {"php-fpm", "redis"};
+  web.reason = "'redis' failed (exit code 1)";
+  control_.SetProcesses({web});
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
+      PHPEEK_OK);
+  EXPECT_EQ(out_.rfind(R"j({"schema":1,"name":"web","state":"blocked","scale":2,"ready":false,)j"
+                       R"j("waiting_for":["php-fpm","redis"],)j"
+                       R"j("reason":"'redis' failed (exit code 1)","instances":[)j",
+                       0),
+            0u)
+      << out_;
+  const std::string tail = R"(],"type":"longrun"})";
+  ASSERT_GT(out_.size(), tail.size());
+  EXPECT_EQ(out_.substr(out_.size() - tail.size()), tail) << out_;
+}
+
 // ABI 1.1: an instance's "reason", only when it has one.
 TEST_F(HostServicesTest, AnInstanceReasonIsInTheProcessTableWhenThereIsOne) {
   ProcessStatus web = testing::WebProcess();
@@ -143,9 +171,11 @@ TEST_F(HostServicesTest, AnInstanceReasonIsInTheProcessTableWhenThereIsOne) {
   ASSERT_EQ(
       Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "web", o, e); }),
       PHPEEK_OK);
-  EXPECT_NE(out_.find(R"("last_signal":0,"ready":false},{"id":"web-1")"), std::string::npos) << out_;
+  EXPECT_NE(out_.find(R"("last_signal":0,"ready":false},{"id":"web-1")"), std::string::npos)
+      << out_;
   EXPECT_NE(
-      out_.find(R"("last_signal":0,"ready":false,"reason":"pre_start hook 'migrate' failed: exit code 1"})"),
+      out_.find(
+          R"("last_signal":0,"ready":false,"reason":"pre_start hook 'migrate' failed: exit code 1"})"),
       std::string::npos)
       << out_;
 }

@@ -95,7 +95,8 @@ TEST_F(PluginHostTest, OldPluginUsesEveryServiceAndSeesEventsInOrder) {
   EXPECT_EQ(Recorded().substr(Recorded().size() - 5), "stop\n");
 }
 
-// A 1.0 plugin subscribed to every type never sees one added later (HOOK_FINISHED, 1.1).
+// A 1.0 plugin subscribed to every type never sees one added later (HOOK_FINISHED and
+// DEPENDENCY_BLOCKED, 1.1).
 TEST_F(PluginHostTest, OldPluginGetsNoEventTypeNewerThanItsMinor) {
   PluginHost host(LoadAll({"old-recorder"}), global_);
   ASSERT_TRUE(host.Start(&control_));
@@ -105,12 +106,18 @@ TEST_F(PluginHostTest, OldPluginGetsNoEventTypeNewerThanItsMinor) {
   hook.hook_type = "pre_start";
   hook.hook_result = "success";
   control_.Emit(hook);
+  Event blocked;
+  blocked.type = EventType::kDependencyBlocked;
+  blocked.process = "horizon";
+  blocked.dependency = "redis";
+  control_.Emit(blocked);
   Event down;
   down.type = EventType::kShuttingDown;
   control_.Emit(down);
-  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 2 5") != std::string::npos; }))
+  ASSERT_TRUE(WaitUntil([&] { return Recorded().find("event 3 5") != std::string::npos; }))
       << Recorded();
   EXPECT_EQ(Recorded().find("event 1 "), std::string::npos) << Recorded();
+  EXPECT_EQ(Recorded().find("event 2 "), std::string::npos) << Recorded();
   host.Stop();
 }
 

@@ -120,6 +120,10 @@
  *   2026-12-06  1.1  scheduled jobs: host services job_get, job_history, job_control (PAUSE,
  *                    RESUME, TRIGGER) and job_wait; events JOB_RUN_STARTED (8) and
  *                    JOB_RUN_FINISHED (9); the job members of a process in process_list.
+ *   2026-12-06  1.1  dependencies: PHPEEK_EVENT_DEPENDENCY_BLOCKED (10), not delivered to plugins
+ *                    that negotiated 1.0; PHPEEK_STATE_BLOCKED (10); process_list/process_get:
+ *                    "type", "waiting_for" (while waiting) and, when blocked, "reason" per
+ *                    process.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -188,6 +192,9 @@ extern "C" {
 /* 1.1, like 6 and 7 sent only to plugins that negotiated 1.1 or later: */
 #define PHPEEK_EVENT_JOB_RUN_STARTED 8  /* 1.1: a scheduled job's run was spawned (pid set) */
 #define PHPEEK_EVENT_JOB_RUN_FINISHED 9 /* 1.1: a run ended, or a tick was skipped */
+/* 1.1: a process's instances that wait for their dependencies (depends_on) can no longer start:
+ * a dependency failed, was stopped, or dependency_timeout passed (see phpeek_event). */
+#define PHPEEK_EVENT_DEPENDENCY_BLOCKED 10
 #define PHPEEK_EVENT_MASK(type) (1u << (type))
 #define PHPEEK_EVENT_MASK_ALL 0xFFFFFFFFu
 
@@ -202,6 +209,7 @@ extern "C" {
 #define PHPEEK_STATE_COMPLETED 7
 #define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
 #define PHPEEK_STATE_SUSPENDED 9 /* instance only: running, but its process is stopped (SIGSTOP) */
+#define PHPEEK_STATE_BLOCKED 10  /* 1.1: waiting to spawn for a dependency that cannot be met */
 
 /* ---- Health of an instance (1.1; HEALTH_CHANGED old_state/new_state) ------------------------- */
 #define PHPEEK_HEALTH_UNKNOWN 0   /* no verdict yet: from each spawn until its check passes */
@@ -231,6 +239,8 @@ static inline const char* phpeek_state_name(int32_t state) {
       return "degraded";
     case PHPEEK_STATE_SUSPENDED:
       return "suspended";
+    case PHPEEK_STATE_BLOCKED:
+      return "blocked";
     default:
       return "unknown";
   }
@@ -256,6 +266,8 @@ static inline const char* phpeek_event_type_name(uint32_t type) {
       return "job_run_started";
     case PHPEEK_EVENT_JOB_RUN_FINISHED:
       return "job_run_finished";
+    case PHPEEK_EVENT_DEPENDENCY_BLOCKED:
+      return "dependency_blocked";
     default:
       return "unknown";
   }
@@ -298,7 +310,11 @@ typedef struct phpeek_host phpeek_host;
  * JOB_RUN_STARTED and JOB_RUN_FINISHED (1.1): `process` is the job, `instance` "", `pid` the run's
  * (0 for a skipped tick); FINISHED sets exit_code and signal as EXITED does. detail_json adds
  * "run_id", "trigger" ("schedule" or "manual") and, FINISHED, "result" ("success", "failure",
- * "timeout", "skipped") and "duration_ms". */
+ * "timeout", "skipped") and "duration_ms".
+ * DEPENDENCY_BLOCKED (1.1): `process` is the blocked process, `instance` "", sent once when it
+ * becomes blocked; detail_json adds "dependency" (the one that cannot be met), "reason" (why, e.g.
+ * "'redis' failed (exit code 1)" or "dependency_timeout (30s) passed waiting for redis") and
+ * "waiting_for" (every dependency not met, an array of names). */
 typedef struct phpeek_event {
   uint32_t struct_size;
   uint32_t type;
@@ -353,7 +369,10 @@ typedef struct phpeek_host_api_v1 {
    * "timezone", "schedule_state" ("idle", "executing", "paused"), "next_run" and "last_run" (Unix
    * seconds or null), "last_exit_code" (or null), "run_count", "last_duration_ms" (or null) and
    * "run_results" ({"success":N,"failure":N,"timeout":N,"skipped":N}, counted since the daemon
-   * started). */
+   * started). 1.1 also adds to P "type" ("longrun" or "oneshot", after "instances"; a job's is
+   * "scheduled"), "waiting_for" while instances wait for dependencies before they spawn (an array
+   * of names; absent when none) and, when a dependency can no longer be met, state "blocked" (so
+   * are the waiting instances) and "reason" (why, on P and on those instances). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
