@@ -44,7 +44,7 @@ class HostServicesTest : public ::testing::Test {
 
   const phpeek_host_api_v1* api_ = HostServices();
   testing::FakeControl control_;
-  std::string global_ = R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})";
+  plugin_host::GlobalJson global_{R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})"};
   std::atomic<bool> stopping_{false};
   EventDispatcher events_;
   phpeek_host ctx_;
@@ -68,7 +68,7 @@ TEST_F(HostServicesTest, ConfigGettersFollowJsonPointers) {
     return Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_string(&ctx_, p, o, e); });
   };
   EXPECT_EQ(json(""), PHPEEK_OK);
-  EXPECT_EQ(out_, global_);
+  EXPECT_EQ(out_, *global_.Get());
   EXPECT_EQ(json("/tags/1"), PHPEEK_OK);
   EXPECT_EQ(out_, "\"b\"");
   EXPECT_EQ(str("/name"), PHPEEK_OK);
