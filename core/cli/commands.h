@@ -8,7 +8,7 @@ namespace phpeek::cli {
 int RunServe(const CommandLine& cl);
 int RunCheckConfig(const CommandLine& cl);
 int RunVersion();
-// status, start, stop, restart, scale, jobs, trigger: the Management API client
+// status, start, stop, restart, scale, jobs, trigger, reload: the Management API client
 // (core/cli/client/).
 int RunClient(const CommandLine& cl);
 

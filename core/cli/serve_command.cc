@@ -105,6 +105,7 @@ config::LoadResult ReloadFile(const std::string& path, const config::Environment
   config::LoadOptions options;
   options.plugins = catalog.Provider();
   config::LoadResult result = config::LoadConfigFile(path, env, options);
+  config::PromoteUnknownKeys(&result);
   LogDiagnostics(result.diagnostics);
   return result;
 }

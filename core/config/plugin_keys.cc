@@ -61,7 +61,7 @@ void ReportUnknown(Reader& r, const MapEntry& entry, const Table& table) {
   for (const auto& [name, d] : table) candidates.push_back(name);
   const std::string closest = r.Closest(entry.key, candidates);
   const std::string& var = entry.value->env_origin;
-  r.Warning(entry.key_pos, "global." + entry.key,
+  r.UnknownKey(entry.key_pos, "global." + entry.key,
             var.empty() ? "unknown key '" + entry.key + "' is ignored (no loaded plugin reads it)"
                         : "environment variable " + var + " sets unknown key '" + entry.key +
                               "', which is ignored (no loaded plugin reads it)",
