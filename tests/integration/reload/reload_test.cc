@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>
@@ -282,6 +283,32 @@ TEST(Reload, ScheduledJobsFollowTheDiff) {
   EXPECT_EQ(ParseObject(d.Call("GET", "/api/v1/processes/tock/schedule").body)
                 ->getValue<std::string>("schedule"),
             "@daily");
+}
+
+// The metrics plugin reads the counts from the host (daemon_status).
+TEST(Reload, MetricsCountSuccessesAndFailures) {
+  ApiDaemon d("  metrics_enabled: true\n  metrics_port: 0\n", Sleeper("a"));
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  const std::string marker = "serving Prometheus metrics on http://127.0.0.1:";
+  ASSERT_TRUE(d.daemon().WaitForLog(marker));
+  const std::string log = d.daemon().Log();
+  const int port = std::atoi(log.c_str() + log.find(marker) + marker.size());
+  const std::string globals = "  metrics_enabled: true\n  metrics_port: 0\n";
+  Rewrite(d, globals, Sleeper("a") + Sleeper("b"));
+  ASSERT_EQ(Reload(d).status, 200);
+  Rewrite(d, globals, "  a: [\n");
+  ASSERT_EQ(Reload(d).status, 422);
+  const Reply m = phpeek::testing::http::Request(port, "GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("phpeek_pm_config_reloads_total{result=\"success\"} 1\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("phpeek_pm_config_reloads_total{result=\"failure\"} 1\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("phpeek_pm_config_last_reload_success_timestamp_seconds "),
+            std::string::npos)
+      << m.body;
 }
 
 TEST(Reload, RefusedDuringShutdown) {
