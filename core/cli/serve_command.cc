@@ -69,9 +69,9 @@ void WarnDeferredKeys(const config::Config& config) {
 }
 
 void ApplyLogSettings(const config::GlobalSpec& global) {
-  log::Configure(global.log_format == config::LogFormat::kJson ? log::Format::kJson
-                                                               : log::Format::kText,
-                 ToLogLevel(global.log_level));
+  log::Configure(
+      global.log_format == config::LogFormat::kJson ? log::Format::kJson : log::Format::kText,
+      ToLogLevel(global.log_level));
 }
 
 // After a reload (supervisor loop thread): log_level and log_format apply at once; the keys read
@@ -141,8 +141,8 @@ int RunServe(const CommandLine& cl) {
   options.plugins = catalog.Provider();
   config::LoadResult result = config::LoadConfigFile(path, env, options);
   const int64_t loaded_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
   if (result.config) ApplyLogSettings(result.config->global);
   LogDiagnostics(result.diagnostics);
   if (!result.config) {

@@ -311,8 +311,7 @@ int32_t ConfigReload(phpeek_host* h, uint32_t timeout_ms, phpeek_sink* out,
       return Fail(err, PHPEEK_E_WOULD_BLOCK,
                   "a blocking call (timeout_ms > 0) from an event callback");
     }
-    const reload::ReloadResult r =
-        h->control->ReloadConfig(std::chrono::milliseconds(timeout_ms));
+    const reload::ReloadResult r = h->control->ReloadConfig(std::chrono::milliseconds(timeout_ms));
     using reload::ReloadStatus;
     switch (r.status) {
       case ReloadStatus::kReloaded:

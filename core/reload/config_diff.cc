@@ -35,8 +35,8 @@ bool SameHealthCheck(const std::optional<config::HealthCheck>& a,
          SameCommand(a->command, b->command) && a->initial_delay == b->initial_delay &&
          a->period == b->period && a->timeout == b->timeout &&
          a->failure_threshold == b->failure_threshold &&
-         a->success_threshold == b->success_threshold &&
-         a->expected_status == b->expected_status && a->mode == b->mode;
+         a->success_threshold == b->success_threshold && a->expected_status == b->expected_status &&
+         a->mode == b->mode;
 }
 
 bool SamePatterns(const std::vector<config::LogPattern>& a,
@@ -50,18 +50,17 @@ bool SameLogging(const std::shared_ptr<const config::LoggingSpec>& pa,
   if (!pa || !pb) return !pa && !pb;
   const config::LoggingSpec& a = *pa;
   const config::LoggingSpec& b = *pb;
-  const bool redaction = std::equal(
-      a.redaction.begin(), a.redaction.end(), b.redaction.begin(), b.redaction.end(),
-      [](const auto& x, const auto& y) {
-        return x.name == y.name && x.pattern.text == y.pattern.text &&
-               x.replacement == y.replacement;
-      });
-  const bool levels = std::equal(
-      a.level_detection.patterns.begin(), a.level_detection.patterns.end(),
-      b.level_detection.patterns.begin(), b.level_detection.patterns.end(),
-      [](const auto& x, const auto& y) {
-        return x.level == y.level && SamePatterns(x.patterns, y.patterns);
-      });
+  const bool redaction = std::equal(a.redaction.begin(), a.redaction.end(), b.redaction.begin(),
+                                    b.redaction.end(), [](const auto& x, const auto& y) {
+                                      return x.name == y.name && x.pattern.text == y.pattern.text &&
+                                             x.replacement == y.replacement;
+                                    });
+  const bool levels =
+      std::equal(a.level_detection.patterns.begin(), a.level_detection.patterns.end(),
+                 b.level_detection.patterns.begin(), b.level_detection.patterns.end(),
+                 [](const auto& x, const auto& y) {
+                   return x.level == y.level && SamePatterns(x.patterns, y.patterns);
+                 });
   const auto& ma = a.multiline;
   const auto& mb = b.multiline;
   const auto& ja = a.json;

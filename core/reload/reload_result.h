@@ -13,11 +13,11 @@
 namespace phpeek::reload {
 
 enum class ReloadStatus {
-  kReloaded,  // the new configuration is in force
-  kInvalid,   // the file has errors: nothing changed
-  kBusy,      // another reload is under way: refused
-  kStopping,  // the daemon is shutting down: refused
-  kTimeout,   // accepted, but the answer did not come within the caller's wait
+  kReloaded,     // the new configuration is in force
+  kInvalid,      // the file has errors: nothing changed
+  kBusy,         // another reload is under way: refused
+  kStopping,     // the daemon is shutting down: refused
+  kTimeout,      // accepted, but the answer did not come within the caller's wait
   kUnsupported,  // the daemon was started without a file to reload
 };
 

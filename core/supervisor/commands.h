@@ -42,7 +42,7 @@ class AnswerSlot {
   std::optional<T> answer_;  // guarded by mu_
 };
 
-using ReplySlot = AnswerSlot<JobReply>;           // Control::ControlJob
+using ReplySlot = AnswerSlot<JobReply>;               // Control::ControlJob
 using ReloadSlot = AnswerSlot<reload::ReloadResult>;  // Control::ReloadConfig
 
 struct Command {

@@ -30,7 +30,6 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   return req;
 }
 
-
 void FillSupervisedSignals(sigset_t* set) {
   sigemptyset(set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,

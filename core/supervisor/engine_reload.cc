@@ -93,9 +93,9 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
     const bool job = !spec.schedule.empty();
     KeepProcess(*p, spec, c.kind == ChangeKind::kRestarted || Has(c.keys, "health_check"));
     if (c.kind != ChangeKind::kUnchanged) {
-      log::Info("process changed by reload", {{"process", c.name},
-                                              {"change", reload::ToString(c.kind)},
-                                              {"keys", Join(c.keys)}});
+      log::Info(
+          "process changed by reload",
+          {{"process", c.name}, {"change", reload::ToString(c.kind)}, {"keys", Join(c.keys)}});
     }
     if (c.scale_changed && !job) ScaleProcess(*p, spec.scale);
     if (c.kind == ChangeKind::kUpdated || c.kind == ChangeKind::kRestarted) {
@@ -206,15 +206,18 @@ void Engine::StopRemoved() {
   for (auto it = removed_.rbegin(); it != removed_.rend(); ++it) {
     Process& p = **it;
     if (p.stop_sent) continue;
-    const bool blocked = std::any_of(removed_.begin(), removed_.end(), [&](const auto& q) {
-      const auto& deps = q->spec->depends_on;
-      return q.get() != &p && !q->stop_sent &&
-             std::find(deps.begin(), deps.end(), p.spec->name) != deps.end();
-    }) || std::any_of(removed_.begin(), removed_.end(), [&](const auto& q) {
-      const auto& deps = q->spec->depends_on;
-      return q.get() != &p && std::find(deps.begin(), deps.end(), p.spec->name) != deps.end() &&
-             HasLiveInstance(*q);
-    });
+    const bool blocked =
+        std::any_of(removed_.begin(), removed_.end(),
+                    [&](const auto& q) {
+                      const auto& deps = q->spec->depends_on;
+                      return q.get() != &p && !q->stop_sent &&
+                             std::find(deps.begin(), deps.end(), p.spec->name) != deps.end();
+                    }) ||
+        std::any_of(removed_.begin(), removed_.end(), [&](const auto& q) {
+          const auto& deps = q->spec->depends_on;
+          return q.get() != &p && std::find(deps.begin(), deps.end(), p.spec->name) != deps.end() &&
+                 HasLiveInstance(*q);
+        });
     if (blocked) continue;
     p.stop_sent = true;
     StopProcess(p);

@@ -126,8 +126,8 @@ reload::ReloadResult Supervisor::Impl::StartReload(std::chrono::milliseconds wai
   }
   reload::ReloadResult pending;
   pending.status = ReloadStatus::kTimeout;
-  pending.message = "the reload is under way but had not ended within " +
-                    std::to_string(wait.count()) + " ms";
+  pending.message =
+      "the reload is under way but had not ended within " + std::to_string(wait.count()) + " ms";
   if (wait.count() <= 0) return pending;
   return slot->Wait(std::chrono::steady_clock::now() + wait).value_or(pending);
 }

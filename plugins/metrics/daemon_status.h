@@ -1,6 +1,6 @@
 // Daemon-wide facts read from the host's daemon_status service (ABI 1.1): the series
-// phpeek_pm_log_lines_dropped_total, the configuration reload series and the daemon's start time. A host without that service
-// (ABI 1.0) has neither.
+// phpeek_pm_log_lines_dropped_total, the configuration reload series and the daemon's start time. A
+// host without that service (ABI 1.0) has neither.
 #pragma once
 
 #include <optional>

@@ -21,10 +21,10 @@ using phpeek::rest::itest::ApiDaemon;
 using phpeek::rest::itest::ParseObject;
 using phpeek::rest::itest::RunningPids;
 using phpeek::testing::BinaryPath;
-using phpeek::testing::http::Reply;
 using phpeek::testing::ProcessExists;
 using phpeek::testing::RunCommand;
 using phpeek::testing::WaitUntil;
+using phpeek::testing::http::Reply;
 using std::chrono::milliseconds;
 
 // The file ApiDaemon writes, with other globals and processes: what a reload then reads.
@@ -138,8 +138,7 @@ TEST(Reload, ABrokenFileChangesNothingAndSaysWhereItIsWrong) {
   const Broken cases[] = {
       {"yaml", Sleeper("a") + "  b:\n    command: [\"sleep\", \"3600\"\n", "YAML syntax error"},
       {"cycle",
-       Sleeper("a", "    depends_on: [b]\n") + Sleeper("b", "    depends_on: [a]\n") +
-           Sleeper("c"),
+       Sleeper("a", "    depends_on: [b]\n") + Sleeper("b", "    depends_on: [a]\n") + Sleeper("c"),
        "cycle"},
       {"unknown key", Sleeper("a", "    comand: [\"sleep\", \"1\"]\n") + Sleeper("b"),
        "unknown key 'comand'"},
@@ -183,14 +182,15 @@ TEST(Reload, SighupStormEndsInTheFilesState) {
   for (int i = 0; i < 50; ++i) {
     d.daemon().Signal(SIGHUP);
     if (i == 25) kill(web, SIGKILL);  // supervision goes on during reloads
-    usleep(20 * 1000);  // spreads the storm over a second; nothing waits on it
+    usleep(20 * 1000);                // spreads the storm over a second; nothing waits on it
   }
   // Once the storm has settled, a reload of the same file finds nothing to do.
   Reply r;
   ASSERT_TRUE(WaitUntil([&] {
     r = Reload(d);
     return r.status == 200;
-  })) << r.status << " " << r.body;
+  })) << r.status
+      << " " << r.body;
   ASSERT_TRUE(WaitUntil([&] {
     r = Reload(d);
     return r.status == 200 && ParseObject(r.body)->getValue<int>("unchanged") == 3;
@@ -260,8 +260,8 @@ TEST(Reload, TheCliPrintsWhatChanged) {
 }
 
 TEST(Reload, ScheduledJobsFollowTheDiff) {
-  ApiDaemon d("", Sleeper("a") +
-                      "  tick:\n    command: [\"true\"]\n    schedule: \"*/5 * * * *\"\n");
+  ApiDaemon d("",
+              Sleeper("a") + "  tick:\n    command: [\"true\"]\n    schedule: \"*/5 * * * *\"\n");
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_EQ(d.Call("GET", "/api/v1/processes/tick/schedule").status, 200);
   Rewrite(d, "",
@@ -312,8 +312,9 @@ TEST(Reload, MetricsCountSuccessesAndFailures) {
 }
 
 TEST(Reload, RefusedDuringShutdown) {
-  ApiDaemon d("", "  slow:\n    command: [\"sh\", \"-c\", \"trap 'sleep 2; exit 0' TERM; echo armed; "
-                  "while :; do sleep 0.05; done\"]\n");
+  ApiDaemon d("",
+              "  slow:\n    command: [\"sh\", \"-c\", \"trap 'sleep 2; exit 0' TERM; echo armed; "
+              "while :; do sleep 0.05; done\"]\n");
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_TRUE(d.daemon().WaitForLog("armed"));  // the trap is set: the stop takes 2 s
   d.daemon().Signal(SIGTERM);

@@ -31,9 +31,9 @@ TEST(DaemonStatusTest, NoSeriesWithoutTheKeyOrForBadDocuments) {
 }
 
 TEST(DaemonStatusTest, ConfigReloadSeries) {
-  const std::vector<Family> f = ConfigReloadFamilies(
-      R"({"schema":1,"config_reloads":{"success":3,"failure":2},)"
-      R"("config_last_reload_success_ms":1700000000500})");
+  const std::vector<Family> f =
+      ConfigReloadFamilies(R"({"schema":1,"config_reloads":{"success":3,"failure":2},)"
+                           R"("config_last_reload_success_ms":1700000000500})");
   ASSERT_EQ(f.size(), 2u);
   const std::string text = RenderText(f);
   EXPECT_NE(text.find("phpeek_pm_config_reloads_total{result=\"success\"} 3\n"), std::string::npos)

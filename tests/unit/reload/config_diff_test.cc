@@ -120,10 +120,11 @@ TEST_F(ConfigDiffTest, ScheduleChangesUpdateAJobAndTurningIntoOneRestarts) {
 }
 
 TEST_F(ConfigDiffTest, GlobalKeysAndHooks) {
-  const ConfigDiff d = Diff("global:\n  log_level: info\n" + std::string(kBase),
-                            "global:\n  log_level: debug\n  api_auth: secret\nhooks:\n  pre_start:\n"
-                            "    - command: [\"true\"]\n" +
-                                std::string(kBase));
+  const ConfigDiff d =
+      Diff("global:\n  log_level: info\n" + std::string(kBase),
+           "global:\n  log_level: debug\n  api_auth: secret\nhooks:\n  pre_start:\n"
+           "    - command: [\"true\"]\n" +
+               std::string(kBase));
   EXPECT_EQ(d.global_keys, (Names{"api_auth", "log_level"}));
   EXPECT_TRUE(d.global_hooks_changed);
   EXPECT_EQ(d.Count(ChangeKind::kUnchanged), 4u);
