@@ -29,7 +29,7 @@ struct ApiOptions {
   int max_sync_triggers = 4;
   // After a successful POST /api/v1/config/reload, before the answer: the plugin applies its new
   // settings (the new token is then the one checked for every later request).
-  std::function<void()> reloaded;
+  std::function<void()> reloaded = nullptr;
 };
 
 class Api {
