@@ -262,11 +262,16 @@ TEST_F(HostServicesTest, DaemonStatusDescribesThisDaemon) {
   EXPECT_GT(started, before_ms - 3600 * 1000);  // this test binary started it, moments ago
   EXPECT_EQ(doc["log_lines_dropped"].AsInt64().value_or(-1),
             static_cast<int64_t>(log::LinesDropped()));
-  EXPECT_NE(out_.find(R"("ready":true,"waiting":[],"failed":[]})"), std::string::npos) << out_;
+  EXPECT_NE(out_.find(R"("ready":true,"waiting":[],"failed":[],)"), std::string::npos) << out_;
+  // FakeControl has no reloads: the counters are there, at zero.
+  EXPECT_NE(out_.find(R"("config_reloads":{"success":0,"failure":0},)"
+                      R"("config_last_reload_success_ms":0})"),
+            std::string::npos)
+      << out_;
   control_.SetReadiness(ReadinessStatus{false, {"php-fpm", "nginx"}, {"redis"}});
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(&ctx_, o, e); }),
             PHPEEK_OK);
-  EXPECT_NE(out_.find(R"("ready":false,"waiting":["php-fpm","nginx"],"failed":["redis"]})"),
+  EXPECT_NE(out_.find(R"("ready":false,"waiting":["php-fpm","nginx"],"failed":["redis"],)"),
             std::string::npos)
       << out_;
   EXPECT_EQ(api_->daemon_status(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);
