@@ -150,6 +150,7 @@ void Engine::KeepProcess(Process& p, const config::ProcessSpec& spec, bool repla
   p.spec = &spec;
   p.request = SpawnRequestFor(spec);
   p.restart = process::RestartParamsFor(config_->global, spec);  // global restart defaults too
+  p.log_pipeline = process_logs::PipelineConfig::Make(spec.logging);  // output from the next spawn
   if (!spec.schedule.empty()) {
     std::string err;
     if (!jobs_->Update(spec, config_->global, p.request, &err)) log::Error(err);

@@ -106,6 +106,7 @@ bool JobRunner::Update(const config::ProcessSpec& spec, const config::GlobalSpec
   const bool was_enabled = job->spec->enabled;
   job->spec = &spec;
   job->request = request;
+  job->log_pipeline = process_logs::PipelineConfig::Make(spec.logging);  // from the next run
   const WallTime now = io_.time->WallNow();
   job->sched.Reconfigure(std::move(settings), now);
   if (!spec.enabled) {
