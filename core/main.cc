@@ -21,6 +21,7 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
     case Subcommand::kScale:
     case Subcommand::kJobs:
     case Subcommand::kTrigger:
+    case Subcommand::kReload:
       return phpeek::cli::RunClient(cl);
     default:
       std::fprintf(stderr, "phpeek-pm: '%s' is not available in this build\n",

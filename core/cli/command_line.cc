@@ -18,6 +18,7 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kStart, "start", 1},     {Subcommand::kStop, "stop", 1},
     {Subcommand::kRestart, "restart", 1}, {Subcommand::kScale, "scale", 2},
     {Subcommand::kJobs, "jobs", 0},       {Subcommand::kTrigger, "trigger", 1},
+    {Subcommand::kReload, "reload", 0},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -37,11 +38,14 @@ const SubcommandInfo& InfoOf(Subcommand id) {
 bool IsClient(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
          s == Subcommand::kRestart || s == Subcommand::kScale || s == Subcommand::kJobs ||
-         s == Subcommand::kTrigger;
+         s == Subcommand::kTrigger || s == Subcommand::kReload;
 }
 
 // The client commands that only read: no --wait.
 bool IsListing(Subcommand s) { return s == Subcommand::kStatus || s == Subcommand::kJobs; }
+
+// The client commands that take --wait: reload waits anyway (the daemon answers once it is done).
+bool Waits(Subcommand s) { return IsClient(s) && !IsListing(s) && s != Subcommand::kReload; }
 
 // Which flags each subcommand accepts; anything else is a usage error that names the flag.
 bool Accepts(Subcommand s, const std::string& flag) {
@@ -51,7 +55,7 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--strict" || flag == "--keys") return s == Subcommand::kCheckConfig;
   if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
   if (flag == "--url" || flag == "--token") return IsClient(s);
-  if (flag == "--wait" || flag == "--timeout") return IsClient(s) && !IsListing(s);
+  if (flag == "--wait" || flag == "--timeout") return Waits(s);
   return false;
 }
 

@@ -19,6 +19,7 @@ enum class Subcommand {
   kScale,
   kJobs,
   kTrigger,
+  kReload,
 };
 
 struct CommandLine {

@@ -2,7 +2,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
@@ -65,6 +67,48 @@ void WarnDeferredKeys(const config::Config& config) {
   }
 }
 
+void ApplyLogSettings(const config::GlobalSpec& global) {
+  log::Configure(
+      global.log_format == config::LogFormat::kJson ? log::Format::kJson : log::Format::kText,
+      ToLogLevel(global.log_level));
+}
+
+// After a reload (supervisor loop thread): log_level and log_format apply at once; the keys read
+// only at start-up say so.
+void OnReloadApplied(const config::Config& before, const config::Config& after) {
+  ApplyLogSettings(after.global);
+  const config::GlobalSpec& a = before.global;
+  const config::GlobalSpec& b = after.global;
+  const auto& ra = a.readiness;
+  const auto& rb = b.readiness;
+  const std::pair<const char*, bool> start_only[] = {
+      {"plugins", a.plugins == b.plugins},
+      {"plugin_dir", a.plugin_dirs == b.plugin_dirs},
+      {"api_enabled", a.api_enabled == b.api_enabled},
+      {"metrics_enabled", a.metrics_enabled == b.metrics_enabled},
+      {"readiness", ra.enabled == rb.enabled && ra.path == rb.path && ra.mode == rb.mode &&
+                        ra.processes == rb.processes && ra.content == rb.content},
+  };
+  for (const auto& [key, same] : start_only) {
+    if (!same) {
+      log::Warn("configuration key changed by reload takes effect only after a daemon restart",
+                {{"key", std::string("global.") + key}});
+    }
+  }
+}
+
+// Reads the file again as at start-up (same path and environment, the plugins' schemas), logging
+// every diagnostic. Runs on the supervisor's reload thread.
+config::LoadResult ReloadFile(const std::string& path, const config::Environment& env) {
+  plugin_host::PluginCatalog catalog(plugin_host::DefaultPluginDir());
+  config::LoadOptions options;
+  options.plugins = catalog.Provider();
+  config::LoadResult result = config::LoadConfigFile(path, env, options);
+  config::PromoteUnknownKeys(&result);
+  LogDiagnostics(result.diagnostics);
+  return result;
+}
+
 void PrintPlan(const config::Config& config) {
   std::printf("configuration %s is valid; %zu process(es):\n", config.source_path.c_str(),
               config.processes.size());
@@ -95,18 +139,19 @@ int RunServe(const CommandLine& cl) {
   config::LoadOptions options;
   options.plugins = catalog.Provider();
   config::LoadResult result = config::LoadConfigFile(path, env, options);
-  if (result.config) {
-    log::Configure(result.config->global.log_format == config::LogFormat::kJson
-                       ? log::Format::kJson
-                       : log::Format::kText,
-                   ToLogLevel(result.config->global.log_level));
-  }
+  const int64_t loaded_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+  if (result.config) ApplyLogSettings(result.config->global);
   LogDiagnostics(result.diagnostics);
   if (!result.config) {
     log::Error("configuration is invalid", {{"file", path}});
     return 1;
   }
-  const config::Config& config = *result.config;
+  // Shared with the supervisor, which replaces it at a reload; this one stays for what reads the
+  // start-up configuration only (readiness, crash handler, plugin lifecycle).
+  const auto loaded = std::make_shared<const config::Config>(std::move(*result.config));
+  const config::Config& config = *loaded;
   // Before any plugin is initialised or process started: no child may outlive a crash of the
   // daemon. (The plugins were opened, not initialised, while the file was read.)
   crash::InstallCrashHandler(
@@ -122,7 +167,9 @@ int RunServe(const CommandLine& cl) {
   log::Info("phpeek-pm starting", {{"version", PHPEEK_VERSION}, {"config", path}});
   systemd::ReadinessNotifier readiness(config);  // outlives the supervisor; no-op outside systemd
   health::ReadinessFile readiness_file(config.global.readiness);  // no-op unless enabled
-  Supervisor supervisor(config);
+  Supervisor supervisor(loaded);
+  supervisor.EnableReload({[path, env] { return ReloadFile(path, env); }, &OnReloadApplied},
+                          loaded_at_ms);
   supervisor.AddListener(&readiness_file);  // first: the file exists before READY=1 goes out
   supervisor.AddListener(&readiness);
   if (const auto every = readiness.watchdog_interval(); every.count() > 0) {

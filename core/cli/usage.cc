@@ -19,8 +19,8 @@ std::string ServeUsage() {
              "\n"
              "Run the supervisor: start every enabled process of the configuration, keep them\n"
              "running, reap orphans (also as PID 1) and shut down cleanly on SIGTERM, SIGINT or\n"
-             "SIGQUIT (a second SIGTERM or SIGINT skips to SIGKILL). Logs go to standard\n"
-             "output.\n"
+             "SIGQUIT (a second SIGTERM or SIGINT skips to SIGKILL); SIGHUP reloads the\n"
+             "configuration file. Logs go to standard output.\n"
              "\n"
              "Options:\n") +
          kConfigLookup +
@@ -28,7 +28,7 @@ std::string ServeUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
-         "trigger, version.\n"
+         "trigger, reload, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -88,6 +88,13 @@ std::string ClientUsage(Subcommand s) {
              "oneshot until it has completed: exit 0 then, a failed oneshot's own exit code, 1\n"
              "when it failed, is blocked by a dependency or the timeout passed (the message says\n"
              "what it was still waiting for).\n";
+    case Subcommand::kReload:
+      synopsis = "reload";
+      what =
+          "Make the daemon read its configuration file again and put it in force, as SIGHUP\n"
+          "does: added processes start, removed ones stop, changed ones roll or scale, the\n"
+          "others keep running untouched. Prints what changed as JSON; an invalid file changes\n"
+          "nothing and its errors are printed (file:line:column), exit status 1.\n";
       break;
     default:
       synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
@@ -100,6 +107,8 @@ std::string ClientUsage(Subcommand s) {
     text += "      --json         print the API's JSON answer\n";
   } else if (s == Subcommand::kJobs) {
     text += "      --json         print the jobs as JSON\n";
+  } else if (s == Subcommand::kReload) {
+    // no options of its own
   } else if (s == Subcommand::kTrigger) {
     text +=
         "      --wait         block until the run has ended\n"

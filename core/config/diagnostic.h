@@ -23,6 +23,9 @@ struct Diagnostic {
   std::string key_path;  // e.g. "processes.web.shutdown.signal"; empty for file-level problems
   std::string message;
   std::string hint;  // may be empty
+  // A key nobody reads: a warning when the daemon starts, an error at a reload (a typo must not be
+  // put in force on a running daemon; see PromoteUnknownKeys).
+  bool unknown_key = false;
 };
 
 using Diagnostics = std::vector<Diagnostic>;

@@ -120,6 +120,17 @@ void ReadDocument(Reader& r, Node* root, const LoadOptions& options, Config* con
 
 }  // namespace
 
+void PromoteUnknownKeys(LoadResult* result) {
+  bool any = false;
+  for (Diagnostic& d : result->diagnostics) {
+    if (!d.unknown_key || d.severity == Severity::kError) continue;
+    d.severity = Severity::kError;
+    d.message += " (at a reload an unknown key is an error: nothing was changed)";
+    any = true;
+  }
+  if (any) result->config.reset();
+}
+
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,
                           const LoadOptions& options) {
   LoadResult result;

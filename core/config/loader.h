@@ -75,6 +75,10 @@ struct LoadOptions {
   MapObserver map_observer{};
 };
 
+// At a reload: every unknown key becomes an error ("unknown key 'comand' ..."), and the load fails
+// when there is one, so that a typo is reported instead of being put in force.
+void PromoteUnknownKeys(LoadResult* result);
+
 LoadResult LoadConfigFile(const std::string& path, const Environment& env,
                           const LoadOptions& options = {});
 // `display_name` is used as the file name in diagnostics.

@@ -61,11 +61,12 @@ void ReportUnknown(Reader& r, const MapEntry& entry, const Table& table) {
   for (const auto& [name, d] : table) candidates.push_back(name);
   const std::string closest = r.Closest(entry.key, candidates);
   const std::string& var = entry.value->env_origin;
-  r.Warning(entry.key_pos, "global." + entry.key,
-            var.empty() ? "unknown key '" + entry.key + "' is ignored (no loaded plugin reads it)"
-                        : "environment variable " + var + " sets unknown key '" + entry.key +
-                              "', which is ignored (no loaded plugin reads it)",
-            closest.empty() ? "" : "did you mean '" + closest + "'?");
+  r.UnknownKey(entry.key_pos, "global." + entry.key,
+               var.empty()
+                   ? "unknown key '" + entry.key + "' is ignored (no loaded plugin reads it)"
+                   : "environment variable " + var + " sets unknown key '" + entry.key +
+                         "', which is ignored (no loaded plugin reads it)",
+               closest.empty() ? "" : "did you mean '" + closest + "'?");
 }
 
 // Whether the entry holds a value (else its default applies); false too when it is invalid.

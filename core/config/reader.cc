@@ -60,6 +60,12 @@ void Reader::Warning(SourcePos pos, const std::string& path, const std::string& 
   Add(Severity::kWarning, pos, path, message, hint);
 }
 
+void Reader::UnknownKey(SourcePos pos, const std::string& path, const std::string& message,
+                        const std::string& hint) {
+  Warning(pos, path, message, hint);
+  diagnostics_->back().unknown_key = true;
+}
+
 void Reader::ValueError(const Node& node, const std::string& path, const std::string& message,
                         const std::string& hint) {
   if (node.env_origin.empty()) {
@@ -237,8 +243,8 @@ bool Reader::Map(const Node& node, const std::string& path, const std::vector<Ke
     if (on_unknown) {
       on_unknown(entry, closest);
     } else {
-      Warning(entry.key_pos, key_path, "unknown key '" + entry.key + "' is ignored",
-              closest.empty() ? "" : "did you mean '" + closest + "'?");
+      UnknownKey(entry.key_pos, key_path, "unknown key '" + entry.key + "' is ignored",
+                 closest.empty() ? "" : "did you mean '" + closest + "'?");
     }
   }
   return true;

@@ -44,6 +44,9 @@ class Reader {
 
   void Error(SourcePos pos, const std::string& path, const std::string& message,
              const std::string& hint = "");
+  // A warning about a key nobody reads (Diagnostic::unknown_key).
+  void UnknownKey(SourcePos pos, const std::string& path, const std::string& message,
+                  const std::string& hint);
   void Warning(SourcePos pos, const std::string& path, const std::string& message,
                const std::string& hint = "");
   // An error about a value; names the PHPEEK_PM_GLOBAL_* variable when the value came from one

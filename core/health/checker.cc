@@ -69,7 +69,7 @@ bool IsReadiness(config::HealthCheckMode mode) {
 Checker::Checker(ProbeContext& context, const config::HealthCheck& spec, int index,
                  const process::SpawnRequest& exec_request, Report report)
     : context_(context),
-      spec_(spec),
+      spec_(&spec),
       report_(std::move(report)),
       probe_(spec.type == config::HealthCheckType::kExec
                  ? ExecProbeFor(context, spec, index, exec_request)
@@ -78,11 +78,13 @@ Checker::Checker(ProbeContext& context, const config::HealthCheck& spec, int ind
 
 Checker::~Checker() { End(); }
 
+void Checker::Rebind(const config::HealthCheck& spec) { spec_ = &spec; }
+
 void Checker::Begin() {
   End();
   state_.Reset();
   active_ = true;
-  Arm(Now() + spec_.initial_delay);
+  Arm(Now() + spec_->initial_delay);
 }
 
 void Checker::End() {
@@ -105,20 +107,20 @@ void Checker::Arm(Clock::time_point when) {
 void Checker::Attempt() {
   started_ = Now();
   in_flight_ = true;
-  Arm(started_ + spec_.timeout);
+  Arm(started_ + spec_->timeout);
   probe_->Start([this](ProbeResult result) { Finish(std::move(result)); });
 }
 
 void Checker::OnTimeout() {
   probe_->Cancel();
-  Finish(ProbeResult{false, "timed out after " + std::to_string(spec_.timeout.count()) + "ms"});
+  Finish(ProbeResult{false, "timed out after " + std::to_string(spec_->timeout.count()) + "ms"});
 }
 
 void Checker::Finish(ProbeResult result) {
   in_flight_ = false;
   const Clock::time_point now = Now();
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(now - started_);
-  const Clock::time_point next = started_ + spec_.period;
+  const Clock::time_point next = started_ + spec_->period;
   Arm(next > now ? next : now);
   Record(result, took);
   // Last: the engine may end this run (a liveness restart) from inside the report.

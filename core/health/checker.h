@@ -69,7 +69,9 @@ class Checker {
   Health health() const { return state_.health(); }
   int consecutive_failures() const { return state_.consecutive_failures(); }
   const CheckStats& stats() const { return stats_; }
-  const config::HealthCheck& spec() const { return spec_; }
+  const config::HealthCheck& spec() const { return *spec_; }
+  // A configuration reload kept the same check (equal settings) in a new Config: read that one.
+  void Rebind(const config::HealthCheck& spec);
 
  private:
   void Arm(Clock::time_point when);
@@ -80,7 +82,7 @@ class Checker {
   Clock::time_point Now() const { return context_.loop.time().Now(); }
 
   ProbeContext& context_;
-  const config::HealthCheck& spec_;
+  const config::HealthCheck* spec_;
   Report report_;
   std::unique_ptr<Probe> probe_;
   HealthState state_;

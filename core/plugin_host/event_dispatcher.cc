@@ -49,6 +49,10 @@ std::string DetailJson(const Event& e) {
     w.Key("result").String(e.run_result).Key("duration_ms").Int(e.duration_ms);
     w.Key("exit_code").Int(e.exit_code).Key("signal").Int(e.signal);
   }
+  if (e.type == EventType::kConfigReloaded) {
+    w.Key("global").Raw(e.global_json.empty() ? "{}" : e.global_json);
+    w.Key("reload").Raw(e.reload_json.empty() ? "{}" : e.reload_json);
+  }
   w.EndObject();
   return w.Take();
 }

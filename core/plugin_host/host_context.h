@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 
+#include "core/plugin_host/global_json.h"
 #include "core/plugin_host/process_list_cache.h"
 #include "core/supervisor/control.h"
 #include "phpeek/plugin_abi.h"
@@ -20,7 +21,8 @@ const phpeek_host_api_v1* HostServices();
 struct phpeek_host {
   std::string plugin_name;
   phpeek::Control* control = nullptr;
-  const std::string* global_json = nullptr;  // the `global:` block as JSON
+  // The `global:` block as JSON, replaced by a reload.
+  const phpeek::plugin_host::GlobalJson* global_json = nullptr;
   phpeek::plugin_host::EventDispatcher* events = nullptr;
   const std::atomic<bool>* host_stopping = nullptr;  // set once the daemon shuts down
   phpeek::plugin_host::ProcessListCache process_list;  // for the process_list service

@@ -64,7 +64,8 @@ int32_t ConfigGetJsonThunk(phpeek_host* h, const char* pointer, phpeek_sink* out
     if (h == nullptr || h->global_json == nullptr) {
       return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
     }
-    return ConfigGetJson(*h->global_json, pointer, out, err);
+    const std::shared_ptr<const std::string> global = h->global_json->Get();
+    return ConfigGetJson(*global, pointer, out, err);
   });
 }
 
@@ -74,7 +75,8 @@ int32_t ConfigGetStringThunk(phpeek_host* h, const char* pointer, phpeek_sink* o
     if (h == nullptr || h->global_json == nullptr) {
       return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context and pointer are required");
     }
-    return ConfigGetString(*h->global_json, pointer, out, err);
+    const std::shared_ptr<const std::string> global = h->global_json->Get();
+    return ConfigGetString(*global, pointer, out, err);
   });
 }
 
@@ -185,6 +187,11 @@ int32_t DaemonStatus(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcep
       w.EndArray().Key("failed").BeginArray();
       for (const std::string& name : r.failed) w.String(name);
       w.EndArray();
+      const reload::ReloadStats reloads = h->control->ReloadStats();
+      w.Key("config_reloads").BeginObject();
+      w.Key("success").Int(static_cast<int64_t>(reloads.success));
+      w.Key("failure").Int(static_cast<int64_t>(reloads.failure)).EndObject();
+      w.Key("config_last_reload_success_ms").Int(reloads.last_success_unix_ms);
     }
     w.EndObject();
     Emit(out, w.str());
@@ -293,6 +300,39 @@ int32_t JobWait(phpeek_host* h, const char* name, int64_t run_id, uint32_t timeo
   });
 }
 
+// The answer's JSON (reload_result.h) with "schema" first.
+int32_t ConfigReload(phpeek_host* h, uint32_t timeout_ms, phpeek_sink* out,
+                     phpeek_sink* err) noexcept {
+  return Guard(err, [&] {
+    if (h == nullptr || h->control == nullptr) {
+      return Fail(err, PHPEEK_E_INVALID_ARGUMENT, "host context is required");
+    }
+    if (timeout_ms > 0 && EventDispatcher::OnDispatchThread()) {
+      return Fail(err, PHPEEK_E_WOULD_BLOCK,
+                  "a blocking call (timeout_ms > 0) from an event callback");
+    }
+    const reload::ReloadResult r = h->control->ReloadConfig(std::chrono::milliseconds(timeout_ms));
+    using reload::ReloadStatus;
+    switch (r.status) {
+      case ReloadStatus::kReloaded:
+        Emit(out, WithSchema(reload::ReloadJson(r)));
+        return PHPEEK_OK;
+      case ReloadStatus::kInvalid:
+        Emit(out, WithSchema(reload::ReloadJson(r)));
+        return Fail(err, PHPEEK_E_INVALID_ARGUMENT, r.message);
+      case ReloadStatus::kBusy:
+        return Fail(err, PHPEEK_E_STATE, r.message);
+      case ReloadStatus::kStopping:
+        return Fail(err, PHPEEK_E_STOPPING, r.message);
+      case ReloadStatus::kTimeout:
+        return Fail(err, PHPEEK_E_TIMEOUT, r.message);
+      case ReloadStatus::kUnsupported:
+        return Fail(err, PHPEEK_E_UNSUPPORTED, r.message);
+    }
+    return Fail(err, PHPEEK_E_INTERNAL, "unexpected reload result");
+  });
+}
+
 const phpeek_host_api_v1 kServices = {
     sizeof(phpeek_host_api_v1),
     PHPEEK_ABI_MAJOR,
@@ -312,6 +352,7 @@ const phpeek_host_api_v1 kServices = {
     &JobHistory,
     &JobControl,
     &JobWait,
+    &ConfigReload,
 };
 
 }  // namespace

@@ -73,6 +73,9 @@ bool PluginHost::Stop() {
 }
 
 void PluginHost::OnEvent(const Event& event) {
+  // Before the event is queued: a plugin that reads its keys when it hears of the reload, or after
+  // the reload's answer, reads the new block.
+  if (event.type == EventType::kConfigReloaded) global_json_.Set(event.global_json);
   if (event.type == EventType::kShuttingDown) {
     stopping_ = true;
     int64_t none = 0;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/plugin_host/global_json.h"
 #include "core/plugin_host/plugin_instance.h"
 #include "core/plugin_host/plugin_loader.h"
 #include "core/supervisor/control.h"
@@ -46,7 +47,7 @@ class PluginHost : public EventListener {
   size_t loaded_count() const { return instances_.size(); }
 
  private:
-  const std::string global_json_;
+  GlobalJson global_json_;  // replaced on CONFIG_RELOADED, before plugins hear of it
   LifecycleOptions options_;
   std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
   std::atomic<size_t> started_{0};                          // instances_[0, started_) are running

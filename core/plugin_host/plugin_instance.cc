@@ -96,12 +96,12 @@ PluginInstance::PluginInstance(LoadedPlugin plugin, const LifecycleOptions& opti
 
 PluginInstance::~PluginInstance() { Shutdown(); }
 
-bool PluginInstance::Init(Control* control, const std::string* global_json,
+bool PluginInstance::Init(Control* control, const GlobalJson* global_json,
                           const std::atomic<bool>* stopping, std::string* err) {
   context_.control = control;
   context_.global_json = global_json;
   context_.host_stopping = stopping;
-  const std::string config = "{\"schema\":1,\"global\":" + *global_json + "}";
+  const std::string config = "{\"schema\":1,\"global\":" + *global_json->Get() + "}";
   std::string text;
   phpeek_sink sink{&text, &AppendSink};
   int32_t code = PHPEEK_E_INTERNAL;

@@ -36,7 +36,7 @@ class PluginInstance {
   PluginInstance& operator=(const PluginInstance&) = delete;
 
   // `control`, `global_json` and `stopping` must outlive this object.
-  bool Init(Control* control, const std::string* global_json, const std::atomic<bool>* stopping,
+  bool Init(Control* control, const GlobalJson* global_json, const std::atomic<bool>* stopping,
             std::string* err);
   bool Start(std::string* err);
   using Clock = std::chrono::steady_clock;

@@ -3,6 +3,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "core/supervisor/events.h"
+
 namespace phpeek::supervisor {
 
 CommandInbox::CommandInbox() : event_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
@@ -32,18 +34,32 @@ std::vector<Command> CommandInbox::Drain() {
   return out;
 }
 
-void ReplySlot::Set(JobReply reply) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    reply_ = std::move(reply);
-  }
-  cv_.notify_all();
+bool ReloadGate::Begin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (busy_) return false;
+  busy_ = true;
+  return true;
 }
 
-std::optional<JobReply> ReplySlot::Wait(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_until(lock, deadline, [this] { return reply_.has_value(); });
-  return reply_;
+void ReloadGate::Finish(const reload::ReloadResult& result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  busy_ = false;
+  if (result.status == reload::ReloadStatus::kReloaded) {
+    ++stats_.success;
+    stats_.last_success_unix_ms = UnixMillisNow();
+  } else if (result.status == reload::ReloadStatus::kInvalid) {
+    ++stats_.failure;
+  }
+}
+
+reload::ReloadStats ReloadGate::Stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void ReloadGate::SetStartupLoad(int64_t unix_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.last_success_unix_ms = unix_ms;
 }
 
 }  // namespace phpeek::supervisor

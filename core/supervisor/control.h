@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/reload/reload_result.h"
 #include "core/schedule/run_history.h"
 
 namespace phpeek {
@@ -135,6 +136,9 @@ struct Event {
   std::string run_trigger;   // "schedule" or "manual"
   std::string run_result;    // kJobRunFinished: "success", "failure", "timeout" or "skipped"
   int64_t duration_ms = -1;  // kHookFinished, kJobRunFinished
+  // kConfigReloaded: the new `global:` block (normal form) and the answer's JSON (reload_result.h).
+  std::string global_json;
+  std::string reload_json;
 };
 
 enum class JobOp { kPause, kResume, kTrigger };
@@ -195,6 +199,17 @@ class Control {
                                                         std::chrono::milliseconds /*timeout*/) {
     return std::nullopt;
   }
+
+  // Reads the configuration file again and puts it in force (lifecycle.md "Reload"): validated
+  // off the supervisor loop, then applied by it. Waits up to `wait` for the outcome (kTimeout
+  // past it: the reload goes on). Refused (kBusy, kStopping) during another reload or a shutdown.
+  virtual reload::ReloadResult ReloadConfig(std::chrono::milliseconds /*wait*/) {
+    reload::ReloadResult r;
+    r.status = reload::ReloadStatus::kUnsupported;
+    r.message = "configuration reload is not supported here";
+    return r;
+  }
+  virtual reload::ReloadStats ReloadStats() const { return {}; }
 
   // Listeners must outlive the supervisor's run; add them before it starts.
   virtual void AddListener(EventListener* listener) = 0;

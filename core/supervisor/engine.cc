@@ -15,8 +15,6 @@
 #include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
-namespace {
-
 // Everything about a spawn that is the same for every instance of the process.
 process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   process::SpawnRequest req;
@@ -32,8 +30,6 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   return req;
 }
 
-}  // namespace
-
 void FillSupervisedSignals(sigset_t* set) {
   sigemptyset(set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
@@ -44,7 +40,13 @@ void FillSupervisedSignals(sigset_t* set) {
 }
 
 Engine::Engine(const config::Config& config, const EngineIo& io)
-    : config_(config),
+    : Engine(std::shared_ptr<const config::Config>(&config, [](const config::Config*) {}), io) {}
+
+Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
+    : config_(std::move(config)),
+      reload_signal_(io.reload_signal),
+      config_applied_(io.config_applied),
+      reload_gate_(io.reload_gate),
       spawner_(io.spawner),
       children_(io.children),
       time_(*io.time),
@@ -57,28 +59,31 @@ Engine::Engine(const config::Config& config, const EngineIo& io)
       hooks_(io.spawner, io.children, &loop_) {
   jobs_ = std::make_unique<JobRunner>(JobRunner::Io{&loop_, spawner_, children_, &time_, bus_},
                                       [this] { dirty_ = true; });
-  for (const auto& spec : config.processes) {
-    auto p = std::make_unique<Process>();
-    p->spec = &spec;
-    p->desired = spec.scale;
-    p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
-    p->request = SpawnRequestFor(spec);
-    p->restart = process::RestartParamsFor(config.global, spec);
-    p->log_pipeline = process_logs::PipelineConfig::Make(spec.logging);
-    if (spec.schedule.empty()) {
-      for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
-    } else if (open_error_.empty()) {
-      // A scheduled job has runs, not instances: held, with nothing to keep up.
-      p->desired = 0;
-      p->held = true;
-      jobs_->Add(spec, config.global, p->request, &open_error_);
-    }
-    processes_.push_back(std::move(p));
-  }
+  for (const auto& spec : config_->processes) processes_.push_back(MakeProcess(spec));
   for (auto& p : processes_) p->state = AggregateState(*p);
   SetUpHooks();
   PublishStatus();
   if (open_error_.empty()) OpenLoop(&open_error_);  // sets the error on failure; Start reports it
+}
+
+// A process as the configuration describes it, with its instances (not started) or its job.
+std::unique_ptr<Process> Engine::MakeProcess(const config::ProcessSpec& spec) {
+  auto p = std::make_unique<Process>();
+  p->spec = &spec;
+  p->desired = spec.scale;
+  p->held = !spec.enabled || spec.initial_state == config::InitialState::kStopped;
+  p->request = SpawnRequestFor(spec);
+  p->restart = process::RestartParamsFor(config_->global, spec);
+  p->log_pipeline = process_logs::PipelineConfig::Make(spec.logging);
+  if (spec.schedule.empty()) {
+    for (int i = 0; i < spec.scale; ++i) AddInstance(*p, i);
+  } else if (open_error_.empty()) {
+    // A scheduled job has runs, not instances: held, with nothing to keep up.
+    p->desired = 0;
+    p->held = true;
+    jobs_->Add(spec, config_->global, p->request, &open_error_);
+  }
+  return p;
 }
 
 Engine::~Engine() {
@@ -195,6 +200,9 @@ void Engine::Turn() {
     AdvanceRolling(*p);
     RemoveRetired(*p);
   }
+  StopRemoved();
+  DropRemoved();
+  ReleaseRetiredConfigs();
   if (!shutting_down_) CheckAllEnded();
   if (dirty_) PublishStatus();
   done_ = Finished();
@@ -221,7 +229,12 @@ void Engine::OnSignalFd() {
         }
         break;
       case SIGHUP:
-        log::Warn("SIGHUP received; configuration reload is not implemented yet, continuing");
+        if (reload_signal_) {
+          log::Info("SIGHUP received: reloading the configuration");
+          reload_signal_();  // loads off this thread; the loop applies it (OnReload)
+        } else {
+          log::Warn("SIGHUP received; this daemon has no configuration file to reload");
+        }
         break;
       default:
         LogIgnoredSignal(sig, static_cast<pid_t>(info.ssi_pid));
@@ -313,7 +326,7 @@ void Engine::Finish(int exit_code) {
 void Engine::EnterShutdown() {
   shutting_down_ = true;
   stopping_->store(true);
-  shutdown_deadline_ = Now() + config_.global.shutdown_timeout;
+  shutdown_deadline_ = Now() + config_->global.shutdown_timeout;
   loop_.AddTimer(shutdown_deadline_, [this] {
     log::Warn("shutdown timeout reached; killing what is left");
     KillAll();
@@ -326,6 +339,9 @@ bool Engine::Finished() {
   if (!shutting_down_) return false;
   if (abandoned_) return true;
   for (const auto& p : processes_) {
+    if (HasLiveInstance(*p)) return false;
+  }
+  for (const auto& p : removed_) {
     if (HasLiveInstance(*p)) return false;
   }
   if (!PostStopHooksDone()) return false;

@@ -10,7 +10,8 @@
 // (process states, snapshot, events), engine_dependencies.cc (depends_on: waiting, blocked,
 // dependency_timeout, starting what a start waits for), engine_health.cc (health checks, readiness,
 // critical processes; the probes themselves are core/health's), engine_hooks.cc (when lifecycle
-// hooks run; the running is core/hooks); scheduled jobs are driven by a JobRunner (job_runner.h).
+// hooks run; the running is core/hooks), engine_reload.cc (a reloaded configuration put in force:
+// the diff of core/reload applied); scheduled jobs are driven by a JobRunner (job_runner.h).
 #pragma once
 
 #include <signal.h>
@@ -35,6 +36,7 @@
 #include "core/process/output_reader.h"
 #include "core/process/signal_name.h"
 #include "core/process/spawner.h"
+#include "core/reload/reload_result.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
 #include "core/supervisor/loop.h"
@@ -114,6 +116,8 @@ struct DependencyVerdict {
 // FPE, ILL, ABRT, TRAP, SYS) are left alone: they are synchronous, and blocking one does not keep
 // a real fault from killing the process. glibc's internal signals 32 and 33 are left alone too.
 void FillSupervisedSignals(sigset_t* set);
+// Everything about a spawn that is the same for every instance of the process.
+process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec);
 // "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
 using process::SignalName;
 
@@ -126,10 +130,20 @@ struct EngineIo {
   EventBus* bus = nullptr;
   SnapshotStore* snapshots = nullptr;
   std::atomic<bool>* stopping = nullptr;  // set once a shutdown begins: Control refuses commands
+  // Reload (all optional; unit tests may leave them unset). SIGHUP calls `reload_signal` on the
+  // loop thread (it must not block); `config_applied` runs on the loop thread once a reloaded
+  // configuration is in force, before plugins hear of it; `reload_gate` counts the outcome.
+  std::function<void()> reload_signal;
+  std::function<void(const std::shared_ptr<const config::Config>& before,
+                     const std::shared_ptr<const config::Config>& after)>
+      config_applied;
+  ReloadGate* reload_gate = nullptr;
 };
 
 class Engine {
  public:
+  Engine(std::shared_ptr<const config::Config> config, const EngineIo& io);
+  // The config must outlive the engine.
   Engine(const config::Config& config, const EngineIo& io);
   ~Engine();
   Engine(const Engine&) = delete;
@@ -247,6 +261,17 @@ class Engine {
   void StartDependencies(Process& p, int depth = 0);
   void RetryDependencies(Process& p);
   void FillDependencies(const Process& p, ProcessStatus* out) const;
+  // engine_reload.cc
+  std::unique_ptr<Process> MakeProcess(const config::ProcessSpec& spec);
+  void OnReload(const Command& c);
+  reload::ReloadResult ApplyReload(std::shared_ptr<const config::Config> next);
+  void KeepProcess(Process& p, const config::ProcessSpec& spec, bool health_changed);
+  void ReplaceHealthChecks(Process& p);
+  void ApplyEnabled(Process& p, bool was_enabled);
+  void RemoveProcess(std::unique_ptr<Process> p);
+  void StopRemoved();
+  void DropRemoved();
+  void ReleaseRetiredConfigs();
 
   // engine_status.cc
   static const char* StateWord(const Instance& inst);
@@ -257,7 +282,15 @@ class Engine {
 
   Process* FindProcess(const std::string& name);
 
-  const config::Config& config_;
+  std::shared_ptr<const config::Config> config_;  // in force
+  // Replaced by reloads, kept while something may still point into them (a removed process
+  // stopping, a hook running, a removed job's run): released once nothing does.
+  std::vector<std::shared_ptr<const config::Config>> retired_configs_;
+  std::function<void()> reload_signal_;
+  std::function<void(const std::shared_ptr<const config::Config>&,
+                     const std::shared_ptr<const config::Config>&)>
+      config_applied_;
+  ReloadGate* reload_gate_ = nullptr;
   std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
   process::Spawner* spawner_;
   process::Children* children_;
@@ -272,6 +305,9 @@ class Engine {
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
+  // Removed by a reload: stopped in reverse dependency order, gone from the snapshot, dropped once
+  // at rest.
+  std::vector<std::unique_ptr<Process>> removed_;
   struct Owner {
     Process* process;
     Instance* instance;

@@ -50,6 +50,8 @@ void Engine::OnCommands() {
       // Published before the answer, so that the caller finds the run it was told about.
       if (dirty_) PublishStatus();
       if (c.reply) c.reply->Set(r);
+    } else if (c.reload) {
+      OnReload(c);
     } else if (c.shutdown) {
       BeginShutdown();
     } else if (shutting_down_) {
@@ -62,7 +64,7 @@ void Engine::OnCommands() {
 
 void Engine::ApplyCommand(const Command& c) {
   Process* p = FindProcess(c.process);
-  if (!p) return;  // Submit validated the name; the config cannot change under us
+  if (!p) return;  // Submit validated the name; a reload may have removed it since
   log::Info("command", {{"op", OpName(c.op)}, {"process", c.process}, {"arg", c.arg}});
   if (jobs_->Has(c.process)) {  // Submit lets only start and stop through for a job
     if (c.op == ControlOp::kStart) jobs_->Start(c.process);
@@ -215,18 +217,20 @@ void Engine::RemoveRetired(Process& p) {
 
 void Engine::BeginShutdown() {
   if (shutting_down_) return;
-  log::Info("shutting down", {{"timeout_ms", config_.global.shutdown_timeout.count()}});
+  log::Info("shutting down", {{"timeout_ms", config_->global.shutdown_timeout.count()}});
   EnterShutdown();
   PublishDaemonEvent(EventType::kShuttingDown);
   EndHealthChecks();  // a process on its way down is not probed, nor restarted for a probe
   jobs_->BeginShutdown(shutdown_deadline_);
-  for (auto& p : processes_) {
-    p->rolling.clear();
-    p->rolling_current = -1;
-    for (auto& inst : p->instances) {
-      inst->intentional = true;
-      inst->restart_pending = false;
-      if (!process::HasProcess(inst->state)) Apply(*p, *inst, InstanceEvent::kStop);
+  for (auto* list : {&processes_, &removed_}) {
+    for (auto& p : *list) {
+      p->rolling.clear();
+      p->rolling_current = -1;
+      for (auto& inst : p->instances) {
+        inst->intentional = true;
+        inst->restart_pending = false;
+        if (!process::HasProcess(inst->state)) Apply(*p, *inst, InstanceEvent::kStop);
+      }
     }
   }
   StopReadyForShutdown();
@@ -238,12 +242,14 @@ void Engine::StopReadyForShutdown() {
   for (auto& p : processes_) {
     if (p->stop_sent) continue;
     bool blocked = false;
-    for (const auto& q : processes_) {
-      const auto& deps = q->spec->depends_on;
-      if (q != p && std::find(deps.begin(), deps.end(), p->spec->name) != deps.end() &&
-          HasLiveInstance(*q)) {
-        blocked = true;
-        break;
+    for (const auto* list : {&processes_, &removed_}) {  // a removed one may still depend on it
+      for (const auto& q : *list) {
+        const auto& deps = q->spec->depends_on;
+        if (q != p && std::find(deps.begin(), deps.end(), p->spec->name) != deps.end() &&
+            HasLiveInstance(*q)) {
+          blocked = true;
+          break;
+        }
       }
     }
     if (blocked) continue;
@@ -264,11 +270,13 @@ void Engine::StopReadyForShutdown() {
 // kSweepGrace, the daemon gives up on the ones that SIGKILL cannot end).
 void Engine::KillAll() {
   hooks_.KillAll();  // first: pre_stop hooks asked for below end at once
-  for (auto& p : processes_) {
-    p->stop_sent = true;
-    for (auto& inst : p->instances) {
-      if (inst->state == InstanceState::kRunning) Apply(*p, *inst, InstanceEvent::kStop);
-      if (inst->pid > 0) children_->Signal(-inst->pid, SIGKILL);
+  for (auto* list : {&processes_, &removed_}) {
+    for (auto& p : *list) {
+      p->stop_sent = true;
+      for (auto& inst : p->instances) {
+        if (inst->state == InstanceState::kRunning) Apply(*p, *inst, InstanceEvent::kStop);
+        if (inst->pid > 0) children_->Signal(-inst->pid, SIGKILL);
+      }
     }
   }
   jobs_->KillAll();

@@ -203,7 +203,7 @@ void Engine::FillHealth(const Instance& inst, InstanceStatus* out) const {
 // READY=1) and, when global.readiness is enabled, logged (not the first "not ready"). Shutting
 // down, the daemon is not ready.
 void Engine::PublishReadiness(const std::vector<ProcessStatus>& all) {
-  ReadinessStatus r = health::EvaluateReadiness(config_, all);
+  ReadinessStatus r = health::EvaluateReadiness(*config_, all);
   if (shutting_down_) r.ready = false;
   if (!started_) {  // built, not running yet: nobody listens, and nothing has started
     r.ready = false;
@@ -217,7 +217,7 @@ void Engine::PublishReadiness(const std::vector<ProcessStatus>& all) {
   const bool announce = readiness_known_ || r.ready;
   readiness_known_ = true;
   ready_ = r.ready;
-  if (announce && !shutting_down_ && config_.global.readiness.enabled) {
+  if (announce && !shutting_down_ && config_->global.readiness.enabled) {
     if (r.ready) {
       log::Info("ready: every tracked process is ready");
     } else {

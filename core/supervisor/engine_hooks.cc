@@ -27,13 +27,13 @@ std::vector<hooks::HookJob> GlobalJobs(const std::vector<config::Hook>& list, Ho
 
 void Engine::SetUpHooks() {
   hooks_.OnFinished([this](const HookResult& r) { PublishHookEvent(r); });
-  post_start_pending_ = !config_.hooks.post_start.empty();
+  post_start_pending_ = !config_->hooks.post_start.empty();
 }
 
 void Engine::RunBootHooks() {
-  if (config_.hooks.pre_start.empty()) return;
+  if (config_->hooks.pre_start.empty()) return;
   boot_hooks_running_ = true;
-  hooks_.Run(kGlobalLane, GlobalJobs(config_.hooks.pre_start, HookPoint::kPreStart),
+  hooks_.Run(kGlobalLane, GlobalJobs(config_->hooks.pre_start, HookPoint::kPreStart),
              [this](bool ok, const HookResult& failed) {
                boot_hooks_running_ = false;
                if (ok || shutting_down_) return;
@@ -107,7 +107,7 @@ void Engine::CheckPostStartHooks() {
     if (state != "running" && state != "completed") return;
   }
   post_start_pending_ = false;
-  hooks_.Run(kGlobalLane, GlobalJobs(config_.hooks.post_start, HookPoint::kPostStart),
+  hooks_.Run(kGlobalLane, GlobalJobs(config_->hooks.post_start, HookPoint::kPostStart),
              [](bool, const HookResult&) {});
 }
 
@@ -117,9 +117,9 @@ void Engine::CheckPostStartHooks() {
 void Engine::RunShutdownHooks() {
   hooks_.CancelStartSide();
   if (boot_hooks_running_) boot_failed_ = true;
-  if (boot_failed_ || config_.hooks.pre_stop.empty()) return;
+  if (boot_failed_ || config_->hooks.pre_stop.empty()) return;
   stop_hooks_running_ = true;
-  hooks_.Run(kGlobalLane, GlobalJobs(config_.hooks.pre_stop, HookPoint::kPreStop),
+  hooks_.Run(kGlobalLane, GlobalJobs(config_->hooks.pre_stop, HookPoint::kPreStop),
              [this](bool, const HookResult&) { stop_hooks_running_ = false; });
 }
 
@@ -130,8 +130,8 @@ bool Engine::PostStopHooksDone() {
   if (!post_stop_started_) {
     if (hooks_.active() > 0) return false;
     post_stop_started_ = true;
-    if (!boot_failed_ && !killing_ && !config_.hooks.post_stop.empty()) {
-      hooks_.Run(kGlobalLane, GlobalJobs(config_.hooks.post_stop, HookPoint::kPostStop),
+    if (!boot_failed_ && !killing_ && !config_->hooks.post_stop.empty()) {
+      hooks_.Run(kGlobalLane, GlobalJobs(config_->hooks.post_stop, HookPoint::kPostStop),
                  [](bool, const HookResult&) {});
     }
   }

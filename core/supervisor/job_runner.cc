@@ -94,6 +94,43 @@ bool JobRunner::Init(std::string* err) {
   return true;
 }
 
+bool JobRunner::Update(const config::ProcessSpec& spec, const config::GlobalSpec& global,
+                       const process::SpawnRequest& request, std::string* err) {
+  Job* job = Find(spec.name);
+  if (!job) return Add(spec, global, request, err);
+  schedule::JobSettings settings;
+  if (!config::JobSettingsFor(spec, global, &settings, err)) {
+    *err = "process '" + spec.name + "': " + *err;
+    return false;
+  }
+  const bool was_enabled = job->spec->enabled;
+  job->spec = &spec;
+  job->request = request;
+  job->log_pipeline = process_logs::PipelineConfig::Make(spec.logging);  // from the next run
+  const WallTime now = io_.time->WallNow();
+  job->sched.Reconfigure(std::move(settings), now);
+  if (!spec.enabled) {
+    job->sched.Pause();
+  } else if (!was_enabled && spec.initial_state == config::InitialState::kRunning) {
+    job->sched.Resume(now);
+  }
+  Changed(*job);
+  Rearm();
+  return true;
+}
+
+void JobRunner::Remove(const std::string& name) {
+  auto it = jobs_.find(name);
+  if (it == jobs_.end()) return;
+  std::unique_ptr<Job> job = std::move(it->second);
+  jobs_.erase(it);
+  job->sched.Pause();
+  for (auto& [id, run] : job->runs) StopRun(*run, false, std::nullopt);
+  if (!job->runs.empty()) retired_.push_back(std::move(job));
+  changed_();
+  Rearm();
+}
+
 bool JobRunner::Executing(const std::string& name) const {
   auto it = jobs_.find(name);
   return it != jobs_.end() && !it->second->runs.empty();
@@ -291,6 +328,9 @@ void JobRunner::OnRunExit(Run& run, int status) {
   job.runs.erase(id);  // `run` is gone from here on
   FinishRun(job, id, outcome, took);
   if (auto done = job.sched.FindRun(id)) PublishRun(EventType::kJobRunFinished, job, *done, pid);
+  if (job.runs.empty()) {
+    std::erase_if(retired_, [&job](const std::unique_ptr<Job>& j) { return j.get() == &job; });
+  }
 }
 
 void JobRunner::FinishRun(Job& job, int64_t id, const RunOutcome& outcome, Millis took) {
@@ -375,6 +415,9 @@ void JobRunner::BeginShutdown(Clock::time_point deadline) {
     timerfd_settime(timer_fd_, 0, &off, nullptr);
   }
   for (auto& [name, job] : jobs_) {
+    for (auto& [id, run] : job->runs) StopRun(*run, false, deadline);
+  }
+  for (auto& job : retired_) {
     for (auto& [id, run] : job->runs) StopRun(*run, false, deadline);
   }
 }

@@ -58,8 +58,19 @@ class JobRunner {
   // set up (its zone file vanished since the load).
   bool Add(const config::ProcessSpec& spec, const config::GlobalSpec& global,
            const process::SpawnRequest& request, std::string* err);
-  // The timerfd; called once the jobs are added. Nothing to do (and true) without jobs.
+  // The timerfd; called once the jobs are added (again after a reload added one). Nothing to do
+  // (and true) without jobs.
   bool Init(std::string* err);
+  // Reload. Update: the job's process changed in place (`spec` is from the new configuration);
+  // new runs use `request`, the schedule settings apply from now, a disabled job is paused. Its
+  // history and runs in flight are kept. Remove: the job is paused and gone from the list; its
+  // runs in flight get their stop signal and are recorded when they end. False with `err` when
+  // the new schedule cannot be set up (the job is then left as it was).
+  bool Update(const config::ProcessSpec& spec, const config::GlobalSpec& global,
+              const process::SpawnRequest& request, std::string* err);
+  void Remove(const std::string& name);
+  // Jobs removed by a reload whose runs are still active (they point into the old configuration).
+  bool HasRetired() const { return !retired_.empty(); }
 
   bool empty() const { return jobs_.empty(); }
   bool Has(const std::string& name) const { return jobs_.count(name) != 0; }
@@ -106,6 +117,7 @@ class JobRunner {
   Io io_;
   std::function<void()> changed_;
   std::map<std::string, std::unique_ptr<Job>> jobs_;
+  std::vector<std::unique_ptr<Job>> retired_;  // removed by a reload, runs still active
   std::unordered_map<pid_t, Run*> by_pid_;
   int timer_fd_ = -1;
   std::optional<schedule::WallTime> earliest_;   // the earliest next tick of any job

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <thread>
 
+#include "core/log/log.h"
 #include "core/process/children.h"
 #include "core/process/spawner.h"
 #include "core/schedule/scheduled_job.h"
@@ -37,25 +40,48 @@ const char* ToString(ControlResult result) {
 
 class Supervisor::Impl {
  public:
-  explicit Impl(const config::Config& c, const supervisor::TestHooks& hooks)
-      : config(c),
+  Impl(std::shared_ptr<const config::Config> c, const supervisor::TestHooks& hooks)
+      : current(c),
         spawner(!hooks.posix_spawn_only),
         accelerated(hooks.wall_start ? std::make_unique<supervisor::AcceleratedWallTime>(
                                            *hooks.wall_start, hooks.wall_speed)
                                      : nullptr),
         engine(c, {&spawner, &children, accelerated ? accelerated.get() : &supervisor::SteadyTime(),
-                   &inbox, &bus, &snapshots, &stopping}) {
+                   &inbox, &bus, &snapshots, &stopping, [this] { OnReloadSignal(); },
+                   [this](const auto& before, const auto& after) { OnApplied(before, after); },
+                   &gate}) {
     if (hooks.stall_for.count() > 0) engine.StallOnce(hooks.stall_after, hooks.stall_for);
   }
+  ~Impl() {
+    std::lock_guard<std::mutex> lock(worker_mu);
+    if (worker.joinable()) worker.join();
+  }
 
-  const config::ProcessSpec* Find(std::string_view name) const {
+  // The configuration in force, for validating commands on any thread.
+  std::shared_ptr<const config::Config> Current() const {
+    std::lock_guard<std::mutex> lock(config_mu);
+    return current;
+  }
+
+  const config::ProcessSpec* Find(const config::Config& config, std::string_view name) const {
     for (const auto& p : config.processes) {
       if (p.name == name) return &p;
     }
     return nullptr;
   }
 
-  const config::Config& config;
+  reload::ReloadResult StartReload(std::chrono::milliseconds wait);
+  void LoadAndSubmit(const std::shared_ptr<supervisor::ReloadSlot>& slot);
+  void OnReloadSignal();
+  void OnApplied(const std::shared_ptr<const config::Config>& before,
+                 const std::shared_ptr<const config::Config>& after);
+
+  mutable std::mutex config_mu;
+  std::shared_ptr<const config::Config> current;  // guarded by config_mu
+  ReloadSource source;                            // set before Run
+  supervisor::ReloadGate gate;
+  std::mutex worker_mu;
+  std::thread worker;  // reads the file of the latest reload; guarded by worker_mu
   process::PosixSpawner spawner;
   std::unique_ptr<supervisor::AcceleratedWallTime> accelerated;  // PHPEEK_PM_TEST_WALL_CLOCK
   process::SystemChildren children;
@@ -66,9 +92,96 @@ class Supervisor::Impl {
   supervisor::Engine engine;  // last: built from the members above
 };
 
+namespace {
+
+reload::ReloadResult Refused(reload::ReloadStatus status, std::string message) {
+  reload::ReloadResult r;
+  r.status = status;
+  r.message = std::move(message);
+  log::Warn("configuration reload refused", {{"reason", r.message}});
+  return r;
+}
+
+}  // namespace
+
+// The file is read on a thread of its own (it may be slow: a big file, user lookups), so neither
+// the loop nor the caller's deadline depends on it; the loop then applies it in one turn.
+reload::ReloadResult Supervisor::Impl::StartReload(std::chrono::milliseconds wait) {
+  using reload::ReloadStatus;
+  if (!source.load) {
+    return Refused(ReloadStatus::kUnsupported, "this daemon has no configuration file to reload");
+  }
+  if (stopping.load()) {
+    return Refused(ReloadStatus::kStopping, "the daemon is shutting down; reload refused");
+  }
+  if (!gate.Begin()) {
+    return Refused(ReloadStatus::kBusy,
+                   "a configuration reload is already in progress; try again once it has ended");
+  }
+  auto slot = std::make_shared<supervisor::ReloadSlot>();
+  {
+    std::lock_guard<std::mutex> lock(worker_mu);
+    if (worker.joinable()) worker.join();  // the previous reload's thread, ended or ending
+    worker = std::thread([this, slot] { LoadAndSubmit(slot); });
+  }
+  reload::ReloadResult pending;
+  pending.status = ReloadStatus::kTimeout;
+  pending.message =
+      "the reload is under way but had not ended within " + std::to_string(wait.count()) + " ms";
+  if (wait.count() <= 0) return pending;
+  return slot->Wait(std::chrono::steady_clock::now() + wait).value_or(pending);
+}
+
+void Supervisor::Impl::LoadAndSubmit(const std::shared_ptr<supervisor::ReloadSlot>& slot) {
+  config::LoadResult loaded = source.load();
+  if (!loaded.config) {
+    reload::ReloadResult bad;
+    bad.status = reload::ReloadStatus::kInvalid;
+    for (const config::Diagnostic& d : loaded.diagnostics) {
+      if (d.severity == config::Severity::kError) bad.errors.push_back(d);
+    }
+    bad.message = "the configuration is invalid (" + std::to_string(bad.errors.size()) +
+                  " error(s)); nothing was changed";
+    log::Error("configuration reload failed: " + bad.message);
+    gate.Finish(bad);
+    slot->Set(std::move(bad));
+    return;
+  }
+  supervisor::Command c;
+  c.reload = std::make_shared<const config::Config>(std::move(*loaded.config));
+  c.reload_reply = slot;
+  inbox.Push(std::move(c));
+}
+
+void Supervisor::Impl::OnReloadSignal() { StartReload(std::chrono::milliseconds(0)); }
+
+void Supervisor::Impl::OnApplied(const std::shared_ptr<const config::Config>& before,
+                                 const std::shared_ptr<const config::Config>& after) {
+  {
+    std::lock_guard<std::mutex> lock(config_mu);
+    current = after;
+  }
+  if (source.applied) source.applied(*before, *after);
+}
+
+Supervisor::Supervisor(std::shared_ptr<const config::Config> config)
+    : impl_(std::make_unique<Impl>(std::move(config), supervisor::TestHooksFromEnvironment())) {}
+
 Supervisor::Supervisor(const config::Config& config)
-    : impl_(std::make_unique<Impl>(config, supervisor::TestHooksFromEnvironment())) {}
+    : Supervisor(std::shared_ptr<const config::Config>(&config, [](const config::Config*) {})) {}
+
 Supervisor::~Supervisor() = default;
+
+void Supervisor::EnableReload(ReloadSource source, int64_t startup_unix_ms) {
+  impl_->source = std::move(source);
+  impl_->gate.SetStartupLoad(startup_unix_ms);
+}
+
+reload::ReloadResult Supervisor::ReloadConfig(std::chrono::milliseconds wait) {
+  return impl_->StartReload(wait);
+}
+
+reload::ReloadStats Supervisor::ReloadStats() const { return impl_->gate.Stats(); }
 
 void Supervisor::BlockSignals() {
   sigset_t set;
@@ -93,17 +206,16 @@ void Supervisor::RequestShutdown() {
 
 ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg) {
   if (impl_->stopping.load()) return ControlResult::kStopping;
-  const config::ProcessSpec* spec = nullptr;
-  for (const auto& p : impl_->config.processes) {
-    if (p.name == process) spec = &p;
-  }
+  const std::shared_ptr<const config::Config> config = impl_->Current();
+  const config::ProcessSpec* spec = impl_->Find(*config, process);
   if (!spec) return ControlResult::kNotFound;
   if (!spec->enabled && op != ControlOp::kStop) return ControlResult::kInvalidArgument;
   // A scheduled job has runs, not instances: start resumes it, stop pauses it and stops its runs.
   if (!spec->schedule.empty() && (op == ControlOp::kRestart || op == ControlOp::kScale)) {
     return ControlResult::kState;
   }
-  if (op == ControlOp::kScale && (arg < 0 || arg > ScaleLimitOf(process)->value)) {
+  const std::optional<ScaleLimit> limit = ScaleLimitOf(process);
+  if (op == ControlOp::kScale && (arg < 0 || !limit || arg > limit->value)) {
     return ControlResult::kInvalidArgument;
   }
   supervisor::Command c;
@@ -115,9 +227,10 @@ ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg
 }
 
 std::optional<ScaleLimit> Supervisor::ScaleLimitOf(std::string_view process) const {
-  for (const auto& p : impl_->config.processes) {
+  const std::shared_ptr<const config::Config> config = impl_->Current();
+  for (const auto& p : config->processes) {
     if (p.name != process) continue;
-    ScaleLimit limit{impl_->config.global.max_process_scale, "max_process_scale"};
+    ScaleLimit limit{config->global.max_process_scale, "max_process_scale"};
     if (p.max_scale && *p.max_scale < limit.value) limit = {*p.max_scale, "max_scale"};
     return limit;
   }
@@ -141,7 +254,8 @@ JobReply Supervisor::ControlJob(JobOp op, std::string_view process,
   if (impl_->stopping.load()) {
     return {ControlResult::kStopping, 0, "the daemon is shutting down"};
   }
-  const config::ProcessSpec* spec = impl_->Find(process);
+  const std::shared_ptr<const config::Config> config = impl_->Current();
+  const config::ProcessSpec* spec = impl_->Find(*config, process);
   const std::string who = "process '" + std::string(process) + "'";
   if (!spec) return {ControlResult::kNotFound, 0, "no " + who};
   if (spec->schedule.empty()) {

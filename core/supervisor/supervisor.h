@@ -12,12 +12,24 @@
 #include <vector>
 
 #include "core/config/config.h"
+#include "core/config/loader.h"
 #include "core/supervisor/control.h"
 
 namespace phpeek {
 
+// How the supervisor reloads its configuration (lifecycle.md "Reload"); see EnableReload.
+struct ReloadSource {
+  // Reads and validates the file again, logging every diagnostic. Runs on a reload thread, never
+  // on the supervisor loop.
+  std::function<config::LoadResult()> load;
+  // Supervisor loop thread, once the new configuration is in force and before plugins hear of it
+  // (e.g. the log level). May be empty.
+  std::function<void(const config::Config& before, const config::Config& after)> applied;
+};
+
 class Supervisor : public Control {
  public:
+  explicit Supervisor(std::shared_ptr<const config::Config> config);
   // The config must outlive the supervisor.
   explicit Supervisor(const config::Config& config);
   ~Supervisor() override;
@@ -41,6 +53,11 @@ class Supervisor : public Control {
   // Thread-safe: begins a graceful shutdown, as SIGTERM would.
   void RequestShutdown();
 
+  // Before Run: SIGHUP and ReloadConfig read the file through `source` (without it they are
+  // refused). `startup_unix_ms`: when the running configuration was loaded (the metrics' last
+  // successful load until a reload succeeds).
+  void EnableReload(ReloadSource source, int64_t startup_unix_ms);
+
   // Control.
   ControlResult Submit(ControlOp op, std::string_view process, int arg) override;
   std::optional<ScaleLimit> ScaleLimitOf(std::string_view process) const override;
@@ -49,6 +66,8 @@ class Supervisor : public Control {
   uint64_t SnapshotGeneration() const override;
   ReadinessStatus Readiness() const override;
   void AddListener(EventListener* listener) override;
+  reload::ReloadResult ReloadConfig(std::chrono::milliseconds wait) override;
+  reload::ReloadStats ReloadStats() const override;
   JobReply ControlJob(JobOp op, std::string_view process, std::chrono::milliseconds wait) override;
   std::optional<schedule::RunRecord> WaitForRun(std::string_view process, int64_t run_id,
                                                 std::chrono::milliseconds timeout) override;

@@ -27,6 +27,30 @@ std::optional<Family> LogLinesDroppedFamily(std::string_view daemon_status_json)
   return f;
 }
 
+std::vector<Family> ConfigReloadFamilies(std::string_view daemon_status_json) {
+  json::Document doc;
+  if (!doc.Parse(daemon_status_json)) return {};
+  const json::Value reloads = doc.root()["config_reloads"];
+  const json::Read<double> success = reloads["success"].AsDouble();
+  const json::Read<double> failure = reloads["failure"].AsDouble();
+  const json::Read<double> last = doc.root()["config_last_reload_success_ms"].AsDouble();
+  if (!success.ok() || !failure.ok() || !last.ok()) return {};
+  Family total{"phpeek_pm_config_reloads_total",
+               "Configuration reloads by result (failure: the file was invalid, nothing changed).",
+               MetricType::kCounter,
+               {}};
+  total.Add({{"result", "success"}}, success.value).Add({{"result", "failure"}}, failure.value);
+  Family when{"phpeek_pm_config_last_reload_success_timestamp_seconds",
+              "Unix time of the last successful configuration load (start-up or reload).",
+              MetricType::kGauge,
+              {}};
+  when.Add({}, last.value / 1000.0);
+  std::vector<Family> out;
+  out.push_back(std::move(total));
+  out.push_back(std::move(when));
+  return out;
+}
+
 std::optional<double> DaemonStartSeconds(std::string_view daemon_status_json) {
   const std::optional<double> ms = NumberAt(daemon_status_json, "started_at_ms");
   if (!ms || *ms <= 0) return std::nullopt;

@@ -166,6 +166,7 @@ class MetricsPlugin : public v1::Plugin {
     std::string json;
     if (!host().daemonStatus(&json).ok()) return;
     if (auto family = LogLinesDroppedFamily(json)) families->push_back(std::move(*family));
+    for (Family& f : ConfigReloadFamilies(json)) families->push_back(std::move(f));
   }
 
   void Unsubscribe() {

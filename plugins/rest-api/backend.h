@@ -63,6 +63,13 @@ class Backend {
                                 std::chrono::milliseconds /*timeout*/, std::string* /*json*/) {
     return {BackendCode::kUnsupported, "this daemon has no scheduled jobs"};
   }
+
+  // Reads the configuration file again and puts it in force (the host's config_reload). kOk:
+  // {"schema":1,"status":"reloaded",...}; kInvalidArgument: the file is invalid and `json` holds
+  // {"schema":1,"status":"invalid","errors":[...]}; kState: another reload is under way.
+  virtual BackendResult ReloadConfig(std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon cannot reload its configuration"};
+  }
 };
 
 }  // namespace phpeek::rest

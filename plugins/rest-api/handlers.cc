@@ -154,7 +154,24 @@ bool IsValidProcessName(std::string_view name) {
 }
 
 Api::Api(Backend* backend, ApiOptions options)
-    : backend_(backend), options_(std::move(options)), list_cache_(&RenderProcessList) {}
+    : backend_(backend),
+      options_(std::move(options)),
+      token_(std::make_shared<const std::optional<std::string>>(options_.token)),
+      max_process_scale_(options_.max_process_scale),
+      list_cache_(&RenderProcessList) {}
+
+void Api::SetToken(std::optional<std::string> token) {
+  auto next = std::make_shared<const std::optional<std::string>>(std::move(token));
+  std::lock_guard<std::mutex> lock(token_mu_);
+  token_ = std::move(next);
+}
+
+void Api::SetMaxProcessScale(int max) { max_process_scale_.store(max); }
+
+std::shared_ptr<const std::optional<std::string>> Api::Token() const {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  return token_;
+}
 
 HttpResponse Api::Handle(const HttpRequest& request) const {
   std::vector<std::string> segments;
@@ -162,8 +179,9 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
   const bool path_ok = SplitPath(request.target, &segments, &path_error);
   // Everything but the health check needs the token, including unknown and malformed paths, so
   // that an unauthenticated client learns nothing about the API but its health.
-  if (options_.token && !(path_ok && IsPublicPath(segments)) &&
-      !BearerMatches(Authorization(request), *options_.token)) {
+  const std::shared_ptr<const std::optional<std::string>> token = Token();
+  if (*token && !(path_ok && IsPublicPath(segments)) &&
+      !BearerMatches(Authorization(request), **token)) {
     return Unauthorized();
   }
   if (!path_ok) return ErrorResponse(400, ErrorPhrase(400), path_error);
@@ -212,6 +230,8 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
       return PauseOrResume(JobOp::kResume, match.name);
     case RouteId::kScheduleTrigger:
       return Trigger(match.name, request.target);
+    case RouteId::kConfigReload:
+      return ReloadConfig();
   }
   return ErrorResponse(500, ErrorPhrase(500));
 }
@@ -272,7 +292,7 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
     return ErrorResponse(500, ErrorPhrase(500), err);
   }
   int target = 0;
-  if (!ResolveScale(request, current, options_.max_process_scale, &target, &err)) {
+  if (!ResolveScale(request, current, max_process_scale_.load(), &target, &err)) {
     return ErrorResponse(400, "invalid request body", err);
   }
   const BackendResult r = backend_->Control(ControlOp::kScale, name, target);
@@ -357,6 +377,32 @@ HttpResponse Api::WaitForRun(const std::string& name, int64_t run_id) const {
   }
   if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
   return HostObject(200, host_json);
+}
+
+// 200 with what changed; 422 with every error of an invalid file (nothing changed).
+HttpResponse Api::ReloadConfig() const {
+  std::string host_json;
+  const BackendResult r = backend_->ReloadConfig(&host_json);
+  if (r.code == BackendCode::kOk) {
+    if (options_.reloaded) options_.reloaded();  // the new token holds from this answer on
+    return HostObject(200, host_json);
+  }
+  if (r.code != BackendCode::kInvalidArgument) {
+    if (r.code == BackendCode::kState) return ErrorResponse(409, ErrorPhrase(409), r.message);
+    if (r.code == BackendCode::kTimeout) return ErrorResponse(504, ErrorPhrase(504), r.message);
+    return BackendError(std::nullopt, r);
+  }
+  json::Document doc;
+  std::string body = "{\"error\":\"invalid configuration\",\"detail\":";
+  AppendJsonString(&body, r.message);
+  body += ",\"errors\":";
+  std::string err;
+  if (doc.Parse(host_json, &err) && doc.root()["errors"].is_array()) {
+    body += std::string(doc.root()["errors"].text());
+  } else {
+    body += "[]";
+  }
+  return JsonResponse(422, body + "}");
 }
 
 }  // namespace phpeek::rest

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,12 +21,15 @@ namespace phpeek::rest {
 struct RouteMatch;
 
 struct ApiOptions {
-  std::optional<std::string> token;  // api_auth; unset = no authentication
+  std::optional<std::string> token;  // api_auth; unset = no authentication (SetToken replaces it)
   int max_process_scale = 100;       // global max_process_scale
   std::string_view openapi_json;     // served at /api/v1/openapi.json
   // Triggers with ?sync=true that may wait at once, each holding an HTTP worker; one more gets
   // 503 (the server has 8 workers: the rest of the API stays served).
   int max_sync_triggers = 4;
+  // After a successful POST /api/v1/config/reload, before the answer: the plugin applies its new
+  // settings (the new token is then the one checked for every later request).
+  std::function<void()> reloaded = nullptr;
 };
 
 class Api {
@@ -31,6 +37,9 @@ class Api {
   Api(Backend* backend, ApiOptions options);
 
   HttpResponse Handle(const HttpRequest& request) const;
+  // A reload changed api_auth or max_process_scale: requests from now on use these.
+  void SetToken(std::optional<std::string> token);
+  void SetMaxProcessScale(int max);
 
  private:
   HttpResponse Dispatch(const RouteMatch& match, const HttpRequest& request) const;
@@ -46,9 +55,14 @@ class Api {
   HttpResponse PauseOrResume(JobOp op, const std::string& name) const;
   HttpResponse Trigger(const std::string& name, std::string_view target) const;
   HttpResponse WaitForRun(const std::string& name, int64_t run_id) const;
+  HttpResponse ReloadConfig() const;
+  std::shared_ptr<const std::optional<std::string>> Token() const;
 
   Backend* backend_;
   ApiOptions options_;
+  mutable std::mutex token_mu_;
+  std::shared_ptr<const std::optional<std::string>> token_;  // guarded by token_mu_
+  std::atomic<int> max_process_scale_;
   mutable std::atomic<int> sync_triggers_{0};  // ?sync=true triggers waiting now
   RenderCache list_cache_;  // GET /api/v1/processes, re-rendered only when the snapshot changes
 };

@@ -83,4 +83,10 @@ BackendResult HostBackend::WaitRun(const std::string& name, int64_t run_id,
   return FromStatus(host_.jobWait(name, run_id, ms, json));
 }
 
+// Reading and checking the file is quick; the supervisor applies it in one turn of its loop.
+BackendResult HostBackend::ReloadConfig(std::string* json) {
+  constexpr uint32_t kReloadTimeoutMs = 30000;
+  return FromStatus(host_.configReload(kReloadTimeoutMs, json));
+}
+
 }  // namespace phpeek::rest

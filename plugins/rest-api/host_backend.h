@@ -20,6 +20,7 @@ class HostBackend : public Backend {
   BackendResult ControlJob(JobOp op, const std::string& name, int64_t* run_id) override;
   BackendResult WaitRun(const std::string& name, int64_t run_id, std::chrono::milliseconds timeout,
                         std::string* json) override;
+  BackendResult ReloadConfig(std::string* json) override;
 
  private:
   phpeek::v1::Host host_;

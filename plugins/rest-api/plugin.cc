@@ -5,7 +5,9 @@
 #include "phpeek/plugin.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plugins/common/http/server.h"
@@ -36,8 +38,12 @@ class RestApiPlugin : public phpeek::v1::Plugin {
       host().info("api_enabled is false: the Management API is not served");
       return phpeek::v1::Status::Ok();
     }
-    api_ = std::make_unique<Api>(
-        &backend_, ApiOptions{settings_.token, settings_.max_process_scale, OpenApiDocument()});
+    ApiOptions options;
+    options.token = settings_.token;
+    options.max_process_scale = settings_.max_process_scale;
+    options.openapi_json = OpenApiDocument();
+    options.reloaded = [this] { ApplySettings(); };
+    api_ = std::make_unique<Api>(&backend_, std::move(options));
     const phpeek::v1::Host h = host();
     server_ = std::make_unique<http::Server>(
         ApiServerOptions(settings_), [this](const HttpRequest& r) { return api_->Handle(r); },
@@ -48,7 +54,13 @@ class RestApiPlugin : public phpeek::v1::Plugin {
       return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
     LogListening();
-    return phpeek::v1::Status::Ok();
+    // A reload by SIGHUP (or by another plugin) reaches us as an event; one through our own route
+    // applies the settings before it answers (options.reloaded).
+    return subscribeEvents(PHPEEK_EVENT_MASK(PHPEEK_EVENT_CONFIG_RELOADED));
+  }
+
+  void onEvent(const phpeek_event& ev) override {
+    if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplySettings();
   }
 
   phpeek::v1::Status stop() override {
@@ -70,6 +82,45 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     return true;
   }
 
+  // After a reload: the new token and max_process_scale hold at once; where and how the API
+  // listens is fixed until the daemon restarts, which the log says. Never logs a token.
+  void ApplySettings() {
+    std::lock_guard<std::mutex> lock(settings_mu_);
+    Settings next;
+    std::string err;
+    if (!LoadSettings([this](const std::string& key, std::string* value,
+                             std::string* lookup_err) { return Lookup(key, value, lookup_err); },
+                      &next, &err)) {
+      host().error("the reloaded settings are not applied: " + err);
+      return;
+    }
+    if (next.token != settings_.token) {
+      api_->SetToken(next.token);
+      host().info(next.token ? "api_auth changed by reload: the new token is required from now on"
+                             : "api_auth removed by reload: no token is required from now on");
+      settings_.token = next.token;
+    }
+    if (next.max_process_scale != settings_.max_process_scale) {
+      api_->SetMaxProcessScale(next.max_process_scale);
+      settings_.max_process_scale = next.max_process_scale;
+    }
+    const std::pair<const char*, bool> fixed[] = {
+        {"api_host", next.host == settings_.host},
+        {"api_port", next.port == settings_.port},
+        {"api_socket", next.socket_path == settings_.socket_path},
+        {"api_max_request_body", next.max_request_body == settings_.max_request_body},
+        {"api_enabled", next.enabled == settings_.enabled},
+    };
+    for (const auto& [key, same] : fixed) {
+      if (!same) {
+        host().warn(std::string("global.") + key +
+                    " changed by reload: it takes effect only after a daemon restart (the API "
+                    "keeps listening on http://" +
+                    server_->addresses().front() + ")");
+      }
+    }
+  }
+
   // The bound addresses, in a line tests and tools parse (api_port: 0 binds a free port).
   void LogListening() const {
     const std::vector<std::string> addresses = server_->addresses();
@@ -85,6 +136,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   }
 
   HostBackend backend_;
+  std::mutex settings_mu_;  // ApplySettings: HTTP workers and the event thread
   Settings settings_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;

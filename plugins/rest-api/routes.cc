@@ -86,6 +86,7 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/processes/{name}/schedule/pause", RouteId::kSchedulePause, true},
       {"POST", "/api/v1/processes/{name}/schedule/resume", RouteId::kScheduleResume, true},
       {"POST", "/api/v1/processes/{name}/schedule/trigger", RouteId::kScheduleTrigger, true},
+      {"POST", "/api/v1/config/reload", RouteId::kConfigReload, true},
   };
   return kRoutes;
 }

@@ -28,6 +28,7 @@ enum class RouteId {
   kSchedulePause,
   kScheduleResume,
   kScheduleTrigger,
+  kConfigReload,
 };
 
 struct Route {

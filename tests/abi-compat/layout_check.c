@@ -49,7 +49,8 @@ AT(phpeek_host_api_v1, job_get, 104);
 AT(phpeek_host_api_v1, job_history, 112);
 AT(phpeek_host_api_v1, job_control, 120);
 AT(phpeek_host_api_v1, job_wait, 128);
-_Static_assert(sizeof(phpeek_host_api_v1) >= 136, "phpeek_host_api_v1 1.1 size");
+AT(phpeek_host_api_v1, config_reload, 136);
+_Static_assert(sizeof(phpeek_host_api_v1) >= 144, "phpeek_host_api_v1 1.1 size");
 
 AT(phpeek_plugin_api_v1, struct_size, 0);
 AT(phpeek_plugin_api_v1, abi_major, 4);

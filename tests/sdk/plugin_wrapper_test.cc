@@ -62,10 +62,10 @@ class WrapperTest : public ::testing::Test {
   }
 
   phpeek_host_api_v1 api_;
-  std::string global_ =
+  plugin_host::GlobalJson global_{
       R"({"port":8080,"neg":-5,"frac":1.5,"huge":99999999999999999999,"name":"x","flag":true,)"
       R"("flag_s":"yes","ms":1500,"dur_s":"1m30s","dur_plain":"30","dur_bad":"5d","size":65536,)"
-      R"("size_s":"64KiB","size_bad":"12GB","obj":{"a":1},"list":[1]})";
+      R"("size_s":"64KiB","size_bad":"12GB","obj":{"a":1},"list":[1]})"};
   plugin_host::EventDispatcher events_;
   phpeek_host ctx_;
 };
@@ -323,6 +323,16 @@ TEST_F(WrapperTest, JobServicesAnswerUnsupportedOnAHostWithoutThem) {
   const Status s = host().jobWait("cron", 1, 100, &out);
   EXPECT_EQ(s.code, PHPEEK_E_UNSUPPORTED);
   EXPECT_NE(s.message.find("no scheduled-job services"), std::string::npos) << s.message;
+}
+
+// config_reload (ABI 1.1, the last member): UNSUPPORTED from a table without it.
+TEST_F(WrapperTest, ConfigReloadAnswersUnsupportedOnAHostWithoutIt) {
+  std::string out;
+  EXPECT_EQ(host().configReload(100, &out).code, PHPEEK_E_INVALID_ARGUMENT);  // no Control here
+  api_.struct_size = static_cast<uint32_t>(offsetof(phpeek_host_api_v1, config_reload));
+  const Status s = host().configReload(100, &out);
+  EXPECT_EQ(s.code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_NE(s.message.find("no config_reload"), std::string::npos) << s.message;
 }
 
 TEST(Names, StateAndEventNamesAreTheHostsWords) {

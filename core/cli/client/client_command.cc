@@ -1,4 +1,4 @@
-// `phpeek-pm status|start|stop|restart|scale|jobs|trigger`: talk to the running daemon's
+// `phpeek-pm status|start|stop|restart|scale|jobs|trigger|reload`: talk to the running daemon's
 // Management API.
 // Exit status: 0 done, 1 failed (daemon unreachable, unauthorized, no such process, refused,
 // --wait timed out, blocked), 2 usage error; `start|restart --wait` of a oneshot that failed: its
@@ -310,6 +310,24 @@ int RunTrigger(const CommandLine& cl, const ApiEndpoint& endpoint) {
   return cl.wait ? WaitForRun(cl, endpoint, name, id) : 0;
 }
 
+// 200: what changed, as the API says it. 422: every error of the file, one per line.
+int RunReload(const ApiEndpoint& endpoint) {
+  const ApiReply reply = CallApi(endpoint, "POST", "/api/v1/config/reload");
+  if (reply.reached && reply.status == 422) {
+    json::Document doc;
+    if (doc.Parse(reply.body) && doc.root()["errors"].is_array()) {
+      for (const json::Value e : doc.root()["errors"].items()) {
+        std::fprintf(stderr, "%s\n", std::string(e["text"].AsString().value_or("")).c_str());
+      }
+    }
+    return Fail("the configuration is invalid; nothing was changed");
+  }
+  std::string err;
+  if (!CheckReply(reply, 200, endpoint, "", &err)) return Fail("reload failed: " + err);
+  std::printf("%s\n", reply.body.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int RunClient(const CommandLine& cl) {
@@ -331,6 +349,8 @@ int RunClient(const CommandLine& cl) {
       return RunJobs(cl, endpoint);
     case Subcommand::kTrigger:
       return RunTrigger(cl, endpoint);
+    case Subcommand::kReload:
+      return RunReload(endpoint);
     default:
       return RunAction(cl, endpoint);
   }

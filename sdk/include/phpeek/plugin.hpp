@@ -286,6 +286,18 @@ class Host {
     }, out_json);
   }
 
+  // ABI 1.1, configuration reload (see plugin_abi.h): blocks up to timeout_ms. On OK, and on
+  // E_INVALID_ARGUMENT (an invalid file: the errors), *out_json holds the host's answer.
+  // PHPEEK_E_UNSUPPORTED from a host without the service.
+  Status configReload(uint32_t timeout_ms, std::string* out_json) const {
+    if (!PHPEEK_HOST_HAS(api_, config_reload) || api_->config_reload == nullptr) {
+      return Status{PHPEEK_E_UNSUPPORTED, "this host has no config_reload service"};
+    }
+    return Call([&](phpeek_sink* o, phpeek_sink* e) {
+      return api_->config_reload(host_, timeout_ms, o, e);
+    }, out_json);
+  }
+
  private:
   bool HasJobs() const { return PHPEEK_HOST_HAS(api_, job_wait) && api_->job_wait != nullptr; }
   static Status NoJobs() {

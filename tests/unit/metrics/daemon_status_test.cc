@@ -30,6 +30,24 @@ TEST(DaemonStatusTest, NoSeriesWithoutTheKeyOrForBadDocuments) {
   EXPECT_FALSE(LogLinesDroppedFamily("").has_value());
 }
 
+TEST(DaemonStatusTest, ConfigReloadSeries) {
+  const std::vector<Family> f =
+      ConfigReloadFamilies(R"({"schema":1,"config_reloads":{"success":3,"failure":2},)"
+                           R"("config_last_reload_success_ms":1700000000500})");
+  ASSERT_EQ(f.size(), 2u);
+  const std::string text = RenderText(f);
+  EXPECT_NE(text.find("phpeek_pm_config_reloads_total{result=\"success\"} 3\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("phpeek_pm_config_reloads_total{result=\"failure\"} 2\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("phpeek_pm_config_last_reload_success_timestamp_seconds 1700000000.5\n"),
+            std::string::npos)
+      << text;
+  testing::ExpectPromtoolAccepts(text);
+  EXPECT_TRUE(ConfigReloadFamilies(R"({"schema":1,"pid":7})").empty());  // an older host
+  EXPECT_TRUE(ConfigReloadFamilies("not json").empty());
+}
+
 TEST(DaemonStatusTest, StartTimeInSecondsFromStartedAtMs) {
   EXPECT_EQ(DaemonStartSeconds(R"({"schema":1,"started_at_ms":1700000000250,"pid":7})"),
             1700000000.25);

@@ -44,7 +44,7 @@ class HostServicesTest : public ::testing::Test {
 
   const phpeek_host_api_v1* api_ = HostServices();
   testing::FakeControl control_;
-  std::string global_ = R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})";
+  plugin_host::GlobalJson global_{R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})"};
   std::atomic<bool> stopping_{false};
   EventDispatcher events_;
   phpeek_host ctx_;
@@ -70,7 +70,7 @@ TEST_F(HostServicesTest, ConfigGettersFollowJsonPointers) {
         [&](phpeek_sink* o, phpeek_sink* e) { return api_->config_get_string(&ctx_, p, o, e); });
   };
   EXPECT_EQ(json(""), PHPEEK_OK);
-  EXPECT_EQ(out_, global_);
+  EXPECT_EQ(out_, *global_.Get());
   EXPECT_EQ(json("/tags/1"), PHPEEK_OK);
   EXPECT_EQ(out_, "\"b\"");
   EXPECT_EQ(str("/name"), PHPEEK_OK);
@@ -292,11 +292,16 @@ TEST_F(HostServicesTest, DaemonStatusDescribesThisDaemon) {
   EXPECT_GT(started, before_ms - 3600 * 1000);  // this test binary started it, moments ago
   EXPECT_EQ(doc["log_lines_dropped"].AsInt64().value_or(-1),
             static_cast<int64_t>(log::LinesDropped()));
-  EXPECT_NE(out_.find(R"("ready":true,"waiting":[],"failed":[]})"), std::string::npos) << out_;
+  EXPECT_NE(out_.find(R"("ready":true,"waiting":[],"failed":[],)"), std::string::npos) << out_;
+  // FakeControl has no reloads: the counters are there, at zero.
+  EXPECT_NE(out_.find(R"("config_reloads":{"success":0,"failure":0},)"
+                      R"("config_last_reload_success_ms":0})"),
+            std::string::npos)
+      << out_;
   control_.SetReadiness(ReadinessStatus{false, {"php-fpm", "nginx"}, {"redis"}});
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->daemon_status(&ctx_, o, e); }),
             PHPEEK_OK);
-  EXPECT_NE(out_.find(R"("ready":false,"waiting":["php-fpm","nginx"],"failed":["redis"]})"),
+  EXPECT_NE(out_.find(R"("ready":false,"waiting":["php-fpm","nginx"],"failed":["redis"],)"),
             std::string::npos)
       << out_;
   EXPECT_EQ(api_->daemon_status(nullptr, nullptr, nullptr), PHPEEK_E_INVALID_ARGUMENT);

@@ -81,7 +81,7 @@ class JobServicesTest : public ::testing::Test {
 
   const phpeek_host_api_v1* api_ = HostServices();
   JobControl control_;
-  std::string global_ = "{}";
+  plugin_host::GlobalJson global_{"{}"};
   std::atomic<bool> stopping_{false};
   EventDispatcher events_;
   phpeek_host ctx_;

@@ -33,12 +33,14 @@ class PluginHostTest : public ::testing::Test {
     control_.SetProcesses({testing::WebProcess()});
     global_ = R"({"recorder_file":")" + dir_.Join("rec.txt") + R"(","recorder_tag":"t-1",)" +
               R"("slow_stop_ms":"3000"})";
+    global_json_.Set(global_);
   }
   std::string Recorded() { return ReadFile(dir_.Join("rec.txt")); }
 
   TempDir dir_;
   testing::FakeControl control_;
   std::string global_;
+  GlobalJson global_json_;  // the same, as a PluginInstance reads it
   std::atomic<bool> stopping_{false};
 };
 
@@ -131,16 +133,16 @@ TEST_F(PluginHostTest, AFailedStartStopsThoseAlreadyStartedAndReportsFalse) {
 TEST_F(PluginHostTest, InitAndStartFailuresNameThePluginAndTheReason) {
   std::string err;
   PluginInstance fail_init(Load("fail-init"), {});
-  EXPECT_FALSE(fail_init.Init(&control_, &global_, &stopping_, &err));
+  EXPECT_FALSE(fail_init.Init(&control_, &global_json_, &stopping_, &err));
   EXPECT_EQ(err,
             "plugin 'fail-init' failed to initialise: spool_dir is not set (INVALID_ARGUMENT)");
   PluginInstance throwing(Load("throwing"), {});
-  EXPECT_FALSE(throwing.Init(&control_, &global_, &stopping_, &err));
+  EXPECT_FALSE(throwing.Init(&control_, &global_json_, &stopping_, &err));
   EXPECT_EQ(err,
             "plugin 'throwing' failed to initialise: threw a C++ exception across the ABI "
             "boundary: config file /etc/throwing.ini is unreadable (INTERNAL)");
   PluginInstance fail_start(Load("fail-start"), {});
-  ASSERT_TRUE(fail_start.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(fail_start.Init(&control_, &global_json_, &stopping_, &err)) << err;
   EXPECT_FALSE(fail_start.Start(&err));
   EXPECT_EQ(err,
             "plugin 'fail-start' failed to start: cannot bind 127.0.0.1:1: permission denied "
@@ -153,7 +155,7 @@ TEST_F(PluginHostTest, AHungStopIsAbandonedAtTheDeadline) {
   options.min_wait = std::chrono::milliseconds(100);
   PluginInstance slow(Load("slow-stop"), options);
   std::string err;
-  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Init(&control_, &global_json_, &stopping_, &err)) << err;
   ASSERT_TRUE(slow.Start(&err)) << err;
   const auto t0 = std::chrono::steady_clock::now();
   // The fixture sleeps 3 s in stop.
@@ -172,7 +174,7 @@ TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
   options.min_wait = std::chrono::milliseconds(200);
   PluginInstance slow(Load("hangs-in-stop"), options);
   std::string err;
-  ASSERT_TRUE(slow.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(slow.Init(&control_, &global_json_, &stopping_, &err)) << err;
   ASSERT_TRUE(slow.Start(&err)) << err;
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(slow.Shutdown(t0 - std::chrono::seconds(5)));  // the deadline has long passed
@@ -185,7 +187,7 @@ TEST_F(PluginHostTest, AStopPastTheDeadlineStillGetsTheMinimumWait) {
 TEST_F(PluginHostTest, AQuickStopIsNotAbandonedEvenWhenTheDeadlineHasPassed) {
   PluginInstance quick(Load("good-fixture"), {});
   std::string err;
-  ASSERT_TRUE(quick.Init(&control_, &global_, &stopping_, &err)) << err;
+  ASSERT_TRUE(quick.Init(&control_, &global_json_, &stopping_, &err)) << err;
   ASSERT_TRUE(quick.Start(&err)) << err;
   EXPECT_TRUE(quick.Shutdown(std::chrono::steady_clock::now() - std::chrono::seconds(5)));
   EXPECT_TRUE(quick.Shutdown());  // idempotent

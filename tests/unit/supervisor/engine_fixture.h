@@ -29,7 +29,7 @@ class EngineTest : public ::testing::Test {
 
   void Start() {
     engine = std::make_unique<Engine>(
-        config, EngineIo{&os, &os, &clock, &inbox, &bus, &snapshots, &stopping});
+        config, EngineIo{&os, &os, &clock, &inbox, &bus, &snapshots, &stopping, {}, {}, nullptr});
     std::string err;
     ASSERT_TRUE(engine->Start(&err)) << err;
     Settle();

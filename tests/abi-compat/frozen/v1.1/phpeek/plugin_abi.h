@@ -124,6 +124,12 @@
  *                    that negotiated 1.0; PHPEEK_STATE_BLOCKED (10); process_list/process_get:
  *                    "type", "waiting_for" (while waiting) and, when blocked, "reason" per
  *                    process.
+ *   2026-12-06  1.1  configuration reload: host service config_reload (appended after job_wait);
+ *                    CONFIG_RELOADED's detail_json gains "global" (the new block, normal form)
+ *                    and "reload" (what changed); config_get_json/config_get_string answer the
+ *                    new block from then on; daemon_status gains "config_reloads" and
+ *                    "config_last_reload_success_ms"; validate_config also runs at a reload, on
+ *                    a host thread.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -306,7 +312,12 @@ typedef struct phpeek_host phpeek_host;
  *               stopped the instance for failing its liveness check; HOOK_FINISHED (`process`
  *               "" for a global hook, else the process and instance it ran for) adds "hook" (its
  *               name), "hook_type" (pre_start post_start pre_stop post_stop), "result" (success
- *               failure timeout cancelled), "attempts" and "duration_ms".
+ *               failure timeout cancelled), "attempts" and "duration_ms". CONFIG_RELOADED
+ *               (1.1 keys): "global", the new `global:` block in the normal form (what init's
+ *               config_json holds under "global"; config_get_json answers it from now on), and
+ *               "reload", what changed ({"status":"reloaded","added":[...],"removed":[...],
+ *               "restarted":[...],"updated":[...],"unchanged":N}). A plugin applies what it can
+ *               at once and logs what needs a daemon restart (a listening port, say).
  * JOB_RUN_STARTED and JOB_RUN_FINISHED (1.1): `process` is the job, `instance` "", `pid` the run's
  * (0 for a skipped tick); FINISHED sets exit_code and signal as EXITED does. detail_json adds
  * "run_id", "trigger" ("schedule" or "manual") and, FINISHED, "result" ("success", "failure",
@@ -411,8 +422,10 @@ typedef struct phpeek_host_api_v1 {
    * time of the daemon's start in ms; log_lines_dropped counts (since the start, never decreasing)
    * the log lines that never reached the daemon's stdout because it was stalled or closed;
    * ready is the daemon's readiness (global.readiness), waiting the tracked processes that are
-   * not ready, failed the processes with a given-up instance. Later minors add keys. Never
-   * blocks. */
+   * not ready, failed the processes with a given-up instance; config_reloads
+   * ({"success":N,"failure":N}) counts the reloads since the start (failure: the file was invalid),
+   * config_last_reload_success_ms is the unix time in ms of the last successful load (the start-up
+   * one until a reload succeeds). Later minors add keys. Never blocks. */
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
 
   /* ---- 1.1, scheduled jobs (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, job_get)) ---- *
@@ -440,6 +453,22 @@ typedef struct phpeek_host_api_v1 {
    * E_WOULD_BLOCK (timeout_ms > 0 from an event callback). */
   int32_t (*job_wait)(phpeek_host* h, const char* name, int64_t run_id, uint32_t timeout_ms,
                       phpeek_sink* out_json, phpeek_sink* err);
+
+  /* ---- 1.1, reload (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, config_reload)) ---- */
+
+  /* Reads the daemon's configuration file again and puts it in force, as SIGHUP does: the
+   * per-process diff (added started, removed stopped, changed ones rolled or scaled, unchanged ones
+   * untouched) and CONFIG_RELOADED to every plugin. Waits up to timeout_ms for the outcome and
+   * writes {"schema":1,"status":"reloaded","added":[...],"removed":[...],"restarted":[...],
+   * "updated":[...],"unchanged":N}; by then config_get_json and config_get_string answer the new
+   * block. An invalid file changes nothing: E_INVALID_ARGUMENT, and out_json receives
+   * {"schema":1,"status":"invalid","message":"...","errors":[{"file","line","column","key",
+   * "message","hint","text"}...]} with every error. E_STATE: another reload is under way;
+   * E_STOPPING: the daemon is shutting down; E_TIMEOUT: still under way at timeout_ms (it goes
+   * on); E_UNSUPPORTED: the daemon has no file to reload; E_WOULD_BLOCK: timeout_ms > 0 from an
+   * event callback. */
+  int32_t (*config_reload)(phpeek_host* h, uint32_t timeout_ms, phpeek_sink* out_json,
+                           phpeek_sink* err);
 } phpeek_host_api_v1;
 
 /* ---- Configuration (1.1) --------------------------------------------------------------------
@@ -590,11 +619,12 @@ typedef struct phpeek_plugin_api_v1 {
 
   /* Optional (NULL allowed): rules that involve more than one key, or more than a type can say
    * (e.g. "a token is needed when listening beyond loopback"). Called on the daemon's main thread
-   * with every key in the normal form, after the host checked the declared keys (not when one of
-   * this plugin's keys is invalid), before init: also by check-config and --dry-run, which never
-   * call init. No host context exists yet: use only `config` and `report`, start no thread, keep
-   * no pointer. Report each problem through `report` (at most 64 are kept), positioned at the key
-   * it names; return PHPEEK_OK, or another code (reported as an error) when it cannot check. */
+   * (at a reload: on a host thread, never two at once) with every key in the normal form, after
+   * the host checked the declared keys (not when one of this plugin's keys is invalid), before
+   * init: also by check-config and --dry-run, which never call init. No host context exists yet:
+   * use only `config` and `report`, start no thread, keep no pointer. Report each problem through
+   * `report` (at most 64 are kept), positioned at the key it names; return PHPEEK_OK, or another
+   * code (reported as an error) when it cannot check. */
   int32_t (*validate_config)(const phpeek_config_view* config, phpeek_diagnostic_sink* report);
 } phpeek_plugin_api_v1;
 
