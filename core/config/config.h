@@ -27,6 +27,15 @@ enum class InitialState { kRunning, kStopped };
 enum class HealthCheckType { kTcp, kHttp, kExec };
 enum class HealthCheckMode { kBoth, kLiveness, kReadiness };
 enum class ReadinessMode { kAllHealthy, kAllRunning };
+enum class IsolationMode { kInProcess, kProcess };
+
+// One entry of `global.plugin_isolation`: where the plugin named `plugin` runs (in_process: in the
+// daemon; process: in a plugin-host helper process of its own, core/plugin_isolation/).
+struct PluginIsolation {
+  std::string plugin;
+  IsolationMode mode = IsolationMode::kInProcess;
+  SourcePos pos;  // of the plugin's name, for diagnostics
+};
 
 // A command is either an argv executed directly, or a string run by `/bin/sh -c`.
 struct Command {
@@ -107,12 +116,12 @@ struct ProcessSpec {
   ShutdownSpec shutdown;
   LifecycleHooks hooks;  // `hooks:` and `shutdown.pre_stop_hook`
   std::optional<HealthCheck> health_check;
-  bool critical = false;  // given up (failed): the daemon shuts down and exits 1
-  std::string schedule;   // 5-field cron; empty = supervised process
+  bool critical = false;                    // given up (failed): the daemon shuts down and exits 1
+  std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)
   std::optional<Millis> schedule_timeout;   // unset (or 0 in the file): no timeout
   int schedule_max_concurrent = 1;          // 0 = no limit
-  std::vector<std::string> deferred_keys;  // parsed keys whose behaviour is not implemented yet
+  std::vector<std::string> deferred_keys;   // parsed keys whose behaviour is not implemented yet
 };
 
 struct Readiness {
@@ -137,7 +146,7 @@ struct GlobalSpec {
   int64_t log_buffer_lines = 1000;                    // history kept per instance; 0: none
   int64_t log_buffer_bytes = 256 * 1024;              // per instance
   int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
-  int schedule_history_size = 100;  // runs kept per scheduled job
+  int schedule_history_size = 100;                    // runs kept per scheduled job
   // Folders searched for plugins by name, in order, as written (relative to the configuration
   // file); the built-in folder is searched after them (core/plugin_host/plugin_list.h).
   std::vector<std::string> plugin_dirs;
@@ -147,6 +156,7 @@ struct GlobalSpec {
   // ...) belong to those plugins, which declare them (core/config/key_schema.h).
   bool api_enabled = true;
   bool metrics_enabled = false;
+  std::vector<PluginIsolation> plugin_isolation;  // in file order
   Readiness readiness;
   std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
 };

@@ -56,13 +56,13 @@ struct Instance {
   int consecutive_failures = 0;
   int last_exit_code = -1;
   int last_signal = 0;
-  bool restart_pending = false;  // start again once the current run has ended
-  bool retire = false;           // scaled away: removed once at rest
-  bool intentional = false;      // the last stop was asked for (no restart, no auto-exit)
-  bool stop_signalled = false;   // shutdown sent the stop signal ahead of the kStop transition
-  bool suspended = false;        // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
-  bool health_restart = false;   // being stopped because its liveness check failed
-  bool healthy_once = false;     // its health check passed in this run
+  bool restart_pending = false;   // start again once the current run has ended
+  bool retire = false;            // scaled away: removed once at rest
+  bool intentional = false;       // the last stop was asked for (no restart, no auto-exit)
+  bool stop_signalled = false;    // shutdown sent the stop signal ahead of the kStop transition
+  bool suspended = false;         // the leader is stopped (SIGSTOP, SIGTSTP): shown as "suspended"
+  bool health_restart = false;    // being stopped because its liveness check failed
+  bool healthy_once = false;      // its health check passed in this run
   bool pre_start_passed = false;  // its pre_start hooks succeeded: the next spawn may go
   std::string reason;             // why it is failed or backing off (hook, spawn error); API
   process::Millis backoff_delay{0};
@@ -160,6 +160,7 @@ class Engine {
   void EnterShutdown();
   bool Finished();
   void SweepLeftovers();
+  bool OnlyHelpersLeft();
   Clock::time_point Now() const { return time_.Now(); }
 
   // engine_instance.cc
@@ -246,7 +247,7 @@ class Engine {
   std::atomic<bool>* stopping_;
   Loop loop_;
   health::ProbeContext probes_;  // before processes_: their checkers use it until destroyed
-  hooks::HookRunner hooks_;  // after loop_: it unwatches and cancels on the loop when destroyed
+  hooks::HookRunner hooks_;      // after loop_: it unwatches and cancels on the loop when destroyed
   int signal_fd_ = -1;
   std::string open_error_;  // OpenLoop failed in the constructor: Start reports it
   std::vector<std::unique_ptr<Process>> processes_;  // configuration order
