@@ -1,7 +1,9 @@
 #include "core/plugin_isolation/isolation_factory.h"
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "core/log/log.h"
 #include "core/plugin_isolation/isolated_plugin.h"
 
 namespace phpeek::plugin_isolation {
@@ -11,6 +13,15 @@ plugin_host::PluginHost::Factory MakeFactory(const config::GlobalSpec& global) {
   options.backoff_initial = global.restart_backoff_initial;
   options.backoff_max = global.restart_backoff_max;
   options.min_uptime = global.min_uptime;
+  // Test hook: a shorter hang timeout, so that the suite sees a hung helper killed quickly.
+  if (const char* hang = std::getenv("PHPEEK_PM_TEST_PLUGIN_HANG_MS")) {
+    const long ms = std::atol(hang);
+    if (ms > 0) {
+      options.hang_timeout = Millis(ms);
+      options.ping_every = Millis(std::max(1L, ms / 2));
+    }
+    log::Warn("test hook in effect", {{"PHPEEK_PM_TEST_PLUGIN_HANG_MS", hang}});
+  }
   const auto isolation = global.plugin_isolation;
   return [options, isolation](plugin_host::LoadedPlugin plugin,
                               const plugin_host::LifecycleOptions& lifecycle)
