@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,6 +182,10 @@ static void LogEnded(const std::string& plugin, pid_t pid, std::optional<int> st
 }
 
 void IsolatedPlugin::Link() {
+  // What this thread does for the plugin (its host calls, a process list per API request) must
+  // not delay supervision when the plugin is busy: the lowest priority, as the first-party
+  // servers give their own threads. (Request threads inherit it.)
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
   process::RestartParams backoff;
   backoff.backoff_initial = isolation_.backoff_initial;
   backoff.backoff_max = isolation_.backoff_max;
