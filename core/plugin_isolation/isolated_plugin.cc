@@ -161,9 +161,8 @@ bool IsolatedPlugin::Shutdown(Clock::time_point deadline) {
 }
 
 // One line: which plugin, which helper, how it ended, when it comes back.
-static void LogEnded(const std::string& plugin, pid_t pid, std::optional<int> status,
-                     Millis delay) {
-  const char* msg = "plugin host process ended; restarting the plugin";
+static void LogEnded(const char* msg, const std::string& plugin, pid_t pid,
+                     std::optional<int> status, Millis delay) {
   const int64_t id = pid;
   const int64_t in_ms = delay.count();
   if (status && WIFSIGNALED(*status)) {
@@ -217,6 +216,22 @@ void IsolatedPlugin::Link() {
         status = process::helper_children::WaitExit(helper.proc.pid,
                                                     Clock::now() + std::chrono::seconds(5));
       }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        quitting = quitting || quit_;  // it ended while the daemon stops: no restart
+      }
+      const bool abnormal = !status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0;
+      if (quitting && abnormal && !helper.killed) {
+        const std::string how = !status ? std::string("unknown")
+                                : WIFSIGNALED(*status)
+                                    ? process::SignalName(WTERMSIG(*status))
+                                    : "exit " + std::to_string(WEXITSTATUS(*status));
+        log::Error("plugin host process ended abnormally while the daemon stopped",
+                   {{"plugin", name()},
+                    {"pid", static_cast<int64_t>(helper.proc.pid)},
+                    {"ended_by", how}});
+        clean_ = false;
+      }
       if (quitting) break;
       if (!helper.started) {
         std::lock_guard<std::mutex> lock(mu_);
@@ -224,7 +239,8 @@ void IsolatedPlugin::Link() {
       }
       quick_failures = MillisSince(began) >= isolation_.min_uptime.count() ? 1 : quick_failures + 1;
       const Millis delay = process::BackoffDelay(backoff, quick_failures);
-      LogEnded(name(), helper.proc.pid, status, delay);
+      LogEnded("plugin host process ended; restarting the plugin", name(), helper.proc.pid, status,
+               delay);
       ReportFirst(First::kEnded);
       if (!Backoff(delay)) break;
       continue;
