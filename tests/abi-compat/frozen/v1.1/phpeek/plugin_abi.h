@@ -65,7 +65,10 @@
  *     host's handler: every supervised process gets its stop signal, then SIGKILL after at most
  *     2 s; one log line names the plugin when the crash is in a call into it, in its code, or on a
  *     thread with its code on the stack; the daemon ends by that signal. Plugins must not install
- *     their own handlers for these signals or for std::terminate.
+ *     their own handlers for these signals or for std::terminate. A plugin configured with
+ *     `isolation: process` runs in a helper process instead: the same library, hooks and services
+ *     table (calls forwarded to the daemon), and a crash there ends only the helper, which the
+ *     daemon logs and restarts (sdk/ABI.md, "Running a plugin in a process of its own").
  *
  * VERSIONING
  *  - The ABI major is in the entry symbol's name (phpeek_plugin_entry_v1). A new major is a new
@@ -120,6 +123,7 @@
  *   2026-12-06  1.1  scheduled jobs: host services job_get, job_history, job_control (PAUSE,
  *                    RESUME, TRIGGER) and job_wait; events JOB_RUN_STARTED (8) and
  *                    JOB_RUN_FINISHED (9); the job members of a process in process_list.
+ *   2026-12-06  1.1  text only: THREADING 6 notes `isolation: process` (no ABI change).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
