@@ -5,15 +5,19 @@
 
 #include "core/cli/command_line.h"
 #include "core/cli/commands.h"
+#include "core/plugin_isolation/plugin_host_main.h"
 
 namespace {
 
 int Dispatch(const phpeek::cli::CommandLine& cl) {
   using phpeek::cli::Subcommand;
   switch (cl.subcommand) {
-    case Subcommand::kServe: return phpeek::cli::RunServe(cl);
-    case Subcommand::kCheckConfig: return phpeek::cli::RunCheckConfig(cl);
-    case Subcommand::kVersion: return phpeek::cli::RunVersion();
+    case Subcommand::kServe:
+      return phpeek::cli::RunServe(cl);
+    case Subcommand::kCheckConfig:
+      return phpeek::cli::RunCheckConfig(cl);
+    case Subcommand::kVersion:
+      return phpeek::cli::RunVersion();
     case Subcommand::kStatus:
     case Subcommand::kStart:
     case Subcommand::kStop:
@@ -33,12 +37,17 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Hidden: the helper process of a plugin with `isolation: process`, started by the daemon.
+  if (argc >= 2 && std::string(argv[1]) == "plugin-host") {
+    return phpeek::plugin_isolation::RunPluginHostHelper(argc, argv);
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
   const phpeek::cli::ParseResult parsed = phpeek::cli::ParseCommandLine(args);
   if (!parsed.error.empty()) {
     const auto sub = parsed.command_line.subcommand;
-    const std::string prefix =
-        sub == phpeek::cli::Subcommand::kServe ? "" : std::string(phpeek::cli::SubcommandName(sub)) + " ";
+    const std::string prefix = sub == phpeek::cli::Subcommand::kServe
+                                   ? ""
+                                   : std::string(phpeek::cli::SubcommandName(sub)) + " ";
     std::fprintf(stderr, "phpeek-pm: %s (try 'phpeek-pm %s--help')\n", parsed.error.c_str(),
                  prefix.c_str());
     return 2;

@@ -15,6 +15,7 @@
 #include "core/plugin_host/plugin_catalog.h"
 #include "core/plugin_host/plugin_host.h"
 #include "core/plugin_host/plugin_list.h"
+#include "core/plugin_isolation/isolation_factory.h"
 #include "core/supervisor/supervisor.h"
 #include "core/systemd/readiness_notifier.h"
 
@@ -158,7 +159,8 @@ int RunServe(const CommandLine& cl) {
       {config.global.shutdown_timeout, config.global.log_format == config::LogFormat::kJson});
   plugin_host::LifecycleOptions lifecycle;
   lifecycle.shutdown_timeout = config.global.shutdown_timeout;
-  plugin_host::PluginHost plugins(catalog.TakeLoaded(), config.global_json, lifecycle);
+  plugin_host::PluginHost plugins(catalog.TakeLoaded(), config.global_json, lifecycle,
+                                  plugin_isolation::MakeFactory(config.global));
   if (cl.dry_run) {
     PrintPlan(config);
     return 0;

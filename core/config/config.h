@@ -38,6 +38,16 @@ enum class DependencyCondition {
   kCompletedSuccessfully,  // process_completed_successfully: ended with exit 0
 };
 
+enum class IsolationMode { kInProcess, kProcess };
+
+// One entry of `global.plugin_isolation`: where the plugin named `plugin` runs (in_process: in the
+// daemon; process: in a plugin-host helper process of its own, core/plugin_isolation/).
+struct PluginIsolation {
+  std::string plugin;
+  IsolationMode mode = IsolationMode::kInProcess;
+  SourcePos pos;  // of the plugin's name, for diagnostics
+};
+
 // A command is either an argv executed directly, or a string run by `/bin/sh -c`.
 struct Command {
   std::vector<std::string> argv;  // for a shell command: {"/bin/sh", "-c", text}
@@ -161,6 +171,7 @@ struct GlobalSpec {
   // ...) belong to those plugins, which declare them (core/config/key_schema.h).
   bool api_enabled = true;
   bool metrics_enabled = false;
+  std::vector<PluginIsolation> plugin_isolation;  // in file order
   Readiness readiness;
   std::vector<std::string> deferred_keys;  // set keys whose behaviour is not implemented yet
   std::vector<SourcePos> deferred_pos;     // where each is written (0:0 from the environment)

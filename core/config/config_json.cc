@@ -52,6 +52,11 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->EndArray();
   w->Key("readiness");
   WriteReadiness(g.readiness, w);
+  w->Key("plugin_isolation").BeginObject();
+  for (const auto& i : g.plugin_isolation) {
+    w->Key(i.plugin).String(i.mode == IsolationMode::kProcess ? "process" : "in_process");
+  }
+  w->EndObject();
   w->Key("api_enabled").Bool(g.api_enabled);
   w->Key("metrics_enabled").Bool(g.metrics_enabled);
   WriteLogBufferJson(g, w);

@@ -122,6 +122,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
       {"plugin_dir", [&r, g](const Node& v, P p) { ReadPluginDirs(r, v, p, g); }},
       {"plugins", [&r, g](const Node& v, P p) { r.StringList(v, p, &g->plugins); }},
       {"readiness", [&r, g](const Node& v, P p) { ReadReadiness(r, v, p, &g->readiness); }},
+      {"plugin_isolation",
+       [&r, g](const Node& v, P p) { ReadPluginIsolation(r, v, p, &g->plugin_isolation); }},
       {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
       {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
   };
@@ -160,6 +162,7 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "plugin_dir",
                                                 "plugins",
                                                 "readiness",
+                                                "plugin_isolation",
                                                 "api_enabled",
                                                 "metrics_enabled",
                                                 "log_buffer_lines",

@@ -87,6 +87,7 @@ void ReadGlobalBlock(Reader& r, Node* root, const SchemaProvider& provider, Conf
     std::vector<std::string> names;
     for (const MapEntry* e : leftover) names.push_back(e->key);
     schemas = provider(config->global, r.file(), names);
+    CheckPluginIsolation(r, config->global, schemas);
   }
   const SourcePos global_pos = GlobalKeyPos(*root);
   ReportAtKeys(r, *global, global_pos, schemas.problems);

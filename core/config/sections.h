@@ -8,6 +8,7 @@
 
 #include "core/config/config.h"
 #include "core/config/document.h"
+#include "core/config/key_schema.h"
 #include "core/config/reader.h"
 
 namespace phpeek::config {
@@ -35,6 +36,11 @@ void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
                 std::vector<const MapEntry*>* leftover);
 // The global keys the core owns (api_enabled and metrics_enabled among them: they load plugins).
 const std::vector<std::string>& KnownGlobalKeys();
+// `global.plugin_isolation` (plugin_isolation_section.cc).
+void ReadPluginIsolation(Reader& r, const Node& node, const std::string& path,
+                         std::vector<PluginIsolation>* out);
+// Warns about plugin_isolation entries that name no plugin the configuration loads.
+void CheckPluginIsolation(Reader& r, const GlobalSpec& global, const PluginSchemas& schemas);
 // A PHPeek PM key the core reads only to warn about (log_timestamps, ...): plugins get it as
 // written.
 bool IsGlobalCompatKey(const std::string& key);

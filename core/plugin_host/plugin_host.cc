@@ -15,7 +15,7 @@ std::string AbiText(uint32_t major, uint32_t minor) {
 }  // namespace
 
 PluginHost::PluginHost(std::vector<LoadedPlugin> plugins, std::string global_json,
-                       LifecycleOptions options)
+                       LifecycleOptions options, const Factory& factory)
     : global_json_(std::move(global_json)), options_(options) {
   for (LoadedPlugin& plugin : plugins) {
     log::Info("plugin loaded",
@@ -24,7 +24,8 @@ PluginHost::PluginHost(std::vector<LoadedPlugin> plugins, std::string global_jso
                {"version", plugin.version},
                {"abi_built", AbiText(plugin.built_major, plugin.built_minor)},
                {"abi_negotiated", AbiText(PHPEEK_ABI_MAJOR, plugin.negotiated_minor)}});
-    instances_.push_back(std::make_unique<PluginInstance>(std::move(plugin), options_));
+    instances_.push_back(factory ? factory(std::move(plugin), options_)
+                                 : std::make_unique<PluginInstance>(std::move(plugin), options_));
   }
 }
 

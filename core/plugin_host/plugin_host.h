@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +27,13 @@ namespace phpeek::plugin_host {
 
 class PluginHost : public EventListener {
  public:
+  // Makes what runs a loaded plugin; the default runs it in the daemon (PluginInstance).
+  using Factory =
+      std::function<std::unique_ptr<HostedPlugin>(LoadedPlugin, const LifecycleOptions&)>;
+
   // `plugins` are loaded (dlopen and handshake done); one log line each records what was loaded.
   PluginHost(std::vector<LoadedPlugin> plugins, std::string global_json,
-             LifecycleOptions options = {});
+             LifecycleOptions options = {}, const Factory& factory = nullptr);
   ~PluginHost() override;
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -49,8 +54,8 @@ class PluginHost : public EventListener {
  private:
   GlobalJson global_json_;  // replaced on CONFIG_RELOADED, before plugins hear of it
   LifecycleOptions options_;
-  std::vector<std::unique_ptr<PluginInstance>> instances_;  // load order
-  std::atomic<size_t> started_{0};                          // instances_[0, started_) are running
+  std::vector<std::unique_ptr<HostedPlugin>> instances_;  // load order
+  std::atomic<size_t> started_{0};                        // instances_[0, started_) are running
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> shutdown_began_ns_{0};  // steady clock, at SHUTTING_DOWN
   bool listening_ = false;

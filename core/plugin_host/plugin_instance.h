@@ -14,6 +14,7 @@
 
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/hosted_plugin.h"
 #include "core/plugin_host/plugin_loader.h"
 
 namespace phpeek::plugin_host {
@@ -28,31 +29,30 @@ struct LifecycleOptions {
   size_t queue_capacity = 1024;  // per subscription
 };
 
-class PluginInstance {
+class PluginInstance : public HostedPlugin {
  public:
   PluginInstance(LoadedPlugin plugin, const LifecycleOptions& options);
-  ~PluginInstance();
+  ~PluginInstance() override;
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
 
   // `control`, `global_json` and `stopping` must outlive this object.
   bool Init(Control* control, const GlobalJson* global_json, const std::atomic<bool>* stopping,
-            std::string* err);
-  bool Start(std::string* err);
-  using Clock = std::chrono::steady_clock;
+            std::string* err) override;
+  bool Start(std::string* err) override;
   // Stops event delivery, then calls stop (if started) and destroy (if initialised), waiting for a
   // callback under way and for stop until `deadline` (at least options.min_wait each). Returns
   // false when the plugin had to be abandoned. Idempotent.
-  bool Shutdown(Clock::time_point deadline);
+  bool Shutdown(Clock::time_point deadline) override;
   bool Shutdown() { return Shutdown(Clock::now() + options_.shutdown_timeout); }
   // Loop thread: queue an event for this plugin (no-op unless running; an event type added after
   // the minor the plugin negotiated is not for it).
-  void Push(const std::shared_ptr<const AbiEvent>& event) {
+  void Push(const std::shared_ptr<const AbiEvent>& event) override {
     if (event->since_minor <= plugin_.negotiated_minor) events_.Push(event);
   }
 
   const LoadedPlugin& plugin() const { return plugin_; }
-  const std::string& name() const { return plugin_.name; }
+  const std::string& name() const override { return plugin_.name; }
 
  private:
   enum class Stage { kLoaded, kInitialised, kStarted, kDone };

@@ -12,6 +12,7 @@
 
 #include "core/log/log.h"
 #include "core/process/environment.h"
+#include "core/process/helper_children.h"
 #include "core/supervisor/job_runner.h"
 
 namespace phpeek::supervisor {
@@ -290,6 +291,7 @@ void Engine::OnChildChange(const process::ChildChange& change) {
     if (probes_.exec_children.OnExit(change.pid, change.status)) return;  // an exec probe
     if (hooks_.OnChildExit(change.pid, change.status)) return;
     if (jobs_->OnChildChange(change)) return;
+    if (process::helper_children::OnExit(change.pid, change.status)) return;  // a plugin host
     log::Debug("reaped orphan", {{"pid", change.pid}});
     return;
   }
@@ -346,9 +348,19 @@ bool Engine::Finished() {
   }
   if (!PostStopHooksDone()) return false;
   if (jobs_->HasLiveRuns()) return false;
-  if (!CollectChildren()) return true;
+  if (!CollectChildren() || OnlyHelpersLeft()) return true;
   SweepLeftovers();
   return false;
+}
+
+// The plugin hosts of isolated plugins outlive the run (the plugin host stops them after it): a
+// shutdown does not wait for them.
+bool Engine::OnlyHelpersLeft() {
+  if (!process::helper_children::Any()) return false;
+  for (pid_t pid : children_->List()) {
+    if (!process::helper_children::Owns(pid)) return false;
+  }
+  return true;
 }
 
 // Children that are not instances: orphans re-parented to us (a daemonized grandchild, what is
@@ -357,6 +369,7 @@ bool Engine::Finished() {
 void Engine::SweepLeftovers() {
   for (pid_t pid : children_->List()) {
     if (by_pid_.count(pid) || hooks_.Owns(pid) || jobs_->Owns(pid)) continue;
+    if (process::helper_children::Owns(pid)) continue;  // stopped by the plugin host, after Run
     if (!killing_ && probes_.exec_children.Owns(pid)) continue;  // a probe, already killed
     if (killing_) {
       if (killed_.insert(pid).second) {

@@ -187,6 +187,7 @@ class Engine {
   void EnterShutdown();
   bool Finished();
   void SweepLeftovers();
+  bool OnlyHelpersLeft();
   Clock::time_point Now() const { return time_.Now(); }
 
   // engine_instance.cc

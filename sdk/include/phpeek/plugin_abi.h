@@ -65,7 +65,10 @@
  *     host's handler: every supervised process gets its stop signal, then SIGKILL after at most
  *     2 s; one log line names the plugin when the crash is in a call into it, in its code, or on a
  *     thread with its code on the stack; the daemon ends by that signal. Plugins must not install
- *     their own handlers for these signals or for std::terminate.
+ *     their own handlers for these signals or for std::terminate. A plugin configured with
+ *     `isolation: process` runs in a helper process instead: the same library, hooks and services
+ *     table (calls forwarded to the daemon), and a crash there ends only the helper, which the
+ *     daemon logs and restarts (sdk/ABI.md, "Running a plugin in a process of its own").
  *
  * VERSIONING
  *  - The ABI major is in the entry symbol's name (phpeek_plugin_entry_v1). A new major is a new
@@ -130,6 +133,7 @@
  *                    new block from then on; daemon_status gains "config_reloads" and
  *                    "config_last_reload_success_ms"; validate_config also runs at a reload, on
  *                    a host thread.
+ *   2026-12-06  1.1  text only: THREADING 6 notes `isolation: process` (no ABI change).
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H

@@ -19,7 +19,7 @@ ApiDaemon::ApiDaemon(const std::string& globals, const std::string& processes,
                      const std::map<std::string, std::string>& env) {
   config_text_ =
       "version: \"1.0\"\nglobal:\n  log_format: text\n  api_enabled: true\n  api_port: 0\n" +
-      globals + "processes:\n" + processes;
+      IsolationLines() + globals + "processes:\n" + processes;
   config_path_ = dir_.Write("phpeek-pm.yaml", config_text_);
   daemon_ =
       std::make_unique<phpeek::testing::Daemon>(std::vector<std::string>{"-c", config_path_}, env);
@@ -33,6 +33,12 @@ std::string ApiDaemon::ClientConfigPath() const {
   const std::string key = "api_port: 0\n";
   text.replace(text.find(key), key.size(), "api_port: " + std::to_string(port_) + "\n");
   return dir_.Write("client.yaml", text);
+}
+
+std::string IsolationLines() {
+  const char* mode = std::getenv("PHPEEK_TEST_PLUGIN_ISOLATION");
+  if (mode == nullptr || *mode == '\0') return "";
+  return std::string("  plugin_isolation:\n    rest-api: ") + mode + "\n";
 }
 
 int ListeningPort(const std::string& log) {

@@ -51,6 +51,11 @@ class ApiDaemon {
   bool ready_ = false;
 };
 
+// `global:` lines that run the rest-api plugin in a helper process (isolation: process) when the
+// suite runs in that mode (PHPEEK_TEST_PLUGIN_ISOLATION=process, set by the "isolated." copies of
+// these tests in CMakeLists.txt); empty otherwise.
+std::string IsolationLines();
+
 // The port of the daemon's "Management API listening on http://HOST:PORT" line; 0 when absent.
 int ListeningPort(const std::string& log);
 

@@ -229,7 +229,8 @@ TEST(RestApiRoutes, PortInUseStopsStartupWithAClearError) {
   ASSERT_TRUE(first.ready()) << first.daemon().Log();
   phpeek::testing::TempDir dir;
   const std::string config = dir.Write(
-      "second.yaml", "global:\n  api_enabled: true\n  api_port: " + std::to_string(first.port()) +
+      "second.yaml", "global:\n" + IsolationLines() +
+                         "  api_enabled: true\n  api_port: " + std::to_string(first.port()) +
                          "\nprocesses:\n  x:\n    command: [\"sleep\", \"600\"]\n");
   phpeek::testing::Daemon second({"-c", config});
   const auto code = second.WaitExit();
