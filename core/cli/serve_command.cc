@@ -41,11 +41,9 @@ void LogDiagnostics(const config::Diagnostics& diagnostics) {
     const log::Level level =
         d.severity == config::Severity::kError ? log::Level::kError : log::Level::kWarn;
     if (d.hint.empty()) {  // no empty hint="" field on every line
-      log::Write(level, d.message,
-                 {{"file", d.file},
-                  {"line", d.pos.line},
-                  {"column", d.pos.column},
-                  {"key", d.key_path}});
+      log::Write(
+          level, d.message,
+          {{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column}, {"key", d.key_path}});
       continue;
     }
     log::Write(level, d.message,

@@ -26,8 +26,8 @@ void ReadCommand(Reader& r, const Node& node, const std::string& path, Command* 
     return;
   }
   if (!node.IsSequence()) {
-    r.Error(node.pos, path, std::string("expected a list of strings or a string, got ") +
-                                DescribeKind(node),
+    r.Error(node.pos, path,
+            std::string("expected a list of strings or a string, got ") + DescribeKind(node),
             "write [\"php\", \"artisan\", \"queue:work\"] or \"php artisan queue:work\"");
     return;
   }

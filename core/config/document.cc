@@ -4,10 +4,14 @@ namespace phpeek::config {
 
 const char* DescribeKind(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::kNull: return "nothing";
-    case Node::Kind::kScalar: return "a value";
-    case Node::Kind::kSequence: return "a list";
-    case Node::Kind::kMap: return "a map";
+    case Node::Kind::kNull:
+      return "nothing";
+    case Node::Kind::kScalar:
+      return "a value";
+    case Node::Kind::kSequence:
+      return "a list";
+    case Node::Kind::kMap:
+      return "a map";
   }
   return "nothing";
 }

@@ -11,15 +11,14 @@ namespace {
 
 bool IsExecutableFile(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-         ::access(path.c_str(), X_OK) == 0;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
 bool IsShellBuiltin(const std::string& word) {
   static const char* const kBuiltins[] = {
-      ".",    "source", "exec",  "cd",     "echo", "printf", "test", "[",     "[[",    "if",
-      "for",  "while",  "until", "case",   "set",  "export", "trap", "eval",  "ulimit", "umask",
-      "wait", "true",   "false", "read",   "exit", "kill",   ":",    "{",     "(",     "!"};
+      ".",    "source", "exec",  "cd",   "echo", "printf", "test", "[",    "[[",     "if",
+      "for",  "while",  "until", "case", "set",  "export", "trap", "eval", "ulimit", "umask",
+      "wait", "true",   "false", "read", "exit", "kill",   ":",    "{",    "(",      "!"};
   return std::any_of(std::begin(kBuiltins), std::end(kBuiltins),
                      [&](const char* b) { return word == b; });
 }
@@ -45,7 +44,8 @@ bool FindProgram(const std::string& program, const std::string& path_env,
     size_t colon = path_env.find(':', start);
     if (colon == std::string::npos) colon = path_env.size();
     // An empty PATH entry means the current directory.
-    const std::string dir = colon == start ? std::string(".") : path_env.substr(start, colon - start);
+    const std::string dir =
+        colon == start ? std::string(".") : path_env.substr(start, colon - start);
     if (IsExecutableFile(JoinPath(dir, program))) return true;
     start = colon + 1;
   }

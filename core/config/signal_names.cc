@@ -14,7 +14,7 @@ struct SignalEntry {
 
 // The signals that make sense to stop a process with (configuration.md, `shutdown.signal`).
 constexpr SignalEntry kSignals[] = {
-    {"SIGTERM", SIGTERM}, {"SIGQUIT", SIGQUIT}, {"SIGINT", SIGINT},   {"SIGHUP", SIGHUP},
+    {"SIGTERM", SIGTERM}, {"SIGQUIT", SIGQUIT}, {"SIGINT", SIGINT},     {"SIGHUP", SIGHUP},
     {"SIGUSR1", SIGUSR1}, {"SIGUSR2", SIGUSR2}, {"SIGWINCH", SIGWINCH}, {"SIGKILL", SIGKILL},
 };
 

@@ -83,14 +83,14 @@ class EventDispatcher {
   const size_t capacity_;
   const int crash_id_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;   // new event, or stop
-  std::condition_variable idle_;   // a callback returned
+  std::condition_variable wake_;           // new event, or stop
+  std::condition_variable idle_;           // a callback returned
   std::map<uint64_t, Subscription> subs_;  // guarded by mu_
   uint64_t next_id_ = 1;                   // guarded by mu_
-  uint64_t running_ = 0;  // id whose callback is running, 0 if none; guarded by mu_
-  uint64_t dropped_total_ = 0;             // guarded by mu_
-  bool stopping_ = false;                  // guarded by mu_
-  bool abandoned_ = false;                 // a callback outlived Stop; guarded by mu_
+  uint64_t running_ = 0;        // id whose callback is running, 0 if none; guarded by mu_
+  uint64_t dropped_total_ = 0;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  bool abandoned_ = false;      // a callback outlived Stop; guarded by mu_
   std::thread thread_;
 };
 

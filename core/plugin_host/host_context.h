@@ -24,6 +24,6 @@ struct phpeek_host {
   // The `global:` block as JSON, replaced by a reload.
   const phpeek::plugin_host::GlobalJson* global_json = nullptr;
   phpeek::plugin_host::EventDispatcher* events = nullptr;
-  const std::atomic<bool>* host_stopping = nullptr;  // set once the daemon shuts down
+  const std::atomic<bool>* host_stopping = nullptr;    // set once the daemon shuts down
   phpeek::plugin_host::ProcessListCache process_list;  // for the process_list service
 };

@@ -44,9 +44,10 @@ class BudgetWatch {
     watcher_.join();
     const int64_t took = MillisSince(start_);
     if (took > budget_.count()) {
-      log::Warn("plugin hook exceeded its time budget",
-                {{"plugin", plugin_}, {"hook", hook_}, {"took_ms", took},
-                 {"budget_ms", budget_.count()}});
+      log::Warn("plugin hook exceeded its time budget", {{"plugin", plugin_},
+                                                         {"hook", hook_},
+                                                         {"took_ms", took},
+                                                         {"budget_ms", budget_.count()}});
     }
   }
 
@@ -230,9 +231,10 @@ bool PluginInstance::CallStop(Clock::time_point give_up) {
   }
   const int64_t took = MillisSince(start);
   if (took > options_.budget.count()) {
-    log::Warn("plugin hook exceeded its time budget",
-              {{"plugin", name()}, {"hook", "stop"}, {"took_ms", took},
-               {"budget_ms", options_.budget.count()}});
+    log::Warn("plugin hook exceeded its time budget", {{"plugin", name()},
+                                                       {"hook", "stop"},
+                                                       {"took_ms", took},
+                                                       {"budget_ms", options_.budget.count()}});
   }
   if (!shared->error.empty() || shared->code != PHPEEK_OK) {
     log::Error("plugin stop failed",

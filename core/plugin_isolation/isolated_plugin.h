@@ -47,8 +47,8 @@ class IsolatedPlugin : public plugin_host::HostedPlugin {
                  const IsolationOptions& isolation);
   ~IsolatedPlugin() override;
 
-  bool Init(Control* control, const plugin_host::GlobalJson* global_json, const std::atomic<bool>* stopping,
-            std::string* err) override;
+  bool Init(Control* control, const plugin_host::GlobalJson* global_json,
+            const std::atomic<bool>* stopping, std::string* err) override;
   bool Start(std::string* err) override;
   bool Shutdown(Clock::time_point deadline) override;
   void Push(const std::shared_ptr<const plugin_host::AbiEvent>& event) override;

@@ -64,9 +64,7 @@ std::optional<Transition> Lookup(InstanceState state, InstanceEvent event) {
   return std::nullopt;
 }
 
-bool HasProcess(InstanceState state) {
-  return state == S::kRunning || state == S::kStopping;
-}
+bool HasProcess(InstanceState state) { return state == S::kRunning || state == S::kStopping; }
 
 bool IsAtRest(InstanceState state) {
   return state == S::kStopped || state == S::kFailed || state == S::kCompleted;
@@ -74,44 +72,70 @@ bool IsAtRest(InstanceState state) {
 
 const char* ToString(InstanceState state) {
   switch (state) {
-    case S::kStopped: return "stopped";
-    case S::kStarting: return "starting";
-    case S::kRunning: return "running";
-    case S::kBackoff: return "backoff";
-    case S::kStopping: return "stopping";
-    case S::kFailed: return "failed";
-    case S::kCompleted: return "completed";
+    case S::kStopped:
+      return "stopped";
+    case S::kStarting:
+      return "starting";
+    case S::kRunning:
+      return "running";
+    case S::kBackoff:
+      return "backoff";
+    case S::kStopping:
+      return "stopping";
+    case S::kFailed:
+      return "failed";
+    case S::kCompleted:
+      return "completed";
   }
   return "unknown";
 }
 
 const char* ToString(InstanceEvent event) {
   switch (event) {
-    case E::kStart: return "start";
-    case E::kSpawned: return "spawned";
-    case E::kExitRestart: return "exit-restart";
-    case E::kExitBackoff: return "exit-backoff";
-    case E::kExitFailed: return "exit-failed";
-    case E::kExitCompleted: return "exit-completed";
-    case E::kExitEnded: return "exit-ended";
-    case E::kBackoffDone: return "backoff-done";
-    case E::kStop: return "stop";
-    case E::kStopTimeout: return "stop-timeout";
-    case E::kHealthRestart: return "health-restart";
-    case E::kHealthBackoff: return "health-backoff";
-    case E::kHealthFailed: return "health-failed";
+    case E::kStart:
+      return "start";
+    case E::kSpawned:
+      return "spawned";
+    case E::kExitRestart:
+      return "exit-restart";
+    case E::kExitBackoff:
+      return "exit-backoff";
+    case E::kExitFailed:
+      return "exit-failed";
+    case E::kExitCompleted:
+      return "exit-completed";
+    case E::kExitEnded:
+      return "exit-ended";
+    case E::kBackoffDone:
+      return "backoff-done";
+    case E::kStop:
+      return "stop";
+    case E::kStopTimeout:
+      return "stop-timeout";
+    case E::kHealthRestart:
+      return "health-restart";
+    case E::kHealthBackoff:
+      return "health-backoff";
+    case E::kHealthFailed:
+      return "health-failed";
   }
   return "unknown";
 }
 
 const char* ToString(InstanceAction action) {
   switch (action) {
-    case A::kNone: return "none";
-    case A::kSpawn: return "spawn";
-    case A::kArmBackoff: return "arm-backoff";
-    case A::kSignalStop: return "signal-stop";
-    case A::kKill: return "kill";
-    case A::kMarkRestart: return "mark-restart";
+    case A::kNone:
+      return "none";
+    case A::kSpawn:
+      return "spawn";
+    case A::kArmBackoff:
+      return "arm-backoff";
+    case A::kSignalStop:
+      return "signal-stop";
+    case A::kKill:
+      return "kill";
+    case A::kMarkRestart:
+      return "mark-restart";
   }
   return "unknown";
 }

@@ -9,7 +9,15 @@
 
 namespace phpeek::process {
 
-enum class InstanceState { kStopped, kStarting, kRunning, kBackoff, kStopping, kFailed, kCompleted };
+enum class InstanceState {
+  kStopped,
+  kStarting,
+  kRunning,
+  kBackoff,
+  kStopping,
+  kFailed,
+  kCompleted
+};
 
 enum class InstanceEvent {
   kStart,          // wanted up: initial start, API start/restart, scale-up

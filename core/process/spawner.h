@@ -22,11 +22,11 @@ struct SpawnRequest {
   // Appended to `env`: the per-instance entries, so that a caller can keep one request per process
   // and change only these from one spawn to the next.
   std::vector<std::string> extra_env;
-  std::string working_dir;        // empty = the daemon's
+  std::string working_dir;  // empty = the daemon's
   // Set to run the child as another user/group (needs root): the ids resolved when the
   // configuration was loaded (config::ResolveRunAs); nothing is looked up or parsed here.
   std::optional<config::RunAs> run_as;
-  bool capture_stdout = true;     // false: /dev/null
+  bool capture_stdout = true;  // false: /dev/null
   bool capture_stderr = true;
   // What stops the child's group: the crash handler sends it (core/crash/group_registry.h).
   int stop_signal = SIGTERM;

@@ -88,8 +88,8 @@ struct Process {
   process::RestartParams restart;  // global backoff, the process's min_uptime
   // The `logging:` pipeline's compiled stages, shared by every instance and stream.
   std::shared_ptr<const process_logs::PipelineConfig> log_pipeline;
-  std::string state;               // last published aggregate state
-  std::deque<int> rolling;         // indexes still to restart, in order
+  std::string state;        // last published aggregate state
+  std::deque<int> rolling;  // indexes still to restart, in order
   int rolling_current = -1;
   bool stop_sent = false;  // shutdown: this process has been told to stop
   // Counts kept by Apply and the scale code, so that a turn looks only at processes with work

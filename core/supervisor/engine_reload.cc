@@ -149,7 +149,7 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
 void Engine::KeepProcess(Process& p, const config::ProcessSpec& spec, bool replace_checks) {
   p.spec = &spec;
   p.request = SpawnRequestFor(spec);
-  p.restart = process::RestartParamsFor(config_->global, spec);  // global restart defaults too
+  p.restart = process::RestartParamsFor(config_->global, spec);       // global restart defaults too
   p.log_pipeline = process_logs::PipelineConfig::Make(spec.logging);  // output from the next spawn
   if (!spec.schedule.empty()) {
     std::string err;

@@ -17,19 +17,24 @@ bool EndedByHealthCheck(const phpeek_event& ev) {
 }
 
 bool IsAtRest(int32_t state) {
-  return state == PHPEEK_STATE_STOPPED ||
-         state == PHPEEK_STATE_FAILED || state == PHPEEK_STATE_COMPLETED;
+  return state == PHPEEK_STATE_STOPPED || state == PHPEEK_STATE_FAILED ||
+         state == PHPEEK_STATE_COMPLETED;
 }
 
 }  // namespace
 
 const char* RestartReasonName(int reason) {
   switch (reason) {
-    case kCrash: return "crash";
-    case kNormalExit: return "normal_exit";
-    case kHealthCheck: return "health_check";
-    case kManual: return "manual";
-    default: return "unknown";
+    case kCrash:
+      return "crash";
+    case kNormalExit:
+      return "normal_exit";
+    case kHealthCheck:
+      return "health_check";
+    case kManual:
+      return "manual";
+    default:
+      return "unknown";
   }
 }
 
@@ -38,10 +43,17 @@ void Collector::OnEvent(const phpeek_event& ev) {
   dropped_ += ev.dropped;
   if (Empty(ev.instance)) return;  // process-level and daemon-wide events carry no restart
   switch (ev.type) {
-    case PHPEEK_EVENT_STATE_CHANGED: OnStateChanged(ev); break;
-    case PHPEEK_EVENT_EXITED: OnExited(ev); break;
-    case PHPEEK_EVENT_SPAWNED: OnSpawned(ev); break;
-    default: break;
+    case PHPEEK_EVENT_STATE_CHANGED:
+      OnStateChanged(ev);
+      break;
+    case PHPEEK_EVENT_EXITED:
+      OnExited(ev);
+      break;
+    case PHPEEK_EVENT_SPAWNED:
+      OnSpawned(ev);
+      break;
+    default:
+      break;
   }
 }
 

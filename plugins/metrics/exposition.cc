@@ -10,9 +10,12 @@ namespace {
 
 const char* TypeName(MetricType type) {
   switch (type) {
-    case MetricType::kCounter: return "counter";
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kHistogram: return "histogram";
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
   }
   return "untyped";
 }
@@ -20,8 +23,12 @@ const char* TypeName(MetricType type) {
 void AppendEscaped(std::string* out, std::string_view text, bool escape_quote) {
   for (const char c : text) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
       case '"':
         if (escape_quote) {
           out->append("\\\"");
@@ -29,7 +36,8 @@ void AppendEscaped(std::string* out, std::string_view text, bool escape_quote) {
           out->push_back(c);
         }
         break;
-      default: out->push_back(c);
+      default:
+        out->push_back(c);
     }
   }
 }

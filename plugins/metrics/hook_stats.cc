@@ -68,7 +68,8 @@ std::vector<Family> HookStats::Families() const {
       cumulative += c.buckets[i];
       buckets.emplace_back(kHookDurationBuckets[i], static_cast<double>(cumulative));
     }
-    duration.AddHistogram(labels, buckets, c.sum_seconds, static_cast<double>(c.success + c.failure));
+    duration.AddHistogram(labels, buckets, c.sum_seconds,
+                          static_cast<double>(c.success + c.failure));
   }
   return {std::move(runs), std::move(duration)};
 }

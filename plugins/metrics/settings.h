@@ -1,9 +1,9 @@
 // The plugin's settings: the metrics_* keys of the shared `global:` block, validated.
 //
-//   metrics_enabled  bool     false       the host loads the plugin for it; false here = no listener
-//   metrics_host     address  127.0.0.1   bind address (loopback unless the operator opens it)
-//   metrics_port     int      9090        0 picks a free port (logged)
-//   metrics_path     path     /metrics    absolute, not /health (that one is the probe endpoint)
+//   metrics_enabled  bool     false       the host loads the plugin for it; false here = no
+//   listener metrics_host     address  127.0.0.1   bind address (loopback unless the operator opens
+//   it) metrics_port     int      9090        0 picks a free port (logged) metrics_path     path
+//   /metrics    absolute, not /health (that one is the probe endpoint)
 #pragma once
 
 #include <functional>

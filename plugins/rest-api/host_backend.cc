@@ -15,24 +15,44 @@ BackendResult FromStatus(const phpeek::v1::Status& s) {
   BackendResult r;
   r.message = s.message;
   switch (s.code) {
-    case PHPEEK_OK: r.code = BackendCode::kOk; break;
-    case PHPEEK_E_NOT_FOUND: r.code = BackendCode::kNotFound; break;
-    case PHPEEK_E_INVALID_ARGUMENT: r.code = BackendCode::kInvalidArgument; break;
-    case PHPEEK_E_STATE: r.code = BackendCode::kState; break;
-    case PHPEEK_E_STOPPING: r.code = BackendCode::kStopping; break;
-    case PHPEEK_E_TIMEOUT: r.code = BackendCode::kTimeout; break;
-    case PHPEEK_E_UNSUPPORTED: r.code = BackendCode::kUnsupported; break;
-    default: r.code = BackendCode::kInternal; break;
+    case PHPEEK_OK:
+      r.code = BackendCode::kOk;
+      break;
+    case PHPEEK_E_NOT_FOUND:
+      r.code = BackendCode::kNotFound;
+      break;
+    case PHPEEK_E_INVALID_ARGUMENT:
+      r.code = BackendCode::kInvalidArgument;
+      break;
+    case PHPEEK_E_STATE:
+      r.code = BackendCode::kState;
+      break;
+    case PHPEEK_E_STOPPING:
+      r.code = BackendCode::kStopping;
+      break;
+    case PHPEEK_E_TIMEOUT:
+      r.code = BackendCode::kTimeout;
+      break;
+    case PHPEEK_E_UNSUPPORTED:
+      r.code = BackendCode::kUnsupported;
+      break;
+    default:
+      r.code = BackendCode::kInternal;
+      break;
   }
   return r;
 }
 
 int32_t OpCode(ControlOp op) {
   switch (op) {
-    case ControlOp::kStart: return PHPEEK_OP_START;
-    case ControlOp::kStop: return PHPEEK_OP_STOP;
-    case ControlOp::kRestart: return PHPEEK_OP_RESTART;
-    case ControlOp::kScale: return PHPEEK_OP_SCALE;
+    case ControlOp::kStart:
+      return PHPEEK_OP_START;
+    case ControlOp::kStop:
+      return PHPEEK_OP_STOP;
+    case ControlOp::kRestart:
+      return PHPEEK_OP_RESTART;
+    case ControlOp::kScale:
+      return PHPEEK_OP_SCALE;
   }
   return 0;
 }

@@ -39,8 +39,8 @@ bool ReadBool(const GlobalLookup& lookup, const std::string& key, bool* out, std
   return true;
 }
 
-bool ReadString(const GlobalLookup& lookup, const std::string& key, std::string* out,
-                bool* present, std::string* err) {
+bool ReadString(const GlobalLookup& lookup, const std::string& key, std::string* out, bool* present,
+                std::string* err) {
   std::string text;
   *present = lookup(key, &text, err);
   if (!*present) return err->empty();
@@ -57,9 +57,12 @@ bool ParseByteSize(const std::string& text, int64_t* out) {
   if (digits == 0 || !ParseInt(text.substr(0, digits), &number)) return false;
   const std::string unit = text.substr(digits);
   int64_t multiplier = 1;
-  if (unit == "K" || unit == "KB" || unit == "KiB") multiplier = int64_t{1} << 10;
-  else if (unit == "M" || unit == "MB" || unit == "MiB") multiplier = int64_t{1} << 20;
-  else if (!unit.empty()) return false;
+  if (unit == "K" || unit == "KB" || unit == "KiB")
+    multiplier = int64_t{1} << 10;
+  else if (unit == "M" || unit == "MB" || unit == "MiB")
+    multiplier = int64_t{1} << 20;
+  else if (!unit.empty())
+    return false;
   if (number > (int64_t{1} << 40) / multiplier) return false;
   *out = number * multiplier;
   return true;
@@ -86,8 +89,8 @@ bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err) {
   std::string text;
   if (lookup("api_max_request_body", &text, err)) {
     if (!ParseByteSize(text, &out->max_request_body) || out->max_request_body < 1) {
-      *err = "global.api_max_request_body: expected a size such as 65536 or 64KiB, got '" +
-             text + "'";
+      *err =
+          "global.api_max_request_body: expected a size such as 65536 or 64KiB, got '" + text + "'";
       return false;
     }
   } else if (!err->empty()) {

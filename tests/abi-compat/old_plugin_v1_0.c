@@ -32,9 +32,9 @@ static void Append(void* ctx, const char* data, size_t len) {
 
 static void OnEvent(void* user, const phpeek_event* ev) {
   recorder* r = (recorder*)user;
-  fprintf(r->out, "event %llu %u %s %s %d->%d pid=%d code=%d sig=%d\n",
-          (unsigned long long)ev->seq, ev->type, ev->process, ev->instance, ev->old_state,
-          ev->new_state, ev->pid, ev->exit_code, ev->signal);
+  fprintf(r->out, "event %llu %u %s %s %d->%d pid=%d code=%d sig=%d\n", (unsigned long long)ev->seq,
+          ev->type, ev->process, ev->instance, ev->old_state, ev->new_state, ev->pid, ev->exit_code,
+          ev->signal);
   fflush(r->out);
 }
 
@@ -95,9 +95,19 @@ static void Destroy(void* self) {
 
 static const char* const kKeys[] = {"recorder_file", "recorder_tag", NULL};
 
-static const phpeek_plugin_api_v1 kDescriptor = {
-    sizeof(phpeek_plugin_api_v1), 1, 0, 0, "old-recorder", "1.0.0",
-    "records host services as a 1.0 plugin sees them", Init, Start, Stop, Destroy, NULL, kKeys};
+static const phpeek_plugin_api_v1 kDescriptor = {sizeof(phpeek_plugin_api_v1),
+                                                 1,
+                                                 0,
+                                                 0,
+                                                 "old-recorder",
+                                                 "1.0.0",
+                                                 "records host services as a 1.0 plugin sees them",
+                                                 Init,
+                                                 Start,
+                                                 Stop,
+                                                 Destroy,
+                                                 NULL,
+                                                 kKeys};
 
 const phpeek_plugin_api_v1* phpeek_plugin_entry_v1(uint32_t host_major, uint32_t host_minor) {
   (void)host_major;

@@ -139,8 +139,9 @@ int main(int argc, char** argv) {
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
   const std::string text = ProcessList(processes, per);
   const int batch = std::max(1, static_cast<int>(20'000'000 / (text.size() + 1)));
-  std::printf("process_list: %d processes x %d instances, %zu bytes; fastest of %d rounds of %d\n\n",
-              processes, per, text.size(), rounds, batch);
+  std::printf(
+      "process_list: %d processes x %d instances, %zu bytes; fastest of %d rounds of %d\n\n",
+      processes, per, text.size(), rounds, batch);
   std::printf("| %-22s | %10s | %10s | %8s |\n|---|---:|---:|---:|\n", "parser", "parse us",
               "+ walk us", "MB/s");
   Row("phpeek/json.hpp", text, rounds, batch, &SdkWalk);

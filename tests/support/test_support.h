@@ -69,7 +69,8 @@ class Daemon {
                   std::chrono::milliseconds deadline = std::chrono::milliseconds(10000)) const;
   void Signal(int sig) const;
   // Waits for the daemon to exit; returns its exit code (128+N for signal N) or nullopt.
-  std::optional<int> WaitExit(std::chrono::milliseconds deadline = std::chrono::milliseconds(20000));
+  std::optional<int> WaitExit(
+      std::chrono::milliseconds deadline = std::chrono::milliseconds(20000));
   bool running() const { return !exit_code_.has_value(); }
 
  private:
@@ -96,8 +97,9 @@ std::vector<int> OpenFds(pid_t pid);
 // The process's open descriptors, sorted, once they equal `expected`; else the last reading at the
 // deadline. A freshly exec'd program's dynamic loader holds files open for a moment, so a single
 // early reading can show descriptors that were never inherited; a leaked one stays and fails.
-std::vector<int> FdsSettlingTo(pid_t pid, const std::vector<int>& expected,
-                               std::chrono::milliseconds deadline = std::chrono::milliseconds(3000));
+std::vector<int> FdsSettlingTo(
+    pid_t pid, const std::vector<int>& expected,
+    std::chrono::milliseconds deadline = std::chrono::milliseconds(3000));
 std::map<std::string, std::string> EnvironOf(pid_t pid);
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int FreePort();

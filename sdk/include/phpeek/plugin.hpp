@@ -261,29 +261,33 @@ class Host {
   // ABI 1.1, scheduled jobs (see plugin_abi.h). PHPEEK_E_UNSUPPORTED from an older host.
   Status jobGet(const std::string& name, std::string* out_json) const {
     if (!HasJobs()) return NoJobs();
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->job_get(host_, name.c_str(), o, e);
-    }, out_json);
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) { return api_->job_get(host_, name.c_str(), o, e); },
+        out_json);
   }
   Status jobHistory(const std::string& name, uint32_t limit, std::string* out_json) const {
     if (!HasJobs()) return NoJobs();
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->job_history(host_, name.c_str(), limit, o, e);
-    }, out_json);
+    return Call([&](phpeek_sink* o,
+                    phpeek_sink* e) { return api_->job_history(host_, name.c_str(), limit, o, e); },
+                out_json);
   }
   Status jobControl(int32_t op, const std::string& name, uint32_t timeout_ms,
                     std::string* out_json) const {
     if (!HasJobs()) return NoJobs();
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->job_control(host_, op, name.c_str(), timeout_ms, o, e);
-    }, out_json);
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) {
+          return api_->job_control(host_, op, name.c_str(), timeout_ms, o, e);
+        },
+        out_json);
   }
   Status jobWait(const std::string& name, int64_t run_id, uint32_t timeout_ms,
                  std::string* out_json) const {
     if (!HasJobs()) return NoJobs();
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->job_wait(host_, name.c_str(), run_id, timeout_ms, o, e);
-    }, out_json);
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) {
+          return api_->job_wait(host_, name.c_str(), run_id, timeout_ms, o, e);
+        },
+        out_json);
   }
 
   // ABI 1.1, configuration reload (see plugin_abi.h): blocks up to timeout_ms. On OK, and on
@@ -293,9 +297,9 @@ class Host {
     if (!PHPEEK_HOST_HAS(api_, config_reload) || api_->config_reload == nullptr) {
       return Status{PHPEEK_E_UNSUPPORTED, "this host has no config_reload service"};
     }
-    return Call([&](phpeek_sink* o, phpeek_sink* e) {
-      return api_->config_reload(host_, timeout_ms, o, e);
-    }, out_json);
+    return Call([&](phpeek_sink* o,
+                    phpeek_sink* e) { return api_->config_reload(host_, timeout_ms, o, e); },
+                out_json);
   }
 
  private:

@@ -60,9 +60,9 @@ TEST(CliTest, DryRunPrintsThePlanAndStartsNothing) {
 // without a hint has no empty hint field.
 TEST(CliTest, InvalidConfigStopsServeWithExitOne) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "c.yaml",
-      "global:\n  shutdown_timeot: 5\nprocesses:\n  web:\n    command: [\"true\"]\n    scale: -1\n");
+  const std::string path = dir.Write("c.yaml",
+                                     "global:\n  shutdown_timeot: 5\nprocesses:\n  web:\n    "
+                                     "command: [\"true\"]\n    scale: -1\n");
   const RunResult r = RunBinary({"-c", path});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("configuration is invalid"), std::string::npos) << r.out;
@@ -140,8 +140,7 @@ TEST(CliTest, DeferredKeysAreWarnedOncePerKeyAtStartup) {
   const std::string log = daemon.Log();
   EXPECT_EQ(log.find("\"key\":\"hooks\""), std::string::npos) << log;
   EXPECT_EQ(log.find("shutdown.pre_stop_hook"), std::string::npos) << log;
-  for (const char* key :
-       {"\"key\":\"global.log_buffer_lines\""}) {
+  for (const char* key : {"\"key\":\"global.log_buffer_lines\""}) {
     const size_t first = log.find(key);
     EXPECT_NE(first, std::string::npos) << key << "\n" << log;
     EXPECT_EQ(log.find(key, first + 1), std::string::npos) << "warned twice: " << key;

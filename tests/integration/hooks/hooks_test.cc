@@ -298,9 +298,10 @@ TEST(HooksTest, AFailingPreStartHookLeavesTheProcessFailedWithTheReasonInTheApi)
     return reply.status == 200 && reply.body.find("\"failed\"") != std::string::npos;
   })) << reply.status
       << reply.body;
-  EXPECT_NE(reply.body.find(R"("state":"failed","pid":0,"started_at":0,"restart_count":0,)"
-                            R"("reason":"pre_start hook 'warmup' failed: exit code 4","ready":false})"),
-            std::string::npos)
+  EXPECT_NE(
+      reply.body.find(R"("state":"failed","pid":0,"started_at":0,"restart_count":0,)"
+                      R"("reason":"pre_start hook 'warmup' failed: exit code 4","ready":false})"),
+      std::string::npos)
       << reply.body;
   s.daemon->Signal(SIGTERM);
   EXPECT_EQ(s.daemon->WaitExit(), 0) << s.daemon->Log();

@@ -18,13 +18,15 @@ class PipelineTest : public ::testing::Test {
   std::string Printer(const std::string& name, const std::string& lines,
                       const std::string& logging) {
     const std::string file = dir_.Write(name + ".txt", lines);
-    return "  " + name + ":\n    command: [\"sh\", \"-c\", \"cat " + file +
-           "; exec sleep 60\"]\n" + (logging.empty() ? "" : "    logging:\n" + logging);
+    return "  " + name + ":\n    command: [\"sh\", \"-c\", \"cat " + file + "; exec sleep 60\"]\n" +
+           (logging.empty() ? "" : "    logging:\n" + logging);
   }
   void Run(const std::string& processes, const std::string& wait_for) {
-    const std::string path = dir_.Write(
-        "pm.yaml", "global:\n  api_enabled: false\n  log_format: json\n  log_level: debug\n"
-                   "processes:\n" + processes);
+    const std::string path =
+        dir_.Write("pm.yaml",
+                   "global:\n  api_enabled: false\n  log_format: json\n  log_level: debug\n"
+                   "processes:\n" +
+                       processes);
     daemon_ = std::make_unique<Daemon>(std::vector<std::string>{"-c", path});
     ASSERT_TRUE(daemon_->WaitForLog(wait_for)) << daemon_->Log();
   }
@@ -90,7 +92,8 @@ TEST_F(PipelineTest, MultilineGroupsAndItsTimerEndsTheLastEntry) {
               "PHP Fatal error: boom\n#0 a.php(1)\n#1 b.php(2)\nPHP Warning: tail\n#0 c.php\n",
               "      multiline: {pattern: '^PHP ', timeout: 300ms}\n"),
       "PHP Warning: tail\\n#0 c.php");
-  EXPECT_TRUE(Has(R"x("msg":"PHP Fatal error: boom\n#0 a.php(1)\n#1 b.php(2)")x")) << daemon_->Log();
+  EXPECT_TRUE(Has(R"x("msg":"PHP Fatal error: boom\n#0 a.php(1)\n#1 b.php(2)")x"))
+      << daemon_->Log();
   EXPECT_FALSE(Has(R"x("msg":"#0 a.php(1)")x"));
 }
 

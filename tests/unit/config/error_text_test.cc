@@ -32,12 +32,12 @@ TEST_F(ErrorTextTest, DiagnosticsAreInFileOrder) {
       "processes:\n"
       "  b:\n"
       "    command: /bin/true\n"
-      "    depends_on: [zz]\n"      // found by validation, after reading
+      "    depends_on: [zz]\n"  // found by validation, after reading
       "  a:\n"
       "    command: /bin/true\n"
-      "    scael: 1\n"              // found while reading
+      "    scael: 1\n"  // found while reading
       "global:\n"
-      "  log_level: loud\n");      // read first of all
+      "  log_level: loud\n");  // read first of all
   ASSERT_EQ(r.diagnostics.size(), 3u) << Dump(r.diagnostics);
   EXPECT_EQ(r.diagnostics[0].pos.line, 4);
   EXPECT_EQ(r.diagnostics[1].pos.line, 7);
@@ -55,7 +55,8 @@ TEST_F(ErrorTextTest, UnknownTopLevelKey) {
 }
 
 TEST_F(ErrorTextTest, DuplicateTopLevelKey) {
-  const LoadResult r = Load("processes:\n  a: {command: /bin/true}\nprocesses:\n  b: {command: x}\n");
+  const LoadResult r =
+      Load("processes:\n  a: {command: /bin/true}\nprocesses:\n  b: {command: x}\n");
   const Diagnostic d = ExpectOneError(r, "processes");
   EXPECT_EQ(d.pos.line, 3);
   EXPECT_EQ(d.message, "duplicate key 'processes' (first defined at line 1)");
@@ -89,8 +90,9 @@ TEST_F(ProgramCheckTest, MissingProgramIsAWarningWithPosition) {
   ASSERT_TRUE(r.config) << Dump(r.diagnostics);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(FormatText(r.diagnostics[0]),
-            path_ + ":3:14: warning: processes.web.command: program 'nothing-here' is not found "
-                    "on PATH (hint: starting it will fail unless it is installed by then)");
+            path_ +
+                ":3:14: warning: processes.web.command: program 'nothing-here' is not found "
+                "on PATH (hint: starting it will fail unless it is installed by then)");
   EXPECT_EQ(LoadWithPrograms("\"nothing-here --x\"").diagnostics.size(), 1u);
   EXPECT_EQ(LoadWithPrograms("[not-executable]").diagnostics.size(), 1u);
   EXPECT_EQ(LoadWithPrograms("[/no/such/file]").diagnostics[0].message,

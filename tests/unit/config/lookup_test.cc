@@ -8,14 +8,16 @@ namespace {
 
 class LookupTest : public ConfigTest {
  protected:
-  std::vector<std::string> Defaults() const { return {dir_.Join("etc.yaml"), dir_.Join("cwd.yaml")}; }
+  std::vector<std::string> Defaults() const {
+    return {dir_.Join("etc.yaml"), dir_.Join("cwd.yaml")};
+  }
 };
 
 TEST_F(LookupTest, CommandLineWins) {
   dir_.Write("etc.yaml", "x");
   std::string path, err;
-  ASSERT_TRUE(ResolveConfigPath("cli.yaml", {{"PHPEEK_PM_CONFIG", "env.yaml"}}, Defaults(), &path,
-                                &err));
+  ASSERT_TRUE(
+      ResolveConfigPath("cli.yaml", {{"PHPEEK_PM_CONFIG", "env.yaml"}}, Defaults(), &path, &err));
   EXPECT_EQ(path, "cli.yaml");
 }
 
@@ -39,8 +41,9 @@ TEST_F(LookupTest, FirstExistingDefault) {
 TEST_F(LookupTest, NothingFoundNamesEveryPathTried) {
   std::string path, err;
   EXPECT_FALSE(ResolveConfigPath("", {}, Defaults(), &path, &err));
-  EXPECT_EQ(err, "no configuration file found (no --config given, PHPEEK_PM_CONFIG not set; tried " +
-                     dir_.Join("etc.yaml") + ", " + dir_.Join("cwd.yaml") + ")");
+  EXPECT_EQ(err,
+            "no configuration file found (no --config given, PHPEEK_PM_CONFIG not set; tried " +
+                dir_.Join("etc.yaml") + ", " + dir_.Join("cwd.yaml") + ")");
 }
 
 TEST_F(LookupTest, RealDefaultsAreTheDocumentedOnes) {

@@ -22,7 +22,9 @@ TEST(JsonWriterTest, EscapesControlCharactersAndQuotes) {
   EXPECT_EQ(Quote("a\"b\\c\n\t\x01"), R"("a\"b\\c\n\t\u0001")");
 }
 
-TEST(JsonWriterTest, KeepsValidUtf8) { EXPECT_EQ(Quote("caf\xC3\xA9 \xE2\x82\xAC"), "\"caf\xC3\xA9 \xE2\x82\xAC\""); }
+TEST(JsonWriterTest, KeepsValidUtf8) {
+  EXPECT_EQ(Quote("caf\xC3\xA9 \xE2\x82\xAC"), "\"caf\xC3\xA9 \xE2\x82\xAC\"");
+}
 
 TEST(JsonWriterTest, ReplacesInvalidUtf8) {
   // A lone continuation byte, a truncated sequence, an overlong form and a surrogate.

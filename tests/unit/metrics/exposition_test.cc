@@ -97,7 +97,8 @@ TEST(RenderText, HistogramSeriesHaveBucketSumAndCount) {
 }
 
 TEST(RenderText, HelpTextIsEscaped) {
-  const std::string out = RenderText({Family{"x", "line1\nline2 \\ \"q\"", MetricType::kGauge, {}}});
+  const std::string out =
+      RenderText({Family{"x", "line1\nline2 \\ \"q\"", MetricType::kGauge, {}}});
   EXPECT_EQ(out, "# HELP x line1\\nline2 \\\\ \"q\"\n# TYPE x gauge\n");
 }
 

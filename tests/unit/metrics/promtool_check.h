@@ -20,7 +20,8 @@ inline bool HavePromtool() {
 inline void ExpectPromtoolAccepts(const std::string& text) {
   phpeek::testing::TempDir dir;
   const std::string path = dir.Write("metrics.txt", text);
-  const auto r = phpeek::testing::RunCommand({"sh", "-c", "promtool check metrics < '" + path + "'"});
+  const auto r =
+      phpeek::testing::RunCommand({"sh", "-c", "promtool check metrics < '" + path + "'"});
   const std::string findings = r.out + r.err;
   const std::string allowed =
       "phpeek_pm_manager_process_count non-histogram and non-summary metrics should not have "

@@ -39,14 +39,13 @@ TEST(InstanceStateTest, CrashBackoffRestart) {
 
 TEST(InstanceStateTest, StopSignalsThenKillsOnTimeoutAndEndsStopped) {
   std::vector<A> actions;
-  EXPECT_EQ(Drive(S::kRunning, {E::kStop, E::kStopTimeout, E::kExitEnded}, &actions),
-            S::kStopped);
+  EXPECT_EQ(Drive(S::kRunning, {E::kStop, E::kStopTimeout, E::kExitEnded}, &actions), S::kStopped);
   EXPECT_EQ(actions, (std::vector<A>{A::kSignalStop, A::kKill, A::kNone}));
 }
 
 TEST(InstanceStateTest, AnExitWhileStoppingNeverRestarts) {
-  for (E exit : {E::kExitRestart, E::kExitBackoff, E::kExitFailed, E::kExitCompleted,
-                 E::kExitEnded}) {
+  for (E exit :
+       {E::kExitRestart, E::kExitBackoff, E::kExitFailed, E::kExitCompleted, E::kExitEnded}) {
     const auto t = Lookup(S::kStopping, exit);
     ASSERT_TRUE(t);
     EXPECT_EQ(t->next, S::kStopped);

@@ -171,7 +171,8 @@ TEST(ControlTest, ScaleDownAndUpAgainWhileRetiredInstancesAreStillStopping) {
   config::Config c;
   c.global.shutdown_timeout = std::chrono::milliseconds(5000);
   // Slow to stop, so the scale changes below overtake the stops they cause.
-  c.processes.push_back(Proc("q", {"sh", "-c", "trap 'sleep 0.3; exit 0' TERM; while :; do sleep 1; done"}, 3));
+  c.processes.push_back(
+      Proc("q", {"sh", "-c", "trap 'sleep 0.3; exit 0' TERM; while :; do sleep 1; done"}, 3));
   Running r(c);
   ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("q", 3); }));
   const int pid0 = r.Of("q")->instances[0].pid;
@@ -193,7 +194,8 @@ TEST(ControlTest, RollingRestartKeepsServiceUp) {
   config::Config c;
   c.global.shutdown_timeout = std::chrono::milliseconds(5000);
   // Takes a moment to stop, so a restart of all at once would show zero running.
-  c.processes.push_back(Proc("api", {"sh", "-c", "trap 'sleep 0.2; exit 0' TERM; while :; do sleep 1; done"}, 3));
+  c.processes.push_back(
+      Proc("api", {"sh", "-c", "trap 'sleep 0.2; exit 0' TERM; while :; do sleep 1; done"}, 3));
   Running r(c);
   ASSERT_TRUE(WaitUntil([&] { return r.AllRunning("api", 3); }));
   std::vector<int> before;

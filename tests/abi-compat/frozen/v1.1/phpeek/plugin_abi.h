@@ -166,10 +166,10 @@ extern "C" {
 #define PHPEEK_E_TIMEOUT 5          /* not done within timeout_ms (job_control, job_wait) */
 #define PHPEEK_E_WOULD_BLOCK 6      /* blocking call from an event callback */
 #define PHPEEK_E_STOPPING 7         /* the daemon is shutting down */
-#define PHPEEK_E_TYPE 8             /* value has another type (e.g. object where a scalar was asked) */
-#define PHPEEK_E_DENIED 9           /* reserved for per-plugin permissions */
-#define PHPEEK_E_VERSION 10         /* incompatible ABI version */
-#define PHPEEK_E_INTERNAL 99        /* anything else, including an exception caught at the edge */
+#define PHPEEK_E_TYPE 8      /* value has another type (e.g. object where a scalar was asked) */
+#define PHPEEK_E_DENIED 9    /* reserved for per-plugin permissions */
+#define PHPEEK_E_VERSION 10  /* incompatible ABI version */
+#define PHPEEK_E_INTERNAL 99 /* anything else, including an exception caught at the edge */
 
 /* ---- Log levels ------------------------------------------------------------------------------ */
 #define PHPEEK_LOG_DEBUG 0
@@ -218,8 +218,10 @@ extern "C" {
 #define PHPEEK_STATE_FAILED 6
 #define PHPEEK_STATE_COMPLETED 7
 #define PHPEEK_STATE_DEGRADED 8 /* process only: some instances not running */
-#define PHPEEK_STATE_SUSPENDED 9 /* instance only: running, but its process is stopped (SIGSTOP) */
-#define PHPEEK_STATE_BLOCKED 10  /* 1.1: waiting to spawn for a dependency that cannot be met */
+#define PHPEEK_STATE_SUSPENDED                                                                  \
+  9                             /* instance only: running, but its process is stopped (SIGSTOP) \
+                                 */
+#define PHPEEK_STATE_BLOCKED 10 /* 1.1: waiting to spawn for a dependency that cannot be met */
 
 /* ---- Health of an instance (1.1; HEALTH_CHANGED old_state/new_state) ------------------------- */
 #define PHPEEK_HEALTH_UNKNOWN 0   /* no verdict yet: from each spawn until its check passes */
@@ -390,8 +392,7 @@ typedef struct phpeek_host_api_v1 {
    * are the waiting instances) and "reason" (why, on P and on those instances). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
-  int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json,
-                         phpeek_sink* err);
+  int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);
 
   /* Queues START/STOP/RESTART/SCALE (arg = instance count for SCALE, else ignored) without
    * waiting for the supervisor loop (THREADING 3). Returns PHPEEK_OK once accepted;
@@ -550,8 +551,9 @@ typedef struct phpeek_config_key {
   (offsetof(phpeek_config_key, allowed) + sizeof(const char* const*))
 
 /* Diagnostics a plugin reports about the configuration (validate_config). */
-#define PHPEEK_SEVERITY_WARNING 1 /* works, but is risky or surprising: check-config --strict fails */
-#define PHPEEK_SEVERITY_ERROR 2   /* the daemon refuses to start with this configuration */
+#define PHPEEK_SEVERITY_WARNING \
+  1                             /* works, but is risky or surprising: check-config --strict fails */
+#define PHPEEK_SEVERITY_ERROR 2 /* the daemon refuses to start with this configuration */
 
 typedef struct phpeek_diagnostic {
   uint32_t struct_size; /* sizeof(phpeek_diagnostic) as compiled by the plugin */
@@ -640,7 +642,7 @@ typedef struct phpeek_plugin_api_v1 {
  * this host (e.g. host_minor too old for a plugin without a fallback). */
 #define PHPEEK_PLUGIN_ENTRY_V1_NAME "phpeek_plugin_entry_v1"
 typedef const phpeek_plugin_api_v1* (*phpeek_plugin_entry_v1_fn)(uint32_t host_major,
-                                                                  uint32_t host_minor);
+                                                                 uint32_t host_minor);
 
 #if defined(__GNUC__)
 #define PHPEEK_PLUGIN_EXPORT __attribute__((visibility("default")))
