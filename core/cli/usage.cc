@@ -88,6 +88,7 @@ std::string ClientUsage(Subcommand s) {
              "oneshot until it has completed: exit 0 then, a failed oneshot's own exit code, 1\n"
              "when it failed, is blocked by a dependency or the timeout passed (the message says\n"
              "what it was still waiting for).\n";
+      break;
     case Subcommand::kReload:
       synopsis = "reload";
       what =
