@@ -21,11 +21,9 @@ int32_t Forward(Frame request, phpeek_sink* out, phpeek_sink* err) noexcept {
   try {
     std::string text, error;
     const int32_t code = g_link->Call(std::move(request), &text, &error);
-    if (code == PHPEEK_OK) {
-      Emit(out, text);
-    } else {
-      Emit(err, error);
-    }
+    // As in process: a service may write its output on a failure too (config_reload's errors).
+    if (!text.empty()) Emit(out, text);
+    if (code != PHPEEK_OK) Emit(err, error);
     return code;
   } catch (...) {
     return PHPEEK_E_INTERNAL;
@@ -135,6 +133,12 @@ int32_t JobWait(phpeek_host*, const char* name, int64_t run_id, uint32_t timeout
   return Forward(std::move(f), out, err);
 }
 
+int32_t ConfigReload(phpeek_host*, uint32_t timeout_ms, phpeek_sink* out,
+                     phpeek_sink* err) noexcept {
+  if (timeout_ms > 0 && plugin_host::EventDispatcher::OnDispatchThread()) return WouldBlock(err);
+  return Forward(std::move(Frame(kConfigReload, 0).Int(timeout_ms)), out, err);
+}
+
 const phpeek_host_api_v1 kServices = {
     sizeof(phpeek_host_api_v1),
     PHPEEK_ABI_MAJOR,
@@ -154,6 +158,7 @@ const phpeek_host_api_v1 kServices = {
     &JobHistory,
     &JobControl,
     &JobWait,
+    &ConfigReload,
 };
 
 }  // namespace

@@ -15,21 +15,22 @@ bool HelperLink::ReadFirst(Frame* out, std::string* err) {
   return ReadFrame(fd_, &decoder_, out, err);
 }
 
-void HelperLink::Run(plugin_host::EventDispatcher* events) {
-  std::thread([this, events] { Read(events); }).detach();
+void HelperLink::Run(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global) {
+  std::thread([this, events, global] { Read(events, global); }).detach();
 }
 
-void HelperLink::Read(plugin_host::EventDispatcher* events) {
+void HelperLink::Read(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global) {
   Frame frame;
   std::string err;
-  while (ReadFrame(fd_, &decoder_, &frame, &err)) Route(frame, events);
+  while (ReadFrame(fd_, &decoder_, &frame, &err)) Route(frame, events, global);
   if (!err.empty())
     std::fprintf(stderr, "phpeek-pm plugin-host: link to the daemon: %s\n", err.c_str());
   // The daemon closed the link (it stops or restarts this helper): nothing may outlive that.
   std::_Exit(1);
 }
 
-void HelperLink::Route(const Frame& frame, plugin_host::EventDispatcher* events) {
+void HelperLink::Route(const Frame& frame, plugin_host::EventDispatcher* events,
+                       plugin_host::GlobalJson* global) {
   switch (frame.kind) {
     case kReply: {
       FieldReader r(frame);
@@ -49,6 +50,12 @@ void HelperLink::Route(const Frame& frame, plugin_host::EventDispatcher* events)
     case kEvent:
       if (auto event = EventFromFrame(frame)) events->Push(event);
       return;
+    case kGlobal: {  // before its CONFIG_RELOADED: config_get_* answer the new block from then on
+      FieldReader r(frame);
+      std::string text = r.Str();
+      if (r.ok()) global->Set(std::move(text));
+      return;
+    }
     case kPing:
       Reply(frame.id, PHPEEK_OK, "");
       return;

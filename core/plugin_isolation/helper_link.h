@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/plugin_host/event_dispatcher.h"
+#include "core/plugin_host/global_json.h"
 #include "core/plugin_isolation/frame.h"
 
 namespace phpeek::plugin_isolation {
@@ -26,8 +27,9 @@ class HelperLink {
 
   // Before Run, on the main thread: the first frame (kStart). False when the link is closed.
   bool ReadFirst(Frame* out, std::string* err);
-  // Starts the reader thread (detached: it ends with the process).
-  void Run(plugin_host::EventDispatcher* events);
+  // Starts the reader thread (detached: it ends with the process). `global` is the helper's copy
+  // of the global block, replaced by kGlobal after a reload.
+  void Run(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global);
 
   // Thread-safe. Sends `request` (its id is set here) and waits for the reply: code, output and
   // error text.
@@ -44,8 +46,9 @@ class HelperLink {
     int32_t code = 0;
     std::string out, err;
   };
-  void Read(plugin_host::EventDispatcher* events);
-  void Route(const Frame& frame, plugin_host::EventDispatcher* events);
+  void Read(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global);
+  void Route(const Frame& frame, plugin_host::EventDispatcher* events,
+             plugin_host::GlobalJson* global);
 
   const int fd_;
   FrameDecoder decoder_;

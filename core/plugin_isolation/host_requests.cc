@@ -21,6 +21,7 @@ Frame Reply(uint64_t id, int32_t code, const std::string& out, const std::string
 }  // namespace
 
 bool MayBlock(const Frame& request) {
+  if (request.kind == kConfigReload) return FieldReader(request).Int() > 0;
   if (request.kind != kJobControl && request.kind != kJobWait) return false;
   FieldReader r(request);
   if (request.kind == kJobControl) {
@@ -90,6 +91,11 @@ bool ServeRequest(const Frame& request, phpeek_host* host, Frame* reply) {
       const int64_t run = r.Int();
       const auto timeout = static_cast<uint32_t>(r.Int());
       if (r.ok()) code = api->job_wait(host, name.c_str(), run, timeout, &out_sink, &err_sink);
+      break;
+    }
+    case kConfigReload: {
+      const auto timeout = static_cast<uint32_t>(r.Int());
+      if (r.ok()) code = api->config_reload(host, timeout, &out_sink, &err_sink);
       break;
     }
     default:

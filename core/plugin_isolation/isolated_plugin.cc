@@ -346,6 +346,9 @@ void IsolatedPlugin::Collect(Helper* h) {
     for (const std::string& reply : s.replies) h->out += reply;
     s.replies.clear();
     while (!s.events.empty() && h->out.size() < kEventBacklogBytes) {
+      if (s.events.front()->type == PHPEEK_EVENT_CONFIG_RELOADED) {  // the block it announces
+        h->out += EncodeFrame(std::move(Frame(kGlobal, 0).Str(*s.host.global_json->Get())));
+      }
       h->out += EncodeFrame(EventFrame(*s.events.front()));
       s.events.pop_front();
     }

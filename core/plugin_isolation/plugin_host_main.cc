@@ -88,7 +88,7 @@ int RunPluginHostHelper(int argc, char** argv) {
   plugin_host::PluginRequest request;
   request.name = r.Str();
   request.path = r.Str();
-  const plugin_host::GlobalJson global_json(r.Str());
+  plugin_host::GlobalJson global_json(r.Str());
   if (!r.ok()) return 1;
   plugin_host::LoadedPlugin plugin;
   if (plugin_host::LoadPlugin(request, &plugin, &err) != plugin_host::LoadOutcome::kLoaded) {
@@ -100,7 +100,7 @@ int RunPluginHostHelper(int argc, char** argv) {
   host.plugin_name = plugin.name;
   host.global_json = &global_json;
   host.events = &events;
-  link.Run(&events);
+  link.Run(&events, &global_json);
   void* self = nullptr;
   const int32_t code = InitAndStart(plugin, ForwardingServices(&link), &host, &self, &err);
   link.Reply(start.id, code, err);

@@ -10,10 +10,11 @@ namespace phpeek::plugin_isolation {
 
 enum Kind : uint32_t {
   // daemon -> helper
-  kStart = 1,  // plugin name, library path, global JSON; reply: code, "", error (init + start)
-  kEvent = 2,  // no reply; the AbiEvent fields (event_frame.h)
-  kStop = 3,   // drain_ms; reply: stop's code (after destroy; the helper then exits 0)
-  kPing = 4,   // reply: OK (answered by the helper's reader thread: a sign of life)
+  kStart = 1,   // plugin name, library path, global JSON; reply: code, "", error (init + start)
+  kEvent = 2,   // no reply; the AbiEvent fields (event_frame.h)
+  kStop = 3,    // drain_ms; reply: stop's code (after destroy; the helper then exits 0)
+  kPing = 4,    // reply: OK (answered by the helper's reader thread: a sign of life)
+  kGlobal = 5,  // no reply; the reloaded global JSON, sent just before its CONFIG_RELOADED event
   // helper -> daemon: the host services that need the daemon (host_requests.h)
   kLog = 10,             // no reply; level, text
   kProcessList = 11,     // -
@@ -24,6 +25,7 @@ enum Kind : uint32_t {
   kJobHistory = 16,      // name, limit
   kJobControl = 17,      // op, name, timeout_ms
   kJobWait = 18,         // name, run_id, timeout_ms
+  kConfigReload = 19,    // timeout_ms
   // either way
   kReply = 100,  // code, output, error text
 };
