@@ -9,8 +9,11 @@ OutputPipeline::OutputPipeline(Loop& loop,
                                std::shared_ptr<const process_logs::PipelineConfig> config,
                                std::vector<log::Field> source, process_logs::Stream stream)
     : loop_(loop),
-      source_(std::move(source)),
-      pipeline_(std::move(config), stream, [this](const process_logs::Entry& e) { Emit(e); }) {}
+      fields_(std::move(source)),
+      pipeline_(std::move(config), stream, [this](const process_logs::Entry& e) { Emit(e); }) {
+  fields_.emplace_back("stream", process_logs::StreamName(stream));
+  fixed_ = fields_.size();
+}
 
 OutputPipeline::~OutputPipeline() {
   if (timer_ != 0) loop_.CancelTimer(timer_);
@@ -41,15 +44,13 @@ void OutputPipeline::ArmTimer() {
   });
 }
 
+// Per line, only the line's own fields and the labels are added to the fixed ones: a line
+// without them (the default pipeline) allocates nothing here.
 void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (!log::Enabled(e.level)) return;
-  std::vector<log::Field> fields;
-  const size_t own = e.fields ? e.fields->size() : 0;
-  fields.reserve(source_.size() + 1 + own + (e.labels ? e.labels->size() : 0));
-  fields.insert(fields.end(), source_.begin(), source_.end());
-  fields.emplace_back("stream", process_logs::StreamName(e.stream));
-  auto add = [&fields](const process_logs::Field& f) {
-    fields.push_back(f.json ? log::Field::Json(f.key, f.value) : log::Field(f.key, f.value));
+  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(fixed_), fields_.end());
+  auto add = [this](const process_logs::Field& f) {
+    fields_.push_back(f.json ? log::Field::Json(f.key, f.value) : log::Field(f.key, f.value));
   };
   if (e.fields) {
     for (const auto& f : *e.fields) add(f);
@@ -57,7 +58,7 @@ void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (e.labels) {
     for (const auto& f : *e.labels) add(f);
   }
-  log::Write(e.level, e.message, fields);
+  log::Write(e.level, e.message, fields_);
 }
 
 }  // namespace phpeek::supervisor

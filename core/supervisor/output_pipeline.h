@@ -36,7 +36,10 @@ class OutputPipeline {
   void ArmTimer();
 
   Loop& loop_;
-  std::vector<log::Field> source_;
+  // The source's fields and the stream, then (per line, from fixed_ on) the line's own fields
+  // and the labels: reused from line to line.
+  std::vector<log::Field> fields_;
+  size_t fixed_ = 0;
   process_logs::StreamPipeline pipeline_;
   Loop::TimerId timer_ = 0;
   Clock::time_point timer_at_{};
