@@ -422,14 +422,20 @@ bool IsolatedPlugin::Flush(Helper* h) {
   return true;
 }
 
-// Reads what is there without waiting; false at the end of the stream (or a corrupt one).
+// Reads what is there without waiting; false at the end of the stream (or a corrupt one). The
+// frames read before the end are handled first: a helper that refuses to start writes its answer
+// and exits at once, and that answer must not be lost with the hang-up.
 bool IsolatedPlugin::Receive(Helper* h) {
   char buf[65536];
+  bool open = true;
   while (true) {
     const ssize_t n = recv(h->proc.fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    if (n <= 0) return false;
+    if (n <= 0) {
+      open = false;
+      break;
+    }
     h->decoder.Feed(buf, static_cast<size_t>(n));
   }
   Frame frame;
@@ -440,7 +446,7 @@ bool IsolatedPlugin::Receive(Helper* h) {
         Handle(h, frame);
         break;
       case FrameDecoder::Result::kNeedMore:
-        return true;
+        return open;
       case FrameDecoder::Result::kError:
         log::Error("plugin host process sent a corrupt message",
                    {{"plugin", name()}, {"error", err}});

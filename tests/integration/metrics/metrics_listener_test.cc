@@ -1,6 +1,7 @@
 // The metrics listener of the real daemon under hostile or sloppy clients: idle keep-alive
 // connections, clients that never send, slow senders, HEAD, bad framing and running out of file
-// descriptors. Every wait has a deadline; "well within Prometheus's 10 s scrape timeout" is 2 s.
+// descriptors. Every wait has a deadline; "well within Prometheus's 10 s scrape timeout" is 5 s (a
+// listener that queues a scrape behind idle keep-alive connections makes it wait their 15 s).
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -93,7 +94,7 @@ TEST(MetricsListener, IdleKeepAliveSilentAndSlowClientsNeverDelayAScrape) {
     int status = 0;
     const auto took = TimedScrape(d.metrics_port(), &status);
     EXPECT_EQ(status, 200) << "round " << round;
-    EXPECT_LT(took, 2s) << "round " << round << ": the scrape waited behind idle connections";
+    EXPECT_LT(took, 5s) << "round " << round << ": the scrape waited behind idle connections";
   }
   // The most recent keep-alive connections are still served.
   ASSERT_TRUE(idle.back()->Send(kScrape));
@@ -265,7 +266,7 @@ TEST(MetricsListener, RunningOutOfDescriptorsNeitherSpinsNorFloodsTheLogAndScrap
     int status = 0;
     const auto took = TimedScrape(port, &status);
     ASSERT_EQ(status, 200) << "scrape " << scrapes << d->daemon().Log();
-    ASSERT_LT(took, 2s) << "scrape " << scrapes;
+    ASSERT_LT(took, 5s) << "scrape " << scrapes;
     ++scrapes;
     std::this_thread::sleep_until(next + 100ms);  // the pace of the load, not a wait for an event
   }
