@@ -19,7 +19,8 @@ void AppendKey(std::string* out, std::string_view key) {
 }
 
 // ',"health":"healthy","ready":true' for an instance (health only when it has a check), ',"ready":
-// true' for a process (lifecycle.md, "Health checks").
+// true' for a process (lifecycle.md, "Health checks"). A 1.0 host tells neither: then neither is
+// shown, rather than a "ready":false that nobody measured.
 void AppendReadiness(const json::Value& v, std::string* out) {
   const auto health = v["health"].AsString();
   if (health.ok()) {
@@ -27,9 +28,11 @@ void AppendReadiness(const json::Value& v, std::string* out) {
     AppendKey(out, "health");
     AppendJsonString(out, health.value);
   }
+  const auto ready = v["ready"].AsBool();
+  if (!ready.ok()) return;
   out->push_back(',');
   AppendKey(out, "ready");
-  out->append(v["ready"].AsBool().value_or(false) ? "true" : "false");
+  out->append(ready.value ? "true" : "false");
 }
 
 void AppendInstance(const json::Value& inst, std::string* out) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "phpeek/units.hpp"
 #include "plugins/rest-api/auth.h"
 
 namespace phpeek::rest {
@@ -50,24 +51,6 @@ bool ReadString(const GlobalLookup& lookup, const std::string& key, std::string*
 
 }  // namespace
 
-bool ParseByteSize(const std::string& text, int64_t* out) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  int64_t number = 0;
-  if (digits == 0 || !ParseInt(text.substr(0, digits), &number)) return false;
-  const std::string unit = text.substr(digits);
-  int64_t multiplier = 1;
-  if (unit == "K" || unit == "KB" || unit == "KiB")
-    multiplier = int64_t{1} << 10;
-  else if (unit == "M" || unit == "MB" || unit == "MiB")
-    multiplier = int64_t{1} << 20;
-  else if (!unit.empty())
-    return false;
-  if (number > (int64_t{1} << 40) / multiplier) return false;
-  *out = number * multiplier;
-  return true;
-}
-
 bool IsLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -88,7 +71,10 @@ bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err) {
   out->max_process_scale = static_cast<int>(scale);
   std::string text;
   if (lookup("api_max_request_body", &text, err)) {
-    if (!ParseByteSize(text, &out->max_request_body) || out->max_request_body < 1) {
+    // The host has normalized the declared BYTES key to a number; a bare lookup (tests, an old
+    // host) may still hold the written form, which the SDK's parser reads.
+    if (!phpeek::v1::ParseByteSize(text, &out->max_request_body, nullptr) ||
+        out->max_request_body < 1) {
       *err =
           "global.api_max_request_body: expected a size such as 65536 or 64KiB, got '" + text + "'";
       return false;

@@ -28,9 +28,6 @@ using GlobalLookup =
 // Reads and checks every setting. Returns false with a message naming the key on bad values.
 bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err);
 
-// `64KiB`, `64K`, `64KB`, `1MiB`, `1M`, `1MB` (multiples of 1024) or a plain number of bytes.
-bool ParseByteSize(const std::string& text, int64_t* out);
-
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(const std::string& host);
 

@@ -19,11 +19,12 @@ TEST(ProcessViewTest, AnInstanceReasonIsShownOnlyWhenThereIsOne) {
       R"("last_exit_code":-1,"last_signal":0,"reason":""}]})";
   std::string out, err;
   ASSERT_TRUE(RenderProcess(host, &out, &err)) << err;
-  EXPECT_EQ(out, R"({"name":"web","state":"degraded","scale":2,"ready":false,"instances":[)"
+  // This host (like a 1.0 one) tells no readiness: none is shown, rather than "ready":false.
+  EXPECT_EQ(out, R"({"name":"web","state":"degraded","scale":2,"instances":[)"
                  R"({"id":"web-0","state":"failed","pid":0,"started_at":0,"restart_count":0,)"
-                 R"("reason":"pre_start hook 'migrate' failed: exit code 1","ready":false},)"
+                 R"("reason":"pre_start hook 'migrate' failed: exit code 1"},)"
                  R"({"id":"web-1","state":"running","pid":7,"started_at":1700000000,)"
-                 R"("restart_count":0,"ready":false}]})");
+                 R"("restart_count":0}]})");
 }
 
 // ABI 1.1's dependency keys pass through when present: waiting_for while waiting, the reason

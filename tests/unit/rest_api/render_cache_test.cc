@@ -29,9 +29,9 @@ std::string Snapshot(int pid) {
 }
 
 std::string Rendered(int pid) {
-  return R"({"processes":[{"name":"web","state":"running","scale":1,"ready":false,"instances":[)"
+  return R"({"processes":[{"name":"web","state":"running","scale":1,"instances":[)"
          R"({"id":"web-0","state":"running","pid":)" +
-         std::to_string(pid) + R"(,"started_at":1700000000,"restart_count":0,"ready":false}]}]})";
+         std::to_string(pid) + R"(,"started_at":1700000000,"restart_count":0}]}]})";
 }
 
 class RenderCacheTest : public ::testing::Test {

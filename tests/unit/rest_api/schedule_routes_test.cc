@@ -200,12 +200,10 @@ TEST_F(ScheduleRoutesTest, WaitingTriggersAreCapped) {
 TEST_F(ScheduleRoutesTest, ProcessListShowsTheJobFields) {
   const auto r = Call("GET", "/api/v1/processes");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(
-      r.body,
-      R"({"processes":[{"name":"cron","state":"stopped","scale":1,"ready":false,"instances":[],)"
-      R"("type":"scheduled","schedule":"*/5 * * * *","schedule_state":"idle",)"
-      R"("next_run":1700000100,"last_run":null,"last_exit_code":null,)"
-      R"("run_count":0}]})");
+  EXPECT_EQ(r.body, R"({"processes":[{"name":"cron","state":"stopped","scale":1,"instances":[],)"
+                    R"("type":"scheduled","schedule":"*/5 * * * *","schedule_state":"idle",)"
+                    R"("next_run":1700000100,"last_run":null,"last_exit_code":null,)"
+                    R"("run_count":0}]})");
 }
 
 }  // namespace
