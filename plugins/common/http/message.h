@@ -38,7 +38,7 @@ struct HttpResponse {
   HeaderList headers;        // besides Date, Content-Type, Content-Length and Connection
   // Set: a streaming answer (response_stream.h). The head goes out without Content-Length and
   // with "Connection: close", `body` is ignored, and the stream's bytes follow until it ends.
-  std::shared_ptr<ResponseStream> stream;
+  std::shared_ptr<ResponseStream> stream = nullptr;
 };
 
 // Runs on a worker thread for each complete request; many run at once when the server has more

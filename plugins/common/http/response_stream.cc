@@ -8,7 +8,8 @@ ResponseStream::WriteResult ResponseStream::Write(std::string_view bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_ || detached_) return WriteResult::kClosed;
   if (bytes.empty()) return WriteResult::kQueued;
-  if (queue_.size() + bytes.size() > max_queued_) return WriteResult::kFull;
+  // An empty queue takes any write: a single piece larger than the bound must not block forever.
+  if (!queue_.empty() && queue_.size() + bytes.size() > max_queued_) return WriteResult::kFull;
   queue_.append(bytes);
   if (!wake_pending_ && wake_) {
     wake_pending_ = true;

@@ -4,8 +4,9 @@
 // a stream: writers append from any thread, the server's I/O thread sends.
 //
 // Bounded: what waits for the socket never exceeds max_queued_bytes (beyond one batch the I/O
-// thread has taken and is sending); a write that would pass it is refused whole (kFull) and the
-// writer decides (an SSE feed ends the stream with a last message, see Finish). The stream ends
+// thread has taken and is sending), save for a single write into an empty queue, which is always
+// taken; a write that would pass it is refused whole (kFull) and the writer decides (an SSE feed
+// ends the stream with a last message, see Finish). The stream ends
 // when the client goes away (it closed, or a send failed), when it does not take what is queued
 // within the server's write timeout, at the server's Stop, or at Finish once the rest is sent;
 // writers then see closed() and kClosed, and drop their reference whenever they like.

@@ -507,6 +507,8 @@ void Server::Stop() {
   s.Wake();
   s.io.join();
   s.pool->Stop();  // after the I/O thread: nothing posts any more
+  // Answers sent meanwhile: a stream whose head just went out still gets its last words.
+  s.CollectAnswers(Clock::now());
   s.pool.reset();
   for (auto& [fd, c] : s.connections) c->FinalFlush();  // a stream's last words, if they fit
   s.connections.clear();                                // closes them; their streams are detached

@@ -40,7 +40,7 @@ class ListenerTest : public ::testing::Test {
   std::atomic<int> scrapes_{0};
   MetricsListener listener_{[this] {
     ++scrapes_;
-    return HttpResponse{200, std::string(kTextContentType), "up 1\n", {}, nullptr};
+    return HttpResponse{200, std::string(kTextContentType), "up 1\n", {}};
   }};
   int port_ = 0;
 };

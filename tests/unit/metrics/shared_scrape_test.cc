@@ -17,7 +17,7 @@ TEST(SharedScrape, ARequestThatArrivedBeforeAReadingBeganSharesIt) {
   int readings = 0;
   SharedScrape scrape([&] {
     ++readings;
-    return HttpResponse{200, "text/plain", "reading " + std::to_string(readings), {}, nullptr};
+    return HttpResponse{200, "text/plain", "reading " + std::to_string(readings), {}};
   });
   const Clock::time_point before = Clock::now();
   EXPECT_EQ(scrape.Get(before).body, "reading 1");
@@ -57,7 +57,7 @@ TEST(SharedScrape, AFailedReadingAnswers500AndIsNotShared) {
   int calls = 0;
   SharedScrape scrape([&]() -> HttpResponse {
     if (++calls == 1) throw std::runtime_error("boom");
-    return HttpResponse{200, "text/plain", "ok", {}, nullptr};
+    return HttpResponse{200, "text/plain", "ok", {}};
   });
   const Clock::time_point before = Clock::now();
   const HttpResponse failed = scrape.Get(before);

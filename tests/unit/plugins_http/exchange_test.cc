@@ -65,7 +65,7 @@ TEST(Exchange, AnswerHasTheUsualHeadersInOrder) {
   EXPECT_EQ(BodyOf(out), R"({"status":"healthy"})");
   // Without a content type there is no Content-Type header; Content-Length is always there.
   const std::string bare = ServeBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n", [](const HttpRequest&) {
-    return HttpResponse{204, "", "", {}, nullptr};
+    return HttpResponse{204, "", "", {}};
   });
   EXPECT_EQ(bare.find("Content-Type"), std::string::npos) << bare;
   EXPECT_NE(bare.find("\r\nContent-Length: 0\r\n"), std::string::npos) << bare;
@@ -122,8 +122,7 @@ TEST(Exchange, RefusalsUseTheErrorRendererAndClose) {
   EXPECT_EQ(Count(out, "HTTP/1.1 "), 1u) << "nothing after the refusal";
   ResponseDefaults json;
   json.render_error = [](int status, std::string_view detail) {
-    return HttpResponse{
-        status, "application/json", "{\"e\":\"" + std::string(detail) + "\"}", {}, nullptr};
+    return HttpResponse{status, "application/json", "{\"e\":\"" + std::string(detail) + "\"}", {}};
   };
   json.headers = {{"Cache-Control", "no-store"}};
   out = ServeBytes("GET / HTTP/2.0\r\nHost: x\r\n\r\n", recorder.handler(), {}, json);

@@ -77,6 +77,16 @@ TEST(ResponseStream, RefusesWritesPastItsBoundWholeAndEndsAtFinish) {
   EXPECT_TRUE(finished);
 }
 
+// A single write larger than the bound is taken by an empty queue (else it could never be sent).
+TEST(ResponseStream, AnEmptyQueueTakesAWriteLargerThanTheBound) {
+  ResponseStream s(10);
+  EXPECT_EQ(s.Write(std::string(50, 'x')), ResponseStream::WriteResult::kQueued);
+  EXPECT_EQ(s.Write("y"), ResponseStream::WriteResult::kFull);
+  bool finished = false;
+  EXPECT_EQ(s.Take(&finished).size(), 50u);
+  EXPECT_EQ(s.Write("y"), ResponseStream::WriteResult::kQueued);
+}
+
 TEST(ResponseStream, WakesOncePerBatchAndNeverAfterDetach) {
   ResponseStream s(1000);
   int wakes = 0;
