@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "phpeek/json.hpp"
+#include "plugins/rest-api/sse_text.h"
 
 namespace phpeek::rest {
 namespace {
@@ -113,8 +114,9 @@ bool LogFeed::Pump(std::chrono::milliseconds wait) {
   for (const json::Value e : doc.root()["entries"].items()) {
     const uint64_t seq = Seq(e);
     if (seq == 0) continue;
-    lines.push_back(Line{seq, e["process"].AsString().value_or(""),
-                         e["instance"].AsString().value_or(""), e.text()});
+    Line line{seq, e["process"].AsString().value_or(""), e["instance"].AsString().value_or(""), ""};
+    AppendSseEvent(&line.framed, seq, e.text());
+    lines.push_back(std::move(line));
     last = seq;
   }
   Deliver(lines, last);
@@ -138,7 +140,7 @@ void LogFeed::Deliver(const std::vector<Line>& lines, uint64_t last_seq) {
       if (l.seq <= c.cursor) continue;  // sent with a page of history
       if (!c.process.empty() && l.process != c.process) continue;
       if (!c.instance.empty() && l.instance != c.instance) continue;
-      batch.Add(l.seq, l.json);
+      batch.AddFramed(l.seq, l.framed);
     }
     batch.Flush();
     if (batch.full()) {

@@ -67,7 +67,8 @@ class LogFeed {
   };
   struct Line {
     uint64_t seq;
-    std::string_view process, instance, json;
+    std::string_view process, instance;
+    std::string framed;  // the SSE event, framed once for every client
   };
 
   // Sends one read's page (log_read's answer) to `c`, and moves its cursor and mode.

@@ -62,6 +62,19 @@ bool SseBatch::Add(uint64_t id, std::string_view data) {
     return false;
   }
   AppendSseEvent(&pending_, id, data);
+  return Added(id);
+}
+
+bool SseBatch::AddFramed(uint64_t id, std::string_view framed) {
+  if (!ok()) {
+    ++lost_;
+    return false;
+  }
+  pending_.append(framed);
+  return Added(id);
+}
+
+bool SseBatch::Added(uint64_t id) {
   ++pending_events_;
   pending_last_ = id;
   return pending_.size() < piece_ || Flush();

@@ -89,6 +89,8 @@ class SseBatch {
 
   // Adds one event (false once the client is full or closed: the event was not taken).
   bool Add(uint64_t id, std::string_view data);
+  // The same with the event already framed (AppendSseEvent), for one event sent to many clients.
+  bool AddFramed(uint64_t id, std::string_view framed);
   // Writes what is pending; false when the client was full or closed.
   bool Flush();
   // The client took everything so far.
@@ -100,6 +102,8 @@ class SseBatch {
   uint64_t last_written() const { return last_written_; }
 
  private:
+  bool Added(uint64_t id);  // counts an event appended to pending_
+
   SseClient* client_;
   size_t piece_;  // 32 KiB, or a quarter of a smaller queue
   std::string pending_;
