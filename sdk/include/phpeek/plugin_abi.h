@@ -498,7 +498,8 @@ typedef struct phpeek_host_api_v1 {
                       uint32_t limit, phpeek_sink* out_json, phpeek_sink* err);
   /* Starts a follow: writes what log_read would answer (the backlog) and sets *out_id; every
    * later matching line is queued for log_next, with no gap and no duplicate after the backlog.
-   * The queue holds queue_lines lines (0: 10000; at most 100000); when the reader falls behind,
+   * The queue holds queue_lines lines (0: 10000; at most 100000) and about 1 KiB a line on
+   * average (4 to 64 MiB: a queue of long lines holds fewer); when the reader falls behind,
    * newer lines are dropped and counted, never waited for. E_STOPPING once the daemon is
    * shutting down. */
   int32_t (*log_follow)(phpeek_host* h, const char* process, const char* instance, uint64_t since,
@@ -506,13 +507,15 @@ typedef struct phpeek_host_api_v1 {
                         phpeek_sink* backlog_json, phpeek_sink* err);
   /* Waits up to timeout_ms for lines on follow `id`, then writes
    * {"schema":1,"entries":[E...],"dropped":N,"closed":B}, oldest first (entries [] when none
-   * came in time); dropped: lines lost since the previous log_next because the queue was full;
-   * closed: none will come any more (log_unfollow, or the shutdown). E_NOT_FOUND: unknown id;
-   * E_WOULD_BLOCK: timeout_ms > 0 from an event callback. */
+   * came in time; at most about 4 MiB of them a call: the rest comes at the next); dropped:
+   * lines lost since the previous log_next because the queue was full; closed: none will come
+   * any more (log_unfollow, or the shutdown), set with the last entries. E_NOT_FOUND: unknown
+   * id; E_WOULD_BLOCK: timeout_ms > 0 from an event callback. */
   int32_t (*log_next)(phpeek_host* h, uint64_t id, uint32_t timeout_ms, phpeek_sink* out_json,
                       phpeek_sink* err);
   /* Ends follow `id`: a log_next waiting on it returns at once with closed true. E_NOT_FOUND for
-   * an unknown id. Also allowed during destroy. */
+   * an unknown id. Also allowed during destroy; follows left open end with the plugin (after
+   * destroy, or with its helper process under `isolation: process`). */
   int32_t (*log_unfollow)(phpeek_host* h, uint64_t id);
 } phpeek_host_api_v1;
 
