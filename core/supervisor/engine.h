@@ -71,11 +71,7 @@ struct Instance {
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
-  // The readers' sinks feed the pipelines, so the pipelines are declared first (destroyed last).
-  std::unique_ptr<OutputPipeline> out_log;
-  std::unique_ptr<OutputPipeline> err_log;
-  std::unique_ptr<process::OutputReader> out;
-  std::unique_ptr<process::OutputReader> err;
+  ChildOutput output;                       // the current run's stdout and stderr
   std::unique_ptr<health::Checker> health;  // set when the process has a health_check
 };
 
@@ -118,6 +114,8 @@ struct DependencyVerdict {
 void FillSupervisedSignals(sigset_t* set);
 // Everything about a spawn that is the same for every instance of the process.
 process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec);
+// global.log_buffer_lines, log_buffer_bytes and log_buffer_total_bytes.
+process_logs::HistoryLimits HistoryLimitsFor(const config::GlobalSpec& global);
 // "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
 using process::SignalName;
 
@@ -138,6 +136,10 @@ struct EngineIo {
                      const std::shared_ptr<const config::Config>& after)>
       config_applied;
   ReloadGate* reload_gate = nullptr;
+  // What the processes wrote, kept per instance (optional: without it, output only reaches the
+  // daemon's log). The engine registers instances and job runs, retires removed ones, and applies
+  // reloaded limits; it must outlive the engine.
+  process_logs::LogHistory* history = nullptr;
 };
 
 class Engine {
@@ -203,8 +205,7 @@ class Engine {
   void SendStopSignal(Process& p, Instance& inst);
   void SignalStop(Process& p, Instance& inst);
   void SignalStopNow(Process& p, Instance& inst);
-  void WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout);
-  void CloseOutput(Instance& inst);
+  void WatchOutput(Process& p, Instance& inst, const process::SpawnResult& r);
   void LeaveState(Instance& inst, process::InstanceState next);
 
   // engine_health.cc
@@ -292,6 +293,7 @@ class Engine {
                      const std::shared_ptr<const config::Config>&)>
       config_applied_;
   ReloadGate* reload_gate_ = nullptr;
+  process_logs::LogHistory* history_ = nullptr;
   std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
   process::Spawner* spawner_;
   process::Children* children_;

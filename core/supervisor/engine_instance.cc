@@ -126,8 +126,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
   inst.pid = r.pid;
   inst.reason.clear();
   by_pid_[r.pid] = Owner{&p, &inst};
-  if (r.stdout_fd >= 0) WatchOutput(p, inst, r.stdout_fd, true);
-  if (r.stderr_fd >= 0) WatchOutput(p, inst, r.stderr_fd, false);
+  WatchOutput(p, inst, r);
   log::Info("process spawned", {{"process", spec.name}, {"instance", inst.id}, {"pid", r.pid}});
   Event e;
   e.type = EventType::kSpawned;
@@ -154,7 +153,7 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   by_pid_.erase(pid);
   // Whatever is left of its process group goes with it: nothing is left behind.
   children_->Signal(-pid, SIGKILL);
-  CloseOutput(inst);
+  inst.output.Close();
   inst.pid = 0;
   inst.suspended = false;
   dirty_ = true;
@@ -288,42 +287,15 @@ void Engine::SignalStopNow(Process& p, Instance& inst) {
   });
 }
 
-void Engine::WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout) {
-  auto& log = is_stdout ? inst.out_log : inst.err_log;
-  log = std::make_unique<OutputPipeline>(
-      loop_, p.log_pipeline,
-      std::vector<log::Field>{{"process", p.spec->name}, {"instance", inst.id}},
-      is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
-  OutputPipeline* pipeline = log.get();
-  auto& slot = is_stdout ? inst.out : inst.err;
-  slot = std::make_unique<process::OutputReader>(
-      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
-  process::OutputReader* reader = slot.get();
-  Instance* ip = &inst;
-  loop_.Watch(fd, EPOLLIN, [this, ip, reader, fd, is_stdout](uint32_t) {
-    if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
-      loop_.Unwatch(fd);
-      (is_stdout ? ip->out : ip->err).reset();  // the child closed it early: fine
-      auto& log = is_stdout ? ip->out_log : ip->err_log;
-      log->Flush();
-      log.reset();
-    }
-  });
-}
-
-void Engine::CloseOutput(Instance& inst) {
-  for (auto [reader, log] :
-       {std::pair{&inst.out, &inst.out_log}, std::pair{&inst.err, &inst.err_log}}) {
-    if (*reader) {
-      loop_.Unwatch((*reader)->fd());
-      (*reader)->Drain();
-      reader->reset();
-    }
-    if (*log) {
-      (*log)->Flush();
-      log->reset();
-    }
+// The instance's ring in the history is the same across its restarts: a crash's last lines stay
+// readable next to the new run's.
+void Engine::WatchOutput(Process& p, Instance& inst, const process::SpawnResult& r) {
+  ChildOutput::Source source{
+      p.log_pipeline, {{"process", p.spec->name}, {"instance", inst.id}}, {}};
+  if (history_ != nullptr) {
+    source.history = {history_, history_->Register(p.spec->name, inst.id), {}};
   }
+  inst.output.Watch(loop_, r.stdout_fd, r.stderr_fd, source);
 }
 
 }  // namespace phpeek::supervisor
