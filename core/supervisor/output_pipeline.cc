@@ -23,8 +23,10 @@ OutputPipeline::~OutputPipeline() {
   if (timer_ != 0) loop_.CancelTimer(timer_);
 }
 
+void OutputPipeline::Stamp() { now_ = {loop_.time().Now(), loop_.time().WallNow()}; }
+
 void OutputPipeline::OnLine(std::string_view line) {
-  pipeline_.Push(line, {loop_.time().Now(), loop_.time().WallNow()});
+  pipeline_.Push(line, now_);
   ArmTimer();
 }
 
@@ -63,7 +65,7 @@ void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (e.labels) {
     for (const auto& f : *e.labels) add(f);
   }
-  log::Write(e.level, e.message, fields_);
+  log::WriteAt(e.level, e.time, e.message, fields_);
 }
 
 // Never waits: the history's lock is held by readers only while they copy a bounded page.
@@ -100,6 +102,7 @@ void ChildOutput::WatchStream(Stream& s, int fd, const Source& source, process_l
       fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
   Stream* stream = &s;
   loop_->Watch(fd, EPOLLIN, [this, stream](uint32_t) {
+    stream->pipeline->Stamp();
     if (stream->reader->OnReadable() == process::OutputReader::Status::kClosed) {
       End(*stream, false);  // the child closed it early: fine
     }
@@ -114,6 +117,7 @@ void ChildOutput::Close() {
 void ChildOutput::End(Stream& s, bool drain) {
   if (s.reader) {
     loop_->Unwatch(s.reader->fd());
+    s.pipeline->Stamp();
     if (drain) s.reader->Drain();
     s.reader.reset();
   }

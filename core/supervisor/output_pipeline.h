@@ -42,7 +42,10 @@ class OutputPipeline {
   OutputPipeline(const OutputPipeline&) = delete;
   OutputPipeline& operator=(const OutputPipeline&) = delete;
 
-  // A line as the OutputReader cut it.
+  // Reads the clocks for the lines that follow (those of one read: they came together), so that
+  // a line costs no clock read.
+  void Stamp();
+  // A line as the OutputReader cut it, at the last Stamp's time.
   void OnLine(std::string_view line);
   // The stream ended: what waits for more lines is written now.
   void Flush();
@@ -62,6 +65,7 @@ class OutputPipeline {
   process_logs::StreamPipeline pipeline_;
   Loop::TimerId timer_ = 0;
   Clock::time_point timer_at_{};
+  process_logs::LineTime now_{};
 };
 
 // Both output streams of one child, watched on the loop from its spawn until it ends. The owner
