@@ -200,6 +200,7 @@ void Engine::Turn() {
   for (auto& p : processes_) {
     AdvanceRolling(*p);
     RemoveRetired(*p);
+    ReleaseListenSockets(*p);
   }
   StopRemoved();
   DropRemoved();
