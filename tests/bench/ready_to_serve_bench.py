@@ -7,12 +7,13 @@ requests per restart, for phpeek-pm (`phpeek-pm restart php-fpm --wait`, php-fpm
 readiness check, nginx depending on it being healthy) and, side by side in the same run, for
 supervisord (`supervisorctl restart php-fpm`; it has no readiness notion).
 
-Each peer runs its stack twice (its own php-fpm pool, nginx and ports each time): with the
-configuration as a new user writes it (php-fpm stopped with the default SIGTERM) and with
-`shutdown.signal: SIGQUIT` (supervisord: `stopsignal=QUIT`), php-fpm's graceful stop, which lets
-workers finish the requests they have. phpeek-pm also runs a third way, with the daemon holding
-php-fpm's listening socket across restarts (`listen:`; php-fpm takes it through FPM_SOCKETS),
-when --socket-handoff is given.
+Each peer runs a stack of its own (php-fpm pool, nginx, ports) per configuration, as a user
+arrives at them: php-fpm stopped by the default SIGTERM (workers die mid-request); by SIGQUIT,
+php-fpm's graceful stop; SIGQUIT with php-fpm's `process_control_timeout` set (without it the
+master follows the SIGQUIT to its workers with a SIGTERM at once); and, phpeek-pm only, that with
+the listening socket held by the daemon across restarts (`listen:`, which php-fpm adopts through
+$FPM_SOCKETS), so that connections arriving between the old master's exit and the new one's
+start-up are queued instead of refused.
 
 Failures are counted from a restart command's start to 1 s after it returned, and split into
 "during" (before the command returned) and "after" (the command had returned: the service was
@@ -24,7 +25,8 @@ nginx), supervisord and supervisorctl (supervisor), and the phpeek-pm binary wit
 plugin built next to it (BUILD/lib/phpeek-pm/plugins/rest-api.so).
 
 usage: ready_to_serve_bench.py PHPEEK_PM_BINARY [--restarts 10] [--rate 40] [--work-ms 10]
-                               [--peers phpeek-pm,supervisord] [--signals TERM,QUIT]
+                               [--peers phpeek-pm,supervisord]
+                               [--variants term,quit,graceful,listen-term,listen] [--keep DIR]
 """
 import argparse
 import os
@@ -55,7 +57,7 @@ def need(tool):
 class Stack:
     """The files of one php-fpm + nginx stack in its own directory, on its own ports."""
 
-    def __init__(self, tmp, name, work_ms):
+    def __init__(self, tmp, name, work_ms, control_timeout):
         self.dir = os.path.join(tmp, name)
         os.makedirs(os.path.join(self.dir, "www"))
         self.fpm_port, self.http_port = free_port(), free_port()
@@ -67,6 +69,7 @@ class Stack:
 pid = {self.dir}/php-fpm.pid
 error_log = {self.dir}/php-fpm.log
 daemonize = no
+{f"process_control_timeout = {control_timeout}" if control_timeout else ""}
 [app]
 listen = 127.0.0.1:{self.fpm_port}
 listen.backlog = 511
@@ -125,6 +128,7 @@ class Stream:
     def __init__(self, port, rate):
         self.port, self.period = port, 1.0 / rate
         self.results = []
+        self.slowest = []  # (start, seconds) of each request
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -154,7 +158,9 @@ class Stream:
         next_at = time.monotonic()
         while not self._stop.is_set():
             t = time.monotonic()
-            self.results.append((t, self.one()))
+            outcome = self.one()
+            self.results.append((t, outcome))
+            self.slowest.append((t, time.monotonic() - t))
             next_at = max(next_at + self.period, time.monotonic())
             self._stop.wait(next_at - time.monotonic())
 
@@ -173,9 +179,10 @@ def nginx_causes(lines):
 
 
 class PhpeekPeer:
+    name = "phpeek-pm"
+
     def __init__(self, binary, stack, signal_name, handoff):
         self.binary, self.stack = binary, stack
-        self.signal_name, self.handoff = signal_name, handoff
         self.api_port = free_port()
         self.config = os.path.join(stack.dir, "phpeek-pm.yaml")
         s = stack
@@ -224,8 +231,10 @@ processes:
 
 
 class SupervisordPeer:
+    name = "supervisord"
+
     def __init__(self, stack, signal_name):
-        self.stack, self.signal_name = stack, signal_name
+        self.stack = stack
         s = stack
         self.port = free_port()
         self.config = os.path.join(s.dir, "supervisord.conf")
@@ -279,7 +288,8 @@ def serving(port):
 
 def run_peer(peer, restarts, rate, settle):
     """Starts the peer's stack, streams requests through nginx, restarts php-fpm `restarts`
-    times; returns per restart (failed during, failed after, requests, seconds) and the causes."""
+    times; returns per restart (failed during, failed after, requests, seconds, slowest request
+    in seconds) and the causes."""
     stack = peer.stack
     peer.start()
     try:
@@ -305,7 +315,8 @@ def run_peer(peer, restarts, rate, settle):
         window = [(t, o) for t, o in stream.results if t0 <= t < t1 + AFTER_S]
         during = sum(1 for t, o in window if t < t1 and o != "200")
         after = sum(1 for t, o in window if t >= t1 and o != "200")
-        per_restart.append((during, after, len(window), t1 - t0))
+        slowest = max((d for t, d in stream.slowest if t0 <= t < t1 + AFTER_S), default=0)
+        per_restart.append((during, after, len(window), t1 - t0, slowest))
     outside = sum(1 for t, o in stream.results if o != "200" and
                   not any(t0 <= t < t1 + AFTER_S for t0, t1 in rounds))
     kinds = {}
@@ -313,6 +324,20 @@ def run_peer(peer, restarts, rate, settle):
         if o != "200":
             kinds[o] = kinds.get(o, 0) + 1
     return per_restart, outside, len(stream.results), kinds, nginx_causes(stack.log_lines())
+
+
+# The configurations compared, as a user arrives at them: php-fpm stopped by the default SIGTERM;
+# by SIGQUIT (php-fpm's graceful stop); SIGQUIT with php-fpm's process_control_timeout set, without
+# which its master follows the SIGQUIT to its workers with a SIGTERM at once; the socket held by
+# phpeek-pm (`listen:`, which supervisord has no way to do for php-fpm) with the default SIGTERM;
+# and held with the graceful stop.
+VARIANTS = {
+    "term": ("SIGTERM (default)", "TERM", None, False),
+    "quit": ("SIGQUIT", "QUIT", None, False),
+    "graceful": ("SIGQUIT, process_control_timeout 10s", "QUIT", "10s", False),
+    "listen-term": ("SIGTERM (default), listen:", "TERM", None, True),
+    "listen": ("SIGQUIT, process_control_timeout 10s, listen:", "QUIT", "10s", True),
+}
 
 
 def main():
@@ -323,51 +348,47 @@ def main():
     ap.add_argument("--work-ms", type=int, default=10, help="the PHP script's own time")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds between restarts")
     ap.add_argument("--peers", default="phpeek-pm,supervisord")
-    ap.add_argument("--signals", default="TERM,QUIT")
-    ap.add_argument("--socket-handoff", action="store_true")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files and logs")
     args = ap.parse_args()
     for tool in (PHP_FPM, "nginx", "supervisord", "supervisorctl"):
         need(tool)
     binary = os.path.abspath(args.binary)
-    runs = []
-    for sig in args.signals.split(","):
-        for peer in args.peers.split(","):
-            runs.append((peer, sig, False))
-    if "phpeek-pm" in args.peers and args.socket_handoff:
-        runs.append(("phpeek-pm", "QUIT", True))
+    runs = [(v, peer) for v in args.variants.split(",") for peer in args.peers.split(",")
+            if not (VARIANTS[v][3] and peer != "phpeek-pm")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="phpeek-serve-bench.") as tmp:
         if args.keep:
             tmp = os.path.abspath(args.keep)
-        for i, (peer_name, sig, handoff) in enumerate(runs):
-            stack = Stack(tmp, f"run{i}", args.work_ms)
+        for i, (variant, peer_name) in enumerate(runs):
+            label, sig, control_timeout, handoff = VARIANTS[variant]
+            stack = Stack(tmp, f"run{i}-{peer_name}-{variant}", args.work_ms, control_timeout)
             peer = PhpeekPeer(binary, stack, sig, handoff) if peer_name == "phpeek-pm" \
                 else SupervisordPeer(stack, sig)
-            label = f"{peer_name}, SIG{sig}" + (", listen: (socket held)" if handoff else "")
-            print(f"{label}: {args.restarts} restarts ...", file=sys.stderr)
+            print(f"{peer_name}, {label}: {args.restarts} restarts ...", file=sys.stderr)
             per, outside, total, kinds, causes = run_peer(peer, args.restarts, args.rate,
                                                           args.settle)
-            failed = [d + a for d, a, _, _ in per]
-            print(f"  failed per restart {failed}, after the command returned "
-                  f"{[a for _, a, _, _ in per]}, outside {outside}, of {total} requests; "
+            print(f"  failed per restart {[r[0] + r[1] for r in per]}, after the command "
+                  f"returned {[r[1] for r in per]}, outside {outside}, of {total} requests; "
                   f"outcomes {kinds}; nginx: {causes}", file=sys.stderr)
-            rows.append((label, per, outside, total, causes))
-    print(f"\n{args.restarts} restarts per configuration, {args.rate:.0f} req/s, "
-          f"script {args.work_ms} ms\n")
-    print("| peer, stop signal | failed / requests in the restart windows | per restart "
-          "[min-max] | of which after the command returned | restart command, s (median) |")
-    print("|---|---:|---:|---:|---:|")
-    for label, per, outside, total, causes in rows:
-        failed = sorted(d + a for d, a, _, _ in per)
-        in_windows = sum(n for _, _, n, _ in per)
-        secs = sorted(s for _, _, _, s in per)[len(per) // 2]
-        print(f"| {label} | {sum(failed)} / {in_windows} | {sum(failed) / len(per):.1f} "
-              f"[{failed[0]}-{failed[-1]}] | {sum(a for _, a, _, _ in per)} | {secs:.2f} |")
+            rows.append((peer_name, label, per, outside, total, causes))
+    print(f"\n{args.restarts} restarts per row, {args.rate:.0f} req/s, script {args.work_ms} ms\n")
+    print("| peer | php-fpm stopped by | failed / requests in the restart windows | per restart "
+          "[min-max] | failed after the command returned | restart command, s (median) | "
+          "slowest request, ms (median of the restarts) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for peer_name, label, per, outside, total, causes in rows:
+        failed = sorted(r[0] + r[1] for r in per)
+        in_windows = sum(r[2] for r in per)
+        secs = sorted(r[3] for r in per)[len(per) // 2]
+        slowest = sorted(r[4] for r in per)[len(per) // 2]
+        print(f"| {peer_name} | {label} | {sum(failed)} / {in_windows} | "
+              f"{sum(failed) / len(per):.1f} [{failed[0]}-{failed[-1]}] | "
+              f"{sum(r[1] for r in per)} | {secs:.2f} | {1000 * slowest:.0f} |")
     print()
-    for label, per, outside, total, causes in rows:
-        print(f"- {label}: nginx {causes or 'no upstream error'}; failures outside the windows "
-              f"{outside} of {total} requests")
+    for peer_name, label, per, outside, total, causes in rows:
+        print(f"- {peer_name}, {label}: nginx {causes or 'no upstream error'}; failures outside "
+              f"the windows {outside} of {total} requests")
 
 
 if __name__ == "__main__":
