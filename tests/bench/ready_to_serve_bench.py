@@ -10,14 +10,15 @@ supervisord (`supervisorctl restart php-fpm`; it has no readiness notion).
 Each peer runs a stack of its own (php-fpm pool, nginx, ports) per configuration, as a user
 arrives at them: php-fpm stopped by the default SIGTERM (workers die mid-request); by SIGQUIT,
 php-fpm's graceful stop; SIGQUIT with php-fpm's `process_control_timeout` set (without it the
-master follows the SIGQUIT to its workers with a SIGTERM at once); and, phpeek-pm only, that with
-the listening socket held by the daemon across restarts (`listen:`, which php-fpm adopts through
-$FPM_SOCKETS), so that connections arriving between the old master's exit and the new one's
-start-up are queued instead of refused.
+master follows the SIGQUIT to its workers with a SIGTERM at once); and, phpeek-pm only, the
+default SIGTERM and the graceful stop each with the listening socket held by the daemon across
+restarts (`listen:`, which php-fpm adopts through $FPM_SOCKETS), so that connections arriving
+between the old master's exit and the new one's start-up are queued instead of refused.
 
 Failures are counted from a restart command's start to 1 s after it returned, and split into
 "during" (before the command returned) and "after" (the command had returned: the service was
-reported ready but did not serve). nginx's error log gives each 502 its cause.
+reported ready but did not serve); the slowest request of each window shows what waiting costs.
+nginx's error log gives each 502 its cause.
 
 Everything binds 127.0.0.1 (free ports), lives in a temporary directory and is stopped by its
 own PID. Not run by ctest. Needs: php-fpm8.2 (Debian package php8.2-fpm), nginx (nginx-light or
