@@ -116,7 +116,11 @@ void Engine::Spawn(Process& p, Instance& inst) {
   process::SpawnResult r;
   if (HoldListenSockets(p, &r)) {
     if (!p.listen.empty()) p.request.extra_env.push_back("FPM_SOCKETS=" + p.listen.FpmSockets());
+    // Only for this spawn: exec checks and hooks start from a copy of the request, and they get
+    // no sockets.
+    p.request.pass_fds = p.listen.fds();
     r = spawner_->Spawn(p.request);
+    p.request.pass_fds.clear();
   }
   inst.pre_start_passed = false;  // each spawn has its own pre_start run
   if (++inst.spawns > 1) ++inst.restart_count;
@@ -154,7 +158,6 @@ bool Engine::HoldListenSockets(Process& p, process::SpawnResult* failure) {
     failure->error_text = err;
     return false;
   }
-  p.request.pass_fds = p.listen.fds();
   if (opening && !p.listen.empty()) {
     std::string addresses;
     for (const auto& a : p.spec->listen) addresses += (addresses.empty() ? "" : ",") + a.Text();
@@ -172,7 +175,6 @@ void Engine::ReleaseListenSockets(Process& p) {
     if (!process::IsAtRest(inst->state)) return;
   }
   p.listen.Close();
-  p.request.pass_fds.clear();
   log::Info("listening sockets closed", {{"process", p.spec->name}});
 }
 

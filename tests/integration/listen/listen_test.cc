@@ -152,6 +152,33 @@ TEST(Listen, ConnectionsDuringARestartWaitForTheNextRun) {
   EXPECT_FALSE(d.daemon().LogContains("listening sockets closed"));
 }
 
+// The sockets are the instances' only: an exec check (started from the instance's request) gets
+// none, also for an instance added by a scale-up after the first run was spawned.
+TEST(Listen, ExecChecksGetNoSocket) {
+  FpmStandIn fpm;
+  const int port = FreePort();
+  ApiDaemon d(
+      "",
+      Processes(port,
+                "    max_scale: 2\n"
+                "    health_check:\n"
+                "      type: exec\n"
+                "      command: [\"sh\", \"-c\", \"! test -e /proc/$$$$/fd/3\"]\n"  // $$: a $
+                "      initial_delay: 0s\n"
+                "      period: 200ms\n"
+                "      mode: readiness\n"),
+      fpm.Env());
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  ASSERT_TRUE(d.daemon().WaitForLog("process healthy process=php-fpm instance=php-fpm-0"))
+      << d.daemon().Log();
+  ASSERT_EQ(d.Call("POST", "/api/v1/processes/php-fpm/scale", "{\"scale\":2}").status, 202);
+  ASSERT_TRUE(d.daemon().WaitForLog("process healthy process=php-fpm instance=php-fpm-1"))
+      << d.daemon().Log();
+  EXPECT_FALSE(d.daemon().LogContains("unhealthy")) << d.daemon().Log();
+  // Both instances share the one socket.
+  EXPECT_EQ(RunningPids(d.Process("php-fpm")).size(), 2u);
+}
+
 TEST(Listen, StopClosesTheSocketAndStartOpensItAgain) {
   FpmStandIn fpm;
   const int port = FreePort();
