@@ -208,6 +208,7 @@ void Engine::Turn() {
   for (auto& p : processes_) {
     AdvanceRolling(*p);
     RemoveRetired(*p);
+    ReleaseListenSockets(*p);
   }
   StopRemoved();
   DropRemoved();

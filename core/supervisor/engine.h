@@ -33,6 +33,7 @@
 #include "core/process/backoff.h"
 #include "core/process/children.h"
 #include "core/process/instance_state.h"
+#include "core/process/listen_sockets.h"
 #include "core/process/output_reader.h"
 #include "core/process/signal_name.h"
 #include "core/process/spawner.h"
@@ -82,6 +83,8 @@ struct Process {
   std::vector<std::unique_ptr<Instance>> instances;  // sorted by index
   process::SpawnRequest request;   // built once; only extra_env (the instance's entries) changes
   process::RestartParams restart;  // global backoff, the process's min_uptime
+  // `listen:`: opened at the first spawn, passed to every run, closed once no run is up or coming.
+  process::ListenSockets listen;
   // The `logging:` pipeline's compiled stages, shared by every instance and stream.
   std::shared_ptr<const process_logs::PipelineConfig> log_pipeline;
   std::string state;        // last published aggregate state
@@ -197,6 +200,8 @@ class Engine {
   void Perform(Process& p, Instance& inst, process::InstanceAction action);
   void SpawnPending();
   void Spawn(Process& p, Instance& inst);
+  bool HoldListenSockets(Process& p, process::SpawnResult* failure);
+  void ReleaseListenSockets(Process& p);
   void OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r);
   void OnExit(Process& p, Instance& inst, int status);
   void JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime,

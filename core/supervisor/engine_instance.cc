@@ -113,7 +113,15 @@ void Engine::Spawn(Process& p, Instance& inst) {
   const config::ProcessSpec& spec = *p.spec;
   p.request.extra_env = {"PHPEEK_PM_INSTANCE_ID=" + inst.id,
                          "PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index)};
-  const process::SpawnResult r = spawner_->Spawn(p.request);
+  process::SpawnResult r;
+  if (HoldListenSockets(p, &r)) {
+    if (!p.listen.empty()) p.request.extra_env.push_back("FPM_SOCKETS=" + p.listen.FpmSockets());
+    // Only for this spawn: exec checks and hooks start from a copy of the request, and they get
+    // no sockets.
+    p.request.pass_fds = p.listen.fds();
+    r = spawner_->Spawn(p.request);
+    p.request.pass_fds.clear();
+  }
   inst.pre_start_passed = false;  // each spawn has its own pre_start run
   if (++inst.spawns > 1) ++inst.restart_count;
   inst.started_at = UnixMillisNow() / 1000;
@@ -136,6 +144,37 @@ void Engine::Spawn(Process& p, Instance& inst) {
   bus_->Publish(std::move(e));
   Apply(p, inst, InstanceEvent::kSpawned);
   RunPostStartHooks(p, inst);
+}
+
+// The sockets of `listen:` open (or changed by a reload) before a spawn, and in the request. A
+// socket that cannot be opened (the port is taken) fails the spawn, with the address and why.
+bool Engine::HoldListenSockets(Process& p, process::SpawnResult* failure) {
+  if (p.spec->listen.empty() && p.listen.empty()) return true;
+  const bool opening = p.listen.empty();
+  std::string err;
+  if (!p.listen.Sync(p.spec->listen, &err)) {
+    failure->error = EADDRNOTAVAIL;
+    failure->error_text = err;
+    return false;
+  }
+  if (opening && !p.listen.empty()) {
+    std::string addresses;
+    for (const auto& a : p.spec->listen) addresses += (addresses.empty() ? "" : ",") + a.Text();
+    log::Info("holding listening sockets", {{"process", p.spec->name}, {"listen", addresses}});
+  }
+  return true;
+}
+
+// Once no run of the process is up or on its way (stopped, failed, scaled to 0, shut down), its
+// sockets close: a connection is then refused at once instead of waiting for a run that will not
+// come. Between runs of a restart (or a backoff) they stay open and hold what arrives.
+void Engine::ReleaseListenSockets(Process& p) {
+  if (p.listen.empty()) return;
+  for (const auto& inst : p.instances) {
+    if (!process::IsAtRest(inst->state)) return;
+  }
+  p.listen.Close();
+  log::Info("listening sockets closed", {{"process", p.spec->name}});
 }
 
 void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r) {
