@@ -26,6 +26,8 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
     case Subcommand::kJobs:
     case Subcommand::kTrigger:
     case Subcommand::kReload:
+    case Subcommand::kLogs:
+    case Subcommand::kEvents:
       return phpeek::cli::RunClient(cl);
     default:
       std::fprintf(stderr, "phpeek-pm: '%s' is not available in this build\n",

@@ -9,16 +9,24 @@ namespace {
 struct SubcommandInfo {
   Subcommand id;
   const char* name;
-  size_t operands;  // exact number of positional operands
+  size_t operands;  // number of positional operands
+  bool optional;    // the operands may be left out (logs [NAME])
 };
 
 constexpr SubcommandInfo kSubcommands[] = {
-    {Subcommand::kServe, "serve", 0},     {Subcommand::kCheckConfig, "check-config", 0},
-    {Subcommand::kVersion, "version", 0}, {Subcommand::kStatus, "status", 0},
-    {Subcommand::kStart, "start", 1},     {Subcommand::kStop, "stop", 1},
-    {Subcommand::kRestart, "restart", 1}, {Subcommand::kScale, "scale", 2},
-    {Subcommand::kJobs, "jobs", 0},       {Subcommand::kTrigger, "trigger", 1},
-    {Subcommand::kReload, "reload", 0},
+    {Subcommand::kServe, "serve", 0, false},
+    {Subcommand::kCheckConfig, "check-config", 0, false},
+    {Subcommand::kVersion, "version", 0, false},
+    {Subcommand::kStatus, "status", 0, false},
+    {Subcommand::kStart, "start", 1, false},
+    {Subcommand::kStop, "stop", 1, false},
+    {Subcommand::kRestart, "restart", 1, false},
+    {Subcommand::kScale, "scale", 2, false},
+    {Subcommand::kJobs, "jobs", 0, false},
+    {Subcommand::kTrigger, "trigger", 1, false},
+    {Subcommand::kReload, "reload", 0, false},
+    {Subcommand::kLogs, "logs", 1, true},
+    {Subcommand::kEvents, "events", 0, false},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -38,11 +46,15 @@ const SubcommandInfo& InfoOf(Subcommand id) {
 bool IsClient(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
          s == Subcommand::kRestart || s == Subcommand::kScale || s == Subcommand::kJobs ||
-         s == Subcommand::kTrigger || s == Subcommand::kReload;
+         s == Subcommand::kTrigger || s == Subcommand::kReload || s == Subcommand::kLogs ||
+         s == Subcommand::kEvents;
 }
 
 // The client commands that only read: no --wait.
-bool IsListing(Subcommand s) { return s == Subcommand::kStatus || s == Subcommand::kJobs; }
+bool IsListing(Subcommand s) {
+  return s == Subcommand::kStatus || s == Subcommand::kJobs || s == Subcommand::kLogs ||
+         s == Subcommand::kEvents;
+}
 
 // The client commands that take --wait: reload waits anyway (the daemon answers once it is done).
 bool Waits(Subcommand s) { return IsClient(s) && !IsListing(s) && s != Subcommand::kReload; }
@@ -56,12 +68,14 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
   if (flag == "--url" || flag == "--token") return IsClient(s);
   if (flag == "--wait" || flag == "--timeout") return Waits(s);
+  if (flag == "--follow" || flag == "-f" || flag == "--instance") return s == Subcommand::kLogs;
+  if (flag == "--lines" || flag == "-n") return s == Subcommand::kLogs || s == Subcommand::kEvents;
   return false;
 }
 
 bool TakesValue(const std::string& flag) {
   return flag == "--config" || flag == "-c" || flag == "--url" || flag == "--token" ||
-         flag == "--timeout";
+         flag == "--timeout" || flag == "--lines" || flag == "-n" || flag == "--instance";
 }
 
 bool ParsePositiveInt(const std::string& text, int* out) {
@@ -83,6 +97,22 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   if (flag == "--wait") cl->wait = true;
   if (flag == "--timeout" && !ParsePositiveInt(value, &cl->wait_timeout_seconds)) {
     return "--timeout takes a whole number of seconds above 0, not '" + value + "'";
+  }
+  if (flag == "--follow" || flag == "-f") cl->follow = true;
+  if (flag == "--instance") cl->instance = value;
+  if (flag == "--lines" || flag == "-n") {
+    // logs: 1 to 10000 (the API's bound); events: 0 (only new ones) to 1000 (the events kept).
+    const bool logs = cl->subcommand == Subcommand::kLogs;
+    const int least = logs ? 1 : 0;
+    const int most = logs ? 10000 : 1000;
+    int n = 0;
+    const char* end = value.data() + value.size();
+    auto [ptr, ec] = std::from_chars(value.data(), end, n);
+    if (value.empty() || ec != std::errc() || ptr != end || n < least || n > most) {
+      return flag + " takes a whole number from " + std::to_string(least) + " to " +
+             std::to_string(most) + ", not '" + value + "'";
+    }
+    cl->lines = n;
   }
   return "";
 }
@@ -142,7 +172,12 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args) {
     return result;
   }
   const size_t want = InfoOf(cl.subcommand).operands;
-  if (!cl.help && cl.operands.size() != want) {
+  const bool may_omit = InfoOf(cl.subcommand).optional && cl.operands.empty();
+  if (!cl.help && !cl.instance.empty() && cl.operands.empty()) {
+    result.error = "--instance needs the process name: logs NAME --instance ID";
+    return result;
+  }
+  if (!cl.help && cl.operands.size() != want && !may_omit) {
     result.error = std::string(SubcommandName(cl.subcommand)) + " takes " +
                    (want == 0   ? "no arguments"
                     : want == 1 ? "a process name"

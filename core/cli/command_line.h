@@ -20,6 +20,8 @@ enum class Subcommand {
   kJobs,
   kTrigger,
   kReload,
+  kLogs,
+  kEvents,
 };
 
 struct CommandLine {
@@ -28,13 +30,16 @@ struct CommandLine {
   std::string config_path;  // -c/--config; empty = lookup order
   bool dry_run = false;     // serve: load, validate, print the plan, exit
   bool strict = false;      // check-config: warnings fail
-  bool json = false;        // check-config, status, jobs: machine-readable output
+  bool json = false;        // check-config, status, jobs, logs, events: machine-readable output
   bool keys = false;        // check-config: print every configuration key instead
   // Client commands.
   std::string url;    // --url
   std::string token;  // --token
   bool wait = false;  // --wait
   int wait_timeout_seconds = 60;
+  bool follow = false;                // logs -f
+  int lines = -1;                     // logs, events -n; -1: the command's default
+  std::string instance;               // logs --instance
   std::vector<std::string> operands;  // process name, scale count
 };
 

@@ -10,8 +10,8 @@ int RunCheckConfig(const CommandLine& cl);
 // check-config --keys: every configuration key, the plugins' included (check_config_keys.cc).
 int RunCheckConfigKeys(const CommandLine& cl);
 int RunVersion();
-// status, start, stop, restart, scale, jobs, trigger, reload: the Management API client
-// (core/cli/client/).
+// status, start, stop, restart, scale, jobs, trigger, reload, logs, events: the Management API
+// client (core/cli/client/).
 int RunClient(const CommandLine& cl);
 
 }  // namespace phpeek::cli

@@ -28,7 +28,7 @@ std::string ServeUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
-         "trigger, reload, version.\n"
+         "trigger, reload, logs, events, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -97,6 +97,22 @@ std::string ClientUsage(Subcommand s) {
           "others keep running untouched. Prints what changed as JSON; an invalid file changes\n"
           "nothing and its errors are printed (file:line:column), exit status 1.\n";
       break;
+    case Subcommand::kLogs:
+      synopsis = "logs [NAME] [-f] [-n N] [--instance ID] [--json]";
+      what =
+          "Print the last lines the processes wrote (every process, or NAME's), oldest first:\n"
+          "time, instance, level, message. The daemon keeps each instance's lines across its\n"
+          "restarts, so a crashed instance's last words are here. With -f, go on printing new\n"
+          "lines as they come; when the connection drops (the API restarts) reconnect and go on\n"
+          "where it stopped, without a gap or a line twice; end when the daemon shuts down.\n";
+      break;
+    case Subcommand::kEvents:
+      synopsis = "events [-n N] [--json]";
+      what =
+          "Print the daemon's lifecycle events as they happen: state changes, spawns, exits,\n"
+          "health changes, hooks, job runs, reloads, blocked dependencies. Reconnects like\n"
+          "logs -f; ends when the daemon shuts down.\n";
+      break;
     default:
       synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
       what = std::string("Ask the daemon to ") + SubcommandName(s) + " a process.\n";
@@ -108,6 +124,16 @@ std::string ClientUsage(Subcommand s) {
     text += "      --json         print the API's JSON answer\n";
   } else if (s == Subcommand::kJobs) {
     text += "      --json         print the jobs as JSON\n";
+  } else if (s == Subcommand::kLogs) {
+    text +=
+        "  -f, --follow       keep printing new lines until the daemon shuts down (Ctrl-C stops)\n"
+        "  -n, --lines N      the last N lines first (1 to 10000, default 100)\n"
+        "      --instance ID  only this instance's lines (e.g. php-fpm-0; needs NAME)\n"
+        "      --json         print each line as the API's JSON entry, one per line\n";
+  } else if (s == Subcommand::kEvents) {
+    text +=
+        "  -n, --lines N      the last N events the daemon kept first (0 to 1000, default 0)\n"
+        "      --json         print each event as the API's JSON, one per line\n";
   } else if (s == Subcommand::kReload) {
     // no options of its own
   } else if (s == Subcommand::kTrigger) {

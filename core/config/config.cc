@@ -73,3 +73,12 @@ const char* ToString(DependencyCondition v) {
 }
 
 }  // namespace phpeek::config
+
+namespace phpeek::config {
+
+std::string ListenAddress::Text() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace phpeek::config

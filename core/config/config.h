@@ -96,6 +96,17 @@ struct HealthCheck {
   SourcePos pos;
 };
 
+// One entry of a process's `listen:`: a TCP socket the daemon opens and holds for the process, so
+// that it outlives each run (a restart queues connections instead of refusing them).
+struct ListenAddress {
+  std::string host;  // a numeric IPv4 or IPv6 address, IPv6 without brackets
+  int port = 0;
+  SourcePos pos;
+  // As written in a configuration: "127.0.0.1:9000", "[::1]:9000".
+  std::string Text() const;
+  bool operator==(const ListenAddress& o) const { return host == o.host && port == o.port; }
+};
+
 struct ShutdownSpec {
   int signal = SIGTERM;
   Millis timeout{30000};
@@ -130,6 +141,7 @@ struct ProcessSpec {
   ShutdownSpec shutdown;
   LifecycleHooks hooks;  // `hooks:` and `shutdown.pre_stop_hook`
   std::optional<HealthCheck> health_check;
+  std::vector<ListenAddress> listen;        // sockets held by the daemon, the child's fd 3, 4, ...
   bool critical = false;                    // given up (failed): the daemon shuts down and exits 1
   std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)

@@ -1,7 +1,7 @@
 // The global history sizes: `log_buffer_lines` (per instance, 0 keeps none),
 // `log_buffer_bytes` (per instance) and `log_buffer_total_bytes` (all instances together). Sizes
-// are byte counts or numbers with a binary unit (byte_size.h). Until the engine keeps a history,
-// a key that is set lands in GlobalSpec::deferred_keys (warned at start-up).
+// are byte counts or numbers with a binary unit (byte_size.h). The supervisor's process-log
+// history (core/process_logs/history.h) is bounded by them; a reload applies new values at once.
 #include "core/config/byte_size.h"
 #include "core/config/logging_section.h"
 #include "core/json/json_writer.h"
@@ -13,10 +13,8 @@ using P = const std::string&;
 
 constexpr int64_t kMiB = 1024 * 1024;
 
-KeyHandler Size(Reader& r, const char* key, int64_t max, const char* example, GlobalSpec* g,
-                int64_t* out) {
-  return {key, [&r, key, max, example, g, out](const Node& v, P p) {
-            g->deferred_keys.push_back(key);
+KeyHandler Size(Reader& r, const char* key, int64_t max, const char* example, int64_t* out) {
+  return {key, [&r, key, max, example, out](const Node& v, P p) {
             std::string text, err;
             if (!r.Text(v, p, &text)) return;
             int64_t bytes = 0;
@@ -36,11 +34,10 @@ std::vector<KeyHandler> LogBufferHandlers(Reader& r, GlobalSpec* g) {
   return {
       {"log_buffer_lines",
        [&r, g](const Node& v, P p) {
-         g->deferred_keys.push_back("log_buffer_lines");
          r.Int(v, p, int64_t{0}, int64_t{1000000}, &g->log_buffer_lines);
        }},
-      Size(r, "log_buffer_bytes", 1024 * kMiB, "256KiB", g, &g->log_buffer_bytes),
-      Size(r, "log_buffer_total_bytes", 16 * 1024 * kMiB, "64MiB", g, &g->log_buffer_total_bytes),
+      Size(r, "log_buffer_bytes", 1024 * kMiB, "256KiB", &g->log_buffer_bytes),
+      Size(r, "log_buffer_total_bytes", 16 * 1024 * kMiB, "64MiB", &g->log_buffer_total_bytes),
   };
 }
 

@@ -59,7 +59,7 @@ void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out,
 
 struct Seen {
   bool command = false, restart = false;
-  SourcePos scale_pos, max_scale_pos, user_pos, group_pos;
+  SourcePos scale_pos, max_scale_pos, user_pos, group_pos, listen_pos;
   std::optional<Hook> pre_stop_hook;  // `shutdown.pre_stop_hook`: runs after `hooks.pre_stop`
 };
 
@@ -144,6 +144,11 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
          out->health_check = std::move(hc);
        }},
       {"logging", [&r, out](const Node& v, P p) { ReadLogging(r, v, p, out); }},
+      {"listen",
+       [&r, out, seen](const Node& v, P p) {
+         seen->listen_pos = v.pos;
+         ReadListen(r, v, p, &out->listen);
+       }},
   };
 }
 
@@ -222,6 +227,11 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
   ResolveIds(r, path, seen, out);
   CheckScale(r, path, global, seen, *out);
   CheckScheduleKeys(r, path, *out, schedule_keys, seen.scale_pos);
+  if (!out->listen.empty() && !out->schedule.empty()) {
+    r.Error(seen.listen_pos, JoinPath(path, "listen"),
+            "a scheduled job cannot hold listening sockets",
+            "remove listen, or schedule: its runs start and end on their own");
+  }
 }
 
 }  // namespace phpeek::config

@@ -30,6 +30,10 @@ void ReadHealthCheck(Reader& r, const Node& node, const std::string& path, Healt
 // depends_on_section.cc: `depends_on` as a list (ready) or a map of conditions.
 void ReadDependsOn(Reader& r, const Node& node, const std::string& path, ProcessSpec* out);
 
+// listen_section.cc: a process's `listen:` list of numeric host:port addresses.
+void ReadListen(Reader& r, const Node& node, const std::string& path,
+                std::vector<ListenAddress>* out);
+
 // global_section.cc: the `global:` block. Keys the core does not own go to `leftover` (entries
 // of `node`, in file order) for the plugins' schemas (plugin_keys.h) instead of being reported.
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,

@@ -50,8 +50,7 @@ void HookRunner::Spawn(Sequence& s) {
   }
   a.pid = r.pid;
   by_pid_[r.pid] = s.id;
-  if (r.stdout_fd >= 0) WatchOutput(s, r.stdout_fd, true);
-  if (r.stderr_fd >= 0) WatchOutput(s, r.stderr_fd, false);
+  WatchOutput(s, r);
   Write(log::Level::kInfo, "hook started", job, log::Field("pid", r.pid),
         log::Field("attempt", a.number));
   const uint64_t id = s.id;
@@ -59,33 +58,25 @@ void HookRunner::Spawn(Sequence& s) {
       loop_->AddTimer(loop_->time().Now() + s.hook().timeout, [this, id] { OnTimeout(id); });
 }
 
-void HookRunner::WatchOutput(Sequence& s, int fd, bool is_stdout) {
+// The fields of its log lines as Write gives them; a process hook's lines are also kept in its
+// instance's ring, where the ring names the process and instance and the tags name the hook.
+void HookRunner::WatchOutput(Sequence& s, const process::SpawnResult& r) {
   const HookJob& job = s.job();
-  const char* stream = is_stdout ? "stdout" : "stderr";
-  auto sink = [&job, stream](std::string_view line) {
-    Write(log::Level::kInfo, line, job, log::Field("stream", stream));
-  };
-  auto& slot = is_stdout ? s.attempt.out : s.attempt.err;
-  slot = std::make_unique<process::OutputReader>(fd, std::move(sink));
-  const uint64_t id = s.id;
-  loop_->Watch(fd, EPOLLIN, [this, id, fd, is_stdout](uint32_t) {
-    Sequence* seq = Find(id);
-    if (seq == nullptr) return;
-    auto& reader = is_stdout ? seq->attempt.out : seq->attempt.err;
-    if (reader && reader->OnReadable() == process::OutputReader::Status::kClosed) {
-      loop_->Unwatch(fd);
-      reader.reset();  // the hook closed it before exiting: fine
+  supervisor::ChildOutput::Source source{
+      job.log_pipeline,
+      {log::Field("hook", job.hook->name), log::Field("hook_type", ToString(job.point))},
+      {}};
+  if (!job.process.empty()) {
+    source.fields.emplace_back("process", job.process);
+    source.fields.emplace_back("instance", job.instance);
+    if (history_ != nullptr) {
+      source.history = {
+          history_,
+          history_->Register(job.process, job.instance),
+          {{"hook", job.hook->name, false}, {"hook_type", ToString(job.point), false}}};
     }
-  });
-}
-
-void HookRunner::CloseOutput(Attempt& a) {
-  for (auto* slot : {&a.out, &a.err}) {
-    if (!*slot) continue;
-    loop_->Unwatch((*slot)->fd());
-    (*slot)->Drain();
-    slot->reset();
   }
+  s.attempt.output->Watch(*loop_, r.stdout_fd, r.stderr_fd, source);
 }
 
 void HookRunner::OnTimeout(uint64_t id) {
@@ -107,7 +98,7 @@ void HookRunner::OnExit(Sequence& s, int status) {
   a.pid = 0;
   loop_->CancelTimer(a.timeout_timer);
   a.timeout_timer = 0;
-  CloseOutput(a);
+  a.output->Close();
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !a.timed_out) {
     Finish(s, HookOutcome::kSuccess, "");
   } else if (a.timed_out) {

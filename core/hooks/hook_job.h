@@ -5,10 +5,12 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "core/config/config.h"
 #include "core/process/spawner.h"
+#include "core/process_logs/pipeline.h"
 
 namespace phpeek::hooks {
 
@@ -26,6 +28,8 @@ struct HookJob {
   std::string process;   // empty for a global hook
   std::string instance;  // the instance a process hook runs for
   process::SpawnRequest request;
+  // A process hook's output goes through its process's `logging` pipeline (null: the default one).
+  std::shared_ptr<const process_logs::PipelineConfig> log_pipeline;
 };
 
 // The global hook's request: the daemon's environment with the hook's env laid over it, the hook's

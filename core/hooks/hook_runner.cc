@@ -11,8 +11,8 @@
 namespace phpeek::hooks {
 
 HookRunner::HookRunner(process::Spawner* spawner, process::Children* children,
-                       supervisor::Loop* loop)
-    : spawner_(spawner), children_(children), loop_(loop) {}
+                       supervisor::Loop* loop, process_logs::LogHistory* history)
+    : spawner_(spawner), children_(children), loop_(loop), history_(history) {}
 
 // The loop outlives the runner (the engine declares it first); children still running are the
 // engine's to kill and reap.
@@ -20,7 +20,7 @@ HookRunner::~HookRunner() {
   for (auto& [id, s] : sequences_) {
     loop_->CancelTimer(s->attempt.timeout_timer);
     loop_->CancelTimer(s->attempt.retry_timer);
-    CloseOutput(s->attempt);
+    s->attempt.output->Close();
   }
 }
 

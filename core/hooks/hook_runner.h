@@ -2,7 +2,9 @@
 //
 // A sequence is a list of hooks run one after the other (a lifecycle point's list); it stops at
 // the first hook that fails without continue_on_error. Each hook is a child in its own process
-// group (the spawner makes it a group leader), its output forwarded line by line with hook=<name>,
+// group (the spawner makes it a group leader), its output forwarded line by line with hook=<name>
+// through the process's `logging` pipeline (a global hook: the default one) and, for a process
+// hook, kept in its instance's ring of the history with "hook" and "hook_type" fields,
 // its group SIGKILLed at the hook's timeout, retried `retry` times after `retry_delay`. Exits come
 // from the engine's reaping (OnChildExit), timeouts and retry delays are timers on the loop: no
 // call here blocks.
@@ -27,9 +29,9 @@
 
 #include "core/hooks/hook_job.h"
 #include "core/process/children.h"
-#include "core/process/output_reader.h"
 #include "core/process/spawner.h"
 #include "core/supervisor/loop.h"
+#include "core/supervisor/output_pipeline.h"
 
 namespace phpeek::hooks {
 
@@ -41,7 +43,9 @@ class HookRunner {
   // Every hook's end, for the events and metrics.
   using FinishedFn = std::function<void(const HookResult&)>;
 
-  HookRunner(process::Spawner* spawner, process::Children* children, supervisor::Loop* loop);
+  // `history` (optional) keeps process hooks' output.
+  HookRunner(process::Spawner* spawner, process::Children* children, supervisor::Loop* loop,
+             process_logs::LogHistory* history = nullptr);
   ~HookRunner();
   HookRunner(const HookRunner&) = delete;
   HookRunner& operator=(const HookRunner&) = delete;
@@ -80,8 +84,7 @@ class HookRunner {
 
   // hook_attempt.cc
   void Spawn(Sequence& s);
-  void WatchOutput(Sequence& s, int fd, bool is_stdout);
-  void CloseOutput(Attempt& a);
+  void WatchOutput(Sequence& s, const process::SpawnResult& r);
   void OnTimeout(uint64_t id);
   void OnExit(Sequence& s, int status);
   void AttemptFailed(Sequence& s, int exit_code, int signal, std::string error);
@@ -90,6 +93,7 @@ class HookRunner {
   process::Spawner* spawner_;
   process::Children* children_;
   supervisor::Loop* loop_;
+  process_logs::LogHistory* history_;
   FinishedFn on_finished_;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Sequence>> sequences_;

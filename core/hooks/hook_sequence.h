@@ -20,7 +20,8 @@ struct HookRunner::Attempt {
   bool timed_out = false;  // this attempt's group was killed at the timeout
   int exit_code = -1;      // of the last attempt that ended
   int signal = 0;
-  std::unique_ptr<process::OutputReader> out, err;
+  // The running attempt's (heap-held: it must not move while watched; Attempt is reassigned).
+  std::unique_ptr<supervisor::ChildOutput> output = std::make_unique<supervisor::ChildOutput>();
 };
 
 struct HookRunner::Sequence {

@@ -2,15 +2,56 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "core/text/utf8.h"
 
 namespace phpeek::json {
 
+namespace {
+
+// Bytes written as they are: printable ASCII but the quote and the backslash.
+constexpr bool Plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// Whether one of the 8 bytes of `w` is not Plain (exact as a yes or no; which byte is left to the
+// byte loop): 8 bytes a step through a line's long plain runs.
+constexpr bool AnyNotPlain(uint64_t w) {
+  constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+  const auto zero_byte = [](uint64_t v) { return (v - k01) & ~v & k80; };
+  const uint64_t high = w & k80;                         // 0x80 and up
+  const uint64_t control = (w - k01 * 0x20) & ~w & k80;  // below 0x20
+  const uint64_t special =
+      zero_byte(w ^ (k01 * '"')) | zero_byte(w ^ (k01 * '\\')) | zero_byte(w ^ (k01 * 0x7F));
+  return (high | control | special) != 0;
+}
+
+size_t PlainRunEnd(std::string_view s, size_t i) {
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (AnyNotPlain(w)) break;
+    i += 8;
+  }
+  while (i < s.size() && Plain(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+}  // namespace
+
+// Runs of plain bytes are appended whole (a child's line is mostly one run): this is on the
+// supervisor loop's path for every line a child writes.
 void AppendQuoted(std::string* out, std::string_view s) {
+  out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
   for (size_t i = 0; i < s.size();) {
+    const size_t run = PlainRunEnd(s, i);
+    if (run > i) {
+      out->append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t len = text::Utf8SequenceLength(s, i);
@@ -45,14 +86,11 @@ void AppendQuoted(std::string* out, std::string_view s) {
       case '\t':
         out->append("\\t");
         break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+      default: {  // another C0 control, or DEL
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out->append(buf);
+      }
     }
     ++i;
   }

@@ -22,6 +22,9 @@ namespace phpeek::log {
 
 std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                        std::span<const Field> fields);
+// The same appended to *out (no newline).
+void AppendJson(std::string* out, std::string_view time, Level level, std::string_view msg,
+                std::span<const Field> fields);
 std::string RenderText(std::string_view msg, std::span<const Field> fields);
 inline std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                               std::initializer_list<Field> fields) {

@@ -46,6 +46,10 @@ bool Enabled(Level level);
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 // The same with fields known only at run time (a child's line and its labels).
 void Write(Level level, std::string_view msg, std::span<const Field> fields);
+// The same with the line's own time (a child's line: when it was read), which JSON lines carry
+// instead of reading the clock again; text lines keep the logger's.
+void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
+             std::span<const Field> fields);
 // Hands the calling thread's batched lines (see SetBatching) to the writer; never waits for
 // stdout.
 void Flush();

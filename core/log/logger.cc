@@ -9,13 +9,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <memory>
 #include <mutex>
 
 #include "core/log/line_format.h"
 #include "core/log/log.h"
 #include "core/log/output_queue.h"
+#include "core/text/utc_time.h"
 
 namespace phpeek::log {
 namespace {
@@ -111,18 +111,23 @@ spdlog::level::level_enum ToSpdlog(Level level) {
   return spdlog::level::info;
 }
 
-std::string UtcNow() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
+// A JSON line goes straight into the thread's batch (or is queued alone), without spdlog: the
+// supervisor loop writes one for every line a child writes.
+void WriteJson(std::chrono::system_clock::time_point at, Level level, std::string_view msg,
+               std::span<const Field> fields) {
+  char buf[text::kUtcMillisMax];
+  const std::string_view time(buf, text::FormatUtcMillis(buf, at));
+  if (t_batching) {
+    AppendJson(&t_batch_bytes, time, level, msg, fields);
+    t_batch_bytes.push_back('\n');
+    ++t_batch_lines;
+    if (t_batch_bytes.size() >= kBatchLimit) HandOff();
+    return;
+  }
+  std::string line;
+  AppendJson(&line, time, level, msg, fields);
+  line.push_back('\n');
+  Queue().Push(line, 1);
 }
 
 }  // namespace
@@ -141,15 +146,23 @@ void Write(Level level, std::string_view msg, std::initializer_list<Field> field
 }
 
 void Write(Level level, std::string_view msg, std::span<const Field> fields) {
+  WriteAt(level, std::chrono::system_clock::now(), msg, fields);
+}
+
+void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
+             std::span<const Field> fields) {
   State& s = GetState();
   if (level < s.level.load()) return;
   if (s.queue->dropping()) {  // stdout is stalled and the queue full: not worth rendering
     s.queue->CountDropped(1);
     return;
   }
-  const std::string line = s.format == Format::kJson ? RenderJson(UtcNow(), level, msg, fields)
-                                                     : RenderText(msg, fields);
-  s.logger->log(ToSpdlog(level), spdlog::string_view_t(line.data(), line.size()));
+  if (s.format == Format::kJson) {
+    WriteJson(time, level, msg, fields);
+  } else {
+    const std::string line = RenderText(msg, fields);  // spdlog adds the local time and level
+    s.logger->log(ToSpdlog(level), spdlog::string_view_t(line.data(), line.size()));
+  }
   // Errors are rare and matter most when the process is about to die.
   if (level == Level::kError) Flush();
 }

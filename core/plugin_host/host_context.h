@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/plugin_host/global_json.h"
+#include "core/plugin_host/log_follows.h"
 #include "core/plugin_host/process_list_cache.h"
 #include "core/supervisor/control.h"
 #include "phpeek/plugin_abi.h"
@@ -26,4 +27,5 @@ struct phpeek_host {
   phpeek::plugin_host::EventDispatcher* events = nullptr;
   const std::atomic<bool>* host_stopping = nullptr;    // set once the daemon shuts down
   phpeek::plugin_host::ProcessListCache process_list;  // for the process_list service
+  phpeek::plugin_host::LogFollows log_follows;         // the plugin's log_follow ids
 };

@@ -1,5 +1,5 @@
-// The host services table (phpeek_host_api_v1). Every thunk is noexcept and catches everything:
-// no C++ exception may unwind into plugin code, whatever language it is written in.
+// The host services table (phpeek_host_api_v1). Every thunk is noexcept and catches everything
+// (service_call.h). The process-log services are log_services.cc's.
 #include <unistd.h>
 
 #include <chrono>
@@ -13,7 +13,11 @@
 #include "core/plugin_host/config_lookup.h"
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/log_json.h"
+#include "core/plugin_host/log_services.h"
 #include "core/plugin_host/process_json.h"
+#include "core/plugin_host/service_call.h"
+#include "core/process_logs/history.h"
 #include "core/schedule/job_json.h"
 #include "core/schedule/scheduled_job.h"
 
@@ -24,26 +28,6 @@ namespace {
 const int64_t kStartedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-
-int32_t Fail(phpeek_sink* err, int32_t code, std::string_view message) {
-  Emit(err, message);
-  return code;
-}
-
-// Runs `body`; an exception (from the core, or from a plugin's sink) becomes E_INTERNAL.
-template <typename F>
-int32_t Guard(phpeek_sink* err, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    try {
-      return Fail(err, PHPEEK_E_INTERNAL, std::string("internal error: ") + e.what());
-    } catch (...) {
-    }
-  } catch (...) {
-  }
-  return PHPEEK_E_INTERNAL;
-}
 
 void Log(phpeek_host* h, int32_t level, const char* msg, size_t len) noexcept {
   try {
@@ -192,6 +176,10 @@ int32_t DaemonStatus(phpeek_host* h, phpeek_sink* out, phpeek_sink* err) noexcep
       w.Key("success").Int(static_cast<int64_t>(reloads.success));
       w.Key("failure").Int(static_cast<int64_t>(reloads.failure)).EndObject();
       w.Key("config_last_reload_success_ms").Int(reloads.last_success_unix_ms);
+      if (const process_logs::LogHistory* logs = h->control->ProcessLogs()) {
+        w.Key("log_history");
+        WriteLogHistoryStats(&w, logs->stats());
+      }
     }
     w.EndObject();
     Emit(out, w.str());
@@ -353,6 +341,10 @@ const phpeek_host_api_v1 kServices = {
     &JobControl,
     &JobWait,
     &ConfigReload,
+    &LogRead,
+    &LogFollow,
+    &LogNext,
+    &LogUnfollow,
 };
 
 }  // namespace

@@ -178,6 +178,7 @@ bool PluginInstance::Shutdown(Clock::time_point deadline) {
 // Its callback or stop is still running and may call the host: what they can reach stays, leaked
 // like the library itself.
 bool PluginInstance::Abandon() {
+  context_.log_follows.CloseAll();  // a thread of it waiting in log_next returns
   (void)shared_.release();
   abandoned_ = true;
   stage_ = Stage::kDone;
@@ -253,6 +254,7 @@ void PluginInstance::CallDestroy() {
     log::Error("plugin destroy failed", {{"plugin", name()}, {"error", ExceptionText()}});
   }
   self_ = nullptr;
+  context_.log_follows.CloseAll();  // log_unfollow was allowed until now
 }
 
 }  // namespace phpeek::plugin_host

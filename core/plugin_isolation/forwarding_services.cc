@@ -17,10 +17,11 @@ using plugin_host::Emit;
 HelperLink* g_link = nullptr;
 
 // Sends `request` and writes the answer to the sinks; nothing may unwind into the plugin.
-int32_t Forward(Frame request, phpeek_sink* out, phpeek_sink* err) noexcept {
+int32_t Forward(Frame request, phpeek_sink* out, phpeek_sink* err,
+                int64_t* extra = nullptr) noexcept {
   try {
     std::string text, error;
-    const int32_t code = g_link->Call(std::move(request), &text, &error);
+    const int32_t code = g_link->Call(std::move(request), &text, &error, extra);
     // As in process: a service may write its output on a failure too (config_reload's errors).
     if (!text.empty()) Emit(out, text);
     if (code != PHPEEK_OK) Emit(err, error);
@@ -139,6 +140,43 @@ int32_t ConfigReload(phpeek_host*, uint32_t timeout_ms, phpeek_sink* out,
   return Forward(std::move(Frame(kConfigReload, 0).Int(timeout_ms)), out, err);
 }
 
+int32_t LogRead(phpeek_host*, const char* process, const char* instance, uint64_t since,
+                uint32_t limit, phpeek_sink* out, phpeek_sink* err) noexcept {
+  Frame f(kLogRead, 0);
+  f.Str(process == nullptr ? "" : process).Str(instance == nullptr ? "" : instance);
+  f.Int(static_cast<int64_t>(since)).Int(limit);
+  return Forward(std::move(f), out, err);
+}
+
+int32_t LogFollow(phpeek_host*, const char* process, const char* instance, uint64_t since,
+                  uint32_t limit, uint32_t queue_lines, uint64_t* out_id, phpeek_sink* backlog,
+                  phpeek_sink* err) noexcept {
+  if (out_id == nullptr) {
+    Emit(err, "out_id is required");
+    return PHPEEK_E_INVALID_ARGUMENT;
+  }
+  Frame f(kLogFollow, 0);
+  f.Str(process == nullptr ? "" : process).Str(instance == nullptr ? "" : instance);
+  f.Int(static_cast<int64_t>(since)).Int(limit).Int(queue_lines);
+  int64_t id = 0;
+  const int32_t code = Forward(std::move(f), backlog, err, &id);
+  if (code == PHPEEK_OK) *out_id = static_cast<uint64_t>(id);
+  return code;
+}
+
+// The plugin thread waits here for its reply; the helper's other requests go on meanwhile, and
+// the daemon answers without holding a thread for it.
+int32_t LogNext(phpeek_host*, uint64_t id, uint32_t timeout_ms, phpeek_sink* out,
+                phpeek_sink* err) noexcept {
+  if (timeout_ms > 0 && plugin_host::EventDispatcher::OnDispatchThread()) return WouldBlock(err);
+  return Forward(std::move(Frame(kLogNext, 0).Int(static_cast<int64_t>(id)).Int(timeout_ms)), out,
+                 err);
+}
+
+int32_t LogUnfollow(phpeek_host*, uint64_t id) noexcept {
+  return Forward(std::move(Frame(kLogUnfollow, 0).Int(static_cast<int64_t>(id))), nullptr, nullptr);
+}
+
 const phpeek_host_api_v1 kServices = {
     sizeof(phpeek_host_api_v1),
     PHPEEK_ABI_MAJOR,
@@ -159,6 +197,10 @@ const phpeek_host_api_v1 kServices = {
     &JobControl,
     &JobWait,
     &ConfigReload,
+    &LogRead,
+    &LogFollow,
+    &LogNext,
+    &LogUnfollow,
 };
 
 }  // namespace

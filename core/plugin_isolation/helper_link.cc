@@ -37,12 +37,14 @@ void HelperLink::Route(const Frame& frame, plugin_host::EventDispatcher* events,
       const auto code = static_cast<int32_t>(r.Int());
       std::string out = r.Str();
       std::string err = r.Str();
+      const int64_t extra = frame.fields.size() > 3 ? r.Int() : 0;
       std::lock_guard<std::mutex> lock(mu_);
       const auto it = pending_.find(frame.id);
       if (it == pending_.end()) return;
       it->second->code = r.ok() ? code : PHPEEK_E_INTERNAL;
       it->second->out = std::move(out);
       it->second->err = r.ok() ? std::move(err) : "malformed reply from the daemon";
+      it->second->extra = r.ok() ? extra : 0;
       it->second->done = true;
       cv_.notify_all();
       return;
@@ -74,7 +76,7 @@ void HelperLink::Route(const Frame& frame, plugin_host::EventDispatcher* events,
   }
 }
 
-int32_t HelperLink::Call(Frame request, std::string* out, std::string* err) {
+int32_t HelperLink::Call(Frame request, std::string* out, std::string* err, int64_t* extra) {
   Pending pending;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -87,6 +89,7 @@ int32_t HelperLink::Call(Frame request, std::string* out, std::string* err) {
   pending_.erase(request.id);
   *out = std::move(pending.out);
   *err = std::move(pending.err);
+  if (extra != nullptr) *extra = pending.extra;
   return pending.code;
 }
 

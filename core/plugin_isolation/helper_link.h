@@ -32,8 +32,9 @@ class HelperLink {
   void Run(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global);
 
   // Thread-safe. Sends `request` (its id is set here) and waits for the reply: code, output and
-  // error text.
-  int32_t Call(Frame request, std::string* out, std::string* err);
+  // error text, and the reply's integer after them when `extra` is set (kLogFollow's id; 0 when
+  // the reply has none). Other callers' requests go on meanwhile: each waits for its own reply.
+  int32_t Call(Frame request, std::string* out, std::string* err, int64_t* extra = nullptr);
   // Thread-safe; a lost link is noticed by the reader.
   void Send(const Frame& frame);
   void Reply(uint64_t id, int32_t code, const std::string& err);
@@ -45,6 +46,7 @@ class HelperLink {
     bool done = false;
     int32_t code = 0;
     std::string out, err;
+    int64_t extra = 0;
   };
   void Read(plugin_host::EventDispatcher* events, plugin_host::GlobalJson* global);
   void Route(const Frame& frame, plugin_host::EventDispatcher* events,

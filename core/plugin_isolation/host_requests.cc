@@ -98,6 +98,42 @@ bool ServeRequest(const Frame& request, phpeek_host* host, Frame* reply) {
       if (r.ok()) code = api->config_reload(host, timeout, &out_sink, &err_sink);
       break;
     }
+    case kLogRead: {
+      const std::string process = r.Str();
+      const std::string instance = r.Str();
+      const auto since = static_cast<uint64_t>(r.Int());
+      const auto limit = static_cast<uint32_t>(r.Int());
+      if (r.ok()) {
+        code = api->log_read(host, process.c_str(), instance.c_str(), since, limit, &out_sink,
+                             &err_sink);
+      }
+      break;
+    }
+    case kLogFollow: {
+      const std::string process = r.Str();
+      const std::string instance = r.Str();
+      const auto since = static_cast<uint64_t>(r.Int());
+      const auto limit = static_cast<uint32_t>(r.Int());
+      const auto queue = static_cast<uint32_t>(r.Int());
+      uint64_t id = 0;
+      if (!r.ok()) break;
+      code = api->log_follow(host, process.c_str(), instance.c_str(), since, limit, queue, &id,
+                             &out_sink, &err_sink);
+      *reply = Reply(request.id, code, out, err);
+      reply->Int(static_cast<int64_t>(id));
+      return true;
+    }
+    case kLogNext: {
+      const auto id = static_cast<uint64_t>(r.Int());
+      const auto timeout = static_cast<uint32_t>(r.Int());
+      if (r.ok()) code = api->log_next(host, id, timeout, &out_sink, &err_sink);
+      break;
+    }
+    case kLogUnfollow: {
+      const auto id = static_cast<uint64_t>(r.Int());
+      if (r.ok()) code = api->log_unfollow(host, id);
+      break;
+    }
     default:
       err = "unknown request kind " + std::to_string(request.kind);
       break;

@@ -18,6 +18,8 @@
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/log_json.h"
+#include "core/plugin_host/log_services.h"
 #include "core/plugin_isolation/event_frame.h"
 #include "core/plugin_isolation/frame.h"
 #include "core/plugin_isolation/helper_process.h"
@@ -65,8 +67,17 @@ struct IsolatedPlugin::Shared {
   std::vector<std::string> replies;  // encoded, from request threads; guarded by mu
   size_t blocking_calls = 0;         // guarded by mu
   ~Shared() {
+    host.log_follows.CloseAll();  // their wake-ups write to wake_fd: none after this
     if (wake_fd >= 0) close(wake_fd);
   }
+};
+
+// A log_next that waits for lines: answered by the link thread once its follow is ready (lines,
+// a drop, closed) or its time is up, with no thread held meanwhile.
+struct PendingNext {
+  uint64_t request_id = 0;
+  std::shared_ptr<process_logs::Follower> follower;
+  Clock::time_point deadline{};
 };
 
 struct IsolatedPlugin::Helper {
@@ -81,6 +92,7 @@ struct IsolatedPlugin::Helper {
   Clock::time_point next_ping{};
   uint64_t next_ping_id = kFirstPingId;
   bool killed = false;
+  std::vector<PendingNext> nexts;
 };
 
 IsolatedPlugin::IsolatedPlugin(plugin_host::LoadedPlugin plugin,
@@ -203,6 +215,8 @@ void IsolatedPlugin::Link() {
       }
       quitting = RunHelper(&helper);
       close(helper.proc.fd);
+      helper.nexts.clear();
+      shared_->host.log_follows.CloseAll();  // its follows end with it
       {
         std::lock_guard<std::mutex> lock(shared_->mu);
         shared_->connected = false;
@@ -275,6 +289,7 @@ bool IsolatedPlugin::Backoff(Millis delay) {
 void IsolatedPlugin::Handle(Helper* h, const Frame& frame) {
   Shared& s = *shared_;
   if (frame.kind != kReply) {
+    if (frame.kind == kLogNext && DeferNext(h, frame)) return;
     if (!MayBlock(frame)) {
       Frame reply;
       if (ServeRequest(frame, &s.host, &reply)) h->out += EncodeFrame(reply);
@@ -337,8 +352,49 @@ void IsolatedPlugin::Handle(Helper* h, const Frame& frame) {
   }
 }
 
+// A log_next that would wait: kept in h->nexts, its follow set to wake the link thread. One that
+// need not wait (timeout 0, an unknown id, lines already there) is served at once, with timeout 0
+// (another reader of the same follow may have taken the lines in between).
+bool IsolatedPlugin::DeferNext(Helper* h, const Frame& frame) {
+  FieldReader r(frame);
+  const auto id = static_cast<uint64_t>(r.Int());
+  const int64_t timeout_ms = r.Int();
+  if (!r.ok()) return false;
+  auto follower = shared_->host.log_follows.Find(id);
+  if (timeout_ms > 0 && follower && !follower->Ready()) {
+    h->nexts.push_back({frame.id, std::move(follower), Clock::now() + Millis(timeout_ms)});
+    return true;
+  }
+  Frame now(kLogNext, frame.id);
+  now.Int(static_cast<int64_t>(id)).Int(0);
+  Frame reply;
+  if (ServeRequest(now, &shared_->host, &reply)) h->out += EncodeFrame(reply);
+  return true;
+}
+
+// Answers the waiting log_next calls whose follow is ready or whose time is up; the others get
+// their follow's wake-up set again (it fires once).
+void IsolatedPlugin::AnswerNexts(Helper* h) {
+  const auto now = Clock::now();
+  const int fd = shared_->wake_fd;
+  for (auto it = h->nexts.begin(); it != h->nexts.end();) {
+    if (!it->follower->Ready() && now < it->deadline) {
+      it->follower->WakeWhenReady([fd] { Wake(fd); });
+      ++it;
+      continue;
+    }
+    Frame reply(kReply, it->request_id);
+    reply.Int(PHPEEK_OK)
+        .Str(plugin_host::LogBatchJson(it->follower->Take(plugin_host::kMaxBatchBytes)))
+        .Str("");
+    h->out += EncodeFrame(reply);
+    it = h->nexts.erase(it);
+  }
+}
+
 // Queues what goes to the helper: replies of request threads, events, kStop once the daemon stops.
 void IsolatedPlugin::Collect(Helper* h) {
+  AnswerNexts(h);
   Shared& s = *shared_;
   uint64_t dropped = 0;
   {
@@ -464,6 +520,7 @@ int IsolatedPlugin::WaitMs(const Helper& h) const {
   if (h.started && !h.stop_sent) {
     until = std::min(until, h.ping_id == 0 ? h.next_ping : h.ping_sent + isolation_.hang_timeout);
   }
+  for (const PendingNext& next : h.nexts) until = std::min(until, next.deadline);
   const auto ms = std::chrono::duration_cast<Millis>(until - now).count() + 1;
   return static_cast<int>(std::clamp<int64_t>(ms, 0, 1000));
 }

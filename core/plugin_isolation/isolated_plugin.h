@@ -3,7 +3,10 @@
 //  - starts the helper (helper_process.h) and sends it kStart; Start waits for the first answer:
 //    the plugin's refusal fails the daemon's start as in-process, a crash does not;
 //  - serves the helper's host-service requests with the daemon's own services table
-//    (host_requests.h); a request that may wait (job_control, job_wait) gets a thread of its own;
+//    (host_requests.h); a request that may wait (job_control, job_wait, config_reload) gets a
+//    thread of its own; a log_next that waits for lines is answered by this thread when they come
+//    or its time is up (no thread per waiting call: a plugin may follow many streams); the
+//    plugin's log follows end with its helper;
 //  - forwards events: Push (the supervisor loop) only appends to a bounded queue (the oldest is
 //    dropped when it is full, with a warning) and wakes the link thread through an eventfd, so
 //    the loop never waits for a helper; the socket is non-blocking on the daemon's side;
@@ -63,6 +66,8 @@ class IsolatedPlugin : public plugin_host::HostedPlugin {
   // One helper's life: true when it ended because the daemon stops.
   bool RunHelper(Helper* helper);
   void Handle(Helper* helper, const Frame& frame);
+  bool DeferNext(Helper* helper, const Frame& frame);
+  void AnswerNexts(Helper* helper);
   void Collect(Helper* helper);
   void Watch(Helper* helper);
   void Kill(Helper* helper, const char* why);

@@ -1,5 +1,6 @@
 // The messages of a plugin-host helper's socket (frame.h) and what their fields are, in order.
-// A request gets one kReply with the same id: status code, output, error text. Fields the
+// A request gets one kReply with the same id: status code, output, error text (and, for
+// kLogFollow, the follow's id). Fields the
 // receiver does not expect are a protocol error; both sides are the same binary, so there is no
 // version negotiation.
 #pragma once
@@ -26,6 +27,10 @@ enum Kind : uint32_t {
   kJobControl = 17,      // op, name, timeout_ms
   kJobWait = 18,         // name, run_id, timeout_ms
   kConfigReload = 19,    // timeout_ms
+  kLogRead = 20,         // process, instance, since, limit
+  kLogFollow = 21,       // process, instance, since, limit, queue_lines; the reply adds the id
+  kLogNext = 22,         // id, timeout_ms (answered when lines come, without a thread)
+  kLogUnfollow = 23,     // id
   // either way
   kReply = 100,  // code, output, error text
 };

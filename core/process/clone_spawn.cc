@@ -122,8 +122,11 @@ __attribute__((no_sanitize("address", "undefined"))) int ChildMain(void* arg) {
       syscall(SYS_dup3, a->err >= 0 ? a->err : null_fd, 2, 0) < 0) {
     ChildFail(a, errno);
   }
-  syscall(SYS_close_range, 3U, ~0U, 0U);
   const ChildSetup& s = *a->setup;
+  for (int i = 0; i < s.pass_count; ++i) {
+    if (syscall(SYS_dup3, s.pass_fds[i], 3 + i, 0) < 0) ChildFail(a, errno);
+  }
+  syscall(SYS_close_range, static_cast<unsigned>(3 + s.pass_count), ~0U, 0U);
   if (s.working_dir && syscall(SYS_chdir, s.working_dir) != 0) ChildFail(a, errno);
   const uint64_t empty = 0;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, nullptr, kSigsetBytes);
@@ -154,7 +157,11 @@ int CloneSpawn(const ChildSetup& setup, pid_t* pid) {
     if (dup3(setup.stderr_fd, slots.err, O_CLOEXEC) < 0) return errno;
     args.err = slots.err;
   }
-  args.keep_below = static_cast<unsigned>(std::max(slots.out, slots.err)) + 1;
+  // The passed descriptors must be in the child's private table too: it copies the table up to
+  // the highest of them (only processes with `listen:` have any).
+  int highest = std::max(slots.out, slots.err);
+  for (int i = 0; i < setup.pass_count; ++i) highest = std::max(highest, setup.pass_fds[i]);
+  args.keep_below = static_cast<unsigned>(highest) + 1;
   // No handler may run in the child (it shares our memory and, at first, our stack frames' data).
   const uint64_t all = ~uint64_t{0};
   uint64_t old = 0;

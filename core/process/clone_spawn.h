@@ -18,9 +18,14 @@ struct ChildSetup {
   const char* working_dir = nullptr;  // nullptr: the daemon's
   int stdout_fd = -1;                 // write ends for the child's 1 and 2; -1: /dev/null
   int stderr_fd = -1;
+  // Become the child's 3, 4, ...; each must be >= 3 + pass_count (so that placing one never
+  // overwrites another that is still to be placed).
+  const int* pass_fds = nullptr;
+  int pass_count = 0;
 };
 
-// Starts the child: own process group, stdin from /dev/null, only 0/1/2 open, every signal at its
+// Starts the child: own process group, stdin from /dev/null, only 0/1/2 (and the passed
+// descriptors) open, every signal at its
 // default disposition, empty signal mask. Returns 0 and sets *pid, or an errno; when exec fails
 // the child has already been reaped and its errno is returned. ENOSYS: the kernel cannot do this
 // (close_range with CLOSE_RANGE_UNSHARE needs Linux 5.9, and a seccomp filter may refuse it);

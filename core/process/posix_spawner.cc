@@ -8,7 +8,8 @@
 //    resolved with the request (from the configuration's load). An exec failure travels back
 //    through a close-on-exec pipe as an errno.
 // All give the child its own process group, an empty signal mask, default dispositions, stdin
-// from /dev/null, stdout/stderr to pipes, no other descriptor, and the working directory.
+// from /dev/null, stdout/stderr to pipes, the request's pass_fds as 3, 4, ..., no other
+// descriptor, and the working directory.
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -63,8 +64,38 @@ void AddOutput(posix_spawn_file_actions_t* fa, const Pipe& pipe, int target) {
 // Cleared once CloneSpawn reports that the kernel cannot do it.
 std::atomic<bool> g_clone_works{true};
 
+// Copies of the descriptors to pass, all at >= 3 + their count: a child placing them at 3, 4, ...
+// never overwrites one it has yet to place. Close-on-exec; closed when this goes.
+class StagedFds {
+ public:
+  explicit StagedFds(const std::vector<int>& fds) {
+    const int above = 3 + static_cast<int>(fds.size());
+    for (int fd : fds) {
+      const int copy = fcntl(fd, F_DUPFD_CLOEXEC, above);
+      if (copy < 0) {
+        error_ = errno;
+        return;
+      }
+      fds_.push_back(copy);
+    }
+  }
+  ~StagedFds() {
+    for (int fd : fds_) close(fd);
+  }
+  StagedFds(const StagedFds&) = delete;
+  StagedFds& operator=(const StagedFds&) = delete;
+  int error() const { return error_; }
+  const std::vector<int>& fds() const { return fds_; }
+  int count() const { return static_cast<int>(fds_.size()); }
+
+ private:
+  std::vector<int> fds_;
+  int error_ = 0;
+};
+
 int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
-                const SpawnRequest& req, const Pipe& out, const Pipe& err, pid_t* pid) {
+                const SpawnRequest& req, const Pipe& out, const Pipe& err, const StagedFds& passed,
+                pid_t* pid) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t fa;
   posix_spawnattr_init(&attr);
@@ -73,7 +104,10 @@ int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   AddOutput(&fa, out, 1);
   AddOutput(&fa, err, 2);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  for (int i = 0; i < passed.count(); ++i) {
+    posix_spawn_file_actions_adddup2(&fa, passed.fds()[i], 3 + i);
+  }
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3 + passed.count());
   if (!req.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, req.working_dir.c_str());
   if (rc == 0) rc = posix_spawn(pid, path.c_str(), &fa, &attr, argv, envp);
   posix_spawn_file_actions_destroy(&fa);
@@ -81,10 +115,25 @@ int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
   return rc;
 }
 
+// Child side of the fork path: the passed descriptors to 3, 4, ..., the report pipe moved above
+// them first if it is where one goes. Async-signal-safe.
+bool PlacePassed(const StagedFds& passed, int* report_fd) {
+  const int keep = 3 + passed.count();
+  if (*report_fd < keep) {
+    const int moved = fcntl(*report_fd, F_DUPFD_CLOEXEC, keep);
+    if (moved < 0) return false;
+    *report_fd = moved;
+  }
+  for (int i = 0; i < passed.count(); ++i) {
+    if (dup2(passed.fds()[i], 3 + i) < 0) return false;
+  }
+  return true;
+}
+
 // Child side of the fork path: async-signal-safe calls only, then execve.
 [[noreturn]] void ExecChild(const std::string& path, char* const* argv, char* const* envp,
                             const SpawnRequest& req, const Credentials& cred, const Pipe& out,
-                            const Pipe& err, int report_fd) {
+                            const Pipe& err, const StagedFds& passed, int report_fd) {
   struct sigaction dfl;
   std::memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -98,14 +147,17 @@ int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
       dup2(out.write_fd >= 0 ? out.write_fd : null_fd, 1) < 0 ||
       dup2(err.write_fd >= 0 ? err.write_fd : null_fd, 2) < 0) {
     e = errno;
+  } else if (!PlacePassed(passed, &report_fd)) {
+    e = errno;
   } else if (!req.working_dir.empty() && chdir(req.working_dir.c_str()) != 0) {
     e = errno;
   } else if (setgroups(cred.groups.size(), cred.groups.data()) != 0 || setgid(cred.gid) != 0 ||
              setuid(cred.uid) != 0) {
     e = errno;
   } else {
-    // Everything but 0/1/2 and the report pipe (close-on-exec) goes now.
-    if (report_fd > 3) close_range(3, report_fd - 1, 0);
+    // Everything but 0/1/2, the passed ones and the report pipe (close-on-exec) goes now.
+    const int keep = 3 + passed.count();
+    if (report_fd > keep) close_range(keep, report_fd - 1, 0);
     close_range(report_fd + 1, ~0U, 0);
     execve(path.c_str(), argv, envp);
     e = errno;
@@ -117,11 +169,11 @@ int SpawnDirect(const std::string& path, char* const* argv, char* const* envp,
 
 int SpawnAsUser(const std::string& path, char* const* argv, char* const* envp,
                 const SpawnRequest& req, const Credentials& cred, const Pipe& out, const Pipe& err,
-                pid_t* pid) {
+                const StagedFds& passed, pid_t* pid) {
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) return errno;
   const pid_t child = fork();
-  if (child == 0) ExecChild(path, argv, envp, req, cred, out, err, report[1]);
+  if (child == 0) ExecChild(path, argv, envp, req, cred, out, err, passed, report[1]);
   const int fork_errno = errno;
   close(report[1]);
   if (child < 0) {
@@ -156,7 +208,9 @@ int Start(const std::string& path, const SpawnRequest& req, const Credentials* c
           const Pipe& out, const Pipe& err, pid_t* pid) {
   CStringArray argv(req.argv);
   CStringArray envp(req.env, req.extra_env);
-  if (cred) return SpawnAsUser(path, argv.get(), envp.get(), req, *cred, out, err, pid);
+  const StagedFds passed(req.pass_fds);
+  if (passed.error() != 0) return passed.error();
+  if (cred) return SpawnAsUser(path, argv.get(), envp.get(), req, *cred, out, err, passed, pid);
   if (try_clone && g_clone_works.load(std::memory_order_relaxed)) {
     ChildSetup setup;
     setup.path = path.c_str();
@@ -165,11 +219,13 @@ int Start(const std::string& path, const SpawnRequest& req, const Credentials* c
     setup.working_dir = req.working_dir.empty() ? nullptr : req.working_dir.c_str();
     setup.stdout_fd = out.write_fd;
     setup.stderr_fd = err.write_fd;
+    setup.pass_fds = passed.fds().data();
+    setup.pass_count = passed.count();
     const int rc = CloneSpawn(setup, pid);
     if (rc != ENOSYS) return rc;
     g_clone_works.store(false);
   }
-  return SpawnDirect(path, argv.get(), envp.get(), req, out, err, pid);
+  return SpawnDirect(path, argv.get(), envp.get(), req, out, err, passed, pid);
 }
 
 }  // namespace

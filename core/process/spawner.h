@@ -26,6 +26,9 @@ struct SpawnRequest {
   // Set to run the child as another user/group (needs root): the ids resolved when the
   // configuration was loaded (config::ResolveRunAs); nothing is looked up or parsed here.
   std::optional<config::RunAs> run_as;
+  // Descriptors the child gets as 3, 4, ... in this order (listening sockets held for it); every
+  // other descriptor above 2 is closed, as without them.
+  std::vector<int> pass_fds;
   bool capture_stdout = true;  // false: /dev/null
   bool capture_stderr = true;
   // What stops the child's group: the crash handler sends it (core/crash/group_registry.h).

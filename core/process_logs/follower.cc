@@ -10,8 +10,14 @@ size_t RecordBytes(const Record& record) {
   return bytes;
 }
 
-FollowQueue::FollowQueue(std::string process, std::string instance, FollowLimits limits)
-    : process_(std::move(process)), instance_(std::move(instance)), limits_(limits) {}
+FollowQueue::FollowQueue(std::string process, std::string instance, FollowLimits limits,
+                         std::shared_ptr<std::atomic<uint64_t>> open_count)
+    : process_(std::move(process)),
+      instance_(std::move(instance)),
+      limits_(limits),
+      open_count_(std::move(open_count)) {
+  if (open_count_) open_count_->fetch_add(1, std::memory_order_relaxed);
+}
 
 bool FollowQueue::Matches(const std::string& process, const std::string& instance) const {
   return (process_.empty() || process_ == process) && (instance_.empty() || instance_ == instance);
@@ -29,38 +35,61 @@ bool FollowQueue::Offer(const Record& record) {
       queue_.push_back(record);
       bytes_ += bytes;
     }
+    if (wake_) std::exchange(wake_, nullptr)();
   }
   cv_.notify_one();
   return true;
 }
 
-FollowQueue::Batch FollowQueue::Wait(std::chrono::milliseconds timeout) {
+bool FollowQueue::Ready() const {
+  std::lock_guard lock(mu_);
+  return closed_ || dropped_ > 0 || !queue_.empty();
+}
+
+void FollowQueue::WakeWhenReady(std::function<void()> wake) {
+  std::lock_guard lock(mu_);
+  if (closed_ || dropped_ > 0 || !queue_.empty()) {
+    wake();
+  } else {
+    wake_ = std::move(wake);
+  }
+}
+
+FollowQueue::Batch FollowQueue::Wait(std::chrono::milliseconds timeout, size_t max_bytes) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, timeout, [this] { return closed_ || dropped_ > 0 || !queue_.empty(); });
-  return TakeLocked();
+  return TakeLocked(max_bytes);
 }
 
-FollowQueue::Batch FollowQueue::Take() {
+FollowQueue::Batch FollowQueue::Take(size_t max_bytes) {
   std::lock_guard lock(mu_);
-  return TakeLocked();
+  return TakeLocked(max_bytes);
 }
 
-FollowQueue::Batch FollowQueue::TakeLocked() {
+FollowQueue::Batch FollowQueue::TakeLocked(size_t max_bytes) {
   Batch batch;
-  batch.records.reserve(queue_.size());
-  for (auto& r : queue_) batch.records.push_back(std::move(r));
-  queue_.clear();
-  bytes_ = 0;
+  size_t taken = 0;
+  while (!queue_.empty()) {
+    const size_t bytes = RecordBytes(queue_.front());
+    if (!batch.records.empty() && taken + bytes > max_bytes) break;
+    taken += bytes;
+    batch.records.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  bytes_ -= taken;
   batch.dropped = std::exchange(dropped_, 0);
-  batch.closed = closed_;
+  batch.closed = closed_ && queue_.empty();
   return batch;
 }
 
 void FollowQueue::Close() {
   {
     std::lock_guard lock(mu_);
+    if (closed_) return;
     closed_ = true;
+    if (wake_) std::exchange(wake_, nullptr)();
   }
+  if (open_count_) open_count_->fetch_sub(1, std::memory_order_relaxed);
   cv_.notify_all();
 }
 

@@ -32,7 +32,12 @@ LogHistory::Handle LogHistory::Register(std::string_view process, std::string_vi
   std::lock_guard lock(mu_);
   const auto it = by_instance_.find(std::string(instance));
   if (it != by_instance_.end()) {
-    slots_[it->second]->process = process;
+    Ring& ring = *slots_[it->second];
+    ring.process = process;
+    if (ring.retired) {  // it came back: its ring is its own again
+      ring.retired = false;
+      retired_.erase(std::find(retired_.begin(), retired_.end(), ring.instance));
+    }
     return (uint64_t{generations_[it->second]} << 32) | it->second;
   }
   uint32_t index = 0;
@@ -144,11 +149,19 @@ void LogHistory::TrimRing(Ring& ring) {
   }
 }
 
-// Evicts the oldest lines of the largest rings until the total is under the bound less the
-// slack: the largest ring loses lines until it is no larger than the next one, and so on.
+// Retired rings go first, whole, oldest retirement first. Then the oldest lines of the largest
+// rings, until the total is under the bound less the slack: the largest ring loses lines until it
+// is no larger than the next one, and so on.
 void LogHistory::EnforceTotal() {
   const uint64_t slack = std::min<uint64_t>(limits_.total_bytes / 64, kMaxSlack);
   const uint64_t target = limits_.total_bytes - slack;
+  uint64_t dropped = 0;
+  while (total_bytes_ > target && !retired_.empty()) {
+    const uint32_t index = by_instance_.at(retired_.front());
+    dropped += slots_[index]->lines.size();
+    DropRing(index);
+  }
+  stat_evicted_.fetch_add(dropped, std::memory_order_relaxed);
   std::vector<Ring*> heap;
   for (auto& slot : slots_) {
     if (slot && !slot->lines.empty()) heap.push_back(slot.get());
@@ -173,19 +186,41 @@ void LogHistory::EnforceTotal() {
   stat_evicted_.fetch_add(evicted, std::memory_order_relaxed);
 }
 
+void LogHistory::Retire(std::string_view instance) {
+  std::lock_guard lock(mu_);
+  const auto it = by_instance_.find(std::string(instance));
+  if (it == by_instance_.end() || slots_[it->second]->retired) return;
+  slots_[it->second]->retired = true;
+  retired_.push_back(std::string(instance));
+  while (retired_.size() > kMaxRetired) DropRing(by_instance_.at(retired_.front()));
+  PublishStats();
+}
+
 void LogHistory::Remove(std::string_view instance) {
   std::lock_guard lock(mu_);
   const auto it = by_instance_.find(std::string(instance));
   if (it == by_instance_.end()) return;
-  const uint32_t index = it->second;
+  DropRing(it->second);
+  PublishStats();
+}
+
+// The ring goes with its lines; its handle is dead (the slot's generation moves on).
+void LogHistory::DropRing(uint32_t index) {
   Ring& ring = *slots_[index];
   total_bytes_ -= ring.bytes;
   total_lines_ -= ring.lines.size();
+  if (ring.retired) retired_.erase(std::find(retired_.begin(), retired_.end(), ring.instance));
+  by_instance_.erase(ring.instance);
   slots_[index].reset();
   ++generations_[index];
   free_slots_.push_back(index);
-  by_instance_.erase(it);
-  PublishStats();
+}
+
+void LogHistory::CloseFollowers() {
+  std::lock_guard lock(mu_);
+  followers_closed_ = true;
+  for (auto& f : followers_) f->Close();
+  followers_.clear();
 }
 
 void LogHistory::SetLimits(const HistoryLimits& limits) {
@@ -202,14 +237,13 @@ void LogHistory::PublishStats() {
   stat_bytes_.store(total_bytes_, std::memory_order_relaxed);
   stat_lines_.store(total_lines_, std::memory_order_relaxed);
   stat_instances_.store(by_instance_.size(), std::memory_order_relaxed);
-  stat_followers_.store(followers_.size(), std::memory_order_relaxed);
 }
 
 HistoryStats LogHistory::stats() const {
   return {stat_bytes_.load(std::memory_order_relaxed), stat_lines_.load(std::memory_order_relaxed),
           stat_instances_.load(std::memory_order_relaxed),
           stat_evicted_.load(std::memory_order_relaxed),
-          stat_followers_.load(std::memory_order_relaxed)};
+          open_followers_->load(std::memory_order_relaxed)};
 }
 
 }  // namespace phpeek::process_logs

@@ -13,11 +13,17 @@
 // instance, since-seq, limit; oldest first) and followers (a backlog page, then every later
 // record through a bounded queue: follower.h), handed over atomically: no gap, no duplicate.
 //
-// Thread-safety: one thread writes (Register, Append, Remove, SetLimits: the supervisor loop);
-// any thread reads (Read, Follow, stats: plugin threads). One mutex guards the rings and the
-// follower list: Append holds it to store a line and offer it to followers (each follower's queue
-// has its own mutex, taken inside; never the other way round). A reader holds it while it copies
-// a page, so callers bound `limit` (the REST layer does). stats() reads atomics, without the lock.
+// An instance that goes away (scaled down, its process removed by a reload) is retired, not
+// forgotten: its lines stay readable (what did the removed worker say last?) until the total
+// bound needs room, when retired rings go first, whole, oldest retirement first; at most
+// kMaxRetired are kept. The same instance id coming back (scaled up again) takes its ring back.
+//
+// Thread-safety: one thread writes (Register, Append, Retire, Remove, SetLimits: the supervisor
+// loop; CloseFollowers once it has ended); any thread reads (Read, Follow, stats: plugin threads).
+// One mutex guards the rings and the follower list: Append holds it to store a line and offer it to
+// followers (each follower's queue has its own mutex, taken inside; never the other way round). A
+// reader holds it while it copies a page, so callers bound `limit` (the host services do: at most
+// 10000). stats() reads atomics, without the lock.
 #pragma once
 
 #include <atomic>
@@ -60,8 +66,8 @@ struct HistoryStats {
   uint64_t memory_bytes = 0;    // the cost of every kept line (what the bounds count)
   uint64_t lines = 0;           // kept lines
   uint64_t instances = 0;       // rings
-  uint64_t budget_evicted = 0;  // lines evicted to keep under total_bytes
-  uint64_t followers = 0;       // live followers (closed ones go at the next append or follow)
+  uint64_t budget_evicted = 0;  // lines evicted to keep under total_bytes (retired rings' too)
+  uint64_t followers = 0;       // open followers
 };
 
 class LogHistory {
@@ -80,10 +86,18 @@ class LogHistory {
   Handle Register(std::string_view process, std::string_view instance);
   // Stores `entry`, offers it to the followers, and returns its seq (0 for an unknown handle).
   uint64_t Append(Handle handle, const Entry& entry);
-  // Forgets an instance (scaled down, or its process removed by a reload).
+  // The instance went away (scaled down, or its process removed by a reload): its lines stay
+  // readable until the total bound needs room (see above). Its handle stays valid.
+  void Retire(std::string_view instance);
+  // Forgets an instance and its lines at once; its handle is dead from then on.
   void Remove(std::string_view instance);
   // New bounds (a reload): rings over them are trimmed at once.
   void SetLimits(const HistoryLimits& limits);
+  // The daemon's run is over: every follower is closed (after what it has queued, its reader
+  // learns that no line will come any more), and so is every later one, after its backlog.
+  void CloseFollowers();
+
+  static constexpr size_t kMaxRetired = 1024;
 
   // --- readers (any thread) ---
   HistoryPage Read(const HistoryQuery& query) const;
@@ -93,6 +107,11 @@ class LogHistory {
   };
   FollowStart Follow(const HistoryQuery& query, FollowLimits limits = {});
   bool HasInstance(std::string_view instance) const;
+  // The process whose ring `instance` is; "" when none is kept.
+  std::string ProcessOf(std::string_view instance) const;
+  // Whether a ring of `process` is kept (also after the process was removed by a reload).
+  bool HasProcess(std::string_view process) const;
+  // `followers` counts the open ones: a follower closed by its reader is no longer counted.
   HistoryStats stats() const;
 
   // Storage, defined in history_ring.h (opaque to every other file).
@@ -106,6 +125,7 @@ class LogHistory {
   void Store(Ring& ring, uint64_t seq, const Entry& entry);
   void PopOldest(Ring& ring, std::string* recycle);
   void TrimRing(Ring& ring);
+  void DropRing(uint32_t index);
   void EnforceTotal();
   void Offer(const Ring& ring, uint64_t seq, const Entry& entry);
   void PruneFollowers();
@@ -118,12 +138,16 @@ class LogHistory {
   std::vector<uint32_t> generations_;         // per slot; high 32 bits of a Handle
   std::vector<uint32_t> free_slots_;
   std::unordered_map<std::string, uint32_t> by_instance_;
+  std::deque<std::string> retired_;  // retired instances, oldest retirement first
   std::vector<std::shared_ptr<FollowQueue>> followers_;
+  bool followers_closed_ = false;  // CloseFollowers was called
   uint64_t total_bytes_ = 0;
   uint64_t total_lines_ = 0;
 
-  std::atomic<uint64_t> stat_bytes_{0}, stat_lines_{0}, stat_instances_{0}, stat_evicted_{0},
-      stat_followers_{0};
+  std::atomic<uint64_t> stat_bytes_{0}, stat_lines_{0}, stat_instances_{0}, stat_evicted_{0};
+  // Open followers: each queue decrements it once, when it is closed (by whichever side).
+  std::shared_ptr<std::atomic<uint64_t>> open_followers_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 }  // namespace phpeek::process_logs

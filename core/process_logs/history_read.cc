@@ -91,18 +91,34 @@ HistoryPage LogHistory::Read(const HistoryQuery& query) const {
 }
 
 LogHistory::FollowStart LogHistory::Follow(const HistoryQuery& query, FollowLimits limits) {
-  auto queue = std::make_shared<FollowQueue>(query.process, query.instance, limits);
+  auto queue =
+      std::make_shared<FollowQueue>(query.process, query.instance, limits, open_followers_);
   std::lock_guard lock(mu_);
   PruneFollowers();
   FollowStart start{ReadLocked(query), Follower(queue)};
-  followers_.push_back(std::move(queue));
-  PublishStats();
+  if (followers_closed_) {
+    queue->Close();  // the run is over: the backlog is all there is
+  } else {
+    followers_.push_back(std::move(queue));
+  }
   return start;
 }
 
 bool LogHistory::HasInstance(std::string_view instance) const {
   std::lock_guard lock(mu_);
   return by_instance_.count(std::string(instance)) > 0;
+}
+
+std::string LogHistory::ProcessOf(std::string_view instance) const {
+  std::lock_guard lock(mu_);
+  const auto it = by_instance_.find(std::string(instance));
+  return it == by_instance_.end() ? std::string() : slots_[it->second]->process;
+}
+
+bool LogHistory::HasProcess(std::string_view process) const {
+  std::lock_guard lock(mu_);
+  return std::any_of(slots_.begin(), slots_.end(),
+                     [&](const auto& slot) { return slot && slot->process == process; });
 }
 
 }  // namespace phpeek::process_logs

@@ -26,6 +26,7 @@ struct LogHistory::Ring {
   std::string instance;
   std::deque<Line> lines;  // oldest first, seq ascending
   uint64_t bytes = 0;      // sum of the lines' cost
+  bool retired = false;    // its instance went away (LogHistory::Retire)
 };
 
 // A kept line as readers get it (own fields, then labels).

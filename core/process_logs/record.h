@@ -2,9 +2,8 @@
 // child's output lines into records (the per-stream pipeline of `processes.<name>.logging`) and
 // keeps them (per-instance history across restarts, live followers). It is not the daemon's own
 // logger: that is core/log/ (the facade every part of the daemon logs through, and the writer to
-// stdout). Once the engine feeds the pipeline (not yet: today it forwards output lines to
-// core/log/ itself), it hands each record the pipeline emits to both: core/log/ for stdout, the
-// history for the API.
+// stdout). The engine's output streams (core/supervisor/output_pipeline.h) hand each entry the
+// pipeline emits to both: core/log/ for stdout, the history for plugins (and through them the API).
 #pragma once
 
 #include <chrono>

@@ -146,6 +146,7 @@ SpecDelta CompareSpecs(const ProcessSpec& a, const ProcessSpec& b) {
   restart(a.forward_stdout == b.forward_stdout, "stdout");
   restart(a.forward_stderr == b.forward_stderr, "stderr");
   restart(a.schedule.empty() == b.schedule.empty(), "schedule");
+  restart(a.listen == b.listen, "listen");
   // Read at the next event that needs them.
   update(a.enabled == b.enabled, "enabled");
   update(a.initial_state == b.initial_state, "initial_state");

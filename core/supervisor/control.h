@@ -20,6 +20,9 @@ namespace phpeek {
 namespace schedule {
 class ScheduledJob;
 }
+namespace process_logs {
+class LogHistory;
+}
 
 enum class ControlOp { kStart, kStop, kRestart, kScale };
 
@@ -210,6 +213,10 @@ class Control {
     return r;
   }
   virtual reload::ReloadStats ReloadStats() const { return {}; }
+
+  // What the processes wrote, kept per instance across restarts (lifecycle.md "Logs"); readers
+  // page it and follow it from any thread (core/process_logs/history.h). Null where there is none.
+  virtual process_logs::LogHistory* ProcessLogs() { return nullptr; }
 
   // Listeners must outlive the supervisor's run; add them before it starts.
   virtual void AddListener(EventListener* listener) = 0;

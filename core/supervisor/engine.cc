@@ -31,6 +31,12 @@ process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec) {
   return req;
 }
 
+process_logs::HistoryLimits HistoryLimitsFor(const config::GlobalSpec& global) {
+  return {static_cast<size_t>(global.log_buffer_lines),
+          static_cast<size_t>(global.log_buffer_bytes),
+          static_cast<size_t>(global.log_buffer_total_bytes)};
+}
+
 void FillSupervisedSignals(sigset_t* set) {
   sigemptyset(set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
@@ -48,6 +54,7 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       reload_signal_(io.reload_signal),
       config_applied_(io.config_applied),
       reload_gate_(io.reload_gate),
+      history_(io.history),
       spawner_(io.spawner),
       children_(io.children),
       time_(*io.time),
@@ -57,9 +64,10 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       stopping_(io.stopping),
       loop_(*io.time),
       probes_(loop_, *io.spawner, *io.children),
-      hooks_(io.spawner, io.children, &loop_) {
-  jobs_ = std::make_unique<JobRunner>(JobRunner::Io{&loop_, spawner_, children_, &time_, bus_},
-                                      [this] { dirty_ = true; });
+      hooks_(io.spawner, io.children, &loop_, io.history) {
+  jobs_ = std::make_unique<JobRunner>(
+      JobRunner::Io{&loop_, spawner_, children_, &time_, bus_, history_},
+      [this] { dirty_ = true; });
   for (const auto& spec : config_->processes) processes_.push_back(MakeProcess(spec));
   for (auto& p : processes_) p->state = AggregateState(*p);
   SetUpHooks();
@@ -200,6 +208,7 @@ void Engine::Turn() {
   for (auto& p : processes_) {
     AdvanceRolling(*p);
     RemoveRetired(*p);
+    ReleaseListenSockets(*p);
   }
   StopRemoved();
   DropRemoved();

@@ -33,6 +33,7 @@
 #include "core/process/backoff.h"
 #include "core/process/children.h"
 #include "core/process/instance_state.h"
+#include "core/process/listen_sockets.h"
 #include "core/process/output_reader.h"
 #include "core/process/signal_name.h"
 #include "core/process/spawner.h"
@@ -71,11 +72,7 @@ struct Instance {
   process::Millis backoff_delay{0};
   Loop::TimerId backoff_timer = 0;
   Loop::TimerId kill_timer = 0;
-  // The readers' sinks feed the pipelines, so the pipelines are declared first (destroyed last).
-  std::unique_ptr<OutputPipeline> out_log;
-  std::unique_ptr<OutputPipeline> err_log;
-  std::unique_ptr<process::OutputReader> out;
-  std::unique_ptr<process::OutputReader> err;
+  ChildOutput output;                       // the current run's stdout and stderr
   std::unique_ptr<health::Checker> health;  // set when the process has a health_check
 };
 
@@ -86,6 +83,8 @@ struct Process {
   std::vector<std::unique_ptr<Instance>> instances;  // sorted by index
   process::SpawnRequest request;   // built once; only extra_env (the instance's entries) changes
   process::RestartParams restart;  // global backoff, the process's min_uptime
+  // `listen:`: opened at the first spawn, passed to every run, closed once no run is up or coming.
+  process::ListenSockets listen;
   // The `logging:` pipeline's compiled stages, shared by every instance and stream.
   std::shared_ptr<const process_logs::PipelineConfig> log_pipeline;
   std::string state;        // last published aggregate state
@@ -118,6 +117,8 @@ struct DependencyVerdict {
 void FillSupervisedSignals(sigset_t* set);
 // Everything about a spawn that is the same for every instance of the process.
 process::SpawnRequest SpawnRequestFor(const config::ProcessSpec& spec);
+// global.log_buffer_lines, log_buffer_bytes and log_buffer_total_bytes.
+process_logs::HistoryLimits HistoryLimitsFor(const config::GlobalSpec& global);
 // "SIGTERM" for SIGTERM, "SIGRTMIN+3" for a real-time signal; "signal N" when unknown.
 using process::SignalName;
 
@@ -138,6 +139,10 @@ struct EngineIo {
                      const std::shared_ptr<const config::Config>& after)>
       config_applied;
   ReloadGate* reload_gate = nullptr;
+  // What the processes wrote, kept per instance (optional: without it, output only reaches the
+  // daemon's log). The engine registers instances and job runs, retires removed ones, and applies
+  // reloaded limits; it must outlive the engine.
+  process_logs::LogHistory* history = nullptr;
 };
 
 class Engine {
@@ -195,6 +200,8 @@ class Engine {
   void Perform(Process& p, Instance& inst, process::InstanceAction action);
   void SpawnPending();
   void Spawn(Process& p, Instance& inst);
+  bool HoldListenSockets(Process& p, process::SpawnResult* failure);
+  void ReleaseListenSockets(Process& p);
   void OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r);
   void OnExit(Process& p, Instance& inst, int status);
   void JudgeExit(Process& p, Instance& inst, bool success, process::Millis uptime,
@@ -203,8 +210,7 @@ class Engine {
   void SendStopSignal(Process& p, Instance& inst);
   void SignalStop(Process& p, Instance& inst);
   void SignalStopNow(Process& p, Instance& inst);
-  void WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout);
-  void CloseOutput(Instance& inst);
+  void WatchOutput(Process& p, Instance& inst, const process::SpawnResult& r);
   void LeaveState(Instance& inst, process::InstanceState next);
 
   // engine_health.cc
@@ -292,6 +298,7 @@ class Engine {
                      const std::shared_ptr<const config::Config>&)>
       config_applied_;
   ReloadGate* reload_gate_ = nullptr;
+  process_logs::LogHistory* history_ = nullptr;
   std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
   process::Spawner* spawner_;
   process::Children* children_;

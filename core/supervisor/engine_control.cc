@@ -208,8 +208,10 @@ void Engine::ScaleProcess(Process& p, int n) {
 
 void Engine::RemoveRetired(Process& p) {
   if (p.retiring == 0) return;
-  const size_t removed = std::erase_if(p.instances, [](const std::unique_ptr<Instance>& i) {
-    return i->retire && process::IsAtRest(i->state);
+  const size_t removed = std::erase_if(p.instances, [this](const std::unique_ptr<Instance>& i) {
+    if (!i->retire || !process::IsAtRest(i->state)) return false;
+    if (history_ != nullptr) history_->Retire(i->id);  // its last lines stay readable a while
+    return true;
   });
   p.retiring -= static_cast<int>(removed);
   if (removed > 0) dirty_ = true;

@@ -147,6 +147,7 @@ std::vector<hooks::HookJob> Engine::InstanceHookJobs(Process& p, Instance& inst,
   std::vector<hooks::HookJob> jobs;
   for (const config::Hook& h : list) {
     jobs.push_back(hooks::ProcessHookJob(h, point, p.spec->name, inst.id, request));
+    jobs.back().log_pipeline = p.log_pipeline;
   }
   return jobs;
 }

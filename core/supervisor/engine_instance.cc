@@ -113,7 +113,15 @@ void Engine::Spawn(Process& p, Instance& inst) {
   const config::ProcessSpec& spec = *p.spec;
   p.request.extra_env = {"PHPEEK_PM_INSTANCE_ID=" + inst.id,
                          "PHPEEK_PM_INSTANCE_INDEX=" + std::to_string(inst.index)};
-  const process::SpawnResult r = spawner_->Spawn(p.request);
+  process::SpawnResult r;
+  if (HoldListenSockets(p, &r)) {
+    if (!p.listen.empty()) p.request.extra_env.push_back("FPM_SOCKETS=" + p.listen.FpmSockets());
+    // Only for this spawn: exec checks and hooks start from a copy of the request, and they get
+    // no sockets.
+    p.request.pass_fds = p.listen.fds();
+    r = spawner_->Spawn(p.request);
+    p.request.pass_fds.clear();
+  }
   inst.pre_start_passed = false;  // each spawn has its own pre_start run
   if (++inst.spawns > 1) ++inst.restart_count;
   inst.started_at = UnixMillisNow() / 1000;
@@ -126,8 +134,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
   inst.pid = r.pid;
   inst.reason.clear();
   by_pid_[r.pid] = Owner{&p, &inst};
-  if (r.stdout_fd >= 0) WatchOutput(p, inst, r.stdout_fd, true);
-  if (r.stderr_fd >= 0) WatchOutput(p, inst, r.stderr_fd, false);
+  WatchOutput(p, inst, r);
   log::Info("process spawned", {{"process", spec.name}, {"instance", inst.id}, {"pid", r.pid}});
   Event e;
   e.type = EventType::kSpawned;
@@ -137,6 +144,37 @@ void Engine::Spawn(Process& p, Instance& inst) {
   bus_->Publish(std::move(e));
   Apply(p, inst, InstanceEvent::kSpawned);
   RunPostStartHooks(p, inst);
+}
+
+// The sockets of `listen:` open (or changed by a reload) before a spawn, and in the request. A
+// socket that cannot be opened (the port is taken) fails the spawn, with the address and why.
+bool Engine::HoldListenSockets(Process& p, process::SpawnResult* failure) {
+  if (p.spec->listen.empty() && p.listen.empty()) return true;
+  const bool opening = p.listen.empty();
+  std::string err;
+  if (!p.listen.Sync(p.spec->listen, &err)) {
+    failure->error = EADDRNOTAVAIL;
+    failure->error_text = err;
+    return false;
+  }
+  if (opening && !p.listen.empty()) {
+    std::string addresses;
+    for (const auto& a : p.spec->listen) addresses += (addresses.empty() ? "" : ",") + a.Text();
+    log::Info("holding listening sockets", {{"process", p.spec->name}, {"listen", addresses}});
+  }
+  return true;
+}
+
+// Once no run of the process is up or on its way (stopped, failed, scaled to 0, shut down), its
+// sockets close: a connection is then refused at once instead of waiting for a run that will not
+// come. Between runs of a restart (or a backoff) they stay open and hold what arrives.
+void Engine::ReleaseListenSockets(Process& p) {
+  if (p.listen.empty()) return;
+  for (const auto& inst : p.instances) {
+    if (!process::IsAtRest(inst->state)) return;
+  }
+  p.listen.Close();
+  log::Info("listening sockets closed", {{"process", p.spec->name}});
 }
 
 void Engine::OnSpawnFailed(Process& p, Instance& inst, const process::SpawnResult& r) {
@@ -154,7 +192,7 @@ void Engine::OnExit(Process& p, Instance& inst, int status) {
   by_pid_.erase(pid);
   // Whatever is left of its process group goes with it: nothing is left behind.
   children_->Signal(-pid, SIGKILL);
-  CloseOutput(inst);
+  inst.output.Close();
   inst.pid = 0;
   inst.suspended = false;
   dirty_ = true;
@@ -288,42 +326,15 @@ void Engine::SignalStopNow(Process& p, Instance& inst) {
   });
 }
 
-void Engine::WatchOutput(Process& p, Instance& inst, int fd, bool is_stdout) {
-  auto& log = is_stdout ? inst.out_log : inst.err_log;
-  log = std::make_unique<OutputPipeline>(
-      loop_, p.log_pipeline,
-      std::vector<log::Field>{{"process", p.spec->name}, {"instance", inst.id}},
-      is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
-  OutputPipeline* pipeline = log.get();
-  auto& slot = is_stdout ? inst.out : inst.err;
-  slot = std::make_unique<process::OutputReader>(
-      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
-  process::OutputReader* reader = slot.get();
-  Instance* ip = &inst;
-  loop_.Watch(fd, EPOLLIN, [this, ip, reader, fd, is_stdout](uint32_t) {
-    if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
-      loop_.Unwatch(fd);
-      (is_stdout ? ip->out : ip->err).reset();  // the child closed it early: fine
-      auto& log = is_stdout ? ip->out_log : ip->err_log;
-      log->Flush();
-      log.reset();
-    }
-  });
-}
-
-void Engine::CloseOutput(Instance& inst) {
-  for (auto [reader, log] :
-       {std::pair{&inst.out, &inst.out_log}, std::pair{&inst.err, &inst.err_log}}) {
-    if (*reader) {
-      loop_.Unwatch((*reader)->fd());
-      (*reader)->Drain();
-      reader->reset();
-    }
-    if (*log) {
-      (*log)->Flush();
-      log->reset();
-    }
+// The instance's ring in the history is the same across its restarts: a crash's last lines stay
+// readable next to the new run's.
+void Engine::WatchOutput(Process& p, Instance& inst, const process::SpawnResult& r) {
+  ChildOutput::Source source{
+      p.log_pipeline, {{"process", p.spec->name}, {"instance", inst.id}}, {}};
+  if (history_ != nullptr) {
+    source.history = {history_, history_->Register(p.spec->name, inst.id), {}};
   }
+  inst.output.Watch(loop_, r.stdout_fd, r.stderr_fd, source);
 }
 
 }  // namespace phpeek::supervisor

@@ -123,6 +123,7 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
   }
   std::string err;
   if (!jobs_->Init(&err)) log::Error(err);  // the first job added by a reload needs the timer
+  if (history_ != nullptr) history_->SetLimits(HistoryLimitsFor(config_->global));
   StopRemoved();
   dirty_ = true;
   if (!diff.global_keys.empty()) {
@@ -237,6 +238,9 @@ void Engine::DropRemoved() {
       if (!process::IsAtRest(inst->state) || hooks_.Busy(inst->id)) return false;
     }
     std::erase(boot_, p.get());
+    if (history_ != nullptr) {
+      for (const auto& inst : p->instances) history_->Retire(inst->id);
+    }
     log::Info("removed process stopped", {{"process", p->spec->name}});
     return true;
   });

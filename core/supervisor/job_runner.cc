@@ -30,11 +30,7 @@ struct JobRunner::Run {
   Loop::TimerId timeout_timer = 0;
   Loop::TimerId kill_timer = 0;
   Clock::time_point kill_at{};  // when kill_timer fires
-  // The readers' sinks feed the pipelines, so the pipelines are declared first (destroyed last).
-  std::unique_ptr<OutputPipeline> out_log;
-  std::unique_ptr<OutputPipeline> err_log;
-  std::unique_ptr<process::OutputReader> out;
-  std::unique_ptr<process::OutputReader> err;
+  ChildOutput output;
 };
 
 struct JobRunner::Job {
@@ -127,6 +123,7 @@ void JobRunner::Remove(const std::string& name) {
   job->sched.Pause();
   for (auto& [id, run] : job->runs) StopRun(*run, false, std::nullopt);
   if (!job->runs.empty()) retired_.push_back(std::move(job));
+  if (io_.history != nullptr) io_.history->Retire(name);  // its lines stay until room is needed
   changed_();
   Rearm();
 }
@@ -212,8 +209,7 @@ void JobRunner::StartRun(Job& job, int64_t id, RunTrigger trigger) {
   Run& ref = *run;
   job.runs.emplace(id, std::move(run));
   by_pid_[r.pid] = &ref;
-  if (r.stdout_fd >= 0) WatchOutput(ref, r.stdout_fd, true);
-  if (r.stderr_fd >= 0) WatchOutput(ref, r.stderr_fd, false);
+  WatchOutput(ref, r);
   log::Info("scheduled run started", {{"process", spec.name},
                                       {"run", id},
                                       {"trigger", schedule::ToString(trigger)},
@@ -239,27 +235,14 @@ void JobRunner::ArmTimeout(Run& run) {
   });
 }
 
-void JobRunner::WatchOutput(Run& run, int fd, bool is_stdout) {
-  auto& log = is_stdout ? run.out_log : run.err_log;
-  log = std::make_unique<OutputPipeline>(
-      *io_.loop, run.job->log_pipeline,
-      std::vector<log::Field>{{"process", run.job->spec->name}, {"run", run.id}},
-      is_stdout ? process_logs::Stream::kStdout : process_logs::Stream::kStderr);
-  OutputPipeline* pipeline = log.get();
-  auto& slot = is_stdout ? run.out : run.err;
-  slot = std::make_unique<process::OutputReader>(
-      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
-  process::OutputReader* reader = slot.get();
-  Run* rp = &run;
-  io_.loop->Watch(fd, EPOLLIN, [this, rp, reader, fd, is_stdout](uint32_t) {
-    if (reader->OnReadable() == process::OutputReader::Status::kClosed) {
-      io_.loop->Unwatch(fd);
-      (is_stdout ? rp->out : rp->err).reset();
-      auto& log = is_stdout ? rp->out_log : rp->err_log;
-      log->Flush();
-      log.reset();
-    }
-  });
+void JobRunner::WatchOutput(Run& run, const process::SpawnResult& r) {
+  const std::string& name = run.job->spec->name;
+  ChildOutput::Source source{run.job->log_pipeline, {{"process", name}, {"run", run.id}}, {}};
+  if (io_.history != nullptr) {
+    source.history = {
+        io_.history, io_.history->Register(name, name), {{"run", std::to_string(run.id), true}}};
+  }
+  run.output.Watch(*io_.loop, r.stdout_fd, r.stderr_fd, source);
 }
 
 // The stop signal to the run's group (with SIGCONT, in case it is stopped), then SIGKILL after the
@@ -302,18 +285,7 @@ void JobRunner::OnRunExit(Run& run, int status) {
   io_.children->Signal(-run.pid, SIGKILL);
   io_.loop->CancelTimer(run.timeout_timer);
   io_.loop->CancelTimer(run.kill_timer);
-  for (auto [reader, log] :
-       {std::pair{&run.out, &run.out_log}, std::pair{&run.err, &run.err_log}}) {
-    if (*reader) {
-      io_.loop->Unwatch((*reader)->fd());
-      (*reader)->Drain();
-      reader->reset();
-    }
-    if (*log) {
-      (*log)->Flush();
-      log->reset();
-    }
-  }
+  run.output.Close();
   RunOutcome outcome;
   outcome.timed_out = run.timed_out;
   if (WIFSIGNALED(status)) {

@@ -4,7 +4,9 @@
 //  - a run is a child in its own process group with the process's user, group, environment and
 //    working directory, plus PHPEEK_PM_SCHEDULED=true, PHPEEK_PM_RUN_ID=<id> (and, as the original
 //    PHPeek PM set them, PHPEEK_PM_INSTANCE_ID=<name>-run-<id>, PHPEEK_PM_SCHEDULE and
-//    PHPEEK_PM_START_TIME); its output is forwarded with run=<id>;
+//    PHPEEK_PM_START_TIME); its output is forwarded with run=<id>, and kept in the history in one
+//    ring per job (instance = the job's name: runs come and go, the job's last lines stay), each
+//    line with its "run" field;
 //  - schedule_timeout stops a run: the process's stop signal to the group, SIGKILL after its
 //    shutdown.timeout; the run is recorded as `timeout`;
 //  - waking on time: one CLOCK_REALTIME timerfd armed (TFD_TIMER_ABSTIME) for the earliest tick,
@@ -34,6 +36,7 @@
 #include "core/supervisor/control.h"
 #include "core/supervisor/events.h"
 #include "core/supervisor/loop.h"
+#include "core/supervisor/output_pipeline.h"
 #include "core/supervisor/time_source.h"
 
 namespace phpeek::supervisor {
@@ -46,6 +49,7 @@ class JobRunner {
     process::Children* children = nullptr;
     const TimeSource* time = nullptr;
     EventBus* bus = nullptr;
+    process_logs::LogHistory* history = nullptr;  // optional: where runs' output is kept
   };
   // `changed` is called whenever what Snapshot or Executing answer changes.
   JobRunner(const Io& io, std::function<void()> changed);
@@ -104,7 +108,7 @@ class JobRunner {
   void Wake(Job& job, schedule::WallTime now);
   void StartRun(Job& job, int64_t id, schedule::RunTrigger trigger);
   void ArmTimeout(Run& run);
-  void WatchOutput(Run& run, int fd, bool is_stdout);
+  void WatchOutput(Run& run, const process::SpawnResult& r);
   void StopRun(Run& run, bool timed_out, std::optional<Clock::time_point> deadline);
   void OnRunExit(Run& run, int status);
   void FinishRun(Job& job, int64_t id, const schedule::RunOutcome& outcome, Millis took);

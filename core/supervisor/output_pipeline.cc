@@ -7,10 +7,14 @@ namespace phpeek::supervisor {
 
 OutputPipeline::OutputPipeline(Loop& loop,
                                std::shared_ptr<const process_logs::PipelineConfig> config,
-                               std::vector<log::Field> source, process_logs::Stream stream)
+                               std::vector<log::Field> source, process_logs::Stream stream,
+                               HistoryTarget history)
     : loop_(loop),
       fields_(std::move(source)),
-      pipeline_(std::move(config), stream, [this](const process_logs::Entry& e) { Emit(e); }) {
+      history_(std::move(history)),
+      kept_fields_(history_.tags),
+      pipeline_(config ? std::move(config) : process_logs::PipelineConfig::Make(nullptr), stream,
+                [this](const process_logs::Entry& e) { Emit(e); }) {
   fields_.emplace_back("stream", process_logs::StreamName(stream));
   fixed_ = fields_.size();
 }
@@ -19,8 +23,10 @@ OutputPipeline::~OutputPipeline() {
   if (timer_ != 0) loop_.CancelTimer(timer_);
 }
 
+void OutputPipeline::Stamp() { now_ = {loop_.time().Now(), loop_.time().WallNow()}; }
+
 void OutputPipeline::OnLine(std::string_view line) {
-  pipeline_.Push(line, {loop_.time().Now(), loop_.time().WallNow()});
+  pipeline_.Push(line, now_);
   ArmTimer();
 }
 
@@ -47,6 +53,7 @@ void OutputPipeline::ArmTimer() {
 // Per line, only the line's own fields and the labels are added to the fixed ones: a line
 // without them (the default pipeline) allocates nothing here.
 void OutputPipeline::Emit(const process_logs::Entry& e) {
+  if (history_.history != nullptr) Keep(e);
   if (!log::Enabled(e.level)) return;
   fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(fixed_), fields_.end());
   auto add = [this](const process_logs::Field& f) {
@@ -58,7 +65,66 @@ void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (e.labels) {
     for (const auto& f : *e.labels) add(f);
   }
-  log::Write(e.level, e.message, fields_);
+  log::WriteAt(e.level, e.time, e.message, fields_);
+}
+
+// Never waits: the history's lock is held by readers only while they copy a bounded page.
+void OutputPipeline::Keep(const process_logs::Entry& e) {
+  if (history_.tags.empty()) {
+    history_.history->Append(history_.handle, e);
+    return;
+  }
+  kept_fields_.resize(history_.tags.size());
+  if (e.fields) kept_fields_.insert(kept_fields_.end(), e.fields->begin(), e.fields->end());
+  process_logs::Entry tagged = e;
+  tagged.fields = &kept_fields_;
+  history_.history->Append(history_.handle, tagged);
+}
+
+ChildOutput::~ChildOutput() {
+  for (Stream* s : {&out_, &err_}) {
+    if (s->reader) loop_->Unwatch(s->reader->fd());
+  }
+}
+
+void ChildOutput::Watch(Loop& loop, int stdout_fd, int stderr_fd, const Source& source) {
+  Close();
+  loop_ = &loop;
+  if (stdout_fd >= 0) WatchStream(out_, stdout_fd, source, process_logs::Stream::kStdout);
+  if (stderr_fd >= 0) WatchStream(err_, stderr_fd, source, process_logs::Stream::kStderr);
+}
+
+void ChildOutput::WatchStream(Stream& s, int fd, const Source& source, process_logs::Stream which) {
+  s.pipeline = std::make_unique<OutputPipeline>(*loop_, source.pipeline, source.fields, which,
+                                                source.history);
+  OutputPipeline* pipeline = s.pipeline.get();
+  s.reader = std::make_unique<process::OutputReader>(
+      fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
+  Stream* stream = &s;
+  loop_->Watch(fd, EPOLLIN, [this, stream](uint32_t) {
+    stream->pipeline->Stamp();
+    if (stream->reader->OnReadable() == process::OutputReader::Status::kClosed) {
+      End(*stream, false);  // the child closed it early: fine
+    }
+  });
+}
+
+void ChildOutput::Close() {
+  End(out_, true);
+  End(err_, true);
+}
+
+void ChildOutput::End(Stream& s, bool drain) {
+  if (s.reader) {
+    loop_->Unwatch(s.reader->fd());
+    s.pipeline->Stamp();
+    if (drain) s.reader->Drain();
+    s.reader.reset();
+  }
+  if (s.pipeline) {
+    s.pipeline->Flush();
+    s.pipeline.reset();
+  }
 }
 
 }  // namespace phpeek::supervisor

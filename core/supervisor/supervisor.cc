@@ -12,6 +12,7 @@
 #include "core/log/log.h"
 #include "core/process/children.h"
 #include "core/process/spawner.h"
+#include "core/process_logs/history.h"
 #include "core/schedule/scheduled_job.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/engine.h"
@@ -42,6 +43,7 @@ class Supervisor::Impl {
  public:
   Impl(std::shared_ptr<const config::Config> c, const supervisor::TestHooks& hooks)
       : current(c),
+        history(supervisor::HistoryLimitsFor(c->global)),
         spawner(!hooks.posix_spawn_only),
         accelerated(hooks.wall_start ? std::make_unique<supervisor::AcceleratedWallTime>(
                                            *hooks.wall_start, hooks.wall_speed)
@@ -49,7 +51,7 @@ class Supervisor::Impl {
         engine(c, {&spawner, &children, accelerated ? accelerated.get() : &supervisor::SteadyTime(),
                    &inbox, &bus, &snapshots, &stopping, [this] { OnReloadSignal(); },
                    [this](const auto& before, const auto& after) { OnApplied(before, after); },
-                   &gate}) {
+                   &gate, &history}) {
     if (hooks.stall_for.count() > 0) engine.StallOnce(hooks.stall_after, hooks.stall_for);
   }
   ~Impl() {
@@ -78,6 +80,7 @@ class Supervisor::Impl {
 
   mutable std::mutex config_mu;
   std::shared_ptr<const config::Config> current;  // guarded by config_mu
+  process_logs::LogHistory history;               // before the engine, which writes it
   ReloadSource source;                            // set before Run
   supervisor::ReloadGate gate;
   std::mutex worker_mu;
@@ -196,7 +199,14 @@ void Supervisor::AddTicker(std::chrono::milliseconds interval, std::function<voi
   impl_->engine.AddTicker(interval, std::move(beat));
 }
 
-int Supervisor::Run() { return impl_->engine.Run(); }
+// Once the run is over no line will come any more: followers learn it after what they have.
+int Supervisor::Run() {
+  const int code = impl_->engine.Run();
+  impl_->history.CloseFollowers();
+  return code;
+}
+
+process_logs::LogHistory* Supervisor::ProcessLogs() { return &impl_->history; }
 
 void Supervisor::RequestShutdown() {
   supervisor::Command c;

@@ -1,7 +1,9 @@
 // The Supervisor owns every managed process and the one event loop that drives them: it spawns
 // instances, reaps every child (and, as PID 1 or subreaper, every orphan), applies the restart
-// policy, scales, orders start-up by depends_on and shuts down in reverse order. All of its state
-// lives on the thread that calls Run(); other threads reach it only through the Control interface.
+// policy, scales, orders start-up by depends_on and shuts down in reverse order. It also owns the
+// process-log history (global.log_buffer_*) that the engine fills and plugins read. All of its
+// state lives on the thread that calls Run(); other threads reach it only through the Control
+// interface.
 #pragma once
 
 #include <chrono>
@@ -71,6 +73,7 @@ class Supervisor : public Control {
   JobReply ControlJob(JobOp op, std::string_view process, std::chrono::milliseconds wait) override;
   std::optional<schedule::RunRecord> WaitForRun(std::string_view process, int64_t run_id,
                                                 std::chrono::milliseconds timeout) override;
+  process_logs::LogHistory* ProcessLogs() override;
 
  private:
   class Impl;

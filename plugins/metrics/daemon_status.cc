@@ -51,6 +51,41 @@ std::vector<Family> ConfigReloadFamilies(std::string_view daemon_status_json) {
   return out;
 }
 
+std::vector<Family> LogHistoryFamilies(std::string_view daemon_status_json) {
+  json::Document doc;
+  if (!doc.Parse(daemon_status_json)) return {};
+  const json::Value h = doc.root()["log_history"];
+  struct Series {
+    const char* key;
+    const char* name;
+    const char* help;
+    MetricType type;
+  };
+  static constexpr Series kSeries[] = {
+      {"bytes", "phpeek_pm_log_history_bytes",
+       "Memory held by the process-log history (what log_buffer_total_bytes bounds).",
+       MetricType::kGauge},
+      {"lines", "phpeek_pm_log_history_lines", "Lines kept in the process-log history.",
+       MetricType::kGauge},
+      {"instances", "phpeek_pm_log_history_instances",
+       "Instances with a buffer in the process-log history.", MetricType::kGauge},
+      {"evicted", "phpeek_pm_log_history_evicted_total",
+       "Lines evicted from the process-log history to stay under log_buffer_total_bytes.",
+       MetricType::kCounter},
+      {"followers", "phpeek_pm_log_history_followers",
+       "Live followers of the process logs (log streams).", MetricType::kGauge},
+  };
+  std::vector<Family> out;
+  for (const Series& s : kSeries) {
+    const json::Read<double> v = h[s.key].AsDouble();
+    if (!v.ok()) return {};
+    Family f{s.name, s.help, s.type, {}};
+    f.Add({}, v.value);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 std::optional<double> DaemonStartSeconds(std::string_view daemon_status_json) {
   const std::optional<double> ms = NumberAt(daemon_status_json, "started_at_ms");
   if (!ms || *ms <= 0) return std::nullopt;

@@ -167,6 +167,7 @@ class MetricsPlugin : public v1::Plugin {
     if (!host().daemonStatus(&json).ok()) return;
     if (auto family = LogLinesDroppedFamily(json)) families->push_back(std::move(*family));
     for (Family& f : ConfigReloadFamilies(json)) families->push_back(std::move(f));
+    for (Family& f : LogHistoryFamilies(json)) families->push_back(std::move(f));
   }
 
   void Unsubscribe() {

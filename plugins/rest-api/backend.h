@@ -29,6 +29,14 @@ enum class ControlOp { kStart, kStop, kRestart, kScale };
 
 enum class JobOp { kPause, kResume, kTrigger };
 
+// Which process log lines to read (the host's log_read, plugin_abi.h).
+struct LogQuery {
+  std::string process;   // "": every process
+  std::string instance;  // "": every instance (of `process`, when set)
+  uint64_t since = 0;    // 0: the newest `limit` lines; else the oldest `limit` with seq > since
+  uint32_t limit = 100;  // 1..10000
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -70,6 +78,24 @@ class Backend {
   virtual BackendResult ReloadConfig(std::string* /*json*/) {
     return {BackendCode::kUnsupported, "this daemon cannot reload its configuration"};
   }
+
+  // Process logs (ABI 1.1 log services); a host without them answers kUnsupported.
+  // {"schema":1,"entries":[E...],"more":B,"newest_seq":N}, E as plugin_abi.h says. kNotFound: an
+  // unknown process or instance; kInvalidArgument: since above the newest seq.
+  virtual BackendResult ReadLogs(const LogQuery& /*query*/, std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon keeps no process logs"};
+  }
+  // Starts following every process's new lines (queue of `queue_lines`); `*id` for NextLogs.
+  virtual BackendResult FollowLogs(uint32_t /*queue_lines*/, uint64_t* /*id*/) {
+    return {BackendCode::kUnsupported, "this daemon keeps no process logs"};
+  }
+  // Waits up to `wait` for lines: {"schema":1,"entries":[E...],"dropped":N,"closed":B}.
+  virtual BackendResult NextLogs(uint64_t /*id*/, std::chrono::milliseconds /*wait*/,
+                                 std::string* /*json*/) {
+    return {BackendCode::kUnsupported, "this daemon keeps no process logs"};
+  }
+  // Ends a follow; a NextLogs waiting on it returns at once (closed).
+  virtual void UnfollowLogs(uint64_t /*id*/) {}
 };
 
 }  // namespace phpeek::rest

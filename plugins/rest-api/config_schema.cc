@@ -21,6 +21,20 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
      PHPEEK_KEY_STRING, PHPEEK_KEY_FLAG_EMPTY_IS_UNSET, 0, 0, nullptr, nullptr},
     {"api_max_request_body", "Largest request body accepted (413 above)", PHPEEK_KEY_BYTES,
      PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 1024, 64 * 1024 * 1024, "64KiB", nullptr},
+    {"api_max_streams",
+     "Server-Sent Events streams (follow=1 logs, events) open at once; one more gets 503",
+     PHPEEK_KEY_INT, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 1, kMaxStreams, "64",
+     nullptr},
+    {"api_stream_heartbeat",
+     "How long an idle event stream waits before it sends a heartbeat comment (keeps proxies "
+     "from closing it)",
+     PHPEEK_KEY_DURATION, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 100, 3600 * 1000,
+     "15s", nullptr},
+    {"api_stream_queue",
+     "Unsent bytes an event stream may hold for a slow client; past it the client gets "
+     "`event: overflow` and is closed",
+     PHPEEK_KEY_BYTES, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 4096, 64 * 1024 * 1024,
+     "256KiB", nullptr},
 };
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {

@@ -8,7 +8,7 @@
 
 namespace phpeek::rest {
 
-inline constexpr size_t kConfigKeyCount = 5;
+inline constexpr size_t kConfigKeyCount = 8;
 extern const phpeek_config_key kConfigKeys[kConfigKeyCount];
 
 // Rules across keys and beyond a type: a usable api_auth token, and a warning when the API listens

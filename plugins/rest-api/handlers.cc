@@ -11,6 +11,7 @@
 #include "plugins/rest-api/auth.h"
 #include "plugins/rest-api/daemon_view.h"
 #include "plugins/rest-api/error_body.h"
+#include "plugins/rest-api/host_answer.h"
 #include "plugins/rest-api/json_string.h"
 #include "plugins/rest-api/process_view.h"
 #include "plugins/rest-api/query.h"
@@ -25,7 +26,7 @@ constexpr size_t kMaxNameLength = 64;
 // (its stop signal, then SIGKILL after its shutdown.timeout), and never more than kMaxSyncWait.
 constexpr std::chrono::milliseconds kSyncGrace{60'000};
 constexpr std::chrono::milliseconds kMaxSyncWait{3'600'000};
-constexpr int64_t kMaxHistoryLimit = 10000;  // global.schedule_history_size's bound
+constexpr uint64_t kMaxHistoryLimit = 10000;  // global.schedule_history_size's bound
 
 // The spec's 202 body: {"message": "<verb> initiated", "process": name}.
 std::string InitiatedBody(std::string_view verb, const std::string& name) {
@@ -50,70 +51,9 @@ const char* Verb(ControlOp op) {
   return "control";
 }
 
-// Maps a failed backend call to an HTTP error; the host's explanation becomes the detail. A
-// refused scale is a bad body (the number came from it); other refusals name no body.
-HttpResponse BackendError(std::optional<ControlOp> op, const BackendResult& r) {
-  switch (r.code) {
-    case BackendCode::kOk:
-      return ErrorResponse(500, ErrorPhrase(500));
-    case BackendCode::kNotFound:
-      return ErrorResponse(404, "process not found");
-    case BackendCode::kInvalidArgument:
-      return ErrorResponse(400, op == ControlOp::kScale ? "invalid request body" : ErrorPhrase(400),
-                           r.message);
-    case BackendCode::kState:
-      return ErrorResponse(409, ErrorPhrase(409), r.message);
-    case BackendCode::kStopping:
-      return ErrorResponse(503, ErrorPhrase(503), "the daemon is shutting down");
-    case BackendCode::kTimeout:
-      return ErrorResponse(503, ErrorPhrase(503), "the supervisor is busy, try again");
-    case BackendCode::kUnsupported:
-      return ErrorResponse(501, ErrorPhrase(501), r.message);
-    case BackendCode::kInternal:
-      break;
-  }
-  return ErrorResponse(500, ErrorPhrase(500), r.message);
-}
-
 std::string_view Authorization(const HttpRequest& request) {
   const std::string* value = request.Field("Authorization");
   return value ? std::string_view(*value) : std::string_view();
-}
-
-// The host's JSON object without its "schema" member, as the API answers it (the document was
-// parsed strictly, so each member's text is valid JSON).
-bool WithoutSchema(std::string_view host_json, std::string* out, std::string* err) {
-  json::Document doc;
-  const json::Read<json::Object> object =
-      doc.Parse(host_json, err) ? doc.root().AsObject() : json::Read<json::Object>{};
-  if (!object.ok()) {
-    *err = "the daemon sent an unreadable answer" + (err->empty() ? "" : " (" + *err + ")");
-    return false;
-  }
-  out->assign("{");
-  for (const json::Member m : object.value) {
-    if (m.key == "schema") continue;
-    if (out->size() > 1) out->push_back(',');
-    AppendJsonString(out, m.key);
-    out->push_back(':');
-    out->append(m.value.text());
-  }
-  out->push_back('}');
-  return true;
-}
-
-HttpResponse HostObject(int status, std::string_view host_json) {
-  std::string body, err;
-  if (!WithoutSchema(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
-  return JsonResponse(status, std::move(body));
-}
-
-// ?sync: absent, "false" or "0" is no; "", "true" or "1" is yes.
-std::optional<bool> SyncParam(std::string_view target) {
-  const std::optional<std::string_view> v = QueryParam(target, "sync");
-  if (!v || *v == "false" || *v == "0") return false;
-  if (v->empty() || *v == "true" || *v == "1") return true;
-  return std::nullopt;
 }
 
 // Holds one of the ?sync=true slots for its lifetime, if one was free.
@@ -142,6 +82,17 @@ HttpResponse Unauthorized() {
 }
 
 }  // namespace
+
+bool IsValidInstanceId(std::string_view id) {
+  constexpr size_t kMaxInstanceIdLength = 80;
+  return id.size() <= kMaxInstanceIdLength &&
+         IsValidProcessName(id.substr(0, std::min(id.size(), kMaxNameLength))) &&
+         (id.size() <= kMaxNameLength ||
+          id.substr(kMaxNameLength)
+                  .find_first_not_of(
+                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+              std::string_view::npos);
+}
 
 bool IsValidProcessName(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameLength) return false;
@@ -230,6 +181,12 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
       return PauseOrResume(JobOp::kResume, match.name);
     case RouteId::kScheduleTrigger:
       return Trigger(match.name, request.target);
+    case RouteId::kProcessLogs:
+      return Logs(match.name, request);
+    case RouteId::kLogs:
+      return Logs("", request);
+    case RouteId::kEvents:
+      return Events(request);
     case RouteId::kConfigReload:
       return ReloadConfig();
   }
@@ -309,16 +266,11 @@ HttpResponse Api::Schedule(const std::string& name) const {
 }
 
 HttpResponse Api::History(const std::string& name, std::string_view target) const {
-  int64_t limit = 0;  // all the history keeps
-  if (const auto text = QueryParam(target, "limit")) {
-    const bool digits = !text->empty() && text->size() <= 6 &&
-                        text->find_first_not_of("0123456789") == std::string_view::npos;
-    if (digits) limit = std::stoll(std::string(*text));
-    if (!digits || limit < 1 || limit > kMaxHistoryLimit) {
-      return ErrorResponse(
-          400, ErrorPhrase(400),
-          "limit must be a whole number from 1 to " + std::to_string(kMaxHistoryLimit));
-    }
+  uint64_t limit = 0;  // all the history keeps
+  if (ReadNumberParam(target, "limit", 1, kMaxHistoryLimit, &limit) == NumberParam::kInvalid) {
+    return ErrorResponse(
+        400, ErrorPhrase(400),
+        "limit must be a whole number from 1 to " + std::to_string(kMaxHistoryLimit));
   }
   std::string host_json;
   const BackendResult r = backend_->GetHistory(name, static_cast<uint32_t>(limit), &host_json);
@@ -339,7 +291,7 @@ HttpResponse Api::PauseOrResume(JobOp op, const std::string& name) const {
 
 // 202 with the run's id; with ?sync=true, 200 with the run once it has ended.
 HttpResponse Api::Trigger(const std::string& name, std::string_view target) const {
-  const std::optional<bool> sync = SyncParam(target);
+  const std::optional<bool> sync = FlagParam(target, "sync");
   if (!sync) return ErrorResponse(400, ErrorPhrase(400), "sync must be true or false");
   SyncSlot slot(&sync_triggers_, *sync ? options_.max_sync_triggers : 0);
   if (*sync && !slot.taken()) {

@@ -1,7 +1,8 @@
 // The Management API (management-api.md): authentication, routing and the handlers, from a
 // plain HttpRequest to a plain HttpResponse (plugins/common/http/message.h). Stateless apart from
 // its options and the memo of the last rendered process list; Handle is called concurrently from
-// every HTTP worker thread.
+// every HTTP worker thread. The streaming routes (follow=1 logs, events) hand their stream to the
+// StreamHub of the options (stream_hub.h).
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@
 namespace phpeek::rest {
 
 struct RouteMatch;
+class StreamHub;
 
 struct ApiOptions {
   std::optional<std::string> token;  // api_auth; unset = no authentication (SetToken replaces it)
@@ -30,6 +32,8 @@ struct ApiOptions {
   // After a successful POST /api/v1/config/reload, before the answer: the plugin applies its new
   // settings (the new token is then the one checked for every later request).
   std::function<void()> reloaded = nullptr;
+  // The SSE streams (follow=1 logs, events); unset: those routes answer 501.
+  StreamHub* streams = nullptr;
 };
 
 class Api {
@@ -56,6 +60,10 @@ class Api {
   HttpResponse Trigger(const std::string& name, std::string_view target) const;
   HttpResponse WaitForRun(const std::string& name, int64_t run_id) const;
   HttpResponse ReloadConfig() const;
+  // Process logs and lifecycle events (stream_handlers.cc). `name` "": every process.
+  HttpResponse Logs(const std::string& name, const HttpRequest& request) const;
+  HttpResponse LogsError(const LogQuery& query, const BackendResult& r) const;
+  HttpResponse Events(const HttpRequest& request) const;
   std::shared_ptr<const std::optional<std::string>> Token() const;
 
   Backend* backend_;
@@ -70,5 +78,8 @@ class Api {
 // True when `name` could be a process name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters
 // (configuration.md), case-sensitive.
 bool IsValidProcessName(std::string_view name);
+// True when `id` could be an instance id ("<name>-<index>"): the characters of a process name, at
+// most 80 characters.
+bool IsValidInstanceId(std::string_view id);
 
 }  // namespace phpeek::rest

@@ -109,4 +109,22 @@ BackendResult HostBackend::ReloadConfig(std::string* json) {
   return FromStatus(host_.configReload(kReloadTimeoutMs, json));
 }
 
+BackendResult HostBackend::ReadLogs(const LogQuery& query, std::string* json) {
+  return FromStatus(host_.logRead(query.process, query.instance, query.since, query.limit, json));
+}
+
+// Every process's lines from now on: the backlog (the newest line) is not wanted.
+BackendResult HostBackend::FollowLogs(uint32_t queue_lines, uint64_t* id) {
+  std::string backlog;
+  return FromStatus(host_.logFollow("", "", 0, 1, queue_lines, id, &backlog));
+}
+
+BackendResult HostBackend::NextLogs(uint64_t id, std::chrono::milliseconds wait,
+                                    std::string* json) {
+  const auto ms = static_cast<uint32_t>(std::clamp<int64_t>(wait.count(), 0, UINT32_MAX));
+  return FromStatus(host_.logNext(id, ms, json));
+}
+
+void HostBackend::UnfollowLogs(uint64_t id) { (void)host_.logUnfollow(id); }
+
 }  // namespace phpeek::rest

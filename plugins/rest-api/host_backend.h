@@ -1,5 +1,6 @@
-// Backend over the SDK's host services: the process table, process control, the daemon's status
-// and the scheduled-job services (ABI 1.1) of the daemon the plugin is loaded into.
+// Backend over the SDK's host services: the process table, process control, the daemon's status,
+// the scheduled-job, reload and process-log services (ABI 1.1) of the daemon the plugin is loaded
+// into.
 #pragma once
 
 #include "phpeek/plugin.hpp"
@@ -21,6 +22,10 @@ class HostBackend : public Backend {
   BackendResult WaitRun(const std::string& name, int64_t run_id, std::chrono::milliseconds timeout,
                         std::string* json) override;
   BackendResult ReloadConfig(std::string* json) override;
+  BackendResult ReadLogs(const LogQuery& query, std::string* json) override;
+  BackendResult FollowLogs(uint32_t queue_lines, uint64_t* id) override;
+  BackendResult NextLogs(uint64_t id, std::chrono::milliseconds wait, std::string* json) override;
+  void UnfollowLogs(uint64_t id) override;
 
  private:
   phpeek::v1::Host host_;

@@ -1,9 +1,10 @@
 // Entry point and lifecycle of the rest-api plugin: read the settings from the `global:` block
 // at init, bind and serve at start, join everything at stop. The behaviour lives in handlers.cc
-// (the API), api_server.cc (how it uses the HTTP server) and plugins/common/http (HTTP); this
-// file only wires them to the host.
+// (the API), stream_hub.h (its event streams), api_server.cc (how it uses the HTTP server) and
+// plugins/common/http (HTTP); this file only wires them to the host.
 #include "phpeek/plugin.hpp"
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,7 @@
 #include "plugins/rest-api/host_backend.h"
 #include "plugins/rest-api/openapi_document.h"
 #include "plugins/rest-api/settings.h"
+#include "plugins/rest-api/stream_hub.h"
 
 namespace phpeek::rest {
 namespace {
@@ -43,6 +45,12 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     options.max_process_scale = settings_.max_process_scale;
     options.openapi_json = OpenApiDocument();
     options.reloaded = [this] { ApplySettings(); };
+    StreamOptions streams;
+    streams.max_streams = settings_.max_streams;
+    streams.heartbeat = std::chrono::milliseconds(settings_.stream_heartbeat_ms);
+    streams.queue_bytes = static_cast<size_t>(settings_.stream_queue_bytes);
+    hub_ = std::make_unique<StreamHub>(&backend_, streams);
+    options.streams = hub_.get();
     api_ = std::make_unique<Api>(&backend_, std::move(options));
     const phpeek::v1::Host h = host();
     server_ = std::make_unique<http::Server>(
@@ -51,19 +59,26 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     std::string err;
     if (!server_->Start(&err)) {
       server_.reset();
+      hub_.reset();
       return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
+    hub_->Start();
     LogListening();
-    // A reload by SIGHUP (or by another plugin) reaches us as an event; one through our own route
-    // applies the settings before it answers (options.reloaded).
-    return subscribeEvents(PHPEEK_EVENT_MASK(PHPEEK_EVENT_CONFIG_RELOADED));
+    // Every event feeds GET /api/v1/events. A reload by SIGHUP (or by another plugin) reaches us
+    // as an event; one through our own route applies the settings before it answers
+    // (options.reloaded).
+    return subscribeEvents(PHPEEK_EVENT_MASK_ALL);
   }
 
   void onEvent(const phpeek_event& ev) override {
     if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplySettings();
+    hub_->Publish(ev);
   }
 
+  // The streams end first (at once, with `event: end` when the daemon shuts down), so that the
+  // server still sends their last event; then the server closes every connection.
   phpeek::v1::Status stop() override {
+    if (hub_) hub_->Stop();
     if (server_) server_->Stop();
     return phpeek::v1::Status::Ok();
   }
@@ -110,6 +125,9 @@ class RestApiPlugin : public phpeek::v1::Plugin {
         {"api_socket", next.socket_path == settings_.socket_path},
         {"api_max_request_body", next.max_request_body == settings_.max_request_body},
         {"api_enabled", next.enabled == settings_.enabled},
+        {"api_max_streams", next.max_streams == settings_.max_streams},
+        {"api_stream_heartbeat", next.stream_heartbeat_ms == settings_.stream_heartbeat_ms},
+        {"api_stream_queue", next.stream_queue_bytes == settings_.stream_queue_bytes},
     };
     for (const auto& [key, same] : fixed) {
       if (!same) {
@@ -138,6 +156,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   HostBackend backend_;
   std::mutex settings_mu_;  // ApplySettings: HTTP workers and the event thread
   Settings settings_;
+  std::unique_ptr<StreamHub> hub_;  // before api_ and server_, which use it
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;
 };

@@ -1,5 +1,7 @@
 #include "plugins/rest-api/query.h"
 
+#include <charconv>
+
 namespace phpeek::rest {
 
 std::optional<std::string_view> QueryParam(std::string_view target, std::string_view name) {
@@ -18,6 +20,29 @@ std::optional<std::string_view> QueryParam(std::string_view target, std::string_
     query = query.substr(amp + 1);
   }
   return std::nullopt;
+}
+
+std::optional<bool> FlagParam(std::string_view target, std::string_view name) {
+  const std::optional<std::string_view> v = QueryParam(target, name);
+  if (!v || *v == "false" || *v == "0") return false;
+  if (v->empty() || *v == "true" || *v == "1") return true;
+  return std::nullopt;
+}
+
+NumberParam ReadNumberParam(std::string_view target, std::string_view name, uint64_t lo,
+                            uint64_t hi, uint64_t* out) {
+  const std::optional<std::string_view> v = QueryParam(target, name);
+  if (!v) return NumberParam::kAbsent;
+  if (v->empty() || v->find_first_not_of("0123456789") != std::string_view::npos) {
+    return NumberParam::kInvalid;
+  }
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), value);
+  if (ec != std::errc() || end != v->data() + v->size() || value < lo || value > hi) {
+    return NumberParam::kInvalid;
+  }
+  *out = value;
+  return NumberParam::kOk;
 }
 
 }  // namespace phpeek::rest

@@ -86,6 +86,9 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/processes/{name}/schedule/pause", RouteId::kSchedulePause, true},
       {"POST", "/api/v1/processes/{name}/schedule/resume", RouteId::kScheduleResume, true},
       {"POST", "/api/v1/processes/{name}/schedule/trigger", RouteId::kScheduleTrigger, true},
+      {"GET", "/api/v1/processes/{name}/logs", RouteId::kProcessLogs, true},
+      {"GET", "/api/v1/logs", RouteId::kLogs, true},
+      {"GET", "/api/v1/events", RouteId::kEvents, true},
       {"POST", "/api/v1/config/reload", RouteId::kConfigReload, true},
   };
   return kRoutes;

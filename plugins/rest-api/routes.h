@@ -28,6 +28,9 @@ enum class RouteId {
   kSchedulePause,
   kScheduleResume,
   kScheduleTrigger,
+  kProcessLogs,
+  kLogs,
+  kEvents,
   kConfigReload,
 };
 

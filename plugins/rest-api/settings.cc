@@ -59,16 +59,22 @@ bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err) {
   err->clear();
   int64_t port = out->port;
   int64_t scale = out->max_process_scale;
+  int64_t streams = out->max_streams;
   bool present = false;
   if (!ReadBool(lookup, "api_enabled", &out->enabled, err) ||
       !ReadString(lookup, "api_host", &out->host, &present, err) ||
       !ReadInt(lookup, "api_port", 0, 65535, &port, err) ||
       !ReadString(lookup, "api_socket", &out->socket_path, &present, err) ||
-      !ReadInt(lookup, "max_process_scale", 0, 1000000, &scale, err)) {
+      !ReadInt(lookup, "max_process_scale", 0, 1000000, &scale, err) ||
+      !ReadInt(lookup, "api_max_streams", 1, kMaxStreams, &streams, err) ||
+      !ReadInt(lookup, "api_stream_heartbeat", 100, 3600000, &out->stream_heartbeat_ms, err) ||
+      !ReadInt(lookup, "api_stream_queue", 4096, int64_t{64} << 20, &out->stream_queue_bytes,
+               err)) {
     return false;
   }
   out->port = static_cast<int>(port);
   out->max_process_scale = static_cast<int>(scale);
+  out->max_streams = static_cast<int>(streams);
   std::string text;
   if (lookup("api_max_request_body", &text, err)) {
     // The host has normalized the declared BYTES key to a number; a bare lookup (tests, an old

@@ -50,7 +50,11 @@ AT(phpeek_host_api_v1, job_history, 112);
 AT(phpeek_host_api_v1, job_control, 120);
 AT(phpeek_host_api_v1, job_wait, 128);
 AT(phpeek_host_api_v1, config_reload, 136);
-_Static_assert(sizeof(phpeek_host_api_v1) >= 144, "phpeek_host_api_v1 1.1 size");
+AT(phpeek_host_api_v1, log_read, 144);
+AT(phpeek_host_api_v1, log_follow, 152);
+AT(phpeek_host_api_v1, log_next, 160);
+AT(phpeek_host_api_v1, log_unfollow, 168);
+_Static_assert(sizeof(phpeek_host_api_v1) >= 176, "phpeek_host_api_v1 1.1 size");
 
 AT(phpeek_plugin_api_v1, struct_size, 0);
 AT(phpeek_plugin_api_v1, abi_major, 4);

@@ -1,6 +1,7 @@
 // plugin.hpp against the daemon's real host services (config lookups, event dispatcher), with the
-// log service swapped for a recorder: typed config getters, Subscription, SafeThread, the names of
-// states and event types, and the descriptor PHPEEK_DEFINE_PLUGIN emits.
+// log service swapped for a recorder: typed config getters, Subscription, SafeThread, the log
+// services and LogFollow, the names of states and event types, and the descriptor
+// PHPEEK_DEFINE_PLUGIN emits.
 #include <gtest/gtest.h>
 #include <pthread.h>
 
@@ -16,8 +17,10 @@
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
 #include "core/plugin_host/plugin_loader.h"
+#include "core/process_logs/history.h"
 #include "phpeek/plugin.hpp"
 #include "tests/support/test_support.h"
+#include "tests/unit/plugin_host/fake_control.h"
 
 namespace phpeek::v1 {
 namespace {
@@ -333,6 +336,59 @@ TEST_F(WrapperTest, ConfigReloadAnswersUnsupportedOnAHostWithoutIt) {
   const Status s = host().configReload(100, &out);
   EXPECT_EQ(s.code, PHPEEK_E_UNSUPPORTED);
   EXPECT_NE(s.message.find("no config_reload"), std::string::npos) << s.message;
+}
+
+// The process-log services (ABI 1.1, the last members): UNSUPPORTED from a table without them,
+// and LogFollow ends its follow when reset or destroyed.
+TEST_F(WrapperTest, LogServicesAnswerUnsupportedOnAHostWithoutThem) {
+  std::string out;
+  uint64_t id = 0;
+  EXPECT_EQ(host().logRead("", "", 0, 0, &out).code, PHPEEK_E_INVALID_ARGUMENT);  // no Control
+  api_.struct_size = static_cast<uint32_t>(offsetof(phpeek_host_api_v1, log_read));
+  const Status s = host().logRead("", "", 0, 0, &out);
+  EXPECT_EQ(s.code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_NE(s.message.find("no process-log services"), std::string::npos) << s.message;
+  EXPECT_EQ(host().logFollow("", "", 0, 0, 0, &id, &out).code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_EQ(host().logNext(1, 0, &out).code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_EQ(host().logUnfollow(1).code, PHPEEK_E_UNSUPPORTED);
+  LogFollow follow;
+  EXPECT_EQ(follow.start(host(), "", "", 0, 0, 0, &out).code, PHPEEK_E_UNSUPPORTED);
+  EXPECT_FALSE(follow.active());
+  EXPECT_EQ(follow.next(0, &out).code, PHPEEK_E_NOT_FOUND);
+}
+
+class LogControl : public testing::FakeControl {
+ public:
+  process_logs::LogHistory* ProcessLogs() override { return &history; }
+  process_logs::LogHistory history;
+};
+
+TEST_F(WrapperTest, LogFollowReadsAndEndsItsFollow) {
+  LogControl control;
+  ctx_.control = &control;
+  const auto web0 = control.history.Register("web", "web-0");
+  process_logs::Entry e;
+  e.message = "first";
+  control.history.Append(web0, e);
+  std::string out;
+  ASSERT_TRUE(host().logRead("web", "", 0, 10, &out).ok());
+  EXPECT_NE(out.find(R"("message":"first")"), std::string::npos) << out;
+  LogFollow follow;
+  ASSERT_TRUE(follow.start(host(), "web", "web-0", 0, 0, 0, &out).ok());
+  EXPECT_TRUE(follow.active());
+  EXPECT_NE(out.find(R"("message":"first")"), std::string::npos) << out;
+  e.message = "second";
+  control.history.Append(web0, e);
+  out.clear();
+  ASSERT_TRUE(follow.next(1000, &out).ok());
+  EXPECT_NE(out.find(R"("message":"second")"), std::string::npos) << out;
+  EXPECT_EQ(control.history.stats().followers, 1u);
+  {
+    LogFollow moved = std::move(follow);
+    EXPECT_FALSE(follow.active());
+    EXPECT_TRUE(moved.active());
+  }  // destroyed: unfollowed
+  EXPECT_EQ(control.history.stats().followers, 0u);
 }
 
 TEST(Names, StateAndEventNamesAreTheHostsWords) {

@@ -1,6 +1,7 @@
 #include "core/cli/client/api_client.h"
 
 #include "core/cli/client/http_client.h"
+#include "phpeek/json.hpp"
 
 namespace phpeek::cli::client {
 namespace {
@@ -23,7 +24,11 @@ ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const s
   request.target = path;
   request.body = body;
   request.bearer_token = endpoint.token;
-  HttpResult result = HttpExchange(address, request);
+  return ReplyFrom(endpoint, HttpExchange(address, request));
+}
+
+ApiReply ReplyFrom(const ApiEndpoint& endpoint, HttpResult result) {
+  ApiReply reply;
   if (!result.answered) {
     reply.error = result.connected ? "no usable answer from the phpeek-pm daemon at " +
                                          endpoint.url + ": " + result.error
@@ -34,6 +39,38 @@ ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const s
   reply.status = result.response.status;
   reply.body = std::move(result.response.body);
   return reply;
+}
+
+std::string ErrorText(const std::string& body) {
+  json::Document doc;
+  if (!doc.Parse(body) || !doc.root().is_object()) return body;
+  std::string text(doc.root()["error"].AsString().value_or(body));
+  if (const std::string_view detail = doc.root()["detail"].AsString().value_or("");
+      !detail.empty()) {
+    text += ": " + std::string(detail);
+  }
+  return text;
+}
+
+bool CheckReply(const ApiReply& reply, int expected, const ApiEndpoint& endpoint,
+                const std::string& name, std::string* err) {
+  if (!reply.reached) {
+    *err = reply.error;
+    return false;
+  }
+  if (reply.status == expected) return true;
+  if (reply.status == 401) {
+    *err = endpoint.token ? "unauthorized: the daemon rejected the token (check --token, "
+                            "$PHPEEK_PM_API_TOKEN or the configuration's api_auth)"
+                          : "unauthorized: the daemon requires a bearer token (give --token, "
+                            "set $PHPEEK_PM_API_TOKEN, or read api_auth from the configuration "
+                            "with -c)";
+  } else if (reply.status == 404 && !name.empty()) {
+    *err = "no such process '" + name + "'";
+  } else {
+    *err = "the daemon answered " + std::to_string(reply.status) + ": " + ErrorText(reply.body);
+  }
+  return false;
 }
 
 std::string EncodePathSegment(std::string_view segment) {

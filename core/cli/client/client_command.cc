@@ -1,5 +1,5 @@
-// `phpeek-pm status|start|stop|restart|scale|jobs|trigger|reload`: talk to the running daemon's
-// Management API.
+// `phpeek-pm status|start|stop|restart|scale|jobs|trigger|reload|logs|events`: talk to the
+// running daemon's Management API (logs and events: stream_commands.cc).
 // Exit status: 0 done, 1 failed (daemon unreachable, unauthorized, no such process, refused,
 // --wait timed out, blocked), 2 usage error; `start|restart --wait` of a oneshot that failed: its
 // own exit code.
@@ -17,6 +17,7 @@
 #include "core/cli/client/api_endpoint.h"
 #include "core/cli/client/job_table.h"
 #include "core/cli/client/process_table.h"
+#include "core/cli/client/stream_commands.h"
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/config/process_name.h"
@@ -28,42 +29,8 @@ namespace {
 using client::ApiEndpoint;
 using client::ApiReply;
 using client::CallApi;
+using client::CheckReply;
 using client::ProcessRow;
-
-// An error body's "error" and, when present, its "detail" ("invalid request body: scale 9
-// exceeds max_scale 4 of process 'web'"), or the raw body.
-std::string ErrorText(const std::string& body) {
-  json::Document doc;
-  if (!doc.Parse(body) || !doc.root().is_object()) return body;
-  std::string text(doc.root()["error"].AsString().value_or(body));
-  if (const std::string_view detail = doc.root()["detail"].AsString().value_or("");
-      !detail.empty()) {
-    text += ": " + std::string(detail);
-  }
-  return text;
-}
-
-// Turns an answer other than `expected` into a message for the user.
-bool CheckReply(const ApiReply& reply, int expected, const ApiEndpoint& endpoint,
-                const std::string& name, std::string* err) {
-  if (!reply.reached) {
-    *err = reply.error;
-    return false;
-  }
-  if (reply.status == expected) return true;
-  if (reply.status == 401) {
-    *err = endpoint.token ? "unauthorized: the daemon rejected the token (check --token, "
-                            "$PHPEEK_PM_API_TOKEN or the configuration's api_auth)"
-                          : "unauthorized: the daemon requires a bearer token (give --token, "
-                            "set $PHPEEK_PM_API_TOKEN, or read api_auth from the configuration "
-                            "with -c)";
-  } else if (reply.status == 404 && !name.empty()) {
-    *err = "no such process '" + name + "'";
-  } else {
-    *err = "the daemon answered " + std::to_string(reply.status) + ": " + ErrorText(reply.body);
-  }
-  return false;
-}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "phpeek-pm: %s\n", message.c_str());
@@ -351,6 +318,10 @@ int RunClient(const CommandLine& cl) {
       return RunTrigger(cl, endpoint);
     case Subcommand::kReload:
       return RunReload(endpoint);
+    case Subcommand::kLogs:
+      return client::RunLogs(cl, endpoint);
+    case Subcommand::kEvents:
+      return client::RunEvents(cl, endpoint);
     default:
       return RunAction(cl, endpoint);
   }

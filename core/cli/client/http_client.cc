@@ -50,8 +50,9 @@ bool ParseAuthority(std::string_view authority, HttpAddress* out, std::string* w
 
 std::string RequestText(const HttpAddress& address, const HttpRequest& r) {
   std::string text = r.method + " " + r.target + " HTTP/1.1\r\nHost: " + address.HostHeader() +
-                     "\r\nAccept: application/json\r\nConnection: close\r\n";
+                     "\r\nAccept: " + r.accept + "\r\nConnection: close\r\n";
   if (r.bearer_token) text += "Authorization: Bearer " + *r.bearer_token + "\r\n";
+  for (const auto& [name, value] : r.headers) text += name + ": " + value + "\r\n";
   if (r.method != "GET" || !r.body.empty()) {
     text += "Content-Type: " + r.content_type +
             "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
@@ -66,6 +67,11 @@ bool CheckRequest(const HttpRequest& r, std::string* why) {
     *why = "invalid request line";
   } else if (r.bearer_token && HasControlOrSpace(*r.bearer_token)) {
     *why = "the token contains spaces or control characters";
+  } else if (HasControlOrSpace(r.accept) ||
+             std::any_of(r.headers.begin(), r.headers.end(), [](const auto& h) {
+               return h.first.empty() || HasControlOrSpace(h.first) || HasControlOrSpace(h.second);
+             })) {
+    *why = "a header field contains spaces or control characters";
   } else {
     return true;
   }
@@ -93,6 +99,20 @@ void ReadAnswer(Connection* c, Connection::Deadline deadline, const HttpOptions&
       return;
     }
   }
+}
+
+// Connects and sends `request`; false with result->error when that fails.
+bool Send(Connection* c, const HttpAddress& address, const HttpRequest& request,
+          Connection::Deadline deadline, HttpResult* result) {
+  if (!CheckRequest(request, &result->error)) return false;
+  const Connection::Status connected =
+      address.unix_path.empty()
+          ? c->ConnectTcp(address.host, address.port, deadline, &result->error)
+          : c->ConnectUnix(address.unix_path, deadline, &result->error);
+  if (connected != Connection::Status::kOk) return false;
+  result->connected = true;
+  return c->SendAll(RequestText(address, request), deadline, &result->error) ==
+         Connection::Status::kOk;
 }
 
 }  // namespace
@@ -132,19 +152,77 @@ bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err) 
 HttpResult HttpExchange(const HttpAddress& address, const HttpRequest& request,
                         const HttpOptions& options) {
   HttpResult result;
-  if (!CheckRequest(request, &result.error)) return result;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   Connection c;
-  const Connection::Status connected =
-      address.unix_path.empty() ? c.ConnectTcp(address.host, address.port, deadline, &result.error)
-                                : c.ConnectUnix(address.unix_path, deadline, &result.error);
-  if (connected != Connection::Status::kOk) return result;
-  result.connected = true;
-  if (c.SendAll(RequestText(address, request), deadline, &result.error) ==
-      Connection::Status::kOk) {
-    ReadAnswer(&c, deadline, options, &result);
-  }
+  if (Send(&c, address, request, deadline, &result)) ReadAnswer(&c, deadline, options, &result);
   return result;
+}
+
+bool HttpStream::Open(const HttpAddress& address, const HttpRequest& request,
+                      const HttpOptions& options, HttpResult* result) {
+  parser_ = ResponseParser(options.max_body);
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  if (!Send(&connection_, address, request, deadline, result)) return false;
+  char buffer[16384];
+  for (;;) {
+    size_t n = 0;
+    if (connection_.Receive(buffer, sizeof(buffer), deadline, &n, &result->error) !=
+        Connection::Status::kOk) {
+      return false;
+    }
+    const auto progress = n == 0 ? parser_.Finish() : parser_.Feed(std::string_view(buffer, n));
+    if (progress == ResponseParser::Progress::kError) {
+      result->error = parser_.error();
+      return false;
+    }
+    if (progress == ResponseParser::Progress::kComplete) {  // a framed (error) answer, whole
+      result->answered = true;
+      result->response = parser_.TakeResponse();
+      ended_ = true;
+      return true;
+    }
+    if (!parser_.head_complete()) continue;
+    const std::string* type = parser_.response().Header("Content-Type");
+    stream_ = parser_.response().status == 200 && type != nullptr &&
+              type->rfind("text/event-stream", 0) == 0;
+    if (stream_) {
+      result->answered = true;
+      result->response.status = parser_.response().status;
+      result->response.headers = parser_.response().headers;
+      return true;
+    }
+  }
+}
+
+HttpStream::ReadStatus HttpStream::Read(std::chrono::milliseconds wait, std::string* out,
+                                        std::string* why) {
+  std::string taken = parser_.TakeBody();  // what came with the head, or before a framed end
+  if (!taken.empty()) {
+    *out += taken;
+    return ReadStatus::kData;
+  }
+  if (ended_) return ReadStatus::kEnd;
+  char buffer[16384];
+  size_t n = 0;
+  switch (connection_.Receive(buffer, sizeof(buffer), std::chrono::steady_clock::now() + wait, &n,
+                              why)) {
+    case Connection::Status::kOk:
+      break;
+    case Connection::Status::kTimedOut:
+      return ReadStatus::kIdle;
+    default:
+      return ReadStatus::kFailed;
+  }
+  const auto progress = n == 0 ? parser_.Finish() : parser_.Feed(std::string_view(buffer, n));
+  taken = parser_.TakeBody();
+  *out += taken;
+  if (progress == ResponseParser::Progress::kError) {
+    *why = parser_.error();
+    return ReadStatus::kFailed;
+  }
+  if (progress == ResponseParser::Progress::kComplete) ended_ = true;
+  if (!taken.empty()) return ReadStatus::kData;
+  return ended_ ? ReadStatus::kEnd : ReadStatus::kIdle;
 }
 
 }  // namespace phpeek::cli::client

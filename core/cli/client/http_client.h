@@ -1,5 +1,7 @@
 // A minimal HTTP/1.1 client for the Management API: one request per connection (Connection:
-// close), over TCP or a Unix socket, with one deadline for the whole exchange and a bounded answer.
+// close), over TCP or a Unix socket, with one deadline for the whole exchange and a bounded answer;
+// or, for a Server-Sent Events route, a stream whose head has that deadline and whose body is read
+// as it comes (HttpStream).
 #pragma once
 
 #include <chrono>
@@ -7,7 +9,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/cli/client/http_connection.h"
 #include "core/cli/client/http_response.h"
 
 namespace phpeek::cli::client {
@@ -30,7 +35,9 @@ struct HttpRequest {
   std::string target = "/";  // origin-form: "/api/v1/processes"
   std::string body;          // sent with Content-Length on anything but GET, or when non-empty
   std::string content_type = "application/json";
+  std::string accept = "application/json";
   std::optional<std::string> bearer_token;
+  std::vector<std::pair<std::string, std::string>> headers;  // more fields (Last-Event-ID: 42)
 };
 
 struct HttpOptions {
@@ -47,5 +54,28 @@ struct HttpResult {
 
 HttpResult HttpExchange(const HttpAddress& address, const HttpRequest& request,
                         const HttpOptions& options = {});
+
+// One streaming exchange: connect, send, and read the head within options.timeout; then the body
+// as it arrives, for as long as the server sends it.
+class HttpStream {
+ public:
+  // False with result->error when no head arrived. Otherwise result->response has the status
+  // and headers; an answer that is not text/event-stream (an error, say) is read whole (within
+  // the same deadline), its body in result->response.body, and is_stream() is false.
+  bool Open(const HttpAddress& address, const HttpRequest& request, const HttpOptions& options,
+            HttpResult* result);
+  bool is_stream() const { return stream_; }
+
+  enum class ReadStatus { kData, kIdle, kEnd, kFailed };
+  // Waits up to `wait` for body bytes and appends them to `out`. kEnd: the server closed the
+  // stream; kFailed: a reset or a framing error (`why` says which).
+  ReadStatus Read(std::chrono::milliseconds wait, std::string* out, std::string* why);
+
+ private:
+  Connection connection_;
+  ResponseParser parser_{size_t{16} << 20};
+  bool stream_ = false;
+  bool ended_ = false;
+};
 
 }  // namespace phpeek::cli::client

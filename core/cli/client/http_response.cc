@@ -57,6 +57,12 @@ Progress ResponseParser::Feed(std::string_view data) {
   }
 }
 
+std::string ResponseParser::TakeBody() {
+  std::string body;
+  body.swap(response_.body);
+  return body;
+}
+
 Progress ResponseParser::Finish() {
   if (state_ == State::kDone) return Progress::kComplete;
   if (!error_.empty()) return Progress::kError;

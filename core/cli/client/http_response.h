@@ -1,6 +1,7 @@
 // Reads one HTTP/1.1 response from the bytes of a connection as they arrive: status line, header
 // fields, then a body framed by Content-Length, chunked transfer coding, or the end of the
-// connection. Interim 1xx responses are skipped. Header block and body sizes are bounded.
+// connection. Interim 1xx responses are skipped. Header block and body sizes are bounded. The
+// body of a streaming answer can be taken as it arrives (TakeBody).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,12 @@ class ResponseParser {
   Progress Finish();
 
   const HttpResponse& response() const { return response_; }
+  // The status line and header fields have arrived (response() has them); the body may still be
+  // arriving.
+  bool head_complete() const { return state_ != State::kHead; }
+  // Moves out the body bytes received so far: a streaming answer is read piece by piece, and the
+  // max_body bound applies to what has not been taken.
+  std::string TakeBody();
   HttpResponse TakeResponse() { return std::move(response_); }
   // Why parsing failed, for messages ("malformed status line", ...).
   const std::string& error() const { return error_; }

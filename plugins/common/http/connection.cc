@@ -25,7 +25,10 @@ Connection::Connection(std::unique_ptr<Transport> transport, const ConnectionSet
 
 Connection::~Connection() { Close(); }
 
-uint32_t Connection::events() const { return state_ == State::kWriting ? EPOLLOUT : EPOLLIN; }
+uint32_t Connection::events() const {
+  if (state_ == State::kStreaming) return out_.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT;
+  return state_ == State::kWriting ? EPOLLOUT : EPOLLIN;
+}
 
 bool Connection::RequestBegun() {
   // Bytes that arrived but were not read yet count: the request has begun all the same.
@@ -40,6 +43,10 @@ void Connection::OnReady(Clock::time_point now) {
       break;
     case State::kWriting:
       Flush(now);
+      break;
+    case State::kStreaming:
+      Discard();  // the client's end ends the stream
+      if (state_ == State::kStreaming) FlushStream(now);
       break;
     case State::kLingering:
       Discard();
@@ -72,6 +79,68 @@ void Connection::OnAnswered(std::string rest, bool keep_alive, bool failed, uint
   }
   close_after_write_ = !keep_alive;
   AfterAnswer(now, sent_order);
+}
+
+void Connection::OnStreamStarted(std::string rest, bool failed,
+                                 std::shared_ptr<ResponseStream> stream, std::function<void()> wake,
+                                 Clock::time_point now) {
+  stream_ = std::move(stream);
+  if (failed) {
+    Close();
+    return;
+  }
+  state_ = State::kStreaming;
+  out_ = std::move(rest);
+  deadline_ = now + settings_.timeouts.write;
+  stream_->Attach(std::move(wake));
+  FlushStream(now);
+}
+
+void Connection::OnStreamReady(Clock::time_point now) {
+  if (state_ == State::kStreaming) FlushStream(now);
+}
+
+void Connection::FinalFlush() {
+  if (state_ != State::kStreaming) return;
+  bool finished = false;
+  out_ += stream_->Take(&finished);
+  if (!out_.empty()) (void)transport_->Send(out_);
+}
+
+void Connection::FlushStream(Clock::time_point now) {
+  // Two batches per call at most: a writer that never pauses must not hold the I/O thread. A
+  // third batch is taken but left for the next writable event (EPOLLOUT while out_ is not empty).
+  for (int batches = 0;;) {
+    if (out_.empty()) {
+      bool finished = false;
+      out_ = stream_->Take(&finished);
+      if (out_.empty()) {
+        if (finished) {
+          EndStream(now);
+        } else {
+          deadline_ = Clock::time_point::max();  // nothing to send: nothing to wait for
+        }
+        return;
+      }
+      deadline_ = now + settings_.timeouts.write;
+      if (++batches > 2) return;
+    }
+    const IoResult r = transport_->Send(out_);
+    if (r.status == IoStatus::kFailed) {
+      Close();
+      return;
+    }
+    if (r.status == IoStatus::kWouldBlock) return;  // EPOLLOUT brings us back
+    out_.erase(0, r.bytes);
+    deadline_ = now + settings_.timeouts.write;  // progress: the client reads
+  }
+}
+
+void Connection::EndStream(Clock::time_point now) {
+  stream_->Detach();
+  stream_.reset();
+  close_after_write_ = true;
+  AfterAnswer(now);
 }
 
 void Connection::Evict(Clock::time_point now) {
@@ -223,6 +292,10 @@ void Connection::Discard() {
 }  // more to drop: the socket is still readable and brings us back
 
 void Connection::Close() {
+  if (stream_) {
+    stream_->Detach();  // its writers see it closed
+    stream_.reset();
+  }
   transport_.reset();
   state_ = State::kClosed;
 }

@@ -9,28 +9,28 @@
 //    touches the transport meanwhile.
 //  - kWriting: the rest of an answer the socket did not take at once; the whole answer must be
 //    taken within timeouts.write (a client that reads too slowly is closed).
+//  - kStreaming: after the head of a streaming answer (response_stream.h): what writers append to
+//    the stream is sent as the socket takes it, woken through the stream (Server::Impl queues the
+//    connection and wakes the I/O thread). The write deadline applies per batch taken from the
+//    stream and restarts with every send that makes progress; with nothing to send there is no
+//    deadline. What the client sends meanwhile is read and dropped; its end (or a failed send)
+//    ends the stream. A finished stream, once sent, lingers like a "Connection: close" answer. A
+//    streaming connection is never evicted for a new one (it counts as busy, like kHandling).
 //  - kLingering: after a refusal or "Connection: close", the write side is shut and what the
 //    client still sends is read and dropped (bounded, timeouts.linger), so that closing does not
 //    reset the connection before the client has read the answer.
 // Every method runs on the I/O thread; a worker only gets the transport and the request.
-//
-// How streaming responses will fit (Server-Sent Events, issue 15): a fifth state, kStreaming,
-// entered when a handler's response says it streams: the head goes out like any answer, then the
-// connection keeps a queue of chunks that a ResponseStream (held by the plugin, written from any
-// thread) appends to and that the I/O thread flushes when the socket is writable, woken like an
-// answered request. Its deadline is timeouts.write per chunk rather than per answer, the queue is
-// bounded (a client that does not read is closed, never buffered without end), the client's
-// close or a server Stop ends the stream and tells its writer, and a streaming connection is
-// never evicted for a new one (it counts as busy, like kHandling).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "plugins/common/http/exchange.h"
 #include "plugins/common/http/request_parser.h"
+#include "plugins/common/http/response_stream.h"
 #include "plugins/common/http/response_text.h"
 #include "plugins/common/http/transport.h"
 
@@ -58,7 +58,7 @@ struct ConnectionSettings {
 class Connection {
  public:
   using Clock = std::chrono::steady_clock;
-  enum class State { kReading, kHandling, kWriting, kLingering, kClosed };
+  enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
 
   Connection(std::unique_ptr<Transport> transport, const ConnectionSettings& settings,
              Clock::time_point now);
@@ -94,6 +94,15 @@ class Connection {
   // `sent_order` the waiting order it took before sending.
   void OnAnswered(std::string rest, bool keep_alive, bool failed, uint64_t sent_order,
                   Clock::time_point now);
+  // The worker sent (part of) the head of a streaming answer: `rest` is what it could not send.
+  // The connection carries `stream` from now on; `wake` is what the stream calls when it has
+  // bytes (the server then calls OnStreamReady).
+  void OnStreamStarted(std::string rest, bool failed, std::shared_ptr<ResponseStream> stream,
+                       std::function<void()> wake, Clock::time_point now);
+  // kStreaming: the stream has bytes, or has finished.
+  void OnStreamReady(Clock::time_point now);
+  // At the server's Stop: one last non-blocking send of what a stream holds (its final message).
+  void FinalFlush();
   // Makes room for a new connection: a client in the middle of a request gets the overload answer
   // and the connection lingers (it is the first to go when room is needed again); any other
   // connection closes.
@@ -113,6 +122,9 @@ class Connection {
   // with `close`, lingers.
   void StartAnswer(std::string text, bool close, Clock::time_point now);
   void Flush(Clock::time_point now);
+  // kStreaming: sends what is left, then what the stream holds, until the socket is full.
+  void FlushStream(Clock::time_point now);
+  void EndStream(Clock::time_point now);
   // `order`: when the wait for the next request began (0: now).
   void AfterAnswer(Clock::time_point now, uint64_t order = 0);
   void WaitForRequest(Clock::time_point now, std::chrono::milliseconds idle, uint64_t order = 0);
@@ -128,7 +140,8 @@ class Connection {
   Clock::time_point received_;  // when the request in kHandling was complete
   uint64_t waiting_order_ = 0;
   std::string pending_;  // bytes received after a complete request: the start of the next one
-  std::string out_;      // kWriting: what is left to send
+  std::string out_;      // kWriting, kStreaming: what is left to send
+  std::shared_ptr<ResponseStream> stream_;  // kStreaming
   bool close_after_write_ = false;
   bool continue_sent_ = false;
   int64_t discarded_ = 0;

@@ -20,7 +20,8 @@ Exchange TakeExchange(RequestParser& parser, std::chrono::steady_clock::time_poi
 }
 
 std::string AnswerRequest(const Handler& handler, const Exchange& exchange,
-                          const ResponseDefaults& defaults, bool* keep_alive) {
+                          const ResponseDefaults& defaults, bool* keep_alive,
+                          std::shared_ptr<ResponseStream>* stream) {
   Persistence persistence = exchange.persistence;
   HttpResponse response;
   try {
@@ -28,6 +29,14 @@ std::string AnswerRequest(const Handler& handler, const Exchange& exchange,
   } catch (const std::exception&) {
     response = defaults.render_error(500, "");
     persistence = Persistence::kClose;
+  }
+  if (response.stream) {
+    persistence = Persistence::kClose;  // the body ends with the connection
+    if (exchange.request.head || stream == nullptr) {
+      response.stream->Detach();
+    } else {
+      *stream = response.stream;
+    }
   }
   *keep_alive = persistence != Persistence::kClose;
   return ResponseText(response, exchange.request.head, persistence, defaults.headers);
@@ -54,7 +63,13 @@ std::string ServeBytes(std::string_view input, const Handler& handler, const Req
     if (p == RequestParser::Progress::kNeedMore) return out;
     if (p == RequestParser::Progress::kError) return out + AnswerRefusal(parser.error(), defaults);
     bool keep_alive = false;
-    out += AnswerRequest(handler, TakeExchange(parser), defaults, &keep_alive);
+    std::shared_ptr<ResponseStream> stream;
+    out += AnswerRequest(handler, TakeExchange(parser), defaults, &keep_alive, &stream);
+    if (stream) {
+      bool finished = false;
+      out += stream->Take(&finished);
+      stream->Detach();
+    }
     if (!keep_alive) return out;
     parser.Reset();
   }

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "plugins/common/http/message.h"
 #include "plugins/common/http/request_parser.h"
+#include "plugins/common/http/response_stream.h"
 #include "plugins/common/http/response_text.h"
 
 namespace phpeek::http {
@@ -27,9 +29,12 @@ Exchange TakeExchange(RequestParser& parser,
                       std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
 // The handler's answer as response text. A handler that throws answers 500 and the connection
-// closes.
+// closes. A streaming answer (HttpResponse::stream) gives its head here and its stream in
+// `*stream` (the connection closes after it); to a HEAD request, the head alone, and the stream
+// is detached at once (its writers see it closed).
 std::string AnswerRequest(const Handler& handler, const Exchange& exchange,
-                          const ResponseDefaults& defaults, bool* keep_alive);
+                          const ResponseDefaults& defaults, bool* keep_alive,
+                          std::shared_ptr<ResponseStream>* stream = nullptr);
 
 // The answer to a request the server refused; the connection closes after it.
 std::string AnswerRefusal(const RequestError& error, const ResponseDefaults& defaults);
@@ -40,7 +45,8 @@ RequestError TimeoutError(std::chrono::milliseconds timeout);
 // Everything the server would write to a new connection on which `input` arrives at once and then
 // the client stops sending: one answer per complete request, until a refusal or a request that
 // ends the connection. A request left incomplete at the end gets no answer here (the server
-// answers it 408 at its deadline).
+// answers it 408 at its deadline). A streaming answer ends the connection here, after its head and
+// what its stream holds when the handler returns.
 std::string ServeBytes(std::string_view input, const Handler& handler,
                        const RequestLimits& limits = {}, const ResponseDefaults& defaults = {});
 

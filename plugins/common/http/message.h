@@ -4,12 +4,15 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace phpeek::http {
+
+class ResponseStream;
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -33,6 +36,9 @@ struct HttpResponse {
   std::string content_type;  // no Content-Type header when empty
   std::string body;          // sent unless the request was HEAD; Content-Length is its size
   HeaderList headers;        // besides Date, Content-Type, Content-Length and Connection
+  // Set: a streaming answer (response_stream.h). The head goes out without Content-Length and
+  // with "Connection: close", `body` is ignored, and the stream's bytes follow until it ends.
+  std::shared_ptr<ResponseStream> stream = nullptr;
 };
 
 // Runs on a worker thread for each complete request; many run at once when the server has more

@@ -113,15 +113,17 @@ std::string ResponseText(const HttpResponse& response, bool head, Persistence pe
     text += response.content_type;
     text += "\r\n";
   }
-  text += "Content-Length: ";
-  text += std::to_string(response.body.size());
-  text += "\r\n";
+  if (!response.stream) {
+    text += "Content-Length: ";
+    text += std::to_string(response.body.size());
+    text += "\r\n";
+  }
   AppendHeaders(common_headers, &text);
   AppendHeaders(response.headers, &text);
   if (persistence == Persistence::kClose) text += "Connection: close\r\n";
   if (persistence == Persistence::kKeepAlive10) text += "Connection: keep-alive\r\n";
   text += "\r\n";
-  if (!head) text += response.body;
+  if (!head && !response.stream) text += response.body;
   return text;
 }
 

@@ -34,7 +34,8 @@ struct ResponseDefaults {
 // A text/plain; charset=utf-8 response.
 HttpResponse TextResponse(int status, std::string text);
 
-// `head`: the answer to a HEAD request, with the headers of the GET answer but no body.
+// `head`: the answer to a HEAD request, with the headers of the GET answer but no body. A
+// streaming answer (response.stream set) gets its head only, without Content-Length.
 std::string ResponseText(const HttpResponse& response, bool head, Persistence persistence,
                          const HeaderList& common_headers = {});
 

@@ -40,7 +40,8 @@ struct Answered {
   std::string rest;  // not sent yet
   bool keep_alive;
   bool failed;
-  uint64_t sent_order;  // Connection::NextWaitingOrder() just before the send
+  uint64_t sent_order;                     // Connection::NextWaitingOrder() just before the send
+  std::shared_ptr<ResponseStream> stream;  // a streaming answer's body
 };
 
 // accept() failed because descriptors or kernel memory ran out: retrying at once fails again.
@@ -102,6 +103,8 @@ struct Server::Impl {
 
   std::mutex answered_mu;
   std::vector<Answered> answered;  // guarded by answered_mu
+  std::mutex streams_mu;
+  std::vector<int> streams_ready;  // guarded by streams_mu: connections whose stream has bytes
   // Held shared by a worker from taking its waiting order until its report is in `answered`,
   // and exclusively by the I/O thread to wait for every send under way (CollectSentAnswers).
   std::shared_mutex sending_mu;
@@ -123,6 +126,9 @@ struct Server::Impl {
   void Settle(ConnectionMap::iterator it, Clock::time_point now);
   void Answer(int fd, Transport* transport, const Exchange& exchange);
   void CollectAnswers(Clock::time_point now);
+  // Called by a stream (any thread, under the stream's lock): queue its connection, wake up.
+  void StreamReady(int fd);
+  void CollectStreams(Clock::time_point now);
   // CollectAnswers, after waiting for the sends under way: a client may have read an answer that
   // a worker has sent but not yet reported, and then opened the connection that needs room.
   void CollectSentAnswers(Clock::time_point now);
@@ -178,6 +184,7 @@ void Server::Impl::Run() {
     }
     for (int i = 0; i < n; ++i) OnEvent(events[i], now);
     CollectAnswers(now);
+    CollectStreams(now);
     ExpireDeadlines(now);
     FlushAcceptLogs(now);
     if (accept_paused && now >= accept_resume) ResumeAccepting();
@@ -285,6 +292,7 @@ Server::Impl::ConnectionMap::iterator Server::Impl::OldestWaiting() {
         }
         break;
       case Connection::State::kHandling:
+      case Connection::State::kStreaming:
       case Connection::State::kClosed:
         break;
     }
@@ -329,7 +337,8 @@ void Server::Impl::Settle(ConnectionMap::iterator it, Clock::time_point now) {
 // On a worker thread: the connection is in kHandling, so nothing else touches its transport.
 void Server::Impl::Answer(int fd, Transport* transport, const Exchange& exchange) {
   bool keep_alive = false;
-  std::string text = AnswerRequest(handler, exchange, settings.defaults, &keep_alive);
+  std::shared_ptr<ResponseStream> stream;
+  std::string text = AnswerRequest(handler, exchange, settings.defaults, &keep_alive, &stream);
   {
     // From the waiting order to the report: the I/O thread may wait for this (non-blocking) send.
     std::shared_lock<std::shared_mutex> sending(sending_mu);
@@ -346,7 +355,8 @@ void Server::Impl::Answer(int fd, Transport* transport, const Exchange& exchange
     }
     text.erase(0, sent);  // in place: no copy of a large answer's rest
     std::lock_guard<std::mutex> lock(answered_mu);
-    answered.push_back(Answered{fd, std::move(text), keep_alive, failed, sent_order});
+    answered.push_back(
+        Answered{fd, std::move(text), keep_alive, failed, sent_order, std::move(stream)});
   }
   Wake();
 }
@@ -359,8 +369,40 @@ void Server::Impl::CollectAnswers(Clock::time_point now) {
   }
   for (Answered& a : done) {
     const auto it = connections.find(a.fd);
-    if (it == connections.end()) continue;
-    it->second->OnAnswered(std::move(a.rest), a.keep_alive, a.failed, a.sent_order, now);
+    if (it == connections.end()) {
+      if (a.stream) a.stream->Detach();
+      continue;
+    }
+    if (a.stream) {
+      const int fd = a.fd;
+      it->second->OnStreamStarted(
+          std::move(a.rest), a.failed, std::move(a.stream), [this, fd] { StreamReady(fd); }, now);
+    } else {
+      it->second->OnAnswered(std::move(a.rest), a.keep_alive, a.failed, a.sent_order, now);
+    }
+    Settle(it, now);
+  }
+}
+
+void Server::Impl::StreamReady(int fd) {
+  {
+    std::lock_guard<std::mutex> lock(streams_mu);
+    streams_ready.push_back(fd);
+  }
+  Wake();
+}
+
+void Server::Impl::CollectStreams(Clock::time_point now) {
+  std::vector<int> ready;
+  {
+    std::lock_guard<std::mutex> lock(streams_mu);
+    ready.swap(streams_ready);
+  }
+  for (const int fd : ready) {
+    // A descriptor reused by a newer connection gets at most a spurious flush.
+    const auto it = connections.find(fd);
+    if (it == connections.end() || it->second->state() != Connection::State::kStreaming) continue;
+    it->second->OnStreamReady(now);
     Settle(it, now);
   }
 }
@@ -465,9 +507,16 @@ void Server::Stop() {
   s.Wake();
   s.io.join();
   s.pool->Stop();  // after the I/O thread: nothing posts any more
+  // Answers sent meanwhile: a stream whose head just went out still gets its last words.
+  s.CollectAnswers(Clock::now());
   s.pool.reset();
-  s.connections.clear();  // closes them
+  for (auto& [fd, c] : s.connections) c->FinalFlush();  // a stream's last words, if they fit
+  s.connections.clear();                                // closes them; their streams are detached
+  for (Answered& a : s.answered) {
+    if (a.stream) a.stream->Detach();
+  }
   s.answered.clear();
+  s.streams_ready.clear();
   s.next_deadline = Clock::time_point::max();
   s.accept_paused = false;
   s.CloseListeners();

@@ -34,14 +34,14 @@
 //  - every answer, head and body, leaves in one send() when the socket takes it; TCP_NODELAY is
 //    set on every TCP connection, so no answer waits for the client's delayed ACK;
 //  - every socket is close-on-exec, listeners never use SO_REUSEPORT (listener.h).
-// Stop() closes the listeners and every connection and joins every thread before it returns.
+//  - streaming answers (Server-Sent Events): a handler answers with HttpResponse::stream set and
+//    keeps the ResponseStream to write to from any thread (response_stream.h); the worker sends
+//    the head and is free again, the I/O thread sends the rest as it comes (connection.h,
+//    kStreaming), so an open stream costs a descriptor and a bounded buffer, never a thread.
+// Stop() closes the listeners and every connection (a stream's queued bytes get one last
+// non-blocking send) and joins every thread before it returns.
 //
 // Room for what comes next (not built yet):
-//  - Streaming responses (Server-Sent Events for the dashboard): a handler answers with a
-//    response marked as streaming and keeps a ResponseStream to write events from any thread;
-//    the connection sends the head, then enters a streaming state that the I/O thread flushes
-//    (connection.h says how it is bounded). The worker is free again as soon as the handler
-//    returns, so open streams cost no thread.
 //  - TLS on every listener (Poco NetSSL/OpenSSL): Endpoint gets the TLS settings, the acceptor
 //    wraps each accepted descriptor in a TlsTransport instead of a SocketTransport, and nothing
 //    above the Transport interface changes (transport.h says how the handshake fits the

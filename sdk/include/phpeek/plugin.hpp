@@ -24,8 +24,9 @@
 //
 // The constructor runs inside init (throw to refuse, with a message); start, stop and onEvent run
 // as described in plugin_abi.h. Threading rules are those of the C ABI. Besides the Host services:
-// typed config getters, Subscription (an RAII event subscription), SafeThread (a thread whose
-// exceptions are logged, never fatal), and the JSON reader phpeek/json.hpp for the host's answers.
+// typed config getters, Subscription (an RAII event subscription), LogFollow (an RAII follow of
+// the process logs), SafeThread (a thread whose exceptions are logged, never fatal), and the JSON
+// reader phpeek/json.hpp for the host's answers.
 #ifndef PHPEEK_PLUGIN_HPP
 #define PHPEEK_PLUGIN_HPP
 
@@ -302,10 +303,52 @@ class Host {
                 out_json);
   }
 
+  // ABI 1.1, process logs (see plugin_abi.h): "" selects every process or instance. logRead
+  // writes a page to *out_json; logFollow a backlog page and the follow's id (see LogFollow for
+  // one that ends itself); logNext waits up to timeout_ms for its lines. PHPEEK_E_UNSUPPORTED
+  // from a host without them.
+  Status logRead(const std::string& process, const std::string& instance, uint64_t since,
+                 uint32_t limit, std::string* out_json) const {
+    if (!HasLogs()) return NoLogs();
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) {
+          return api_->log_read(host_, process.c_str(), instance.c_str(), since, limit, o, e);
+        },
+        out_json);
+  }
+  Status logFollow(const std::string& process, const std::string& instance, uint64_t since,
+                   uint32_t limit, uint32_t queue_lines, uint64_t* out_id,
+                   std::string* backlog_json) const {
+    if (!HasLogs()) return NoLogs();
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) {
+          return api_->log_follow(host_, process.c_str(), instance.c_str(), since, limit,
+                                  queue_lines, out_id, o, e);
+        },
+        backlog_json);
+  }
+  Status logNext(uint64_t id, uint32_t timeout_ms, std::string* out_json) const {
+    if (!HasLogs()) return NoLogs();
+    return Call(
+        [&](phpeek_sink* o, phpeek_sink* e) { return api_->log_next(host_, id, timeout_ms, o, e); },
+        out_json);
+  }
+  Status logUnfollow(uint64_t id) const {
+    if (!HasLogs()) return NoLogs();
+    const int32_t code = api_->log_unfollow(host_, id);
+    return Status{code, code == PHPEEK_OK ? "" : statusName(code)};
+  }
+
  private:
   bool HasJobs() const { return PHPEEK_HOST_HAS(api_, job_wait) && api_->job_wait != nullptr; }
   static Status NoJobs() {
     return Status{PHPEEK_E_UNSUPPORTED, "this host has no scheduled-job services (ABI < 1.1)"};
+  }
+  bool HasLogs() const {
+    return PHPEEK_HOST_HAS(api_, log_unfollow) && api_->log_unfollow != nullptr;
+  }
+  static Status NoLogs() {
+    return Status{PHPEEK_E_UNSUPPORTED, "this host has no process-log services"};
   }
 
   template <typename F>
@@ -438,6 +481,60 @@ inline Status Host::subscribe(uint32_t mask, EventCallback callback, Subscriptio
   out->slot_ = std::move(slot);
   return Status{};
 }
+
+// A log follow (Host::logFollow) that ends when the handle is reset or destroyed: a next() waiting
+// on it in another thread then returns at once with "closed":true. Movable, not copyable. End it
+// in stop, before joining the thread that reads it, or let the plugin's destructor do it
+// (log_unfollow is allowed in destroy).
+class LogFollow {
+ public:
+  LogFollow() = default;
+  ~LogFollow() { reset(); }
+  LogFollow(LogFollow&& o) noexcept : api_(o.api_), host_(o.host_), id_(std::exchange(o.id_, 0)) {}
+  LogFollow& operator=(LogFollow&& o) noexcept {
+    if (this != &o) {
+      reset();
+      api_ = o.api_;
+      host_ = o.host_;
+      id_ = std::exchange(o.id_, 0);
+    }
+    return *this;
+  }
+  LogFollow(const LogFollow&) = delete;
+  LogFollow& operator=(const LogFollow&) = delete;
+
+  // Starts following: *backlog_json gets log_follow's backlog page. Ends a follow held before.
+  Status start(const Host& host, const std::string& process, const std::string& instance,
+               uint64_t since, uint32_t limit, uint32_t queue_lines, std::string* backlog_json) {
+    reset();
+    uint64_t id = 0;
+    Status s = host.logFollow(process, instance, since, limit, queue_lines, &id, backlog_json);
+    if (s.ok()) {
+      api_ = host.api();
+      host_ = host.handle();
+      id_ = id;
+    }
+    return s;
+  }
+  bool active() const noexcept { return id_ != 0; }
+  uint64_t id() const noexcept { return id_; }
+  // log_next: waits up to timeout_ms for lines (see plugin_abi.h); E_NOT_FOUND once ended.
+  Status next(uint32_t timeout_ms, std::string* out_json) const {
+    if (id_ == 0) return Status{PHPEEK_E_NOT_FOUND, "the follow has ended"};
+    return Host(api_, host_).logNext(id_, timeout_ms, out_json);
+  }
+  // log_unfollow (idempotent). The status is the host's answer.
+  Status reset() noexcept {
+    if (id_ == 0) return Status{};
+    const int32_t code = api_->log_unfollow(host_, std::exchange(id_, 0));
+    return Status{code, {}};
+  }
+
+ private:
+  const phpeek_host_api_v1* api_ = nullptr;
+  phpeek_host* host_ = nullptr;
+  uint64_t id_ = 0;
+};
 
 // A std::thread for plugin work that can never take the daemon down: an exception escaping
 // `body` is caught and logged through the host as "thread '<name>' ended by an exception: ...",

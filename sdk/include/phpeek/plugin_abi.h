@@ -134,6 +134,8 @@
  *                    "config_last_reload_success_ms"; validate_config also runs at a reload, on
  *                    a host thread.
  *   2026-12-06  1.1  text only: THREADING 6 notes `isolation: process` (no ABI change).
+ *   2026-12-06  1.1  process logs: host services log_read, log_follow, log_next, log_unfollow
+ *                    (appended after config_reload); daemon_status gains "log_history".
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -430,7 +432,9 @@ typedef struct phpeek_host_api_v1 {
    * not ready, failed the processes with a given-up instance; config_reloads
    * ({"success":N,"failure":N}) counts the reloads since the start (failure: the file was invalid),
    * config_last_reload_success_ms is the unix time in ms of the last successful load (the start-up
-   * one until a reload succeeds). Later minors add keys. Never blocks. */
+   * one until a reload succeeds); log_history ({"bytes":N,"lines":N,"instances":N,"evicted":N,
+   * "followers":N}) is the process-log history's memory and contents (see log_read; evicted:
+   * lines dropped to keep under log_buffer_total_bytes). Later minors add keys. Never blocks. */
   int32_t (*daemon_status)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
 
   /* ---- 1.1, scheduled jobs (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, job_get)) ---- *
@@ -474,6 +478,45 @@ typedef struct phpeek_host_api_v1 {
    * event callback. */
   int32_t (*config_reload)(phpeek_host* h, uint32_t timeout_ms, phpeek_sink* out_json,
                            phpeek_sink* err);
+
+  /* ---- 1.1, process logs (check PHPEEK_HAS_MEMBER(phpeek_host_api_v1, api, log_read)) ---- *
+   * What the supervised processes wrote, after their `logging` pipeline: each instance's last
+   * lines, kept across its restarts (global.log_buffer_lines, log_buffer_bytes,
+   * log_buffer_total_bytes). An entry E is {"seq":N,"time":"2026-12-06T15:04:05.123Z","process",
+   * "instance","stream":"stdout"|"stderr","level":"debug"|"info"|"warn"|"error","message",
+   * "fields":{...}} (fields: the line's own, then the process's labels). seq grows by one for each
+   * line of the daemon, across every instance, from 1. `process` NULL or "" selects every
+   * process; `instance` NULL or "" every instance (of `process` when set). E_NOT_FOUND: an unknown
+   * process or instance (an instance is known while its process has it, and after, as long as
+   * its lines are kept). E_INVALID_ARGUMENT: limit above 10000, or since above the newest seq. */
+
+  /* Writes {"schema":1,"entries":[E...],"more":B,"newest_seq":N}, oldest first: with since 0 the
+   * newest `limit` entries (0: 100), else the oldest `limit` with seq > since; more: matching
+   * entries were left out by limit; newest_seq: the daemon's newest seq (0: none yet). Never
+   * waits for the supervisor loop. */
+  int32_t (*log_read)(phpeek_host* h, const char* process, const char* instance, uint64_t since,
+                      uint32_t limit, phpeek_sink* out_json, phpeek_sink* err);
+  /* Starts a follow: writes what log_read would answer (the backlog) and sets *out_id; every
+   * later matching line is queued for log_next, with no gap and no duplicate after the backlog.
+   * The queue holds queue_lines lines (0: 10000; at most 100000) and about 1 KiB a line on
+   * average (4 to 64 MiB: a queue of long lines holds fewer); when the reader falls behind,
+   * newer lines are dropped and counted, never waited for. E_STOPPING once the daemon is
+   * shutting down. */
+  int32_t (*log_follow)(phpeek_host* h, const char* process, const char* instance, uint64_t since,
+                        uint32_t limit, uint32_t queue_lines, uint64_t* out_id,
+                        phpeek_sink* backlog_json, phpeek_sink* err);
+  /* Waits up to timeout_ms for lines on follow `id`, then writes
+   * {"schema":1,"entries":[E...],"dropped":N,"closed":B}, oldest first (entries [] when none
+   * came in time; at most about 4 MiB of them a call: the rest comes at the next); dropped:
+   * lines lost since the previous log_next because the queue was full; closed: none will come
+   * any more (log_unfollow, or the shutdown), set with the last entries. E_NOT_FOUND: unknown
+   * id; E_WOULD_BLOCK: timeout_ms > 0 from an event callback. */
+  int32_t (*log_next)(phpeek_host* h, uint64_t id, uint32_t timeout_ms, phpeek_sink* out_json,
+                      phpeek_sink* err);
+  /* Ends follow `id`: a log_next waiting on it returns at once with closed true. E_NOT_FOUND for
+   * an unknown id. Also allowed during destroy; follows left open end with the plugin (after
+   * destroy, or with its helper process under `isolation: process`). */
+  int32_t (*log_unfollow)(phpeek_host* h, uint64_t id);
 } phpeek_host_api_v1;
 
 /* ---- Configuration (1.1) --------------------------------------------------------------------

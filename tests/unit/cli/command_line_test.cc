@@ -49,7 +49,7 @@ TEST(CommandLineTest, VersionFormsAgree) {
 
 TEST(CommandLineTest, HelpOnEverySubcommand) {
   for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
-                        "scale", "jobs", "trigger"}) {
+                        "scale", "jobs", "trigger", "reload", "logs", "events"}) {
     const ParseResult r = Parse({s, "--help"});
     EXPECT_EQ(r.error, "") << s;
     EXPECT_TRUE(r.command_line.help) << s;
@@ -82,6 +82,44 @@ TEST(CommandLineTest, JobsAndTrigger) {
   EXPECT_EQ(Parse({"trigger"}).error, "trigger takes a process name");
   EXPECT_EQ(Parse({"trigger", "a", "--json"}).error, "unknown option '--json' for trigger");
   EXPECT_NE(UsageText(Subcommand::kTrigger).find("trigger NAME [--wait]"), std::string::npos);
+}
+
+TEST(CommandLineTest, LogsAndEvents) {
+  ParseResult r = Parse({"logs"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kLogs);
+  EXPECT_TRUE(r.command_line.operands.empty());
+  EXPECT_FALSE(r.command_line.follow);
+  EXPECT_EQ(r.command_line.lines, -1);
+  r = Parse({"logs", "web", "-f", "-n", "20", "--instance", "web-1", "--json"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.operands, (std::vector<std::string>{"web"}));
+  EXPECT_TRUE(r.command_line.follow);
+  EXPECT_EQ(r.command_line.lines, 20);
+  EXPECT_EQ(r.command_line.instance, "web-1");
+  EXPECT_TRUE(r.command_line.json);
+  r = Parse({"logs", "--follow", "--lines=3"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_TRUE(r.command_line.follow);
+  EXPECT_EQ(r.command_line.lines, 3);
+  EXPECT_EQ(Parse({"logs", "-n", "0"}).error, "-n takes a whole number from 1 to 10000, not '0'");
+  EXPECT_EQ(Parse({"logs", "-n", "abc"}).error,
+            "-n takes a whole number from 1 to 10000, not 'abc'");
+  EXPECT_EQ(Parse({"logs", "--instance", "web-0"}).error,
+            "--instance needs the process name: logs NAME --instance ID");
+  EXPECT_EQ(Parse({"logs", "a", "b"}).error, "logs takes a process name, got 'b'");
+  EXPECT_EQ(Parse({"logs", "--wait"}).error, "unknown option '--wait' for logs");
+  r = Parse({"events", "-n", "0", "--json"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kEvents);
+  EXPECT_EQ(r.command_line.lines, 0);
+  EXPECT_EQ(Parse({"events", "-f"}).error, "unknown option '-f' for events");
+  EXPECT_EQ(Parse({"events", "web"}).error, "events takes no arguments, got 'web'");
+  EXPECT_EQ(Parse({"events", "-n", "1001"}).error,
+            "-n takes a whole number from 0 to 1000, not '1001'");
+  EXPECT_EQ(Parse({"status", "-f"}).error, "unknown option '-f' for status");
+  EXPECT_NE(UsageText(Subcommand::kLogs).find("logs [NAME] [-f] [-n N] [--instance ID]"),
+            std::string::npos);
 }
 
 TEST(CommandLineTest, UsageErrorsSayWhatIsWrong) {

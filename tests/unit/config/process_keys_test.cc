@@ -46,6 +46,7 @@ TEST_F(ProcessKeysTest, Defaults) {
   EXPECT_EQ(p.shutdown.timeout, milliseconds(30000));
   EXPECT_TRUE(p.hooks.empty());
   EXPECT_FALSE(p.health_check.has_value());
+  EXPECT_TRUE(p.listen.empty());
   EXPECT_EQ(p.schedule, "");
   EXPECT_FALSE(p.schedule_timeout.has_value());
   EXPECT_TRUE(p.deferred_keys.empty());
@@ -141,6 +142,35 @@ TEST_F(ProcessKeysTest, BadValues) {
             "invalid duration '1d': unknown unit 'd' | use seconds (30) or a number with unit: "
             "500ms, 5s, 1m30s, 1h");
   EXPECT_EQ(Bad("    logging: true\n", "logging"), "expected a map of keys, got a value");
+}
+
+TEST_F(ProcessKeysTest, ListenAddresses) {
+  const ProcessSpec p = LoadProcess(
+      "    command: /bin/true\n"
+      "    listen: [\"127.0.0.1:9000\", \"[::1]:9001\", \"0.0.0.0:9002\"]\n");
+  ASSERT_EQ(p.listen.size(), 3u);
+  EXPECT_EQ(p.listen[0].host, "127.0.0.1");
+  EXPECT_EQ(p.listen[0].port, 9000);
+  EXPECT_EQ(p.listen[0].Text(), "127.0.0.1:9000");
+  EXPECT_EQ(p.listen[1].host, "::1");
+  EXPECT_EQ(p.listen[1].Text(), "[::1]:9001");
+  EXPECT_EQ(p.listen[2].pos.line, 4);
+  EXPECT_EQ(p.listen[2].pos.column, 46);
+
+  EXPECT_EQ(Bad("    listen: \"127.0.0.1:9000\"\n", "listen"),
+            "expected a list, got a value | write [a, b] or one '- item' per line");
+  EXPECT_EQ(Bad("    listen: [\"127.0.0.1\"]\n", "listen[0]"),
+            "'127.0.0.1' is not host:port | write \"127.0.0.1:9000\" or \"[::1]:9000\"");
+  EXPECT_EQ(Bad("    listen: [\"127.0.0.1:70000\"]\n", "listen[0]"),
+            "'127.0.0.1:70000' is not host:port | write \"127.0.0.1:9000\" or \"[::1]:9000\"");
+  EXPECT_EQ(Bad("    listen: [\"localhost:9000\"]\n", "listen[0]"),
+            "'localhost:9000': the host must be a numeric IP address, not a name | write the "
+            "address the program listens on, e.g. 127.0.0.1:9000 or 0.0.0.0:9000");
+  EXPECT_EQ(Bad("    listen: [\"127.0.0.1:9000\", \"127.0.0.1:9000\"]\n", "listen[1]"),
+            "'127.0.0.1:9000' is listed twice | list it once");
+  EXPECT_EQ(Bad("    listen: [\"127.0.0.1:9000\"]\n    schedule: \"* * * * *\"\n", "listen"),
+            "a scheduled job cannot hold listening sockets | remove listen, or schedule: its "
+            "runs start and end on their own");
 }
 
 TEST_F(ProcessKeysTest, ShutdownFields) {

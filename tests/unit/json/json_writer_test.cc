@@ -34,5 +34,21 @@ TEST(JsonWriterTest, ReplacesInvalidUtf8) {
   EXPECT_EQ(Quote("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
+// Plain runs are scanned 8 bytes at a time: every byte value, at every place in a long plain run
+// (both sides of each 8-byte step), is escaped exactly as when it stands alone.
+TEST(JsonWriterTest, EveryByteInsideALongPlainRunIsEscapedAsAlone) {
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123";
+  for (int b = 1; b < 256; ++b) {
+    const std::string alone = Quote(std::string(1, static_cast<char>(b)));
+    const std::string inner = alone.substr(1, alone.size() - 2);
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      const std::string s = plain.substr(0, at) + static_cast<char>(b) + plain.substr(at);
+      EXPECT_EQ(Quote(s), "\"" + plain.substr(0, at) + inner + plain.substr(at) + "\"")
+          << "byte " << b << " at " << at;
+    }
+  }
+  EXPECT_EQ(Quote(plain + "\xC3\xA9" + plain), "\"" + plain + "\xC3\xA9" + plain + "\"");
+}
+
 }  // namespace
 }  // namespace phpeek::json

@@ -1,4 +1,5 @@
-// phpeek_pm_log_lines_dropped_total from the host's daemon_status document.
+// The series from the host's daemon_status document: log lines dropped, reloads, the process-log
+// history, the start time.
 #include "plugins/metrics/daemon_status.h"
 
 #include <gtest/gtest.h>
@@ -46,6 +47,28 @@ TEST(DaemonStatusTest, ConfigReloadSeries) {
   testing::ExpectPromtoolAccepts(text);
   EXPECT_TRUE(ConfigReloadFamilies(R"({"schema":1,"pid":7})").empty());  // an older host
   EXPECT_TRUE(ConfigReloadFamilies("not json").empty());
+}
+
+TEST(DaemonStatusTest, LogHistorySeries) {
+  const std::vector<Family> f = LogHistoryFamilies(
+      R"({"schema":1,"log_history":{"bytes":262144,"lines":1000,"instances":3,"evicted":17,)"
+      R"("followers":2}})");
+  ASSERT_EQ(f.size(), 5u);
+  const std::string text = RenderText(f);
+  for (const char* line :
+       {"# TYPE phpeek_pm_log_history_bytes gauge\nphpeek_pm_log_history_bytes 262144\n",
+        "# TYPE phpeek_pm_log_history_lines gauge\nphpeek_pm_log_history_lines 1000\n",
+        "# TYPE phpeek_pm_log_history_instances gauge\nphpeek_pm_log_history_instances 3\n",
+        "# TYPE phpeek_pm_log_history_evicted_total counter\n"
+        "phpeek_pm_log_history_evicted_total 17\n",
+        "# TYPE phpeek_pm_log_history_followers gauge\nphpeek_pm_log_history_followers 2\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+  EXPECT_NE(text.find("# HELP phpeek_pm_log_history_bytes "), std::string::npos) << text;
+  testing::ExpectPromtoolAccepts(text);
+  EXPECT_TRUE(LogHistoryFamilies(R"({"schema":1,"pid":7})").empty());  // an older host
+  EXPECT_TRUE(LogHistoryFamilies(R"({"log_history":{"bytes":1}})").empty());
+  EXPECT_TRUE(LogHistoryFamilies("not json").empty());
 }
 
 TEST(DaemonStatusTest, StartTimeInSecondsFromStartedAtMs) {

@@ -7,6 +7,7 @@
 
 #include "core/plugin_host/host_context.h"
 #include "core/plugin_isolation/protocol.h"
+#include "core/process_logs/history.h"
 #include "tests/unit/plugin_host/fake_control.h"
 
 namespace phpeek::plugin_isolation {
@@ -89,6 +90,63 @@ TEST_F(HostRequestsTest, OnlyJobCallsWithATimeoutMayBlock) {
   EXPECT_FALSE(MayBlock(std::move(Frame(kJobWait, 1).Str("j").Int(4).Int(0))));
   EXPECT_FALSE(MayBlock(std::move(Frame(kProcessControl, 1).Int(1).Str("w").Int(0).Int(100))));
   EXPECT_FALSE(MayBlock(Frame(kJobWait, 1)));  // malformed: answered at once, as an error
+  // A waiting log_next is answered by the link thread when lines come, not on a thread of its own.
+  EXPECT_FALSE(MayBlock(std::move(Frame(kLogNext, 1).Int(7).Int(5000))));
+}
+
+// FakeControl with a real process-log history.
+class LogControl : public testing::FakeControl {
+ public:
+  process_logs::LogHistory* ProcessLogs() override { return &history; }
+  process_logs::LogHistory history;
+};
+
+// The log services over the link: the follow's id comes back as the reply's fourth field, and
+// the ids name the plugin's own follows (its host context's).
+TEST(HostLogRequestsTest, ReadFollowNextUnfollow) {
+  LogControl control;
+  control.SetProcesses({testing::WebProcess()});
+  phpeek_host host;
+  host.control = &control;
+  const auto web0 = control.history.Register("web", "web-0");
+  process_logs::Entry e;
+  e.message = "before";
+  control.history.Append(web0, e);
+  Frame reply;
+  ASSERT_TRUE(
+      ServeRequest(std::move(Frame(kLogRead, 1).Str("web").Str("").Int(0).Int(0)), &host, &reply));
+  FieldReader read(reply);
+  EXPECT_EQ(read.Int(), PHPEEK_OK);
+  EXPECT_NE(read.Str().find(R"("message":"before")"), std::string::npos);
+  ASSERT_TRUE(ServeRequest(
+      std::move(Frame(kLogFollow, 2).Str("").Str("web-0").Int(1).Int(0).Int(0)), &host, &reply));
+  ASSERT_EQ(reply.fields.size(), 4u);
+  FieldReader follow(reply);
+  EXPECT_EQ(follow.Int(), PHPEEK_OK);
+  EXPECT_EQ(follow.Str(), R"({"schema":1,"entries":[],"more":false,"newest_seq":1})");
+  EXPECT_EQ(follow.Str(), "");
+  const int64_t id = follow.Int();
+  ASSERT_TRUE(follow.ok());
+  EXPECT_NE(host.log_follows.Find(static_cast<uint64_t>(id)), nullptr);
+  e.message = "after";
+  control.history.Append(web0, e);
+  ASSERT_TRUE(ServeRequest(std::move(Frame(kLogNext, 3).Int(id).Int(0)), &host, &reply));
+  FieldReader next(reply);
+  EXPECT_EQ(next.Int(), PHPEEK_OK);
+  EXPECT_NE(next.Str().find(R"("message":"after")"), std::string::npos);
+  ASSERT_TRUE(ServeRequest(std::move(Frame(kLogUnfollow, 4).Int(id)), &host, &reply));
+  EXPECT_EQ(FieldReader(reply).Int(), PHPEEK_OK);
+  EXPECT_EQ(control.history.stats().followers, 0u);
+  ASSERT_TRUE(ServeRequest(std::move(Frame(kLogNext, 5).Int(id).Int(0)), &host, &reply));
+  EXPECT_EQ(FieldReader(reply).Int(), PHPEEK_E_NOT_FOUND);
+  // A refused follow still has the id field (0).
+  ASSERT_TRUE(ServeRequest(std::move(Frame(kLogFollow, 6).Str("db").Str("").Int(0).Int(0).Int(0)),
+                           &host, &reply));
+  FieldReader refused(reply);
+  EXPECT_EQ(refused.Int(), PHPEEK_E_NOT_FOUND);
+  refused.Str();
+  EXPECT_EQ(refused.Str(), "no process named 'db'");
+  EXPECT_EQ(refused.Int(), 0);
 }
 
 }  // namespace

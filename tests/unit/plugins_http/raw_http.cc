@@ -146,6 +146,13 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds deadline) {
   return closed;
 }
 
+bool RawConnection::ReadUntil(std::string_view text, std::chrono::milliseconds deadline) {
+  if (fd_ < 0) return false;
+  bool closed = false;
+  return ReceiveUntil([&] { return buffer_.find(text) != std::string::npos; },
+                      Clock::now() + deadline, &closed);
+}
+
 std::optional<RawResponse> RawRequest(int port, const std::string& bytes,
                                       std::chrono::milliseconds deadline, bool head_only) {
   RawConnection c(port);

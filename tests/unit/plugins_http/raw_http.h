@@ -44,6 +44,10 @@ class RawConnection {
   // Whether the server closed the connection (EOF or reset) within `deadline`; bytes that arrive
   // meanwhile are appended to unread().
   bool WaitClosed(std::chrono::milliseconds deadline);
+  // Receives until unread() contains `text` (true), the connection ends or `deadline` passes.
+  bool ReadUntil(std::string_view text, std::chrono::milliseconds deadline);
+  // Drops the first `n` bytes of unread().
+  void Consume(size_t n) { buffer_.erase(0, n); }
   const std::string& unread() const { return buffer_; }
 
  private:

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "core/process/spawn_support.h"
@@ -314,6 +316,50 @@ TEST_P(PosixSpawnerTest, SpawnsFromSeveralThreadsAtOnce) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok, (std::vector<int>{20, 20, 20, 20}));
+}
+
+std::string FdTarget(pid_t pid, int fd) {
+  char buf[256];
+  const std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// pass_fds become 3, 4, 5 in the request's order, even when a source sits where another one goes
+// (the second socket first: the lowest-numbered source is placed last) or high in the table, on
+// every path (the user switch takes the fork path); nothing else is inherited.
+TEST_P(PosixSpawnerTest, PassedDescriptorsBecomeThreeFourFiveInOrder) {
+  const int a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int b = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  const int high = fcntl(p[0], F_DUPFD_CLOEXEC, 200);
+  ASSERT_GE(a, 3);
+  ASSERT_GE(high, 200);
+  const std::vector<int> sources = {b, a, high};
+  PosixSpawner warm_up(GetParam());  // the clone path's per-thread descriptors, kept by design
+  Reap(warm_up.Spawn(Request({"true"})));
+  const std::vector<int> ours = OpenFds(getpid());
+  std::vector<std::optional<config::RunAs>> users = {std::nullopt};
+  if (geteuid() == 0) users.push_back(Nobody());
+  for (const auto& user : users) {
+    SCOPED_TRACE(user ? "as nobody" : "as the daemon's user");
+    SpawnRequest req = Request({"sleep", "30"});
+    req.pass_fds = sources;
+    req.run_as = user;
+    PosixSpawner spawner(GetParam());
+    const SpawnResult r = spawner.Spawn(req);
+    ASSERT_GT(r.pid, 0) << r.error_text;
+    ASSERT_TRUE(phpeek::testing::WaitUntil(
+        [&] { return ReadFile("/proc/" + std::to_string(r.pid) + "/comm") == "sleep\n"; }));
+    EXPECT_EQ(FdsSettlingTo(r.pid, {0, 1, 2, 3, 4, 5}), (std::vector<int>{0, 1, 2, 3, 4, 5}));
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(FdTarget(r.pid, 3 + i), FdTarget(getpid(), sources[i])) << "fd " << 3 + i;
+    }
+    Reap(r);
+  }
+  EXPECT_EQ(OpenFds(getpid()), ours);  // the spawner's copies of them are gone
+  for (int fd : {a, b, p[0], p[1], high}) close(fd);
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, PosixSpawnerTest, ::testing::Values(true, false),

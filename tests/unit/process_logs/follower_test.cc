@@ -176,5 +176,50 @@ TEST(FollowerTest, ConcurrentReadersWhileTheLoopWrites) {
   EXPECT_EQ(h.stats().lines, 800u);
 }
 
+// Closing a follower (its reader let go) is counted at once, not at the next append; the end of
+// the run closes every follower after what it has queued, and a later follow gets only its
+// backlog.
+TEST(FollowerTest, OpenFollowersAreCountedAndTheEndOfTheRunClosesThem) {
+  LogHistory h;
+  const auto a = h.Register("web", "web-0");
+  auto one = h.Follow(Query("", "", std::nullopt, 0));
+  auto two = h.Follow(Query("web", "", std::nullopt, 0));
+  EXPECT_EQ(h.stats().followers, 2u);
+  one.live.Close();
+  EXPECT_EQ(h.stats().followers, 1u);
+  h.Append(a, Line("last"));
+  h.CloseFollowers();
+  EXPECT_EQ(h.stats().followers, 0u);
+  FollowQueue::Batch batch = two.live.Wait(60s);  // at once: closed
+  ASSERT_EQ(batch.records.size(), 1u);
+  EXPECT_EQ(batch.records[0].message, "last");
+  EXPECT_TRUE(batch.closed);
+  auto late = h.Follow(Query("", "", std::nullopt, 10));
+  EXPECT_EQ(late.backlog.records.size(), 1u);
+  EXPECT_TRUE(late.live.Wait(60s).closed);
+  EXPECT_EQ(h.stats().followers, 0u);
+}
+
+// A batch is bounded in bytes (at least one record): the rest waits for the next take, and
+// `closed` comes with the last of it.
+TEST(FollowerTest, BatchesAreBoundedAndClosedComesLast) {
+  LogHistory h;
+  const auto a = h.Register("web", "web-0");
+  auto start = h.Follow(Query("", "", std::nullopt, 0));
+  const std::string big(1000, 'b');
+  for (int i = 0; i < 5; ++i) h.Append(a, Line(big));
+  h.CloseFollowers();
+  const size_t one = RecordBytes(start.live.Take(1).records.at(0));
+  FollowQueue::Batch batch = start.live.Take(2 * one);
+  EXPECT_EQ(batch.records.size(), 2u);
+  EXPECT_FALSE(batch.closed);
+  batch = start.live.Take(one / 2);  // below one record: still one
+  EXPECT_EQ(batch.records.size(), 1u);
+  EXPECT_FALSE(batch.closed);
+  batch = start.live.Wait(60s, 100 * one);
+  EXPECT_EQ(batch.records.size(), 1u);
+  EXPECT_TRUE(batch.closed);
+}
+
 }  // namespace
 }  // namespace phpeek::process_logs

@@ -195,5 +195,46 @@ TEST(HistoryTest, SetLimitsTrimsAtOnce) {
   EXPECT_EQ(h.stats().lines, 0u);
 }
 
+// A scaled-down instance's lines stay readable; they are the first to go when the total bound
+// needs room, before any line of a live instance; the instance coming back takes its ring back.
+TEST(HistoryTest, RetiredInstancesStayReadableAndGoFirstUnderTheTotalBound) {
+  constexpr size_t kTotal = 64 * 1024;
+  LogHistory h({100000, 1 << 20, kTotal});
+  const auto gone = h.Register("web", "web-1");
+  const auto live = h.Register("web", "web-0");
+  const std::string text(200, 'x');
+  for (int i = 0; i < 100; ++i) h.Append(gone, Line(text + "gone" + std::to_string(i)));
+  h.Append(live, Line("live 1"));
+  h.Retire("web-1");
+  EXPECT_TRUE(h.HasInstance("web-1"));
+  EXPECT_EQ(h.Read(Query("web", "web-1", std::nullopt, 1000)).records.size(), 100u);
+  EXPECT_EQ(h.Append(gone, Line("a last line after the retirement")), 102u);  // still valid
+  // Pressure: the retired ring (the largest) goes whole; the live one keeps every line.
+  for (int i = 0; i < 200; ++i) h.Append(live, Line(text + "live" + std::to_string(i)));
+  EXPECT_FALSE(h.HasInstance("web-1"));
+  EXPECT_EQ(h.Read(Query("web", "web-1", std::nullopt, 1000)).records.size(), 0u);
+  EXPECT_GE(h.stats().budget_evicted, 101u);
+  EXPECT_EQ(h.Append(gone, Line("dead handle")), 0u);
+  // Retired and back before any pressure: the same ring, lines and all.
+  const auto again = h.Register("web", "web-0");
+  h.Retire("web-0");
+  EXPECT_EQ(h.Register("web", "web-0"), again);
+  EXPECT_TRUE(h.HasProcess("web"));
+  EXPECT_FALSE(h.HasProcess("worker"));
+}
+
+TEST(HistoryTest, AtMostSoManyRetiredRingsAreKept) {
+  LogHistory h;
+  for (size_t i = 0; i <= LogHistory::kMaxRetired; ++i) {
+    const std::string id = "w-" + std::to_string(i);
+    h.Append(h.Register("w", id), Line("bye"));
+    h.Retire(id);
+  }
+  EXPECT_EQ(h.stats().instances, LogHistory::kMaxRetired);
+  EXPECT_FALSE(h.HasInstance("w-0"));  // the oldest retirement went
+  EXPECT_TRUE(h.HasInstance("w-1"));
+  EXPECT_EQ(h.stats().lines, LogHistory::kMaxRetired);
+}
+
 }  // namespace
 }  // namespace phpeek::process_logs

@@ -265,6 +265,7 @@ TEST_F(LogBufferKeysTest, DefaultsValuesAndJson) {
   EXPECT_EQ(r.config->global.log_buffer_lines, 50);  // the environment wins
   EXPECT_EQ(r.config->global.log_buffer_bytes, 1024 * 1024);
   EXPECT_EQ(r.config->global.log_buffer_total_bytes, 2048);
+  EXPECT_TRUE(r.config->global.deferred_keys.empty());  // acted on: the process-log history
   EXPECT_NE(r.config->global_json.find("\"log_buffer_bytes\":1048576"), std::string::npos)
       << r.config->global_json;
 }

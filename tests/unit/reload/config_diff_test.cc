@@ -81,7 +81,7 @@ TEST_F(ConfigDiffTest, SpawnKeysRestart) {
   for (const std::string& extra :
        {std::string("    env:\n      A: \"1\"\n"), std::string("    working_dir: /tmp\n"),
         std::string("    user: \"0\"\n"), std::string("    group: \"0\"\n"),
-        std::string("    type: oneshot\n")}) {
+        std::string("    type: oneshot\n"), std::string("    listen: [\"127.0.0.1:9000\"]\n")}) {
     SCOPED_TRACE(extra);
     const ConfigDiff d = Diff(a, a + extra);
     EXPECT_EQ(d.Names(ChangeKind::kRestarted), Names{"p"});

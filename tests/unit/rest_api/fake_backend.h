@@ -1,4 +1,5 @@
-// An in-memory Backend for the API tests: a few processes, and a log of control calls.
+// An in-memory Backend for the API tests: a few processes, a log of control calls, and process
+// logs (fake_log_store.h).
 #pragma once
 
 #include <mutex>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "plugins/rest-api/backend.h"
+#include "tests/unit/rest_api/fake_log_store.h"
 
 namespace phpeek::rest::testing {
 
@@ -24,6 +26,19 @@ class FakeBackend : public Backend {
   BackendResult GetProcess(const std::string& name, std::string* json) override;
   BackendResult Control(ControlOp op, const std::string& name, int arg) override;
   BackendResult DaemonStatus(std::string* json) override;
+  BackendResult ReadLogs(const LogQuery& query, std::string* json) override {
+    return logs_.Read(query, json);
+  }
+  BackendResult FollowLogs(uint32_t queue_lines, uint64_t* id) override {
+    return logs_.Follow(queue_lines, id);
+  }
+  BackendResult NextLogs(uint64_t id, std::chrono::milliseconds wait, std::string* json) override {
+    return logs_.Next(id, wait, json);
+  }
+  void UnfollowLogs(uint64_t id) override { logs_.Unfollow(id); }
+
+  // The process logs the log routes read.
+  FakeLogStore& logs() { return logs_; }
 
   void AddProcess(const std::string& name, int scale);
   std::vector<ControlCall> calls() const;
@@ -46,6 +61,7 @@ class FakeBackend : public Backend {
   BackendResult daemon_result_;
   bool fail_next_ = false;
   BackendResult failure_;
+  FakeLogStore logs_;
 };
 
 }  // namespace phpeek::rest::testing

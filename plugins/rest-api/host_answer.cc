@@ -1,0 +1,65 @@
+#include "plugins/rest-api/host_answer.h"
+
+#include <string>
+#include <utility>
+
+#include "phpeek/json.hpp"
+#include "plugins/rest-api/json_string.h"
+
+namespace phpeek::rest {
+namespace {
+
+// The host's JSON object without its "schema" member, as the API answers it (the document was
+// parsed strictly, so each member's text is valid JSON).
+bool WithoutSchema(std::string_view host_json, std::string* out, std::string* err) {
+  json::Document doc;
+  const json::Read<json::Object> object =
+      doc.Parse(host_json, err) ? doc.root().AsObject() : json::Read<json::Object>{};
+  if (!object.ok()) {
+    *err = "the daemon sent an unreadable answer" + (err->empty() ? "" : " (" + *err + ")");
+    return false;
+  }
+  out->assign("{");
+  for (const json::Member m : object.value) {
+    if (m.key == "schema") continue;
+    if (out->size() > 1) out->push_back(',');
+    AppendJsonString(out, m.key);
+    out->push_back(':');
+    out->append(m.value.text());
+  }
+  out->push_back('}');
+  return true;
+}
+
+}  // namespace
+
+HttpResponse BackendError(std::optional<ControlOp> op, const BackendResult& r) {
+  switch (r.code) {
+    case BackendCode::kOk:
+      return ErrorResponse(500, ErrorPhrase(500));
+    case BackendCode::kNotFound:
+      return ErrorResponse(404, "process not found");
+    case BackendCode::kInvalidArgument:
+      return ErrorResponse(400, op == ControlOp::kScale ? "invalid request body" : ErrorPhrase(400),
+                           r.message);
+    case BackendCode::kState:
+      return ErrorResponse(409, ErrorPhrase(409), r.message);
+    case BackendCode::kStopping:
+      return ErrorResponse(503, ErrorPhrase(503), "the daemon is shutting down");
+    case BackendCode::kTimeout:
+      return ErrorResponse(503, ErrorPhrase(503), "the supervisor is busy, try again");
+    case BackendCode::kUnsupported:
+      return ErrorResponse(501, ErrorPhrase(501), r.message);
+    case BackendCode::kInternal:
+      break;
+  }
+  return ErrorResponse(500, ErrorPhrase(500), r.message);
+}
+
+HttpResponse HostObject(int status, std::string_view host_json) {
+  std::string body, err;
+  if (!WithoutSchema(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
+  return JsonResponse(status, std::move(body));
+}
+
+}  // namespace phpeek::rest

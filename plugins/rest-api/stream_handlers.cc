@@ -1,0 +1,145 @@
+// The log and event routes of the Api (handlers.h): GET /api/v1/processes/{name}/logs,
+// GET /api/v1/logs and GET /api/v1/events. A read answers JSON; follow=1 (and the events route,
+// always) answers text/event-stream through the StreamHub (stream_hub.h).
+#include <string>
+#include <utility>
+
+#include "plugins/rest-api/error_body.h"
+#include "plugins/rest-api/handlers.h"
+#include "plugins/rest-api/host_answer.h"
+#include "plugins/rest-api/query.h"
+#include "plugins/rest-api/sse_text.h"
+#include "plugins/rest-api/stream_hub.h"
+
+namespace phpeek::rest {
+namespace {
+
+constexpr uint64_t kMaxLogLimit = 10000;  // log_read's bound (plugin_abi.h)
+
+HttpResponse BadRequest(std::string detail) { return ErrorResponse(400, ErrorPhrase(400), detail); }
+
+HttpResponse StreamAnswer(std::shared_ptr<http::ResponseStream> stream) {
+  HttpResponse r;
+  r.content_type = "text/event-stream";
+  r.stream = std::move(stream);
+  r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx in front: pass events at once
+  return r;
+}
+
+HttpResponse TooManyStreams(const StreamHub& hub) {
+  HttpResponse r =
+      ErrorResponse(503, "too many streams",
+                    std::to_string(hub.options().max_streams) +
+                        " streams are open (global.api_max_streams); close one or retry later");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+HttpResponse NoStreams() {
+  return ErrorResponse(501, ErrorPhrase(501), "this API serves no streams");
+}
+
+// The Last-Event-ID a reconnecting client sends: `*id` set when there is one.
+bool LastEventId(const HttpRequest& request, std::optional<uint64_t>* id, std::string* err) {
+  const std::string* value = request.Field("Last-Event-ID");
+  if (value == nullptr || value->empty()) return true;  // empty: no id (the SSE standard)
+  uint64_t seq = 0;
+  if (!ParseEventId(*value, &seq)) {
+    *err = "Last-Event-ID must be the id of an event this stream sent (a seq: 1 to " +
+           std::to_string(kMaxEventIdLength) + " digits)";
+    return false;
+  }
+  *id = seq;
+  return true;
+}
+
+}  // namespace
+
+HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) const {
+  const std::string_view target = request.target;
+  LogQuery query;
+  query.process = name;
+  uint64_t number = 0;
+  switch (ReadNumberParam(target, "limit", 1, kMaxLogLimit, &number)) {
+    case NumberParam::kInvalid:
+      return BadRequest("limit must be a whole number from 1 to " + std::to_string(kMaxLogLimit));
+    case NumberParam::kOk:
+      query.limit = static_cast<uint32_t>(number);
+      break;
+    case NumberParam::kAbsent:
+      break;
+  }
+  switch (ReadNumberParam(target, "since", 0, UINT64_MAX, &query.since)) {
+    case NumberParam::kInvalid:
+      return BadRequest("since must be the seq of a log entry (a whole number)");
+    default:
+      break;
+  }
+  if (const auto instance = QueryParam(target, "instance")) {
+    if (name.empty()) {
+      return BadRequest("instance needs its process: GET /api/v1/processes/{name}/logs?instance=");
+    }
+    if (!IsValidInstanceId(*instance)) {
+      return BadRequest("instance must be an instance id such as " + name + "-0");
+    }
+    query.instance = std::string(*instance);
+  }
+  const std::optional<bool> follow = FlagParam(target, "follow");
+  if (!follow) return BadRequest("follow must be true or false (1 or 0)");
+  if (!*follow) {
+    std::string host_json;
+    const BackendResult r = backend_->ReadLogs(query, &host_json);
+    if (r.code != BackendCode::kOk) return LogsError(query, r);
+    return HostObject(200, host_json);
+  }
+  std::optional<uint64_t> last_id;
+  std::string err;
+  if (!LastEventId(request, &last_id, &err)) return BadRequest(err);
+  if (last_id) query.since = *last_id;  // the client's resume point wins over ?since
+  if (options_.streams == nullptr) return NoStreams();
+  if (request.head) return StreamAnswer(nullptr);
+  StreamHub::Opened opened = options_.streams->OpenLogs(query, last_id.has_value());
+  if (opened.busy) return TooManyStreams(*options_.streams);
+  if (opened.result.code != BackendCode::kOk) return LogsError(query, opened.result);
+  return StreamAnswer(std::move(opened.stream));
+}
+
+// 404 says which of the two is unknown; 400 for since above the newest seq.
+HttpResponse Api::LogsError(const LogQuery& query, const BackendResult& r) const {
+  if (r.code == BackendCode::kNotFound) {
+    bool process_known = false;
+    if (!query.instance.empty()) {
+      std::string ignored;
+      process_known =
+          backend_->ReadLogs(LogQuery{query.process, "", 0, 1}, &ignored).code == BackendCode::kOk;
+    }
+    return ErrorResponse(404, process_known ? "instance not found" : "process not found",
+                         r.message);
+  }
+  if (r.code == BackendCode::kInvalidArgument) return BadRequest(r.message);
+  return BackendError(std::nullopt, r);
+}
+
+HttpResponse Api::Events(const HttpRequest& request) const {
+  const std::string_view target = request.target;
+  uint64_t limit = 0;
+  if (ReadNumberParam(target, "limit", 0, kEventHistory, &limit) == NumberParam::kInvalid) {
+    return BadRequest("limit must be a whole number from 0 to " + std::to_string(kEventHistory));
+  }
+  std::optional<uint64_t> after;
+  uint64_t since = 0;
+  if (ReadNumberParam(target, "since", 0, UINT64_MAX, &since) == NumberParam::kInvalid) {
+    return BadRequest("since must be the seq of an event (a whole number)");
+  }
+  if (QueryParam(target, "since")) after = since;
+  std::string err;
+  if (!LastEventId(request, &after, &err)) return BadRequest(err);
+  if (options_.streams == nullptr) return NoStreams();
+  if (request.head) return StreamAnswer(nullptr);
+  StreamHub::Opened opened = options_.streams->OpenEvents(after, limit);
+  if (opened.busy) return TooManyStreams(*options_.streams);
+  if (opened.result.code != BackendCode::kOk) return BackendError(std::nullopt, opened.result);
+  return StreamAnswer(std::move(opened.stream));
+}
+
+}  // namespace phpeek::rest
