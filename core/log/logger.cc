@@ -184,4 +184,6 @@ void SetBatching(bool on) {
 
 uint64_t LinesDropped() { return Queue().dropped_total(); }
 
+bool OutputSlow() { return Queue().Slow(kQueueCapacity / 2, milliseconds(250)); }
+
 }  // namespace phpeek::log
