@@ -55,6 +55,11 @@ void OutputQueue::Push(std::string_view lines, uint64_t count) {
     std::lock_guard<std::mutex> lk(mu_);
     const size_t room = capacity_ - std::min(capacity_, queue_.size());
     if (!dropping_.load(std::memory_order_relaxed) && lines.size() <= room) {
+      // Past the kept size the queue is a flood's: room for all of it at once, instead of growing
+      // by doubling (a copy of everything queued each time).
+      if (queue_.size() + lines.size() > std::max(queue_.capacity(), kKeptBuffer)) {
+        queue_.reserve(capacity_);
+      }
       queue_.append(lines);
       queued_bytes_ += lines.size();
       accepted_.store(queued_bytes_, std::memory_order_relaxed);
