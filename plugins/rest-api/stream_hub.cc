@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "plugins/common/http/thread_priority.h"
+
 namespace phpeek::rest {
 namespace {
 
@@ -101,6 +103,7 @@ void StreamHub::Publish(const phpeek_event& ev) {
 }
 
 void StreamHub::Run() {
+  if (options_.lower_priority) http::LowerThreadPriority();
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
