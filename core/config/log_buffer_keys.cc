@@ -14,7 +14,7 @@ using P = const std::string&;
 constexpr int64_t kMiB = 1024 * 1024;
 
 KeyHandler Size(Reader& r, const char* key, int64_t max, const char* example, int64_t* out) {
-  return {key, [&r, key, max, example, out](const Node& v, P p) {
+  return {key, [&r, max, example, out](const Node& v, P p) {
             std::string text, err;
             if (!r.Text(v, p, &text)) return;
             int64_t bytes = 0;

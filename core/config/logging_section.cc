@@ -178,7 +178,7 @@ void ReadJson(Reader& r, const Node& node, P path, LoggingSpec* out) {
         });
 }
 
-int Severity(LogLevel level) {  // 0 = most severe: the order in which patterns are tried
+int Rank(LogLevel level) {  // 0 = most severe: the order in which patterns are tried
   switch (level) {
     case LogLevel::kError:
       return 0;
@@ -218,7 +218,7 @@ void ReadLevelPatterns(Reader& r, const Node& node, P path, LevelDetectionSpec* 
     if (!lp.patterns.empty()) found.push_back(std::move(lp));
   });
   std::stable_sort(found.begin(), found.end(), [](const LevelPatterns& a, const LevelPatterns& b) {
-    return Severity(a.level) < Severity(b.level);
+    return Rank(a.level) < Rank(b.level);
   });
   out->patterns = std::move(found);
 }

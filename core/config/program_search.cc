@@ -24,7 +24,7 @@ bool IsShellBuiltin(const std::string& word) {
 }
 
 // Appends instead of `a + "/" + b`: g++ 12 at -O2 reports a false -Wrestrict on that form.
-std::string JoinPath(const std::string& dir, const std::string& name) {
+std::string FilePath(const std::string& dir, const std::string& name) {
   std::string path = dir;
   path += '/';
   path += name;
@@ -37,7 +37,7 @@ bool FindProgram(const std::string& program, const std::string& path_env,
                  const std::string& working_dir) {
   if (program.find('/') != std::string::npos) {
     if (program[0] == '/' || working_dir.empty()) return IsExecutableFile(program);
-    return IsExecutableFile(JoinPath(working_dir, program));
+    return IsExecutableFile(FilePath(working_dir, program));
   }
   size_t start = 0;
   while (start <= path_env.size()) {
@@ -46,7 +46,7 @@ bool FindProgram(const std::string& program, const std::string& path_env,
     // An empty PATH entry means the current directory.
     const std::string dir =
         colon == start ? std::string(".") : path_env.substr(start, colon - start);
-    if (IsExecutableFile(JoinPath(dir, program))) return true;
+    if (IsExecutableFile(FilePath(dir, program))) return true;
     start = colon + 1;
   }
   return false;

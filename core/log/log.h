@@ -63,6 +63,11 @@ bool FlushAndWait(std::chrono::milliseconds idle, std::chrono::milliseconds limi
 // uses it to hand over a turn's lines (hundreds during a big start or shutdown) at once, and the
 // writer writes whatever has accumulated in one write(2).
 void SetBatching(bool on);
+// True while stdout takes lines, but slower than they come (more than 256 KiB wait and the
+// writer wrote within the last 250 ms). Whoever can wait without harm (the reading of a
+// child's output: its own pipe then holds it back) lets stdout catch up instead of making lines
+// be dropped; a stalled stdout is not slow, and lines beyond the queue are dropped as ever.
+bool OutputSlow();
 // Lines that never reached stdout since the daemon started: dropped while it was stalled, or lost
 // to a write error (a closed pipe).
 uint64_t LinesDropped();

@@ -11,8 +11,16 @@
 namespace phpeek::log {
 namespace {
 
-// A batch buffer bigger than this is given back after its write instead of kept for the next.
+// A batch buffer bigger than this is given back after a batch no bigger than this.
 constexpr size_t kKeptBuffer = 256 * 1024;
+// One write(2) at most: a slow reader's progress is seen between them (Slow).
+constexpr size_t kMaxWrite = 64 * 1024;
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 uint64_t CountLines(std::string_view bytes) {
   return static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
@@ -47,8 +55,14 @@ void OutputQueue::Push(std::string_view lines, uint64_t count) {
     std::lock_guard<std::mutex> lk(mu_);
     const size_t room = capacity_ - std::min(capacity_, queue_.size());
     if (!dropping_.load(std::memory_order_relaxed) && lines.size() <= room) {
+      // Past the kept size the queue is a flood's: room for all of it at once, instead of growing
+      // by doubling (a copy of everything queued each time).
+      if (queue_.size() + lines.size() > std::max(queue_.capacity(), kKeptBuffer)) {
+        queue_.reserve(capacity_);
+      }
       queue_.append(lines);
       queued_bytes_ += lines.size();
+      accepted_.store(queued_bytes_, std::memory_order_relaxed);
     } else {
       // Keep the whole lines that fit (none once a gap has begun), drop the rest.
       size_t keep = 0;
@@ -58,6 +72,7 @@ void OutputQueue::Push(std::string_view lines, uint64_t count) {
       }
       queue_.append(lines.substr(0, keep));
       queued_bytes_ += keep;
+      accepted_.store(queued_bytes_, std::memory_order_relaxed);
       const uint64_t kept = CountLines(lines.substr(0, keep));
       const uint64_t lost = count > kept ? count - kept : 0;
       gap_ += lost;
@@ -78,6 +93,14 @@ void OutputQueue::CountDropped(uint64_t count) {
 size_t OutputQueue::queued() const {
   std::lock_guard<std::mutex> lk(mu_);
   return queue_.size();
+}
+
+bool OutputQueue::Slow(size_t backlog, std::chrono::milliseconds recent) const {
+  const uint64_t waiting =
+      accepted_.load(std::memory_order_relaxed) - done_.load(std::memory_order_relaxed);
+  if (waiting <= backlog) return false;
+  const int64_t since = SteadyNs() - last_progress_ns_.load(std::memory_order_relaxed);
+  return since <= std::chrono::duration_cast<std::chrono::nanoseconds>(recent).count();
 }
 
 bool OutputQueue::WaitWritten(std::chrono::milliseconds idle, std::chrono::milliseconds limit) {
@@ -115,22 +138,28 @@ void OutputQueue::Run() {
       dropped_total_.fetch_add(CountLines(std::string_view(batch).substr(written)),
                                std::memory_order_relaxed);
     }
+    done_.fetch_add(batch.size() - written, std::memory_order_relaxed);  // what was lost
     {
       std::lock_guard<std::mutex> lk(mu_);
       written_bytes_ += batch.size();
     }
     written_.notify_all();
+    // A big buffer is kept while batches are big (a flood: it is swapped back as the queue, and
+    // growing a fresh one each time cost page faults and copies), given back after a small one.
+    const bool small = batch.size() <= kKeptBuffer;
     batch.clear();
-    if (batch.capacity() > kKeptBuffer) std::string().swap(batch);
+    if (small && batch.capacity() > kKeptBuffer) std::string().swap(batch);
   }
 }
 
 size_t OutputQueue::WriteAll(std::string_view data) {
   std::string_view rest = data;
   while (!rest.empty()) {
-    const ssize_t n = write(fd_, rest.data(), rest.size());
+    const ssize_t n = write(fd_, rest.data(), std::min(rest.size(), kMaxWrite));
     if (n > 0) {
       rest.remove_prefix(static_cast<size_t>(n));
+      done_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+      last_progress_ns_.store(SteadyNs(), std::memory_order_relaxed);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

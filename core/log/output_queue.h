@@ -51,6 +51,10 @@ class OutputQueue {
   uint64_t dropped_total() const { return dropped_total_.load(std::memory_order_relaxed); }
   // Bytes waiting in the queue, not yet taken by the writer.
   size_t queued() const;
+  // True while more than `backlog` bytes wait and the writer has written something within
+  // `recent`: stdout takes lines, but slower than they come. (A stalled stdout is not slow: the
+  // writer makes no progress, and lines are dropped as above.) Lock-free, for every line read.
+  bool Slow(size_t backlog, std::chrono::milliseconds recent) const;
 
   // Waits until every byte queued before the call has been written (or lost to a write error).
   // Gives up when the writer makes no progress for `idle` or when `limit` has passed, so that a
@@ -77,6 +81,11 @@ class OutputQueue {
   bool stop_ = false;
   std::atomic<bool> dropping_{false};
   std::atomic<uint64_t> dropped_total_{0};
+  // For Slow, without the lock: bytes accepted (queued_bytes_), bytes done with (written or lost
+  // to a failed write, counted per write(2)), and when a write(2) last wrote (steady clock, ns).
+  std::atomic<uint64_t> accepted_{0};
+  std::atomic<uint64_t> done_{0};
+  std::atomic<int64_t> last_progress_ns_{0};
   std::thread writer_;
 };
 

@@ -3,14 +3,10 @@
 #include <string>
 
 #include "core/json/json_pointer.h"
+#include "core/plugin_host/service_call.h"
 
 namespace phpeek::plugin_host {
 namespace {
-
-int32_t Fail(phpeek_sink* err, int32_t code, std::string_view message) {
-  Emit(err, message);
-  return code;
-}
 
 // Shared lookup for the two getters; false with *code set when there is nothing to give.
 bool Find(std::string_view global_json, const char* pointer, json::Lookup* found, int32_t* code,
@@ -38,10 +34,6 @@ bool Find(std::string_view global_json, const char* pointer, json::Lookup* found
 }
 
 }  // namespace
-
-void Emit(phpeek_sink* sink, std::string_view text) {
-  if (sink != nullptr && sink->write != nullptr) sink->write(sink->ctx, text.data(), text.size());
-}
 
 int32_t ConfigGetJson(std::string_view global_json, const char* pointer, phpeek_sink* out,
                       phpeek_sink* err) {

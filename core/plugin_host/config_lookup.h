@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/plugin_host/sink.h"
 #include "phpeek/plugin_abi.h"
 
 namespace phpeek::plugin_host {
@@ -17,8 +18,5 @@ int32_t ConfigGetJson(std::string_view global_json, const char* pointer, phpeek_
 // The same for scalars as plain text (strings unquoted, null as ""); E_TYPE for objects and arrays.
 int32_t ConfigGetString(std::string_view global_json, const char* pointer, phpeek_sink* out,
                         phpeek_sink* err);
-
-// Calls sink->write when there is a sink.
-void Emit(phpeek_sink* sink, std::string_view text);
 
 }  // namespace phpeek::plugin_host

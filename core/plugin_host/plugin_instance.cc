@@ -11,6 +11,7 @@
 #include "core/crash/plugin_registry.h"
 #include "core/log/log.h"
 #include "core/plugin_host/abi_codes.h"
+#include "core/plugin_host/sink.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -62,10 +63,6 @@ class BudgetWatch {
   std::thread watcher_;
 };
 
-void AppendSink(void* ctx, const char* data, size_t len) {
-  if (data != nullptr) static_cast<std::string*>(ctx)->append(data, len);
-}
-
 std::string Describe(int32_t code, const std::string& text) {
   std::string out = text.empty() ? std::string("no message") : text;
   return out + " (" + StatusName(code) + ")";
@@ -104,7 +101,7 @@ bool PluginInstance::Init(Control* control, const GlobalJson* global_json,
   context_.host_stopping = stopping;
   const std::string config = "{\"schema\":1,\"global\":" + *global_json->Get() + "}";
   std::string text;
-  phpeek_sink sink{&text, &AppendSink};
+  phpeek_sink sink = StringSink(&text);
   int32_t code = PHPEEK_E_INTERNAL;
   void* self = nullptr;
   try {
@@ -127,7 +124,7 @@ bool PluginInstance::Init(Control* control, const GlobalJson* global_json,
 
 bool PluginInstance::Start(std::string* err) {
   std::string text;
-  phpeek_sink sink{&text, &AppendSink};
+  phpeek_sink sink = StringSink(&text);
   int32_t code = PHPEEK_E_INTERNAL;
   try {
     BudgetWatch watch(plugin_.name, "start", options_.budget);

@@ -3,14 +3,11 @@
 #include <string>
 
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/sink.h"
 #include "core/plugin_isolation/protocol.h"
 
 namespace phpeek::plugin_isolation {
 namespace {
-
-void Append(void* ctx, const char* data, size_t len) {
-  if (data != nullptr) static_cast<std::string*>(ctx)->append(data, len);
-}
 
 Frame Reply(uint64_t id, int32_t code, const std::string& out, const std::string& err) {
   Frame f(kReply, id);
@@ -38,8 +35,8 @@ bool ServeRequest(const Frame& request, phpeek_host* host, Frame* reply) {
   const phpeek_host_api_v1* api = plugin_host::HostServices();
   std::string out;
   std::string err;
-  phpeek_sink out_sink{&out, &Append};
-  phpeek_sink err_sink{&err, &Append};
+  phpeek_sink out_sink = plugin_host::StringSink(&out);
+  phpeek_sink err_sink = plugin_host::StringSink(&err);
   FieldReader r(request);
   int32_t code = PHPEEK_E_UNSUPPORTED;
   switch (request.kind) {

@@ -13,16 +13,13 @@
 #include "core/plugin_host/abi_codes.h"
 #include "core/plugin_host/host_context.h"
 #include "core/plugin_host/plugin_loader.h"
+#include "core/plugin_host/sink.h"
 #include "core/plugin_isolation/forwarding_services.h"
 #include "core/plugin_isolation/helper_link.h"
 #include "core/plugin_isolation/protocol.h"
 
 namespace phpeek::plugin_isolation {
 namespace {
-
-void Append(void* ctx, const char* data, size_t len) {
-  if (data != nullptr) static_cast<std::string*>(ctx)->append(data, len);
-}
 
 std::string Thrown() {
   try {
@@ -44,7 +41,7 @@ bool TieToParent(int argc, char** argv) {
 // init then start, as PluginInstance does in the daemon; on failure the reason in *err.
 int32_t InitAndStart(const plugin_host::LoadedPlugin& plugin, const phpeek_host_api_v1* services,
                      phpeek_host* host, void** self, std::string* err) {
-  phpeek_sink sink{err, &Append};
+  phpeek_sink sink = plugin_host::StringSink(err);
   const std::string config = "{\"schema\":1,\"global\":" + *host->global_json->Get() + "}";
   int32_t code = PHPEEK_E_INTERNAL;
   try {

@@ -7,7 +7,8 @@
 // Forwarding never blocks the loop either, as long as the sink does not: the supervisor's sink
 // hands each line to the logger, which only queues it (core/log/output_queue.h) and drops it,
 // counted, when the daemon's own stdout is stalled. So a child is slowed by its full pipe only
-// while the loop is busy, never because nobody reads the daemon's stdout.
+// while the loop is busy or the daemon's stdout is slow but moving (the loop then reads less:
+// core/supervisor/output_pipeline.h), never because nobody reads the daemon's stdout.
 #pragma once
 
 #include <cstddef>

@@ -9,6 +9,7 @@
 #include "core/log/log.h"
 #include "core/supervisor/engine.h"
 #include "core/supervisor/job_runner.h"
+#include "core/text/join.h"
 
 namespace phpeek::supervisor {
 
@@ -21,12 +22,6 @@ namespace {
 constexpr int kMaxDependencyDepth = 64;
 
 std::string Quoted(const std::string& name) { return "'" + name + "'"; }
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
 
 // "'migrate' failed (exit code 1)", "'redis' failed (SIGKILL)", "'web' failed: cannot start: ...".
 std::string FailedText(const Process& q, const Instance& inst) {
@@ -139,7 +134,7 @@ bool Engine::DependenciesMet(Process& p) {
   if (!p.waiting) BeginWait(p, waiting_for);
   if (blocked.empty() && p.dependency_timed_out) {
     blocked = "dependency_timeout (" + config::FormatDuration(*spec.dependency_timeout) +
-              ") passed waiting for " + JoinNames(waiting_for);
+              ") passed waiting for " + text::Join(waiting_for);
     blocked_by = waiting_for.front();
   }
   if (waiting_for != p.waiting_for) {
@@ -159,7 +154,7 @@ bool Engine::DependenciesMet(Process& p) {
 void Engine::BeginWait(Process& p, const std::vector<std::string>& waiting_for) {
   p.waiting = true;
   log::Info("waiting for dependencies",
-            {{"process", p.spec->name}, {"waiting_for", JoinNames(waiting_for)}});
+            {{"process", p.spec->name}, {"waiting_for", text::Join(waiting_for)}});
   if (!p.spec->dependency_timeout) return;
   Process* process = &p;
   p.dependency_timer = loop_.AddTimer(Now() + *p.spec->dependency_timeout, [this, process] {
@@ -175,7 +170,7 @@ void Engine::Block(Process& p, const std::string& dependency, const std::string&
             {{"process", p.spec->name},
              {"dependency", dependency},
              {"reason", reason},
-             {"waiting_for", JoinNames(p.waiting_for)}});
+             {"waiting_for", text::Join(p.waiting_for)}});
   Event e;
   e.type = EventType::kDependencyBlocked;
   e.process = p.spec->name;

@@ -7,6 +7,7 @@
 #include "core/health/readiness.h"
 #include "core/log/log.h"
 #include "core/supervisor/engine.h"
+#include "core/text/join.h"
 
 namespace phpeek::supervisor {
 
@@ -17,12 +18,6 @@ namespace {
 
 // Probe counters reach the published snapshot at most this often (a change of health at once).
 constexpr Millis kHealthStatsEvery{1000};
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
 
 }  // namespace
 
@@ -221,7 +216,7 @@ void Engine::PublishReadiness(const std::vector<ProcessStatus>& all) {
     if (r.ready) {
       log::Info("ready: every tracked process is ready");
     } else {
-      log::Warn("not ready", {{"waiting_for", JoinNames(r.waiting)}});
+      log::Warn("not ready", {{"waiting_for", text::Join(r.waiting)}});
     }
   }
   if (announce) {

@@ -12,6 +12,7 @@
 #include "core/reload/config_diff.h"
 #include "core/supervisor/engine.h"
 #include "core/supervisor/job_runner.h"
+#include "core/text/join.h"
 
 namespace phpeek::supervisor {
 
@@ -19,12 +20,6 @@ using process::InstanceEvent;
 using reload::ChangeKind;
 
 namespace {
-
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
 
 bool Has(const std::vector<std::string>& keys, const char* key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
@@ -93,9 +88,9 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
     const bool job = !spec.schedule.empty();
     KeepProcess(*p, spec, c.kind == ChangeKind::kRestarted || Has(c.keys, "health_check"));
     if (c.kind != ChangeKind::kUnchanged) {
-      log::Info(
-          "process changed by reload",
-          {{"process", c.name}, {"change", reload::ToString(c.kind)}, {"keys", Join(c.keys)}});
+      log::Info("process changed by reload", {{"process", c.name},
+                                              {"change", reload::ToString(c.kind)},
+                                              {"keys", text::Join(c.keys)}});
     }
     if (c.scale_changed && !job) ScaleProcess(*p, spec.scale);
     if (c.kind == ChangeKind::kUpdated || c.kind == ChangeKind::kRestarted) {
@@ -127,14 +122,14 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
   StopRemoved();
   dirty_ = true;
   if (!diff.global_keys.empty()) {
-    log::Info("global keys changed by reload", {{"keys", Join(diff.global_keys)}});
+    log::Info("global keys changed by reload", {{"keys", text::Join(diff.global_keys)}});
   }
   if (diff.global_hooks_changed) log::Info("global hooks changed by reload; they apply from now");
   log::Info("configuration reloaded", {{"file", config_->source_path},
-                                       {"added", Join(r.added)},
-                                       {"removed", Join(r.removed)},
-                                       {"restarted", Join(r.restarted)},
-                                       {"updated", Join(r.updated)},
+                                       {"added", text::Join(r.added)},
+                                       {"removed", text::Join(r.removed)},
+                                       {"restarted", text::Join(r.restarted)},
+                                       {"updated", text::Join(r.updated)},
                                        {"unchanged", static_cast<int64_t>(r.unchanged)}});
   if (config_applied_) config_applied_(before, config_);
   Event e;

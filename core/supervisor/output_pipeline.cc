@@ -83,6 +83,7 @@ void OutputPipeline::Keep(const process_logs::Entry& e) {
 
 ChildOutput::~ChildOutput() {
   for (Stream* s : {&out_, &err_}) {
+    if (s->resume_timer != 0) loop_->CancelTimer(s->resume_timer);
     if (s->reader) loop_->Unwatch(s->reader->fd());
   }
 }
@@ -100,13 +101,29 @@ void ChildOutput::WatchStream(Stream& s, int fd, const Source& source, process_l
   OutputPipeline* pipeline = s.pipeline.get();
   s.reader = std::make_unique<process::OutputReader>(
       fd, [pipeline](std::string_view line) { pipeline->OnLine(line); });
+  Arm(s);
+}
+
+void ChildOutput::Arm(Stream& s) {
   Stream* stream = &s;
-  loop_->Watch(fd, EPOLLIN, [this, stream](uint32_t) {
-    stream->pipeline->Stamp();
-    if (stream->reader->OnReadable() == process::OutputReader::Status::kClosed) {
-      End(*stream, false);  // the child closed it early: fine
-    }
-  });
+  loop_->Watch(s.reader->fd(), EPOLLIN, [this, stream](uint32_t) { OnReadable(*stream); });
+}
+
+void ChildOutput::OnReadable(Stream& s) {
+  if (log::OutputSlow()) {  // let stdout catch up: read again in a moment
+    loop_->Unwatch(s.reader->fd());
+    Stream* stream = &s;
+    s.resume_timer =
+        loop_->AddTimer(loop_->time().Now() + std::chrono::milliseconds(1), [this, stream] {
+          stream->resume_timer = 0;
+          Arm(*stream);
+        });
+    return;
+  }
+  s.pipeline->Stamp();
+  if (s.reader->OnReadable() == process::OutputReader::Status::kClosed) {
+    End(s, false);  // the child closed it early: fine
+  }
 }
 
 void ChildOutput::Close() {
@@ -115,6 +132,10 @@ void ChildOutput::Close() {
 }
 
 void ChildOutput::End(Stream& s, bool drain) {
+  if (s.resume_timer != 0) {
+    loop_->CancelTimer(s.resume_timer);
+    s.resume_timer = 0;
+  }
   if (s.reader) {
     loop_->Unwatch(s.reader->fd());
     s.pipeline->Stamp();

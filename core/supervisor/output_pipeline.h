@@ -70,6 +70,9 @@ class OutputPipeline {
 
 // Both output streams of one child, watched on the loop from its spawn until it ends. The owner
 // (an Instance, a job's Run, a hook's Attempt) must not move while it watches (heap-held).
+// While the daemon's stdout is slow (log::OutputSlow: it takes lines, slower than they come), a
+// stream is not read for a moment: the child's pipe fills and holds the child back, as `cat`
+// would, instead of its lines being dropped at stdout. A stalled stdout does not pause it.
 class ChildOutput {
  public:
   struct Source {
@@ -94,8 +97,11 @@ class ChildOutput {
     // The reader's sink feeds the pipeline, so the pipeline is declared first (destroyed last).
     std::unique_ptr<OutputPipeline> pipeline;
     std::unique_ptr<process::OutputReader> reader;
+    Loop::TimerId resume_timer = 0;  // set while paused (not watched)
   };
   void WatchStream(Stream& s, int fd, const Source& source, process_logs::Stream which);
+  void Arm(Stream& s);
+  void OnReadable(Stream& s);
   void End(Stream& s, bool drain);
 
   Loop* loop_ = nullptr;

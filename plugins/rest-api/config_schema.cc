@@ -34,7 +34,7 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
      "Unsent bytes an event stream may hold for a slow client; past it the client gets "
      "`event: overflow` and is closed",
      PHPEEK_KEY_BYTES, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 4096, 64 * 1024 * 1024,
-     "256KiB", nullptr},
+     "1MiB", nullptr},
 };
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {

@@ -104,9 +104,9 @@ bool LogFeed::Pump(std::chrono::milliseconds wait) {
   if (follow_id_ != id) return true;  // Stop
   json::Document doc;
   if (r.code != BackendCode::kOk || !doc.Parse(json) || !doc.root()["entries"].is_array()) {
-    // Lines may be lost: every client reads them from the history, a new follow comes next.
+    // The follow is lost with whatever it held: the live clients cannot be told what they miss.
     follow_id_ = 0;
-    for (Client& c : clients_) c.catching_up = true;
+    OverflowLive(0);
     return true;
   }
   std::vector<Line> lines;
@@ -120,8 +120,10 @@ bool LogFeed::Pump(std::chrono::milliseconds wait) {
     last = seq;
   }
   Deliver(lines, last);
-  if (doc.root()["dropped"].AsInt64().value_or(0) > 0) {
-    for (Client& c : clients_) c.catching_up = true;  // the lost lines are in the history
+  // The follow dropped lines (this thread fell behind): every live client missed them. They
+  // learn it, and resume with Last-Event-ID from what the daemon still keeps.
+  if (const int64_t dropped = doc.root()["dropped"].AsInt64().value_or(0); dropped > 0) {
+    OverflowLive(static_cast<uint64_t>(dropped));
   }
   if (doc.root()["closed"].AsBool().value_or(false)) {
     follow_id_ = 0;
@@ -148,6 +150,12 @@ void LogFeed::Deliver(const std::vector<Line>& lines, uint64_t last_seq) {
       continue;
     }
     c.cursor = std::max(c.cursor, last_seq);
+  }
+}
+
+void LogFeed::OverflowLive(uint64_t dropped) {
+  for (Client& c : clients_) {
+    if (!c.catching_up) c.sse->Overflow(dropped);
   }
 }
 

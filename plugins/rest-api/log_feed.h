@@ -11,9 +11,12 @@
 //  - the follow starts before the first read of a new client;
 //  - a batch handed out before a read only has lines that read covers (seq <= its newest);
 //  - lines of later batches up to the cursor are skipped.
-// A live client whose queue is full is overflowed (a final `event: overflow`, then closed: it
-// resumes with Last-Event-ID from the history); lines the follow itself dropped (this feed fell
-// behind) send every live client back to catching up, so it does not lose them while they are kept.
+// A live client never misses a line silently: when its queue is full, or when the follow itself
+// dropped lines (this feed fell behind the daemon) or was lost, it gets a final `event: overflow`
+// (data: the lines it lost, 0 when unknown) and is closed, to resume with Last-Event-ID from what
+// the daemon still keeps. A resume, and a backlog larger than the client's queue, are read from
+// the history page by page as the client takes them: at a rate that evicts lines from the history
+// faster than the client reads, those pages can skip evicted lines (the history is all there is).
 //
 // Thread-safety: Open runs on HTTP workers, everything else on the stream hub's thread (Stop on
 // the plugin's); one mutex guards the clients and the follow, and is never held while Pump waits.
@@ -74,6 +77,8 @@ class LogFeed {
   // Sends one read's page (log_read's answer) to `c`, and moves its cursor and mode.
   BackendResult SendPage(Client* c, const LogQuery& query);
   void Deliver(const std::vector<Line>& lines, uint64_t last_seq);
+  // Every live client gets `event: overflow` with `dropped` and is closed.
+  void OverflowLive(uint64_t dropped);
 
   Backend* backend_;
   std::function<void()> on_follow_;

@@ -49,6 +49,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     streams.max_streams = settings_.max_streams;
     streams.heartbeat = std::chrono::milliseconds(settings_.stream_heartbeat_ms);
     streams.queue_bytes = static_cast<size_t>(settings_.stream_queue_bytes);
+    streams.lower_priority = true;  // as the HTTP server's threads (api_server.h)
     hub_ = std::make_unique<StreamHub>(&backend_, streams);
     options.streams = hub_.get();
     api_ = std::make_unique<Api>(&backend_, std::move(options));

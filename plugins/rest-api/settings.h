@@ -26,7 +26,7 @@ struct Settings {
   int max_process_scale = 100;
   int max_streams = 64;
   int64_t stream_heartbeat_ms = 15000;
-  int64_t stream_queue_bytes = 256 * 1024;
+  int64_t stream_queue_bytes = 1024 * 1024;
 };
 
 // Looks up one `global:` key as text. Returns false when the key is absent; sets `err` (and

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "plugins/common/http/thread_priority.h"
+
 namespace phpeek::rest {
 namespace {
 
@@ -77,6 +79,7 @@ StreamHub::Opened StreamHub::OpenEvents(std::optional<uint64_t> after, size_t li
     return opened;
   }
   events_.Open(std::move(client), after, limit);
+  Wake();  // its heartbeats
   return opened;
 }
 
@@ -88,7 +91,11 @@ StreamHub::Opened StreamHub::OpenLogs(const LogQuery& query, bool resume) {
     return opened;
   }
   opened.result = logs_.Open(&client, query, resume);
-  if (opened.result.code != BackendCode::kOk) opened.stream.reset();
+  if (opened.result.code != BackendCode::kOk) {
+    opened.stream.reset();
+  } else {
+    Wake();  // its heartbeats
+  }
   return opened;
 }
 
@@ -101,6 +108,7 @@ void StreamHub::Publish(const phpeek_event& ev) {
 }
 
 void StreamHub::Run() {
+  if (options_.lower_priority) http::LowerThreadPriority();
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -118,8 +126,13 @@ void StreamHub::Run() {
       wait = std::clamp(until_beat, std::chrono::milliseconds(0), wait);
     }
     if (logs_.Pump(wait)) continue;
+    const bool idle = events_.clients() == 0 && logs_.clients() == 0;
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
+    if (idle) {  // no stream: nothing to do until one opens (an idle daemon wakes for nothing)
+      cv_.wait(lock, [this] { return stopping_ || woken_; });
+    } else {
+      cv_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
+    }
     woken_ = false;
   }
 }

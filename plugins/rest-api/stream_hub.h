@@ -29,7 +29,10 @@ namespace phpeek::rest {
 struct StreamOptions {
   int max_streams = 64;                        // api_max_streams
   std::chrono::milliseconds heartbeat{15000};  // api_stream_heartbeat
-  size_t queue_bytes = 256 * 1024;             // api_stream_queue: unsent bytes per stream
+  size_t queue_bytes = 1024 * 1024;            // api_stream_queue: unsent bytes per stream
+  // Run the hub's thread at the HTTP server's low priority (thread_priority.h): following and
+  // framing lines for many clients must not delay supervision any more than serving them does.
+  bool lower_priority = false;
 };
 
 class StreamHub {

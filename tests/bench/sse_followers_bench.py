@@ -4,17 +4,22 @@
 each measured without the followers and with them, in the same run:
 
   - every follower sees every line in order, or an `event: overflow` (sse_follower.c checks each
-    event's id and the writer's counter: no gap, no duplicate);
+    event's id and the writer's counter: no gap, no duplicate); an overflowed follower reconnects
+    with Last-Event-ID as `phpeek-pm logs -f` does (so that the load stays on), and the lines
+    the daemon no longer kept by then are counted apart;
   - kill -9 of another process is still replaced within 100 ms (median and max of `--kills`);
   - the API's p99 on GET /api/v1/processes (sequential keep-alive requests from one client) with
     the followers over without them (target: at most 1.5x).
+In rounds: each measures without the followers, then with them; the ratio is taken per round and
+the table gives the median and range of the rounds.
 
 The writer is a Python loop printing "n=K" lines in batches every 10 ms; the followers are C
 (sse_follower.c, compiled here with cc) so that 50 of them on a small machine load the daemon
 rather than themselves. Prints the machine's load average with the figures. Not run by ctest.
 
 usage: sse_followers_bench.py PHPEEK_PM_BINARY [--followers 50] [--rate 10000] [--seconds 10]
-                              [--kills 10] [--requests 2000] [--isolated]
+                              [--rounds 3] [--kills 10] [--requests 2000] [--queue 1MiB]
+                              [--isolated]
 """
 import argparse
 import http.client
@@ -50,16 +55,16 @@ while True:
 """
 
 
-def config(tmp, rate, isolated):
+def config(tmp, rate, isolated, queue):
     writer = os.path.join(tmp, "writer.py")
     with open(writer, "w") as f:
         f.write(WRITER)
     isolation = "  plugin_isolation:\n    rest-api: process\n" if isolated else ""
     return f"""global:
   log_format: text
-  log_level: warn
   api_port: 0
   api_max_streams: 100
+  api_stream_queue: {queue}
   restart_backoff_initial: 0s
   max_restart_attempts: 0
 {isolation}processes:
@@ -82,7 +87,7 @@ def victim_pid(daemon_pid, writer_pid_hint=None):
     for pid in children(daemon_pid):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if f.read().startswith(b"sleep\0100000"):
+                if f.read().startswith(b"sleep\x00100000\x00"):
                     return pid
         except OSError:
             pass
@@ -119,23 +124,44 @@ def p99_requests(port, count):
     return out[int(len(out) * 0.99) - 1], statistics.median(out)
 
 
+def round_trip(args, follower, port, daemon_pid):
+    """One round: the API's p99 and kill -9 figures alone, then with the followers running; the
+    followers' result lines."""
+    r = {}
+    r["alone_p99"], r["alone_median"] = p99_requests(port, args.requests)
+    r["alone_kills"] = kills(daemon_pid, args.kills)
+    target = "/api/v1/processes/writer/logs?follow=1&limit=1"
+    followers = [subprocess.Popen([follower, str(port), target, str(args.seconds)],
+                                  stdout=subprocess.PIPE, text=True)
+                 for _ in range(args.followers)]
+    time.sleep(1)  # every follower connected and live (they check what they get, not when)
+    r["with_p99"], r["with_median"] = p99_requests(port, args.requests)
+    r["with_kills"] = kills(daemon_pid, args.kills)
+    r["load"] = os.getloadavg()[0]
+    r["results"] = [f.communicate(timeout=args.seconds + 60)[0] for f in followers]
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--followers", type=int, default=50)
     ap.add_argument("--rate", type=int, default=10000)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--kills", type=int, default=10)
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--queue", default="1MiB", help="api_stream_queue")
     ap.add_argument("--isolated", action="store_true")
     args = ap.parse_args()
+    rounds = []
     with tempfile.TemporaryDirectory() as tmp:
         follower = os.path.join(tmp, "sse_follower")
         subprocess.run(["cc", "-O2", "-o", follower, os.path.join(HERE, "sse_follower.c")],
                        check=True)
         path = os.path.join(tmp, "phpeek-pm.yaml")
         with open(path, "w") as f:
-            f.write(config(tmp, args.rate, args.isolated))
+            f.write(config(tmp, args.rate, args.isolated, args.queue))
         log_path = os.path.join(tmp, "daemon.log")
         log = open(log_path, "w")
         daemon = subprocess.Popen([args.binary, "-c", path], stdout=log, stderr=log)
@@ -143,50 +169,54 @@ def main():
             port = api_port(log_path)
             wait_for(lambda: victim_pid(daemon.pid), timeout=30)
             time.sleep(1)  # the writer at its rate
-            load_before = os.getloadavg()
-            alone_p99, alone_median = p99_requests(port, args.requests)
-            alone_kills = kills(daemon.pid, args.kills)
-
-            target = "/api/v1/processes/writer/logs?follow=1&limit=1"
-            followers = [subprocess.Popen([follower, str(port), target, str(args.seconds)],
-                                          stdout=subprocess.PIPE, text=True)
-                         for _ in range(args.followers)]
-            time.sleep(1)  # every follower connected and live
-            with_p99, with_median = p99_requests(port, args.requests)
-            with_kills = kills(daemon.pid, args.kills)
-            load_during = os.getloadavg()
-            results = [f.communicate(timeout=args.seconds + 60)[0] for f in followers]
+            load_before = os.getloadavg()[0]
+            for _ in range(args.rounds):
+                rounds.append(round_trip(args, follower, port, daemon.pid))
         finally:
             daemon.send_signal(signal.SIGTERM)
             wait_exit(daemon)
             log.close()
 
     in_order = overflowed = broken = 0
-    events = []
-    for line in results:
-        r = dict(kv.split("=") for kv in line.split())
-        events.append(int(r["events"]))
-        ok = int(r["gaps"]) == 0 and int(r["dups"]) == 0
-        if int(r["overflow"]) != 0:
-            overflowed += 1
-        elif ok and int(r["events"]) > 0:
-            in_order += 1
-        else:
+    events, overflows, lost = [], 0, 0
+    for line in (line for r in rounds for line in r["results"]):
+        r = {k: int(v) for k, v in (kv.split("=") for kv in line.split())}
+        events.append(r["events"])
+        overflows += r["overflows"]
+        lost += r["lost_at_resume"]
+        if r["gaps"] != 0 or r["dups"] != 0 or r["events"] == 0:
             broken += 1
             print("follower:", line.strip(), file=sys.stderr)
-    ms = lambda s: f"{s * 1000:.1f}"
-    print(f"load average before: {load_before[0]:.1f}, during: {load_during[0]:.1f}, "
-          f"{os.cpu_count()} cores; {'isolated' if args.isolated else 'in process'}; "
-          f"{args.followers} followers, {args.rate} lines/s, {args.seconds:g} s")
-    print(f"followers: {in_order} saw every line in order, {overflowed} got event: overflow, "
-          f"{broken} broken; events per follower median {statistics.median(events):.0f} "
-          f"[{min(events)}-{max(events)}]")
-    print(f"kill -9 to replacement, ms: alone median {ms(statistics.median(alone_kills))} max "
-          f"{ms(max(alone_kills))}; with followers median {ms(statistics.median(with_kills))} max "
-          f"{ms(max(with_kills))}")
-    print(f"GET /api/v1/processes, ms: alone p99 {ms(alone_p99)} (median {ms(alone_median)}); "
-          f"with followers p99 {ms(with_p99)} (median {ms(with_median)}); "
-          f"p99 ratio {with_p99 / alone_p99:.2f}")
+        elif r["overflows"] > 0:
+            overflowed += 1
+        else:
+            in_order += 1
+
+    def ms(s):
+        return f"{s * 1000:.1f}"
+
+    def spread(values, fmt=lambda v: f"{v:.2f}"):
+        return f"{fmt(statistics.median(values))} [{fmt(min(values))}-{fmt(max(values))}]"
+
+    kills_alone = [k for r in rounds for k in r["alone_kills"]]
+    kills_with = [k for r in rounds for k in r["with_kills"]]
+    loads = ", ".join(f"{r['load']:.1f}" for r in rounds)
+    print(f"load average before: {load_before:.1f}, during the rounds: {loads}; "
+          f"{os.cpu_count()} cores; "
+          f"{'isolated' if args.isolated else 'in process'}; {args.followers} followers, "
+          f"{args.rate} lines/s, {args.rounds} rounds of {args.seconds:g} s, "
+          f"api_stream_queue {args.queue}")
+    print(f"followers: {in_order} saw every line in order, {overflowed} got event: overflow "
+          f"({overflows} in all; {lost} lines no longer kept at the resumes), {broken} with a gap "
+          f"or a duplicate; events per follower median {statistics.median(events):.0f} "
+          f"[{min(events)}-{max(events)}] of {int(args.rate * args.seconds)} written")
+    print(f"kill -9 to replacement, ms ({len(kills_alone)} each): alone median "
+          f"{ms(statistics.median(kills_alone))} max {ms(max(kills_alone))}; with followers "
+          f"median {ms(statistics.median(kills_with))} max {ms(max(kills_with))}")
+    print(f"GET /api/v1/processes p99, ms, median [min-max] of the rounds: alone "
+          f"{spread([r['alone_p99'] for r in rounds], ms)}, with followers "
+          f"{spread([r['with_p99'] for r in rounds], ms)}; ratio "
+          f"{spread([r['with_p99'] / r['alone_p99'] for r in rounds])}")
     return 0 if broken == 0 else 1
 
 

@@ -33,6 +33,10 @@ class TempDir {
 };
 
 std::string ReadFile(const std::string& path);
+// A text no other run has (pid and clock): to find this test's processes among the machine's.
+std::string UniqueMark();
+// How often `what` occurs in `text` (overlapping occurrences count).
+size_t CountOf(const std::string& text, const std::string& what);
 
 // Polls `condition` until it holds or `deadline` passes. Returns whether it held.
 bool WaitUntil(const std::function<bool()>& condition,

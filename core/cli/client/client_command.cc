@@ -21,6 +21,7 @@
 #include "core/cli/commands.h"
 #include "core/config/loader.h"
 #include "core/config/process_name.h"
+#include "core/text/join.h"
 #include "phpeek/json.hpp"
 
 namespace phpeek::cli {
@@ -122,12 +123,6 @@ int CountReady(const ProcessRow& p) {
   return n;
 }
 
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 std::string Describe(const ProcessRow& p) {
   if (p.state == "blocked") return "blocked: " + p.reason;
   std::string text = p.state + ", " + std::to_string(CountInState(p, "running")) + "/" +
@@ -135,7 +130,7 @@ std::string Describe(const ProcessRow& p) {
   if (!IsOneshot(p) && p.type == "longrun") {
     text += ", " + std::to_string(CountReady(p)) + " ready";
   }
-  if (!p.waiting_for.empty()) text += ", waiting for " + Join(p.waiting_for);
+  if (!p.waiting_for.empty()) text += ", waiting for " + text::Join(p.waiting_for, ", ");
   return text;
 }
 

@@ -2,22 +2,13 @@
 
 #include <ctime>
 
+#include "core/cli/client/json_members.h"
 #include "core/cli/client/process_table.h"
 #include "core/json/json_writer.h"
 #include "phpeek/json.hpp"
 
 namespace phpeek::cli::client {
 namespace {
-
-// A member that is an integer; unset when absent, null or of another type.
-std::optional<int64_t> OptionalInt(const json::Value& o, std::string_view key) {
-  const json::Read<int64_t> v = o[key].AsInt64();
-  return v.ok() ? std::optional<int64_t>(v.value) : std::nullopt;
-}
-
-std::string StringMember(const json::Value& o, std::string_view key) {
-  return std::string(o[key].AsString().value_or(""));
-}
 
 bool ParseDocument(const std::string& text, json::Document* doc, std::string* err) {
   std::string why;

@@ -4,24 +4,11 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/cli/client/json_members.h"
 #include "phpeek/json.hpp"
 
 namespace phpeek::cli::client {
 namespace {
-
-// Members of another type than expected read as absent, as the table shows what it can.
-std::string StringMember(const json::Value& o, std::string_view key) {
-  return std::string(o[key].AsString().value_or(""));
-}
-
-int64_t Int64Member(const json::Value& o, std::string_view key) {
-  return o[key].AsInt64().value_or(0);
-}
-
-int IntMember(const json::Value& o, std::string_view key) {
-  const int64_t v = Int64Member(o, key);
-  return v < 0 || v > std::numeric_limits<int>::max() ? 0 : static_cast<int>(v);
-}
 
 InstanceRow ToInstance(const json::Value& o) {
   InstanceRow row;

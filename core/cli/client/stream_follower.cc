@@ -30,10 +30,12 @@ Outcome ReadEvents(HttpStream* stream, const std::function<void(const SseEvent&)
     for (const SseEvent& ev : events) {
       if (ev.event == "end") return Outcome::kEnded;
       if (ev.event == "overflow") {
+        const std::string what =
+            ev.data == "0" ? "events may have been dropped" : ev.data + " event(s) were dropped";
         std::fprintf(stderr,
-                     "phpeek-pm: %s event(s) were dropped because this client read too slowly; "
-                     "catching up\n",
-                     ev.data.c_str());
+                     "phpeek-pm: %s (this client or the daemon's API fell behind); catching up "
+                     "from what the daemon kept\n",
+                     what.c_str());
         return Outcome::kOverflowed;
       }
       if (!ev.event.empty()) continue;  // a kind this client does not know

@@ -110,12 +110,6 @@ std::vector<std::string> WaitingFor(const Poco::JSON::Object::Ptr& p) {
 
 size_t At(const std::string& log, const std::string& text) { return log.find(text); }
 
-size_t Count(const std::string& log, const std::string& text) {
-  size_t n = 0;
-  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
-  return n;
-}
-
 TEST(DependenciesTest, LaravelHealthchecksStartsDependentsOnlyOnceTheirDependencyIsHealthy) {
   StandIns standins;
   TempDir dir;
@@ -190,7 +184,8 @@ TEST(DependenciesTest, AFailingRedisLeavesItsDependentsBlockedAndAStartStartsItA
   EXPECT_EQ(WaitingFor(Process(port, "horizon")), std::vector<std::string>{"redis"});
   EXPECT_EQ(StateOf(port, "horizon"), "blocked");
   EXPECT_EQ(
-      Count(daemon.Log(), "process blocked: a dependency cannot let it start process=horizon"), 1u)
+      CountOf(daemon.Log(), "process blocked: a dependency cannot let it start process=horizon"),
+      1u)
       << "logged once: " << daemon.Log();
   EXPECT_FALSE(daemon.LogContains("process spawned process=horizon"));
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "phpeek/json.hpp"
+#include "tests/support/fixture_plugin.h"
 #include "tests/support/http_test_client.h"
 #include "tests/support/test_support.h"
 
@@ -28,10 +29,6 @@ namespace phpeek::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Fixture(const std::string& name) {
-  return std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so";
-}
 
 // One answer of the probe: "CODE ID TEXT".
 struct Answer {
@@ -130,7 +127,8 @@ class LogHistoryTest : public ::testing::TestWithParam<bool> {
     std::string c =
         "global:\n  api_enabled: false\n  log_format: text\n  shutdown_timeout: 5s\n"
         "  restart_backoff_initial: 100ms\n  plugins: [\"" +
-        Fixture("log-probe") + "\"]\n  log_probe_port_file: " + dir_.Join("port") + "\n" + global;
+        FixturePlugin("log-probe") + "\"]\n  log_probe_port_file: " + dir_.Join("port") + "\n" +
+        global;
     if (isolated()) c += "  plugin_isolation:\n    log-probe: process\n";
     return c + "processes:\n" + processes;
   }
@@ -239,7 +237,8 @@ TEST_P(LogHistoryTest, AFollowSeesEveryLaterLineWithoutGapOrDuplicate) {
   Start(Config(Process("ticker",
                        "i=1\nwhile [ $i -le 300 ]; do echo \"tick $i\"; i=$((i+1)); "
                        "sleep 0.005; done\nexec sleep 60\n")));
-  ReadUntil("read ticker - 0 1", "tick 20");
+  // Every line so far (the newest alone would have to be "tick 20" at the moment of a read).
+  ReadUntil("read ticker - 0 10000", "tick 20");
   const Answer follow = probe_->Ask("follow ticker - 0 10 0");
   ASSERT_EQ(follow.code, 0) << follow.text;
   ASSERT_NE(follow.id, 0u);

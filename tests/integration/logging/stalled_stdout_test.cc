@@ -1,12 +1,14 @@
 // The daemon's stdout on a pipe nobody reads (a stalled `docker logs`, a full journald): the loop
 // still restarts a killed child at once and finishes a shutdown within shutdown_timeout, and when
-// the pipe is read again it says how many lines it dropped.
+// the pipe is read again it says how many lines it dropped. A pipe read slowly is another
+// matter: the child is held back, nothing is dropped.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "tests/integration/logging/piped_daemon.h"
 
@@ -87,6 +89,32 @@ TEST(StalledStdout, ShutdownFinishesWithinShutdownTimeoutWhileNobodyReads) {
   EXPECT_EQ(code.value_or(-1), 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_TRUE(d.PipeFull());
+}
+
+// A slow reader is not a stalled one: stdout keeps taking lines, only slower than the child
+// writes them. The child is held back by its own pipe (as `cat` would hold it), and no line is
+// dropped. (Before, the loop read the child flat out and the 4 MiB queue overflowed.)
+TEST(SlowStdout, HoldsTheChildBackInsteadOfDroppingLines) {
+  PipedDaemon d(
+      "global:\n  api_enabled: false\n  log_format: text\n  shutdown_timeout: 5s\n"
+      "processes:\n  noisy:\n    command: [\"sh\", \"-c\", \"seq -f 'noise %06g " +
+      std::string(80, 'x') + "' 1 200000; exec sleep 600\"]\n");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (d.output().find("noise 200000") == std::string::npos &&
+         d.output().find("log lines were dropped") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    d.ReadAvailable();  // at most a pipe's worth (64 KiB) every 2 ms: ~30 MB/s
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(d.output().find("log lines were dropped"), std::string::npos)
+      << d.output().substr(d.output().find("log lines were dropped"), 300);
+  ASSERT_NE(d.output().find("noise 200000"), std::string::npos) << d.Stderr();
+  size_t lines = 0;
+  for (size_t at = d.output().find("noise "); at != std::string::npos;
+       at = d.output().find("noise ", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 200000u);
 }
 
 }  // namespace

@@ -232,12 +232,6 @@ double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 // With descriptors exhausted, accept() fails at once every time it is tried: the listener must
 // neither spin on it nor log every failure, and a scrape still gets in (the connections served
 // longest ago make room).
@@ -276,7 +270,7 @@ TEST(MetricsListener, RunningOutOfDescriptorsNeitherSpinsNorFloodsTheLogAndScrap
   EXPECT_LT(cpu, 0.3 * elapsed) << "the daemon spun on accept(): " << cpu << " s of CPU in "
                                 << elapsed << " s";
   const std::string log = d->daemon().Log();
-  const size_t reports = Count(log, "cannot accept connections on 127.0.0.1:");
+  const size_t reports = phpeek::testing::CountOf(log, "cannot accept connections on 127.0.0.1:");
   EXPECT_GE(reports, 1u) << log;
   const double logging = std::chrono::duration<double>(Clock::now() - flood_start).count();
   EXPECT_LE(reports, 2 + static_cast<size_t>(logging)) << log;  // at most one a second

@@ -22,18 +22,12 @@ using testing::MetricsDaemon;
 using testing::MetricsDaemonOptions;
 using testing::Up;
 
-const char* kWeb = "  web:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n";
+const char* kTwoWebs = "  web:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n";
 
 MetricsDaemonOptions WithProcRoot(const std::string& root) {
   MetricsDaemonOptions options;
   options.env["PHPEEK_PM_METRICS_PROC_ROOT"] = root;
   return options;
-}
-
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 bool HasSample(const std::string& text, const std::string& prefix) {
@@ -48,7 +42,7 @@ double StartTime(const std::string& text) {
 
 TEST(MetricsProcfs, WithoutProcTheLogSaysSoOnceAndNoResourceOrStartTimeIsMadeUp) {
   TempDir empty;
-  MetricsDaemon d(kWeb, WithProcRoot(empty.path()));
+  MetricsDaemon d(kTwoWebs, WithProcRoot(empty.path()));
   ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
   std::string text;
   for (int i = 0; i < 3; ++i) text = d.Scrape();
@@ -61,8 +55,9 @@ TEST(MetricsProcfs, WithoutProcTheLogSaysSoOnceAndNoResourceOrStartTimeIsMadeUp)
   EXPECT_NEAR(StartTime(text), now, 120) << text;
 
   const std::string log = d.daemon().Log();
-  EXPECT_EQ(Count(log, "procfs at " + empty.path() + " is incomplete"), 1u) << log;
-  EXPECT_EQ(Count(log, "warning"), 1u) << log;
+  EXPECT_EQ(phpeek::testing::CountOf(log, "procfs at " + empty.path() + " is incomplete"), 1u)
+      << log;
+  EXPECT_EQ(phpeek::testing::CountOf(log, "warning"), 1u) << log;
   EXPECT_NE(log.find("(" + empty.path() + "/self/stat: No such file or directory)"),
             std::string::npos)
       << log;
@@ -83,7 +78,7 @@ TEST(MetricsProcfs, APartialTreeStillPublishesWhatCanBeReadAndNamesTheRestOnce) 
   namespace fs = std::filesystem;
   fs::create_directory_symlink("/proc/self", root.Join("self"));  // the reader: the daemon
   fs::create_directory_symlink("/proc/thread-self", root.Join("thread-self"));
-  MetricsDaemon d(kWeb, WithProcRoot(root.path()));
+  MetricsDaemon d(kTwoWebs, WithProcRoot(root.path()));
   ASSERT_TRUE(d.WaitValue(Up("web", "web-1"), 1)) << d.daemon().Log();
   const pid_t web0 = d.PidOf("web-0");
   const pid_t web1 = d.PidOf("web-1");
@@ -110,12 +105,12 @@ TEST(MetricsProcfs, APartialTreeStillPublishesWhatCanBeReadAndNamesTheRestOnce) 
   EXPECT_NEAR(StartTime(text), static_cast<double>(std::time(nullptr)), 120) << text;
 
   const std::string log = d.daemon().Log();
-  EXPECT_EQ(Count(log, "is incomplete"), 0u) << log;
-  EXPECT_EQ(
-      Count(log, "cannot read " + root.path() + "/" + std::to_string(web1) + ": Not a directory"),
-      1u)
+  EXPECT_EQ(phpeek::testing::CountOf(log, "is incomplete"), 0u) << log;
+  EXPECT_EQ(phpeek::testing::CountOf(log, "cannot read " + root.path() + "/" +
+                                              std::to_string(web1) + ": Not a directory"),
+            1u)
       << log;
-  EXPECT_EQ(Count(log, "warning"), 1u) << log;
+  EXPECT_EQ(phpeek::testing::CountOf(log, "warning"), 1u) << log;
 }
 
 }  // namespace

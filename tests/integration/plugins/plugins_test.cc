@@ -6,14 +6,11 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/fixture_plugin.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::testing {
 namespace {
-
-std::string Fixture(const std::string& name) {
-  return std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so";
-}
 
 // A config with text logs, no API, one process that leaves a marker file when it starts.
 std::string Config(const TempDir& dir, const std::string& global_extra,
@@ -59,9 +56,10 @@ TEST(PluginsIntegration, ExampleBuiltAgainstTheInstalledSdkWritesTheProcessTable
 TEST(PluginsIntegration, PluginBuiltAgainstTheFrozen10HeaderWorksInTodaysDaemon) {
   TempDir dir;
   const std::string rec = dir.Join("rec.txt");
-  const std::string cfg = dir.Write(
-      "pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" + Fixture("old-recorder") +
-                                 "\"]\n  recorder_file: " + rec + "\n  recorder_tag: tag-42\n"));
+  const std::string cfg =
+      dir.Write("pm.yaml",
+                Config(dir, "  api_enabled: false\n  plugins: [\"" + FixturePlugin("old-recorder") +
+                                "\"]\n  recorder_file: " + rec + "\n  recorder_tag: tag-42\n"));
   Daemon daemon({"-c", cfg});
   ASSERT_TRUE(WaitUntil([&] {
     return ReadFile(rec).find("event ") != std::string::npos &&
@@ -89,9 +87,9 @@ class RequiredPluginFailure : public ::testing::TestWithParam<FailureCase> {};
 
 TEST_P(RequiredPluginFailure, ExitsOneWithItsMessageBeforeAnyProcessStarts) {
   TempDir dir;
-  const std::string cfg = dir.Write(
-      "pm.yaml",
-      Config(dir, "  api_enabled: false\n  plugins: [\"" + Fixture(GetParam().fixture) + "\"]\n"));
+  const std::string cfg =
+      dir.Write("pm.yaml", Config(dir, "  api_enabled: false\n  plugins: [\"" +
+                                           FixturePlugin(GetParam().fixture) + "\"]\n"));
   Daemon daemon({"-c", cfg});
   EXPECT_EQ(daemon.WaitExit(), 1) << daemon.Log();
   EXPECT_NE(daemon.Log().find(GetParam().message), std::string::npos) << daemon.Log();
@@ -103,15 +101,16 @@ TEST_P(RequiredPluginFailure, ExitsOneWithItsMessageBeforeAnyProcessStarts) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, RequiredPluginFailure,
     ::testing::Values(
-        FailureCase{"absent", "plugin 'absent': not found at " + Fixture("absent")},
-        FailureCase{"garbage", "plugin 'garbage' (" + Fixture("garbage") + "): cannot be loaded: "},
+        FailureCase{"absent", "plugin 'absent': not found at " + FixturePlugin("absent")},
+        FailureCase{"garbage",
+                    "plugin 'garbage' (" + FixturePlugin("garbage") + "): cannot be loaded: "},
         FailureCase{"not-a-plugin", "not a phpeek-pm plugin, or built for another ABI major"},
         FailureCase{"v2-only", "built for ABI major 2, this host speaks ABI 1.1"},
         FailureCase{"wrong-major", "built for ABI 2.0, this host speaks ABI 1.1"},
         FailureCase{"newer-minor",
                     "built for ABI 1.2 (needs a host with ABI >= 1.2), this host "
                     "speaks ABI 1.1"},
-        FailureCase{"null-hook", "plugin 'null-hook' (" + Fixture("null-hook") +
+        FailureCase{"null-hook", "plugin 'null-hook' (" + FixturePlugin("null-hook") +
                                      "): required hook 'stop' is NULL"},
         FailureCase{"wrong-name", "descriptor says its name is 'someone-else'"},
         FailureCase{"declines", "the plugin declined to load"},
@@ -162,7 +161,7 @@ TEST(PluginsIntegration, PluginDirIsASearchPathAndTheBuiltInFolderComesLast) {
   TempDir dir;
   std::filesystem::create_directories(dir.Join("empty"));
   std::filesystem::create_directories(dir.Join("in-house"));
-  std::filesystem::copy_file(Fixture("good-fixture"), dir.Join("in-house/good-fixture.so"));
+  std::filesystem::copy_file(FixturePlugin("good-fixture"), dir.Join("in-house/good-fixture.so"));
   const int port = FreePort();
   const std::string cfg = dir.Write(
       "pm.yaml", Config(dir, "  api_port: " + std::to_string(port) +
@@ -193,11 +192,11 @@ TEST(PluginsIntegration, FirstPartyPluginsAreFoundNextToTheBinaryWithNoSetting) 
 // CrashContainment.StopHangingPastTheShutdownTimeoutIsAbandonedAndTheExitCodeSaysSo.
 TEST(PluginsIntegration, SlowStopIsReportedWithThePluginAndHook) {
   TempDir dir;
-  const std::string cfg =
-      dir.Write("pm.yaml", Config(dir,
-                                  "  api_enabled: false\n  plugins: [\"" + Fixture("slow-stop") +
-                                      "\"]\n  slow_stop_ms: 5300\n  not_a_key_anyone_reads: 1\n",
-                                  "10s"));
+  const std::string cfg = dir.Write(
+      "pm.yaml", Config(dir,
+                        "  api_enabled: false\n  plugins: [\"" + FixturePlugin("slow-stop") +
+                            "\"]\n  slow_stop_ms: 5300\n  not_a_key_anyone_reads: 1\n",
+                        "10s"));
   Daemon daemon({"-c", cfg});
   ASSERT_TRUE(daemon.WaitForLog("process spawned")) << daemon.Log();
   // Declared by slow-stop: no warning. Declared by nobody: a warning.

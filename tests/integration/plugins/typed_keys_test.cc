@@ -8,16 +8,13 @@
 #include <csignal>
 #include <string>
 
+#include "tests/support/fixture_plugin.h"
 #include "tests/support/test_support.h"
 
 namespace phpeek::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string Fixture(const std::string& name) {
-  return std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so";
-}
 
 std::string Config(const std::string& global_extra) {
   return "version: \"1.0\"\n"
@@ -26,7 +23,7 @@ std::string Config(const std::string& global_extra) {
          "  api_enabled: false\n"
          "  plugins:\n"
          "    - \"" +
-         Fixture("typed-c") +
+         FixturePlugin("typed-c") +
          "\"\n"
          "    - \"" +
          std::string(PHPEEK_EXAMPLE_PLUGIN) + "\"\n" + global_extra +

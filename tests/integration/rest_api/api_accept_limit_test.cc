@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/integration/rest_api/api_daemon.h"
+#include "tests/support/test_support.h"
 
 namespace phpeek::rest::itest {
 namespace {
@@ -48,12 +49,6 @@ double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-int CountLines(const std::string& log, const std::string& text) {
-  int n = 0;
-  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
-  return n;
-}
-
 TEST(RestApiAcceptLimit, AtTheOpenFileLimitItPausesAndLogsOnceASecond) {
   std::unique_ptr<ApiDaemon> d;
   {
@@ -76,7 +71,7 @@ TEST(RestApiAcceptLimit, AtTheOpenFileLimitItPausesAndLogsOnceASecond) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds(d->daemon().pid()) - cpu_before;
   const std::string log = d->daemon().Log();
-  EXPECT_LE(CountLines(log, "accept"), 4) << log.substr(0, 4000);
+  EXPECT_LE(phpeek::testing::CountOf(log, "accept"), 4u) << log.substr(0, 4000);
   EXPECT_NE(log.find("cannot accept connections on 127.0.0.1:" + std::to_string(d->port()) +
                      ": Too many open files (EMFILE), 1 failure since the last report"),
             std::string::npos)

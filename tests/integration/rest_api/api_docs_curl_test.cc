@@ -16,7 +16,7 @@ using phpeek::testing::ReadFile;
 using phpeek::testing::RunCommand;
 using Clock = std::chrono::steady_clock;
 
-const char kProcesses[] =
+const char kSpecProcesses[] =
     "  php-fpm:\n    command: [\"sleep\", \"600\"]\n"
     "  queue-default:\n    command: [\"sleep\", \"600\"]\n"
     "  worker:\n    command: [\"sleep\", \"600\"]\n";
@@ -85,9 +85,9 @@ class DocsCurlTest : public ::testing::Test {
     }
   }
 
-  ApiDaemon secure_{"  api_auth: your-secure-token-here\n", kProcesses};
-  ApiDaemon token_{"  api_auth: your-token\n", kProcesses};
-  ApiDaemon open_{"", kProcesses};
+  ApiDaemon secure_{"  api_auth: your-secure-token-here\n", kSpecProcesses};
+  ApiDaemon token_{"  api_auth: your-token\n", kSpecProcesses};
+  ApiDaemon open_{"", kSpecProcesses};
 };
 
 TEST_F(DocsCurlTest, ManagementApiSpecExamples) {

@@ -17,7 +17,7 @@ using phpeek::testing::http::RawConnection;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-const char kProcesses[] = "  web:\n    command: [\"sleep\", \"600\"]\n";
+const char kOneWeb[] = "  web:\n    command: [\"sleep\", \"600\"]\n";
 
 // The daemon's request_timeout: a request must arrive whole within it from its first byte.
 constexpr auto kRequestTimeout = 5s;
@@ -26,7 +26,7 @@ std::vector<int> WebPids(const ApiDaemon& d) { return RunningPids(d.Process("web
 
 // Before: the 5 s timeout was per read, so a byte every second kept the request open forever.
 TEST(RestApiFraming, SlowSenderIsCutOffAtTheDeadline) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kOneWeb);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   RawConnection c(d.port());
   const std::string request = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -49,7 +49,7 @@ TEST(RestApiFraming, SlowSenderIsCutOffAtTheDeadline) {
 // Before: 128 slow senders took every thread and a fresh client got 503 for as long as they
 // kept sending.
 TEST(RestApiFraming, ManySlowSendersDoNotLockOutAFreshClient) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kOneWeb);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   std::vector<std::unique_ptr<RawConnection>> slow;
   for (int i = 0; i < 140; ++i) {  // more than max_connections (128)
@@ -70,7 +70,7 @@ TEST(RestApiFraming, ManySlowSendersDoNotLockOutAFreshClient) {
 // RFC 9112 section 6.3: no Content-Length and no Transfer-Encoding is an empty body. Before: the
 // answer came after the 5 s timeout.
 TEST(RestApiFraming, PostWithoutContentLengthIsAnsweredAtOnce) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kOneWeb);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   RawConnection c(d.port());
   const auto start = Clock::now();
@@ -83,7 +83,7 @@ TEST(RestApiFraming, PostWithoutContentLengthIsAnsweredAtOnce) {
 
 // Before: the action ran after 5 s with whatever part of the body had arrived.
 TEST(RestApiFraming, IncompleteRequestsRunNothing) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kOneWeb);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_TRUE(WaitUntil([&] { return WebPids(d).size() == 1; }));
   const std::vector<int> pids = WebPids(d);
@@ -115,7 +115,7 @@ TEST(RestApiFraming, IncompleteRequestsRunNothing) {
 
 // Ambiguous framing gets 400 and the connection closed; never a bare 500, also on /health.
 TEST(RestApiFraming, AmbiguousFramingIs400AndCloses) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kOneWeb);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_TRUE(WaitUntil([&] { return WebPids(d).size() == 1; }));
   const std::vector<int> pids = WebPids(d);

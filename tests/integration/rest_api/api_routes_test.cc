@@ -18,7 +18,7 @@ namespace {
 
 using phpeek::testing::RunCommand;
 
-const char kProcesses[] =
+const char kWebAndIdle[] =
     "  web:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n"
     "  idle:\n    command: [\"sleep\", \"600\"]\n    initial_state: stopped\n";
 
@@ -27,7 +27,7 @@ void ExpectServing(const ApiDaemon& d, const std::string& after) {
 }
 
 TEST(RestApiRoutes, EveryRouteAndErrorCode) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   Reply r = d.Call("GET", "/api/v1/health");
   EXPECT_EQ(r.status, 200);
@@ -75,7 +75,7 @@ TEST(RestApiRoutes, EveryRouteAndErrorCode) {
 }
 
 TEST(RestApiRoutes, HeadAndKeepAlive) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_TRUE(
       phpeek::testing::WaitUntil([&] { return RunningPids(d.Process("web")).size() == 2; }));
@@ -102,7 +102,7 @@ TEST(RestApiRoutes, HeadAndKeepAlive) {
 }
 
 TEST(RestApiRoutes, AuthOnlyHealthIsOpen) {
-  ApiDaemon d("  api_auth: \"${API_TOKEN}\"\n", kProcesses, {{"API_TOKEN", "t0ken"}});
+  ApiDaemon d("  api_auth: \"${API_TOKEN}\"\n", kWebAndIdle, {{"API_TOKEN", "t0ken"}});
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   EXPECT_EQ(d.Call("GET", "/api/v1/health").status, 200);
   Reply r = d.Call("GET", "/api/v1/processes");
@@ -124,7 +124,7 @@ TEST(RestApiRoutes, AuthOnlyHealthIsOpen) {
 }
 
 TEST(RestApiRoutes, BadInputNeverStopsTheDaemon) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   const std::vector<std::string> bodies = {"{",
                                            "[]",
@@ -203,7 +203,7 @@ TEST(RestApiRoutes, NamesWithCapitalsInEveryRoute) {
 TEST(RestApiRoutes, UnixSocketMode0600) {
   phpeek::testing::TempDir socket_dir;  // outlives the daemon, to check the file is removed
   const std::string socket_path = socket_dir.Join("api.sock");
-  ApiDaemon d("  api_socket: " + socket_path + "\n", kProcesses);
+  ApiDaemon d("  api_socket: " + socket_path + "\n", kWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   struct stat st {};
   ASSERT_EQ(::lstat(socket_path.c_str(), &st), 0);
@@ -225,7 +225,7 @@ TEST(RestApiRoutes, UnixSocketMode0600) {
 }
 
 TEST(RestApiRoutes, PortInUseStopsStartupWithAClearError) {
-  ApiDaemon first("", kProcesses);
+  ApiDaemon first("", kWebAndIdle);
   ASSERT_TRUE(first.ready()) << first.daemon().Log();
   phpeek::testing::TempDir dir;
   const std::string config = dir.Write(
@@ -242,7 +242,7 @@ TEST(RestApiRoutes, PortInUseStopsStartupWithAClearError) {
 }
 
 TEST(RestApiRoutes, ChildrenDoNotInheritApiSockets) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(d.port()));
   session.setKeepAlive(true);

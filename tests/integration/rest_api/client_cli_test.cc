@@ -13,12 +13,12 @@ namespace {
 using phpeek::testing::BinaryPath;
 using phpeek::testing::RunCommand;
 
-const char kProcesses[] =
+const char kScalableWebAndIdle[] =
     "  web:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n    max_scale: 4\n"
     "  idle:\n    command: [\"sleep\", \"600\"]\n    initial_state: stopped\n";
 
 TEST(ClientCli, StatusTableAndJson) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kScalableWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   ASSERT_TRUE(
       phpeek::testing::WaitUntil([&] { return RunningPids(d.Process("web")).size() == 2; }));
@@ -36,7 +36,7 @@ TEST(ClientCli, StatusTableAndJson) {
 }
 
 TEST(ClientCli, ActionsWithWait) {
-  ApiDaemon d("", kProcesses);
+  ApiDaemon d("", kScalableWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   const std::map<std::string, std::string> env = {
       {"PHPEEK_PM_API_URL", "http://127.0.0.1:" + std::to_string(d.port())}};
@@ -58,7 +58,7 @@ TEST(ClientCli, ActionsWithWait) {
 }
 
 TEST(ClientCli, ClearErrors) {
-  ApiDaemon d("  api_auth: sekret\n", kProcesses);
+  ApiDaemon d("  api_auth: sekret\n", kScalableWebAndIdle);
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   const std::string url = "http://127.0.0.1:" + std::to_string(d.port());
   auto r = RunCommand({BinaryPath(), "status", "--url", url});

@@ -11,10 +11,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-std::string Mark() {
-  return std::to_string(getpid()) + "-" + std::to_string(Steady::now().time_since_epoch().count());
-}
-
 TEST(FaultsTest, CrashLoopBacksOffExponentiallyThenFails) {
   const auto start = Steady::now();
   auto s = StartDaemon(Yaml("  crash:\n    command: \"exit 3\"\n",
@@ -89,7 +85,7 @@ TEST(FaultsTest, GlobalShutdownTimeoutBoundsEverything) {
 
 TEST(FaultsTest, GrandchildOfAnExitedChildIsNeverLeftBehind) {
   TempDir tmp;
-  const std::string mark = Mark();
+  const std::string mark = UniqueMark();
   const std::string gc_file = tmp.Join("gc"), esc_file = tmp.Join("esc");
   // One grandchild stays in the group; one leaves it with setsid (the parent waits until it has).
   // ($$$$ is the YAML substitution escape for the shell's $$.)
@@ -176,7 +172,7 @@ TEST(FaultsTest, ChildClosingStdoutEarlyIsStillSupervised) {
 }
 
 TEST(FaultsTest, SigtermDuringScaleUpOf200LeavesNothingBehind) {
-  const std::string mark = Mark();
+  const std::string mark = UniqueMark();
   auto s = StartDaemon(Yaml("  many:\n    command: [\"sleep\", \"60\"]\n    scale: 200\n",
                             "  max_process_scale: 500\n"),
                        {{"PHPEEK_TEST_MARK", mark}});

@@ -9,11 +9,13 @@
 #include <cstring>
 #include <thread>
 
+#include "tests/support/fixture_plugin.h"
+
 namespace phpeek::crash {
 namespace {
 
 uintptr_t EntryOf(const char* fixture) {
-  const std::string path = std::string(PHPEEK_FIXTURE_DIR) + "/" + fixture + ".so";
+  const std::string path = phpeek::testing::FixturePlugin(fixture);
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // never closed, as in the host
   EXPECT_NE(handle, nullptr) << dlerror();
   return handle ? reinterpret_cast<uintptr_t>(dlsym(handle, "phpeek_plugin_entry_v1")) : 0;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/test_support.h"
@@ -163,6 +164,28 @@ TEST(OutputQueueTest, AClosedReaderLosesLinesButNeitherKillsNorBlocks) {
   for (int i = 0; i < 10; ++i) q.Push(Line(i), 1);
   EXPECT_TRUE(q.WaitWritten(1s, 5s));
   EXPECT_EQ(q.dropped_total(), 10u);
+}
+
+// Slow: a backlog while the writer makes progress (a slow reader); not below the backlog, not
+// once the writer has made none for the window (a stalled reader: lines are dropped instead).
+TEST(OutputQueueTest, SlowMeansABacklogWhileTheWriterProgresses) {
+  Pipe pipe;
+  OutputQueue q(pipe.write_fd(), 1 << 20);
+  EXPECT_FALSE(q.Slow(0, 10s));  // nothing waits
+  q.Push(Line(0), 1);
+  pipe.ReadUntil(Line(0));
+  ASSERT_TRUE(q.WaitWritten(1s, 5s));
+  // The reader stops: 200 lines wait behind a full pipe; the writer wrote moments ago.
+  for (int i = 1; i <= 200; ++i) q.Push(Line(i), 1);
+  ASSERT_TRUE(testing::WaitUntil([&] { return q.queued() < 20000; }));  // it took what fit
+  EXPECT_TRUE(q.Slow(1000, 10s));
+  EXPECT_FALSE(q.Slow(1 << 20, 10s)) << "not above the backlog";
+  // No progress for the window: stalled, not slow.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(q.Slow(1000, 50ms));
+  pipe.ReadUntil(Line(200));
+  ASSERT_TRUE(q.WaitWritten(1s, 5s));
+  EXPECT_FALSE(q.Slow(0, 10s));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/log/log.h"
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/sink.h"
 #include "phpeek/json.hpp"
 #include "phpeek/plugin.hpp"
 #include "tests/support/test_support.h"
@@ -17,10 +18,6 @@
 
 namespace phpeek::plugin_host {
 namespace {
-
-void Append(void* ctx, const char* data, size_t len) {
-  static_cast<std::string*>(ctx)->append(data, len);
-}
 
 class HostServicesTest : public ::testing::Test {
  protected:
@@ -38,7 +35,7 @@ class HostServicesTest : public ::testing::Test {
   int32_t Call(F f) {
     out_.clear();
     err_.clear();
-    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
     return f(&out, &err);
   }
 

@@ -9,6 +9,7 @@
 
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/sink.h"
 #include "core/schedule/scheduled_job.h"
 #include "phpeek/plugin_abi.h"
 #include "tests/unit/plugin_host/fake_control.h"
@@ -18,10 +19,6 @@ namespace phpeek::plugin_host {
 namespace {
 
 using schedule::AtWall;
-
-void Append(void* ctx, const char* data, size_t len) {
-  static_cast<std::string*>(ctx)->append(data, len);
-}
 
 // FakeControl with one job "cron" (run 1 finished with exit 0, run 2 active) and scripted answers.
 class JobControl : public testing::FakeControl {
@@ -75,7 +72,7 @@ class JobServicesTest : public ::testing::Test {
   int32_t Call(F f) {
     out_.clear();
     err_.clear();
-    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
     return f(&out, &err);
   }
 

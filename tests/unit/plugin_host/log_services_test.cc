@@ -11,6 +11,7 @@
 
 #include "core/plugin_host/event_dispatcher.h"
 #include "core/plugin_host/host_context.h"
+#include "core/plugin_host/sink.h"
 #include "core/process_logs/history.h"
 #include "phpeek/json.hpp"
 #include "phpeek/plugin.hpp"
@@ -27,10 +28,6 @@ using process_logs::FieldList;
 using process_logs::Level;
 using process_logs::LogHistory;
 using process_logs::Stream;
-
-void Append(void* ctx, const char* data, size_t len) {
-  static_cast<std::string*>(ctx)->append(data, len);
-}
 
 // FakeControl whose ProcessLogs is a real history ("web" with web-0 and web-1 in the snapshot).
 class LogControl : public testing::FakeControl {
@@ -70,20 +67,20 @@ class LogServicesTest : public ::testing::Test {
   int32_t Read(const char* process, const char* instance, uint64_t since, uint32_t limit) {
     out_.clear();
     err_.clear();
-    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
     return api_->log_read(&ctx_, process, instance, since, limit, &out, &err);
   }
   int32_t Follow(const char* process, const char* instance, uint64_t since, uint32_t limit,
                  uint32_t queue, uint64_t* id) {
     out_.clear();
     err_.clear();
-    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
     return api_->log_follow(&ctx_, process, instance, since, limit, queue, id, &out, &err);
   }
   int32_t Next(uint64_t id, uint32_t timeout_ms) {
     out_.clear();
     err_.clear();
-    phpeek_sink out{&out_, Append}, err{&err_, Append};
+    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
     return api_->log_next(&ctx_, id, timeout_ms, &out, &err);
   }
 
@@ -290,7 +287,7 @@ TEST_F(LogServicesTest, UnfollowWakesAWaitingNextAndForgetsTheId) {
   std::string waited;
   int32_t code = -1;
   std::thread waiter([&] {
-    phpeek_sink out{&waited, Append};
+    phpeek_sink out = StringSink(&waited);
     code = api_->log_next(&ctx_, id, 60000, &out, nullptr);
   });
   std::this_thread::sleep_for(20ms);
@@ -386,7 +383,7 @@ TEST_F(LogServicesTest, DaemonStatusHasTheHistory) {
   uint64_t id = 0;
   ASSERT_EQ(Follow(nullptr, nullptr, 0, 0, 0, &id), PHPEEK_OK);
   out_.clear();
-  phpeek_sink out{&out_, Append};
+  phpeek_sink out = StringSink(&out_);
   ASSERT_EQ(api_->daemon_status(&ctx_, &out, nullptr), PHPEEK_OK);
   json::Document doc;
   std::string err;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/plugin_host/plugin_instance.h"
+#include "tests/support/fixture_plugin.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugin_host/fake_control.h"
 
@@ -16,14 +17,14 @@ using phpeek::testing::ReadFile;
 using phpeek::testing::TempDir;
 using phpeek::testing::WaitUntil;
 
-PluginRequest Fixture(const std::string& name) {
-  return PluginRequest{name, std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so"};
+PluginRequest FixtureRequest(const std::string& name) {
+  return PluginRequest{name, phpeek::testing::FixturePlugin(name)};
 }
 
 LoadedPlugin Load(const std::string& name) {
   LoadedPlugin out;
   std::string err;
-  EXPECT_EQ(LoadPlugin(Fixture(name), &out, &err), LoadOutcome::kLoaded) << err;
+  EXPECT_EQ(LoadPlugin(FixtureRequest(name), &out, &err), LoadOutcome::kLoaded) << err;
   return out;
 }
 

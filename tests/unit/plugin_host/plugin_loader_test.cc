@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "tests/support/fixture_plugin.h"
+
 namespace phpeek::plugin_host {
 namespace {
 
@@ -223,25 +225,24 @@ TEST(PluginName, FollowsTheProcessNameRule) {
   EXPECT_FALSE(IsValidPluginName(std::string(65, 'a')));
 }
 
-std::string Fixture(const std::string& name) {
-  return std::string(PHPEEK_FIXTURE_DIR) + "/" + name + ".so";
-}
-
 // Loads fixture `name` and returns the error (empty when it loaded).
 std::string LoadError(const std::string& name, LoadOutcome expected = LoadOutcome::kFailed) {
   LoadedPlugin out;
   std::string err;
-  EXPECT_EQ(LoadPlugin(PluginRequest{name, Fixture(name)}, &out, &err), expected) << err;
+  EXPECT_EQ(LoadPlugin(PluginRequest{name, phpeek::testing::FixturePlugin(name)}, &out, &err),
+            expected)
+      << err;
   return err;
 }
 
 TEST(LoadPlugin, LoadsAGoodPluginAndItsDeclaredKeys) {
   LoadedPlugin out;
   std::string err;
-  ASSERT_EQ(LoadPlugin(PluginRequest{"slow-stop", Fixture("slow-stop")}, &out, &err),
+  ASSERT_EQ(LoadPlugin(PluginRequest{"slow-stop", phpeek::testing::FixturePlugin("slow-stop")},
+                       &out, &err),
             LoadOutcome::kLoaded)
       << err;
-  EXPECT_EQ(out.path, Fixture("slow-stop"));
+  EXPECT_EQ(out.path, phpeek::testing::FixturePlugin("slow-stop"));
   EXPECT_EQ(out.version, "0.0.1");
   ASSERT_EQ(out.keys.size(), 1u);
   EXPECT_EQ(out.keys[0].name, "slow_stop_ms");
@@ -256,32 +257,36 @@ TEST(LoadPlugin, EachFailureFixtureGetsItsMessage) {
   const std::string dir = PHPEEK_FIXTURE_DIR;
   EXPECT_EQ(LoadError("absent", LoadOutcome::kAbsent),
             "plugin 'absent': not found at " + dir + "/absent.so");
-  EXPECT_EQ(LoadError("wrong-major"), "plugin 'wrong-major' (" + Fixture("wrong-major") +
+  EXPECT_EQ(LoadError("wrong-major"), "plugin 'wrong-major' (" +
+                                          phpeek::testing::FixturePlugin("wrong-major") +
                                           "): built for ABI 2.0, this host speaks ABI 1.1");
   EXPECT_EQ(LoadError("newer-minor"),
-            "plugin 'newer-minor' (" + Fixture("newer-minor") +
+            "plugin 'newer-minor' (" + phpeek::testing::FixturePlugin("newer-minor") +
                 "): built for ABI 1.2 (needs a host with ABI >= 1.2), this host speaks ABI 1.1; "
                 "upgrade phpeek-pm or rebuild the plugin against an older SDK");
   EXPECT_EQ(LoadError("not-a-plugin"),
-            "plugin 'not-a-plugin' (" + Fixture("not-a-plugin") +
+            "plugin 'not-a-plugin' (" + phpeek::testing::FixturePlugin("not-a-plugin") +
                 "): not a phpeek-pm plugin, or built for another ABI major: no "
                 "phpeek_plugin_entry_v1 symbol");
   EXPECT_EQ(LoadError("v2-only"),
-            "plugin 'v2-only' (" + Fixture("v2-only") +
+            "plugin 'v2-only' (" + phpeek::testing::FixturePlugin("v2-only") +
                 "): not a phpeek-pm plugin, or built for another ABI major: no "
                 "phpeek_plugin_entry_v1 symbol (it exports phpeek_plugin_entry_v2: built for ABI "
                 "major 2, this host speaks ABI 1.1)");
-  EXPECT_EQ(LoadError("null-hook"),
-            "plugin 'null-hook' (" + Fixture("null-hook") + "): required hook 'stop' is NULL");
+  EXPECT_EQ(LoadError("null-hook"), "plugin 'null-hook' (" +
+                                        phpeek::testing::FixturePlugin("null-hook") +
+                                        "): required hook 'stop' is NULL");
   EXPECT_EQ(
       LoadError("declines"),
-      "plugin 'declines' (" + Fixture("declines") +
+      "plugin 'declines' (" + phpeek::testing::FixturePlugin("declines") +
           "): the plugin declined to load (its entry returned NULL; this host speaks ABI 1.1)");
   EXPECT_EQ(LoadError("wrong-name"),
-            "plugin 'wrong-name' (" + Fixture("wrong-name") +
+            "plugin 'wrong-name' (" + phpeek::testing::FixturePlugin("wrong-name") +
                 "): descriptor says its name is 'someone-else', but it was loaded as 'wrong-name'");
   const std::string garbage = LoadError("garbage");
-  EXPECT_EQ(garbage.rfind("plugin 'garbage' (" + Fixture("garbage") + "): cannot be loaded: ", 0),
+  EXPECT_EQ(garbage.rfind("plugin 'garbage' (" + phpeek::testing::FixturePlugin("garbage") +
+                              "): cannot be loaded: ",
+                          0),
             0u)
       << garbage;
   EXPECT_NE(garbage.find("invalid ELF header"), std::string::npos) << garbage;

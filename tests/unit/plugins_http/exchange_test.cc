@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/test_support.h"
+
 namespace phpeek::http {
 namespace {
 
@@ -32,12 +34,6 @@ class Recorder {
 
 // The body after the head of the single answer in `text`.
 std::string BodyOf(const std::string& text) { return text.substr(text.find("\r\n\r\n") + 4); }
-
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 TEST(Exchange, AnswerHasTheUsualHeadersInOrder) {
   ResponseDefaults defaults;
@@ -119,7 +115,7 @@ TEST(Exchange, RefusalsUseTheErrorRendererAndClose) {
   EXPECT_NE(out.find("\r\nConnection: close\r\n"), std::string::npos) << out;
   EXPECT_EQ(BodyOf(out), "malformed HTTP version 'XTTP/1.1': expected HTTP/1.1\n");
   EXPECT_EQ(out.find("XTTP/1.1 "), std::string::npos) << "the version is never echoed back";
-  EXPECT_EQ(Count(out, "HTTP/1.1 "), 1u) << "nothing after the refusal";
+  EXPECT_EQ(phpeek::testing::CountOf(out, "HTTP/1.1 "), 1u) << "nothing after the refusal";
   ResponseDefaults json;
   json.render_error = [](int status, std::string_view detail) {
     return HttpResponse{status, "application/json", "{\"e\":\"" + std::string(detail) + "\"}", {}};
@@ -169,7 +165,7 @@ TEST(Exchange, ASkippedBodyClosesTheConnectionAfterTheAnswer) {
       recorder.handler(), skip);
   EXPECT_EQ(out.rfind("HTTP/1.1 200 OK", 0), 0u) << out;
   EXPECT_NE(out.find("\r\nConnection: close\r\n"), std::string::npos) << out;
-  EXPECT_EQ(Count(out, "HTTP/1.1 "), 1u) << out;
+  EXPECT_EQ(phpeek::testing::CountOf(out, "HTTP/1.1 "), 1u) << out;
   ASSERT_EQ(recorder.seen().size(), 1u);
   EXPECT_EQ(recorder.seen()[0].body, "");
 }

@@ -59,6 +59,11 @@ class RawConnection {
   std::string buffer_;
 };
 
+// "GET <path> HTTP/1.1" with a Host header and nothing else.
+inline std::string GetRequest(const std::string& path) {
+  return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
+}
+
 // Sends one request on a fresh connection and reads the answer (nullopt on failure).
 std::optional<RawResponse> RawRequest(int port, const std::string& bytes,
                                       std::chrono::milliseconds deadline = std::chrono::seconds(5),

@@ -33,8 +33,6 @@ using phpeek::testing::WaitUntil;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
-
 // More than the sockets hold between the server and a client that does not read, once that
 // client's receive buffer is pinned small (SO_RCVBUF): the server's send buffer grows at most to
 // tcp_wmem's maximum.
@@ -57,9 +55,9 @@ TEST(ServerCapacity, ConnectionsBusyInHandlersGet503NotSilence) {
   TestServer s(WithCapacity(2, 2));
   s.Hold();
   RawConnection a(s.port()), b(s.port());
-  ASSERT_TRUE(a.Send(Get("/health")) && b.Send(Get("/health")));
+  ASSERT_TRUE(a.Send(GetRequest("/health")) && b.Send(GetRequest("/health")));
   ASSERT_TRUE(s.WaitForHeld(2));
-  const auto extra = RawRequest(s.port(), Get("/health"));
+  const auto extra = RawRequest(s.port(), GetRequest("/health"));
   ASSERT_TRUE(extra.has_value());
   EXPECT_EQ(extra->status, 503);
   EXPECT_EQ(extra->Header("Retry-After"), "1");
@@ -84,7 +82,7 @@ TEST(ServerCapacity, SlowClientsNeverLockOutANewOne) {
   }
   for (int i = 0; i < 3; ++i) {
     const auto start = Clock::now();
-    const auto r = RawRequest(s.port(), Get("/health"), 5s);
+    const auto r = RawRequest(s.port(), GetRequest("/health"), 5s);
     ASSERT_TRUE(r.has_value()) << i;
     EXPECT_EQ(r->status, 200) << i;
     EXPECT_LT(Clock::now() - start, 2s) << i;
@@ -105,7 +103,7 @@ TEST(ServerCapacity, TheConnectionWaitingLongestMakesRoom) {
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 4; ++i) {
     idle.push_back(std::make_unique<RawConnection>(s.port()));
-    ASSERT_TRUE(idle.back()->Send(Get("/health")));
+    ASSERT_TRUE(idle.back()->Send(GetRequest("/health")));
     ASSERT_TRUE(idle.back()->Read(2s));
   }
   // Four slow senders arrive next: each takes the slot of the connection served longest ago.
@@ -117,7 +115,7 @@ TEST(ServerCapacity, TheConnectionWaitingLongestMakesRoom) {
     EXPECT_TRUE(idle[i]->unread().empty()) << "an idle connection is closed silently";
   }
   const auto start = Clock::now();
-  const auto r = RawRequest(s.port(), Get("/metrics"), 2s);
+  const auto r = RawRequest(s.port(), GetRequest("/metrics"), 2s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
   EXPECT_LT(Clock::now() - start, 1s);
@@ -179,10 +177,10 @@ TEST(ServerCapacity, AnAnswerSentButNotYetReportedCountsFromItsSend) {
     ~ReleaseOnExit() { gate.Release(); }  // before the server stops: it joins the worker
   } release_on_exit{gate};
   RawConnection first(s.port());
-  ASSERT_TRUE(first.Send(Get("/health")));
+  ASSERT_TRUE(first.Send(GetRequest("/health")));
   ASSERT_TRUE(first.Read(2s));  // its worker stands still after the send
   RawConnection second(s.port());
-  ASSERT_TRUE(second.Send(Get("/health")));
+  ASSERT_TRUE(second.Send(GetRequest("/health")));
   ASSERT_TRUE(second.Read(2s));
   RawConnection third(s.port());
   ASSERT_TRUE(third.Send("GET /metrics HTTP/1.1\r\n"));
@@ -190,7 +188,7 @@ TEST(ServerCapacity, AnAnswerSentButNotYetReportedCountsFromItsSend) {
   ASSERT_TRUE(WaitUntil([&] { return gate.made() == 3; }, 5s));
   gate.Release();
   EXPECT_TRUE(first.WaitClosed(2s)) << "the connection answered first makes room";
-  ASSERT_TRUE(second.Send(Get("/health")));
+  ASSERT_TRUE(second.Send(GetRequest("/health")));
   EXPECT_TRUE(second.Read(2s).has_value()) << "the connection answered later was kept";
 }
 
@@ -204,7 +202,7 @@ TEST(ServerCapacity, AClientThatDoesNotReadItsAnswerMakesRoomLast) {
   const int small = 16384;
   ASSERT_EQ(::setsockopt(stuck.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
   ASSERT_TRUE(stuck.Connect(s.port()));
-  ASSERT_TRUE(stuck.Send(Get("/big/" + std::to_string(MoreThanSocketsHold()))));
+  ASSERT_TRUE(stuck.Send(GetRequest("/big/" + std::to_string(MoreThanSocketsHold()))));
   // Once the answer is coming, a byte the server will not read while it writes: closing the
   // connection then resets it, which the client sees without reading the answer. (Making a body
   // of megabytes took 5 s on a loaded machine.)
@@ -220,7 +218,7 @@ TEST(ServerCapacity, AClientThatDoesNotReadItsAnswerMakesRoomLast) {
   bool served = false;
   EXPECT_TRUE(WaitUntil(
       [&] {
-        const auto r = RawRequest(s.port(), Get("/health"), 5s);
+        const auto r = RawRequest(s.port(), GetRequest("/health"), 5s);
         served = served || (r && r->status == 200);
         return served && reset();
       },
@@ -271,8 +269,8 @@ TEST(ServerCapacity, OutOfDescriptorsWithNothingToClosePausesAndReportsOnceASeco
   DescriptorExhaustion exhaustion;
   ASSERT_TRUE(exhaustion.ok());
   // connect() completes through the backlog; the listener cannot accept them.
-  const bool connected = a.Connect(s.port()) && b.Connect(s.port()) && a.Send(Get("/health")) &&
-                         b.Send(Get("/health"));
+  const bool connected = a.Connect(s.port()) && b.Connect(s.port()) &&
+                         a.Send(GetRequest("/health")) && b.Send(GetRequest("/health"));
   const bool reported = WaitUntil([&] { return s.log().size() >= 2; }, 3s);
   exhaustion.Restore();
   ASSERT_TRUE(connected);
@@ -308,14 +306,14 @@ TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 3; ++i) {
     idle.push_back(std::make_unique<RawConnection>(s.port()));
-    ASSERT_TRUE(idle.back()->Send(Get("/health")));
+    ASSERT_TRUE(idle.back()->Send(GetRequest("/health")));
     ASSERT_TRUE(idle.back()->Read(2s));
   }
   RawConnection fresh;
   DescriptorExhaustion exhaustion;
   ASSERT_TRUE(exhaustion.ok());
   const auto start = Clock::now();
-  ASSERT_TRUE(fresh.Connect(s.port()) && fresh.Send(Get("/health")));
+  ASSERT_TRUE(fresh.Connect(s.port()) && fresh.Send(GetRequest("/health")));
   const auto r = fresh.Read(2s);
   const bool oldest_closed = idle[0]->WaitClosed(2s);
   exhaustion.Restore();
@@ -326,7 +324,7 @@ TEST(ServerCapacity, OutOfDescriptorsClosesTheConnectionIdleLongest) {
   // One client waited, so one connection was closed: accept() fails with EMFILE again once the
   // client took the freed descriptor, with nobody waiting.
   for (size_t i = 1; i < idle.size(); ++i) {
-    ASSERT_TRUE(idle[i]->Send(Get("/health")));
+    ASSERT_TRUE(idle[i]->Send(GetRequest("/health")));
     EXPECT_TRUE(idle[i]->Read(2s).has_value()) << i << " was kept";
   }
   ASSERT_FALSE(s.log().empty());

@@ -18,8 +18,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
-
 ServerOptions WithTimeouts(std::chrono::milliseconds idle, std::chrono::milliseconds request,
                            std::chrono::milliseconds write = 5s) {
   ServerOptions options;
@@ -113,7 +111,7 @@ TEST(ServerDeadlines, IdleAndSilentConnectionsAreClosed) {
   TestServer s(WithTimeouts(200ms, 200ms));
   RawConnection silent(s.port());
   RawConnection kept(s.port());
-  ASSERT_TRUE(kept.Send(Get("/health")));
+  ASSERT_TRUE(kept.Send(GetRequest("/health")));
   ASSERT_TRUE(kept.Read(2s).has_value());
   const auto start = Clock::now();
   EXPECT_TRUE(kept.WaitClosed(3s));
@@ -161,7 +159,7 @@ TEST(ServerDeadlines, FramingErrorsGet400AndTheConnectionCloses) {
         std::string("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"
                     "Transfer-Encoding: chunked\r\n\r\n")}) {
     RawConnection c(s.port());
-    ASSERT_TRUE(c.Send(bad + Get("/health")));
+    ASSERT_TRUE(c.Send(bad + GetRequest("/health")));
     const auto got = c.Read(5s);
     ASSERT_TRUE(got.has_value());
     EXPECT_EQ(got->status_line, "HTTP/1.1 400 Bad Request");
@@ -177,8 +175,8 @@ TEST(ServerDeadlines, AClientThatReadsTooSlowlyIsClosedAtTheWriteDeadline) {
   TestServer s(WithTimeouts(5s, 5s, 300ms));
   constexpr size_t kBig = 32 << 20;  // far more than loopback socket buffers hold
   RawConnection slow(s.port());
-  ASSERT_TRUE(slow.Send(Get("/big/" + std::to_string(kBig))));
-  const auto other = RawRequest(s.port(), Get("/health"), 5s);
+  ASSERT_TRUE(slow.Send(GetRequest("/big/" + std::to_string(kBig))));
+  const auto other = RawRequest(s.port(), GetRequest("/health"), 5s);
   ASSERT_TRUE(other.has_value());
   EXPECT_EQ(other->status, 200);
   // Reading 16 KiB every 10 ms would take 20 s for the whole body; the server gives up after

@@ -38,8 +38,6 @@ using phpeek::testing::http::Reply;
 using phpeek::testing::http::Request;
 using namespace std::chrono_literals;
 
-std::string Get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n"; }
-
 int ThreadCount() {
   return static_cast<int>(std::distance(std::filesystem::directory_iterator("/proc/self/task"),
                                         std::filesystem::directory_iterator()));
@@ -60,7 +58,7 @@ TEST(Server, KeepAliveServesManyRequestsOnOneConnection) {
     // Also after an error answer, and after a request with a body.
     ASSERT_EQ(Request(session, "POST", "/status/400", "{").status, 400);
   }
-  const std::string raw = RawExchange(s.port(), Get("/health") +
+  const std::string raw = RawExchange(s.port(), GetRequest("/health") +
                                                     "GET /health HTTP/1.1\r\nHost: x\r\n"
                                                     "Connection: close\r\n\r\n");
   size_t count = 0;
@@ -73,11 +71,12 @@ TEST(Server, KeepAliveServesManyRequestsOnOneConnection) {
 TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
   TestServer s;
   RawConnection c(s.port());
-  ASSERT_TRUE(c.Send(Get("/health") + "\r\n" + Get("/a") + Get("/status/404")));
+  ASSERT_TRUE(
+      c.Send(GetRequest("/health") + "\r\n" + GetRequest("/a") + GetRequest("/status/404")));
   EXPECT_EQ(c.Read(2s)->body, R"({"status":"healthy"})");
   EXPECT_EQ(c.Read(2s)->body, "GET /a ");
   EXPECT_EQ(c.Read(2s)->status, 404);
-  ASSERT_TRUE(c.Send(Get("/health")));  // still open
+  ASSERT_TRUE(c.Send(GetRequest("/health")));  // still open
   EXPECT_EQ(c.Read(2s)->status, 200);
 }
 
@@ -222,7 +221,7 @@ TEST(Server, ListeningAndAcceptedSocketsAreCloseOnExec) {
   options.endpoints.push_back(Endpoint{"", 0, dir.Join("s.sock"), ""});
   TestServer s(options);
   RawConnection client(s.port());
-  ASSERT_TRUE(client.Send(Get("/health")));
+  ASSERT_TRUE(client.Send(GetRequest("/health")));
   ASSERT_TRUE(client.Read(2s));  // the server side of it is open now
   int sockets = 0;
   int accepted = 0;
@@ -289,7 +288,7 @@ TEST(Server, AFixedSetOfThreadsServesEveryConnectionAndStopJoinsThem) {
   std::vector<std::unique_ptr<RawConnection>> clients;
   for (int i = 0; i < 20; ++i) {
     clients.push_back(std::make_unique<RawConnection>(s.port()));
-    clients.back()->Send(Get("/health"));
+    clients.back()->Send(GetRequest("/health"));
   }
   for (auto& c : clients) EXPECT_TRUE(c->Read(2s).has_value());
   EXPECT_EQ(ThreadCount(), baseline + 1 + 2);

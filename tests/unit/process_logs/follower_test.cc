@@ -7,23 +7,12 @@
 #include <thread>
 
 #include "core/process_logs/history.h"
+#include "tests/unit/process_logs/history_test_util.h"
 
 namespace phpeek::process_logs {
 namespace {
 
 using namespace std::chrono_literals;
-
-// `message` must outlive the Entry (a literal, or a temporary used within the same expression).
-Entry Line(std::string_view message) {
-  Entry e;
-  e.message = message;
-  return e;
-}
-
-HistoryQuery Query(std::string process, std::string instance, std::optional<uint64_t> since,
-                   size_t limit) {
-  return {std::move(process), std::move(instance), since, limit};
-}
 
 TEST(FollowerTest, BacklogThenLiveWithoutGapOrDuplicate) {
   LogHistory h;

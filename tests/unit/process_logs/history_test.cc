@@ -6,26 +6,15 @@
 
 #include <string>
 
+#include "tests/unit/process_logs/history_test_util.h"
+
 namespace phpeek::process_logs {
 namespace {
-
-Entry Line(std::string_view message, Level level = Level::kInfo) {
-  Entry e;
-  e.time = WallTime{} + std::chrono::seconds(1);
-  e.message = message;
-  e.level = level;
-  return e;
-}
 
 std::string Messages(const HistoryPage& page) {
   std::string out;
   for (const auto& r : page.records) out += (out.empty() ? "" : ",") + r.message;
   return out;
-}
-
-HistoryQuery Query(std::string process, std::string instance, std::optional<uint64_t> since,
-                   size_t limit) {
-  return {std::move(process), std::move(instance), since, limit};
 }
 
 TEST(HistoryTest, PagesOldestFirstAcrossInstances) {

@@ -41,6 +41,12 @@ void FakeLogStore::SetFollowQueueCap(size_t lines) {
   follow_cap_ = lines;
 }
 
+void FakeLogStore::HoldNext(bool hold) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hold_next_ = hold;
+  cv_.notify_all();
+}
+
 void FakeLogStore::Shutdown() {
   std::lock_guard<std::mutex> lock(mu_);
   shut_down_ = true;
@@ -123,11 +129,15 @@ BackendResult FakeLogStore::Next(uint64_t id, std::chrono::milliseconds wait, st
   std::unique_lock<std::mutex> lock(mu_);
   auto it = follows_.find(id);
   if (it == follows_.end()) return {BackendCode::kNotFound, "no follow " + std::to_string(id)};
-  cv_.wait_for(lock, wait, [&] {
+  const bool ready = cv_.wait_for(lock, wait, [&] {
     const FollowQueue& f = follows_.at(id);
-    return f.closed || !f.queue.empty() || f.dropped > 0;
+    return f.closed || (!hold_next_ && (!f.queue.empty() || f.dropped > 0));
   });
   FollowQueue& f = follows_.at(id);
+  if (!ready && hold_next_) {
+    *json = R"({"schema":1,"entries":[],"dropped":0,"closed":false})";
+    return {};
+  }
   *json = "{\"schema\":1,\"entries\":[";
   for (size_t i = 0; i < f.queue.size(); ++i) {
     if (i > 0) *json += ",";

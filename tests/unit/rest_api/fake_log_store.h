@@ -30,6 +30,8 @@ class FakeLogStore {
   void SetKeep(size_t lines);
   // Caps every follow's queue at `lines`, whatever log_follow asked (0: as asked).
   void SetFollowQueueCap(size_t lines);
+  // While held, Next hands out nothing (as a reader that fell behind): lines pile up, and drop.
+  void HoldNext(bool hold);
   // Closes every follow, and refuses new ones (E_STOPPING), as the daemon's shutdown does.
   void Shutdown();
   // Follows open now; calls to Next so far.
@@ -59,6 +61,7 @@ class FakeLogStore {
   std::map<std::string, std::deque<Line>> kept_;            // instance -> its lines
   size_t keep_ = 1000;
   size_t follow_cap_ = 0;
+  bool hold_next_ = false;
   uint64_t newest_ = 0;
   uint64_t next_follow_ = 1;
   std::map<uint64_t, FollowQueue> follows_;

@@ -27,6 +27,9 @@ TEST(Settings, DefaultsWhenAbsent) {
   EXPECT_FALSE(s.token.has_value());
   EXPECT_EQ(s.max_request_body, 65536);
   EXPECT_EQ(s.max_process_scale, 100);
+  EXPECT_EQ(s.max_streams, 64);
+  EXPECT_EQ(s.stream_heartbeat_ms, 15000);
+  EXPECT_EQ(s.stream_queue_bytes, 1 << 20);
 }
 
 TEST(Settings, ReadsEveryKey) {
@@ -38,7 +41,10 @@ TEST(Settings, ReadsEveryKey) {
                                  {"api_socket", "/run/x.sock"},
                                  {"api_auth", "tok"},
                                  {"api_max_request_body", "1MiB"},
-                                 {"max_process_scale", "7"}}),
+                                 {"max_process_scale", "7"},
+                                 {"api_max_streams", "3"},
+                                 {"api_stream_heartbeat", "250"},  // the normal form: ms
+                                 {"api_stream_queue", "8192"}}),
                            &s, &err))
       << err;
   EXPECT_FALSE(s.enabled);
@@ -48,6 +54,9 @@ TEST(Settings, ReadsEveryKey) {
   EXPECT_EQ(s.token, "tok");
   EXPECT_EQ(s.max_request_body, 1 << 20);
   EXPECT_EQ(s.max_process_scale, 7);
+  EXPECT_EQ(s.max_streams, 3);
+  EXPECT_EQ(s.stream_heartbeat_ms, 250);
+  EXPECT_EQ(s.stream_queue_bytes, 8192);
 }
 
 TEST(Settings, BadValuesNameTheKey) {
@@ -62,6 +71,12 @@ TEST(Settings, BadValuesNameTheKey) {
   EXPECT_NE(error({{"api_enabled", "yes"}}).find("global.api_enabled"), std::string::npos);
   EXPECT_NE(error({{"api_auth", ""}}).find("global.api_auth is empty"), std::string::npos);
   EXPECT_NE(error({{"api_max_request_body", "1GB"}}).find("api_max_request_body"),
+            std::string::npos);
+  EXPECT_NE(error({{"api_max_streams", "0"}}).find("global.api_max_streams"), std::string::npos);
+  EXPECT_NE(error({{"api_max_streams", "101"}}).find("global.api_max_streams"), std::string::npos);
+  EXPECT_NE(error({{"api_stream_heartbeat", "50"}}).find("global.api_stream_heartbeat"),
+            std::string::npos);
+  EXPECT_NE(error({{"api_stream_queue", "1024"}}).find("global.api_stream_queue"),
             std::string::npos);
 }
 

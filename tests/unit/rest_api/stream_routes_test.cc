@@ -243,20 +243,37 @@ TEST(LogRoutes, ABacklogLargerThanTheQueueIsSentAsTheClientReads) {
   for (const auto& ev : live) EXPECT_EQ(ev.event, "");
 }
 
-// Lines the host's follow dropped (the hub fell behind) are read back from the history: the
-// client sees every one, in order.
-TEST(LogRoutes, LinesTheFollowDroppedAreReadBackFromTheHistory) {
+// Lines the host's follow dropped (the hub fell behind): a live client is told (`event: overflow`
+// with the count) rather than missing them silently, and resuming with Last-Event-ID reads them
+// back from the history: every line once, in order.
+TEST(LogRoutes, LinesTheFollowDroppedEndInOverflowAndAResumeReadsThemBack) {
   ApiServer s;
   FakeLogStore& logs = s.backend().logs();
   logs.SetFollowQueueCap(5);
   logs.Append("web", "web-0", "line 1");
-  SseTestClient c(s.port(), "/api/v1/processes/web/logs?follow=1");
-  ASSERT_EQ(c.Take(1, 5s).size(), 1u);
-  AppendLines(logs, 2, 600);
-  const auto events = c.Take(599, 20s);
-  ASSERT_EQ(events.size(), 599u);
-  ExpectLines(events, 2);
-  for (const auto& ev : events) ASSERT_EQ(ev.event, "");
+  std::vector<SseEvent> seen;
+  {
+    SseTestClient c(s.port(), "/api/v1/processes/web/logs?follow=1");
+    ASSERT_EQ(c.Take(1, 5s).size(), 1u);
+    logs.HoldNext(true);  // the hub falls behind: the follow keeps 5 lines, drops the rest
+    AppendLines(logs, 2, 600);
+    logs.HoldNext(false);
+    while (auto ev = c.Next(5s)) {
+      if (ev->event == "overflow") {
+        EXPECT_GT(std::stoull(ev->data), 0u);
+        break;
+      }
+      seen.push_back(*ev);
+    }
+    EXPECT_TRUE(c.WaitEnded(5s));
+  }
+  ExpectLines(seen, 2);
+  const int next = 2 + static_cast<int>(seen.size());
+  SseTestClient again(s.port(), "/api/v1/processes/web/logs?follow=1",
+                      {{"Last-Event-ID", seen.empty() ? "1" : seen.back().id}});
+  const auto rest = again.Take(static_cast<size_t>(601 - next), 20s);
+  ASSERT_EQ(rest.size(), static_cast<size_t>(601 - next));
+  ExpectLines(rest, next);
 }
 
 // A client that does not read: its queue fills, it gets `event: overflow` with the number of

@@ -13,20 +13,6 @@
 namespace phpeek::schedule {
 namespace {
 
-CronExpression Cron(const std::string& text) {
-  CronExpression e;
-  std::vector<CronProblem> problems;
-  EXPECT_TRUE(ParseCronExpression(text, &e, &problems)) << DescribeCronProblems(problems);
-  return e;
-}
-
-TimeZone Zone(const std::string& name) {
-  TimeZone zone;
-  std::string err;
-  EXPECT_TRUE(TimeZone::Find(name, &zone, &err)) << err;
-  return zone;
-}
-
 // The next `n` fire times after `from`, as UTC text.
 std::vector<std::string> Fires(const std::string& cron, const std::string& zone,
                                const std::string& from, int n) {

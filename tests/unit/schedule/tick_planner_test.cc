@@ -12,13 +12,6 @@
 namespace phpeek::schedule {
 namespace {
 
-CronExpression Cron(const std::string& text) {
-  CronExpression e;
-  std::vector<CronProblem> problems;
-  EXPECT_TRUE(ParseCronExpression(text, &e, &problems)) << DescribeCronProblems(problems);
-  return e;
-}
-
 std::string Next(const PollResult& r) { return r.next ? Iso(*r.next) : "never"; }
 
 TEST(TickPlannerTest, StartsWithTheFirstTickAfterStartUp) {

@@ -1,5 +1,5 @@
-// Instants written as text in the schedule tests: "2025-03-30T01:00:00Z" both ways, so that
-// expectations read like the tz facts they encode.
+// Instants, cron expressions and time zones written as text in the schedule tests:
+// "2025-03-30T01:00:00Z" both ways, so that expectations read like the tz facts they encode.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "core/schedule/cron_expression.h"
 #include "core/schedule/run_history.h"
 #include "core/schedule/time_zone.h"
 
@@ -40,5 +42,22 @@ inline std::string Wall(const TimeZone& zone, Instant t) {
 }
 
 inline WallTime AtWall(const std::string& text) { return Utc(text); }
+
+// A cron expression the test knows to be valid (a failed expectation otherwise).
+inline CronExpression Cron(const std::string& text) {
+  CronExpression e;
+  std::vector<CronProblem> problems;
+  EXPECT_TRUE(ParseCronExpression(text, &e, &problems))
+      << text << ": " << DescribeCronProblems(problems);
+  return e;
+}
+
+// A zone of the tz database the test knows to exist (a failed expectation otherwise).
+inline TimeZone Zone(const std::string& name) {
+  TimeZone zone;
+  std::string err;
+  EXPECT_TRUE(TimeZone::Find(name, &zone, &err)) << name << ": " << err;
+  return zone;
+}
 
 }  // namespace phpeek::schedule

@@ -18,13 +18,6 @@ namespace {
 
 using std::chrono::seconds;
 
-TimeZone Zone(const std::string& name) {
-  TimeZone zone;
-  std::string err;
-  EXPECT_TRUE(TimeZone::Find(name, &zone, &err)) << name << ": " << err;
-  return zone;
-}
-
 std::string FindError(const std::string& name) {
   TimeZone zone;
   std::string err;

@@ -236,12 +236,6 @@ TEST_F(EngineTest, SecondStopSignalPathKillsAtOnce) {
   EXPECT_TRUE(finished);
 }
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // The daemon's standard output (where the log goes) into a file, for the life of the object.
 class CapturedStdout {
  public:
@@ -285,8 +279,8 @@ TEST_F(EngineTest, IgnoredSignalsAreLoggedAtMostOncePerSecondEach) {
   raise(SIGALRM);
   Settle();
   const std::string text = out.Text();
-  EXPECT_EQ(Count(text, "signal ignored"), 3u) << text;
-  EXPECT_EQ(Count(text, "signal=SIGALRM"), 2u) << text;
+  EXPECT_EQ(phpeek::testing::CountOf(text, "signal ignored"), 3u) << text;
+  EXPECT_EQ(phpeek::testing::CountOf(text, "signal=SIGALRM"), 2u) << text;
   EXPECT_NE(text.find("signal=SIGUSR1"), std::string::npos) << text;
   EXPECT_NE(text.find("also_ignored_since_last_line=2"), std::string::npos) << text;
   EXPECT_FALSE(finished);

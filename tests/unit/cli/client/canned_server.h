@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/cli/client/http_client.h"
+
 namespace phpeek::cli::client::testing {
 
 struct CannedAnswer {
@@ -49,5 +51,13 @@ class CannedServer {
   std::string request_;
   std::thread thread_;
 };
+
+// The server's TCP address as the client takes it (`host` may name it otherwise: "localhost").
+inline HttpAddress TcpAddress(const CannedServer& s, const std::string& host = "127.0.0.1") {
+  HttpAddress a;
+  a.host = host;
+  a.port = std::to_string(s.port());
+  return a;
+}
 
 }  // namespace phpeek::cli::client::testing

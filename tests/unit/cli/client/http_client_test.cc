@@ -14,18 +14,12 @@ namespace {
 using namespace std::chrono_literals;
 using testing::CannedAnswer;
 using testing::CannedServer;
-
-HttpAddress Tcp(const CannedServer& s, const std::string& host = "127.0.0.1") {
-  HttpAddress a;
-  a.host = host;
-  a.port = std::to_string(s.port());
-  return a;
-}
+using testing::TcpAddress;
 
 HttpResult Get(const CannedServer& s, HttpOptions options = {}) {
   HttpRequest r;
   r.target = "/api/v1/processes";
-  return HttpExchange(Tcp(s), r, options);
+  return HttpExchange(TcpAddress(s), r, options);
 }
 
 CannedAnswer Pieces(std::vector<std::string> pieces, std::chrono::milliseconds pause = 0ms) {
@@ -45,7 +39,7 @@ TEST(HttpClient, SendsAWellFormedRequestAndReadsAContentLengthAnswer) {
   r.target = "/api/v1/processes/web/scale";
   r.body = "{\"scale\":3}";
   r.bearer_token = "s3cret";
-  const HttpResult result = HttpExchange(Tcp(server), r);
+  const HttpResult result = HttpExchange(TcpAddress(server), r);
   ASSERT_TRUE(result.answered) << result.error;
   EXPECT_TRUE(result.connected);
   EXPECT_EQ(result.response.status, 202);
@@ -69,7 +63,7 @@ TEST(HttpClient, GetHasNoBodyHeadersAndAnEmptyPostHasContentLengthZero) {
   HttpRequest r;
   r.method = "POST";
   r.target = "/x";
-  EXPECT_TRUE(HttpExchange(Tcp(post), r).answered);
+  EXPECT_TRUE(HttpExchange(TcpAddress(post), r).answered);
   EXPECT_NE(post.Request().find("\r\nContent-Length: 0\r\n"), std::string::npos);
 }
 

@@ -14,13 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::CannedAnswer;
 using testing::CannedServer;
-
-HttpAddress Tcp(const CannedServer& s) {
-  HttpAddress a;
-  a.host = "127.0.0.1";
-  a.port = std::to_string(s.port());
-  return a;
-}
+using testing::TcpAddress;
 
 HttpRequest StreamRequest() {
   HttpRequest r;
@@ -40,7 +34,7 @@ TEST(HttpStream, TheHeadThenTheBodyAsItComesThenTheEnd) {
   CannedServer server(answer);
   HttpStream stream;
   HttpResult result;
-  ASSERT_TRUE(stream.Open(Tcp(server), StreamRequest(), {}, &result)) << result.error;
+  ASSERT_TRUE(stream.Open(TcpAddress(server), StreamRequest(), {}, &result)) << result.error;
   EXPECT_TRUE(stream.is_stream());
   EXPECT_EQ(result.response.status, 200);
   std::string body, why;
@@ -63,7 +57,7 @@ TEST(HttpStream, AnErrorAnswerIsReadWhole) {
   CannedServer server(answer);
   HttpStream stream;
   HttpResult result;
-  ASSERT_TRUE(stream.Open(Tcp(server), StreamRequest(), {}, &result)) << result.error;
+  ASSERT_TRUE(stream.Open(TcpAddress(server), StreamRequest(), {}, &result)) << result.error;
   EXPECT_FALSE(stream.is_stream());
   EXPECT_EQ(result.response.status, 503);
   EXPECT_EQ(result.response.body, "{\"error\":\"too many streams\"}");
@@ -77,7 +71,7 @@ TEST(HttpStream, NoHeadWithinTheDeadlineFails) {
   HttpResult result;
   HttpOptions options;
   options.timeout = 200ms;
-  EXPECT_FALSE(stream.Open(Tcp(server), StreamRequest(), options, &result));
+  EXPECT_FALSE(stream.Open(TcpAddress(server), StreamRequest(), options, &result));
   EXPECT_NE(result.error.find("timed out"), std::string::npos) << result.error;
 }
 

@@ -9,7 +9,7 @@
 namespace phpeek::cli::client {
 namespace {
 
-const char kList[] = R"({"processes": [
+const char kJobList[] = R"({"processes": [
   {"name": "web", "state": "running", "scale": 1, "instances": []},
   {"name": "backup", "state": "stopped", "scale": 1, "instances": [], "type": "scheduled",
    "schedule": "0 2 * * *", "schedule_state": "idle", "next_run": 1700010000,
@@ -44,7 +44,7 @@ class JobTable : public ::testing::Test {
 TEST_F(JobTable, ParsesOnlyTheJobs) {
   std::vector<JobRow> jobs;
   std::string err;
-  ASSERT_TRUE(ParseJobs(kList, &jobs, &err)) << err;
+  ASSERT_TRUE(ParseJobs(kJobList, &jobs, &err)) << err;
   ASSERT_EQ(jobs.size(), 2u);
   EXPECT_EQ(jobs[0].name, "backup");
   EXPECT_EQ(jobs[0].schedule, "0 2 * * *");
@@ -61,7 +61,7 @@ TEST_F(JobTable, ParsesOnlyTheJobs) {
 TEST_F(JobTable, RendersTimesInTheLocalZoneWithTheirDistance) {
   std::vector<JobRow> jobs;
   std::string err;
-  ASSERT_TRUE(ParseJobs(kList, &jobs, &err));
+  ASSERT_TRUE(ParseJobs(kJobList, &jobs, &err));
   EXPECT_EQ(RenderJobTable(jobs, 1700000000),
             "NAME    SCHEDULE      STATE   NEXT RUN                     LAST RUN                 "
             "      LAST EXIT  RUNS\n"
@@ -74,7 +74,7 @@ TEST_F(JobTable, RendersTimesInTheLocalZoneWithTheirDistance) {
 TEST_F(JobTable, JsonForScripts) {
   std::vector<JobRow> jobs;
   std::string err;
-  ASSERT_TRUE(ParseJobs(kList, &jobs, &err));
+  ASSERT_TRUE(ParseJobs(kJobList, &jobs, &err));
   EXPECT_EQ(JobsJson(jobs),
             R"({"jobs":[{"name":"backup","schedule":"0 2 * * *","schedule_state":"idle",)"
             R"("next_run":1700010000,"last_run":1699920000,"last_exit_code":0,"run_count":12},)"

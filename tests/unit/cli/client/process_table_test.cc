@@ -9,7 +9,7 @@ namespace phpeek::cli::client {
 namespace {
 
 // The list example of the Management API spec, plus a stopped process without instances.
-const char kList[] = R"({
+const char kProcessList[] = R"({
   "processes": [
     {"name": "php-fpm", "state": "running", "scale": 2, "instances": [
       {"id": "php-fpm-0", "state": "running", "pid": 1234, "started_at": 1700000000,
@@ -23,7 +23,7 @@ const char kList[] = R"({
 TEST(ProcessTable, ParsesTheProcessList) {
   std::vector<ProcessRow> rows;
   std::string err;
-  ASSERT_TRUE(ParseProcessList(kList, &rows, &err)) << err;
+  ASSERT_TRUE(ParseProcessList(kProcessList, &rows, &err)) << err;
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].name, "php-fpm");
   EXPECT_EQ(rows[0].state, "running");
@@ -40,7 +40,7 @@ TEST(ProcessTable, ParsesTheProcessList) {
 TEST(ProcessTable, RendersAnAlignedTable) {
   std::vector<ProcessRow> rows;
   std::string err;
-  ASSERT_TRUE(ParseProcessList(kList, &rows, &err)) << err;
+  ASSERT_TRUE(ParseProcessList(kProcessList, &rows, &err)) << err;
   EXPECT_EQ(RenderTable(rows, 1700000000 + 90061),
             "PROCESS  INSTANCE   STATE    PID   UPTIME       RESTARTS\n"
             "php-fpm  php-fpm-0  running  1234  1d 01:01:01  0\n"
