@@ -121,6 +121,7 @@ bool IsolatedPlugin::Start(std::string* err) {
     *err = "plugin '" + name() + "' cannot run in a process: eventfd: " + std::strerror(errno);
     return false;
   }
+  spawner_ = std::make_unique<SpawnThread>();
   link_ = std::thread([this] { Link(); });
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [&] { return first_ != First::kWaiting; });
@@ -206,7 +207,7 @@ void IsolatedPlugin::Link() {
     std::string err;
     const auto began = Clock::now();
     bool quitting = false;
-    if (!SpawnHelper(&helper.proc, &err)) {
+    if (!spawner_->Spawn(&helper.proc, &err)) {
       log::Error("cannot start the plugin's host process", {{"plugin", name()}, {"error", err}});
     } else {
       if (run == 0) {

@@ -1,6 +1,7 @@
 // A plugin with `isolation: process`, seen from the daemon: it runs in a plugin-host helper
 // (plugin_host_main.h) and the daemon keeps one link thread per plugin that
-//  - starts the helper (helper_process.h) and sends it kStart; Start waits for the first answer:
+//  - starts the helper (helper_process.h; spawned at the daemon's own priority, spawn_thread.h)
+//    and sends it kStart; Start waits for the first answer:
 //    the plugin's refusal fails the daemon's start as in-process, a crash does not;
 //  - serves the helper's host-service requests with the daemon's own services table
 //    (host_requests.h); a request that may wait (job_control, job_wait, config_reload) gets a
@@ -31,6 +32,7 @@
 #include "core/plugin_host/plugin_instance.h"
 #include "core/plugin_host/plugin_loader.h"
 #include "core/plugin_isolation/frame.h"
+#include "core/plugin_isolation/spawn_thread.h"
 
 namespace phpeek::plugin_isolation {
 
@@ -81,6 +83,7 @@ class IsolatedPlugin : public plugin_host::HostedPlugin {
   plugin_host::LifecycleOptions lifecycle_;
   IsolationOptions isolation_;
   std::shared_ptr<Shared> shared_;
+  std::unique_ptr<SpawnThread> spawner_;  // made by Start; outlives link_ (declared before it)
   std::thread link_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -217,6 +217,9 @@ std::optional<ProcStat> ReadProcStat(pid_t pid) {
   std::istringstream in(text.substr(paren + 2));
   ProcStat st;
   in >> st.state >> st.ppid >> st.pgid;
+  std::string skipped;  // session, tty, tpgid, flags, faults, times, priority (fields 6-18)
+  for (int field = 6; field <= 18; ++field) in >> skipped;
+  in >> st.nice;
   if (!in) return std::nullopt;
   return st;
 }

@@ -93,6 +93,7 @@ struct ProcStat {
   char state = '?';
   pid_t ppid = 0;
   pid_t pgid = 0;
+  int nice = 0;  // of the main thread
 };
 std::optional<ProcStat> ReadProcStat(pid_t pid);
 bool ProcessExists(pid_t pid);  // exists and is not a zombie

@@ -121,6 +121,26 @@ TEST_F(IsolatedPlugins, StopHangingPastTheShutdownTimeoutKillsTheHelper) {
 
 // A stopped helper answers no ping: it is killed and restarted, while the loop goes on (the exit
 // of `trigger` meanwhile is handled at once, its event queued for the plugin).
+// The link thread runs at nice 19; the helper must not inherit it (beside busy children, a nice-19
+// helper took 10 s to start while every process waited), neither the first nor a restarted one.
+TEST_F(IsolatedPlugins, HelpersRunAtTheDaemonsPriority) {
+  StartIsolated("segv-in-callback", "5s");
+  const auto daemon = ReadProcStat(s_.daemon->pid());
+  const pid_t helper = HelperPid();
+  ASSERT_TRUE(daemon && helper > 0) << s_.daemon->Log();
+  const auto first = ReadProcStat(helper);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->nice, daemon->nice);
+  Trigger();
+  ASSERT_TRUE(s_.daemon->WaitForLog("plugin restarted plugin=segv-in-callback"))
+      << s_.daemon->Log();
+  pid_t again = 0;
+  ASSERT_TRUE(WaitUntil([&] { return (again = HelperPid()) > 0 && again != helper; }));
+  const auto second = ReadProcStat(again);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->nice, daemon->nice);
+}
+
 TEST_F(IsolatedPlugins, HelperThatStopsAnsweringIsKilledAndRestartedWhileSupervisionGoesOn) {
   extra_env_["PHPEEK_PM_TEST_PLUGIN_HANG_MS"] = "3000";
   StartIsolated("hangs-in-stop", "5s");
