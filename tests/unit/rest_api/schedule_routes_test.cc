@@ -44,7 +44,10 @@ class JobBackend : public testing::FakeBackend {
   }
   BackendResult ControlJob(JobOp op, const std::string& name, int64_t* run_id) override {
     if (BackendResult r = Check(name); r.code != BackendCode::kOk) return r;
-    ops.push_back(op);
+    {
+      std::lock_guard<std::mutex> lock(mu);  // triggers come from several HTTP workers at once
+      ops.push_back(op);
+    }
     if (op == JobOp::kTrigger) {
       if (at_limit) return {BackendCode::kState, "1 run(s) of 'cron' are active"};
       *run_id = 3;
@@ -53,7 +56,10 @@ class JobBackend : public testing::FakeBackend {
   }
   BackendResult WaitRun(const std::string& /*name*/, int64_t run_id,
                         std::chrono::milliseconds timeout, std::string* json) override {
-    waited_for = timeout;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      waited_for = timeout;
+    }
     EXPECT_EQ(run_id, 3);
     if (block) {  // holds the worker until released
       std::unique_lock<std::mutex> lock(mu);
