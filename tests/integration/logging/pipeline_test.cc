@@ -1,6 +1,7 @@
 // Each `logging:` key changes what the daemon writes for a child's lines (lifecycle.md, "Logs"),
 // on the real binary with JSON output: level detection, labels, redaction, JSON extraction,
-// min_level, filters and multiline grouping (its timer ends an entry that no next line ends).
+// min_level, filters and multiline grouping (its timer ends an entry that no next line ends), and
+// patterns that would take a backtracking engine forever on a long line.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -95,6 +96,18 @@ TEST_F(PipelineTest, MultilineGroupsAndItsTimerEndsTheLastEntry) {
   EXPECT_TRUE(Has(R"x("msg":"PHP Fatal error: boom\n#0 a.php(1)\n#1 b.php(2)")x"))
       << daemon_->Log();
   EXPECT_FALSE(Has(R"x("msg":"#0 a.php(1)")x"));
+}
+
+// Patterns that take a backtracking engine exponential time, against a 100 KB line, in every stage
+// that runs patterns: the line and the one after it come out while the daemon's deadline for
+// the next line (10 s here) is far from reached; a backtracking engine would never finish.
+TEST_F(PipelineTest, PathologicalPatternsOnALongLineDoNotStallTheDaemon) {
+  Run(Printer("flood", std::string(100 * 1000, 'a') + "!\nafter the long line\n",
+              "      multiline: {pattern: '(a+)+$'}\n"
+              "      redaction: {patterns: [{pattern: '(a+)+$', replacement: 'x'}]}\n"
+              "      level_detection: {patterns: {error: '(a|aa)+$'}}\n"
+              "      filters: {exclude: ['(a*)*b$']}\n"),
+      "after the long line");
 }
 
 }  // namespace
