@@ -175,8 +175,9 @@ TEST(HooksTest, LaravelFullRunsItsHooksInOrderAndHorizonTerminateBeforeItsStopSi
       << end;
 }
 
-// The loop never waits: while a hook runs forever, a killed process is replaced within 100 ms;
-// the hook's whole group goes at its timeout.
+// The loop never waits: while a hook runs forever, a killed process is replaced before the hook's
+// timeout (within 100 ms on a quiet machine: the benches measure that); the hook's whole group
+// goes at its timeout.
 TEST(HooksTest, AHookThatNeverEndsIsKilledAtItsTimeoutWhileSupervisionGoesOn) {
   TempDir tmp;
   const std::string grandchild = tmp.Join("grandchild");
@@ -198,7 +199,6 @@ TEST(HooksTest, AHookThatNeverEndsIsKilledAtItsTimeoutWhileSupervisionGoesOn) {
     }
     return victim > 0;
   }));
-  const auto t0 = Steady::now();
   kill(victim, SIGKILL);
   pid_t replacement = 0;
   ASSERT_TRUE(WaitUntil(
@@ -212,7 +212,10 @@ TEST(HooksTest, AHookThatNeverEndsIsKilledAtItsTimeoutWhileSupervisionGoesOn) {
         return replacement > 0;
       },
       milliseconds(2000)));
-  EXPECT_LT(Steady::now() - t0, milliseconds(100));
+  // Replaced (within the 2 s above) while the hook still hangs: a loop that waited for the hook
+  // would replace the victim only after the hook's 3 s timeout. How fast a replacement is belongs
+  // to tests/bench (a bound of 100 ms here once failed at 162 ms under ASan on a loaded machine).
+  EXPECT_FALSE(s.daemon->LogContains("hook timed out")) << s.daemon->Log();
   EXPECT_TRUE(ProcessExists(sleeper));  // the hook still runs
   ASSERT_TRUE(s.daemon->WaitForLog("hook timed out; killing its process group hook=hang"))
       << s.daemon->Log();
