@@ -215,6 +215,7 @@ void Engine::Turn() {
   ReleaseRetiredConfigs();
   if (!shutting_down_) CheckAllEnded();
   if (dirty_) PublishStatus();
+  bus_->Deliver();  // the events that changed nothing in the snapshot (hooks, job output, ...)
   done_ = Finished();
 }
 

@@ -115,6 +115,7 @@ void Engine::PublishStatus() {
   PublishReadiness(all);
   snapshots_->Publish(std::move(all));
   dirty_ = false;
+  bus_->Deliver();
 }
 
 }  // namespace phpeek::supervisor

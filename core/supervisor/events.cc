@@ -18,8 +18,16 @@ void EventBus::AddListener(EventListener* listener) {
 void EventBus::Publish(Event event) {
   event.seq = ++seq_;
   event.unix_ms = UnixMillisNow();
+  pending_.push_back(std::move(event));
+}
+
+void EventBus::Deliver() {
+  std::vector<Event> events;
+  events.swap(pending_);  // a listener may publish: that event waits for the next Deliver
   std::lock_guard<std::mutex> lock(mu_);
-  for (EventListener* l : listeners_) l->OnEvent(event);
+  for (const Event& e : events) {
+    for (EventListener* l : listeners_) l->OnEvent(e);
+  }
 }
 
 void SnapshotStore::Publish(std::vector<ProcessStatus> snapshot) {

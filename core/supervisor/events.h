@@ -16,16 +16,22 @@
 
 namespace phpeek::supervisor {
 
+// Events wait for the snapshot that shows them: the loop publishes while it handles a wake-up and
+// delivers after the turn's snapshot, so a listener that reads the process table on an event (a
+// plugin's process_list) never sees the state from before it.
 class EventBus {
  public:
   // Before Run(); listeners must outlive the loop.
   void AddListener(EventListener* listener);
-  // Loop thread: stamps seq and time, then calls every listener in order.
+  // Loop thread: stamps seq and time and keeps the event for Deliver().
   void Publish(Event event);
+  // Loop thread, after the snapshot: calls every listener in order with each kept event.
+  void Deliver();
 
  private:
-  std::mutex mu_;  // only guards registration against a concurrent Publish
+  std::mutex mu_;  // only guards registration against a concurrent Deliver
   std::vector<EventListener*> listeners_;
+  std::vector<Event> pending_;  // loop thread only
   uint64_t seq_ = 0;
 };
 

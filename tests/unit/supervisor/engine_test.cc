@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <vector>
 
 #include "core/log/log.h"
 #include "tests/support/process_spec.h"
@@ -285,6 +288,50 @@ TEST_F(EngineTest, IgnoredSignalsAreLoggedAtMostOncePerSecondEach) {
   EXPECT_NE(text.find("also_ignored_since_last_line=2"), std::string::npos) << text;
   EXPECT_FALSE(finished);
   EXPECT_EQ(Instance("app").state, "running");
+}
+
+// What a plugin's process_list sees on an event: the snapshot that already shows the event's
+// change (the table-writer example once wrote "running" last, after the daemon had stopped).
+class SnapshotAtEvent : public EventListener {
+ public:
+  explicit SnapshotAtEvent(const SnapshotStore* store) : store_(store) {}
+  void OnEvent(const Event& e) override {
+    if (e.type != EventType::kStateChanged) return;
+    const std::optional<ProcessStatus> p = store_->GetOne(e.process);
+    std::string seen = "absent";
+    if (p && e.instance.empty()) seen = p->state;
+    for (const auto& inst : p ? p->instances : std::vector<InstanceStatus>{}) {
+      if (inst.id == e.instance) seen = inst.state;
+    }
+    lines.push_back(e.instance + (e.instance.empty() ? e.process : "") + " " + e.new_state +
+                    " seen " + seen);
+  }
+  std::vector<std::string> lines;
+
+ private:
+  const SnapshotStore* store_;
+};
+
+TEST_F(EngineTest, AnEventIsDeliveredAfterTheSnapshotThatShowsIt) {
+  SnapshotAtEvent seen(&snapshots);
+  bus.AddListener(&seen);
+  config.processes.push_back(Proc("web", {"web"}));
+  Start();
+  os.Exit(Pid("web"), 3);
+  Settle();
+  Advance(100);  // the backoff: running again
+  Shutdown();
+  ASSERT_TRUE(finished);
+  ASSERT_FALSE(seen.lines.empty());
+  // Several changes in one turn share its snapshot, so only the last change of each instance and
+  // process in the whole run is sure to be seen as itself: both say "stopped".
+  std::map<std::string, std::string> last;
+  for (const std::string& line : seen.lines) last[line.substr(0, line.find(' '))] = line;
+  EXPECT_EQ(last["web-0"], "web-0 stopped seen stopped") << ::testing::PrintToString(seen.lines);
+  EXPECT_EQ(last["web"], "web stopped seen stopped") << ::testing::PrintToString(seen.lines);
+  EXPECT_NE(std::find(seen.lines.begin(), seen.lines.end(), "web-0 backoff seen backoff"),
+            seen.lines.end())
+      << ::testing::PrintToString(seen.lines);
 }
 
 }  // namespace
