@@ -43,7 +43,7 @@ size_t PlainRunEnd(std::string_view s, size_t i) {
 // Runs of plain bytes are appended whole (a child's line is mostly one run): this is on the
 // supervisor loop's path for every line a child writes.
 void AppendQuoted(std::string* out, std::string_view s) {
-  out->reserve(out->size() + s.size() + 2);
+  if (out->capacity() < out->size() + s.size() + 2) out->reserve(out->size() + s.size() + 2);
   out->push_back('"');
   for (size_t i = 0; i < s.size();) {
     const size_t run = PlainRunEnd(s, i);

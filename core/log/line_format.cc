@@ -6,20 +6,6 @@
 namespace phpeek::log {
 namespace {
 
-const char* LevelName(Level level) {
-  switch (level) {
-    case Level::kDebug:
-      return "debug";
-    case Level::kInfo:
-      return "info";
-    case Level::kWarn:
-      return "warn";
-    case Level::kError:
-      return "error";
-  }
-  return "info";
-}
-
 // Printable UTF-8 only (no C0, DEL, C1 control or invalid sequence) and none of `specials`.
 bool Printable(std::string_view s, std::string_view specials) {
   for (size_t i = 0; i < s.size();) {
@@ -54,19 +40,23 @@ void AppendKey(std::string* out, std::string_view key) {
   }
 }
 
-}  // namespace
+// What follows the time in a JSON line, up to the message's value.
+std::string_view LevelAndMsgKey(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "\",\"level\":\"debug\",\"msg\":";
+    case Level::kInfo:
+      break;
+    case Level::kWarn:
+      return "\",\"level\":\"warn\",\"msg\":";
+    case Level::kError:
+      return "\",\"level\":\"error\",\"msg\":";
+  }
+  return "\",\"level\":\"info\",\"msg\":";
+}
 
-// Written by hand, not through json::Writer: the structure is fixed, and this runs on the
-// supervisor loop for every line a child writes.
-void AppendJson(std::string* out, std::string_view time, Level level, std::string_view msg,
-                std::span<const Field> fields) {
-  size_t size = out->size() + time.size() + msg.size() + 48;
-  for (const Field& f : fields) size += f.key.size() + f.text.size() + 6;
-  out->reserve(size);
-  out->append("{\"time\":");
-  json::AppendQuoted(out, time);
-  out->append(",\"level\":\"").append(LevelName(level)).append("\",\"msg\":");
-  json::AppendQuoted(out, msg);
+// `,"key":value` for each field.
+void AppendMembers(std::string* out, std::span<const Field> fields) {
   for (const Field& f : fields) {
     out->push_back(',');
     json::AppendQuoted(out, f.key);
@@ -77,34 +67,65 @@ void AppendJson(std::string* out, std::string_view time, Level level, std::strin
       json::AppendQuoted(out, f.text);
     }
   }
+}
+
+// ` key=value` for each field.
+void AppendTextFields(std::string* out, std::span<const Field> fields) {
+  for (const Field& f : fields) {
+    out->push_back(' ');
+    AppendKey(out, f.key);
+    out->push_back('=');
+    if (BareValue(f.text)) {
+      out->append(f.text);
+    } else {
+      json::AppendQuoted(out, f.text);
+    }
+  }
+}
+
+}  // namespace
+
+// Written by hand, not through json::Writer: the structure is fixed, and this runs on the
+// supervisor loop for every line a child writes (so: few calls per line, one reserve).
+void AppendJson(std::string* out, std::string_view time, Level level, std::string_view msg,
+                std::string_view fixed, std::span<const Field> fields) {
+  size_t size = out->size() + time.size() + msg.size() + fixed.size() + 48;
+  for (const Field& f : fields) size += f.key.size() + f.text.size() + 6;
+  if (out->capacity() < size) out->reserve(size);
+  out->append("{\"time\":\"").append(time).append(LevelAndMsgKey(level));
+  json::AppendQuoted(out, msg);
+  out->append(fixed);
+  AppendMembers(out, fields);
   out->push_back('}');
 }
 
 std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                        std::span<const Field> fields) {
   std::string out;
-  AppendJson(&out, time, level, msg, fields);
+  AppendJson(&out, time, level, msg, {}, fields);
   return out;
 }
 
 std::string RenderText(std::string_view msg, std::span<const Field> fields) {
+  return RenderText(msg, {}, fields);
+}
+
+std::string RenderText(std::string_view msg, std::string_view fixed,
+                       std::span<const Field> fields) {
   std::string out;
   if (BareMessage(msg)) {
     out.append(msg);
   } else {
     json::AppendQuoted(&out, msg);
   }
-  for (const Field& f : fields) {
-    out.push_back(' ');
-    AppendKey(&out, f.key);
-    out.push_back('=');
-    if (BareValue(f.text)) {
-      out.append(f.text);
-    } else {
-      json::AppendQuoted(&out, f.text);
-    }
-  }
+  out.append(fixed);
+  AppendTextFields(&out, fields);
   return out;
+}
+
+RenderedFields::RenderedFields(std::span<const Field> fields) {
+  AppendMembers(&json, fields);
+  AppendTextFields(&text, fields);
 }
 
 }  // namespace phpeek::log

@@ -20,12 +20,15 @@
 
 namespace phpeek::log {
 
+// `time` is written as it is (the logger's own UTC text, which needs no escaping).
 std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                        std::span<const Field> fields);
-// The same appended to *out (no newline).
+// The same appended to *out (no newline), with `fixed` (RenderedFields::json) before `fields`.
 void AppendJson(std::string* out, std::string_view time, Level level, std::string_view msg,
-                std::span<const Field> fields);
+                std::string_view fixed, std::span<const Field> fields);
 std::string RenderText(std::string_view msg, std::span<const Field> fields);
+// The same with `fixed` (RenderedFields::text) before `fields`.
+std::string RenderText(std::string_view msg, std::string_view fixed, std::span<const Field> fields);
 inline std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                               std::initializer_list<Field> fields) {
   return RenderJson(time, level, msg, std::span<const Field>(fields.begin(), fields.size()));

@@ -38,6 +38,16 @@ struct Field {
   }
 };
 
+// Fields that every line of one source carries (a child's process, instance and stream), rendered
+// once in both formats: escaping them again for each line of a child's flood was a large part of
+// the supervisor loop's time.
+struct RenderedFields {
+  RenderedFields() = default;
+  explicit RenderedFields(std::span<const Field> fields);
+  std::string json;  // `,"key":value` for each field
+  std::string text;  // ` key=value` for each field
+};
+
 // Sets format and threshold; safe to call again (e.g. after the config is loaded). Until the first
 // call the daemon logs text at info level to stdout.
 void Configure(Format format, Level level);
@@ -50,6 +60,9 @@ void Write(Level level, std::string_view msg, std::span<const Field> fields);
 // instead of reading the clock again; text lines keep the logger's.
 void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
              std::span<const Field> fields);
+// The same with the source's fields first (rendered ahead), then the line's own.
+void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
+             const RenderedFields& fixed, std::span<const Field> fields);
 // Hands the calling thread's batched lines (see SetBatching) to the writer; never waits for
 // stdout.
 void Flush();

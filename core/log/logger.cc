@@ -42,8 +42,7 @@ OutputQueue& Queue();
 
 void HandOff() {
   if (t_batch_lines == 0) return;
-  Queue().Push(t_batch_bytes, t_batch_lines);
-  t_batch_bytes.clear();
+  Queue().PushBatch(&t_batch_bytes, t_batch_lines);
   t_batch_lines = 0;
 }
 
@@ -114,18 +113,18 @@ spdlog::level::level_enum ToSpdlog(Level level) {
 // A JSON line goes straight into the thread's batch (or is queued alone), without spdlog: the
 // supervisor loop writes one for every line a child writes.
 void WriteJson(std::chrono::system_clock::time_point at, Level level, std::string_view msg,
-               std::span<const Field> fields) {
+               std::string_view fixed, std::span<const Field> fields) {
   char buf[text::kUtcMillisMax];
   const std::string_view time(buf, text::FormatUtcMillis(buf, at));
   if (t_batching) {
-    AppendJson(&t_batch_bytes, time, level, msg, fields);
+    AppendJson(&t_batch_bytes, time, level, msg, fixed, fields);
     t_batch_bytes.push_back('\n');
     ++t_batch_lines;
     if (t_batch_bytes.size() >= kBatchLimit) HandOff();
     return;
   }
   std::string line;
-  AppendJson(&line, time, level, msg, fields);
+  AppendJson(&line, time, level, msg, fixed, fields);
   line.push_back('\n');
   Queue().Push(line, 1);
 }
@@ -151,6 +150,12 @@ void Write(Level level, std::string_view msg, std::span<const Field> fields) {
 
 void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
              std::span<const Field> fields) {
+  static const RenderedFields kNone;
+  WriteAt(level, time, msg, kNone, fields);
+}
+
+void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
+             const RenderedFields& fixed, std::span<const Field> fields) {
   State& s = GetState();
   if (level < s.level.load()) return;
   if (s.queue->dropping()) {  // stdout is stalled and the queue full: not worth rendering
@@ -158,9 +163,10 @@ void WriteAt(Level level, std::chrono::system_clock::time_point time, std::strin
     return;
   }
   if (s.format == Format::kJson) {
-    WriteJson(time, level, msg, fields);
+    WriteJson(time, level, msg, fixed.json, fields);
   } else {
-    const std::string line = RenderText(msg, fields);  // spdlog adds the local time and level
+    const std::string line =
+        RenderText(msg, fixed.text, fields);  // spdlog adds the local time and level
     s.logger->log(ToSpdlog(level), spdlog::string_view_t(line.data(), line.size()));
   }
   // Errors are rare and matter most when the process is about to die.

@@ -4,20 +4,25 @@
 #include <vector>
 
 namespace phpeek::supervisor {
+namespace {
+
+log::RenderedFields WithStream(std::vector<log::Field> source, process_logs::Stream stream) {
+  source.emplace_back("stream", process_logs::StreamName(stream));
+  return log::RenderedFields(source);
+}
+
+}  // namespace
 
 OutputPipeline::OutputPipeline(Loop& loop,
                                std::shared_ptr<const process_logs::PipelineConfig> config,
                                std::vector<log::Field> source, process_logs::Stream stream,
                                HistoryTarget history)
     : loop_(loop),
-      fields_(std::move(source)),
+      fixed_(WithStream(std::move(source), stream)),
       history_(std::move(history)),
       kept_fields_(history_.tags),
       pipeline_(config ? std::move(config) : process_logs::PipelineConfig::Make(nullptr), stream,
-                [this](const process_logs::Entry& e) { Emit(e); }) {
-  fields_.emplace_back("stream", process_logs::StreamName(stream));
-  fixed_ = fields_.size();
-}
+                [this](const process_logs::Entry& e) { Emit(e); }) {}
 
 OutputPipeline::~OutputPipeline() {
   if (timer_ != 0) loop_.CancelTimer(timer_);
@@ -55,7 +60,7 @@ void OutputPipeline::ArmTimer() {
 void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (history_.history != nullptr) Keep(e);
   if (!log::Enabled(e.level)) return;
-  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(fixed_), fields_.end());
+  fields_.clear();
   auto add = [this](const process_logs::Field& f) {
     fields_.push_back(f.json ? log::Field::Json(f.key, f.value) : log::Field(f.key, f.value));
   };
@@ -65,7 +70,7 @@ void OutputPipeline::Emit(const process_logs::Entry& e) {
   if (e.labels) {
     for (const auto& f : *e.labels) add(f);
   }
-  log::WriteAt(e.level, e.time, e.message, fields_);
+  log::WriteAt(e.level, e.time, e.message, fixed_, fields_);
 }
 
 // Never waits: the history's lock is held by readers only while they copy a bounded page.

@@ -56,10 +56,9 @@ class OutputPipeline {
   void ArmTimer();
 
   Loop& loop_;
-  // The source's fields and the stream, then (per line, from fixed_ on) the line's own fields
-  // and the labels: reused from line to line.
+  log::RenderedFields fixed_;  // the source's fields and the stream
+  // The line's own fields and the labels: reused from line to line.
   std::vector<log::Field> fields_;
-  size_t fixed_ = 0;
   HistoryTarget history_;
   process_logs::FieldList kept_fields_;  // tags, then the line's own: reused from line to line
   process_logs::StreamPipeline pipeline_;
