@@ -42,7 +42,8 @@ OutputQueue& Queue();
 
 void HandOff() {
   if (t_batch_lines == 0) return;
-  Queue().PushBatch(&t_batch_bytes, t_batch_lines);
+  Queue().Push(t_batch_bytes, t_batch_lines);
+  t_batch_bytes.clear();
   t_batch_lines = 0;
 }
 

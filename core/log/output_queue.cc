@@ -53,55 +53,34 @@ void OutputQueue::Push(std::string_view lines, uint64_t count) {
   if (lines.empty()) return;
   {
     std::lock_guard<std::mutex> lk(mu_);
-    Accept(lines, count);
-  }
-  wake_.notify_one();
-}
-
-void OutputQueue::PushBatch(std::string* lines, uint64_t count) {
-  if (lines->empty()) return;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (queue_.empty() && !dropping_.load(std::memory_order_relaxed) &&
-        lines->size() <= capacity_) {
-      queue_.swap(*lines);
-      queued_bytes_ += queue_.size();
+    const size_t room = capacity_ - std::min(capacity_, queue_.size());
+    if (!dropping_.load(std::memory_order_relaxed) && lines.size() <= room) {
+      // Past the kept size the queue is a flood's: room for all of it at once, instead of growing
+      // by doubling (a copy of everything queued each time).
+      if (queue_.size() + lines.size() > std::max(queue_.capacity(), kKeptBuffer)) {
+        queue_.reserve(capacity_);
+      }
+      queue_.append(lines);
+      queued_bytes_ += lines.size();
       accepted_.store(queued_bytes_, std::memory_order_relaxed);
     } else {
-      Accept(*lines, count);
+      // Keep the whole lines that fit (none once a gap has begun), drop the rest.
+      size_t keep = 0;
+      if (!dropping_.load(std::memory_order_relaxed) && room > 0) {
+        const size_t nl = lines.rfind('\n', room - 1);
+        keep = nl == std::string_view::npos ? 0 : nl + 1;
+      }
+      queue_.append(lines.substr(0, keep));
+      queued_bytes_ += keep;
+      accepted_.store(queued_bytes_, std::memory_order_relaxed);
+      const uint64_t kept = CountLines(lines.substr(0, keep));
+      const uint64_t lost = count > kept ? count - kept : 0;
+      gap_ += lost;
+      dropped_total_.fetch_add(lost, std::memory_order_relaxed);
+      dropping_.store(true, std::memory_order_relaxed);
     }
   }
   wake_.notify_one();
-  lines->clear();
-}
-
-void OutputQueue::Accept(std::string_view lines, uint64_t count) {
-  const size_t room = capacity_ - std::min(capacity_, queue_.size());
-  if (!dropping_.load(std::memory_order_relaxed) && lines.size() <= room) {
-    // Past the kept size the queue is a flood's: room for all of it at once, instead of growing
-    // by doubling (a copy of everything queued each time).
-    if (queue_.size() + lines.size() > std::max(queue_.capacity(), kKeptBuffer)) {
-      queue_.reserve(capacity_);
-    }
-    queue_.append(lines);
-    queued_bytes_ += lines.size();
-    accepted_.store(queued_bytes_, std::memory_order_relaxed);
-    return;
-  }
-  // Keep the whole lines that fit (none once a gap has begun), drop the rest.
-  size_t keep = 0;
-  if (!dropping_.load(std::memory_order_relaxed) && room > 0) {
-    const size_t nl = lines.rfind('\n', room - 1);
-    keep = nl == std::string_view::npos ? 0 : nl + 1;
-  }
-  queue_.append(lines.substr(0, keep));
-  queued_bytes_ += keep;
-  accepted_.store(queued_bytes_, std::memory_order_relaxed);
-  const uint64_t kept = CountLines(lines.substr(0, keep));
-  const uint64_t lost = count > kept ? count - kept : 0;
-  gap_ += lost;
-  dropped_total_.fetch_add(lost, std::memory_order_relaxed);
-  dropping_.store(true, std::memory_order_relaxed);
 }
 
 void OutputQueue::CountDropped(uint64_t count) {

@@ -44,9 +44,6 @@ class OutputQueue {
   // Queues `lines` (`count` whole lines, each ending in '\n'), or drops and counts them when they
   // do not fit. Never blocks on the writer's I/O: the lock is only held to append.
   void Push(std::string_view lines, uint64_t count);
-  // The same for a batch, which is left empty: when nothing waits, the batch's buffer becomes the
-  // queue and the queue's empty one comes back (a flood's 64 KiB batches are not copied again).
-  void PushBatch(std::string* lines, uint64_t count);
   // For lines dropped before they were even rendered (while dropping() is true).
   void CountDropped(uint64_t count);
   // True from a drop until the writer takes the queue: callers may skip rendering.
@@ -65,7 +62,6 @@ class OutputQueue {
   bool WaitWritten(std::chrono::milliseconds idle, std::chrono::milliseconds limit);
 
  private:
-  void Accept(std::string_view lines, uint64_t count);  // Push's work, with mu_ held
   void Run();
   // write(2) until done or the descriptor fails for good (closed pipe, EBADF, ...); returns the
   // number of bytes written.

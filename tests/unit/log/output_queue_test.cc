@@ -144,41 +144,6 @@ TEST(OutputQueueTest, ABatchThatDoesNotFitKeepsItsWholeLeadingLines) {
   EXPECT_EQ(out.find(c), std::string::npos);
 }
 
-// A batch becomes the queue when nothing waits and is appended when something does (the writer
-// stuck on a full pipe); either way the lines arrive once, in order, and the batch comes back
-// empty. Over capacity, it is cut at a whole line like Push.
-TEST(OutputQueueTest, BatchesArriveInOrderWhetherSwappedOrAppended) {
-  Pipe pipe;
-  OutputQueue q(pipe.write_fd(), 4000);
-  std::string batch = Line(0) + Line(1);
-  q.PushBatch(&batch, 2);  // nothing waits: swapped in
-  EXPECT_TRUE(batch.empty());
-  EXPECT_NE(pipe.ReadUntil(Line(1)).find(Line(0) + Line(1)), std::string::npos);
-  ASSERT_TRUE(q.WaitWritten(1s, 5s));
-  pipe.Fill();
-  batch = Line(2);
-  q.PushBatch(&batch, 1);  // the writer takes it and blocks on the full pipe
-  ASSERT_TRUE(testing::WaitUntil([&] { return q.queued() == 0; }));
-  batch = Line(3);
-  q.PushBatch(&batch, 1);  // swapped into the empty queue while the writer is stuck
-  batch = Line(4) + Line(5);
-  q.PushBatch(&batch, 2);  // appended behind it
-  EXPECT_TRUE(batch.empty());
-  EXPECT_EQ(q.queued(), 300u);
-  for (int i = 6; i < 60; ++i) batch += Line(i);
-  q.PushBatch(&batch, 54);  // 3700 bytes of room: 37 of the 54 lines fit
-  EXPECT_TRUE(batch.empty());
-  EXPECT_EQ(q.dropped_total(), 17u);
-  std::string out;
-  ASSERT_TRUE(testing::WaitUntil([&] {
-    out += pipe.ReadAvailable();
-    return out.find(Line(42)) != std::string::npos;
-  }));
-  const std::string want = Line(2) + Line(3) + Line(4) + Line(5);
-  EXPECT_NE(out.find(want), std::string::npos);
-  EXPECT_EQ(out.find(Line(43)), std::string::npos);
-}
-
 TEST(OutputQueueTest, WaitWrittenIsBoundedWhenTheReaderNeverComes) {
   Pipe pipe;
   OutputQueue q(pipe.write_fd(), 1 << 20);
