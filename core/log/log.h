@@ -76,11 +76,16 @@ bool FlushAndWait(std::chrono::milliseconds idle, std::chrono::milliseconds limi
 // uses it to hand over a turn's lines (hundreds during a big start or shutdown) at once, and the
 // writer writes whatever has accumulated in one write(2).
 void SetBatching(bool on);
-// True while stdout takes lines, but slower than they come (more than 256 KiB wait and the
+// True while stdout takes lines, but slower than they come (more than 1 MiB waits and the
 // writer wrote within the last 250 ms). Whoever can wait without harm (the reading of a
 // child's output: its own pipe then holds it back) lets stdout catch up instead of making lines
 // be dropped; a stalled stdout is not slow, and lines beyond the queue are dropped as ever.
 bool OutputSlow();
+// Writes to the eventfd `fd` once no more than 512 KiB wait for stdout (at once if that is so), so
+// that a reader paused for OutputSlow() resumes when stdout has caught up, while the writer still
+// has a batch in hand. CancelOutputWake(fd) before `fd` is closed or the reader resumes otherwise.
+void WakeWhenOutputCatchesUp(int fd);
+void CancelOutputWake(int fd);
 // Lines that never reached stdout since the daemon started: dropped while it was stalled, or lost
 // to a write error (a closed pipe).
 uint64_t LinesDropped();

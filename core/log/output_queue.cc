@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -103,6 +104,33 @@ bool OutputQueue::Slow(size_t backlog, std::chrono::milliseconds recent) const {
   return since <= std::chrono::duration_cast<std::chrono::nanoseconds>(recent).count();
 }
 
+void OutputQueue::WakeWhenBelow(int fd, size_t backlog) {
+  {
+    std::lock_guard<std::mutex> lk(wake_mu_);
+    wake_fds_.push_back(fd);
+    wake_backlog_ = backlog;
+    wake_armed_.store(true, std::memory_order_release);
+  }
+  WakeIfCaughtUp();  // the writer may have caught up (or gone idle) before the request
+}
+
+void OutputQueue::CancelWake(int fd) {
+  std::lock_guard<std::mutex> lk(wake_mu_);
+  std::erase(wake_fds_, fd);
+  if (wake_fds_.empty()) wake_armed_.store(false, std::memory_order_relaxed);
+}
+
+void OutputQueue::WakeIfCaughtUp() {
+  if (!wake_armed_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lk(wake_mu_);
+  const uint64_t waiting =
+      accepted_.load(std::memory_order_relaxed) - done_.load(std::memory_order_relaxed);
+  if (wake_fds_.empty() || waiting > wake_backlog_) return;
+  for (const int fd : wake_fds_) eventfd_write(fd, 1);
+  wake_fds_.clear();
+  wake_armed_.store(false, std::memory_order_relaxed);
+}
+
 bool OutputQueue::WaitWritten(std::chrono::milliseconds idle, std::chrono::milliseconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
   std::unique_lock<std::mutex> lk(mu_);
@@ -139,6 +167,7 @@ void OutputQueue::Run() {
                                std::memory_order_relaxed);
     }
     done_.fetch_add(batch.size() - written, std::memory_order_relaxed);  // what was lost
+    WakeIfCaughtUp();
     {
       std::lock_guard<std::mutex> lk(mu_);
       written_bytes_ += batch.size();
@@ -160,6 +189,7 @@ size_t OutputQueue::WriteAll(std::string_view data) {
       rest.remove_prefix(static_cast<size_t>(n));
       done_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
       last_progress_ns_.store(SteadyNs(), std::memory_order_relaxed);
+      WakeIfCaughtUp();
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace phpeek::log {
 
@@ -55,6 +56,12 @@ class OutputQueue {
   // `recent`: stdout takes lines, but slower than they come. (A stalled stdout is not slow: the
   // writer makes no progress, and lines are dropped as above.) Lock-free, for every line read.
   bool Slow(size_t backlog, std::chrono::milliseconds recent) const;
+  // Writes 1 to the eventfd `fd` (on the writer thread) once no more than `backlog` bytes wait,
+  // or at once if that is so now: a reader that paused while Slow() resumes as soon as stdout has
+  // caught up, neither later (the writer idle) nor sooner. Every waiting fd shares the last
+  // `backlog` given. CancelWake(fd) takes the request back; after it, `fd` is never written.
+  void WakeWhenBelow(int fd, size_t backlog);
+  void CancelWake(int fd);
 
   // Waits until every byte queued before the call has been written (or lost to a write error).
   // Gives up when the writer makes no progress for `idle` or when `limit` has passed, so that a
@@ -66,6 +73,7 @@ class OutputQueue {
   // write(2) until done or the descriptor fails for good (closed pipe, EBADF, ...); returns the
   // number of bytes written.
   size_t WriteAll(std::string_view data);
+  void WakeIfCaughtUp();
 
   const int fd_;
   const size_t capacity_;
@@ -86,6 +94,11 @@ class OutputQueue {
   std::atomic<uint64_t> accepted_{0};
   std::atomic<uint64_t> done_{0};
   std::atomic<int64_t> last_progress_ns_{0};
+
+  std::mutex wake_mu_;         // guards the two below; held while the fds are written
+  std::vector<int> wake_fds_;  // WakeWhenBelow's eventfds
+  size_t wake_backlog_ = 0;
+  std::atomic<bool> wake_armed_{false};  // wake_fds_ is not empty: the writer checks after writes
   std::thread writer_;
 };
 

@@ -1,5 +1,8 @@
 #include "core/supervisor/output_pipeline.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <utility>
 #include <vector>
 
@@ -88,7 +91,8 @@ void OutputPipeline::Keep(const process_logs::Entry& e) {
 
 ChildOutput::~ChildOutput() {
   for (Stream* s : {&out_, &err_}) {
-    if (s->resume_timer != 0) loop_->CancelTimer(s->resume_timer);
+    StopWaiting(*s);
+    if (s->wake_fd >= 0) close(s->wake_fd);
     if (s->reader) loop_->Unwatch(s->reader->fd());
   }
 }
@@ -115,14 +119,8 @@ void ChildOutput::Arm(Stream& s) {
 }
 
 void ChildOutput::OnReadable(Stream& s) {
-  if (log::OutputSlow()) {  // let stdout catch up: read again in a moment
-    loop_->Unwatch(s.reader->fd());
-    Stream* stream = &s;
-    s.resume_timer =
-        loop_->AddTimer(loop_->time().Now() + std::chrono::milliseconds(1), [this, stream] {
-          stream->resume_timer = 0;
-          Arm(*stream);
-        });
+  if (log::OutputSlow()) {
+    Pause(s);
     return;
   }
   s.pipeline->Stamp();
@@ -131,16 +129,45 @@ void ChildOutput::OnReadable(Stream& s) {
   }
 }
 
+// Until the log writer says stdout has caught up; or, should stdout stall meanwhile (then it is
+// no longer slow, and lines are dropped rather than the child held), for 250 ms at most.
+void ChildOutput::Pause(Stream& s) {
+  if (s.wake_fd < 0) s.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (s.wake_fd < 0) return;  // no eventfd to spare: keep reading, lines may be dropped
+  loop_->Unwatch(s.reader->fd());
+  Stream* stream = &s;
+  loop_->Watch(s.wake_fd, EPOLLIN, [this, stream](uint32_t) { Resume(*stream); });
+  s.resume_timer =
+      loop_->AddTimer(loop_->time().Now() + std::chrono::milliseconds(250), [this, stream] {
+        stream->resume_timer = 0;
+        Resume(*stream);
+      });
+  log::WakeWhenOutputCatchesUp(s.wake_fd);
+}
+
+void ChildOutput::Resume(Stream& s) {
+  StopWaiting(s);
+  Arm(s);
+}
+
+// Whichever of the wake and the timer came first, the other is withdrawn.
+void ChildOutput::StopWaiting(Stream& s) {
+  if (s.resume_timer != 0) loop_->CancelTimer(s.resume_timer);
+  s.resume_timer = 0;
+  if (s.wake_fd < 0) return;
+  log::CancelOutputWake(s.wake_fd);
+  loop_->Unwatch(s.wake_fd);
+  eventfd_t drained;
+  eventfd_read(s.wake_fd, &drained);
+}
+
 void ChildOutput::Close() {
   End(out_, true);
   End(err_, true);
 }
 
 void ChildOutput::End(Stream& s, bool drain) {
-  if (s.resume_timer != 0) {
-    loop_->CancelTimer(s.resume_timer);
-    s.resume_timer = 0;
-  }
+  StopWaiting(s);
   if (s.reader) {
     loop_->Unwatch(s.reader->fd());
     s.pipeline->Stamp();

@@ -70,8 +70,9 @@ class OutputPipeline {
 // Both output streams of one child, watched on the loop from its spawn until it ends. The owner
 // (an Instance, a job's Run, a hook's Attempt) must not move while it watches (heap-held).
 // While the daemon's stdout is slow (log::OutputSlow: it takes lines, slower than they come), a
-// stream is not read for a moment: the child's pipe fills and holds the child back, as `cat`
-// would, instead of its lines being dropped at stdout. A stalled stdout does not pause it.
+// stream is not read until stdout has caught up (the log writer wakes it through an eventfd): the
+// child's pipe fills and holds the child back, as `cat` would, instead of its lines being dropped
+// at stdout. A stalled stdout does not pause it: a paused stream looks again after 250 ms at most.
 class ChildOutput {
  public:
   struct Source {
@@ -97,9 +98,13 @@ class ChildOutput {
     std::unique_ptr<OutputPipeline> pipeline;
     std::unique_ptr<process::OutputReader> reader;
     Loop::TimerId resume_timer = 0;  // set while paused (not watched)
+    int wake_fd = -1;  // the eventfd the log writer wakes a paused stream with (made on a pause)
   };
   void WatchStream(Stream& s, int fd, const Source& source, process_logs::Stream which);
   void Arm(Stream& s);
+  void Pause(Stream& s);
+  void Resume(Stream& s);
+  void StopWaiting(Stream& s);
   void OnReadable(Stream& s);
   void End(Stream& s, bool drain);
 

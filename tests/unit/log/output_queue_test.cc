@@ -5,6 +5,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -186,6 +188,32 @@ TEST(OutputQueueTest, SlowMeansABacklogWhileTheWriterProgresses) {
   pipe.ReadUntil(Line(200));
   ASSERT_TRUE(q.WaitWritten(1s, 5s));
   EXPECT_FALSE(q.Slow(0, 10s));
+}
+
+// The wake for a paused reader: written once the backlog is down to the mark, not before; at once
+// when it already is; never after CancelWake.
+TEST(OutputQueueTest, WakeWhenBelowWritesTheEventfdOnceTheBacklogIsDown) {
+  Pipe pipe;
+  OutputQueue q(pipe.write_fd(), 1 << 20);
+  const int early = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  const int cancelled = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  const int late = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  auto woken = [](int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return poll(&p, 1, 0) == 1;
+  };
+  q.WakeWhenBelow(early, 1000);  // nothing waits: at once
+  EXPECT_TRUE(woken(early));
+  pipe.Fill();
+  for (int i = 0; i < 200; ++i) q.Push(Line(i), 1);  // 20 000 bytes behind a full pipe
+  q.WakeWhenBelow(cancelled, 1000);
+  q.WakeWhenBelow(late, 1000);
+  q.CancelWake(cancelled);
+  EXPECT_FALSE(woken(late));  // the writer is stuck on the full pipe: no progress, no wake
+  pipe.ReadUntil(Line(199));
+  EXPECT_TRUE(testing::WaitUntil([&] { return woken(late); }));
+  EXPECT_FALSE(woken(cancelled));
+  for (const int fd : {early, cancelled, late}) close(fd);
 }
 
 }  // namespace
