@@ -15,37 +15,14 @@
 #include "phpeek/plugin.hpp"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugin_host/fake_control.h"
+#include "tests/unit/plugin_host/host_fixture.h"
 
 namespace phpeek::plugin_host {
 namespace {
 
-class HostServicesTest : public ::testing::Test {
+class HostServicesTest : public HostFixture<testing::FakeControl> {
  protected:
-  HostServicesTest() : events_("probe", 16) {
-    control_.SetProcesses({testing::WebProcess()});
-    ctx_.plugin_name = "probe";
-    ctx_.control = &control_;
-    ctx_.global_json = &global_;
-    ctx_.events = &events_;
-    ctx_.host_stopping = &stopping_;
-  }
-
-  // Calls `f(out_sink, err_sink)`; returns the status, filling out_ and err_.
-  template <typename F>
-  int32_t Call(F f) {
-    out_.clear();
-    err_.clear();
-    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
-    return f(&out, &err);
-  }
-
-  const phpeek_host_api_v1* api_ = HostServices();
-  testing::FakeControl control_;
-  plugin_host::GlobalJson global_{R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})"};
-  std::atomic<bool> stopping_{false};
-  EventDispatcher events_;
-  phpeek_host ctx_;
-  std::string out_, err_;
+  HostServicesTest() : HostFixture(R"({"api_port":9180,"tags":["a","b"],"name":"x\"y"})") {}
 };
 
 TEST_F(HostServicesTest, TableDescribesThisHost) {

@@ -13,6 +13,7 @@
 #include "core/schedule/scheduled_job.h"
 #include "phpeek/plugin_abi.h"
 #include "tests/unit/plugin_host/fake_control.h"
+#include "tests/unit/plugin_host/host_fixture.h"
 #include "tests/unit/schedule/time_text.h"
 
 namespace phpeek::plugin_host {
@@ -44,9 +45,9 @@ class JobControl : public testing::FakeControl {
   std::chrono::milliseconds waited{-1};
 };
 
-class JobServicesTest : public ::testing::Test {
+class JobServicesTest : public HostFixture<JobControl> {
  protected:
-  JobServicesTest() : events_("probe", 16) {
+  JobServicesTest() {
     schedule::JobSettings s;
     s.name = "cron";
     std::vector<schedule::CronProblem> problems;
@@ -61,28 +62,7 @@ class JobServicesTest : public ::testing::Test {
     cron.scale = 1;
     cron.job = control_.job;
     control_.SetProcesses({testing::WebProcess(), cron});
-    ctx_.plugin_name = "probe";
-    ctx_.control = &control_;
-    ctx_.global_json = &global_;
-    ctx_.events = &events_;
-    ctx_.host_stopping = &stopping_;
   }
-
-  template <typename F>
-  int32_t Call(F f) {
-    out_.clear();
-    err_.clear();
-    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
-    return f(&out, &err);
-  }
-
-  const phpeek_host_api_v1* api_ = HostServices();
-  JobControl control_;
-  plugin_host::GlobalJson global_{"{}"};
-  std::atomic<bool> stopping_{false};
-  EventDispatcher events_;
-  phpeek_host ctx_;
-  std::string out_, err_;
 };
 
 TEST_F(JobServicesTest, TheTableHasTheJobServices) {

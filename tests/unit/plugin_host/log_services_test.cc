@@ -18,6 +18,7 @@
 #include "phpeek/plugin_abi.h"
 #include "tests/support/test_support.h"
 #include "tests/unit/plugin_host/fake_control.h"
+#include "tests/unit/plugin_host/host_fixture.h"
 
 namespace phpeek::plugin_host {
 namespace {
@@ -41,15 +42,9 @@ class LogControl : public testing::FakeControl {
 const process_logs::WallTime kTime =
     process_logs::WallTime{} + std::chrono::milliseconds(1796569445123);
 
-class LogServicesTest : public ::testing::Test {
+class LogServicesTest : public HostFixture<LogControl> {
  protected:
-  LogServicesTest() : events_("probe", 16) {
-    control_.SetProcesses({testing::WebProcess()});
-    ctx_.plugin_name = "probe";
-    ctx_.control = &control_;
-    ctx_.global_json = &global_;
-    ctx_.events = &events_;
-    ctx_.host_stopping = &stopping_;
+  LogServicesTest() {
     web0_ = control_.history.Register("web", "web-0");
     web1_ = control_.history.Register("web", "web-1");
   }
@@ -65,23 +60,20 @@ class LogServicesTest : public ::testing::Test {
   }
 
   int32_t Read(const char* process, const char* instance, uint64_t since, uint32_t limit) {
-    out_.clear();
-    err_.clear();
-    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
-    return api_->log_read(&ctx_, process, instance, since, limit, &out, &err);
+    return Call([&](phpeek_sink* o, phpeek_sink* e) {
+      return api_->log_read(&ctx_, process, instance, since, limit, o, e);
+    });
   }
   int32_t Follow(const char* process, const char* instance, uint64_t since, uint32_t limit,
                  uint32_t queue, uint64_t* id) {
-    out_.clear();
-    err_.clear();
-    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
-    return api_->log_follow(&ctx_, process, instance, since, limit, queue, id, &out, &err);
+    return Call([&](phpeek_sink* o, phpeek_sink* e) {
+      return api_->log_follow(&ctx_, process, instance, since, limit, queue, id, o, e);
+    });
   }
   int32_t Next(uint64_t id, uint32_t timeout_ms) {
-    out_.clear();
-    err_.clear();
-    phpeek_sink out = StringSink(&out_), err = StringSink(&err_);
-    return api_->log_next(&ctx_, id, timeout_ms, &out, &err);
+    return Call([&](phpeek_sink* o, phpeek_sink* e) {
+      return api_->log_next(&ctx_, id, timeout_ms, o, e);
+    });
   }
 
   // The messages of out_'s entries, comma-separated, and its other members.
@@ -114,14 +106,7 @@ class LogServicesTest : public ::testing::Test {
     return p;
   }
 
-  const phpeek_host_api_v1* api_ = HostServices();
-  LogControl control_;
-  plugin_host::GlobalJson global_{"{}"};
-  std::atomic<bool> stopping_{false};
-  EventDispatcher events_;
-  phpeek_host ctx_;
   LogHistory::Handle web0_ = 0, web1_ = 0;
-  std::string out_, err_;
 };
 
 TEST_F(LogServicesTest, TheTableHasTheLogServices) {
