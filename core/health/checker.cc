@@ -1,5 +1,7 @@
 #include "core/health/checker.h"
 
+#include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "core/config/probe_target.h"
@@ -84,7 +86,7 @@ void Checker::Begin() {
   End();
   state_.Reset();
   active_ = true;
-  Arm(Now() + spec_->initial_delay);
+  Arm(Now() + spec_->initial_delay, ProbeSlack());
 }
 
 void Checker::End() {
@@ -96,12 +98,21 @@ void Checker::End() {
   if (state_.health() != Health::kUnhealthy) state_.Reset();
 }
 
-void Checker::Arm(Clock::time_point when) {
+void Checker::Arm(Clock::time_point when, Clock::duration slack) {
   context_.loop.CancelTimer(timer_);
-  timer_ = context_.loop.AddTimer(when, [this] {
-    timer_ = 0;
-    in_flight_ ? OnTimeout() : Attempt();
-  });
+  timer_ = context_.loop.AddTimer(
+      when,
+      [this] {
+        timer_ = 0;
+        in_flight_ ? OnTimeout() : Attempt();
+      },
+      slack);
+}
+
+// 1 % of the period, at most 10 ms: 500 checks at `period: 1s` wake the daemon about 100 times a
+// second instead of 500 (the wake-ups were a quarter of the daemon's CPU for tcp probes).
+Clock::duration Checker::ProbeSlack() const {
+  return std::min<Clock::duration>(spec_->period / 100, std::chrono::milliseconds(10));
 }
 
 void Checker::Attempt() {
@@ -121,7 +132,7 @@ void Checker::Finish(ProbeResult result) {
   const Clock::time_point now = Now();
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(now - started_);
   const Clock::time_point next = started_ + spec_->period;
-  Arm(next > now ? next : now);
+  Arm(next > now ? next : now, ProbeSlack());
   Record(result, took);
   // Last: the engine may end this run (a liveness restart) from inside the report.
   Outcome outcome;

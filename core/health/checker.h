@@ -74,7 +74,10 @@ class Checker {
   void Rebind(const config::HealthCheck& spec);
 
  private:
-  void Arm(Clock::time_point when);
+  // `slack`: see Loop::AddTimer. Probes may start a little late, so many checks share wake-ups;
+  // a probe's timeout is exact.
+  void Arm(Clock::time_point when, Clock::duration slack = Clock::duration::zero());
+  Clock::duration ProbeSlack() const;
   void Attempt();
   void OnTimeout();
   void Finish(ProbeResult result);

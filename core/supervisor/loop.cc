@@ -54,19 +54,25 @@ void Loop::Unwatch(int fd) {
   token_of_fd_.erase(it);
 }
 
-Loop::TimerId Loop::AddTimer(Clock::time_point when, TimerHandler handler) {
+Loop::TimerId Loop::AddTimer(Clock::time_point when, TimerHandler handler, Clock::duration slack) {
   const TimerId id = next_timer_++;
-  auto pos = timers_.emplace(when, id);
-  timer_handlers_.emplace(id, std::make_pair(pos, std::move(handler)));
-  if (when < armed_for_) ArmTimerFd();
+  const Clock::time_point latest = when + slack;
+  timer_handlers_.emplace(
+      id, Timer{timers_.emplace(when, id), wake_at_.emplace(latest, id), std::move(handler)});
+  if (latest < armed_for_) ArmTimerFd();
   return id;
+}
+
+void Loop::EraseTimer(std::unordered_map<TimerId, Timer>::iterator it) {
+  timers_.erase(it->second.due);
+  wake_at_.erase(it->second.wake);
+  timer_handlers_.erase(it);
 }
 
 void Loop::CancelTimer(TimerId id) {
   auto it = timer_handlers_.find(id);
   if (it == timer_handlers_.end()) return;
-  timers_.erase(it->second.first);
-  timer_handlers_.erase(it);
+  EraseTimer(it);
   // The timerfd may stay armed for a deadline that is gone: it then fires once, finds nothing
   // due and re-arms for the next (or disarms). Cheaper than re-arming on every cancel.
 }
@@ -75,10 +81,10 @@ void Loop::CancelTimer(TimerId id) {
 // reads (a test's clock only makes it wake early or late: due timers are checked on every turn).
 void Loop::ArmTimerFd() {
   itimerspec spec{};
-  if (timers_.empty()) {
+  if (wake_at_.empty()) {
     armed_for_ = Clock::time_point::max();
   } else {
-    armed_for_ = timers_.begin()->first;
+    armed_for_ = wake_at_.begin()->first;
     const auto ns = std::max<int64_t>(
         1, std::chrono::duration_cast<std::chrono::nanoseconds>(armed_for_ - time_.Now()).count());
     spec.it_value.tv_sec = static_cast<time_t>(ns / 1000000000);
@@ -93,11 +99,9 @@ void Loop::RunDueTimers() {
   (void)n;
   const auto now = time_.Now();
   while (!timers_.empty() && timers_.begin()->first <= now) {
-    const TimerId id = timers_.begin()->second;
-    auto it = timer_handlers_.find(id);
-    TimerHandler handler = std::move(it->second.second);
-    timers_.erase(timers_.begin());
-    timer_handlers_.erase(it);
+    auto it = timer_handlers_.find(timers_.begin()->second);
+    TimerHandler handler = std::move(it->second.handler);
+    EraseTimer(it);
     handler();
   }
   ArmTimerFd();

@@ -37,7 +37,11 @@ class Loop {
   bool Watch(int fd, uint32_t events, FdHandler handler);
   void Unwatch(int fd);
 
-  TimerId AddTimer(Clock::time_point when, TimerHandler handler);
+  // Runs `handler` once `when` has passed: at once, or up to `slack` later (the timerfd is armed
+  // for the earliest `when + slack`; every timer due by then runs in that wake-up). A slack lets
+  // periodic work that need not be exact (500 health probes a second) share wake-ups.
+  TimerId AddTimer(Clock::time_point when, TimerHandler handler,
+                   Clock::duration slack = Clock::duration::zero());
   void CancelTimer(TimerId id);  // unknown or fired ids are ignored
 
   // Waits for readiness or a deadline and runs the handlers, then every timer that is due.
@@ -65,10 +69,16 @@ class Loop {
   uint64_t next_token_ = 1;  // epoll data; never reused, so a stale event finds nothing
   std::unordered_map<uint64_t, Watched> handlers_;
   std::unordered_map<int, uint64_t> token_of_fd_;
-  std::multimap<Clock::time_point, TimerId> timers_;
-  std::unordered_map<TimerId,
-                     std::pair<std::multimap<Clock::time_point, TimerId>::iterator, TimerHandler>>
-      timer_handlers_;
+  using TimeMap = std::multimap<Clock::time_point, TimerId>;
+  struct Timer {
+    TimeMap::iterator due;   // in timers_: when it may run
+    TimeMap::iterator wake;  // in wake_at_: when the loop must wake for it at the latest
+    TimerHandler handler;
+  };
+  void EraseTimer(std::unordered_map<TimerId, Timer>::iterator it);
+  TimeMap timers_;   // by `when`
+  TimeMap wake_at_;  // by `when + slack`
+  std::unordered_map<TimerId, Timer> timer_handlers_;
   TimerId next_timer_ = 1;
   Clock::time_point armed_for_ = Clock::time_point::max();
   uint64_t wakeups_ = 0;

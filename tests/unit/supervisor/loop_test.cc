@@ -29,6 +29,32 @@ TEST(LoopTest, TimersFireInDeadlineOrderAndCancelledOnesNever) {
   EXPECT_EQ(loop.timers(), 0u);
 }
 
+// A timer with slack does not wake the loop before its latest time, and runs in the wake-up of an
+// earlier exact timer once it is due: one wake-up for both.
+TEST(LoopTest, ATimerWithSlackSharesTheWakeUpOfAnExactOne) {
+  Loop loop;
+  std::string err;
+  ASSERT_TRUE(loop.Init(&err)) << err;
+  std::vector<int> fired;
+  const auto start = Clock::now();
+  loop.AddTimer(
+      start + milliseconds(5), [&] { fired.push_back(1); }, milliseconds(200));
+  loop.AddTimer(start + milliseconds(30), [&] { fired.push_back(2); });
+  const uint64_t wakeups = loop.wakeups();
+  while (fired.empty()) loop.RunOnce();
+  EXPECT_EQ(fired, (std::vector<int>{1, 2}));
+  EXPECT_EQ(loop.wakeups(), wakeups + 1);
+  EXPECT_GE(Clock::now() - start, milliseconds(30));  // not woken at 5 ms for the loose one
+
+  fired.clear();
+  const auto later = Clock::now();
+  loop.AddTimer(
+      later + milliseconds(5), [&] { fired.push_back(3); }, milliseconds(40));
+  while (fired.empty()) loop.RunOnce();
+  EXPECT_GE(Clock::now() - later, milliseconds(45));  // alone: at its latest time
+  EXPECT_EQ(loop.timers(), 0u);
+}
+
 TEST(LoopTest, TimerAddedFromATimerRunsLater) {
   Loop loop;
   std::string err;
