@@ -40,7 +40,8 @@ bool ParseTcpEndpoint(std::string_view text, Endpoint* out, std::string* err) {
       host = text.substr(1, close - 1);
       port = text.substr(close + 2);
     }
-  } else if (const size_t colon = text.rfind(':'); colon != std::string_view::npos) {
+  } else if (const size_t colon = text.rfind(':');
+             colon != std::string_view::npos && text.find(':') == colon) {  // IPv6 needs [ ]
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
