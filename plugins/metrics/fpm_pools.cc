@@ -149,21 +149,22 @@ std::vector<Family> FpmScraper::Scrape(const std::vector<ProcessSnapshot>& proce
 void FpmScraper::SayChanges(const std::vector<FpmPool>& pools,
                             const std::vector<FpmReading>& readings) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::map<std::string, bool> now;
+  std::map<std::string, Watch> now;  // pools not running (or gone) start afresh
   for (size_t i = 0; i < pools.size(); ++i) {
-    if (!pools[i].live) continue;  // not running: the process's own series say so
+    if (!pools[i].live) continue;
     const std::string key = PoolKey(pools[i]);
-    const bool failing = !readings[i].up;
-    const auto before = failing_.find(key);
-    if (failing && (before == failing_.end() || !before->second)) {
+    Watch w = watches_[key];
+    if (readings[i].up) {
+      if (!w.said.empty()) log_(PHPEEK_LOG_INFO, PoolName(pools[i]) + " answers again");
+      w = Watch{true, 0, ""};
+    } else if (++w.failures >= (w.answered ? 1 : 2) && w.said != readings[i].error) {
       log_(PHPEEK_LOG_WARN, PoolName(pools[i]) + " does not answer: " + readings[i].error +
-                                " (phpeek_pm_php_fpm_up 0; said again once it answers)");
-    } else if (!failing && before != failing_.end() && before->second) {
-      log_(PHPEEK_LOG_INFO, PoolName(pools[i]) + " answers again");
+                                " (phpeek_pm_php_fpm_up 0; said again when the reason changes)");
+      w.said = readings[i].error;
     }
-    now[key] = failing;
+    now[key] = w;
   }
-  failing_ = std::move(now);
+  watches_ = std::move(now);
 }
 
 }  // namespace phpeek::metrics

@@ -54,8 +54,10 @@ std::vector<Family> FpmFamilies(const std::vector<FpmPool>& pools,
                                 const std::vector<FpmReading>& readings);
 
 // Asks the live pools at once (one deadline for all, fastcgi_client.h) and builds the families.
-// Says in the log when a live pool stops answering (warn, with the reason) and when it answers
-// again (info): once per change, not per scrape. Thread-safe.
+// Says in the log when a live pool stops answering (warn, with the reason; again only when the
+// reason changes) and when it answers again (info): once per change, not per scrape. A pool that
+// has not answered yet since its process started is said only at its second failed scrape in a row,
+// so that a scrape during php-fpm's start-up (before its listen()) is not reported. Thread-safe.
 class FpmScraper {
  public:
   using LogFn = std::function<void(int level, const std::string& message)>;
@@ -70,7 +72,12 @@ class FpmScraper {
   LogFn log_;
   fastcgi::FetchLimits limits_;
   std::mutex mu_;
-  std::map<std::string, bool> failing_;  // pool key -> whether its last asking failed
+  struct Watch {
+    bool answered = false;  // since its process started
+    int failures = 0;       // in a row
+    std::string said;       // the reason of the "does not answer" in the log, or ""
+  };
+  std::map<std::string, Watch> watches_;  // live pools by key
 };
 
 }  // namespace phpeek::metrics

@@ -159,46 +159,53 @@ TEST(FpmPools, ScraperAsksLivePoolsAndSaysWhenOneStopsAndStartsAnswering) {
                      fastcgi::FetchLimits{});
   TempDir dir;
   const std::string sock = dir.Join("fpm.sock");
+  const std::string never = dir.Join("never.sock");  // nothing ever listens there
   CannedServer tcp(CannedServer::Mode::kAnswer, FcgiAnswer(kPoolCgi), kFcgiRequestEnd);
-  const auto processes =
-      DecodedList(FpmProcessJson("tcp",
-                                 "{\"address\":\"127.0.0.1:" + std::to_string(tcp.port()) +
-                                     "\",\"path\":\"/status\"}",
-                                 {FpmInstanceJson("tcp-0", 42)}) +
-                  "," +
-                  FpmProcessJson("sock", "{\"address\":\"unix:" + sock + "\",\"path\":\"/status\"}",
-                                 {FpmInstanceJson("sock-0", 43)}) +
-                  "," +
-                  FpmProcessJson("down", "{\"address\":\"127.0.0.1:1\",\"path\":\"/status\"}",
-                                 {FpmInstanceJson("down-0", 0)}));
+  auto fpm = [](const std::string& address) {
+    return "{\"address\":\"" + address + "\",\"path\":\"/status\"}";
+  };
+  const auto processes = DecodedList(
+      FpmProcessJson("tcp", fpm("127.0.0.1:" + std::to_string(tcp.port())),
+                     {FpmInstanceJson("tcp-0", 42)}) +
+      "," + FpmProcessJson("sock", fpm("unix:" + sock), {FpmInstanceJson("sock-0", 43)}) + "," +
+      FpmProcessJson("down", fpm("127.0.0.1:1"), {FpmInstanceJson("down-0", 0)}) + "," +
+      FpmProcessJson("never", fpm("unix:" + never), {FpmInstanceJson("never-0", 44)}));
   auto up_lines = [](const std::vector<Family>& families) {
     std::string text = RenderText(families);
     std::string ups;
-    for (const char* name : {"tcp", "sock", "down"}) {
+    for (const char* name : {"tcp", "sock", "down", "never"}) {
       const std::string series = "phpeek_pm_php_fpm_up{name=\"" + std::string(name) + "\"} ";
       const size_t at = text.find(series);
       ups += at == std::string::npos ? "?" : text.substr(at + series.size(), 1);
     }
     return ups;
   };
+  const std::string never_warning =
+      "php-fpm pool of never (unix:" + never +
+      ", /status) does not answer: cannot connect: No such file or directory "
+      "(phpeek_pm_php_fpm_up 0; said again when the reason changes)";
   {
-    UnixOneShot fpm(sock, FcgiAnswer(kPoolCgi));
-    EXPECT_EQ(up_lines(scraper.Scrape(processes)), "110");  // `down` has no process: not asked
-    EXPECT_NE(fpm.request().find("/status?json"), std::string::npos);
+    UnixOneShot server(sock, FcgiAnswer(kPoolCgi));
+    EXPECT_EQ(up_lines(scraper.Scrape(processes)), "1100");  // `down` has no process: not asked
+    EXPECT_NE(server.request().find("/status?json"), std::string::npos);
   }
+  // A pool that has never answered (php-fpm starting up) is said at its second failure only.
   EXPECT_TRUE(logged.empty());
-  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "100");
-  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "100");
-  ASSERT_EQ(logged.size(), 1u);
+  // One that answered before is said at its first.
+  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "1000");
+  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "1000");
+  ASSERT_EQ(logged.size(), 2u);
   EXPECT_EQ(logged[0].first, PHPEEK_LOG_WARN);
   EXPECT_EQ(logged[0].second, "php-fpm pool of sock (unix:" + sock +
                                   ", /status) does not answer: cannot connect: Connection refused "
-                                  "(phpeek_pm_php_fpm_up 0; said again once it answers)");
+                                  "(phpeek_pm_php_fpm_up 0; said again when the reason changes)");
+  EXPECT_EQ(logged[1].first, PHPEEK_LOG_WARN);
+  EXPECT_EQ(logged[1].second, never_warning);
   UnixOneShot back(sock, FcgiAnswer(kPoolCgi));
-  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "110");
-  ASSERT_EQ(logged.size(), 2u);
-  EXPECT_EQ(logged[1].first, PHPEEK_LOG_INFO);
-  EXPECT_EQ(logged[1].second, "php-fpm pool of sock (unix:" + sock + ", /status) answers again");
+  EXPECT_EQ(up_lines(scraper.Scrape(processes)), "1100");
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_EQ(logged[2].first, PHPEEK_LOG_INFO);
+  EXPECT_EQ(logged[2].second, "php-fpm pool of sock (unix:" + sock + ", /status) answers again");
 }
 
 }  // namespace
