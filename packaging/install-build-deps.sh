@@ -12,6 +12,7 @@ PACKAGES="
   tzdata
   libgtest-dev libgmock-dev
   jq curl prometheus abigail-tools
+  php8.2-fpm
   dpkg-dev fakeroot file lintian rpm patchelf
   clang libclang-rt-14-dev clang-format
   wrk supervisor

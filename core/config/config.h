@@ -96,6 +96,16 @@ struct HealthCheck {
   SourcePos pos;
 };
 
+// `php_fpm_status`: where the process's php-fpm pool answers its status page (pm.status_path) over
+// FastCGI; the metrics plugin reads it on each scrape. `{instance_index}` in `address` is replaced
+// by the instance's index (one pool per instance); without it the instances share one pool.
+struct PhpFpmStatus {
+  std::string address;           // "host:port" with a numeric host, or "unix:/absolute/path"
+  std::string path = "/status";  // the pool's pm.status_path
+  SourcePos pos;
+  bool operator==(const PhpFpmStatus& o) const { return address == o.address && path == o.path; }
+};
+
 // One entry of a process's `listen:`: a TCP socket the daemon opens and holds for the process, so
 // that it outlives each run (a restart queues connections instead of refusing them).
 struct ListenAddress {
@@ -141,7 +151,8 @@ struct ProcessSpec {
   ShutdownSpec shutdown;
   LifecycleHooks hooks;  // `hooks:` and `shutdown.pre_stop_hook`
   std::optional<HealthCheck> health_check;
-  std::vector<ListenAddress> listen;        // sockets held by the daemon, the child's fd 3, 4, ...
+  std::vector<ListenAddress> listen;  // sockets held by the daemon, the child's fd 3, 4, ...
+  std::optional<PhpFpmStatus> php_fpm_status;  // read by the metrics plugin, not the core
   bool critical = false;                    // given up (failed): the daemon shuts down and exits 1
   std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)

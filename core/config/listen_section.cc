@@ -2,23 +2,12 @@
 // process (core/process/listen_sockets.h). Numeric hosts only, so that the socket the daemon binds
 // is the one the program names in its own configuration (php-fpm matches inherited sockets by
 // their address text), with no lookup at start time.
-#include <arpa/inet.h>
-
 #include <algorithm>
 
 #include "core/config/probe_target.h"
 #include "core/config/sections.h"
 
 namespace phpeek::config {
-namespace {
-
-bool IsNumericHost(const std::string& host) {
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
-
-}  // namespace
-
 void ReadListen(Reader& r, const Node& node, const std::string& path,
                 std::vector<ListenAddress>* out) {
   std::vector<std::string> texts;

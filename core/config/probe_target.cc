@@ -1,5 +1,7 @@
 #include "core/config/probe_target.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 
 namespace phpeek::config {
@@ -65,6 +67,11 @@ std::string ExpandInstanceIndex(std::string_view text, int index) {
     out += std::to_string(index);
     at = found + kPlaceholder.size();
   }
+}
+
+bool IsNumericHost(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 bool ParseTcpAddress(std::string_view text, ProbeEndpoint* out, std::string* err) {

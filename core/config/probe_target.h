@@ -20,6 +20,9 @@ std::string ExpandInstanceIndex(std::string_view text, int index);
 
 // "host:port", "[::1]:9000"; a port in 1-65535.
 bool ParseTcpAddress(std::string_view text, ProbeEndpoint* out, std::string* err);
+// A literal IPv4 or IPv6 address (IPv6 without brackets), not a name.
+bool IsNumericHost(const std::string& host);
+
 // "http://host[:port][/path][?query]". https:// and credentials in the URL are refused with a
 // message that says why (the probe speaks plain HTTP only).
 bool ParseHttpUrl(std::string_view text, ProbeEndpoint* out, std::string* err);

@@ -143,6 +143,12 @@ std::vector<KeyHandler> MoreHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
          ReadHealthCheck(r, v, p, &hc);
          out->health_check = std::move(hc);
        }},
+      {"php_fpm_status",
+       [&r, out](const Node& v, P p) {
+         PhpFpmStatus status;
+         ReadPhpFpmStatus(r, v, p, &status);
+         out->php_fpm_status = std::move(status);
+       }},
       {"logging", [&r, out](const Node& v, P p) { ReadLogging(r, v, p, out); }},
       {"listen",
        [&r, out, seen](const Node& v, P p) {
@@ -231,6 +237,11 @@ void ReadProcess(Reader& r, const MapEntry& entry, const GlobalSpec& global, Pro
     r.Error(seen.listen_pos, JoinPath(path, "listen"),
             "a scheduled job cannot hold listening sockets",
             "remove listen, or schedule: its runs start and end on their own");
+  }
+  if (out->php_fpm_status && !out->schedule.empty()) {
+    r.Error(out->php_fpm_status->pos, JoinPath(path, "php_fpm_status"),
+            "a scheduled job has no php-fpm pool to ask for its status",
+            "put php_fpm_status on the process that runs php-fpm");
   }
 }
 

@@ -34,6 +34,9 @@ void ReadDependsOn(Reader& r, const Node& node, const std::string& path, Process
 void ReadListen(Reader& r, const Node& node, const std::string& path,
                 std::vector<ListenAddress>* out);
 
+// php_fpm_status_section.cc: a process's `php_fpm_status:` block {address, path}.
+void ReadPhpFpmStatus(Reader& r, const Node& node, const std::string& path, PhpFpmStatus* out);
+
 // global_section.cc: the `global:` block. Keys the core does not own go to `leftover` (entries
 // of `node`, in file order) for the plugins' schemas (plugin_keys.h) instead of being reported.
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,

@@ -56,6 +56,11 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
   w->Key("instances").BeginArray();
   for (const InstanceStatus& i : p.instances) WriteInstance(w, i);
   w->EndArray();
+  if (p.php_fpm_status) {
+    w->Key("php_fpm_status").BeginObject();
+    w->Key("address").String(p.php_fpm_status->address);
+    w->Key("path").String(p.php_fpm_status->path).EndObject();
+  }
   if (p.job) {
     schedule::WriteJobListMembers(w, *p.job);  // "type": "scheduled" among them
   } else if (!p.type.empty()) {

@@ -159,6 +159,7 @@ SpecDelta CompareSpecs(const ProcessSpec& a, const ProcessSpec& b) {
   update(SameHooks(a.hooks, b.hooks), "hooks");
   update(SameHealthCheck(a.health_check, b.health_check), "health_check");
   update(a.critical == b.critical, "critical");
+  update(a.php_fpm_status == b.php_fpm_status, "php_fpm_status");
   update(SameLogging(a.logging, b.logging), "logging");
   if (!a.schedule.empty() && !b.schedule.empty()) {
     update(a.schedule == b.schedule, "schedule");

@@ -50,6 +50,13 @@ struct HealthStatus {
   std::string last_failure;  // why the latest failed attempt failed
 };
 
+// Where a process's php-fpm pool serves its status page (config::PhpFpmStatus, without the core's
+// config types in this header).
+struct FpmStatusTarget {
+  std::string address;
+  std::string path;
+};
+
 // Field names and state words follow the Management API (management-api.md).
 struct InstanceStatus {
   std::string id;          // "<name>-<index>"
@@ -83,6 +90,9 @@ struct ProcessStatus {
   // instances: its runs are listed there. `state` is "running" while a run is active, else
   // "stopped".
   std::shared_ptr<const schedule::ScheduledJob> job;
+  // `php_fpm_status` as configured (address as written, `{instance_index}` included), for the
+  // metrics plugin; unset when the process has none.
+  std::optional<FpmStatusTarget> php_fpm_status;
 };
 
 // The daemon's readiness (global.readiness, GET /api/v1/ready) and what makes it unhealthy.

@@ -95,6 +95,9 @@ void Engine::PublishStatus() {
       is.reason = inst->reason;
       ps.instances.push_back(std::move(is));
     }
+    if (const auto& fpm = p->spec->php_fpm_status) {
+      ps.php_fpm_status = FpmStatusTarget{fpm->address, fpm->path};
+    }
     ps.ready = ProcessReady(*p);
     FillDependencies(*p, &ps);
     if (jobs_->Has(ps.name)) {

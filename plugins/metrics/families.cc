@@ -54,20 +54,6 @@ struct ProcessFamilies {
                              "Consecutive failed health check attempts of the instance.");
 };
 
-// The index in an instance id "<name>-<index>"; nullopt when the id has another shape.
-std::optional<int64_t> InstanceIndex(const std::string& process, const std::string& id) {
-  if (id.size() <= process.size() + 1 || id.compare(0, process.size(), process) != 0 ||
-      id[process.size()] != '-') {
-    return std::nullopt;
-  }
-  int64_t index = 0;
-  const char* begin = id.data() + process.size() + 1;
-  const char* end = id.data() + id.size();
-  const auto res = std::from_chars(begin, end, index);
-  if (res.ec != std::errc() || res.ptr != end) return std::nullopt;
-  return index;
-}
-
 // Only what was read whole: a group with an unreadable member has no resource series at all, one
 // with an unreadable fd directory no descriptor count.
 void AddResources(const std::string& process, const std::string& instance, const GroupUsage& u,
@@ -132,6 +118,19 @@ void AddProcess(const ProcessSnapshot& proc, const Collector& collector,
 }
 
 }  // namespace
+
+std::optional<int64_t> InstanceIndex(const std::string& process, const std::string& id) {
+  if (id.size() <= process.size() + 1 || id.compare(0, process.size(), process) != 0 ||
+      id[process.size()] != '-') {
+    return std::nullopt;
+  }
+  int64_t index = 0;
+  const char* begin = id.data() + process.size() + 1;
+  const char* end = id.data() + id.size();
+  const auto res = std::from_chars(begin, end, index);
+  if (res.ec != std::errc() || res.ptr != end) return std::nullopt;
+  return index;
+}
 
 int64_t DesiredScale(const ProcessSnapshot& process) {
   int64_t desired = 0;

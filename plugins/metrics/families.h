@@ -34,6 +34,9 @@ std::unordered_set<pid_t> LiveGroups(const std::vector<ProcessSnapshot>& process
 // The ids of every instance in the snapshot (for Collector::Retain).
 std::unordered_set<std::string> InstanceIds(const std::vector<ProcessSnapshot>& processes);
 
+// The index in an instance id "<name>-<index>"; nullopt when the id has another shape.
+std::optional<int64_t> InstanceIndex(const std::string& process, const std::string& id);
+
 // The exit code to publish: the exit status, or 128 + N for an instance killed by signal N
 // (the shell's convention). Unset when the instance never exited.
 std::optional<int64_t> PublishedExitCode(const InstanceSnapshot& inst);

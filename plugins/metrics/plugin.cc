@@ -1,7 +1,8 @@
 // The `metrics` plugin: entry point and lifecycle glue. Reads the metrics_* settings and probes
 // procfs at init, subscribes to instance events and starts the HTTP listener at start, joins it at
 // stop. A scrape reads the host's process snapshot and /proc (never the supervisor loop itself),
-// so a slow or busy scraper cannot delay supervision.
+// so a slow or busy scraper cannot delay supervision; it asks the processes' php-fpm pools for
+// their status over FastCGI (fpm_pools.h), at most 1 s for all of them together.
 //
 // procfs is read at $PHPEEK_PM_METRICS_PROC_ROOT when set (tests point it at an empty or partial
 // tree; a host could mount procfs elsewhere), else /proc. What cannot be read there is said once
@@ -19,6 +20,7 @@
 #include "plugins/metrics/daemon_status.h"
 #include "plugins/metrics/exposition.h"
 #include "plugins/metrics/families.h"
+#include "plugins/metrics/fpm_pools.h"
 #include "plugins/metrics/hook_stats.h"
 #include "plugins/metrics/listener.h"
 #include "plugins/metrics/proc_stats.h"
@@ -154,6 +156,7 @@ class MetricsPlugin : public v1::Plugin {
       }
       std::vector<Family> families = BuildFamilies(processes, collector_, usage, daemon_);
       for (Family& f : hooks_.Families()) families.push_back(std::move(f));
+      for (Family& f : fpm_.Scrape(processes)) families.push_back(std::move(f));
       AddDaemonStatus(&families);
       return HttpResponse{200, std::string(kTextContentType), RenderText(std::move(families)), {}};
     } catch (const std::exception& e) {
@@ -184,6 +187,9 @@ class MetricsPlugin : public v1::Plugin {
   HookStats hooks_;
   const ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};
+  // php-fpm pools: asked on each scrape, all at once, for at most 1 s together.
+  FpmScraper fpm_{[this](int level, const std::string& m) { host().log(level, m); },
+                  fastcgi::FetchLimits{}};
   MetricsListener listener_;
   uint64_t subscription_ = 0;
   bool subscribed_ = false;
@@ -196,5 +202,5 @@ class MetricsPlugin : public v1::Plugin {
 // 1.0 host passes its keys as written, which ParseSettings reads as well.
 PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(phpeek::metrics::MetricsPlugin, "metrics", PHPEEK_METRICS_VERSION,
                                  "Prometheus metrics: process state, restarts, scale, /proc "
-                                 "resource usage",
+                                 "resource usage, php-fpm pools",
                                  phpeek::metrics::kConfigKeys, 0)

@@ -66,6 +66,14 @@ std::optional<JobSnapshot> DecodeJob(const json::Value& obj) {
   return job;
 }
 
+std::optional<FpmStatusConfig> DecodeFpmStatus(const json::Value& obj) {
+  const json::Value fpm = obj["php_fpm_status"];
+  FpmStatusConfig config{StringOf(fpm, "address"), StringOf(fpm, "path")};
+  if (config.address.empty()) return std::nullopt;
+  if (config.path.empty()) config.path = "/status";
+  return config;
+}
+
 bool DecodeProcess(const json::Value& obj, ProcessSnapshot* proc, std::string* err) {
   proc->name = StringOf(obj, "name");
   if (proc->name.empty()) {
@@ -75,6 +83,7 @@ bool DecodeProcess(const json::Value& obj, ProcessSnapshot* proc, std::string* e
   proc->state = StringOf(obj, "state");
   proc->scale = IntegerOf(obj, "scale").value_or(0);
   proc->job = DecodeJob(obj);
+  proc->php_fpm_status = DecodeFpmStatus(obj);
   const json::Array instances = obj["instances"].items();
   proc->instances.reserve(instances.size());
   size_t i = 0;

@@ -54,12 +54,20 @@ struct JobSnapshot {
 inline constexpr std::array<const char*, 4> kJobResults = {"success", "failure", "timeout",
                                                            "skipped"};
 
+// Where the process's php-fpm pool answers its status page (the host's "php_fpm_status", as
+// configured: `{instance_index}` not yet replaced).
+struct FpmStatusConfig {
+  std::string address;  // "host:port" or "unix:/path"
+  std::string path;     // pm.status_path
+};
+
 struct ProcessSnapshot {
   std::string name;
   std::string state;
   int64_t scale = 0;  // desired number of instances
   std::vector<InstanceSnapshot> instances;
-  std::optional<JobSnapshot> job;  // set for a scheduled job
+  std::optional<JobSnapshot> job;                 // set for a scheduled job
+  std::optional<FpmStatusConfig> php_fpm_status;  // set when the process has the key
 };
 
 // Decodes a process_list document. Returns false and sets *err when it is not valid JSON or not

@@ -8,8 +8,8 @@
 
 namespace phpeek::testing {
 
-CannedServer::CannedServer(Mode mode, std::string answer)
-    : mode_(mode), answer_(std::move(answer)) {
+CannedServer::CannedServer(Mode mode, std::string answer, std::string request_end)
+    : mode_(mode), answer_(std::move(answer)), request_end_(std::move(request_end)) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -50,7 +50,7 @@ void CannedServer::Serve() {
     }
     std::string request;
     char buffer[1024];
-    while (request.find("\r\n\r\n") == std::string::npos) {
+    while (request.find(request_end_) == std::string::npos) {
       pollfd r{fd, POLLIN, 0};
       if (poll(&r, 1, 1000) <= 0) break;
       const ssize_t n = read(fd, buffer, sizeof buffer);

@@ -1,6 +1,6 @@
-// A TCP server on 127.0.0.1 (port 0) for health-check tests: each accepted connection reads the
-// request and answers with a fixed text, or with nothing (the "never replies" case), on a thread of
-// its own. Stopped and joined by the destructor.
+// A TCP server on 127.0.0.1 (port 0) for health-check and FastCGI tests: each accepted connection
+// reads the request and answers with a fixed text, or with nothing (the "never replies" case), on a
+// thread of its own. Stopped and joined by the destructor.
 #pragma once
 
 #include <atomic>
@@ -14,14 +14,16 @@ class CannedServer {
  public:
   enum class Mode { kAnswer, kSilent, kCloseAtOnce };
 
-  CannedServer(Mode mode, std::string answer = "");
+  // A request is read up to `request_end` (an HTTP head's blank line; another protocol's marker,
+  // e.g. FastCGI's empty STDIN record) or until the client pauses for 1 s.
+  CannedServer(Mode mode, std::string answer = "", std::string request_end = "\r\n\r\n");
   ~CannedServer();
   CannedServer(const CannedServer&) = delete;
   CannedServer& operator=(const CannedServer&) = delete;
 
   int port() const { return port_; }
   int accepted() const { return accepted_.load(); }
-  // The last request received, as read (up to its blank line).
+  // The last request received, as read (up to its end).
   std::string last_request() const;
 
  private:
@@ -29,6 +31,7 @@ class CannedServer {
 
   const Mode mode_;
   const std::string answer_;
+  const std::string request_end_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};

@@ -173,6 +173,81 @@ TEST_F(ProcessKeysTest, ListenAddresses) {
             "runs start and end on their own");
 }
 
+TEST_F(ProcessKeysTest, PhpFpmStatus) {
+  EXPECT_FALSE(LoadProcess("    command: /bin/true\n").php_fpm_status.has_value());
+  ProcessSpec p = LoadProcess(
+      "    command: /bin/true\n"
+      "    php_fpm_status: {address: \"127.0.0.1:9000\"}\n");
+  ASSERT_TRUE(p.php_fpm_status.has_value());
+  EXPECT_EQ(p.php_fpm_status->address, "127.0.0.1:9000");
+  EXPECT_EQ(p.php_fpm_status->path, "/status");  // the default
+  EXPECT_EQ(p.php_fpm_status->pos.line, 4);
+  p = LoadProcess(
+      "    command: /bin/true\n"
+      "    php_fpm_status:\n"
+      "      address: unix:/run/php/fpm-{instance_index}.sock\n"
+      "      path: /fpm-status\n");
+  ASSERT_TRUE(p.php_fpm_status.has_value());
+  EXPECT_EQ(p.php_fpm_status->address, "unix:/run/php/fpm-{instance_index}.sock");
+  EXPECT_EQ(p.php_fpm_status->path, "/fpm-status");
+  EXPECT_EQ(LoadProcess("    command: /bin/true\n"
+                        "    php_fpm_status: {address: \"[::1]:90{instance_index}\"}\n")
+                .php_fpm_status->address,
+            "[::1]:90{instance_index}");
+
+  const std::string hint =
+      " | address: 127.0.0.1:9000 (php-fpm's listen) or address: unix:/run/php/php-fpm.sock";
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"php-fpm:9000x\"}\n", "php_fpm_status.address"),
+            "'php-fpm:9000x' is not host:port or unix:/path" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"127.0.0.1\"}\n", "php_fpm_status.address"),
+            "'127.0.0.1' is not host:port or unix:/path" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"localhost:9000\"}\n", "php_fpm_status.address"),
+            "'localhost:9000': the host must be a numeric IP address, not a name" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"unix:run/fpm.sock\"}\n", "php_fpm_status.address"),
+            "'unix:run/fpm.sock': a unix socket needs an absolute path "
+            "(unix:/run/php/php-fpm.sock)" +
+                hint);
+  EXPECT_EQ(
+      Bad("    php_fpm_status: {address: \"unix:/" + std::string(120, 'x') + "\"}\n",
+          "php_fpm_status.address"),
+      "'unix:/" + std::string(120, 'x') + "': the socket path is longer than 107 bytes" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"/run/php/fpm.sock\"}\n", "php_fpm_status.address"),
+            "'/run/php/fpm.sock' is not host:port or unix:/path" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: {path: /status}\n", "php_fpm_status"),
+            "php_fpm_status needs 'address'" + hint);
+  EXPECT_EQ(Bad("    php_fpm_status: \"127.0.0.1:9000\"\n", "php_fpm_status"),
+            "expected a map, got a value | php_fpm_status: {address: 127.0.0.1:9000, path: "
+            "/status}");
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"127.0.0.1:9000\", path: status}\n",
+                "php_fpm_status.path"),
+            "'status' must start with '/' | path: /status (pm.status_path)");
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"127.0.0.1:9000\", path: \"/status?full\"}\n",
+                "php_fpm_status.path"),
+            "'/status?full' has a space, control character, '?' or '#' | path: /status "
+            "(pm.status_path)");
+  EXPECT_EQ(Bad("    php_fpm_status: {address: \"127.0.0.1:9000\"}\n    schedule: \"* * * * *\"\n",
+                "php_fpm_status"),
+            "a scheduled job has no php-fpm pool to ask for its status | put php_fpm_status on "
+            "the process that runs php-fpm");
+
+  // The position is the value's, column included.
+  const LoadResult r = Load(
+      "processes:\n  web:\n    command: /bin/true\n    php_fpm_status:\n"
+      "      address: \"127.0.0.1:99999\"\n");
+  const Diagnostic d = ExpectOneError(r, "processes.web.php_fpm_status.address");
+  EXPECT_EQ(d.pos.line, 5);
+  EXPECT_EQ(d.pos.column, 16);
+  // An unknown key inside is a warning with the closest known one.
+  const LoadResult typo = Load(
+      "processes:\n  web:\n    command: /bin/true\n"
+      "    php_fpm_status: {address: \"127.0.0.1:9000\", pth: /status}\n");
+  ASSERT_TRUE(typo.config.has_value()) << Dump(typo.diagnostics);
+  const Diagnostic* w = FindDiag(typo.diagnostics, "processes.web.php_fpm_status.pth");
+  ASSERT_NE(w, nullptr) << Dump(typo.diagnostics);
+  EXPECT_EQ(w->severity, Severity::kWarning);
+  EXPECT_NE(w->hint.find("path"), std::string::npos) << w->hint;
+}
+
 TEST_F(ProcessKeysTest, ShutdownFields) {
   const LoadResult r =
       Load("processes:\n  web:\n    command: /bin/true\n    shutdown:\n      signal: SIGTREM\n");

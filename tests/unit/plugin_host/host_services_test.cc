@@ -136,6 +136,25 @@ TEST_F(HostServicesTest, DependencyKeysAndTypeAreInTheProcessTable) {
   EXPECT_EQ(out_.substr(out_.size() - tail.size()), tail) << out_;
 }
 
+// "php_fpm_status" as configured (the metrics plugin's pools), only for a process that has it.
+TEST_F(HostServicesTest, PhpFpmStatusIsInTheProcessTableWhenConfigured) {
+  ProcessStatus fpm = testing::WebProcess();
+  fpm.name = "fpm";
+  fpm.php_fpm_status = FpmStatusTarget{"unix:/run/php/fpm-{instance_index}.sock", "/status"};
+  control_.SetProcesses({fpm, testing::WebProcess()});
+  ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
+            PHPEEK_OK);
+  EXPECT_EQ(testing::CountOf(out_, "php_fpm_status"), 1u) << out_;
+  EXPECT_NE(out_.find(R"("php_fpm_status":{"address":"unix:/run/php/fpm-{instance_index}.sock",)"
+                      R"("path":"/status"})"),
+            std::string::npos)
+      << out_;
+  ASSERT_EQ(
+      Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_get(&ctx_, "fpm", o, e); }),
+      PHPEEK_OK);
+  EXPECT_NE(out_.find(R"("php_fpm_status":{"address":)"), std::string::npos) << out_;
+}
+
 // ABI 1.1: an instance's "reason", only when it has one.
 TEST_F(HostServicesTest, AnInstanceReasonIsInTheProcessTableWhenThereIsOne) {
   ProcessStatus web = testing::WebProcess();

@@ -94,7 +94,8 @@ TEST_F(ConfigDiffTest, PolicyKeysUpdateInPlace) {
        {std::string("    restart: never\n"), std::string("    shutdown:\n      timeout: 5s\n"),
         std::string("    health_check:\n      type: tcp\n      address: 127.0.0.1:1\n"),
         std::string("    hooks:\n      pre_start:\n        - command: [\"true\"]\n"),
-        std::string("    depends_on: []\n    critical: true\n")}) {
+        std::string("    depends_on: []\n    critical: true\n"),
+        std::string("    php_fpm_status: {address: \"127.0.0.1:9000\"}\n")}) {
     SCOPED_TRACE(extra);
     const ConfigDiff d = Diff(a, a + extra);
     EXPECT_EQ(d.Names(ChangeKind::kUpdated), Names{"p"});
