@@ -136,6 +136,9 @@
  *   2026-12-06  1.1  text only: THREADING 6 notes `isolation: process` (no ABI change).
  *   2026-12-06  1.1  process logs: host services log_read, log_follow, log_next, log_unfollow
  *                    (appended after config_reload); daemon_status gains "log_history".
+ *   2026-12-06  1.1  JSON key only: process_list/process_get give P "php_fpm_status" ({"address",
+ *                    "path"}, as configured) for a process with that key (the metrics plugin's
+ *                    php-fpm pool series); absent otherwise, and on an older host.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -391,7 +394,10 @@ typedef struct phpeek_host_api_v1 {
    * started). 1.1 also adds to P "type" ("longrun" or "oneshot", after "instances"; a job's is
    * "scheduled"), "waiting_for" while instances wait for dependencies before they spawn (an array
    * of names; absent when none) and, when a dependency can no longer be met, state "blocked" (so
-   * are the waiting instances) and "reason" (why, on P and on those instances). */
+   * are the waiting instances) and "reason" (why, on P and on those instances). P has
+   * "php_fpm_status": {"address","path"} when the process configures it: where its php-fpm pool
+   * answers the status page over FastCGI, as written ("127.0.0.1:9000" or "unix:/path";
+   * "{instance_index}" in it stands for each instance's index). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);
