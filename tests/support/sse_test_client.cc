@@ -7,19 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <cstdlib>
 
 namespace phpeek::testing::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -53,26 +46,10 @@ SseTestClient::SseTestClient(int port, const std::string& target,
   while (buffer_.find("\r\n\r\n") == std::string::npos) {
     if (!Receive(deadline)) return;
   }
-  const size_t end = buffer_.find("\r\n\r\n");
-  const std::string head = buffer_.substr(0, end);
-  buffer_.erase(0, end + 4);
+  const size_t end = buffer_.find("\r\n\r\n") + 4;
+  if (!::phpeek::http::testing::ParseResponseHead(buffer_.substr(0, end), &head_)) head_ = {};
+  buffer_.erase(0, end);
   raw_ = buffer_;
-  size_t start = 0;
-  for (bool first = true; start < head.size(); first = false) {
-    size_t line_end = head.find("\r\n", start);
-    if (line_end == std::string::npos) line_end = head.size();
-    const std::string line = head.substr(start, line_end - start);
-    start = line_end + 2;
-    if (first) {
-      if (line.size() >= 12) status_ = std::atoi(line.c_str() + 9);
-      continue;
-    }
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    size_t value = colon + 1;
-    while (value < line.size() && line[value] == ' ') ++value;
-    headers_[Lower(line.substr(0, colon))] = line.substr(value);
-  }
 }
 
 SseTestClient::~SseTestClient() { Close(); }
@@ -82,10 +59,7 @@ void SseTestClient::Close() {
   fd_ = -1;
 }
 
-std::string SseTestClient::Header(const std::string& name) const {
-  const auto it = headers_.find(Lower(name));
-  return it == headers_.end() ? "" : it->second;
-}
+std::string SseTestClient::Header(const std::string& name) const { return head_.Header(name); }
 
 bool SseTestClient::Receive(Clock::time_point deadline) {
   while (fd_ >= 0 && !ended_) {
@@ -104,7 +78,7 @@ bool SseTestClient::Receive(Clock::time_point deadline) {
       return false;
     }
     buffer_.append(chunk, static_cast<size_t>(n));
-    if (status_ != 0) raw_.append(chunk, static_cast<size_t>(n));
+    if (head_.status != 0) raw_.append(chunk, static_cast<size_t>(n));
     return true;
   }
   return false;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/raw_http.h"
+
 namespace phpeek::testing::http {
 
 struct SseEvent {
@@ -28,7 +30,7 @@ class SseTestClient {
   SseTestClient(const SseTestClient&) = delete;
   SseTestClient& operator=(const SseTestClient&) = delete;
 
-  int status() const { return status_; }
+  int status() const { return head_.status; }
   // The value of header `name` (case-insensitive), "" when absent.
   std::string Header(const std::string& name) const;
   // A non-stream answer's body: everything until the server closes (within `timeout`).
@@ -54,9 +56,8 @@ class SseTestClient {
   bool Receive(std::chrono::steady_clock::time_point deadline);
 
   int fd_ = -1;
-  int status_ = 0;
-  std::map<std::string, std::string> headers_;  // names lower-cased
-  std::string buffer_;                          // received, not yet parsed
+  ::phpeek::http::testing::RawResponse head_;  // status and headers (no body)
+  std::string buffer_;                         // received, not yet parsed
   std::string raw_;
   int comments_ = 0;
   bool ended_ = false;

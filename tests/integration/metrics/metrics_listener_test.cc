@@ -17,7 +17,7 @@
 
 #include "tests/integration/metrics/metrics_daemon.h"
 #include "tests/support/test_support.h"
-#include "tests/unit/plugins_http/raw_http.h"
+#include "tests/support/raw_http.h"
 
 namespace phpeek::metrics {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "plugins/metrics/exposition.h"
-#include "tests/unit/plugins_http/raw_http.h"
+#include "tests/support/raw_http.h"
 
 namespace phpeek::metrics {
 namespace {

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/unit/plugins_http/raw_http.h"
+#include "tests/support/raw_http.h"
 #include "tests/unit/plugins_http/test_server.h"
 
 namespace phpeek::http::testing {

@@ -1,4 +1,4 @@
-#include "tests/unit/plugins_http/raw_http.h"
+#include "tests/support/raw_http.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,8 +20,9 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Parses the head at the start of `text` (through its empty line) into `out`.
-bool ParseHead(const std::string& head, RawResponse* out) {
+}  // namespace
+
+bool ParseResponseHead(const std::string& head, RawResponse* out) {
   size_t start = 0;
   bool first = true;
   while (start < head.size()) {
@@ -44,8 +45,6 @@ bool ParseHead(const std::string& head, RawResponse* out) {
   }
   return !first;
 }
-
-}  // namespace
 
 std::string RawResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -126,7 +125,7 @@ std::optional<RawResponse> RawConnection::Read(std::chrono::milliseconds deadlin
   }
   const size_t head_end = buffer_.find("\r\n\r\n") + 4;
   RawResponse r;
-  if (!ParseHead(buffer_.substr(0, head_end), &r)) return std::nullopt;
+  if (!ParseResponseHead(buffer_.substr(0, head_end), &r)) return std::nullopt;
   const size_t length =
       head_only
           ? 0

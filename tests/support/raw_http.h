@@ -64,6 +64,10 @@ inline std::string GetRequest(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
 }
 
+// Parses a response head (the status line and the headers, each line ending in CRLF, the empty
+// line optional) into `out`; false when it is not one.
+bool ParseResponseHead(const std::string& head, RawResponse* out);
+
 // Sends one request on a fresh connection and reads the answer (nullopt on failure).
 std::optional<RawResponse> RawRequest(int port, const std::string& bytes,
                                       std::chrono::milliseconds deadline = std::chrono::seconds(5),
