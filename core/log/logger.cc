@@ -193,7 +193,7 @@ uint64_t LinesDropped() { return Queue().dropped_total(); }
 
 // A paused reader resumes at half the backlog that paused it, so the writer always has a batch in
 // hand while the loop wakes up: the flood bench forwarded 0.38 of cat's rate with 256 KiB and
-// 64 KiB (the writer idle between), 0.50 with 1 MiB and 512 KiB.
+// 64 KiB (the writer idle between), 0.47-0.50 with 1 MiB and 512 KiB (tests/bench/README.md).
 bool OutputSlow() { return Queue().Slow(kQueueCapacity / 4, milliseconds(250)); }
 
 void WakeWhenOutputCatchesUp(int fd) { Queue().WakeWhenBelow(fd, kQueueCapacity / 8); }
