@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "plugins/common/http/socket_transport.h"
-#include "tests/support/test_support.h"
 #include "tests/support/raw_http.h"
+#include "tests/support/test_support.h"
 #include "tests/unit/plugins_http/test_server.h"
 
 namespace phpeek::http::testing {

@@ -16,8 +16,8 @@
 
 #include "plugins/common/http/exchange.h"
 #include "plugins/common/http/response_stream.h"
-#include "tests/support/test_support.h"
 #include "tests/support/raw_http.h"
+#include "tests/support/test_support.h"
 #include "tests/unit/plugins_http/test_server.h"
 
 namespace phpeek::http::testing {

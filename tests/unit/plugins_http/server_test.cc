@@ -25,8 +25,8 @@
 #include "Poco/Net/StreamSocket.h"
 #include "plugins/common/http/thread_priority.h"
 #include "tests/support/http_test_client.h"
-#include "tests/support/test_support.h"
 #include "tests/support/raw_http.h"
+#include "tests/support/test_support.h"
 #include "tests/unit/plugins_http/test_server.h"
 
 namespace phpeek::http::testing {
