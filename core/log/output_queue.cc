@@ -12,8 +12,11 @@
 namespace phpeek::log {
 namespace {
 
-// A batch buffer bigger than this is given back after a batch no bigger than this.
+// Buffers bigger than this are given back once the writer has had nothing to write for
+// kIdleBeforeRelease: a flood's big buffers are kept while it lasts (freeing one between two big
+// batches cost a trim of the heap and page faults on the next), and an idle daemon is small.
 constexpr size_t kKeptBuffer = 256 * 1024;
+constexpr auto kIdleBeforeRelease = std::chrono::seconds(1);
 // One write(2) at most: a slow reader's progress is seen between them (Slow).
 constexpr size_t kMaxWrite = 64 * 1024;
 
@@ -150,7 +153,13 @@ void OutputQueue::Run() {
     uint64_t gap = 0;
     {
       std::unique_lock<std::mutex> lk(mu_);
-      wake_.wait(lk, [&] { return !queue_.empty() || stop_; });
+      const auto ready = [&] { return !queue_.empty() || stop_; };
+      if (!ready() && std::max(batch.capacity(), queue_.capacity()) > kKeptBuffer &&
+          !wake_.wait_for(lk, kIdleBeforeRelease, ready)) {
+        std::string().swap(batch);
+        std::string().swap(queue_);
+      }
+      wake_.wait(lk, ready);
       if (queue_.empty()) return;  // stopping, and everything is written
       batch.swap(queue_);
       gap = gap_;
@@ -173,11 +182,7 @@ void OutputQueue::Run() {
       written_bytes_ += batch.size();
     }
     written_.notify_all();
-    // A big buffer is kept while batches are big (a flood: it is swapped back as the queue, and
-    // growing a fresh one each time cost page faults and copies), given back after a small one.
-    const bool small = batch.size() <= kKeptBuffer;
-    batch.clear();
-    if (small && batch.capacity() > kKeptBuffer) std::string().swap(batch);
+    batch.clear();  // its buffer becomes the queue's at the next swap
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace phpeek::process {
@@ -57,10 +58,10 @@ void OutputReader::Close() {
 }
 
 OutputReader::Status OutputReader::OnReadable(size_t budget) {
-  char buf[16 * 1024];
+  char buf[64 * 1024];  // a full pipe in one read
   size_t total = 0;
   while (fd_ >= 0 && total < budget) {
-    const ssize_t n = read(fd_, buf, sizeof buf);
+    const ssize_t n = read(fd_, buf, std::min(sizeof buf, budget - total));
     if (n > 0) {
       bytes_ += static_cast<uint64_t>(n);
       total += static_cast<size_t>(n);

@@ -29,7 +29,7 @@ LogHistory::~LogHistory() {
 }
 
 LogHistory::Handle LogHistory::Register(std::string_view process, std::string_view instance) {
-  std::lock_guard lock(mu_);
+  const auto lock = WriterLock();
   const auto it = by_instance_.find(std::string(instance));
   if (it != by_instance_.end()) {
     Ring& ring = *slots_[it->second];
@@ -58,6 +58,22 @@ LogHistory::Handle LogHistory::Register(std::string_view process, std::string_vi
   return (uint64_t{generations_[index]} << 32) | index;
 }
 
+LogHistory::WriteBatch::WriteBatch(LogHistory* history) : history_(history) {
+  if (!history_) return;
+  history_->mu_.lock();
+  history_->in_batch_ = true;
+}
+
+LogHistory::WriteBatch::~WriteBatch() {
+  if (!history_) return;
+  history_->in_batch_ = false;
+  history_->mu_.unlock();
+}
+
+std::unique_lock<std::mutex> LogHistory::WriterLock() {
+  return in_batch_ ? std::unique_lock<std::mutex>() : std::unique_lock<std::mutex>(mu_);
+}
+
 LogHistory::Ring* LogHistory::Find(Handle handle) {
   const uint32_t index = static_cast<uint32_t>(handle);
   if (index >= slots_.size() || generations_[index] != handle >> 32) return nullptr;
@@ -65,7 +81,7 @@ LogHistory::Ring* LogHistory::Find(Handle handle) {
 }
 
 uint64_t LogHistory::Append(Handle handle, const Entry& entry) {
-  std::lock_guard lock(mu_);
+  const auto lock = WriterLock();
   Ring* ring = Find(handle);
   if (!ring) return 0;
   const uint64_t seq = ++seq_;
@@ -187,7 +203,7 @@ void LogHistory::EnforceTotal() {
 }
 
 void LogHistory::Retire(std::string_view instance) {
-  std::lock_guard lock(mu_);
+  const auto lock = WriterLock();
   const auto it = by_instance_.find(std::string(instance));
   if (it == by_instance_.end() || slots_[it->second]->retired) return;
   slots_[it->second]->retired = true;
@@ -197,7 +213,7 @@ void LogHistory::Retire(std::string_view instance) {
 }
 
 void LogHistory::Remove(std::string_view instance) {
-  std::lock_guard lock(mu_);
+  const auto lock = WriterLock();
   const auto it = by_instance_.find(std::string(instance));
   if (it == by_instance_.end()) return;
   DropRing(it->second);
@@ -224,7 +240,7 @@ void LogHistory::CloseFollowers() {
 }
 
 void LogHistory::SetLimits(const HistoryLimits& limits) {
-  std::lock_guard lock(mu_);
+  const auto lock = WriterLock();
   limits_ = limits;
   for (auto& slot : slots_) {
     if (slot) TrimRing(*slot);

@@ -19,11 +19,11 @@
 // kMaxRetired are kept. The same instance id coming back (scaled up again) takes its ring back.
 //
 // Thread-safety: one thread writes (Register, Append, Retire, Remove, SetLimits: the supervisor
-// loop; CloseFollowers once it has ended); any thread reads (Read, Follow, stats: plugin threads).
-// One mutex guards the rings and the follower list: Append holds it to store a line and offer it to
-// followers (each follower's queue has its own mutex, taken inside; never the other way round). A
-// reader holds it while it copies a page, so callers bound `limit` (the host services do: at most
-// 10000). stats() reads atomics, without the lock.
+// loop, one call or one WriteBatch at a time; CloseFollowers once it has ended); any thread reads
+// (Read, Follow, stats: plugin threads). One mutex guards the rings and the follower list: Append
+// holds it to store a line and offer it to followers (each follower's queue has its own mutex,
+// taken inside; never the other way round). A reader holds it while it copies a page, so callers
+// bound `limit` (the host services do: at most 10000). stats() reads atomics, without the lock.
 #pragma once
 
 #include <atomic>
@@ -82,6 +82,19 @@ class LogHistory {
   LogHistory& operator=(const LogHistory&) = delete;
 
   // --- writer (the supervisor loop) ---
+  // While one lives, the writer's calls take the lock once, not each: the lines of one read of a
+  // child's pipe are stored under one lock (a flood paid a lock per line). Readers wait for at
+  // most one batch. Writer thread only; does nothing for a null history.
+  class WriteBatch {
+   public:
+    explicit WriteBatch(LogHistory* history);
+    ~WriteBatch();
+    WriteBatch(const WriteBatch&) = delete;
+    WriteBatch& operator=(const WriteBatch&) = delete;
+
+   private:
+    LogHistory* history_;
+  };
   // The ring of `instance` (created on first use; the same ring after a restart).
   Handle Register(std::string_view process, std::string_view instance);
   // Stores `entry`, offers it to the followers, and returns its seq (0 for an unknown handle).
@@ -119,6 +132,8 @@ class LogHistory {
   struct Ring;
 
  private:
+  // The writer's lock: the mutex, unless a WriteBatch holds it already.
+  std::unique_lock<std::mutex> WriterLock();
   Ring* Find(Handle handle);
   std::vector<const Ring*> Matching(const HistoryQuery& query) const;
   HistoryPage ReadLocked(const HistoryQuery& query) const;
@@ -132,6 +147,7 @@ class LogHistory {
   void PublishStats();
 
   mutable std::mutex mu_;
+  bool in_batch_ = false;  // the writer holds mu_ for a WriteBatch (writer thread only)
   HistoryLimits limits_;
   uint64_t seq_ = 0;
   std::vector<std::unique_ptr<Ring>> slots_;  // index = low 32 bits of a Handle

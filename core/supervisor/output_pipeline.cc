@@ -124,6 +124,7 @@ void ChildOutput::OnReadable(Stream& s) {
     return;
   }
   s.pipeline->Stamp();
+  const process_logs::LogHistory::WriteBatch batch(s.pipeline->history());
   if (s.reader->OnReadable() == process::OutputReader::Status::kClosed) {
     End(s, false);  // the child closed it early: fine
   }

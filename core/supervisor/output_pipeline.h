@@ -49,6 +49,8 @@ class OutputPipeline {
   void OnLine(std::string_view line);
   // The stream ended: what waits for more lines is written now.
   void Flush();
+  // Where kept lines go (null: nowhere), for a WriteBatch around one read's lines.
+  process_logs::LogHistory* history() const { return history_.history; }
 
  private:
   void Emit(const process_logs::Entry& entry);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 #include "tests/unit/process_logs/history_test_util.h"
 
@@ -69,6 +70,28 @@ TEST(HistoryTest, KeptAcrossRestartsOfTheInstance) {
   const HistoryPage page = h.Read(Query("web", "web-0", std::nullopt, 10));
   EXPECT_EQ(Messages(page), "PHP Fatal error: before the crash,started again");
   EXPECT_EQ(page.records[0].level, Level::kError);
+}
+
+// The writer's other calls work inside a batch (they must not take the lock the batch holds), and
+// a reader that asks meanwhile gets the batch whole, after it ends.
+TEST(HistoryTest, AWriteBatchTakesTheLockOnceForTheWritersCalls) {
+  LogHistory h({10, 1 << 20, 64 << 20});
+  std::string seen;
+  std::thread reader;
+  {
+    const LogHistory::WriteBatch batch(&h);
+    const auto web0 = h.Register("web", "web-0");
+    h.Append(web0, Line("a"));
+    reader = std::thread([&] { seen = Messages(h.Read(Query("web", "", std::nullopt, 10))); });
+    h.Append(web0, Line("b"));
+    h.SetLimits({10, 1 << 20, 64 << 20});
+    h.Retire("web-0");
+    h.Append(web0, Line("c"));
+  }
+  reader.join();
+  EXPECT_EQ(seen, "a,b,c");                    // it asked during the batch and waited for the lock
+  const LogHistory::WriteBatch none(nullptr);  // a source without history: nothing happens
+  EXPECT_EQ(h.stats().lines, 3u);
 }
 
 TEST(HistoryTest, PerInstanceLineBound) {
