@@ -26,6 +26,7 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
     case Subcommand::kJobs:
     case Subcommand::kTrigger:
     case Subcommand::kReload:
+    case Subcommand::kSignal:
     case Subcommand::kLogs:
     case Subcommand::kEvents:
       return phpeek::cli::RunClient(cl);

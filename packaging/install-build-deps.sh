@@ -12,7 +12,7 @@ PACKAGES="
   tzdata
   libgtest-dev libgmock-dev
   jq curl prometheus abigail-tools
-  php8.2-fpm
+  php8.2-fpm nginx-light
   dpkg-dev fakeroot file lintian rpm patchelf
   clang libclang-rt-14-dev clang-format
   wrk supervisor

@@ -24,7 +24,8 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kScale, "scale", 2, false},
     {Subcommand::kJobs, "jobs", 0, false},
     {Subcommand::kTrigger, "trigger", 1, false},
-    {Subcommand::kReload, "reload", 0, false},
+    {Subcommand::kReload, "reload", 1, true},  // NAME: the process; none: the configuration
+    {Subcommand::kSignal, "signal", 2, false},
     {Subcommand::kLogs, "logs", 1, true},
     {Subcommand::kEvents, "events", 0, false},
 };
@@ -47,7 +48,7 @@ bool IsClient(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
          s == Subcommand::kRestart || s == Subcommand::kScale || s == Subcommand::kJobs ||
          s == Subcommand::kTrigger || s == Subcommand::kReload || s == Subcommand::kLogs ||
-         s == Subcommand::kEvents;
+         s == Subcommand::kEvents || s == Subcommand::kSignal;
 }
 
 // The client commands that only read: no --wait.
@@ -56,8 +57,9 @@ bool IsListing(Subcommand s) {
          s == Subcommand::kEvents;
 }
 
-// The client commands that take --wait: reload waits anyway (the daemon answers once it is done).
-bool Waits(Subcommand s) { return IsClient(s) && !IsListing(s) && s != Subcommand::kReload; }
+// The client commands that take --wait (a configuration reload waits anyway: the daemon answers
+// once it is done; a process reload waits with it). A signal has nothing to wait for.
+bool Waits(Subcommand s) { return IsClient(s) && !IsListing(s) && s != Subcommand::kSignal; }
 
 // Which flags each subcommand accepts; anything else is a usage error that names the flag.
 bool Accepts(Subcommand s, const std::string& flag) {
@@ -69,6 +71,7 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--url" || flag == "--token") return IsClient(s);
   if (flag == "--wait" || flag == "--timeout") return Waits(s);
   if (flag == "--follow" || flag == "-f" || flag == "--instance") return s == Subcommand::kLogs;
+  if (flag == "--group") return s == Subcommand::kSignal;
   if (flag == "--lines" || flag == "-n") return s == Subcommand::kLogs || s == Subcommand::kEvents;
   return false;
 }
@@ -95,6 +98,7 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   if (flag == "--url") cl->url = value;
   if (flag == "--token") cl->token = value;
   if (flag == "--wait") cl->wait = true;
+  if (flag == "--group") cl->group = true;
   if (flag == "--timeout" && !ParsePositiveInt(value, &cl->wait_timeout_seconds)) {
     return "--timeout takes a whole number of seconds above 0, not '" + value + "'";
   }
@@ -177,11 +181,16 @@ ParseResult ParseCommandLine(const std::vector<std::string>& args) {
     result.error = "--instance needs the process name: logs NAME --instance ID";
     return result;
   }
+  if (!cl.help && cl.subcommand == Subcommand::kReload && cl.wait && cl.operands.empty()) {
+    result.error = "--wait waits for a process reload: reload NAME --wait";
+    return result;
+  }
   if (!cl.help && cl.operands.size() != want && !may_omit) {
     result.error = std::string(SubcommandName(cl.subcommand)) + " takes " +
-                   (want == 0   ? "no arguments"
-                    : want == 1 ? "a process name"
-                                : "a process name and a count") +
+                   (want == 0                              ? "no arguments"
+                    : want == 1                            ? "a process name"
+                    : cl.subcommand == Subcommand::kSignal ? "a process name and a signal"
+                                                           : "a process name and a count") +
                    (cl.operands.size() > want ? ", got '" + cl.operands[want] + "'" : "");
   }
   return result;

@@ -20,6 +20,7 @@ enum class Subcommand {
   kJobs,
   kTrigger,
   kReload,
+  kSignal,
   kLogs,
   kEvents,
 };
@@ -33,9 +34,10 @@ struct CommandLine {
   bool json = false;        // check-config, status, jobs, logs, events: machine-readable output
   bool keys = false;        // check-config: print every configuration key instead
   // Client commands.
-  std::string url;    // --url
-  std::string token;  // --token
-  bool wait = false;  // --wait
+  std::string url;     // --url
+  std::string token;   // --token
+  bool wait = false;   // --wait
+  bool group = false;  // signal --group: each instance's process group, not its main process
   int wait_timeout_seconds = 60;
   bool follow = false;                // logs -f
   int lines = -1;                     // logs, events -n; -1: the command's default

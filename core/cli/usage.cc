@@ -28,7 +28,7 @@ std::string ServeUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
-         "trigger, reload, logs, events, version.\n"
+         "trigger, reload, signal, logs, events, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -90,12 +90,21 @@ std::string ClientUsage(Subcommand s) {
              "what it was still waiting for).\n";
       break;
     case Subcommand::kReload:
-      synopsis = "reload";
+      synopsis = "reload [NAME [--wait]]";
       what =
-          "Make the daemon read its configuration file again and put it in force, as SIGHUP\n"
-          "does: added processes start, removed ones stop, changed ones roll or scale, the\n"
-          "others keep running untouched. Prints what changed as JSON; an invalid file changes\n"
-          "nothing and its errors are printed (file:line:column), exit status 1.\n";
+          "Without NAME: make the daemon read its configuration file again and put it in\n"
+          "force, as SIGHUP does: added processes start, removed ones stop, changed ones roll\n"
+          "or scale, the others keep running untouched. Prints what changed as JSON; an invalid\n"
+          "file changes nothing and its errors are printed (file:line:column), exit status 1.\n"
+          "With NAME: send the process's reload_signal (SIGUSR2 for php-fpm, SIGHUP for nginx)\n"
+          "to each running instance, a graceful reload without a restart. With --wait, wait\n"
+          "until every instance is ready again (its readiness check passed after the signal).\n";
+      break;
+    case Subcommand::kSignal:
+      synopsis = "signal NAME SIGNAL [--group]";
+      what =
+          "Send SIGNAL (USR1, SIGUSR2, WINCH, ...) to each instance's main process, or with\n"
+          "--group to each instance's whole process group.\n";
       break;
     case Subcommand::kLogs:
       synopsis = "logs [NAME] [-f] [-n N] [--instance ID] [--json]";
@@ -135,7 +144,12 @@ std::string ClientUsage(Subcommand s) {
         "  -n, --lines N      the last N events the daemon kept first (0 to 1000, default 0)\n"
         "      --json         print each event as the API's JSON, one per line\n";
   } else if (s == Subcommand::kReload) {
-    // no options of its own
+    text +=
+        "      --wait         with NAME: block until every instance is ready again\n"
+        "      --timeout SEC  how long --wait waits (default 60)\n";
+  } else if (s == Subcommand::kSignal) {
+    text +=
+        "      --group        signal each instance's process group, not only its main process\n";
   } else if (s == Subcommand::kTrigger) {
     text +=
         "      --wait         block until the run has ended\n"

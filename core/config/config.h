@@ -153,7 +153,13 @@ struct ProcessSpec {
   std::optional<HealthCheck> health_check;
   std::vector<ListenAddress> listen;  // sockets held by the daemon, the child's fd 3, 4, ...
   std::optional<PhpFpmStatus> php_fpm_status;  // read by the metrics plugin, not the core
-  bool critical = false;                    // given up (failed): the daemon shuts down and exits 1
+  bool critical = false;  // given up (failed): the daemon shuts down and exits 1
+  // `reload_signal`: what a process reload sends each instance's main process (SIGUSR2 for
+  // php-fpm, SIGHUP for nginx); unset: the process cannot be reloaded, only restarted.
+  std::optional<int> reload_signal;
+  // `forward_signals`: the daemon's own USR1, USR2, WINCH, ... passed on to each instance's main
+  // process; empty (the default): none is.
+  std::vector<int> forward_signals;
   std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)
   std::optional<Millis> schedule_timeout;   // unset (or 0 in the file): no timeout

@@ -26,18 +26,44 @@ const std::vector<CompatKey> kShutdownCompat = {
      "graceful (signal, then SIGKILL after timeout); ignored"},
 };
 
-void ReadSignal(Reader& r, const Node& v, P p, int* out) {
+// A signal by name, from the names `use` accepts; a wrong one is an error with the closest name.
+void ReadSignal(Reader& r, const Node& v, P p, int* out, SignalUse use = SignalUse::kStop) {
   std::string text;
   if (!r.Text(v, p, &text)) return;
-  if (ParseSignalName(text, out)) return;
+  if (ParseSignalName(text, out, use)) return;
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.rfind("SIG", 0) != 0) upper = "SIG" + upper;
-  const std::string closest = r.Closest(upper, KnownSignalNames());
+  const std::vector<std::string>& names = KnownSignalNames(use);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  int known = 0;
+  if (ParseSignalName(text, &known, SignalUse::kSend)) {  // a signal, but not for this key
+    r.Error(v.pos, p, "signal '" + text + "' is not accepted here", "use one of " + all);
+    return;
+  }
+  const std::string closest = r.Closest(upper, names);
   r.Error(v.pos, p, "unknown signal '" + text + "'",
-          closest.empty() ? "use SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH or "
-                            "SIGKILL"
-                          : "did you mean '" + closest + "'?");
+          closest.empty() ? "use one of " + all : "did you mean '" + closest + "'?");
+}
+
+// `forward_signals`: a list of names; each once.
+void ReadForwardSignals(Reader& r, const Node& v, P p, std::vector<int>* out) {
+  if (!v.IsNull() && v.kind != Node::Kind::kSequence) {
+    r.Error(v.pos, p, "must be a list of signal names", "e.g. [SIGUSR1, SIGWINCH]");
+    return;
+  }
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    int signal = 0;
+    const std::string item = p + "[" + std::to_string(i) + "]";
+    ReadSignal(r, *v.items[i], item, &signal, SignalUse::kForward);
+    if (signal == 0) continue;
+    if (std::find(out->begin(), out->end(), signal) != out->end()) {
+      r.Error(v.items[i]->pos, item, "listed twice", "list each signal once");
+      continue;
+    }
+    out->push_back(signal);
+  }
 }
 
 void ReadShutdown(Reader& r, const Node& node, P path, ProcessSpec* out,
@@ -111,6 +137,14 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
        }},
       {"min_uptime", [&r, out](const Node& v, P p) { r.Duration(v, p, &out->min_uptime); }},
       {"critical", [&r, out](const Node& v, P p) { r.Bool(v, p, &out->critical); }},
+      {"reload_signal",
+       [&r, out](const Node& v, P p) {
+         int signal = 0;
+         ReadSignal(r, v, p, &signal, SignalUse::kReload);
+         if (signal != 0) out->reload_signal = signal;
+       }},
+      {"forward_signals",
+       [&r, out](const Node& v, P p) { ReadForwardSignals(r, v, p, &out->forward_signals); }},
   };
 }
 

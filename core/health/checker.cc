@@ -98,6 +98,14 @@ void Checker::End() {
   if (state_.health() != Health::kUnhealthy) state_.Reset();
 }
 
+void Checker::Recheck() {
+  if (!active_) return;
+  if (in_flight_) probe_->Cancel();
+  in_flight_ = false;
+  state_.Reset();
+  Arm(Now());
+}
+
 void Checker::Arm(Clock::time_point when, Clock::duration slack) {
   context_.loop.CancelTimer(timer_);
   timer_ = context_.loop.AddTimer(

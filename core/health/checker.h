@@ -65,6 +65,9 @@ class Checker {
   void Begin();
   // Its run is over: no more probes. Unhealthy stays (it explains the restart) until Begin.
   void End();
+  // The process was told to reload: health unknown again (so not ready until a probe passes
+  // success_threshold times), the next probe at once. Nothing while not active.
+  void Recheck();
 
   Health health() const { return state_.health(); }
   int consecutive_failures() const { return state_.consecutive_failures(); }

@@ -61,6 +61,12 @@ std::optional<ControlOp> FromAbiOp(int32_t op) {
       return ControlOp::kRestart;
     case PHPEEK_OP_SCALE:
       return ControlOp::kScale;
+    case PHPEEK_OP_RELOAD:
+      return ControlOp::kReload;
+    case PHPEEK_OP_SIGNAL:
+      return ControlOp::kSignal;
+    case PHPEEK_OP_SIGNAL_GROUP:
+      return ControlOp::kSignalGroup;
     default:
       return std::nullopt;
   }

@@ -87,6 +87,20 @@ int32_t ProcessGet(phpeek_host* h, const char* name, phpeek_sink* out, phpeek_si
   });
 }
 
+// Why Submit answered kState: a scheduled job has runs, not instances; a reload needs the
+// process's reload_signal.
+std::string StateRefusal(Control& control, ControlOp op, const std::string& name) {
+  const std::string who = "process '" + name + "'";
+  const auto status = control.SnapshotOf(name);
+  if (op == ControlOp::kReload && !(status && status->job)) {
+    return who + " has no reload_signal: restart it, or set reload_signal (e.g. SIGUSR2 for " +
+           "php-fpm, SIGHUP for nginx)";
+  }
+  return who +
+         " is a scheduled job: it has runs, not instances (start resumes its schedule, stop "
+         "pauses it; trigger starts a run)";
+}
+
 int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg,
                        uint32_t timeout_ms, phpeek_sink* err) noexcept {
   return Guard(err, [&] {
@@ -122,16 +136,17 @@ int32_t ProcessControl(phpeek_host* h, int32_t op, const char* name, int32_t arg
                       "scale " + std::to_string(arg) + " exceeds " + limit->key + " " +
                           std::to_string(limit->value) + " of " + who);
         }
+        if (*cop == ControlOp::kSignal || *cop == ControlOp::kSignalGroup) {
+          return Fail(err, PHPEEK_E_INVALID_ARGUMENT,
+                      "signal " + std::to_string(arg) + " is not one phpeek-pm sends");
+        }
         return Fail(err, PHPEEK_E_INVALID_ARGUMENT,
                     "invalid argument " + std::to_string(arg) + " for " + who);
       }
       case ControlResult::kStopping:
         return Fail(err, PHPEEK_E_STOPPING, "the daemon is shutting down");
       case ControlResult::kState:
-        return Fail(err, PHPEEK_E_STATE,
-                    who +
-                        " is a scheduled job: it has runs, not instances (start resumes its "
-                        "schedule, stop pauses it; trigger starts a run)");
+        return Fail(err, PHPEEK_E_STATE, StateRefusal(*h->control, *cop, name));
       case ControlResult::kTimeout:
         return Fail(err, PHPEEK_E_TIMEOUT, "not accepted in time");
     }

@@ -33,6 +33,7 @@ void WriteInstance(json::Writer* w, const InstanceStatus& i) {
   w->Key("pid").Int(i.pid);
   w->Key("started_at").Int(i.started_at);
   w->Key("restart_count").Int(i.restart_count);
+  w->Key("reloads").Int(i.reloads);
   w->Key("last_exit_code").Int(i.last_exit_code);
   w->Key("last_signal").Int(i.last_signal);
   w->Key("ready").Bool(i.ready);

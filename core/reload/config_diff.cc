@@ -160,6 +160,8 @@ SpecDelta CompareSpecs(const ProcessSpec& a, const ProcessSpec& b) {
   update(SameHealthCheck(a.health_check, b.health_check), "health_check");
   update(a.critical == b.critical, "critical");
   update(a.php_fpm_status == b.php_fpm_status, "php_fpm_status");
+  update(a.reload_signal == b.reload_signal, "reload_signal");
+  update(a.forward_signals == b.forward_signals, "forward_signals");
   update(SameLogging(a.logging, b.logging), "logging");
   if (!a.schedule.empty() && !b.schedule.empty()) {
     update(a.schedule == b.schedule, "schedule");

@@ -24,7 +24,9 @@ namespace process_logs {
 class LogHistory;
 }
 
-enum class ControlOp { kStart, kStop, kRestart, kScale };
+// kReload sends the process's reload_signal to each running instance's main process; kSignal
+// sends `arg` (a signal number) to each instance's main process, kSignalGroup to its group.
+enum class ControlOp { kStart, kStop, kRestart, kScale, kReload, kSignal, kSignalGroup };
 
 enum class ControlResult {
   kAccepted,         // queued; applied asynchronously
@@ -32,7 +34,7 @@ enum class ControlResult {
   kNotFound,         // no process of that name
   kStopping,         // the daemon is shutting down and takes no more commands
   kState,            // does not fit the process: e.g. scale of a scheduled job, a trigger while
-                     // schedule_max_concurrent runs are active
+                     // schedule_max_concurrent runs are active, reload without reload_signal
   kTimeout,          // the loop did not answer within the wait
 };
 
@@ -64,6 +66,7 @@ struct InstanceStatus {
   int pid = 0;             // 0 when not running
   int64_t started_at = 0;  // Unix seconds of the current (or last) spawn; 0 if never
   uint32_t restart_count = 0;
+  uint32_t reloads = 0;     // reload signals sent to this instance (process reloads), ever
   int last_exit_code = -1;  // -1 when it has not exited yet or was killed by a signal
   int last_signal = 0;      // signal that ended the last run, 0 if none
   // Running, and healthy where a readiness check decides (mode both or readiness).
@@ -180,7 +183,8 @@ class Control {
  public:
   virtual ~Control() = default;
 
-  // `arg` is the instance count for kScale and ignored otherwise.
+  // `arg` is the instance count for kScale, the signal number for kSignal and kSignalGroup, and
+  // ignored otherwise.
   virtual ControlResult Submit(ControlOp op, std::string_view process, int arg) = 0;
   // What bounds kScale for `process`, so that a refusal can say which limit; nullopt when unknown.
   virtual std::optional<ScaleLimit> ScaleLimitOf(std::string_view /*process*/) const {

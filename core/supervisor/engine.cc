@@ -40,7 +40,7 @@ process_logs::HistoryLimits HistoryLimitsFor(const config::GlobalSpec& global) {
 void FillSupervisedSignals(sigset_t* set) {
   sigemptyset(set);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
-                SIGPROF, SIGIO, SIGXCPU, SIGXFSZ, SIGPWR, SIGSTKFLT}) {
+                SIGPROF, SIGIO, SIGXCPU, SIGXFSZ, SIGPWR, SIGSTKFLT, SIGWINCH, SIGTTIN, SIGTTOU}) {
     sigaddset(set, s);
   }
   for (int s = SIGRTMIN; s <= SIGRTMAX; ++s) sigaddset(set, s);
@@ -248,14 +248,14 @@ void Engine::OnSignalFd() {
         }
         break;
       default:
-        LogIgnoredSignal(sig, static_cast<pid_t>(info.ssi_pid));
+        if (!ForwardSignal(sig)) LogIgnoredSignal(sig, static_cast<pid_t>(info.ssi_pid));
         break;
     }
   }
   if (child) CollectChildren();
 }
 
-// Nothing is forwarded until processes can ask for it (forward_signals). At most one line per
+// A signal no process forwards (forward_signals) is ignored and logged: at most one line per
 // signal and second: a flood must not flood the log, and a signal that our own log write raises
 // (SIGXFSZ past RLIMIT_FSIZE) must not feed itself.
 void Engine::LogIgnoredSignal(int sig, pid_t sender) {

@@ -57,6 +57,7 @@ struct Instance {
   Clock::time_point spawned_at{};
   uint32_t spawns = 0;
   uint32_t restart_count = 0;
+  uint32_t reloads = 0;  // reload signals sent (ControlOp::kReload)
   int consecutive_failures = 0;
   int last_exit_code = -1;
   int last_signal = 0;
@@ -251,6 +252,11 @@ class Engine {
   void StopProcess(Process& p);
   void RestartProcess(Process& p);
   void ScaleProcess(Process& p, int n);
+  // engine_signals.cc: reload_signal to each running instance (not ready again until its
+  // readiness check passes), a signal to each instance's leader or group, forward_signals.
+  void ReloadProcess(Process& p);
+  void SignalProcess(Process& p, int sig, bool group);
+  bool ForwardSignal(int sig);
   Instance& AddInstance(Process& p, int index);
   void AdvanceRolling(Process& p);
   void RemoveRetired(Process& p);

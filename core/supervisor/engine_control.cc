@@ -24,6 +24,11 @@ const char* OpName(ControlOp op) {
       return "restart";
     case ControlOp::kScale:
       return "scale";
+    case ControlOp::kReload:
+      return "reload";
+    case ControlOp::kSignal:
+    case ControlOp::kSignalGroup:
+      return "signal";
   }
   return "unknown";
 }
@@ -86,6 +91,13 @@ void Engine::ApplyCommand(const Command& c) {
       break;
     case ControlOp::kScale:
       ScaleProcess(*p, c.arg);
+      break;
+    case ControlOp::kReload:
+      ReloadProcess(*p);
+      break;
+    case ControlOp::kSignal:
+    case ControlOp::kSignalGroup:
+      SignalProcess(*p, c.arg, c.op == ControlOp::kSignalGroup);
       break;
   }
   dirty_ = true;

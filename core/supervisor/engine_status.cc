@@ -89,6 +89,7 @@ void Engine::PublishStatus() {
       is.pid = inst->pid;
       is.started_at = inst->started_at;
       is.restart_count = inst->restart_count;
+      is.reloads = inst->reloads;
       is.last_exit_code = inst->last_exit_code;
       is.last_signal = inst->last_signal;
       FillHealth(*inst, &is);

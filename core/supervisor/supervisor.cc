@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/config/signal_names.h"
 #include "core/log/log.h"
 #include "core/process/children.h"
 #include "core/process/spawner.h"
@@ -221,8 +222,13 @@ ControlResult Supervisor::Submit(ControlOp op, std::string_view process, int arg
   if (!spec) return ControlResult::kNotFound;
   if (!spec->enabled && op != ControlOp::kStop) return ControlResult::kInvalidArgument;
   // A scheduled job has runs, not instances: start resumes it, stop pauses it and stops its runs.
-  if (!spec->schedule.empty() && (op == ControlOp::kRestart || op == ControlOp::kScale)) {
+  if (!spec->schedule.empty() && op != ControlOp::kStart && op != ControlOp::kStop) {
     return ControlResult::kState;
+  }
+  if (op == ControlOp::kReload && !spec->reload_signal) return ControlResult::kState;
+  if ((op == ControlOp::kSignal || op == ControlOp::kSignalGroup) &&
+      !config::IsAcceptedSignal(arg, config::SignalUse::kSend)) {
+    return ControlResult::kInvalidArgument;
   }
   const std::optional<ScaleLimit> limit = ScaleLimitOf(process);
   if (op == ControlOp::kScale && (arg < 0 || !limit || arg > limit->value)) {

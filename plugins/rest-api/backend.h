@@ -25,7 +25,7 @@ struct BackendResult {
   std::string message;  // for errors: the host's explanation
 };
 
-enum class ControlOp { kStart, kStop, kRestart, kScale };
+enum class ControlOp { kStart, kStop, kRestart, kScale, kReload, kSignal, kSignalGroup };
 
 enum class JobOp { kPause, kResume, kTrigger };
 
@@ -45,7 +45,8 @@ class Backend {
   virtual BackendResult ListProcesses(std::string* json) = 0;
   // {"schema":1,"name",...} for one process.
   virtual BackendResult GetProcess(const std::string& name, std::string* json) = 0;
-  // Queues the operation; `arg` is the instance count for kScale.
+  // Queues the operation; `arg` is the instance count for kScale, the signal number for kSignal
+  // and kSignalGroup.
   virtual BackendResult Control(ControlOp op, const std::string& name, int arg) = 0;
   // {"schema":1,...,"ready":bool,"waiting":[...],"failed":[...]}: the host's daemon_status.
   virtual BackendResult DaemonStatus(std::string* json) = 0;

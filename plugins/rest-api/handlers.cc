@@ -17,6 +17,7 @@
 #include "plugins/rest-api/query.h"
 #include "plugins/rest-api/routes.h"
 #include "plugins/rest-api/scale_request.h"
+#include "plugins/rest-api/signal_request.h"
 
 namespace phpeek::rest {
 namespace {
@@ -47,6 +48,11 @@ const char* Verb(ControlOp op) {
       return "restart";
     case ControlOp::kScale:
       return "scale";
+    case ControlOp::kReload:
+      return "reload";
+    case ControlOp::kSignal:
+    case ControlOp::kSignalGroup:
+      return "signal";
   }
   return "control";
 }
@@ -171,6 +177,10 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
       return Control(ControlOp::kRestart, match.name);
     case RouteId::kScale:
       return Scale(match.name, request.body);
+    case RouteId::kReload:
+      return Control(ControlOp::kReload, match.name);
+    case RouteId::kSignal:
+      return Signal(match.name, request.body);
     case RouteId::kSchedule:
       return Schedule(match.name);
     case RouteId::kScheduleHistory:
@@ -256,6 +266,21 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
   if (r.code != BackendCode::kOk) return BackendError(ControlOp::kScale, r);
   return JsonResponse(202,
                       InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) + "}");
+}
+
+HttpResponse Api::Signal(const std::string& name, std::string_view body) const {
+  SignalRequest request;
+  std::string err;
+  if (!ParseSignalRequest(body, &request, &err)) {
+    return ErrorResponse(400, "invalid request body", err);
+  }
+  const ControlOp op = request.group ? ControlOp::kSignalGroup : ControlOp::kSignal;
+  const BackendResult r = backend_->Control(op, name, request.number);
+  if (r.code != BackendCode::kOk) return BackendError(op, r);
+  std::string reply = InitiatedBody("signal", name) + ",\"signal\":";
+  AppendJsonString(&reply, request.name);
+  reply += request.group ? ",\"target\":\"group\"}" : ",\"target\":\"leader\"}";
+  return JsonResponse(202, std::move(reply));
 }
 
 HttpResponse Api::Schedule(const std::string& name) const {

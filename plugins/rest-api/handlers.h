@@ -53,6 +53,7 @@ class Api {
   HttpResponse GetProcess(const std::string& name) const;
   HttpResponse Control(ControlOp op, const std::string& name) const;
   HttpResponse Scale(const std::string& name, std::string_view body) const;
+  HttpResponse Signal(const std::string& name, std::string_view body) const;
   // Scheduled jobs.
   HttpResponse Schedule(const std::string& name) const;
   HttpResponse History(const std::string& name, std::string_view target) const;

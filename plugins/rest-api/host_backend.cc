@@ -53,6 +53,12 @@ int32_t OpCode(ControlOp op) {
       return PHPEEK_OP_RESTART;
     case ControlOp::kScale:
       return PHPEEK_OP_SCALE;
+    case ControlOp::kReload:
+      return PHPEEK_OP_RELOAD;
+    case ControlOp::kSignal:
+      return PHPEEK_OP_SIGNAL;
+    case ControlOp::kSignalGroup:
+      return PHPEEK_OP_SIGNAL_GROUP;
   }
   return 0;
 }

@@ -51,6 +51,11 @@ void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back(',');
   AppendKey(out, "restart_count");
   out->append(std::to_string(IntField(inst, "restart_count")));
+  if (const int64_t reloads = IntField(inst, "reloads"); reloads > 0) {  // once it was reloaded
+    out->push_back(',');
+    AppendKey(out, "reloads");
+    out->append(std::to_string(reloads));
+  }
   const std::string_view reason = StringField(inst, "reason");  // ABI 1.1; absent when none
   if (!reason.empty()) {
     out->push_back(',');

@@ -81,6 +81,8 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/processes/{name}/stop", RouteId::kStop, true},
       {"POST", "/api/v1/processes/{name}/restart", RouteId::kRestart, true},
       {"POST", "/api/v1/processes/{name}/scale", RouteId::kScale, true},
+      {"POST", "/api/v1/processes/{name}/reload", RouteId::kReload, true},
+      {"POST", "/api/v1/processes/{name}/signal", RouteId::kSignal, true},
       {"GET", "/api/v1/processes/{name}/schedule", RouteId::kSchedule, true},
       {"GET", "/api/v1/processes/{name}/schedule/history", RouteId::kScheduleHistory, true},
       {"POST", "/api/v1/processes/{name}/schedule/pause", RouteId::kSchedulePause, true},

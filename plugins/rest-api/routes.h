@@ -23,6 +23,8 @@ enum class RouteId {
   kStop,
   kRestart,
   kScale,
+  kReload,
+  kSignal,
   kSchedule,
   kScheduleHistory,
   kSchedulePause,

@@ -36,6 +36,7 @@ cat >"$out/expected-dev" <<'LIST'
 ./usr/include/phpeek/json.hpp
 ./usr/include/phpeek/plugin.hpp
 ./usr/include/phpeek/plugin_abi.h
+./usr/include/phpeek/signals.hpp
 ./usr/include/phpeek/units.hpp
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmPlugin.cmake
 ./usr/lib/cmake/PhpeekPmSdk/PhpeekPmSdkConfig.cmake

@@ -17,6 +17,7 @@ InstanceRow ToInstance(const json::Value& o) {
   row.pid = IntMember(o, "pid");
   row.started_at = Int64Member(o, "started_at");
   row.restart_count = Int64Member(o, "restart_count");
+  row.reloads = Int64Member(o, "reloads");
   row.last_exit_code = static_cast<int>(o["last_exit_code"].AsInt64().value_or(-1));
   row.ready = o["ready"].AsBool().value_or(false);
   row.reason = StringMember(o, "reason");

@@ -14,6 +14,7 @@ struct InstanceRow {
   int pid = 0;
   int64_t started_at = 0;
   int64_t restart_count = 0;
+  int64_t reloads = 0;      // reload signals sent (process reloads)
   int last_exit_code = -1;  // -1 until a run ended with a status
   bool ready = false;
   std::string reason;  // why it is failed, backing off or blocked; or ""

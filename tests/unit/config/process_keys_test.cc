@@ -173,6 +173,32 @@ TEST_F(ProcessKeysTest, ListenAddresses) {
             "runs start and end on their own");
 }
 
+TEST_F(ProcessKeysTest, ReloadSignalAndForwardSignals) {
+  ProcessSpec p = LoadProcess("    command: /bin/true\n");
+  EXPECT_FALSE(p.reload_signal.has_value());
+  EXPECT_TRUE(p.forward_signals.empty());  // the default forwards nothing
+  p = LoadProcess(
+      "    command: /bin/true\n"
+      "    reload_signal: usr2\n"
+      "    forward_signals: [SIGUSR1, winch, TTIN]\n");
+  EXPECT_EQ(p.reload_signal, SIGUSR2);
+  EXPECT_EQ(p.forward_signals, (std::vector<int>{SIGUSR1, SIGWINCH, SIGTTIN}));
+  EXPECT_EQ(LoadProcess("    command: /bin/true\n    reload_signal: SIGHUP\n").reload_signal,
+            SIGHUP);
+
+  EXPECT_EQ(Bad("    reload_signal: SIGUSR3\n", "reload_signal"),
+            "unknown signal 'SIGUSR3' | did you mean 'SIGUSR1'?");
+  EXPECT_EQ(Bad("    reload_signal: SIGKILL\n", "reload_signal").substr(0, 62),
+            "signal 'SIGKILL' is not accepted here | use one of SIGHUP, SIG");  // not catchable
+  EXPECT_EQ(Bad("    forward_signals: [SIGTERM]\n", "forward_signals[0]"),
+            "signal 'SIGTERM' is not accepted here | use one of SIGUSR1, SIGUSR2, SIGALRM, "
+            "SIGTTIN, SIGTTOU, SIGPWR, SIGWINCH");  // the daemon's own stop signal
+  EXPECT_EQ(Bad("    forward_signals: [USR1, SIGUSR1]\n", "forward_signals[1]"),
+            "listed twice | list each signal once");
+  EXPECT_EQ(Bad("    forward_signals: SIGUSR1\n", "forward_signals"),
+            "must be a list of signal names | e.g. [SIGUSR1, SIGWINCH]");
+}
+
 TEST_F(ProcessKeysTest, PhpFpmStatus) {
   EXPECT_FALSE(LoadProcess("    command: /bin/true\n").php_fpm_status.has_value());
   ProcessSpec p = LoadProcess(

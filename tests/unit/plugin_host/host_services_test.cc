@@ -67,9 +67,9 @@ TEST_F(HostServicesTest, ProcessTableUsesTheManagementApiFieldNames) {
       out_,
       R"({"schema":1,"name":"web","state":"running","scale":2,"ready":false,"instances":[)"
       R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,"restart_count":0,)"
-      R"("last_exit_code":-1,"last_signal":0,"ready":false},)"
+      R"("reloads":0,"last_exit_code":-1,"last_signal":0,"ready":false},)"
       R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,"restart_count":1,)"
-      R"("last_exit_code":-1,"last_signal":0,"ready":false}]})");
+      R"("reloads":0,"last_exit_code":-1,"last_signal":0,"ready":false}]})");
   ASSERT_EQ(Call([&](phpeek_sink* o, phpeek_sink* e) { return api_->process_list(&ctx_, o, e); }),
             PHPEEK_OK);
   EXPECT_EQ(out_.rfind(R"({"schema":1,"processes":[{"name":"web","state":"running")", 0), 0u);

@@ -81,12 +81,14 @@ TEST_F(JobServicesTest, ProcessListCarriesTheJobMembers) {
                       R"("schedule_state":"executing","next_run":1700000100,)"),
             std::string::npos)
       << out_;
-  EXPECT_EQ(out_.find(R"("name":"web","state":"running","scale":2,"ready":false,"instances":[)"
-                      R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,)"
-                      R"("restart_count":0,"last_exit_code":-1,"last_signal":0,"ready":false},)"
-                      R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,)"
-                      R"("restart_count":1,"last_exit_code":-1,"last_signal":0,"ready":false}]})"),
-            out_.find(R"({"name":"web")") + 1)
+  EXPECT_EQ(
+      out_.find(
+          R"("name":"web","state":"running","scale":2,"ready":false,"instances":[)"
+          R"({"id":"web-0","state":"running","pid":100,"started_at":1700000000,)"
+          R"("restart_count":0,"reloads":0,"last_exit_code":-1,"last_signal":0,"ready":false},)"
+          R"({"id":"web-1","state":"running","pid":101,"started_at":1700000001,)"
+          R"("restart_count":1,"reloads":0,"last_exit_code":-1,"last_signal":0,"ready":false}]})"),
+      out_.find(R"({"name":"web")") + 1)
       << "a process without schedule has no job members: " << out_;
 }
 

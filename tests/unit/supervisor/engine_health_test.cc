@@ -89,6 +89,37 @@ TEST_F(EngineHealthTest, ReadyOnlyAfterSuccessThresholdPasses) {
   EXPECT_EQ(Instance("web").health->last_failure, "exit code 1");
 }
 
+// A process reload (reload_signal): each running instance gets the signal, and one with a
+// readiness check is not ready again until a probe (started at once) passes: what `reload --wait`
+// waits for.
+TEST_F(EngineHealthTest, AReloadSignalsEachInstanceAndWaitsForItsReadinessAgain) {
+  Checked("fpm", config::HealthCheckMode::kReadiness).reload_signal = SIGUSR2;
+  config.processes.back().scale = 2;
+  Start();
+  Advance(1000);
+  for (int i = 0; i < 2; ++i) os.Exit(os.last_pid() - i, 0);  // both first probes pass
+  Settle();
+  ASSERT_TRUE(Instance("fpm", 0).ready);
+  ASSERT_TRUE(Instance("fpm", 1).ready);
+  const int spawns = os.spawns();
+  Command(ControlOp::kReload, "fpm");
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(os.CountSignals(Pid("fpm", i), SIGUSR2), 1u) << i;
+    EXPECT_EQ(os.CountSignals(-Pid("fpm", i), SIGUSR2), 0u) << i;  // not the group
+    EXPECT_EQ(Instance("fpm", i).reloads, 1u);
+    EXPECT_FALSE(Instance("fpm", i).ready) << i;
+    EXPECT_EQ(Instance("fpm", i).health->health, "unknown");
+  }
+  EXPECT_FALSE(snapshots.GetOne("fpm")->ready);
+  EXPECT_EQ(os.spawns(), spawns + 2);  // a probe for each at once, not after initial_delay
+  os.Exit(os.last_pid(), 0);
+  os.Exit(os.last_pid() - 1, 0);
+  Settle();
+  EXPECT_TRUE(Instance("fpm", 0).ready);
+  EXPECT_TRUE(Instance("fpm", 1).ready);
+  EXPECT_EQ(Instance("fpm", 0).restart_count, 0u);  // reloaded, not restarted
+}
+
 TEST_F(EngineHealthTest, LivenessFailureStopsThroughTheStopPathThenRestartsUnderThePolicy) {
   config::ProcessSpec& web = Checked("web", config::HealthCheckMode::kLiveness);
   web.shutdown.signal = SIGQUIT;

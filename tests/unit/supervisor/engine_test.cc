@@ -25,6 +25,26 @@ namespace {
 using std::chrono::milliseconds;
 using testing::Proc;
 
+// A signal from the API: to each instance's main process, or to its process group; stopped
+// instances are skipped.
+TEST_F(EngineTest, ASignalGoesToEachInstancesLeaderOrGroup) {
+  config.processes.push_back(Proc("worker", {"worker"}));
+  config.processes.back().scale = 2;
+  Start();
+  Command(ControlOp::kSignal, "worker", SIGUSR1);
+  Command(ControlOp::kSignalGroup, "worker", SIGWINCH);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(os.CountSignals(Pid("worker", i), SIGUSR1), 1u) << i;
+    EXPECT_EQ(os.CountSignals(-Pid("worker", i), SIGUSR1), 0u) << i;
+    EXPECT_EQ(os.CountSignals(-Pid("worker", i), SIGWINCH), 1u) << i;
+    EXPECT_EQ(Instance("worker", i).reloads, 0u);
+  }
+  Command(ControlOp::kStop, "worker");
+  const size_t sent = os.signals().size();
+  Command(ControlOp::kSignal, "worker", SIGUSR1);
+  EXPECT_EQ(os.signals().size(), sent);  // nothing to signal
+}
+
 TEST_F(EngineTest, QuickFailuresWaitTheDoublingBackoffThenAreGivenUp) {
   config.processes.push_back(Proc("crash", {"crash"}));
   Start();

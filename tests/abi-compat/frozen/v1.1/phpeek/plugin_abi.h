@@ -139,6 +139,9 @@
  *   2026-12-06  1.1  JSON key only: process_list/process_get give P "php_fpm_status" ({"address",
  *                    "path"}, as configured) for a process with that key (the metrics plugin's
  *                    php-fpm pool series); absent otherwise, and on an older host.
+ *   2026-12-07  1.1  control ops PHPEEK_OP_RELOAD (5), PHPEEK_OP_SIGNAL (6) and
+ *                    PHPEEK_OP_SIGNAL_GROUP (7); instances in process_list/process_get gain
+ *                    "reloads" (reload signals sent to it). An older host answers E_UNSUPPORTED.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -187,6 +190,13 @@ extern "C" {
 #define PHPEEK_OP_STOP 2
 #define PHPEEK_OP_RESTART 3
 #define PHPEEK_OP_SCALE 4 /* arg = desired instance count */
+/* 1.1: the process's reload_signal to each running instance's main process (E_STATE without
+ * one); an instance with a readiness check is not ready again until the check passes. */
+#define PHPEEK_OP_RELOAD 5
+/* 1.1: arg = a signal number (phpeek/signals.hpp names them) to each instance's main process, or
+ * with SIGNAL_GROUP to its whole process group. */
+#define PHPEEK_OP_SIGNAL 6
+#define PHPEEK_OP_SIGNAL_GROUP 7
 
 /* ---- Scheduled-job operations (job_control, 1.1) --------------------------------------------- */
 #define PHPEEK_JOB_OP_PAUSE 1   /* ticks are dropped until RESUME; runs in flight go on */
@@ -381,7 +391,8 @@ typedef struct phpeek_host_api_v1 {
   /* {"schema":1,"processes":[P...]} where P is {"name","state","scale","instances":[I...]} and I is
    * {"id","state","pid","started_at","restart_count","last_exit_code","last_signal"}: the field
    * names of the Management API, in configuration order.
-   * 1.1 adds "ready" (bool) to P and I; to I "reason" when there is one (why the instance is failed
+   * 1.1 adds "ready" (bool) to P and I, "reloads" (reload signals sent, PHPEEK_OP_RELOAD) to I; to
+   * I "reason" when there is one (why the instance is failed
    * or backing off, e.g. the pre_start hook that failed) and, when the process has a health check,
    * "health" ("unknown", "healthy", "unhealthy") and "health_check": {"type","mode",
    * "consecutive_failures","passed","failed","duration_seconds_sum","duration_seconds_buckets":
@@ -402,13 +413,15 @@ typedef struct phpeek_host_api_v1 {
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);
 
-  /* Queues START/STOP/RESTART/SCALE (arg = instance count for SCALE, else ignored) without
+  /* Queues START/STOP/RESTART/SCALE/RELOAD/SIGNAL/SIGNAL_GROUP (arg = instance count for SCALE,
+   * the signal number for SIGNAL and SIGNAL_GROUP, else ignored) without
    * waiting for the supervisor loop (THREADING 3). Returns PHPEEK_OK once accepted;
    * E_NOT_FOUND, E_INVALID_ARGUMENT (bad op argument or scale out of range), E_STOPPING (shutting
    * down), E_UNSUPPORTED (op unknown to this host), E_WOULD_BLOCK (timeout_ms > 0 from an event
    * callback). Never E_TIMEOUT from this host. Since 1.1, for a scheduled job START resumes its
-   * schedule, STOP pauses it and stops its active runs, and RESTART or SCALE give E_STATE (a job
-   * has runs, not instances). */
+   * schedule, STOP pauses it and stops its active runs, and the other ops give E_STATE (a job
+   * has runs, not instances); RELOAD gives E_STATE for a process without reload_signal, SIGNAL
+   * E_INVALID_ARGUMENT for a number phpeek/signals.hpp does not name. */
   int32_t (*process_control)(phpeek_host* h, int32_t op, const char* name, int32_t arg,
                              uint32_t timeout_ms, phpeek_sink* err);
 
