@@ -28,6 +28,7 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kSignal, "signal", 2, false},
     {Subcommand::kLogs, "logs", 1, true},
     {Subcommand::kEvents, "events", 0, false},
+    {Subcommand::kInit, "init", 0, false},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -64,7 +65,8 @@ bool Waits(Subcommand s) { return IsClient(s) && !IsListing(s) && s != Subcomman
 // Which flags each subcommand accepts; anything else is a usage error that names the flag.
 bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--help" || flag == "-h") return true;
-  if (flag == "--config" || flag == "-c") return s != Subcommand::kVersion;
+  if (flag == "--config" || flag == "-c")
+    return s != Subcommand::kVersion && s != Subcommand::kInit;
   if (flag == "--dry-run") return s == Subcommand::kServe;
   if (flag == "--strict" || flag == "--keys") return s == Subcommand::kCheckConfig;
   if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
@@ -72,13 +74,20 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--wait" || flag == "--timeout") return Waits(s);
   if (flag == "--follow" || flag == "-f" || flag == "--instance") return s == Subcommand::kLogs;
   if (flag == "--group") return s == Subcommand::kSignal;
+  if (flag == "--preset" || flag == "--queue" || flag == "--horizon" || flag == "--scheduler" ||
+      flag == "--octane" || flag == "--force" || flag == "--output" || flag == "-o" ||
+      flag == "--app-dir") {
+    return s == Subcommand::kInit;
+  }
   if (flag == "--lines" || flag == "-n") return s == Subcommand::kLogs || s == Subcommand::kEvents;
   return false;
 }
 
 bool TakesValue(const std::string& flag) {
   return flag == "--config" || flag == "-c" || flag == "--url" || flag == "--token" ||
-         flag == "--timeout" || flag == "--lines" || flag == "-n" || flag == "--instance";
+         flag == "--timeout" || flag == "--lines" || flag == "-n" || flag == "--instance" ||
+         flag == "--preset" || flag == "--queue" || flag == "--output" || flag == "-o" ||
+         flag == "--app-dir";
 }
 
 bool ParsePositiveInt(const std::string& text, int* out) {
@@ -99,6 +108,20 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   if (flag == "--token") cl->token = value;
   if (flag == "--wait") cl->wait = true;
   if (flag == "--group") cl->group = true;
+  if (flag == "--preset") cl->preset = value;
+  if (flag == "--horizon") cl->horizon = true;
+  if (flag == "--scheduler") cl->scheduler = true;
+  if (flag == "--octane") cl->octane = true;
+  if (flag == "--force") cl->force = true;
+  if (flag == "--output" || flag == "-o") cl->output = value;
+  if (flag == "--app-dir") cl->app_dir = value;
+  if (flag == "--queue") {
+    const char* end = value.data() + value.size();
+    auto [ptr, ec] = std::from_chars(value.data(), end, cl->queue);
+    if (value.empty() || ec != std::errc() || ptr != end || cl->queue < 0) {
+      return "--queue takes a whole number of workers >= 0, not '" + value + "'";
+    }
+  }
   if (flag == "--timeout" && !ParsePositiveInt(value, &cl->wait_timeout_seconds)) {
     return "--timeout takes a whole number of seconds above 0, not '" + value + "'";
   }

@@ -23,6 +23,7 @@ enum class Subcommand {
   kSignal,
   kLogs,
   kEvents,
+  kInit,
 };
 
 struct CommandLine {
@@ -39,9 +40,15 @@ struct CommandLine {
   bool wait = false;   // --wait
   bool group = false;  // signal --group: each instance's process group, not its main process
   int wait_timeout_seconds = 60;
-  bool follow = false;                // logs -f
-  int lines = -1;                     // logs, events -n; -1: the command's default
-  std::string instance;               // logs --instance
+  bool follow = false;   // logs -f
+  int lines = -1;        // logs, events -n; -1: the command's default
+  std::string instance;  // logs --instance
+  // init: the preset and its choices (init_preset.h), where to write, and whether to overwrite.
+  std::string preset;
+  int queue = -1;
+  bool horizon = false, scheduler = false, octane = false, force = false;
+  std::string output = "phpeek-pm.yaml";
+  std::string app_dir = "/var/www/html";
   std::vector<std::string> operands;  // process name, scale count
 };
 

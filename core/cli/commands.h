@@ -10,8 +10,10 @@ int RunCheckConfig(const CommandLine& cl);
 // check-config --keys: every configuration key, the plugins' included (check_config_keys.cc).
 int RunCheckConfigKeys(const CommandLine& cl);
 int RunVersion();
-// status, start, stop, restart, scale, jobs, trigger, reload, logs, events: the Management API
-// client (core/cli/client/).
+// init: writes a phpeek-pm.yaml from a preset (init_command.cc, init_preset.h).
+int RunInit(const CommandLine& cl);
+// status, start, stop, restart, scale, jobs, trigger, reload, signal, logs, events: the Management
+// API client (core/cli/client/).
 int RunClient(const CommandLine& cl);
 
 }  // namespace phpeek::cli

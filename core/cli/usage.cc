@@ -28,7 +28,7 @@ std::string ServeUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
-         "trigger, reload, signal, logs, events, version.\n"
+         "trigger, reload, signal, logs, events, init, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -54,6 +54,35 @@ std::string CheckConfigUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Exit status: 0 valid, 1 invalid, 2 usage error.\n";
+}
+
+std::string InitUsage() {
+  return "Usage: phpeek-pm init --preset laravel|symfony|wordpress|generic [--queue N]\n"
+         "                      [--horizon] [--scheduler] [--octane] [--app-dir DIR]\n"
+         "                      [-o FILE] [--force]\n"
+         "\n"
+         "Write a commented phpeek-pm.yaml for a PHP application: php-fpm (graceful reload on\n"
+         "SIGUSR2, SIGQUIT stop, health check, pool metrics) and nginx behind it (started once\n"
+         "php-fpm is ready, reload on SIGHUP), the readiness file, and what the options add.\n"
+         "The file passes 'phpeek-pm check-config --strict' where php-fpm8.2, nginx and php\n"
+         "are installed.\n"
+         "\n"
+         "Options:\n"
+         "      --preset NAME  laravel, symfony, wordpress or generic\n"
+         "      --queue N      N queue workers (laravel: queue:work, symfony: messenger:consume;\n"
+         "                     default 1 for both, 0 leaves them out)\n"
+         "      --horizon      laravel: Horizon runs the workers instead of queue:work\n"
+         "      --scheduler    the framework's scheduler as a job every minute (laravel:\n"
+         "                     schedule:run, symfony: the scheduler transport, wordpress:\n"
+         "                     wp-cron.php)\n"
+         "      --octane       laravel: Octane serves the application instead of php-fpm\n"
+         "      --app-dir DIR  the application's root (default /var/www/html)\n"
+         "  -o, --output FILE  where to write (default ./phpeek-pm.yaml)\n"
+         "      --force        overwrite an existing file\n"
+         "  -h, --help         show this help\n"
+         "\n"
+         "Exit status: 0 written, 1 the file exists (without --force) or cannot be written,\n"
+         "2 usage error.\n";
 }
 
 std::string ClientUsage(Subcommand s) {
@@ -172,6 +201,8 @@ std::string UsageText(Subcommand s) {
       return CheckConfigUsage();
     case Subcommand::kVersion:
       return "Usage: phpeek-pm version\n       phpeek-pm --version\n\nPrint the version.\n";
+    case Subcommand::kInit:
+      return InitUsage();
     default:
       return ClientUsage(s);
   }
