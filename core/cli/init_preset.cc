@@ -43,8 +43,9 @@ std::string PhpFpm() {
          "    # metrics, serve `pm.status_path = /status`; set `process_control_timeout = 10s` in\n"
          "    # php-fpm.conf so that a reload or stop lets busy workers finish their requests.\n"
          "    command: [\"php-fpm8.2\", \"-F\", \"-R\"]\n"
-         "    reload_signal: SIGUSR2         # phpeek-pm reload php-fpm: graceful, no request "
-         "lost\n"
+         "    config_test: [\"php-fpm8.2\", \"-t\", \"-R\"]   # before each start, restart, "
+         "reload\n"
+         "    reload_signal: SIGUSR2         # phpeek-pm reload php-fpm: graceful\n"
          "    shutdown: {signal: SIGQUIT, timeout: 30s}\n"
          "    health_check: {address: \"127.0.0.1:9000\", period: 5s, mode: both}\n"
          "    php_fpm_status: {address: \"127.0.0.1:9000\", path: /status}\n\n";
@@ -69,6 +70,8 @@ std::string Nginx(const InitOptions& o) {
          "    depends_on: [" +
          std::string(o.octane ? "octane" : "php-fpm") +
          "]          # starts once it is ready (its health check passes)\n"
+         "    config_test: [\"nginx\", \"-t\", \"-q\"]    # a broken file never replaces a good "
+         "one\n"
          "    reload_signal: SIGHUP          # phpeek-pm reload nginx: re-reads its configuration\n"
          "    shutdown: {signal: SIGQUIT, timeout: 15s}\n"
          "    health_check: {address: \"127.0.0.1:80\", period: 5s, mode: readiness}\n\n";

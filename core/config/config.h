@@ -160,6 +160,10 @@ struct ProcessSpec {
   // `forward_signals`: the daemon's own USR1, USR2, WINCH, ... passed on to each instance's main
   // process; empty (the default): none is.
   std::vector<int> forward_signals;
+  // `config_test`: a command that checks the process's own configuration (`php-fpm8.2 -t`,
+  // `nginx -t`), run before each spawn and before a restart, reload or configuration reload
+  // touches running instances; a failure leaves them as they are. A Hook named "config_test".
+  std::optional<Hook> config_test;
   std::string schedule;                     // 5-field cron; empty = supervised process
   std::string schedule_timezone = "Local";  // UTC, Local or an IANA zone (validated at load)
   std::optional<Millis> schedule_timeout;   // unset (or 0 in the file): no timeout

@@ -145,6 +145,15 @@ std::vector<KeyHandler> BasicHandlers(Reader& r, ProcessSpec* out, Seen* seen) {
        }},
       {"forward_signals",
        [&r, out](const Node& v, P p) { ReadForwardSignals(r, v, p, &out->forward_signals); }},
+      {"config_test",
+       [&r, out](const Node& v, P p) {
+         Hook test;
+         test.name = "config_test";
+         test.key_path = p;
+         test.pos = v.pos;
+         ReadCommand(r, v, p, &test.command);
+         if (!test.command.argv.empty()) out->config_test = std::move(test);
+       }},
   };
 }
 

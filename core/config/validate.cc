@@ -101,6 +101,7 @@ void CheckPrograms(Reader& r, const Config& config, const std::map<std::string, 
       check.Run(p.health_check->command, base + ".health_check.command", p);
     }
     check.Hooks(p.hooks, &p);
+    if (p.config_test) check.Run(p.config_test->command, base + ".config_test", p);
   }
   check.Hooks(config.hooks, nullptr);
 }

@@ -62,6 +62,11 @@ void WriteProcessMembers(json::Writer* w, const ProcessStatus& p) {
     w->Key("address").String(p.php_fpm_status->address);
     w->Key("path").String(p.php_fpm_status->path).EndObject();
   }
+  if (p.config_test) {
+    w->Key("config_test").BeginObject().Key("runs").Int(p.config_test->runs);
+    if (!p.config_test->error.empty()) w->Key("error").String(p.config_test->error);
+    w->EndObject();
+  }
   if (p.job) {
     schedule::WriteJobListMembers(w, *p.job);  // "type": "scheduled" among them
   } else if (!p.type.empty()) {

@@ -162,6 +162,9 @@ SpecDelta CompareSpecs(const ProcessSpec& a, const ProcessSpec& b) {
   update(a.php_fpm_status == b.php_fpm_status, "php_fpm_status");
   update(a.reload_signal == b.reload_signal, "reload_signal");
   update(a.forward_signals == b.forward_signals, "forward_signals");
+  update(a.config_test.has_value() == b.config_test.has_value() &&
+             (!a.config_test || SameHook(*a.config_test, *b.config_test)),
+         "config_test");
   update(SameLogging(a.logging, b.logging), "logging");
   if (!a.schedule.empty() && !b.schedule.empty()) {
     update(a.schedule == b.schedule, "schedule");

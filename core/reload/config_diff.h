@@ -10,8 +10,9 @@
 //  - scaled: only `scale` changed: instances are added or retired, nothing restarts.
 //  - updated: only what is read at the next event changed (health check, hooks, shutdown,
 //    schedule settings, restart policy, min_uptime, depends_on, max_scale, critical, enabled,
-//    initial_state, logging, php_fpm_status, reload_signal, forward_signals): applied without a
-//    restart (supervisord #214).
+//    initial_state, logging, php_fpm_status, reload_signal, forward_signals, config_test): applied
+//    without a restart (supervisord #214). A restarted process's config_test (the new one) runs
+//    first: when it fails, its running instances are kept as they are.
 //  - unchanged: untouched, same pids.
 // Positions in the file (line, column) never count as a change: moving a block is not editing it.
 #pragma once

@@ -96,6 +96,13 @@ struct ProcessStatus {
   // `php_fpm_status` as configured (address as written, `{instance_index}` included), for the
   // metrics plugin; unset when the process has none.
   std::optional<FpmStatusTarget> php_fpm_status;
+  // Set when the process has a config_test: how many have run ahead of a restart, reload or
+  // configuration reload, and why the last one failed ("" after a pass).
+  struct ConfigTest {
+    uint32_t runs = 0;
+    std::string error;
+  };
+  std::optional<ConfigTest> config_test;
 };
 
 // The daemon's readiness (global.readiness, GET /api/v1/ready) and what makes it unhealthy.

@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -91,7 +92,10 @@ struct Process {
   std::string state;        // last published aggregate state
   std::deque<int> rolling;  // indexes still to restart, in order
   int rolling_current = -1;
-  bool stop_sent = false;  // shutdown: this process has been told to stop
+  // config_test runs ahead of a restart, reload or configuration reload (engine_config_test.cc):
+  uint32_t config_tests = 0;      // how many have ended
+  std::string config_test_error;  // why the last one failed; "" after a pass
+  bool stop_sent = false;         // shutdown: this process has been told to stop
   // Counts kept by Apply and the scale code, so that a turn looks only at processes with work
   // (a scan of every instance per wake-up would make a 500-instance shutdown O(n^2)).
   int starting = 0;  // instances in kStarting: waiting for their spawn
@@ -239,8 +243,9 @@ class Engine {
   void CheckPostStartHooks();
   void RunShutdownHooks();
   bool PostStopHooksDone();
+  // Jobs pointing at `list`'s hooks: it must live as long as the configuration.
   std::vector<hooks::HookJob> InstanceHookJobs(Process& p, Instance& inst,
-                                               const std::vector<config::Hook>& list,
+                                               std::span<const config::Hook> list,
                                                hooks::HookPoint point);
   Instance* InstanceById(Process& p, const std::string& id);
   void PublishHookEvent(const hooks::HookResult& r);
@@ -257,6 +262,9 @@ class Engine {
   void ReloadProcess(Process& p);
   void SignalProcess(Process& p, int sig, bool group);
   bool ForwardSignal(int sig);
+  // engine_config_test.cc: `then` once p's config_test has passed (at once without one); on a
+  // failure the running instances are left as they are and the failure is logged and published.
+  void AfterConfigTest(Process& p, const char* action, std::function<void(Process&)> then);
   Instance& AddInstance(Process& p, int index);
   void AdvanceRolling(Process& p);
   void RemoveRetired(Process& p);

@@ -86,14 +86,16 @@ void Engine::ApplyCommand(const Command& c) {
       StopProcess(*p);
       break;
     case ControlOp::kRestart:
-      RestartProcess(*p);
-      RetryDependencies(*p);
+      AfterConfigTest(*p, "restart", [this](Process& q) {
+        RestartProcess(q);
+        RetryDependencies(q);
+      });
       break;
     case ControlOp::kScale:
       ScaleProcess(*p, c.arg);
       break;
     case ControlOp::kReload:
-      ReloadProcess(*p);
+      AfterConfigTest(*p, "reload", [this](Process& q) { ReloadProcess(q); });
       break;
     case ControlOp::kSignal:
     case ControlOp::kSignalGroup:

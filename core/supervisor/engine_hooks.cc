@@ -49,25 +49,36 @@ void Engine::RunBootHooks() {
 // run), or its pre_start hooks have not passed yet (they are started here).
 bool Engine::HoldSpawnForHooks(Process& p, Instance& inst) {
   if (hooks_.Busy(inst.id)) return true;
-  if (p.spec->hooks.pre_start.empty() || inst.pre_start_passed) return false;
+  if ((p.spec->hooks.pre_start.empty() && !p.spec->config_test) || inst.pre_start_passed) {
+    return false;
+  }
   const std::string id = inst.id;
-  hooks_.Run(id, InstanceHookJobs(p, inst, p.spec->hooks.pre_start, HookPoint::kPreStart),
-             [this, &p, id](bool ok, const HookResult& failed) {
-               Instance* i = InstanceById(p, id);
-               if (i == nullptr) return;
-               if (i->state != InstanceState::kStarting || i->pid != 0) return;  // stopped since
-               if (ok) {
-                 i->pre_start_passed = true;  // the next turn spawns it
-                 return;
-               }
-               if (shutting_down_) return;
-               i->reason = "pre_start hook '" + failed.name + "' failed: " + failed.error;
-               log::Error("pre_start hook failed; process not started", {{"process", p.spec->name},
-                                                                         {"instance", id},
-                                                                         {"hook", failed.name},
-                                                                         {"error", failed.error}});
-               Apply(p, *i, InstanceEvent::kExitFailed);
-             });
+  // The config_test first, then the pre_start hooks.
+  std::vector<hooks::HookJob> jobs;
+  if (p.spec->config_test) {
+    jobs = InstanceHookJobs(p, inst, {&*p.spec->config_test, 1}, HookPoint::kPreStart);
+  }
+  for (auto& job : InstanceHookJobs(p, inst, p.spec->hooks.pre_start, HookPoint::kPreStart)) {
+    jobs.push_back(std::move(job));
+  }
+  hooks_.Run(id, std::move(jobs), [this, &p, id](bool ok, const HookResult& failed) {
+    Instance* i = InstanceById(p, id);
+    if (i == nullptr) return;
+    if (i->state != InstanceState::kStarting || i->pid != 0) return;  // stopped since
+    if (ok) {
+      i->pre_start_passed = true;  // the next turn spawns it
+      return;
+    }
+    if (shutting_down_) return;
+    i->reason = failed.name == "config_test"
+                    ? "config_test failed: " + failed.error
+                    : "pre_start hook '" + failed.name + "' failed: " + failed.error;
+    log::Error("pre_start hook failed; process not started", {{"process", p.spec->name},
+                                                              {"instance", id},
+                                                              {"hook", failed.name},
+                                                              {"error", failed.error}});
+    Apply(p, *i, InstanceEvent::kExitFailed);
+  });
   return true;
 }
 
@@ -139,7 +150,7 @@ bool Engine::PostStopHooksDone() {
 }
 
 std::vector<hooks::HookJob> Engine::InstanceHookJobs(Process& p, Instance& inst,
-                                                     const std::vector<config::Hook>& list,
+                                                     std::span<const config::Hook> list,
                                                      HookPoint point) {
   process::SpawnRequest request = p.request;
   request.extra_env = {"PHPEEK_PM_INSTANCE_ID=" + inst.id,

@@ -107,7 +107,9 @@ reload::ReloadResult Engine::ApplyReload(std::shared_ptr<const config::Config> n
       case ChangeKind::kRestarted:
         // A job's new settings apply from its next run (KeepProcess); a stopped process is not
         // started by a reload.
-        if (!job && !p->held && spec.enabled) RestartProcess(*p);
+        if (!job && !p->held && spec.enabled) {
+          AfterConfigTest(*p, "configuration reload", [this](Process& q) { RestartProcess(q); });
+        }
         r.restarted.push_back(c.name);
         break;
       case ChangeKind::kAdded:

@@ -99,6 +99,9 @@ void Engine::PublishStatus() {
     if (const auto& fpm = p->spec->php_fpm_status) {
       ps.php_fpm_status = FpmStatusTarget{fpm->address, fpm->path};
     }
+    if (p->spec->config_test) {
+      ps.config_test = ProcessStatus::ConfigTest{p->config_tests, p->config_test_error};
+    }
     ps.ready = ProcessReady(*p);
     FillDependencies(*p, &ps);
     if (jobs_->Has(ps.name)) {

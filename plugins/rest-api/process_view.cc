@@ -112,6 +112,24 @@ void AppendDependencies(const json::Value& proc, std::string* out) {
   AppendJsonString(out, reason);
 }
 
+// ',"config_test":{"runs":N,"error":"..."}' for a process with a config_test (ABI 1.1).
+void AppendConfigTest(const json::Value& proc, std::string* out) {
+  const json::Value test = proc["config_test"];
+  if (!test.is_object()) return;
+  out->push_back(',');
+  AppendKey(out, "config_test");
+  out->push_back('{');
+  AppendKey(out, "runs");
+  out->append(std::to_string(IntField(test, "runs")));
+  const std::string_view error = StringField(test, "error");
+  if (!error.empty()) {
+    out->push_back(',');
+    AppendKey(out, "error");
+    AppendJsonString(out, error);
+  }
+  out->push_back('}');
+}
+
 void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back('{');
   AppendKey(out, "name");
@@ -134,6 +152,7 @@ void AppendProcess(const json::Value& proc, std::string* out) {
     AppendInstance(inst, out);
   }
   out->push_back(']');
+  AppendConfigTest(proc, out);
   const std::string_view type = StringField(proc, "type");  // ABI 1.1
   if (type == "scheduled") {
     AppendJobMembers(proc, out);

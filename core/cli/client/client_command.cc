@@ -135,6 +135,19 @@ std::string Describe(const ProcessRow& p) {
   return text;
 }
 
+// A config_test ran since `before` and failed: the restart or reload was not done.
+bool RefusedByConfigTest(const std::optional<ProcessRow>& before, const ProcessRow& now,
+                         const std::string& name, std::string* why) {
+  if (!before || now.config_test_runs <= before->config_test_runs ||
+      now.config_test_error.empty()) {
+    return false;
+  }
+  *why = "the config test of " + name + " failed (" + now.config_test_error +
+         "); its running instances are kept as they were ('phpeek-pm logs " + name +
+         "' shows the test's output)";
+  return true;
+}
+
 // Polls the process until it reaches the requested state, or the deadline passes. `before`: the
 // process as it was before a start or restart.
 int Wait(const CommandLine& cl, const ApiEndpoint& endpoint, const std::string& name, int scale,
@@ -147,6 +160,7 @@ int Wait(const CommandLine& cl, const ApiEndpoint& endpoint, const std::string& 
   int blocked_seen = 0;
   for (;;) {
     if (!FetchProcess(endpoint, name, &p, &err)) return Fail(err);
+    if (RefusedByConfigTest(before, p, name, &err)) return Fail(err);
     const bool changed = !before || Fingerprint(p) != Fingerprint(*before);
     if (Reached(cl.subcommand, p, scale, old_pids, changed)) {
       std::printf("%s: %s\n", name.c_str(), Describe(p).c_str());
@@ -320,6 +334,7 @@ int RunProcessReload(const CommandLine& cl, const ApiEndpoint& endpoint) {
       std::chrono::steady_clock::now() + std::chrono::seconds(cl.wait_timeout_seconds);
   for (ProcessRow now;;) {
     if (!FetchProcess(endpoint, name, &now, &err)) return Fail(err);
+    if (RefusedByConfigTest(before, now, name, &err)) return Fail(err);
     if (Reloaded(before, now)) {
       std::printf("%s: reloaded, %s\n", name.c_str(), Describe(now).c_str());
       return 0;

@@ -26,6 +26,8 @@ InstanceRow ToInstance(const json::Value& o) {
 
 ProcessRow ToProcess(const json::Value& o) {
   ProcessRow row;
+  row.config_test_runs = Int64Member(o["config_test"], "runs");
+  row.config_test_error = StringMember(o["config_test"], "error");
   row.name = StringMember(o, "name");
   row.state = StringMember(o, "state");
   row.type = StringMember(o, "type");

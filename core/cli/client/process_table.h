@@ -28,6 +28,8 @@ struct ProcessRow {
   bool ready = false;
   std::vector<std::string> waiting_for;  // dependencies its instances wait for
   std::string reason;                    // why it is blocked; or ""
+  int64_t config_test_runs = 0;          // config_test runs ahead of restarts and reloads
+  std::string config_test_error;         // why the last one failed; or ""
   std::vector<InstanceRow> instances;
 };
 

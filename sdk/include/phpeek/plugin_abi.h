@@ -142,6 +142,8 @@
  *   2026-12-07  1.1  control ops PHPEEK_OP_RELOAD (5), PHPEEK_OP_SIGNAL (6) and
  *                    PHPEEK_OP_SIGNAL_GROUP (7); instances in process_list/process_get gain
  *                    "reloads" (reload signals sent to it). An older host answers E_UNSUPPORTED.
+ *   2026-12-07  1.1  JSON key only: P gains "config_test" ({"runs","error"}) for a process with
+ *                    a config_test.
  */
 #ifndef PHPEEK_PLUGIN_ABI_H
 #define PHPEEK_PLUGIN_ABI_H
@@ -408,7 +410,9 @@ typedef struct phpeek_host_api_v1 {
    * are the waiting instances) and "reason" (why, on P and on those instances). P has
    * "php_fpm_status": {"address","path"} when the process configures it: where its php-fpm pool
    * answers the status page over FastCGI, as written ("127.0.0.1:9000" or "unix:/path";
-   * "{instance_index}" in it stands for each instance's index). */
+   * "{instance_index}" in it stands for each instance's index). P has "config_test": {"runs":N,
+   * "error":"..."} when the process has a config_test: the tests run ahead of a restart or
+   * reload, and why the last failed (absent after a pass; that action was then not done). */
   int32_t (*process_list)(phpeek_host* h, phpeek_sink* out_json, phpeek_sink* err);
   /* {"schema":1, ...P} for one process; E_NOT_FOUND when there is no such process. */
   int32_t (*process_get)(phpeek_host* h, const char* name, phpeek_sink* out_json, phpeek_sink* err);

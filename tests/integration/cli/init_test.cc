@@ -52,6 +52,7 @@ TEST(InitTest, TheFileUsesTheFeaturesThePresetPromises) {
   const std::string laravel = InitAndCheck({"--preset", "laravel", "--queue", "3", "--scheduler"});
   for (const char* text :
        {"reload_signal: SIGUSR2", "reload_signal: SIGHUP", "signal: SIGQUIT",
+        "config_test: [\"php-fpm8.2\", \"-t\", \"-R\"]", "config_test: [\"nginx\", \"-t\", \"-q\"]",
         "php_fpm_status: {address: \"127.0.0.1:9000\", path: /status}", "depends_on: [php-fpm]",
         "health_check:", "readiness:\n    enabled: true", "scale: 3", "schedule: \"* * * * *\"",
         "artisan\", \"schedule:run\"]", "artisan\", \"queue:work\""}) {

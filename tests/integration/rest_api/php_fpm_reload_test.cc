@@ -2,7 +2,8 @@
 // by the daemon, a steady stream of requests through nginx, and `phpeek-pm reload php-fpm --wait`
 // in the middle of it. php-fpm's SIGUSR2 (its reload_signal) re-executes the master on the same
 // listening socket and lets busy workers finish (process_control_timeout), so no request may
-// fail, while a restart (a new master, the socket closed between) made nginx answer 502.
+// fail, while a restart (a new master, the socket closed between) made nginx answer 502. Its
+// config_test (php-fpm8.2 -t) catches a broken pool file before a reload.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -48,6 +49,8 @@ std::string Stack(const TempDir& dir, int fpm_port, int http_port) {
   return "  php-fpm:\n    command: [\"php-fpm8.2\", \"-F\", \"-R\", \"-n\", \"-y\", \"" + fpm +
          "\", \"-p\", \"" + d +
          "\"]\n    reload_signal: SIGUSR2\n    shutdown: {signal: SIGQUIT, timeout: 10s}\n" +
+         "    config_test: [\"php-fpm8.2\", \"-t\", \"-R\", \"-n\", \"-y\", \"" + fpm +
+         "\", \"-p\", \"" + d + "\"]\n" +
          "    health_check: {type: tcp, address: \"127.0.0.1:" + std::to_string(fpm_port) +
          "\", period: 200ms, mode: readiness}\n"
          "  nginx:\n    command: [\"nginx\", \"-p\", \"" +
@@ -114,6 +117,37 @@ TEST(PhpFpmReload, NoRequestFailsAcrossAGracefulReload) {
   EXPECT_EQ(instance->getValue<int>("restart_count"), 0);
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_GT(workers.size(), before.size()) << "the reload brought new workers";
+}
+
+// config_test (php-fpm8.2 -t) catches a broken pool file before the reload: php-fpm keeps
+// serving with the pool it has, the client says why; once the file is fixed the reload goes on.
+TEST(PhpFpmReload, ABrokenPoolFileIsCaughtBeforeTheReload) {
+  if (!Have("php-fpm8.2") || !Have("nginx")) {
+    GTEST_SKIP() << "needs php-fpm8.2 and nginx (packages php8.2-fpm, nginx-light)";
+  }
+  TempDir stack;
+  const int http_port = FreePort();
+  ApiDaemon d("", Stack(stack, FreePort(), http_port));
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  ASSERT_TRUE(WaitUntil([&] { return Get(http_port) != 0; }, std::chrono::seconds(20)))
+      << d.daemon().Log();
+  const std::string pool = phpeek::testing::ReadFile(stack.Join("php-fpm.conf"));
+  stack.Write("php-fpm.conf", pool + "pm.max_children = many\n");
+  const std::map<std::string, std::string> env = {{"PHPEEK_PM_API_URL", d.base_url()}};
+  auto r = RunCommand({BinaryPath(), "reload", "php-fpm", "--wait", "--timeout", "30"}, env);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("the config test of php-fpm failed (exit code 78)"), std::string::npos)
+      << r.err;
+  EXPECT_NE(Get(http_port), 0) << "still serving with the pool it has";
+  EXPECT_FALSE(d.Process("php-fpm")->getArray("instances")->getObject(0)->has("reloads"));
+  EXPECT_TRUE(d.daemon().WaitForLog("unable to parse value for entry 'pm.max_children'"))
+      << "the test's output is in the log";
+
+  stack.Write("php-fpm.conf", pool);
+  r = RunCommand({BinaryPath(), "reload", "php-fpm", "--wait", "--timeout", "30"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(d.Process("php-fpm")->getArray("instances")->getObject(0)->getValue<int>("reloads"), 1);
+  EXPECT_NE(Get(http_port), 0);
 }
 
 }  // namespace

@@ -199,6 +199,21 @@ TEST_F(ProcessKeysTest, ReloadSignalAndForwardSignals) {
             "must be a list of signal names | e.g. [SIGUSR1, SIGWINCH]");
 }
 
+TEST_F(ProcessKeysTest, ConfigTest) {
+  EXPECT_FALSE(LoadProcess("    command: /bin/true\n").config_test.has_value());
+  ProcessSpec p = LoadProcess("    command: /bin/true\n    config_test: [\"/bin/true\", \"-t\"]\n");
+  ASSERT_TRUE(p.config_test.has_value());
+  EXPECT_EQ(p.config_test->name, "config_test");
+  EXPECT_EQ(p.config_test->command.argv, (std::vector<std::string>{"/bin/true", "-t"}));
+  EXPECT_EQ(p.config_test->key_path, "processes.web.config_test");
+  EXPECT_EQ(p.config_test->pos.line, 4);
+  p = LoadProcess("    command: /bin/true\n    config_test: \"/bin/true -t\"\n");
+  ASSERT_TRUE(p.config_test.has_value());
+  EXPECT_TRUE(p.config_test->command.via_shell);
+  EXPECT_EQ(Bad("    config_test: []\n", "config_test"),
+            "command is empty | the first element is the program to run");
+}
+
 TEST_F(ProcessKeysTest, PhpFpmStatus) {
   EXPECT_FALSE(LoadProcess("    command: /bin/true\n").php_fpm_status.has_value());
   ProcessSpec p = LoadProcess(

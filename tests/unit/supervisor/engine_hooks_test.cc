@@ -52,6 +52,56 @@ class EngineHooksTest : public EngineTest {
   Recorder recorder;
 };
 
+// config_test: before each spawn (a failure fails the instance with the reason), and before a
+// restart or reload touches the running instance (a failure leaves it as it is).
+TEST_F(EngineHooksTest, AFailingConfigTestBeforeASpawnFailsTheInstance) {
+  config.processes.push_back(Proc("web", {"web"}));
+  config.processes.back().config_test = MakeHook("config_test");
+  Start();
+  EXPECT_EQ(Pid("web"), 0);  // the test runs first
+  EndHook("config_test", 1);
+  EXPECT_EQ(Instance("web").state, "failed");
+  EXPECT_EQ(Instance("web").reason, "config_test failed: exit code 1");
+  EXPECT_EQ(os.spawns(), 1);  // only the test
+}
+
+TEST_F(EngineHooksTest, TheConfigTestGatesRestartsAndReloadsOfRunningInstances) {
+  config.processes.push_back(Proc("web", {"web"}));
+  config.processes.back().config_test = MakeHook("config_test");
+  config.processes.back().reload_signal = SIGUSR2;
+  Start();
+  EndHook("config_test");
+  const pid_t first = Pid("web");
+  ASSERT_NE(first, 0);
+  EXPECT_EQ(snapshots.GetOne("web")->config_test->runs, 0u);  // pre-spawn tests are not counted
+
+  Command(ControlOp::kRestart, "web");
+  EXPECT_EQ(os.CountSignals(-first, SIGTERM), 0u);  // nothing touched while the test runs
+  EndHook("config_test", 1);
+  EXPECT_EQ(Pid("web"), first);
+  EXPECT_EQ(Instance("web").state, "running");
+  EXPECT_EQ(os.CountSignals(-first, SIGTERM), 0u);
+  ASSERT_TRUE(snapshots.GetOne("web")->config_test.has_value());
+  EXPECT_EQ(snapshots.GetOne("web")->config_test->runs, 1u);
+  EXPECT_EQ(snapshots.GetOne("web")->config_test->error, "exit code 1");
+
+  Command(ControlOp::kReload, "web");
+  EndHook("config_test", 1);
+  EXPECT_EQ(os.CountSignals(first, SIGUSR2), 0u);
+  Command(ControlOp::kReload, "web");
+  EndHook("config_test");
+  EXPECT_EQ(os.CountSignals(first, SIGUSR2), 1u);
+  EXPECT_EQ(snapshots.GetOne("web")->config_test->runs, 3u);
+  EXPECT_EQ(snapshots.GetOne("web")->config_test->error, "");
+
+  Command(ControlOp::kRestart, "web");
+  EndHook("config_test");  // passes: the restart goes on
+  EXPECT_EQ(os.CountSignals(-first, SIGTERM), 1u);
+  EndHook("config_test");  // and the new spawn is tested too
+  EXPECT_NE(Pid("web"), first);
+  EXPECT_EQ(Instance("web").state, "running");
+}
+
 TEST_F(EngineHooksTest, GlobalPreStartRunsInOrderBeforeAnyProcess) {
   config.hooks.pre_start = {MakeHook("cache"), MakeHook("migrate")};
   config.processes.push_back(Proc("web", {"web"}));
