@@ -18,6 +18,8 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
       return phpeek::cli::RunCheckConfig(cl);
     case Subcommand::kVersion:
       return phpeek::cli::RunVersion();
+    case Subcommand::kFpmTune:
+      return phpeek::cli::RunFpmTune(cl);
     case Subcommand::kStatus:
     case Subcommand::kStart:
     case Subcommand::kStop:
