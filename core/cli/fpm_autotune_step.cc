@@ -57,8 +57,13 @@ bool ApplyFpmAutotune(const CommandLine& cl, const std::map<std::string, std::st
         "PHP_FPM_AUTOTUNE_PROFILE; not starting");
     return false;
   }
-  const autotune::AutotuneReport report =
-      autotune::RunAutotune(choice, autotune::ResourceRootsFromEnvironment());
+  const autotune::ResourceRoots roots = autotune::ResourceRootsFromEnvironment();
+  if (roots.cgroup != autotune::ResourceRoots().cgroup ||
+      roots.proc != autotune::ResourceRoots().proc) {  // as core/supervisor/test_hooks.h does
+    log::Warn("test hook in effect", {{"PHPEEK_PM_TEST_CGROUP_ROOT", roots.cgroup},
+                                      {"PHPEEK_PM_TEST_PROC_ROOT", roots.proc}});
+  }
+  const autotune::AutotuneReport report = autotune::RunAutotune(choice, roots);
   for (const auto& warning : report.warnings) {
     log::Warn(warning, {{"autotune", choice.profile->name}});
   }
