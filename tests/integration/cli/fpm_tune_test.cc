@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "phpeek/json.hpp"
 #include "tests/support/test_support.h"
@@ -94,12 +95,15 @@ TEST(FpmTune, TextReportShowsInputsLimitsAndResult) {
   const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
   const RunResult r = Run({"fpm-tune", "-c", config}, env);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  for (const std::string& line :
-       {std::string("profile: medium (PHP_FPM_AUTOTUNE_PROFILE)"),
-        "memory threshold: 75% (profile)",
-        "memory: 1024 MB (cgroup v2, " + cgroup.File("memory.max") + ")",
-        "CPUs: 2 (cgroup v2, " + cgroup.File("cpu.max") + ")", std::string("pm = dynamic"),
-        std::string("pm.max_children = 8"), std::string("PHP_FPM_MAX_REQUESTS=1000")}) {
+  const std::vector<std::string> lines = {
+      "profile: medium (PHP_FPM_AUTOTUNE_PROFILE)",
+      "memory threshold: 75% (profile)",
+      "memory: 1024 MB (cgroup v2, " + cgroup.File("memory.max") + ")",
+      "CPUs: 2 (cgroup v2, " + cgroup.File("cpu.max") + ")",
+      "pm = dynamic",
+      "pm.max_children = 8",
+      "PHP_FPM_MAX_REQUESTS=1000"};
+  for (const std::string& line : lines) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
 }

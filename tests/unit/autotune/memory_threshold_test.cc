@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace phpeek::autotune {
 namespace {
 
 TEST(MemoryThreshold, AcceptsSharesFromZeroToTwo) {
-  for (const auto& [text, value] :
-       {std::pair{"0.8", 0.8}, {"0", 0.0}, {"2", 2.0}, {"1.3", 1.3}, {"0.25", 0.25}}) {
+  const std::pair<const char*, double> cases[] = {
+      {"0.8", 0.8}, {"0", 0.0}, {"2", 2.0}, {"1.3", 1.3}, {"0.25", 0.25}};
+  for (const auto& [text, value] : cases) {
     double out = -1;
     std::string error;
     EXPECT_TRUE(ParseMemoryThreshold(text, &out, &error)) << text << ": " << error;
