@@ -54,12 +54,12 @@ TEST(FpmTuning, MediumTwoGigabytesFourCpusIsCpuBound) {
 }
 
 // 8192 x 0.8 = 6553; - 640 = 5913; / 52 = 113; 8 CPUs: 32. start 16, min ceil(6.4) = 7,
-// max ceil(12.8) = 13.
+// max ceil(12.8) = 13, raised to start's 16 (max spare is never below start).
 TEST(FpmTuning, HeavyEightGigabytesEightCpus) {
   const FpmTuning t = Tune("heavy", 8192, 8);
   EXPECT_EQ(t.usable_mb, 6553);
   EXPECT_EQ(t.by_memory, 113);
-  ExpectPool(t, ProcessManager::kDynamic, 32, 16, 7, 13, 2000);
+  ExpectPool(t, ProcessManager::kDynamic, 32, 16, 7, 16, 2000);
 }
 
 // 512 x 0.5 = 256; - 128 = 128; / 32 = 4; the profile caps at 2; static: start = max_children.
