@@ -14,12 +14,15 @@ std::string Origin(LimitOrigin origin, const std::string& file) {
 
 std::string ProfileText(const AutotuneChoice& c) {
   const FpmProfile& p = *c.profile;
-  const std::string most = p.max_workers > 0 ? std::to_string(p.max_workers) : "no cap";
+  const std::string workers =
+      p.max_workers > 0
+          ? std::to_string(p.min_workers) + " to " + std::to_string(p.max_workers) + " workers"
+          : "at least " + std::to_string(p.min_workers) + " workers";
   return std::string("profile: ") + p.name + " (" + c.profile_from + "): " + p.description +
          "\n  pm " + ToString(p.pm) + ", " + Mb(p.worker_mb) + " per worker, " + Mb(p.opcache_mb) +
-         " OPcache, " + Mb(p.reserved_mb) + " reserved, workers " + std::to_string(p.min_workers) +
-         " to " + most + ", max_requests " + std::to_string(p.max_requests) + ", plans for " +
-         PercentText(p.memory_share) + " of memory\nmemory threshold: " +
+         " OPcache, " + Mb(p.reserved_mb) + " reserved, " + workers + ", max_requests " +
+         std::to_string(p.max_requests) + ", plans for " + PercentText(p.memory_share) +
+         " of memory\nmemory threshold: " +
          PercentText(c.threshold > 0 ? c.threshold : p.memory_share) + " (" + c.threshold_from +
          ")\n";
 }

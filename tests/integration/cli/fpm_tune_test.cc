@@ -38,7 +38,12 @@ class FakeCgroup {
   TempDir dir_;
 };
 
-RunResult Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+// Without the Management API: these tests need no plugin.
+constexpr const char* kConfig =
+    "global:\n  api_enabled: false\nprocesses:\n  web:\n    command: [\"true\"]\n";
+
+RunResult RunPm(const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {PHPEEK_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, env);
@@ -50,8 +55,9 @@ std::string TextAt(const json::Value& v) { return std::string(v.AsString().value
 TEST(FpmTune, JsonReportOfTheComputation) {
   FakeCgroup cgroup;
   TempDir dir;
-  const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
-  const RunResult r = Run({"fpm-tune", "--profile", "light", "--json", "-c", config}, cgroup.Env());
+  const std::string config = dir.Write("c.yaml", kConfig);
+  const RunResult r =
+      RunPm({"fpm-tune", "--profile", "light", "--json", "-c", config}, cgroup.Env());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   json::Document doc;
   std::string err;
@@ -92,8 +98,8 @@ TEST(FpmTune, TextReportShowsInputsLimitsAndResult) {
   auto env = cgroup.Env();
   env["PHP_FPM_AUTOTUNE_PROFILE"] = "medium";  // no --profile: the variable
   TempDir dir;
-  const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
-  const RunResult r = Run({"fpm-tune", "-c", config}, env);
+  const std::string config = dir.Write("c.yaml", kConfig);
+  const RunResult r = RunPm({"fpm-tune", "-c", config}, env);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<std::string> lines = {
       "profile: medium (PHP_FPM_AUTOTUNE_PROFILE)",
@@ -112,15 +118,16 @@ TEST(FpmTune, TextReportShowsInputsLimitsAndResult) {
 TEST(FpmTune, ThresholdPrecedence) {
   FakeCgroup cgroup;
   TempDir dir;
-  const std::string config = dir.Write(
-      "c.yaml",
-      "global:\n  autotune_memory_threshold: 0.5\nprocesses:\n  web:\n    command: [\"true\"]\n");
+  const std::string config =
+      dir.Write("c.yaml",
+                "global:\n  api_enabled: false\n  autotune_memory_threshold: 0.5\nprocesses:\n  "
+                "web:\n    command: [\"true\"]\n");
   auto threshold_of = [&](const std::vector<std::string>& extra, const std::string& variable) {
     auto env = cgroup.Env();
     env["PHP_FPM_AUTOTUNE_MEMORY_THRESHOLD"] = variable;
     std::vector<std::string> args = {"fpm-tune", "--profile", "light", "--json", "-c", config};
     args.insert(args.end(), extra.begin(), extra.end());
-    const RunResult r = Run(args, env);
+    const RunResult r = RunPm(args, env);
     json::Document doc;
     EXPECT_TRUE(doc.Parse(r.out)) << r.out << r.err;
     return TextAt(doc.root()["threshold"]["from"]) + " " +
@@ -135,16 +142,16 @@ TEST(FpmTune, ThresholdPrecedence) {
 TEST(FpmTune, TooLittleMemoryExitsOneWithTheFigures) {
   FakeCgroup cgroup("268435456\n");  // 256 MB
   TempDir dir;
-  const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
+  const std::string config = dir.Write("c.yaml", kConfig);
   const std::string message =
       "too little memory for the 'light' profile: 256 MB, at least 260 MB needed (128 MB "
       "reserved + 96 MB OPcache + 36 MB for one worker)";
-  const RunResult text = Run({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
+  const RunResult text = RunPm({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_EQ(text.err, "phpeek-pm: " + message + "\n");
   EXPECT_NE(text.out.find("memory: 256 MB (cgroup v2"), std::string::npos) << text.out;
   const RunResult json_run =
-      Run({"fpm-tune", "--profile", "light", "--json", "-c", config}, cgroup.Env());
+      RunPm({"fpm-tune", "--profile", "light", "--json", "-c", config}, cgroup.Env());
   EXPECT_EQ(json_run.exit_code, 1);
   json::Document doc;
   ASSERT_TRUE(doc.Parse(json_run.out)) << json_run.out;
@@ -156,8 +163,8 @@ TEST(FpmTune, TooLittleMemoryExitsOneWithTheFigures) {
 TEST(FpmTune, GarbageInACgroupFileNamesIt) {
   FakeCgroup cgroup("abc\n");
   TempDir dir;
-  const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
-  const RunResult r = Run({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
+  const std::string config = dir.Write("c.yaml", kConfig);
+  const RunResult r = RunPm({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "phpeek-pm: " + cgroup.File("memory.max") +
                        ": expected 'max' or a number of bytes, got 'abc'\n");
@@ -165,24 +172,24 @@ TEST(FpmTune, GarbageInACgroupFileNamesIt) {
 
 TEST(FpmTune, UnknownOrMissingProfileIsAUsageError) {
   FakeCgroup cgroup;
-  const RunResult flag = Run({"fpm-tune", "--profile", "huge"}, cgroup.Env());
+  const RunResult flag = RunPm({"fpm-tune", "--profile", "huge"}, cgroup.Env());
   EXPECT_EQ(flag.exit_code, 2);
   EXPECT_EQ(flag.err,
             "phpeek-pm: --profile takes one of dev, light, medium, heavy, bursty, not 'huge' "
             "(try 'phpeek-pm fpm-tune --help')\n");
-  const RunResult serve = Run({"serve", "--php-fpm-profile", "huge"}, cgroup.Env());
+  const RunResult serve = RunPm({"serve", "--php-fpm-profile", "huge"}, cgroup.Env());
   EXPECT_EQ(serve.exit_code, 2);
   EXPECT_NE(serve.err.find("--php-fpm-profile takes one of dev, light, medium, heavy, bursty, "
                            "not 'huge'"),
             std::string::npos)
       << serve.err;
   TempDir dir;
-  const std::string config = dir.Write("c.yaml", "processes:\n  web:\n    command: [\"true\"]\n");
-  const RunResult none = Run({"fpm-tune", "-c", config}, cgroup.Env());
+  const std::string config = dir.Write("c.yaml", kConfig);
+  const RunResult none = RunPm({"fpm-tune", "-c", config}, cgroup.Env());
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("fpm-tune needs a profile"), std::string::npos) << none.err;
   const RunResult threshold =
-      Run({"fpm-tune", "--profile", "light", "--autotune-memory-threshold", "-1"}, cgroup.Env());
+      RunPm({"fpm-tune", "--profile", "light", "--autotune-memory-threshold", "-1"}, cgroup.Env());
   EXPECT_EQ(threshold.exit_code, 2);
   EXPECT_NE(threshold.err.find("--autotune-memory-threshold must be a number from 0 to 2"),
             std::string::npos)
@@ -191,19 +198,20 @@ TEST(FpmTune, UnknownOrMissingProfileIsAUsageError) {
 
 TEST(FpmTune, BadThresholdKeyHasItsPlace) {
   TempDir dir;
-  const std::string config = dir.Write(
-      "c.yaml",
-      "global:\n  autotune_memory_threshold: abc\nprocesses:\n  web:\n    command: [\"true\"]\n");
-  const RunResult r = Run({"check-config", "-c", config}, {});
+  const std::string config =
+      dir.Write("c.yaml",
+                "global:\n  api_enabled: false\n  autotune_memory_threshold: abc\nprocesses:\n  "
+                "web:\n    command: [\"true\"]\n");
+  const RunResult r = RunPm({"check-config", "-c", config}, {});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find(config + ":2:30: error: global.autotune_memory_threshold: must be a number "
+  EXPECT_NE(r.err.find(config + ":3:30: error: global.autotune_memory_threshold: must be a number "
                                 "from 0 to 2"),
             std::string::npos)
       << r.err;
   FakeCgroup cgroup;
-  const RunResult tune = Run({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
+  const RunResult tune = RunPm({"fpm-tune", "--profile", "light", "-c", config}, cgroup.Env());
   EXPECT_EQ(tune.exit_code, 1);
-  EXPECT_NE(tune.err.find(":2:30: error: global.autotune_memory_threshold"), std::string::npos)
+  EXPECT_NE(tune.err.find(":3:30: error: global.autotune_memory_threshold"), std::string::npos)
       << tune.err;
 }
 
@@ -247,7 +255,7 @@ TEST(FpmTuneServe, RefusesToStartOnTooLittleMemoryOrABadProfileVariable) {
   const std::string config = dir.Write(
       "c.yaml", "global:\n  api_enabled: false\nprocesses:\n  web:\n    command: [\"touch\", \"" +
                     dir.Join("started") + "\"]\n");
-  const RunResult r = Run({"serve", "--php-fpm-profile", "light", "-c", config}, small.Env());
+  const RunResult r = RunPm({"serve", "--php-fpm-profile", "light", "-c", config}, small.Env());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("too little memory for the 'light' profile: 256 MB, at least 260 MB "
                        "needed"),
@@ -256,14 +264,14 @@ TEST(FpmTuneServe, RefusesToStartOnTooLittleMemoryOrABadProfileVariable) {
   EXPECT_NE(r.out.find("not starting"), std::string::npos) << r.out;
   auto env = small.Env();
   env["PHP_FPM_AUTOTUNE_PROFILE"] = "huge";
-  const RunResult bad = Run({"serve", "-c", config}, env);
+  const RunResult bad = RunPm({"serve", "-c", config}, env);
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.out.find("PHP_FPM_AUTOTUNE_PROFILE: unknown php-fpm profile 'huge' (one of dev, "
                          "light, medium, heavy, bursty)"),
             std::string::npos)
       << bad.out;
   const RunResult lone =
-      Run({"serve", "--autotune-memory-threshold", "0.8", "-c", config}, small.Env());
+      RunPm({"serve", "--autotune-memory-threshold", "0.8", "-c", config}, small.Env());
   EXPECT_EQ(lone.exit_code, 1);
   EXPECT_NE(lone.out.find("--autotune-memory-threshold needs a php-fpm profile"), std::string::npos)
       << lone.out;
