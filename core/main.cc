@@ -20,6 +20,8 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
       return phpeek::cli::RunVersion();
     case Subcommand::kInit:
       return phpeek::cli::RunInit(cl);
+    case Subcommand::kFpmTune:
+      return phpeek::cli::RunFpmTune(cl);
     case Subcommand::kStatus:
     case Subcommand::kStart:
     case Subcommand::kStop:

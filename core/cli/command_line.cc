@@ -3,6 +3,9 @@
 #include <charconv>
 #include <map>
 
+#include "core/autotune/fpm_profiles.h"
+#include "core/autotune/memory_threshold.h"
+
 namespace phpeek::cli {
 namespace {
 
@@ -29,6 +32,7 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kLogs, "logs", 1, true},
     {Subcommand::kEvents, "events", 0, false},
     {Subcommand::kInit, "init", 0, false},
+    {Subcommand::kFpmTune, "fpm-tune", 0, false},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -69,7 +73,14 @@ bool Accepts(Subcommand s, const std::string& flag) {
     return s != Subcommand::kVersion && s != Subcommand::kInit;
   if (flag == "--dry-run") return s == Subcommand::kServe;
   if (flag == "--strict" || flag == "--keys") return s == Subcommand::kCheckConfig;
-  if (flag == "--json") return s == Subcommand::kCheckConfig || IsListing(s);
+  if (flag == "--json") {
+    return s == Subcommand::kCheckConfig || s == Subcommand::kFpmTune || IsListing(s);
+  }
+  if (flag == "--php-fpm-profile") return s == Subcommand::kServe;
+  if (flag == "--profile") return s == Subcommand::kFpmTune;
+  if (flag == "--autotune-memory-threshold") {
+    return s == Subcommand::kServe || s == Subcommand::kFpmTune;
+  }
   if (flag == "--url" || flag == "--token") return IsClient(s);
   if (flag == "--wait" || flag == "--timeout") return Waits(s);
   if (flag == "--follow" || flag == "-f" || flag == "--instance") return s == Subcommand::kLogs;
@@ -87,7 +98,24 @@ bool TakesValue(const std::string& flag) {
   return flag == "--config" || flag == "-c" || flag == "--url" || flag == "--token" ||
          flag == "--timeout" || flag == "--lines" || flag == "-n" || flag == "--instance" ||
          flag == "--preset" || flag == "--queue" || flag == "--output" || flag == "-o" ||
-         flag == "--app-dir";
+         flag == "--app-dir" || flag == "--php-fpm-profile" || flag == "--profile" ||
+         flag == "--autotune-memory-threshold";
+}
+
+// --php-fpm-profile, --profile and --autotune-memory-threshold. Returns an error or "".
+std::string ApplyAutotuneFlag(const std::string& flag, const std::string& value, CommandLine* cl) {
+  if (flag == "--autotune-memory-threshold") {
+    double threshold = 0;
+    std::string why;
+    if (!autotune::ParseMemoryThreshold(value, &threshold, &why)) return flag + " " + why;
+    cl->memory_threshold = threshold;
+    return "";
+  }
+  if (autotune::FindFpmProfile(value) == nullptr) {
+    return flag + " takes one of " + autotune::FpmProfileNames() + ", not '" + value + "'";
+  }
+  cl->fpm_profile = value;
+  return "";
 }
 
 bool ParsePositiveInt(const std::string& text, int* out) {
@@ -127,6 +155,9 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   }
   if (flag == "--follow" || flag == "-f") cl->follow = true;
   if (flag == "--instance") cl->instance = value;
+  if (flag == "--php-fpm-profile" || flag == "--profile" || flag == "--autotune-memory-threshold") {
+    return ApplyAutotuneFlag(flag, value, cl);
+  }
   if (flag == "--lines" || flag == "-n") {
     // logs: 1 to 10000 (the API's bound); events: 0 (only new ones) to 1000 (the events kept).
     const bool logs = cl->subcommand == Subcommand::kLogs;

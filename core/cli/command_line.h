@@ -1,8 +1,9 @@
 // Parsing of the phpeek-pm command line into a plain struct. Subcommands: serve (the default),
-// check-config, version, and the API client commands. Usage errors carry a one-line message; the
-// caller prints it with a hint and exits 2.
+// check-config, fpm-tune, version, and the API client commands. Usage errors carry a one-line
+// message; the caller prints it with a hint and exits 2.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ enum class Subcommand {
   kLogs,
   kEvents,
   kInit,
+  kFpmTune,
 };
 
 struct CommandLine {
@@ -32,8 +34,12 @@ struct CommandLine {
   std::string config_path;  // -c/--config; empty = lookup order
   bool dry_run = false;     // serve: load, validate, print the plan, exit
   bool strict = false;      // check-config: warnings fail
-  bool json = false;        // check-config, status, jobs, logs, events: machine-readable output
-  bool keys = false;        // check-config: print every configuration key instead
+  bool json = false;  // check-config, fpm-tune, status, jobs, logs, events: machine-readable output
+  bool keys = false;  // check-config: print every configuration key instead
+  // php-fpm autotune (core/autotune): serve --php-fpm-profile, fpm-tune --profile; both checked
+  // here (a known profile, a threshold from 0 to 2).
+  std::string fpm_profile;
+  std::optional<double> memory_threshold;  // --autotune-memory-threshold
   // Client commands.
   std::string url;     // --url
   std::string token;   // --token

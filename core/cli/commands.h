@@ -12,6 +12,8 @@ int RunCheckConfigKeys(const CommandLine& cl);
 int RunVersion();
 // init: writes a phpeek-pm.yaml from a preset (init_command.cc, init_preset.h).
 int RunInit(const CommandLine& cl);
+// fpm-tune: the php-fpm pool autotune computes, with every input and step; starts nothing.
+int RunFpmTune(const CommandLine& cl);
 // status, start, stop, restart, scale, jobs, trigger, reload, signal, logs, events: the Management
 // API client (core/cli/client/).
 int RunClient(const CommandLine& cl);

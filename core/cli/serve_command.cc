@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/cli/commands.h"
+#include "core/cli/fpm_autotune_step.h"
 #include "core/config/loader.h"
 #include "core/config/not_acted_on.h"
 #include "core/crash/crash_handler.h"
@@ -85,6 +86,7 @@ void OnReloadApplied(const config::Config& before, const config::Config& after) 
       {"plugin_dir", a.plugin_dirs == b.plugin_dirs},
       {"api_enabled", a.api_enabled == b.api_enabled},
       {"metrics_enabled", a.metrics_enabled == b.metrics_enabled},
+      {"autotune_memory_threshold", a.autotune_memory_threshold == b.autotune_memory_threshold},
       {"readiness", ra.enabled == rb.enabled && ra.path == rb.path && ra.mode == rb.mode &&
                         ra.processes == rb.processes && ra.content == rb.content},
   };
@@ -151,6 +153,8 @@ int RunServe(const CommandLine& cl) {
   // start-up configuration only (readiness, crash handler, plugin lifecycle).
   const auto loaded = std::make_shared<const config::Config>(std::move(*result.config));
   const config::Config& config = *loaded;
+  // Before anything starts: every child, and every hook, gets the PHP_FPM_* variables.
+  if (!ApplyFpmAutotune(cl, env, config.global.autotune_memory_threshold)) return 1;
   // Before any plugin is initialised or process started: no child may outlive a crash of the
   // daemon. (The plugins were opened, not initialised, while the file was read.)
   crash::InstallCrashHandler(

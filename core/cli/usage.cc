@@ -15,7 +15,8 @@ constexpr const char* kClientOptions =
 
 std::string ServeUsage() {
   return std::string(
-             "Usage: phpeek-pm [serve] [-c FILE] [--dry-run]\n"
+             "Usage: phpeek-pm [serve] [-c FILE] [--dry-run] [--php-fpm-profile P]\n"
+             "                 [--autotune-memory-threshold X]\n"
              "\n"
              "Run the supervisor: start every enabled process of the configuration, keep them\n"
              "running, reap orphans (also as PID 1) and shut down cleanly on SIGTERM, SIGINT or\n"
@@ -25,10 +26,21 @@ std::string ServeUsage() {
              "Options:\n") +
          kConfigLookup +
          "      --dry-run      load and validate the configuration, print the plan, exit\n"
+         "      --php-fpm-profile P\n"
+         "                     tune php-fpm for the memory and CPU limits found (profile dev,\n"
+         "                     light, medium, heavy or bursty; default: "
+         "$PHP_FPM_AUTOTUNE_PROFILE)\n"
+         "                     and give every process PHP_FPM_PM, PHP_FPM_MAX_CHILDREN,\n"
+         "                     PHP_FPM_MAX_REQUESTS, PHP_FPM_START_SERVERS, PHP_FPM_MIN_SPARE,\n"
+         "                     PHP_FPM_MAX_SPARE; too little memory for the profile: no start\n"
+         "      --autotune-memory-threshold X\n"
+         "                     the share of the memory limit to plan for, 0 to 2 (0: the\n"
+         "                     profile's); beats $PHP_FPM_AUTOTUNE_MEMORY_THRESHOLD and\n"
+         "                     global.autotune_memory_threshold\n"
          "  -h, --help         show this help\n"
          "\n"
-         "Commands: serve (default), check-config, status, start, stop, restart, scale, jobs,\n"
-         "trigger, reload, signal, logs, events, init, version.\n"
+         "Commands: serve (default), check-config, fpm-tune, status, start, stop, restart, scale,\n"
+         "jobs, trigger, reload, signal, logs, events, init, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -83,6 +95,34 @@ std::string InitUsage() {
          "\n"
          "Exit status: 0 written, 1 the file exists (without --force) or cannot be written,\n"
          "2 usage error.\n";
+}
+
+std::string FpmTuneUsage() {
+  return std::string(
+             "Usage: phpeek-pm fpm-tune [--profile P] [--autotune-memory-threshold X] [-c FILE]\n"
+             "                          [--json]\n"
+             "\n"
+             "Print the php-fpm pool that serve's autotune computes, and how: the profile's\n"
+             "figures, the memory threshold and where it comes from, the memory and CPU limits\n"
+             "and the file each was read from (cgroup v2 or v1, else the host's, with a\n"
+             "warning), each step of the computation, the pm.* values and the PHP_FPM_*\n"
+             "variables serve gives every process. Starts nothing.\n"
+             "\n"
+             "Options:\n") +
+         kConfigLookup +
+         "                     (its global.autotune_memory_threshold; none found: no file)\n"
+         "      --profile P    dev, light, medium, heavy or bursty (default:\n"
+         "                     $PHP_FPM_AUTOTUNE_PROFILE)\n"
+         "      --autotune-memory-threshold X\n"
+         "                     the share of the memory limit to plan for, 0 to 2 (0: the\n"
+         "                     profile's); beats $PHP_FPM_AUTOTUNE_MEMORY_THRESHOLD and the\n"
+         "                     file's key\n"
+         "      --json         print the report as one JSON document\n"
+         "  -h, --help         show this help\n"
+         "\n"
+         "Exit status: 0 computed; 1 when a limit cannot be read, the memory is too little for\n"
+         "the profile (the message shows the figures) or the configuration is invalid; 2 on a\n"
+         "usage error (no profile given).\n";
 }
 
 std::string ClientUsage(Subcommand s) {
@@ -199,6 +239,8 @@ std::string UsageText(Subcommand s) {
       return ServeUsage();
     case Subcommand::kCheckConfig:
       return CheckConfigUsage();
+    case Subcommand::kFpmTune:
+      return FpmTuneUsage();
     case Subcommand::kVersion:
       return "Usage: phpeek-pm version\n       phpeek-pm --version\n\nPrint the version.\n";
     case Subcommand::kInit:

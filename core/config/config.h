@@ -195,6 +195,8 @@ struct GlobalSpec {
   int64_t log_buffer_bytes = 256 * 1024;              // per instance
   int64_t log_buffer_total_bytes = 64 * 1024 * 1024;  // all instances together
   int schedule_history_size = 100;                    // runs kept per scheduled job
+  // The share of memory a php-fpm autotune profile plans for (core/autotune); 0: the profile's.
+  double autotune_memory_threshold = 0;
   // Folders searched for plugins by name, in order, as written (relative to the configuration
   // file); the built-in folder is searched after them (core/plugin_host/plugin_list.h).
   std::vector<std::string> plugin_dirs;

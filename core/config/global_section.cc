@@ -2,6 +2,7 @@
 // set aside for the plugins' schemas (plugin_keys.h), the first-party plugins' keys included.
 #include <algorithm>
 
+#include "core/autotune/memory_threshold.h"
 #include "core/config/duration.h"
 #include "core/config/logging_section.h"
 #include "core/config/sections.h"
@@ -81,6 +82,13 @@ void ReadReadiness(Reader& r, const Node& node, P path, Readiness* out) {
         });
 }
 
+// A decimal share (YAML gives the text as written), checked as the command line's flag is.
+void ReadThreshold(Reader& r, const Node& node, P path, double* out) {
+  std::string text, error;
+  if (!r.Text(node, path, &text)) return;
+  if (!autotune::ParseMemoryThreshold(text, out, &error)) r.ValueError(node, path, error);
+}
+
 std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** backoff_max) {
   return {
       {"shutdown_timeout", [&r, g](const Node& v, P p) { r.Duration(v, p, &g->shutdown_timeout); }},
@@ -126,6 +134,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
        [&r, g](const Node& v, P p) { ReadPluginIsolation(r, v, p, &g->plugin_isolation); }},
       {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
       {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
+      {"autotune_memory_threshold",
+       [&r, g](const Node& v, P p) { ReadThreshold(r, v, p, &g->autotune_memory_threshold); }},
   };
 }
 
@@ -168,7 +178,8 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "log_buffer_lines",
                                                 "log_buffer_bytes",
                                                 "log_buffer_total_bytes",
-                                                "schedule_history_size"};
+                                                "schedule_history_size",
+                                                "autotune_memory_threshold"};
   return keys;
 }
 

@@ -1,16 +1,28 @@
 #include "core/process/environment.h"
 
 #include <string_view>
+#include <utility>
 
 extern char** environ;
 
 namespace phpeek::process {
 
+namespace {
+
+EnvPairs& DaemonVariables() {
+  static EnvPairs variables;
+  return variables;
+}
+
+}  // namespace
+
 std::vector<std::string> DaemonEnvironment() {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) out.emplace_back(*e);
-  return out;
+  return OverlayEnvironment(std::move(out), DaemonVariables());
 }
+
+void SetDaemonVariables(EnvPairs variables) { DaemonVariables() = std::move(variables); }
 
 std::vector<std::string> OverlayEnvironment(std::vector<std::string> base,
                                             const EnvPairs& overlay) {

@@ -10,8 +10,13 @@ namespace phpeek::process {
 
 using EnvPairs = std::vector<std::pair<std::string, std::string>>;
 
-// The daemon's environment (environ), in its order.
+// The daemon's environment (environ), in its order, with the daemon variables laid over it: the
+// base of every child's and hook's environment, under their own `env`.
 std::vector<std::string> DaemonEnvironment();
+
+// Variables the daemon gives every child on top of its own environment (autotune's PHP_FPM_*).
+// Set once at start-up, before any thread that spawns exists; never changed after.
+void SetDaemonVariables(EnvPairs variables);
 
 // `base` with each of `overlay` set: an entry of the same name is replaced in place, a new name is
 // appended (in overlay order).

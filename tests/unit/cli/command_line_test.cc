@@ -49,7 +49,7 @@ TEST(CommandLineTest, VersionFormsAgree) {
 
 TEST(CommandLineTest, HelpOnEverySubcommand) {
   for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
-                        "scale", "jobs", "trigger", "reload", "logs", "events"}) {
+                        "scale", "jobs", "trigger", "reload", "logs", "events", "fpm-tune"}) {
     const ParseResult r = Parse({s, "--help"});
     EXPECT_EQ(r.error, "") << s;
     EXPECT_TRUE(r.command_line.help) << s;
@@ -131,6 +131,39 @@ TEST(CommandLineTest, UsageErrorsSayWhatIsWrong) {
   EXPECT_EQ(Parse({"serve", "extra"}).error, "serve takes no arguments, got 'extra'");
   EXPECT_EQ(Parse({"stop", "a", "--timeout", "0"}).error,
             "--timeout takes a whole number of seconds above 0, not '0'");
+}
+
+}  // namespace
+}  // namespace phpeek::cli
+
+namespace phpeek::cli {
+namespace {
+
+TEST(CommandLineTest, AutotuneFlags) {
+  const ParseResult serve =
+      Parse({"serve", "--php-fpm-profile", "heavy", "--autotune-memory-threshold=0.8"});
+  ASSERT_EQ(serve.error, "");
+  EXPECT_EQ(serve.command_line.fpm_profile, "heavy");
+  ASSERT_TRUE(serve.command_line.memory_threshold);
+  EXPECT_DOUBLE_EQ(*serve.command_line.memory_threshold, 0.8);
+  EXPECT_FALSE(Parse({"serve"}).command_line.memory_threshold);
+  const ParseResult tune = Parse({"fpm-tune", "--profile", "dev", "--json", "-c", "f"});
+  ASSERT_EQ(tune.error, "");
+  EXPECT_EQ(tune.command_line.subcommand, Subcommand::kFpmTune);
+  EXPECT_EQ(tune.command_line.fpm_profile, "dev");
+  EXPECT_TRUE(tune.command_line.json);
+  EXPECT_EQ(Parse({"fpm-tune", "--profile", "huge"}).error,
+            "--profile takes one of dev, light, medium, heavy, bursty, not 'huge'");
+  EXPECT_EQ(Parse({"--php-fpm-profile="}).error,
+            "--php-fpm-profile takes one of dev, light, medium, heavy, bursty, not ''");
+  EXPECT_EQ(Parse({"serve", "--autotune-memory-threshold", "-0.5"})
+                .error.rfind("--autotune-memory-threshold must be a number from 0 to 2", 0),
+            0u);
+  // Each flag where it belongs.
+  EXPECT_EQ(Parse({"serve", "--profile", "dev"}).error, "unknown option '--profile' for serve");
+  EXPECT_EQ(Parse({"fpm-tune", "--php-fpm-profile", "dev"}).error,
+            "unknown option '--php-fpm-profile' for fpm-tune");
+  EXPECT_EQ(Parse({"fpm-tune", "extra"}).error, "fpm-tune takes no arguments, got 'extra'");
 }
 
 }  // namespace
