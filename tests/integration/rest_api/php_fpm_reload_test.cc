@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -69,16 +70,25 @@ int Get(int port) {
   }
 }
 
-TEST(PhpFpmReload, NoRequestFailsAcrossAGracefulReload) {
-  if (!Have("php-fpm8.2") || !Have("nginx")) {
-    GTEST_SKIP() << "needs php-fpm8.2 and nginx (packages php8.2-fpm, nginx-light)";
+// The stack under the daemon, serving: every test starts from here.
+class PhpFpmReload : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!Have("php-fpm8.2") || !Have("nginx")) {
+      GTEST_SKIP() << "needs php-fpm8.2 and nginx (packages php8.2-fpm, nginx-light)";
+    }
+    daemon_ = std::make_unique<ApiDaemon>("", Stack(stack, FreePort(), http_port));
+    ASSERT_TRUE(daemon_->ready()) << daemon_->daemon().Log();
+    ASSERT_TRUE(WaitUntil([&] { return Get(http_port) != 0; }, std::chrono::seconds(20)))
+        << daemon_->daemon().Log();
   }
   TempDir stack;
   const int http_port = FreePort();
-  ApiDaemon d("", Stack(stack, FreePort(), http_port));
-  ASSERT_TRUE(d.ready()) << d.daemon().Log();
-  ASSERT_TRUE(WaitUntil([&] { return Get(http_port) != 0; }, std::chrono::seconds(20)))
-      << d.daemon().Log();
+  std::unique_ptr<ApiDaemon> daemon_;
+};
+
+TEST_F(PhpFpmReload, NoRequestFailsAcrossAGracefulReload) {
+  ApiDaemon& d = *daemon_;
 
   std::atomic<bool> stop{false};
   std::atomic<int> failed{0}, served{0};
@@ -121,16 +131,8 @@ TEST(PhpFpmReload, NoRequestFailsAcrossAGracefulReload) {
 
 // config_test (php-fpm8.2 -t) catches a broken pool file before the reload: php-fpm keeps
 // serving with the pool it has, the client says why; once the file is fixed the reload goes on.
-TEST(PhpFpmReload, ABrokenPoolFileIsCaughtBeforeTheReload) {
-  if (!Have("php-fpm8.2") || !Have("nginx")) {
-    GTEST_SKIP() << "needs php-fpm8.2 and nginx (packages php8.2-fpm, nginx-light)";
-  }
-  TempDir stack;
-  const int http_port = FreePort();
-  ApiDaemon d("", Stack(stack, FreePort(), http_port));
-  ASSERT_TRUE(d.ready()) << d.daemon().Log();
-  ASSERT_TRUE(WaitUntil([&] { return Get(http_port) != 0; }, std::chrono::seconds(20)))
-      << d.daemon().Log();
+TEST_F(PhpFpmReload, ABrokenPoolFileIsCaughtBeforeTheReload) {
+  ApiDaemon& d = *daemon_;
   const std::string pool = phpeek::testing::ReadFile(stack.Join("php-fpm.conf"));
   stack.Write("php-fpm.conf", pool + "pm.max_children = many\n");
   const std::map<std::string, std::string> env = {{"PHPEEK_PM_API_URL", d.base_url()}};
