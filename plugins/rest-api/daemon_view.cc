@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/json_string.h"
+#include "plugins/common/control/json_string.h"
 
 namespace phpeek::rest {
 namespace {
@@ -40,13 +40,13 @@ DaemonFacts Read(std::string_view host_json) {
 std::string StatusWithList(std::string_view status, std::string_view key,
                            const std::vector<std::string>& names) {
   std::string body = "{\"status\":";
-  AppendJsonString(&body, status);
+  control::AppendJsonString(&body, status);
   body += ",";
-  AppendJsonString(&body, key);
+  control::AppendJsonString(&body, key);
   body += ":[";
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) body += ",";
-    AppendJsonString(&body, names[i]);
+    control::AppendJsonString(&body, names[i]);
   }
   return body + "]}";
 }

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "phpeek/json.hpp"
+#include "plugins/common/control/json_string.h"
 #include "plugins/rest-api/auth.h"
 #include "plugins/rest-api/daemon_view.h"
 #include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/host_answer.h"
-#include "plugins/rest-api/json_string.h"
 #include "plugins/rest-api/process_view.h"
 #include "plugins/rest-api/query.h"
 #include "plugins/rest-api/routes.h"
@@ -32,26 +32,26 @@ constexpr uint64_t kMaxHistoryLimit = 10000;  // global.schedule_history_size's 
 // The spec's 202 body: {"message": "<verb> initiated", "process": name}.
 std::string InitiatedBody(std::string_view verb, const std::string& name) {
   std::string body = "{\"message\":";
-  AppendJsonString(&body, std::string(verb) + " initiated");
+  control::AppendJsonString(&body, std::string(verb) + " initiated");
   body += ",\"process\":";
-  AppendJsonString(&body, name);
+  control::AppendJsonString(&body, name);
   return body;
 }
 
-const char* Verb(ControlOp op) {
+const char* Verb(control::ControlOp op) {
   switch (op) {
-    case ControlOp::kStart:
+    case control::ControlOp::kStart:
       return "start";
-    case ControlOp::kStop:
+    case control::ControlOp::kStop:
       return "stop";
-    case ControlOp::kRestart:
+    case control::ControlOp::kRestart:
       return "restart";
-    case ControlOp::kScale:
+    case control::ControlOp::kScale:
       return "scale";
-    case ControlOp::kReload:
+    case control::ControlOp::kReload:
       return "reload";
-    case ControlOp::kSignal:
-    case ControlOp::kSignalGroup:
+    case control::ControlOp::kSignal:
+    case control::ControlOp::kSignalGroup:
       return "signal";
   }
   return "control";
@@ -110,7 +110,7 @@ bool IsValidProcessName(std::string_view name) {
   return true;
 }
 
-Api::Api(Backend* backend, ApiOptions options)
+Api::Api(control::Backend* backend, ApiOptions options)
     : backend_(backend),
       options_(std::move(options)),
       token_(std::make_shared<const std::optional<std::string>>(options_.token)),
@@ -170,15 +170,15 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
     case RouteId::kGetProcess:
       return GetProcess(match.name);
     case RouteId::kStart:
-      return Control(ControlOp::kStart, match.name);
+      return Control(control::ControlOp::kStart, match.name);
     case RouteId::kStop:
-      return Control(ControlOp::kStop, match.name);
+      return Control(control::ControlOp::kStop, match.name);
     case RouteId::kRestart:
-      return Control(ControlOp::kRestart, match.name);
+      return Control(control::ControlOp::kRestart, match.name);
     case RouteId::kScale:
       return Scale(match.name, request.body);
     case RouteId::kReload:
-      return Control(ControlOp::kReload, match.name);
+      return Control(control::ControlOp::kReload, match.name);
     case RouteId::kSignal:
       return Signal(match.name, request.body);
     case RouteId::kSchedule:
@@ -186,9 +186,9 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
     case RouteId::kScheduleHistory:
       return History(match.name, request.target);
     case RouteId::kSchedulePause:
-      return PauseOrResume(JobOp::kPause, match.name);
+      return PauseOrResume(control::JobOp::kPause, match.name);
     case RouteId::kScheduleResume:
-      return PauseOrResume(JobOp::kResume, match.name);
+      return PauseOrResume(control::JobOp::kResume, match.name);
     case RouteId::kScheduleTrigger:
       return Trigger(match.name, request.target);
     case RouteId::kProcessLogs:
@@ -205,22 +205,22 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
 
 HttpResponse Api::Ready() const {
   std::string host_json;
-  const BackendResult r = backend_->DaemonStatus(&host_json);
-  const DaemonView view = RenderReady(r.code == BackendCode::kOk ? host_json : "");
+  const control::BackendResult r = backend_->DaemonStatus(&host_json);
+  const DaemonView view = RenderReady(r.code == control::BackendCode::kOk ? host_json : "");
   return JsonResponse(view.status, view.body);
 }
 
 HttpResponse Api::Health() const {
   std::string host_json;
-  const BackendResult r = backend_->DaemonStatus(&host_json);
-  const DaemonView view = RenderHealth(r.code == BackendCode::kOk ? host_json : "");
+  const control::BackendResult r = backend_->DaemonStatus(&host_json);
+  const DaemonView view = RenderHealth(r.code == control::BackendCode::kOk ? host_json : "");
   return JsonResponse(view.status, view.body);
 }
 
 HttpResponse Api::ListProcesses() const {
   std::string host_json;
-  const BackendResult r = backend_->ListProcesses(&host_json);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r = backend_->ListProcesses(&host_json);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::shared_ptr<const std::string> body;
   std::string err;
   if (!list_cache_.Render(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
@@ -229,17 +229,17 @@ HttpResponse Api::ListProcesses() const {
 
 HttpResponse Api::GetProcess(const std::string& name) const {
   std::string host_json;
-  const BackendResult r = backend_->GetProcess(name, &host_json);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r = backend_->GetProcess(name, &host_json);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::string body;
   std::string err;
   if (!RenderProcess(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
   return JsonResponse(200, std::move(body));
 }
 
-HttpResponse Api::Control(ControlOp op, const std::string& name) const {
-  const BackendResult r = backend_->Control(op, name, 0);
-  if (r.code != BackendCode::kOk) return BackendError(op, r);
+HttpResponse Api::Control(control::ControlOp op, const std::string& name) const {
+  const control::BackendResult r = backend_->Control(op, name, 0);
+  if (r.code != control::BackendCode::kOk) return BackendError(op, r);
   return JsonResponse(202, InitiatedBody(Verb(op), name) + "}");
 }
 
@@ -252,8 +252,8 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
   // The current count is needed for "delta", and the lookup answers 404 before any body check
   // that depends on the process.
   std::string host_json;
-  const BackendResult got = backend_->GetProcess(name, &host_json);
-  if (got.code != BackendCode::kOk) return BackendError(std::nullopt, got);
+  const control::BackendResult got = backend_->GetProcess(name, &host_json);
+  if (got.code != control::BackendCode::kOk) return BackendError(std::nullopt, got);
   int current = 0;
   if (!ReadDesiredScale(host_json, &current, &err)) {
     return ErrorResponse(500, ErrorPhrase(500), err);
@@ -262,8 +262,8 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
   if (!ResolveScale(request, current, max_process_scale_.load(), &target, &err)) {
     return ErrorResponse(400, "invalid request body", err);
   }
-  const BackendResult r = backend_->Control(ControlOp::kScale, name, target);
-  if (r.code != BackendCode::kOk) return BackendError(ControlOp::kScale, r);
+  const control::BackendResult r = backend_->Control(control::ControlOp::kScale, name, target);
+  if (r.code != control::BackendCode::kOk) return BackendError(control::ControlOp::kScale, r);
   return JsonResponse(202,
                       InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) + "}");
 }
@@ -274,19 +274,20 @@ HttpResponse Api::Signal(const std::string& name, std::string_view body) const {
   if (!ParseSignalRequest(body, &request, &err)) {
     return ErrorResponse(400, "invalid request body", err);
   }
-  const ControlOp op = request.group ? ControlOp::kSignalGroup : ControlOp::kSignal;
-  const BackendResult r = backend_->Control(op, name, request.number);
-  if (r.code != BackendCode::kOk) return BackendError(op, r);
+  const control::ControlOp op =
+      request.group ? control::ControlOp::kSignalGroup : control::ControlOp::kSignal;
+  const control::BackendResult r = backend_->Control(op, name, request.number);
+  if (r.code != control::BackendCode::kOk) return BackendError(op, r);
   std::string reply = InitiatedBody("signal", name) + ",\"signal\":";
-  AppendJsonString(&reply, request.name);
+  control::AppendJsonString(&reply, request.name);
   reply += request.group ? ",\"target\":\"group\"}" : ",\"target\":\"leader\"}";
   return JsonResponse(202, std::move(reply));
 }
 
 HttpResponse Api::Schedule(const std::string& name) const {
   std::string host_json;
-  const BackendResult r = backend_->GetSchedule(name, &host_json);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r = backend_->GetSchedule(name, &host_json);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   return HostObject(200, host_json);
 }
 
@@ -298,19 +299,21 @@ HttpResponse Api::History(const std::string& name, std::string_view target) cons
         "limit must be a whole number from 1 to " + std::to_string(kMaxHistoryLimit));
   }
   std::string host_json;
-  const BackendResult r = backend_->GetHistory(name, static_cast<uint32_t>(limit), &host_json);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r =
+      backend_->GetHistory(name, static_cast<uint32_t>(limit), &host_json);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   return HostObject(200, host_json);
 }
 
-HttpResponse Api::PauseOrResume(JobOp op, const std::string& name) const {
+HttpResponse Api::PauseOrResume(control::JobOp op, const std::string& name) const {
   int64_t run_id = 0;
-  const BackendResult r = backend_->ControlJob(op, name, &run_id);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r = backend_->ControlJob(op, name, &run_id);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::string body = "{\"message\":";
-  AppendJsonString(&body, op == JobOp::kPause ? "schedule paused" : "schedule resumed");
+  control::AppendJsonString(&body,
+                            op == control::JobOp::kPause ? "schedule paused" : "schedule resumed");
   body += ",\"process\":";
-  AppendJsonString(&body, name);
+  control::AppendJsonString(&body, name);
   return JsonResponse(200, body + "}");
 }
 
@@ -327,8 +330,8 @@ HttpResponse Api::Trigger(const std::string& name, std::string_view target) cons
                              name + "/schedule/history");
   }
   int64_t run_id = 0;
-  const BackendResult r = backend_->ControlJob(JobOp::kTrigger, name, &run_id);
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  const control::BackendResult r = backend_->ControlJob(control::JobOp::kTrigger, name, &run_id);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   if (*sync) return WaitForRun(name, run_id);
   return JsonResponse(
       202, InitiatedBody("trigger", name) + ",\"run_id\":" + std::to_string(run_id) + "}");
@@ -339,39 +342,41 @@ HttpResponse Api::WaitForRun(const std::string& name, int64_t run_id) const {
   std::chrono::milliseconds wait = kMaxSyncWait;
   std::string schedule_json;
   json::Document schedule;
-  if (backend_->GetSchedule(name, &schedule_json).code == BackendCode::kOk &&
+  if (backend_->GetSchedule(name, &schedule_json).code == control::BackendCode::kOk &&
       schedule.Parse(schedule_json)) {
     const json::Read<int64_t> timeout = schedule.root()["timeout_ms"].AsInt64();
     if (timeout.ok()) wait = std::min(wait, std::chrono::milliseconds(timeout.value) + kSyncGrace);
   }
   std::string host_json;
-  const BackendResult r = backend_->WaitRun(name, run_id, wait, &host_json);
-  if (r.code == BackendCode::kTimeout) {
+  const control::BackendResult r = backend_->WaitRun(name, run_id, wait, &host_json);
+  if (r.code == control::BackendCode::kTimeout) {
     return ErrorResponse(504, ErrorPhrase(504),
                          "run " + std::to_string(run_id) + " is still active after " +
                              std::to_string(wait.count() / 1000) +
                              " s; follow GET /api/v1/processes/" + name + "/schedule/history");
   }
-  if (r.code != BackendCode::kOk) return BackendError(std::nullopt, r);
+  if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   return HostObject(200, host_json);
 }
 
 // 200 with what changed; 422 with every error of an invalid file (nothing changed).
 HttpResponse Api::ReloadConfig() const {
   std::string host_json;
-  const BackendResult r = backend_->ReloadConfig(&host_json);
-  if (r.code == BackendCode::kOk) {
+  const control::BackendResult r = backend_->ReloadConfig(&host_json);
+  if (r.code == control::BackendCode::kOk) {
     if (options_.reloaded) options_.reloaded();  // the new token holds from this answer on
     return HostObject(200, host_json);
   }
-  if (r.code != BackendCode::kInvalidArgument) {
-    if (r.code == BackendCode::kState) return ErrorResponse(409, ErrorPhrase(409), r.message);
-    if (r.code == BackendCode::kTimeout) return ErrorResponse(504, ErrorPhrase(504), r.message);
+  if (r.code != control::BackendCode::kInvalidArgument) {
+    if (r.code == control::BackendCode::kState)
+      return ErrorResponse(409, ErrorPhrase(409), r.message);
+    if (r.code == control::BackendCode::kTimeout)
+      return ErrorResponse(504, ErrorPhrase(504), r.message);
     return BackendError(std::nullopt, r);
   }
   json::Document doc;
   std::string body = "{\"error\":\"invalid configuration\",\"detail\":";
-  AppendJsonString(&body, r.message);
+  control::AppendJsonString(&body, r.message);
   body += ",\"errors\":";
   std::string err;
   if (doc.Parse(host_json, &err) && doc.root()["errors"].is_array()) {

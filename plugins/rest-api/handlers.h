@@ -13,14 +13,17 @@
 #include <string>
 #include <string_view>
 
-#include "plugins/rest-api/backend.h"
+#include "plugins/common/control/backend.h"
 #include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/render_cache.h"
+
+namespace phpeek::control {
+class StreamHub;
+}  // namespace phpeek::control
 
 namespace phpeek::rest {
 
 struct RouteMatch;
-class StreamHub;
 
 struct ApiOptions {
   std::optional<std::string> token;  // api_auth; unset = no authentication (SetToken replaces it)
@@ -33,12 +36,12 @@ struct ApiOptions {
   // settings (the new token is then the one checked for every later request).
   std::function<void()> reloaded = nullptr;
   // The SSE streams (follow=1 logs, events); unset: those routes answer 501.
-  StreamHub* streams = nullptr;
+  control::StreamHub* streams = nullptr;
 };
 
 class Api {
  public:
-  Api(Backend* backend, ApiOptions options);
+  Api(control::Backend* backend, ApiOptions options);
 
   HttpResponse Handle(const HttpRequest& request) const;
   // A reload changed api_auth or max_process_scale: requests from now on use these.
@@ -51,23 +54,23 @@ class Api {
   HttpResponse Health() const;
   HttpResponse ListProcesses() const;
   HttpResponse GetProcess(const std::string& name) const;
-  HttpResponse Control(ControlOp op, const std::string& name) const;
+  HttpResponse Control(control::ControlOp op, const std::string& name) const;
   HttpResponse Scale(const std::string& name, std::string_view body) const;
   HttpResponse Signal(const std::string& name, std::string_view body) const;
   // Scheduled jobs.
   HttpResponse Schedule(const std::string& name) const;
   HttpResponse History(const std::string& name, std::string_view target) const;
-  HttpResponse PauseOrResume(JobOp op, const std::string& name) const;
+  HttpResponse PauseOrResume(control::JobOp op, const std::string& name) const;
   HttpResponse Trigger(const std::string& name, std::string_view target) const;
   HttpResponse WaitForRun(const std::string& name, int64_t run_id) const;
   HttpResponse ReloadConfig() const;
   // Process logs and lifecycle events (stream_handlers.cc). `name` "": every process.
   HttpResponse Logs(const std::string& name, const HttpRequest& request) const;
-  HttpResponse LogsError(const LogQuery& query, const BackendResult& r) const;
+  HttpResponse LogsError(const control::LogQuery& query, const control::BackendResult& r) const;
   HttpResponse Events(const HttpRequest& request) const;
   std::shared_ptr<const std::optional<std::string>> Token() const;
 
-  Backend* backend_;
+  control::Backend* backend_;
   ApiOptions options_;
   mutable std::mutex token_mu_;
   std::shared_ptr<const std::optional<std::string>> token_;  // guarded by token_mu_

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/json_string.h"
+#include "plugins/common/control/json_string.h"
 
 namespace phpeek::rest {
 namespace {
@@ -23,7 +23,7 @@ bool WithoutSchema(std::string_view host_json, std::string* out, std::string* er
   for (const json::Member m : object.value) {
     if (m.key == "schema") continue;
     if (out->size() > 1) out->push_back(',');
-    AppendJsonString(out, m.key);
+    control::AppendJsonString(out, m.key);
     out->push_back(':');
     out->append(m.value.text());
   }
@@ -33,24 +33,25 @@ bool WithoutSchema(std::string_view host_json, std::string* out, std::string* er
 
 }  // namespace
 
-HttpResponse BackendError(std::optional<ControlOp> op, const BackendResult& r) {
+HttpResponse BackendError(std::optional<control::ControlOp> op, const control::BackendResult& r) {
   switch (r.code) {
-    case BackendCode::kOk:
+    case control::BackendCode::kOk:
       return ErrorResponse(500, ErrorPhrase(500));
-    case BackendCode::kNotFound:
+    case control::BackendCode::kNotFound:
       return ErrorResponse(404, "process not found");
-    case BackendCode::kInvalidArgument:
-      return ErrorResponse(400, op == ControlOp::kScale ? "invalid request body" : ErrorPhrase(400),
-                           r.message);
-    case BackendCode::kState:
+    case control::BackendCode::kInvalidArgument:
+      return ErrorResponse(
+          400, op == control::ControlOp::kScale ? "invalid request body" : ErrorPhrase(400),
+          r.message);
+    case control::BackendCode::kState:
       return ErrorResponse(409, ErrorPhrase(409), r.message);
-    case BackendCode::kStopping:
+    case control::BackendCode::kStopping:
       return ErrorResponse(503, ErrorPhrase(503), "the daemon is shutting down");
-    case BackendCode::kTimeout:
+    case control::BackendCode::kTimeout:
       return ErrorResponse(503, ErrorPhrase(503), "the supervisor is busy, try again");
-    case BackendCode::kUnsupported:
+    case control::BackendCode::kUnsupported:
       return ErrorResponse(501, ErrorPhrase(501), r.message);
-    case BackendCode::kInternal:
+    case control::BackendCode::kInternal:
       break;
   }
   return ErrorResponse(500, ErrorPhrase(500), r.message);

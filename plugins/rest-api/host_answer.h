@@ -5,13 +5,13 @@
 #include <optional>
 #include <string_view>
 
-#include "plugins/rest-api/backend.h"
+#include "plugins/common/control/backend.h"
 #include "plugins/rest-api/error_body.h"
 
 namespace phpeek::rest {
 
 // A refused scale is a bad body (the number came from it); other refusals name no body.
-HttpResponse BackendError(std::optional<ControlOp> op, const BackendResult& r);
+HttpResponse BackendError(std::optional<control::ControlOp> op, const control::BackendResult& r);
 
 // `status` with the host's JSON object, less its "schema" member; 500 when it is unreadable.
 HttpResponse HostObject(int status, std::string_view host_json);

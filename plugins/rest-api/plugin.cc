@@ -11,14 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "plugins/common/control/host_backend.h"
+#include "plugins/common/control/stream_hub.h"
 #include "plugins/common/http/server.h"
 #include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/config_schema.h"
 #include "plugins/rest-api/handlers.h"
-#include "plugins/rest-api/host_backend.h"
 #include "plugins/rest-api/openapi_document.h"
 #include "plugins/rest-api/settings.h"
-#include "plugins/rest-api/stream_hub.h"
 
 namespace phpeek::rest {
 namespace {
@@ -45,12 +45,12 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     options.max_process_scale = settings_.max_process_scale;
     options.openapi_json = OpenApiDocument();
     options.reloaded = [this] { ApplySettings(); };
-    StreamOptions streams;
+    control::StreamOptions streams;
     streams.max_streams = settings_.max_streams;
     streams.heartbeat = std::chrono::milliseconds(settings_.stream_heartbeat_ms);
     streams.queue_bytes = static_cast<size_t>(settings_.stream_queue_bytes);
     streams.lower_priority = true;  // as the HTTP server's threads (api_server.h)
-    hub_ = std::make_unique<StreamHub>(&backend_, streams);
+    hub_ = std::make_unique<control::StreamHub>(&backend_, streams);
     options.streams = hub_.get();
     api_ = std::make_unique<Api>(&backend_, std::move(options));
     const phpeek::v1::Host h = host();
@@ -154,10 +154,10 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     }
   }
 
-  HostBackend backend_;
+  control::HostBackend backend_;
   std::mutex settings_mu_;  // ApplySettings: HTTP workers and the event thread
   Settings settings_;
-  std::unique_ptr<StreamHub> hub_;  // before api_ and server_, which use it
+  std::unique_ptr<control::StreamHub> hub_;  // before api_ and server_, which use it
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;
 };

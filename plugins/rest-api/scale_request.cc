@@ -9,7 +9,7 @@
 namespace phpeek::rest {
 namespace {
 
-constexpr const char* kExample = "a JSON object such as {\"scale\": 3}";
+constexpr const char* kScaleExample = "a JSON object such as {\"scale\": 3}";
 
 bool IsScaleField(std::string_view key) {
   return key == "scale" || key == "desired" || key == "delta";
@@ -32,14 +32,14 @@ std::string IntegerMismatch(const json::Value& v, json::Found found) {
 
 bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* err) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    *err = std::string("request body is empty: expected ") + kExample;
+    *err = std::string("request body is empty: expected ") + kScaleExample;
     return false;
   }
   json::Document doc;
   if (!doc.Parse(body, err)) return false;
   if (!doc.root().is_object()) {
     *err = std::string("request body is a JSON ") + json::KindName(doc.root().kind()) +
-           ", expected " + kExample;
+           ", expected " + kScaleExample;
     return false;
   }
   std::optional<json::Member> field;
@@ -57,7 +57,7 @@ bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* er
     field = member;
   }
   if (!field) {
-    *err = std::string("missing field \"scale\": expected ") + kExample;
+    *err = std::string("missing field \"scale\": expected ") + kScaleExample;
     return false;
   }
   const json::Read<int64_t> value = field->value.AsInt64();

@@ -7,7 +7,7 @@
 namespace phpeek::rest {
 namespace {
 
-constexpr const char* kExample = "a JSON object such as {\"signal\": \"USR1\"}";
+constexpr const char* kSignalExample = "a JSON object such as {\"signal\": \"USR1\"}";
 
 std::string KnownNames() {
   std::string all;
@@ -32,13 +32,13 @@ bool StringMember(const json::Member& m, std::string_view* out, std::string* err
 bool ParseSignalRequest(std::string_view body, SignalRequest* out, std::string* err) {
   json::Document doc;
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    *err = std::string("request body is empty: expected ") + kExample;
+    *err = std::string("request body is empty: expected ") + kSignalExample;
     return false;
   }
   if (!doc.Parse(body, err)) return false;
   if (!doc.root().is_object()) {
     *err = std::string("request body is a JSON ") + json::KindName(doc.root().kind()) +
-           ", expected " + kExample;
+           ", expected " + kSignalExample;
     return false;
   }
   std::string_view name, target = "leader";
@@ -55,7 +55,7 @@ bool ParseSignalRequest(std::string_view body, SignalRequest* out, std::string* 
     }
   }
   if (!has_signal) {
-    *err = std::string("missing field \"signal\": expected ") + kExample;
+    *err = std::string("missing field \"signal\": expected ") + kSignalExample;
     return false;
   }
   out->number = signals::Number(name);

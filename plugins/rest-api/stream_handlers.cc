@@ -4,12 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "plugins/common/control/sse_text.h"
+#include "plugins/common/control/stream_hub.h"
 #include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_answer.h"
 #include "plugins/rest-api/query.h"
-#include "plugins/rest-api/sse_text.h"
-#include "plugins/rest-api/stream_hub.h"
 
 namespace phpeek::rest {
 namespace {
@@ -26,7 +26,7 @@ HttpResponse StreamAnswer(std::shared_ptr<http::ResponseStream> stream) {
   return r;
 }
 
-HttpResponse TooManyStreams(const StreamHub& hub) {
+HttpResponse TooManyStreams(const control::StreamHub& hub) {
   HttpResponse r =
       ErrorResponse(503, "too many streams",
                     std::to_string(hub.options().max_streams) +
@@ -44,9 +44,9 @@ bool LastEventId(const HttpRequest& request, std::optional<uint64_t>* id, std::s
   const std::string* value = request.Field("Last-Event-ID");
   if (value == nullptr || value->empty()) return true;  // empty: no id (the SSE standard)
   uint64_t seq = 0;
-  if (!ParseEventId(*value, &seq)) {
+  if (!control::ParseEventId(*value, &seq)) {
     *err = "Last-Event-ID must be the id of an event this stream sent (a seq: 1 to " +
-           std::to_string(kMaxEventIdLength) + " digits)";
+           std::to_string(control::kMaxEventIdLength) + " digits)";
     return false;
   }
   *id = seq;
@@ -57,7 +57,7 @@ bool LastEventId(const HttpRequest& request, std::optional<uint64_t>* id, std::s
 
 HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) const {
   const std::string_view target = request.target;
-  LogQuery query;
+  control::LogQuery query;
   query.process = name;
   uint64_t number = 0;
   switch (ReadNumberParam(target, "limit", 1, kMaxLogLimit, &number)) {
@@ -88,8 +88,8 @@ HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) cons
   if (!follow) return BadRequest("follow must be true or false (1 or 0)");
   if (!*follow) {
     std::string host_json;
-    const BackendResult r = backend_->ReadLogs(query, &host_json);
-    if (r.code != BackendCode::kOk) return LogsError(query, r);
+    const control::BackendResult r = backend_->ReadLogs(query, &host_json);
+    if (r.code != control::BackendCode::kOk) return LogsError(query, r);
     return HostObject(200, host_json);
   }
   std::optional<uint64_t> last_id;
@@ -98,33 +98,36 @@ HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) cons
   if (last_id) query.since = *last_id;  // the client's resume point wins over ?since
   if (options_.streams == nullptr) return NoStreams();
   if (request.head) return StreamAnswer(nullptr);
-  StreamHub::Opened opened = options_.streams->OpenLogs(query, last_id.has_value());
+  control::StreamHub::Opened opened = options_.streams->OpenLogs(query, last_id.has_value());
   if (opened.busy) return TooManyStreams(*options_.streams);
-  if (opened.result.code != BackendCode::kOk) return LogsError(query, opened.result);
+  if (opened.result.code != control::BackendCode::kOk) return LogsError(query, opened.result);
   return StreamAnswer(std::move(opened.stream));
 }
 
 // 404 says which of the two is unknown; 400 for since above the newest seq.
-HttpResponse Api::LogsError(const LogQuery& query, const BackendResult& r) const {
-  if (r.code == BackendCode::kNotFound) {
+HttpResponse Api::LogsError(const control::LogQuery& query, const control::BackendResult& r) const {
+  if (r.code == control::BackendCode::kNotFound) {
     bool process_known = false;
     if (!query.instance.empty()) {
       std::string ignored;
       process_known =
-          backend_->ReadLogs(LogQuery{query.process, "", 0, 1}, &ignored).code == BackendCode::kOk;
+          backend_->ReadLogs(control::LogQuery{query.process, "", 0, 1}, &ignored).code ==
+          control::BackendCode::kOk;
     }
     return ErrorResponse(404, process_known ? "instance not found" : "process not found",
                          r.message);
   }
-  if (r.code == BackendCode::kInvalidArgument) return BadRequest(r.message);
+  if (r.code == control::BackendCode::kInvalidArgument) return BadRequest(r.message);
   return BackendError(std::nullopt, r);
 }
 
 HttpResponse Api::Events(const HttpRequest& request) const {
   const std::string_view target = request.target;
   uint64_t limit = 0;
-  if (ReadNumberParam(target, "limit", 0, kEventHistory, &limit) == NumberParam::kInvalid) {
-    return BadRequest("limit must be a whole number from 0 to " + std::to_string(kEventHistory));
+  if (ReadNumberParam(target, "limit", 0, control::kEventHistory, &limit) ==
+      NumberParam::kInvalid) {
+    return BadRequest("limit must be a whole number from 0 to " +
+                      std::to_string(control::kEventHistory));
   }
   std::optional<uint64_t> after;
   uint64_t since = 0;
@@ -136,9 +139,10 @@ HttpResponse Api::Events(const HttpRequest& request) const {
   if (!LastEventId(request, &after, &err)) return BadRequest(err);
   if (options_.streams == nullptr) return NoStreams();
   if (request.head) return StreamAnswer(nullptr);
-  StreamHub::Opened opened = options_.streams->OpenEvents(after, limit);
+  control::StreamHub::Opened opened = options_.streams->OpenEvents(after, limit);
   if (opened.busy) return TooManyStreams(*options_.streams);
-  if (opened.result.code != BackendCode::kOk) return BackendError(std::nullopt, opened.result);
+  if (opened.result.code != control::BackendCode::kOk)
+    return BackendError(std::nullopt, opened.result);
   return StreamAnswer(std::move(opened.stream));
 }
 

@@ -18,7 +18,7 @@
 #include "core/json/json_writer.h"
 #include "core/text/utf8.h"
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/json_string.h"
+#include "plugins/common/control/json_string.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

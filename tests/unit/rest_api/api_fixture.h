@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "plugins/common/control/stream_hub.h"
 #include "plugins/common/http/server.h"
 #include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/openapi_document.h"
-#include "plugins/rest-api/stream_hub.h"
 #include "tests/unit/rest_api/fake_backend.h"
 
 namespace phpeek::rest::testing {
@@ -20,7 +20,7 @@ namespace phpeek::rest::testing {
 class ApiServer {
  public:
   explicit ApiServer(std::optional<std::string> token = std::nullopt, Settings settings = {},
-                     StreamOptions streams = {})
+                     control::StreamOptions streams = {})
       : hub_(&backend_, streams), api_(&backend_, Options(std::move(token), &hub_)) {
     hub_.Start();
     settings.host = "127.0.0.1";
@@ -41,17 +41,17 @@ class ApiServer {
   int port() const { return server_->port(); }
   FakeBackend& backend() { return backend_; }
   http::Server& server() { return *server_; }
-  StreamHub& hub() { return hub_; }
+  control::StreamHub& hub() { return hub_; }
 
  private:
-  static ApiOptions Options(std::optional<std::string> token, StreamHub* hub) {
+  static ApiOptions Options(std::optional<std::string> token, control::StreamHub* hub) {
     ApiOptions options{std::move(token), 10, OpenApiDocument()};
     options.streams = hub;
     return options;
   }
 
   FakeBackend backend_;
-  StreamHub hub_;
+  control::StreamHub hub_;
   Api api_;
   std::unique_ptr<http::Server> server_;
   bool started_ = false;

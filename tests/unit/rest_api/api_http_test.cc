@@ -48,7 +48,8 @@ TEST(ApiHttp, ReadyAnswers200Or503WithTheProcessesAwaited) {
   EXPECT_EQ(waiting.body, R"({"status":"not ready","waiting":["php-fpm","nginx"]})");
   EXPECT_EQ(Request(s.port(), "HEAD", "/api/v1/ready").status, 503);
   // A host that cannot tell (ABI 1.0) is never taken for ready.
-  s.backend().SetDaemonStatus("", BackendResult{BackendCode::kUnsupported, "1.0 host"});
+  s.backend().SetDaemonStatus(
+      "", control::BackendResult{control::BackendCode::kUnsupported, "1.0 host"});
   Reply old = Request(s.port(), "GET", "/api/v1/ready");
   EXPECT_EQ(old.status, 503);
   EXPECT_EQ(old.body, R"({"status":"not ready","waiting":[]})");
@@ -66,7 +67,8 @@ TEST(ApiHttp, HealthIs503WhileAProcessIsGivenUp) {
   // Not ready is not unhealthy: a process still starting must not get the container restarted.
   s.backend().SetDaemonStatus(R"({"schema":1,"ready":false,"waiting":["php-fpm"],"failed":[]})");
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);
-  s.backend().SetDaemonStatus("", BackendResult{BackendCode::kUnsupported, "1.0 host"});
+  s.backend().SetDaemonStatus(
+      "", control::BackendResult{control::BackendCode::kUnsupported, "1.0 host"});
   EXPECT_EQ(Request(s.port(), "GET", "/api/v1/health").status, 200);  // the API answers
 }
 
@@ -110,9 +112,9 @@ TEST(ApiHttp, ActionsAnswer202WithTheSpecBodies) {
   }
   const auto calls = s.backend().calls();
   ASSERT_EQ(calls.size(), 3u);
-  EXPECT_EQ(calls[0].op, ControlOp::kRestart);
-  EXPECT_EQ(calls[1].op, ControlOp::kStop);
-  EXPECT_EQ(calls[2].op, ControlOp::kStart);
+  EXPECT_EQ(calls[0].op, control::ControlOp::kRestart);
+  EXPECT_EQ(calls[1].op, control::ControlOp::kStop);
+  EXPECT_EQ(calls[2].op, control::ControlOp::kStart);
   Reply missing = Request(s.port(), "POST", "/api/v1/processes/nope/restart");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, R"({"error":"process not found"})");
@@ -173,16 +175,17 @@ TEST(ApiHttp, ScaleBadInputIs400WithAReason) {
 TEST(ApiHttp, BackendRefusalsMapToStatusCodes) {
   ApiServer s;
   s.backend().FailNextControl(
-      {BackendCode::kInvalidArgument, "scale 7 exceeds max_scale 4 of process 'web'"});
+      {control::BackendCode::kInvalidArgument, "scale 7 exceeds max_scale 4 of process 'web'"});
   Reply r = Request(s.port(), "POST", "/api/v1/processes/web/scale", R"({"scale":7})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, R"({"error":"invalid request body","detail":"scale 7 exceeds max_scale 4 of )"
                     R"(process 'web'"})");
-  s.backend().FailNextControl({BackendCode::kInvalidArgument, "process 'web' is disabled"});
+  s.backend().FailNextControl(
+      {control::BackendCode::kInvalidArgument, "process 'web' is disabled"});
   r = Request(s.port(), "POST", "/api/v1/processes/web/start");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, R"({"error":"bad request","detail":"process 'web' is disabled"})");
-  s.backend().FailNextControl({BackendCode::kStopping, ""});
+  s.backend().FailNextControl({control::BackendCode::kStopping, ""});
   r = Request(s.port(), "POST", "/api/v1/processes/web/stop");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.body, R"({"error":"service unavailable","detail":"the daemon is shutting down"})");

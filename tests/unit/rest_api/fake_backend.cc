@@ -21,7 +21,7 @@ std::string FakeBackend::ProcessJson(const Process& p) const {
   return json + "]}";
 }
 
-BackendResult FakeBackend::ListProcesses(std::string* json) {
+control::BackendResult FakeBackend::ListProcesses(std::string* json) {
   std::lock_guard<std::mutex> lock(mu_);
   *json = "{\"schema\":1,\"processes\":[";
   for (size_t i = 0; i < processes_.size(); ++i) {
@@ -32,7 +32,7 @@ BackendResult FakeBackend::ListProcesses(std::string* json) {
   return {};
 }
 
-BackendResult FakeBackend::GetProcess(const std::string& name, std::string* json) {
+control::BackendResult FakeBackend::GetProcess(const std::string& name, std::string* json) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const Process& p : processes_) {
     if (p.name == name) {
@@ -41,10 +41,11 @@ BackendResult FakeBackend::GetProcess(const std::string& name, std::string* json
       return {};
     }
   }
-  return {BackendCode::kNotFound, "no process named " + name};
+  return {control::BackendCode::kNotFound, "no process named " + name};
 }
 
-BackendResult FakeBackend::Control(ControlOp op, const std::string& name, int arg) {
+control::BackendResult FakeBackend::Control(control::ControlOp op, const std::string& name,
+                                            int arg) {
   std::lock_guard<std::mutex> lock(mu_);
   calls_.push_back({op, name, arg});
   if (fail_next_) {
@@ -53,19 +54,19 @@ BackendResult FakeBackend::Control(ControlOp op, const std::string& name, int ar
   }
   for (Process& p : processes_) {
     if (p.name != name) continue;
-    if (op == ControlOp::kScale) p.scale = arg;
+    if (op == control::ControlOp::kScale) p.scale = arg;
     return {};
   }
-  return {BackendCode::kNotFound, "no process named " + name};
+  return {control::BackendCode::kNotFound, "no process named " + name};
 }
 
-BackendResult FakeBackend::DaemonStatus(std::string* json) {
+control::BackendResult FakeBackend::DaemonStatus(std::string* json) {
   std::lock_guard<std::mutex> lock(mu_);
   *json = daemon_json_;
   return daemon_result_;
 }
 
-void FakeBackend::SetDaemonStatus(std::string json, BackendResult result) {
+void FakeBackend::SetDaemonStatus(std::string json, control::BackendResult result) {
   std::lock_guard<std::mutex> lock(mu_);
   daemon_json_ = std::move(json);
   daemon_result_ = std::move(result);
@@ -81,7 +82,7 @@ std::vector<ControlCall> FakeBackend::calls() const {
   return calls_;
 }
 
-void FakeBackend::FailNextControl(BackendResult result) {
+void FakeBackend::FailNextControl(control::BackendResult result) {
   std::lock_guard<std::mutex> lock(mu_);
   fail_next_ = true;
   failure_ = std::move(result);

@@ -6,33 +6,34 @@
 #include <string>
 #include <vector>
 
-#include "plugins/rest-api/backend.h"
+#include "plugins/common/control/backend.h"
 #include "tests/unit/rest_api/fake_log_store.h"
 
 namespace phpeek::rest::testing {
 
 struct ControlCall {
-  ControlOp op;
+  control::ControlOp op;
   std::string name;
   int arg;
 };
 
-class FakeBackend : public Backend {
+class FakeBackend : public control::Backend {
  public:
   // Processes "web" (scale 2, running) and "queue" (scale 0, stopped).
   FakeBackend();
 
-  BackendResult ListProcesses(std::string* json) override;
-  BackendResult GetProcess(const std::string& name, std::string* json) override;
-  BackendResult Control(ControlOp op, const std::string& name, int arg) override;
-  BackendResult DaemonStatus(std::string* json) override;
-  BackendResult ReadLogs(const LogQuery& query, std::string* json) override {
+  control::BackendResult ListProcesses(std::string* json) override;
+  control::BackendResult GetProcess(const std::string& name, std::string* json) override;
+  control::BackendResult Control(control::ControlOp op, const std::string& name, int arg) override;
+  control::BackendResult DaemonStatus(std::string* json) override;
+  control::BackendResult ReadLogs(const control::LogQuery& query, std::string* json) override {
     return logs_.Read(query, json);
   }
-  BackendResult FollowLogs(uint32_t queue_lines, uint64_t* id) override {
+  control::BackendResult FollowLogs(uint32_t queue_lines, uint64_t* id) override {
     return logs_.Follow(queue_lines, id);
   }
-  BackendResult NextLogs(uint64_t id, std::chrono::milliseconds wait, std::string* json) override {
+  control::BackendResult NextLogs(uint64_t id, std::chrono::milliseconds wait,
+                                  std::string* json) override {
     return logs_.Next(id, wait, json);
   }
   void UnfollowLogs(uint64_t id) override { logs_.Unfollow(id); }
@@ -43,9 +44,9 @@ class FakeBackend : public Backend {
   void AddProcess(const std::string& name, int scale);
   std::vector<ControlCall> calls() const;
   // What DaemonStatus answers: the document, or an error when `result` is not kOk.
-  void SetDaemonStatus(std::string json, BackendResult result = {});
+  void SetDaemonStatus(std::string json, control::BackendResult result = {});
   // Makes the next Control call fail with `result`.
-  void FailNextControl(BackendResult result);
+  void FailNextControl(control::BackendResult result);
 
  private:
   struct Process {
@@ -58,9 +59,9 @@ class FakeBackend : public Backend {
   std::vector<Process> processes_;
   std::vector<ControlCall> calls_;
   std::string daemon_json_ = R"({"schema":1,"ready":true,"waiting":[],"failed":[]})";
-  BackendResult daemon_result_;
+  control::BackendResult daemon_result_;
   bool fail_next_ = false;
-  BackendResult failure_;
+  control::BackendResult failure_;
   FakeLogStore logs_;
 };
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "plugins/rest-api/json_string.h"
+#include "plugins/common/control/json_string.h"
 
 namespace phpeek::rest::testing {
 
@@ -63,27 +63,27 @@ size_t FakeLogStore::follows() const {
 void FakeLogStore::AppendEntry(std::string* out, const Line& l) {
   *out +=
       "{\"seq\":" + std::to_string(l.seq) + ",\"time\":\"2026-12-06T15:04:05.123Z\",\"process\":";
-  AppendJsonString(out, l.process);
+  control::AppendJsonString(out, l.process);
   *out += ",\"instance\":";
-  AppendJsonString(out, l.instance);
+  control::AppendJsonString(out, l.instance);
   *out += ",\"stream\":\"stdout\",\"level\":\"info\",\"message\":";
-  AppendJsonString(out, l.message);
+  control::AppendJsonString(out, l.message);
   *out += ",\"fields\":{}}";
 }
 
-BackendResult FakeLogStore::Read(const LogQuery& q, std::string* json) const {
+control::BackendResult FakeLogStore::Read(const control::LogQuery& q, std::string* json) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (!q.process.empty() && instances_.count(q.process) == 0) {
-    return {BackendCode::kNotFound, "no process '" + q.process + "'"};
+    return {control::BackendCode::kNotFound, "no process '" + q.process + "'"};
   }
   if (!q.instance.empty() && instances_.at(q.process).count(q.instance) == 0) {
-    return {BackendCode::kNotFound,
+    return {control::BackendCode::kNotFound,
             "no instance '" + q.instance + "' of process '" + q.process + "'"};
   }
-  if (q.limit > 10000) return {BackendCode::kInvalidArgument, "limit above 10000"};
+  if (q.limit > 10000) return {control::BackendCode::kInvalidArgument, "limit above 10000"};
   if (q.since > newest_) {
     return {
-        BackendCode::kInvalidArgument,
+        control::BackendCode::kInvalidArgument,
         "since " + std::to_string(q.since) + " is above the newest seq " + std::to_string(newest_)};
   }
   std::vector<Line> matching;
@@ -116,19 +116,21 @@ BackendResult FakeLogStore::Read(const LogQuery& q, std::string* json) const {
   return {};
 }
 
-BackendResult FakeLogStore::Follow(uint32_t queue_lines, uint64_t* id) {
+control::BackendResult FakeLogStore::Follow(uint32_t queue_lines, uint64_t* id) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (shut_down_) return {BackendCode::kStopping, "the daemon is shutting down"};
+  if (shut_down_) return {control::BackendCode::kStopping, "the daemon is shutting down"};
   *id = next_follow_++;
   follows_[*id].max = queue_lines == 0 ? 10000 : queue_lines;
   if (follow_cap_ != 0) follows_[*id].max = std::min(follows_[*id].max, follow_cap_);
   return {};
 }
 
-BackendResult FakeLogStore::Next(uint64_t id, std::chrono::milliseconds wait, std::string* json) {
+control::BackendResult FakeLogStore::Next(uint64_t id, std::chrono::milliseconds wait,
+                                          std::string* json) {
   std::unique_lock<std::mutex> lock(mu_);
   auto it = follows_.find(id);
-  if (it == follows_.end()) return {BackendCode::kNotFound, "no follow " + std::to_string(id)};
+  if (it == follows_.end())
+    return {control::BackendCode::kNotFound, "no follow " + std::to_string(id)};
   const bool ready = cv_.wait_for(lock, wait, [&] {
     const FollowQueue& f = follows_.at(id);
     return f.closed || (!hold_next_ && (!f.queue.empty() || f.dropped > 0));

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "plugins/rest-api/backend.h"
+#include "plugins/common/control/backend.h"
 
 namespace phpeek::rest::testing {
 
@@ -37,9 +37,9 @@ class FakeLogStore {
   // Follows open now; calls to Next so far.
   size_t follows() const;
 
-  BackendResult Read(const LogQuery& query, std::string* json) const;
-  BackendResult Follow(uint32_t queue_lines, uint64_t* id);
-  BackendResult Next(uint64_t id, std::chrono::milliseconds wait, std::string* json);
+  control::BackendResult Read(const control::LogQuery& query, std::string* json) const;
+  control::BackendResult Follow(uint32_t queue_lines, uint64_t* id);
+  control::BackendResult Next(uint64_t id, std::chrono::milliseconds wait, std::string* json);
   void Unfollow(uint64_t id);
 
  private:

@@ -22,7 +22,7 @@ constexpr const char* kRun =
 // "web" and "queue" from FakeBackend, plus the job "cron".
 class JobBackend : public testing::FakeBackend {
  public:
-  BackendResult ListProcesses(std::string* json) override {
+  control::BackendResult ListProcesses(std::string* json) override {
     *json = R"({"schema":1,"processes":[{"name":"cron","state":"stopped","scale":1,)"
             R"("instances":[],"type":"scheduled","schedule":"*/5 * * * *","timezone":"UTC",)"
             R"("schedule_state":"idle","next_run":1700000100,"last_run":null,)"
@@ -30,32 +30,34 @@ class JobBackend : public testing::FakeBackend {
             R"("run_results":{"success":0,"failure":0,"timeout":0,"skipped":0}}]})";
     return {};
   }
-  BackendResult GetSchedule(const std::string& name, std::string* json) override {
-    if (BackendResult r = Check(name); r.code != BackendCode::kOk) return r;
+  control::BackendResult GetSchedule(const std::string& name, std::string* json) override {
+    if (control::BackendResult r = Check(name); r.code != control::BackendCode::kOk) return r;
     *json = R"({"schema":1,"name":"cron","schedule":"*/5 * * * *","timeout_ms":)" +
             std::string(timeout_ms) + "}";
     return {};
   }
-  BackendResult GetHistory(const std::string& name, uint32_t limit, std::string* json) override {
-    if (BackendResult r = Check(name); r.code != BackendCode::kOk) return r;
+  control::BackendResult GetHistory(const std::string& name, uint32_t limit,
+                                    std::string* json) override {
+    if (control::BackendResult r = Check(name); r.code != control::BackendCode::kOk) return r;
     last_limit = limit;
     *json = std::string(R"({"schema":1,"name":"cron","runs":[)") + kRun + "]}";
     return {};
   }
-  BackendResult ControlJob(JobOp op, const std::string& name, int64_t* run_id) override {
-    if (BackendResult r = Check(name); r.code != BackendCode::kOk) return r;
+  control::BackendResult ControlJob(control::JobOp op, const std::string& name,
+                                    int64_t* run_id) override {
+    if (control::BackendResult r = Check(name); r.code != control::BackendCode::kOk) return r;
     {
       std::lock_guard<std::mutex> lock(mu);  // triggers come from several HTTP workers at once
       ops.push_back(op);
     }
-    if (op == JobOp::kTrigger) {
-      if (at_limit) return {BackendCode::kState, "1 run(s) of 'cron' are active"};
+    if (op == control::JobOp::kTrigger) {
+      if (at_limit) return {control::BackendCode::kState, "1 run(s) of 'cron' are active"};
       *run_id = 3;
     }
     return {};
   }
-  BackendResult WaitRun(const std::string& /*name*/, int64_t run_id,
-                        std::chrono::milliseconds timeout, std::string* json) override {
+  control::BackendResult WaitRun(const std::string& /*name*/, int64_t run_id,
+                                 std::chrono::milliseconds timeout, std::string* json) override {
     {
       std::lock_guard<std::mutex> lock(mu);
       waited_for = timeout;
@@ -67,21 +69,22 @@ class JobBackend : public testing::FakeBackend {
       cv.notify_all();
       cv.wait(lock, [this] { return !block; });
     }
-    if (still_active) return {BackendCode::kTimeout, "run 3 of 'cron' is still active"};
+    if (still_active) return {control::BackendCode::kTimeout, "run 3 of 'cron' is still active"};
     *json = std::string(R"({"schema":1,)") + (kRun + 1);
     return {};
   }
 
-  BackendResult Check(const std::string& name) {
+  control::BackendResult Check(const std::string& name) {
     if (name == "cron") return {};
-    if (name == "web") return {BackendCode::kState, "process 'web' is not a scheduled job"};
-    return {BackendCode::kNotFound, "no process named '" + name + "'"};
+    if (name == "web")
+      return {control::BackendCode::kState, "process 'web' is not a scheduled job"};
+    return {control::BackendCode::kNotFound, "no process named '" + name + "'"};
   }
 
   const char* timeout_ms = "null";
   bool at_limit = false;
   bool still_active = false;
-  std::vector<JobOp> ops;
+  std::vector<control::JobOp> ops;
   uint32_t last_limit = 99;
   std::chrono::milliseconds waited_for{0};
   std::mutex mu;
@@ -156,7 +159,8 @@ TEST_F(ScheduleRoutesTest, PauseResumeAndTrigger) {
   r = Call("POST", "/api/v1/processes/cron/schedule/trigger?sync=false");
   EXPECT_EQ(r.status, 202);
   EXPECT_EQ(backend_.ops,
-            (std::vector<JobOp>{JobOp::kPause, JobOp::kResume, JobOp::kTrigger, JobOp::kTrigger}));
+            (std::vector<control::JobOp>{control::JobOp::kPause, control::JobOp::kResume,
+                                         control::JobOp::kTrigger, control::JobOp::kTrigger}));
   EXPECT_EQ(Call("POST", "/api/v1/processes/cron/schedule/trigger?sync=maybe").status, 400);
 }
 

@@ -1,6 +1,6 @@
 // The pieces of the SSE streams without a socket: event framing, Last-Event-ID parsing, the stream
 // slots, a batch that counts what a full client lost, and the events' JSON.
-#include "plugins/rest-api/sse_text.h"
+#include "plugins/common/control/sse_text.h"
 
 #include <gtest/gtest.h>
 
@@ -8,54 +8,54 @@
 #include <string>
 
 #include "phpeek/json.hpp"
+#include "plugins/common/control/event_json.h"
+#include "plugins/common/control/sse_client.h"
 #include "plugins/common/http/response_stream.h"
-#include "plugins/rest-api/event_json.h"
-#include "plugins/rest-api/sse_client.h"
 
 namespace phpeek::rest {
 namespace {
 
 TEST(SseText, AnEventIsAnIdAndDataLinesThenABlankLine) {
   std::string out;
-  AppendSseEvent(&out, 42, R"({"message":"hi"})");
+  control::AppendSseEvent(&out, 42, R"({"message":"hi"})");
   EXPECT_EQ(out, "id: 42\ndata: {\"message\":\"hi\"}\n\n");
 }
 
 // No text can end an event early or forge a field: every line break starts another data line.
 TEST(SseText, LineBreaksInDataBecomeDataLines) {
   std::string out;
-  AppendSseEvent(&out, 1, "a\nid: 99\r\nevent: overflow\rb\n\nc");
+  control::AppendSseEvent(&out, 1, "a\nid: 99\r\nevent: overflow\rb\n\nc");
   EXPECT_EQ(out,
             "id: 1\ndata: a\ndata: id: 99\ndata: event: overflow\ndata: b\ndata: \ndata: c\n\n");
 }
 
 TEST(SseText, NamedEventsAndHeartbeats) {
-  EXPECT_EQ(SseNamedEvent("overflow", "17"), "event: overflow\ndata: 17\n\n");
-  EXPECT_EQ(SseHeartbeat(), ": heartbeat\n\n");
+  EXPECT_EQ(control::SseNamedEvent("overflow", "17"), "event: overflow\ndata: 17\n\n");
+  EXPECT_EQ(control::SseHeartbeat(), ": heartbeat\n\n");
 }
 
 TEST(SseText, EventIdsAreOneToTwentyDigitsThatFit) {
   uint64_t id = 0;
-  EXPECT_TRUE(ParseEventId("0", &id));
-  EXPECT_TRUE(ParseEventId("18446744073709551615", &id));
+  EXPECT_TRUE(control::ParseEventId("0", &id));
+  EXPECT_TRUE(control::ParseEventId("18446744073709551615", &id));
   EXPECT_EQ(id, UINT64_MAX);
-  EXPECT_FALSE(ParseEventId("18446744073709551616", &id));   // one more than fits
-  EXPECT_FALSE(ParseEventId("000000000000000000001", &id));  // 21 digits
-  EXPECT_FALSE(ParseEventId("", &id));
-  EXPECT_FALSE(ParseEventId("-1", &id));
-  EXPECT_FALSE(ParseEventId("12a", &id));
-  EXPECT_FALSE(ParseEventId(" 12", &id));
-  EXPECT_FALSE(ParseEventId(std::string(1 << 20, '7'), &id));
+  EXPECT_FALSE(control::ParseEventId("18446744073709551616", &id));   // one more than fits
+  EXPECT_FALSE(control::ParseEventId("000000000000000000001", &id));  // 21 digits
+  EXPECT_FALSE(control::ParseEventId("", &id));
+  EXPECT_FALSE(control::ParseEventId("-1", &id));
+  EXPECT_FALSE(control::ParseEventId("12a", &id));
+  EXPECT_FALSE(control::ParseEventId(" 12", &id));
+  EXPECT_FALSE(control::ParseEventId(std::string(1 << 20, '7'), &id));
 }
 
 TEST(StreamSlots, AtMostMaxAreHeldAndALeavingStreamFreesItsSlot) {
-  StreamSlots slots(2);
-  StreamSlots::Slot a = slots.TryTake();
-  StreamSlots::Slot b = slots.TryTake();
+  control::StreamSlots slots(2);
+  control::StreamSlots::Slot a = slots.TryTake();
+  control::StreamSlots::Slot b = slots.TryTake();
   EXPECT_TRUE(a.held() && b.held());
   EXPECT_FALSE(slots.TryTake().held());
   EXPECT_EQ(slots.open(), 2);
-  { StreamSlots::Slot moved = std::move(a); }
+  { control::StreamSlots::Slot moved = std::move(a); }
   EXPECT_EQ(slots.open(), 1);
   EXPECT_TRUE(slots.TryTake().held());
   EXPECT_EQ(slots.open(), 1);  // the temporary released its slot again
@@ -63,10 +63,10 @@ TEST(StreamSlots, AtMostMaxAreHeldAndALeavingStreamFreesItsSlot) {
 
 TEST(SseBatch, AFullClientLosesTheRestAndTheOverflowSaysHowMany) {
   auto stream = std::make_shared<http::ResponseStream>(100);
-  StreamSlots slots(1);
-  SseClient client(stream, slots.TryTake());
+  control::StreamSlots slots(1);
+  control::SseClient client(stream, slots.TryTake());
   {
-    SseBatch batch(&client);
+    control::SseBatch batch(&client);
     EXPECT_TRUE(batch.Add(1, "0123456789"));  // 24 bytes framed
     EXPECT_TRUE(batch.Add(2, "0123456789"));
     EXPECT_TRUE(batch.Add(3, "0123456789"));
@@ -100,7 +100,7 @@ TEST(EventJson, FlatObjectWithTheDetailButNotTheConfiguration) {
   ev.exit_code = -1;
   ev.signal = 9;
   ev.detail_json = R"({"schema":1,"instance":"web-0","exit_code":-1,"signal":9})";
-  EXPECT_EQ(EventJson(ev),
+  EXPECT_EQ(control::EventJson(ev),
             R"({"seq":12,"time":"2026-12-06T15:04:05.123Z","type":"exited","process":"web",)"
             R"("instance":"web-0","pid":4242,"exit_code":-1,"signal":9})");
   ev.type = PHPEEK_EVENT_CONFIG_RELOADED;
@@ -109,7 +109,7 @@ TEST(EventJson, FlatObjectWithTheDetailButNotTheConfiguration) {
   ev.process = "";
   ev.instance = "";
   ev.detail_json = R"({"schema":1,"global":{"api_auth":"s3cret"},"reload":{"added":["x"]}})";
-  const std::string json = EventJson(ev);
+  const std::string json = control::EventJson(ev);
   EXPECT_EQ(json.find("s3cret"), std::string::npos);
   json::Document doc;
   ASSERT_TRUE(doc.Parse(json));
@@ -120,8 +120,8 @@ TEST(EventJson, FlatObjectWithTheDetailButNotTheConfiguration) {
 }
 
 TEST(EventJson, TimestampsAreUtcWithMilliseconds) {
-  EXPECT_EQ(UtcTimestamp(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(UtcTimestamp(1796569445007), "2026-12-06T15:04:05.007Z");
+  EXPECT_EQ(control::UtcTimestamp(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(control::UtcTimestamp(1796569445007), "2026-12-06T15:04:05.007Z");
 }
 
 }  // namespace

@@ -28,9 +28,9 @@ using phpeek::testing::http::SseTestClient;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-StreamOptions Streams(size_t queue_bytes = 256 * 1024, int max_streams = 64,
-                      std::chrono::milliseconds heartbeat = 15s) {
-  StreamOptions o;
+control::StreamOptions Streams(size_t queue_bytes = 256 * 1024, int max_streams = 64,
+                               std::chrono::milliseconds heartbeat = 15s) {
+  control::StreamOptions o;
   o.queue_bytes = queue_bytes;
   o.max_streams = max_streams;
   o.heartbeat = heartbeat;

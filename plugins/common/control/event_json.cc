@@ -1,4 +1,4 @@
-#include "plugins/rest-api/event_json.h"
+#include "plugins/common/control/event_json.h"
 
 #include <time.h>
 
@@ -6,9 +6,9 @@
 #include <string_view>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/json_string.h"
+#include "plugins/common/control/json_string.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 void AppendDetail(std::string* out, const char* detail_json) {
@@ -52,4 +52,4 @@ std::string EventJson(const phpeek_event& ev) {
   return out;
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

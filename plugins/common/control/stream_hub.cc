@@ -1,4 +1,4 @@
-#include "plugins/rest-api/stream_hub.h"
+#include "plugins/common/control/stream_hub.h"
 
 #include <algorithm>
 #include <string>
@@ -6,7 +6,7 @@
 
 #include "plugins/common/http/thread_priority.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 // How long a log_next may wait: also how soon the hub notices its other chores when lines are
@@ -137,4 +137,4 @@ void StreamHub::Run() {
   }
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

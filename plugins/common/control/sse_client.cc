@@ -1,12 +1,12 @@
-#include "plugins/rest-api/sse_client.h"
+#include "plugins/common/control/sse_client.h"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 
-#include "plugins/rest-api/sse_text.h"
+#include "plugins/common/control/sse_text.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 StreamSlots::Slot& StreamSlots::Slot::operator=(Slot&& other) noexcept {
   if (this != &other) {
@@ -93,4 +93,4 @@ bool SseBatch::Flush() {
   return ok();
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

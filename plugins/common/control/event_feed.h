@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "phpeek/plugin_abi.h"
-#include "plugins/rest-api/sse_client.h"
+#include "plugins/common/control/sse_client.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 inline constexpr size_t kEventHistory = 1000;
 
@@ -52,4 +52,4 @@ class EventFeed {
   std::vector<std::unique_ptr<SseClient>> clients_;  // live, in opening order
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 enum class BackendCode {
   kOk,
@@ -99,4 +99,4 @@ class Backend {
   virtual void UnfollowLogs(uint64_t /*id*/) {}
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 // Appends "id: <id>\ndata: <data>\n\n"; a line break inside `data` starts another data line (the
 // client joins them with "\n"), so no text can end the event early or forge a field.
@@ -29,4 +29,4 @@ inline constexpr size_t kMaxEventIdLength = 20;
 // A Last-Event-ID (or ?since=) as a seq: 1 to 20 ASCII digits that fit in uint64_t.
 bool ParseEventId(std::string_view text, uint64_t* out);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

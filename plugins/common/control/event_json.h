@@ -15,11 +15,11 @@
 
 #include "phpeek/plugin_abi.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 std::string EventJson(const phpeek_event& ev);
 
 // "2026-12-06T15:04:05.123Z" for milliseconds since the Unix epoch.
 std::string UtcTimestamp(int64_t unix_ms);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

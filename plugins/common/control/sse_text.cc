@@ -1,8 +1,8 @@
-#include "plugins/rest-api/sse_text.h"
+#include "plugins/common/control/sse_text.h"
 
 #include <charconv>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 void AppendSseEvent(std::string* out, uint64_t id, std::string_view data) {
   char digits[24];
@@ -42,4 +42,4 @@ bool ParseEventId(std::string_view text, uint64_t* out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

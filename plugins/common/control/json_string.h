@@ -4,10 +4,10 @@
 #include <string>
 #include <string_view>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 // Appends `s` as a JSON string literal (quotes included): '"', '\' and control characters
 // escaped, other bytes as they are (callers pass UTF-8: host snapshots, printable messages).
 void AppendJsonString(std::string* out, std::string_view s);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

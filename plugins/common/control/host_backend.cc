@@ -1,10 +1,10 @@
-#include "plugins/rest-api/host_backend.h"
+#include "plugins/common/control/host_backend.h"
 
 #include <algorithm>
 
 #include "phpeek/json.hpp"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 // How long an HTTP worker waits for the supervisor loop to accept a command. Acceptance is
@@ -133,4 +133,4 @@ BackendResult HostBackend::NextLogs(uint64_t id, std::chrono::milliseconds wait,
 
 void HostBackend::UnfollowLogs(uint64_t id) { (void)host_.logUnfollow(id); }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "phpeek/plugin.hpp"
-#include "plugins/rest-api/backend.h"
+#include "plugins/common/control/backend.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 class HostBackend : public Backend {
  public:
@@ -31,4 +31,4 @@ class HostBackend : public Backend {
   phpeek::v1::Host host_;
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -30,10 +30,10 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/rest-api/backend.h"
-#include "plugins/rest-api/sse_client.h"
+#include "plugins/common/control/backend.h"
+#include "plugins/common/control/sse_client.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 class LogFeed {
  public:
@@ -89,4 +89,4 @@ class LogFeed {
   bool ended_ = false;           // guarded by mu_: the daemon closed the follow (shutdown)
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

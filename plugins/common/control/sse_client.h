@@ -13,7 +13,7 @@
 
 #include "plugins/common/http/response_stream.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 using SseClock = std::chrono::steady_clock;
 
@@ -114,4 +114,4 @@ class SseBatch {
   http::ResponseStream::WriteResult result_ = http::ResponseStream::WriteResult::kQueued;
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -1,12 +1,12 @@
-#include "plugins/rest-api/log_feed.h"
+#include "plugins/common/control/log_feed.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/sse_text.h"
+#include "plugins/common/control/sse_text.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 // The follow's own queue (the most log_follow allows): room for the hub to fall behind a burst.
@@ -217,4 +217,4 @@ size_t LogFeed::clients() const {
   return clients_.size();
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

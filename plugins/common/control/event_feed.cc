@@ -1,11 +1,11 @@
-#include "plugins/rest-api/event_feed.h"
+#include "plugins/common/control/event_feed.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "plugins/rest-api/event_json.h"
+#include "plugins/common/control/event_json.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 void EventFeed::Publish(const phpeek_event& ev) {
   Kept kept{ev.seq, EventJson(ev)};
@@ -75,4 +75,4 @@ size_t EventFeed::clients() const {
   return clients_.size();
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -18,13 +18,13 @@
 #include <thread>
 
 #include "phpeek/plugin_abi.h"
+#include "plugins/common/control/backend.h"
+#include "plugins/common/control/event_feed.h"
+#include "plugins/common/control/log_feed.h"
+#include "plugins/common/control/sse_client.h"
 #include "plugins/common/http/response_stream.h"
-#include "plugins/rest-api/backend.h"
-#include "plugins/rest-api/event_feed.h"
-#include "plugins/rest-api/log_feed.h"
-#include "plugins/rest-api/sse_client.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 struct StreamOptions {
   int max_streams = 64;                        // api_max_streams
@@ -81,4 +81,4 @@ class StreamHub {
   std::thread thread_;
 };
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control
