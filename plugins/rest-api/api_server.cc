@@ -1,6 +1,6 @@
 #include "plugins/rest-api/api_server.h"
 
-#include "plugins/rest-api/error_body.h"
+#include "plugins/common/control/error_body.h"
 
 namespace phpeek::rest {
 
@@ -9,8 +9,8 @@ http::ResponseDefaults ApiResponseDefaults() {
   d.headers = {{"Cache-Control", "no-store"}};
   // The server's only 503 is its overload answer.
   d.render_error = [](int status, std::string_view detail) {
-    return ErrorResponse(status, status == 503 ? "too many connections" : ErrorPhrase(status),
-                         detail);
+    return control::ErrorResponse(
+        status, status == 503 ? "too many connections" : control::ErrorPhrase(status), detail);
   };
   return d;
 }

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "plugins/rest-api/auth.h"
+#include "plugins/common/control/auth.h"
 #include "plugins/rest-api/settings.h"
 
 namespace phpeek::rest {
@@ -16,9 +16,7 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
     // sun_path holds 108 bytes, the terminating NUL included.
     {"api_socket", "Unix socket that also serves the API (mode 0600); unset: none", PHPEEK_KEY_PATH,
      PHPEEK_KEY_FLAG_HAS_MAX, 0, 107, nullptr, nullptr},
-    {"api_auth",
-     "Bearer token every request but /health must carry; empty or unset: no authentication",
-     PHPEEK_KEY_STRING, PHPEEK_KEY_FLAG_EMPTY_IS_UNSET, 0, 0, nullptr, nullptr},
+    control::kApiAuthKey,
     {"api_max_request_body", "Largest request body accepted (413 above)", PHPEEK_KEY_BYTES,
      PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 1024, 64 * 1024 * 1024, "64KiB", nullptr},
     {"api_max_streams",
@@ -41,7 +39,7 @@ void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
   std::string token;
   const bool has_token = config.text("api_auth", &token);
   if (has_token) {
-    if (const std::string problem = ValidateConfiguredToken(token); !problem.empty()) {
+    if (const std::string problem = control::ValidateConfiguredToken(token); !problem.empty()) {
       config.error("api_auth", problem);
       return;
     }

@@ -8,15 +8,15 @@
 #include <vector>
 
 #include "phpeek/json.hpp"
+#include "plugins/common/control/auth.h"
+#include "plugins/common/control/error_body.h"
 #include "plugins/common/control/json_string.h"
-#include "plugins/rest-api/auth.h"
+#include "plugins/common/control/query.h"
+#include "plugins/common/control/scale_request.h"
 #include "plugins/rest-api/daemon_view.h"
-#include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/host_answer.h"
 #include "plugins/rest-api/process_view.h"
-#include "plugins/rest-api/query.h"
 #include "plugins/rest-api/routes.h"
-#include "plugins/rest-api/scale_request.h"
 #include "plugins/rest-api/signal_request.h"
 
 namespace phpeek::rest {
@@ -82,7 +82,7 @@ class SyncSlot {
 };
 
 HttpResponse Unauthorized() {
-  HttpResponse r = ErrorResponse(401, ErrorPhrase(401));
+  HttpResponse r = control::ErrorResponse(401, control::ErrorPhrase(401));
   r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
@@ -138,21 +138,22 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
   // that an unauthenticated client learns nothing about the API but its health.
   const std::shared_ptr<const std::optional<std::string>> token = Token();
   if (*token && !(path_ok && IsPublicPath(segments)) &&
-      !BearerMatches(Authorization(request), **token)) {
+      !control::BearerMatches(Authorization(request), **token)) {
     return Unauthorized();
   }
-  if (!path_ok) return ErrorResponse(400, ErrorPhrase(400), path_error);
+  if (!path_ok) return control::ErrorResponse(400, control::ErrorPhrase(400), path_error);
   const RouteMatch match = MatchRoute(request.method, segments);
-  if (match.outcome == RouteMatch::Outcome::kNotFound) return ErrorResponse(404, ErrorPhrase(404));
+  if (match.outcome == RouteMatch::Outcome::kNotFound)
+    return control::ErrorResponse(404, control::ErrorPhrase(404));
   if (match.outcome == RouteMatch::Outcome::kMethodNotAllowed) {
-    HttpResponse r = ErrorResponse(405, ErrorPhrase(405));
+    HttpResponse r = control::ErrorResponse(405, control::ErrorPhrase(405));
     r.headers.emplace_back("Allow", match.allow);
     return r;
   }
   if (!match.name.empty() && !IsValidProcessName(match.name)) {
-    return ErrorResponse(400, "invalid process name",
-                         "expected [A-Za-z0-9][A-Za-z0-9_.-]*, at most " +
-                             std::to_string(kMaxNameLength) + " characters");
+    return control::ErrorResponse(400, "invalid process name",
+                                  "expected [A-Za-z0-9][A-Za-z0-9_.-]*, at most " +
+                                      std::to_string(kMaxNameLength) + " characters");
   }
   return Dispatch(match, request);
 }
@@ -164,7 +165,7 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
     case RouteId::kReady:
       return Ready();
     case RouteId::kOpenApi:
-      return JsonResponse(200, std::string(options_.openapi_json));
+      return control::JsonResponse(200, std::string(options_.openapi_json));
     case RouteId::kListProcesses:
       return ListProcesses();
     case RouteId::kGetProcess:
@@ -200,21 +201,21 @@ HttpResponse Api::Dispatch(const RouteMatch& match, const HttpRequest& request) 
     case RouteId::kConfigReload:
       return ReloadConfig();
   }
-  return ErrorResponse(500, ErrorPhrase(500));
+  return control::ErrorResponse(500, control::ErrorPhrase(500));
 }
 
 HttpResponse Api::Ready() const {
   std::string host_json;
   const control::BackendResult r = backend_->DaemonStatus(&host_json);
   const DaemonView view = RenderReady(r.code == control::BackendCode::kOk ? host_json : "");
-  return JsonResponse(view.status, view.body);
+  return control::JsonResponse(view.status, view.body);
 }
 
 HttpResponse Api::Health() const {
   std::string host_json;
   const control::BackendResult r = backend_->DaemonStatus(&host_json);
   const DaemonView view = RenderHealth(r.code == control::BackendCode::kOk ? host_json : "");
-  return JsonResponse(view.status, view.body);
+  return control::JsonResponse(view.status, view.body);
 }
 
 HttpResponse Api::ListProcesses() const {
@@ -223,8 +224,9 @@ HttpResponse Api::ListProcesses() const {
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::shared_ptr<const std::string> body;
   std::string err;
-  if (!list_cache_.Render(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
-  return JsonResponse(200, *body);
+  if (!list_cache_.Render(host_json, &body, &err))
+    return control::ErrorResponse(500, control::ErrorPhrase(500), err);
+  return control::JsonResponse(200, *body);
 }
 
 HttpResponse Api::GetProcess(const std::string& name) const {
@@ -233,21 +235,22 @@ HttpResponse Api::GetProcess(const std::string& name) const {
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::string body;
   std::string err;
-  if (!RenderProcess(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
-  return JsonResponse(200, std::move(body));
+  if (!RenderProcess(host_json, &body, &err))
+    return control::ErrorResponse(500, control::ErrorPhrase(500), err);
+  return control::JsonResponse(200, std::move(body));
 }
 
 HttpResponse Api::Control(control::ControlOp op, const std::string& name) const {
   const control::BackendResult r = backend_->Control(op, name, 0);
   if (r.code != control::BackendCode::kOk) return BackendError(op, r);
-  return JsonResponse(202, InitiatedBody(Verb(op), name) + "}");
+  return control::JsonResponse(202, InitiatedBody(Verb(op), name) + "}");
 }
 
 HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
-  ScaleRequest request;
+  control::ScaleRequest request;
   std::string err;
-  if (!ParseScaleRequest(body, &request, &err)) {
-    return ErrorResponse(400, "invalid request body", err);
+  if (!control::ParseScaleRequest(body, &request, &err)) {
+    return control::ErrorResponse(400, "invalid request body", err);
   }
   // The current count is needed for "delta", and the lookup answers 404 before any body check
   // that depends on the process.
@@ -256,23 +259,23 @@ HttpResponse Api::Scale(const std::string& name, std::string_view body) const {
   if (got.code != control::BackendCode::kOk) return BackendError(std::nullopt, got);
   int current = 0;
   if (!ReadDesiredScale(host_json, &current, &err)) {
-    return ErrorResponse(500, ErrorPhrase(500), err);
+    return control::ErrorResponse(500, control::ErrorPhrase(500), err);
   }
   int target = 0;
-  if (!ResolveScale(request, current, max_process_scale_.load(), &target, &err)) {
-    return ErrorResponse(400, "invalid request body", err);
+  if (!control::ResolveScale(request, current, max_process_scale_.load(), &target, &err)) {
+    return control::ErrorResponse(400, "invalid request body", err);
   }
   const control::BackendResult r = backend_->Control(control::ControlOp::kScale, name, target);
   if (r.code != control::BackendCode::kOk) return BackendError(control::ControlOp::kScale, r);
-  return JsonResponse(202,
-                      InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) + "}");
+  return control::JsonResponse(
+      202, InitiatedBody("scale", name) + ",\"scale\":" + std::to_string(target) + "}");
 }
 
 HttpResponse Api::Signal(const std::string& name, std::string_view body) const {
   SignalRequest request;
   std::string err;
   if (!ParseSignalRequest(body, &request, &err)) {
-    return ErrorResponse(400, "invalid request body", err);
+    return control::ErrorResponse(400, "invalid request body", err);
   }
   const control::ControlOp op =
       request.group ? control::ControlOp::kSignalGroup : control::ControlOp::kSignal;
@@ -281,7 +284,7 @@ HttpResponse Api::Signal(const std::string& name, std::string_view body) const {
   std::string reply = InitiatedBody("signal", name) + ",\"signal\":";
   control::AppendJsonString(&reply, request.name);
   reply += request.group ? ",\"target\":\"group\"}" : ",\"target\":\"leader\"}";
-  return JsonResponse(202, std::move(reply));
+  return control::JsonResponse(202, std::move(reply));
 }
 
 HttpResponse Api::Schedule(const std::string& name) const {
@@ -293,9 +296,10 @@ HttpResponse Api::Schedule(const std::string& name) const {
 
 HttpResponse Api::History(const std::string& name, std::string_view target) const {
   uint64_t limit = 0;  // all the history keeps
-  if (ReadNumberParam(target, "limit", 1, kMaxHistoryLimit, &limit) == NumberParam::kInvalid) {
-    return ErrorResponse(
-        400, ErrorPhrase(400),
+  if (control::ReadNumberParam(target, "limit", 1, kMaxHistoryLimit, &limit) ==
+      control::NumberParam::kInvalid) {
+    return control::ErrorResponse(
+        400, control::ErrorPhrase(400),
         "limit must be a whole number from 1 to " + std::to_string(kMaxHistoryLimit));
   }
   std::string host_json;
@@ -314,26 +318,28 @@ HttpResponse Api::PauseOrResume(control::JobOp op, const std::string& name) cons
                             op == control::JobOp::kPause ? "schedule paused" : "schedule resumed");
   body += ",\"process\":";
   control::AppendJsonString(&body, name);
-  return JsonResponse(200, body + "}");
+  return control::JsonResponse(200, body + "}");
 }
 
 // 202 with the run's id; with ?sync=true, 200 with the run once it has ended.
 HttpResponse Api::Trigger(const std::string& name, std::string_view target) const {
-  const std::optional<bool> sync = FlagParam(target, "sync");
-  if (!sync) return ErrorResponse(400, ErrorPhrase(400), "sync must be true or false");
+  const std::optional<bool> sync = control::FlagParam(target, "sync");
+  if (!sync)
+    return control::ErrorResponse(400, control::ErrorPhrase(400), "sync must be true or false");
   SyncSlot slot(&sync_triggers_, *sync ? options_.max_sync_triggers : 0);
   if (*sync && !slot.taken()) {
-    return ErrorResponse(503, ErrorPhrase(503),
-                         std::to_string(options_.max_sync_triggers) +
-                             " triggers with sync=true are already waiting; trigger without it "
-                             "and follow GET /api/v1/processes/" +
-                             name + "/schedule/history");
+    return control::ErrorResponse(
+        503, control::ErrorPhrase(503),
+        std::to_string(options_.max_sync_triggers) +
+            " triggers with sync=true are already waiting; trigger without it "
+            "and follow GET /api/v1/processes/" +
+            name + "/schedule/history");
   }
   int64_t run_id = 0;
   const control::BackendResult r = backend_->ControlJob(control::JobOp::kTrigger, name, &run_id);
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   if (*sync) return WaitForRun(name, run_id);
-  return JsonResponse(
+  return control::JsonResponse(
       202, InitiatedBody("trigger", name) + ",\"run_id\":" + std::to_string(run_id) + "}");
 }
 
@@ -350,10 +356,11 @@ HttpResponse Api::WaitForRun(const std::string& name, int64_t run_id) const {
   std::string host_json;
   const control::BackendResult r = backend_->WaitRun(name, run_id, wait, &host_json);
   if (r.code == control::BackendCode::kTimeout) {
-    return ErrorResponse(504, ErrorPhrase(504),
-                         "run " + std::to_string(run_id) + " is still active after " +
-                             std::to_string(wait.count() / 1000) +
-                             " s; follow GET /api/v1/processes/" + name + "/schedule/history");
+    return control::ErrorResponse(504, control::ErrorPhrase(504),
+                                  "run " + std::to_string(run_id) + " is still active after " +
+                                      std::to_string(wait.count() / 1000) +
+                                      " s; follow GET /api/v1/processes/" + name +
+                                      "/schedule/history");
   }
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   return HostObject(200, host_json);
@@ -369,9 +376,9 @@ HttpResponse Api::ReloadConfig() const {
   }
   if (r.code != control::BackendCode::kInvalidArgument) {
     if (r.code == control::BackendCode::kState)
-      return ErrorResponse(409, ErrorPhrase(409), r.message);
+      return control::ErrorResponse(409, control::ErrorPhrase(409), r.message);
     if (r.code == control::BackendCode::kTimeout)
-      return ErrorResponse(504, ErrorPhrase(504), r.message);
+      return control::ErrorResponse(504, control::ErrorPhrase(504), r.message);
     return BackendError(std::nullopt, r);
   }
   json::Document doc;
@@ -384,7 +391,7 @@ HttpResponse Api::ReloadConfig() const {
   } else {
     body += "[]";
   }
-  return JsonResponse(422, body + "}");
+  return control::JsonResponse(422, body + "}");
 }
 
 }  // namespace phpeek::rest

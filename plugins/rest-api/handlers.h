@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "plugins/common/control/backend.h"
-#include "plugins/rest-api/error_body.h"
+#include "plugins/common/control/error_body.h"
 #include "plugins/rest-api/render_cache.h"
 
 namespace phpeek::control {
@@ -22,6 +22,9 @@ class StreamHub;
 }  // namespace phpeek::control
 
 namespace phpeek::rest {
+
+using http::HttpRequest;
+using http::HttpResponse;
 
 struct RouteMatch;
 

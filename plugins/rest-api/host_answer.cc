@@ -36,31 +36,34 @@ bool WithoutSchema(std::string_view host_json, std::string* out, std::string* er
 HttpResponse BackendError(std::optional<control::ControlOp> op, const control::BackendResult& r) {
   switch (r.code) {
     case control::BackendCode::kOk:
-      return ErrorResponse(500, ErrorPhrase(500));
+      return control::ErrorResponse(500, control::ErrorPhrase(500));
     case control::BackendCode::kNotFound:
-      return ErrorResponse(404, "process not found");
+      return control::ErrorResponse(404, "process not found");
     case control::BackendCode::kInvalidArgument:
-      return ErrorResponse(
-          400, op == control::ControlOp::kScale ? "invalid request body" : ErrorPhrase(400),
+      return control::ErrorResponse(
+          400,
+          op == control::ControlOp::kScale ? "invalid request body" : control::ErrorPhrase(400),
           r.message);
     case control::BackendCode::kState:
-      return ErrorResponse(409, ErrorPhrase(409), r.message);
+      return control::ErrorResponse(409, control::ErrorPhrase(409), r.message);
     case control::BackendCode::kStopping:
-      return ErrorResponse(503, ErrorPhrase(503), "the daemon is shutting down");
+      return control::ErrorResponse(503, control::ErrorPhrase(503), "the daemon is shutting down");
     case control::BackendCode::kTimeout:
-      return ErrorResponse(503, ErrorPhrase(503), "the supervisor is busy, try again");
+      return control::ErrorResponse(503, control::ErrorPhrase(503),
+                                    "the supervisor is busy, try again");
     case control::BackendCode::kUnsupported:
-      return ErrorResponse(501, ErrorPhrase(501), r.message);
+      return control::ErrorResponse(501, control::ErrorPhrase(501), r.message);
     case control::BackendCode::kInternal:
       break;
   }
-  return ErrorResponse(500, ErrorPhrase(500), r.message);
+  return control::ErrorResponse(500, control::ErrorPhrase(500), r.message);
 }
 
 HttpResponse HostObject(int status, std::string_view host_json) {
   std::string body, err;
-  if (!WithoutSchema(host_json, &body, &err)) return ErrorResponse(500, ErrorPhrase(500), err);
-  return JsonResponse(status, std::move(body));
+  if (!WithoutSchema(host_json, &body, &err))
+    return control::ErrorResponse(500, control::ErrorPhrase(500), err);
+  return control::JsonResponse(status, std::move(body));
 }
 
 }  // namespace phpeek::rest

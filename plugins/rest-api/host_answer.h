@@ -6,9 +6,12 @@
 #include <string_view>
 
 #include "plugins/common/control/backend.h"
-#include "plugins/rest-api/error_body.h"
+#include "plugins/common/control/error_body.h"
 
 namespace phpeek::rest {
+
+using http::HttpRequest;
+using http::HttpResponse;
 
 // A refused scale is a bad body (the number came from it); other refusals name no body.
 HttpResponse BackendError(std::optional<control::ControlOp> op, const control::BackendResult& r);

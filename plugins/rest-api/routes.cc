@@ -1,44 +1,10 @@
 #include "plugins/rest-api/routes.h"
 
 #include "plugins/common/http/message.h"
+#include "plugins/common/http/percent_decoding.h"
 
 namespace phpeek::rest {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool DecodeSegment(std::string_view raw, std::string* out, std::string* err) {
-  out->clear();
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '%') {
-      out->push_back(raw[i]);
-      continue;
-    }
-    if (i + 2 >= raw.size()) {
-      *err = "invalid percent-encoding in the path";
-      return false;
-    }
-    const int h = HexValue(raw[i + 1]);
-    const int l = HexValue(raw[i + 2]);
-    if (h < 0 || l < 0) {
-      *err = "invalid percent-encoding in the path";
-      return false;
-    }
-    const char c = static_cast<char>(h * 16 + l);
-    if (c == '/' || c == '\0') {
-      *err = "the path contains an encoded '/' or NUL";
-      return false;
-    }
-    out->push_back(c);
-    i += 2;
-  }
-  return true;
-}
 
 std::vector<std::string_view> PatternSegments(std::string_view pattern) {
   std::vector<std::string_view> parts;
@@ -108,7 +74,7 @@ bool SplitPath(std::string_view target, std::vector<std::string>* segments, std:
     const size_t slash = path.find('/', start);
     const size_t end = slash == std::string_view::npos ? path.size() : slash;
     std::string segment;
-    if (!DecodeSegment(path.substr(start, end - start), &segment, err)) return false;
+    if (!http::PercentDecode(path.substr(start, end - start), &segment, err)) return false;
     if (segment == "." || segment == "..") {
       *err = "the path contains a '.' or '..' segment";
       return false;

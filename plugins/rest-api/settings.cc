@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "phpeek/units.hpp"
-#include "plugins/rest-api/auth.h"
+#include "plugins/common/control/auth.h"
 
 namespace phpeek::rest {
 namespace {
@@ -91,7 +91,7 @@ bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err) {
   std::string token;
   if (!ReadString(lookup, "api_auth", &token, &present, err)) return false;
   if (present) {
-    if (std::string problem = ValidateConfiguredToken(token); !problem.empty()) {
+    if (std::string problem = control::ValidateConfiguredToken(token); !problem.empty()) {
       *err = "global." + problem;
       return false;
     }

@@ -4,19 +4,21 @@
 #include <string>
 #include <utility>
 
+#include "plugins/common/control/error_body.h"
+#include "plugins/common/control/query.h"
 #include "plugins/common/control/sse_text.h"
 #include "plugins/common/control/stream_hub.h"
-#include "plugins/rest-api/error_body.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_answer.h"
-#include "plugins/rest-api/query.h"
 
 namespace phpeek::rest {
 namespace {
 
 constexpr uint64_t kMaxLogLimit = 10000;  // log_read's bound (plugin_abi.h)
 
-HttpResponse BadRequest(std::string detail) { return ErrorResponse(400, ErrorPhrase(400), detail); }
+HttpResponse BadRequest(std::string detail) {
+  return control::ErrorResponse(400, control::ErrorPhrase(400), detail);
+}
 
 HttpResponse StreamAnswer(std::shared_ptr<http::ResponseStream> stream) {
   HttpResponse r;
@@ -27,16 +29,16 @@ HttpResponse StreamAnswer(std::shared_ptr<http::ResponseStream> stream) {
 }
 
 HttpResponse TooManyStreams(const control::StreamHub& hub) {
-  HttpResponse r =
-      ErrorResponse(503, "too many streams",
-                    std::to_string(hub.options().max_streams) +
-                        " streams are open (global.api_max_streams); close one or retry later");
+  HttpResponse r = control::ErrorResponse(
+      503, "too many streams",
+      std::to_string(hub.options().max_streams) +
+          " streams are open (global.api_max_streams); close one or retry later");
   r.headers.emplace_back("Retry-After", "1");
   return r;
 }
 
 HttpResponse NoStreams() {
-  return ErrorResponse(501, ErrorPhrase(501), "this API serves no streams");
+  return control::ErrorResponse(501, control::ErrorPhrase(501), "this API serves no streams");
 }
 
 // The Last-Event-ID a reconnecting client sends: `*id` set when there is one.
@@ -60,22 +62,22 @@ HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) cons
   control::LogQuery query;
   query.process = name;
   uint64_t number = 0;
-  switch (ReadNumberParam(target, "limit", 1, kMaxLogLimit, &number)) {
-    case NumberParam::kInvalid:
+  switch (control::ReadNumberParam(target, "limit", 1, kMaxLogLimit, &number)) {
+    case control::NumberParam::kInvalid:
       return BadRequest("limit must be a whole number from 1 to " + std::to_string(kMaxLogLimit));
-    case NumberParam::kOk:
+    case control::NumberParam::kOk:
       query.limit = static_cast<uint32_t>(number);
       break;
-    case NumberParam::kAbsent:
+    case control::NumberParam::kAbsent:
       break;
   }
-  switch (ReadNumberParam(target, "since", 0, UINT64_MAX, &query.since)) {
-    case NumberParam::kInvalid:
+  switch (control::ReadNumberParam(target, "since", 0, UINT64_MAX, &query.since)) {
+    case control::NumberParam::kInvalid:
       return BadRequest("since must be the seq of a log entry (a whole number)");
     default:
       break;
   }
-  if (const auto instance = QueryParam(target, "instance")) {
+  if (const auto instance = control::QueryParam(target, "instance")) {
     if (name.empty()) {
       return BadRequest("instance needs its process: GET /api/v1/processes/{name}/logs?instance=");
     }
@@ -84,7 +86,7 @@ HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) cons
     }
     query.instance = std::string(*instance);
   }
-  const std::optional<bool> follow = FlagParam(target, "follow");
+  const std::optional<bool> follow = control::FlagParam(target, "follow");
   if (!follow) return BadRequest("follow must be true or false (1 or 0)");
   if (!*follow) {
     std::string host_json;
@@ -114,8 +116,8 @@ HttpResponse Api::LogsError(const control::LogQuery& query, const control::Backe
           backend_->ReadLogs(control::LogQuery{query.process, "", 0, 1}, &ignored).code ==
           control::BackendCode::kOk;
     }
-    return ErrorResponse(404, process_known ? "instance not found" : "process not found",
-                         r.message);
+    return control::ErrorResponse(404, process_known ? "instance not found" : "process not found",
+                                  r.message);
   }
   if (r.code == control::BackendCode::kInvalidArgument) return BadRequest(r.message);
   return BackendError(std::nullopt, r);
@@ -124,17 +126,18 @@ HttpResponse Api::LogsError(const control::LogQuery& query, const control::Backe
 HttpResponse Api::Events(const HttpRequest& request) const {
   const std::string_view target = request.target;
   uint64_t limit = 0;
-  if (ReadNumberParam(target, "limit", 0, control::kEventHistory, &limit) ==
-      NumberParam::kInvalid) {
+  if (control::ReadNumberParam(target, "limit", 0, control::kEventHistory, &limit) ==
+      control::NumberParam::kInvalid) {
     return BadRequest("limit must be a whole number from 0 to " +
                       std::to_string(control::kEventHistory));
   }
   std::optional<uint64_t> after;
   uint64_t since = 0;
-  if (ReadNumberParam(target, "since", 0, UINT64_MAX, &since) == NumberParam::kInvalid) {
+  if (control::ReadNumberParam(target, "since", 0, UINT64_MAX, &since) ==
+      control::NumberParam::kInvalid) {
     return BadRequest("since must be the seq of an event (a whole number)");
   }
-  if (QueryParam(target, "since")) after = since;
+  if (control::QueryParam(target, "since")) after = since;
   std::string err;
   if (!LastEventId(request, &after, &err)) return BadRequest(err);
   if (options_.streams == nullptr) return NoStreams();

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/scale_request.h"
+#include "plugins/common/control/scale_request.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "plugins/common/http/client_text.h"
+#include "plugins/common/http/percent_decoding.h"
 
 namespace phpeek::http {
 namespace {
@@ -90,13 +91,6 @@ int64_t ParseDigits(std::string_view digits) {
   int64_t v = 0;
   for (const char c : digits) v = v * 10 + (c - '0');
   return v;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -437,7 +431,7 @@ void RequestParser::FeedChunkSize(std::string_view data, size_t* pos) {
   }
   int64_t n = 0;
   for (const char c : size) {
-    const int v = HexValue(c);
+    const int v = HexDigitValue(c);
     if (v < 0) {
       Fail(400, "invalid chunk size '" + Printable(size) + "'");
       return;

@@ -59,7 +59,7 @@ class HeldServer {
           ++waiting_;
           cv_.notify_all();
           cv_.wait(lock, [this] { return released_; });
-          return JsonResponse(200, "{}");
+          return control::JsonResponse(200, "{}");
         },
         [](int, const std::string&) {});
     std::string err;
@@ -150,7 +150,7 @@ TEST(ApiServer, HandlersRunAtLowerPriority) {
   http::Server server(Loopback(),
                       [&](const HttpRequest&) {
                         seen = ThreadNice();
-                        return JsonResponse(200, "{}");
+                        return control::JsonResponse(200, "{}");
                       },
                       {});
   std::string err;

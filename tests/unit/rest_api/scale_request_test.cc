@@ -1,4 +1,4 @@
-#include "plugins/rest-api/scale_request.h"
+#include "plugins/common/control/scale_request.h"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +9,14 @@ namespace phpeek::rest {
 namespace {
 
 TEST(ScaleRequest, AcceptsTheThreeForms) {
-  ScaleRequest r;
+  control::ScaleRequest r;
   std::string err;
-  ASSERT_TRUE(ParseScaleRequest(R"({"scale": 5})", &r, &err)) << err;
+  ASSERT_TRUE(control::ParseScaleRequest(R"({"scale": 5})", &r, &err)) << err;
   EXPECT_FALSE(r.relative);
   EXPECT_EQ(r.value, 5);
-  ASSERT_TRUE(ParseScaleRequest(R"({"desired":0})", &r, &err)) << err;
+  ASSERT_TRUE(control::ParseScaleRequest(R"({"desired":0})", &r, &err)) << err;
   EXPECT_EQ(r.value, 0);
-  ASSERT_TRUE(ParseScaleRequest(" {\"delta\": -1}\n", &r, &err)) << err;
+  ASSERT_TRUE(control::ParseScaleRequest(" {\"delta\": -1}\n", &r, &err)) << err;
   EXPECT_TRUE(r.relative);
   EXPECT_EQ(r.value, -1);
 }
@@ -24,25 +24,25 @@ TEST(ScaleRequest, AcceptsTheThreeForms) {
 TEST(ScaleRequest, ResolvesAgainstCurrentAndLimit) {
   int target = -1;
   std::string err;
-  EXPECT_TRUE(ResolveScale({false, 4}, 2, 4, &target, &err));
+  EXPECT_TRUE(control::ResolveScale({false, 4}, 2, 4, &target, &err));
   EXPECT_EQ(target, 4);
-  EXPECT_TRUE(ResolveScale({true, 2}, 2, 4, &target, &err));
+  EXPECT_TRUE(control::ResolveScale({true, 2}, 2, 4, &target, &err));
   EXPECT_EQ(target, 4);
-  EXPECT_FALSE(ResolveScale({true, 3}, 2, 4, &target, &err));
+  EXPECT_FALSE(control::ResolveScale({true, 3}, 2, 4, &target, &err));
   EXPECT_EQ(err, "scale 5 exceeds max_process_scale 4 (current 2, delta 3)");
-  EXPECT_FALSE(ResolveScale({false, -1}, 2, 4, &target, &err));
+  EXPECT_FALSE(control::ResolveScale({false, -1}, 2, 4, &target, &err));
   EXPECT_EQ(err, "scale -1 is negative");
-  EXPECT_FALSE(ResolveScale({true, INT64_MIN}, 2, 4, &target, &err));
-  EXPECT_FALSE(ResolveScale({false, INT64_MAX}, 2, 4, &target, &err));
+  EXPECT_FALSE(control::ResolveScale({true, INT64_MIN}, 2, 4, &target, &err));
+  EXPECT_FALSE(control::ResolveScale({false, INT64_MAX}, 2, 4, &target, &err));
   EXPECT_EQ(err, "scale 9223372036854775807 exceeds max_process_scale 4");
 }
 
 TEST(ScaleRequest, EchoesOnlyPrintableBoundedText) {
-  ScaleRequest r;
+  control::ScaleRequest r;
   std::string err;
-  EXPECT_FALSE(ParseScaleRequest("{\"" + std::string(500, 'k') + "\":1}", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest("{\"" + std::string(500, 'k') + "\":1}", &r, &err));
   EXPECT_LT(err.size(), 200u);
-  EXPECT_FALSE(ParseScaleRequest("{\"\xC3\xA9\":1}", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest("{\"\xC3\xA9\":1}", &r, &err));
   EXPECT_NE(err.find("unknown field \"??\""), std::string::npos) << err;
 }
 
@@ -54,17 +54,17 @@ bool IsPrintableAscii(std::string_view s) {
 // client text in a 400 answer (the plugin's former reader echoed the decoded name raw: any bytes,
 // any length, which also made the answer invalid UTF-8).
 TEST(ScaleRequest, EchoesDuplicateKeysPrintableAndBounded) {
-  ScaleRequest r;
+  control::ScaleRequest r;
   std::string err;
-  EXPECT_FALSE(ParseScaleRequest("{\"caf\xC3\xA9\":1,\"caf\xC3\xA9\":2}", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest("{\"caf\xC3\xA9\":1,\"caf\xC3\xA9\":2}", &r, &err));
   EXPECT_EQ(err, "invalid JSON at byte 11: duplicate member name \"caf\\xc3\\xa9\"");
-  EXPECT_FALSE(ParseScaleRequest(R"({"\u001b[2J":1,"\u001b[2J":2})", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest(R"({"\u001b[2J":1,"\u001b[2J":2})", &r, &err));
   EXPECT_EQ(err, R"(invalid JSON at byte 15: duplicate member name "\u001b[2J")");
   const std::string key(5000, 'k');
-  EXPECT_FALSE(ParseScaleRequest("{\"" + key + "\":1,\"" + key + "\":2}", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest("{\"" + key + "\":1,\"" + key + "\":2}", &r, &err));
   EXPECT_LT(err.size(), 200u) << err;
   EXPECT_TRUE(IsPrintableAscii(err)) << err;
-  EXPECT_FALSE(ParseScaleRequest("{\"\xff\":1,\"\xff\":2}", &r, &err));
+  EXPECT_FALSE(control::ParseScaleRequest("{\"\xff\":1,\"\xff\":2}", &r, &err));
   EXPECT_EQ(err, "invalid JSON at byte 2: invalid UTF-8 in string");
 }
 
@@ -79,10 +79,10 @@ double ThreadCpuSeconds() {
 double SecondsToRefuse(const std::string& body) {
   double best = 1e9;
   for (int run = 0; run < 3; ++run) {
-    ScaleRequest r;
+    control::ScaleRequest r;
     std::string err;
     const double start = ThreadCpuSeconds();
-    EXPECT_FALSE(ParseScaleRequest(body, &r, &err));
+    EXPECT_FALSE(control::ParseScaleRequest(body, &r, &err));
     best = std::min(best, ThreadCpuSeconds() - start);
   }
   return best;

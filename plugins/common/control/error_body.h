@@ -10,7 +10,7 @@
 
 #include "plugins/common/http/message.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 using http::HttpRequest;
 using http::HttpResponse;
@@ -25,4 +25,4 @@ HttpResponse ErrorResponse(int status, std::string_view error, std::string_view 
 // "request timeout" for 408, ...).
 const char* ErrorPhrase(int status);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -1,11 +1,11 @@
-#include "plugins/rest-api/error_body.h"
+#include "plugins/common/control/error_body.h"
 
 #include <string>
 #include <utility>
 
 #include "plugins/common/control/json_string.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 HttpResponse JsonResponse(int status, std::string body) {
   HttpResponse r;
@@ -17,10 +17,10 @@ HttpResponse JsonResponse(int status, std::string body) {
 
 HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
   std::string body = "{\"error\":";
-  control::AppendJsonString(&body, error);
+  AppendJsonString(&body, error);
   if (!detail.empty()) {
     body += ",\"detail\":";
-    control::AppendJsonString(&body, detail);
+    AppendJsonString(&body, detail);
   }
   body.push_back('}');
   return JsonResponse(status, std::move(body));
@@ -61,4 +61,4 @@ const char* ErrorPhrase(int status) {
   }
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

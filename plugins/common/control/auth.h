@@ -10,7 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace phpeek::rest {
+#include "phpeek/plugin_abi.h"
+
+namespace phpeek::control {
 
 // Constant-time equality of two byte strings.
 bool ConstantTimeEquals(std::string_view given, std::string_view expected);
@@ -22,4 +24,16 @@ bool BearerMatches(std::string_view header, std::string_view expected);
 // send those in a header). Returns an error message, or "" when it is usable.
 std::string ValidateConfiguredToken(std::string_view token);
 
-}  // namespace phpeek::rest
+// global.api_auth, declared alike by every plugin that takes the token (rest-api, dashboard), so
+// the host sees one set of rules for the key.
+inline constexpr phpeek_config_key kApiAuthKey = {
+    "api_auth",
+    "Bearer token every request but /health must carry; empty or unset: no authentication",
+    PHPEEK_KEY_STRING,
+    PHPEEK_KEY_FLAG_EMPTY_IS_UNSET,
+    0,
+    0,
+    nullptr,
+    nullptr};
+
+}  // namespace phpeek::control

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 // The raw value of the first `name` parameter ("" for "?name" or "?name="); nullopt when absent.
 std::optional<std::string_view> QueryParam(std::string_view target, std::string_view name);
@@ -21,4 +21,4 @@ enum class NumberParam { kAbsent, kOk, kInvalid };
 NumberParam ReadNumberParam(std::string_view target, std::string_view name, uint64_t lo,
                             uint64_t hi, uint64_t* out);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

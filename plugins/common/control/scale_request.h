@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 struct ScaleRequest {
   bool relative = false;  // true for "delta"
@@ -22,4 +22,4 @@ bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* er
 bool ResolveScale(const ScaleRequest& request, int current, int max_process_scale, int* target,
                   std::string* err);
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

@@ -1,8 +1,8 @@
-#include "plugins/rest-api/query.h"
+#include "plugins/common/control/query.h"
 
 #include <charconv>
 
-namespace phpeek::rest {
+namespace phpeek::control {
 
 std::optional<std::string_view> QueryParam(std::string_view target, std::string_view name) {
   const size_t question = target.find('?');
@@ -45,4 +45,4 @@ NumberParam ReadNumberParam(std::string_view target, std::string_view name, uint
   return NumberParam::kOk;
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

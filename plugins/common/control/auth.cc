@@ -1,6 +1,6 @@
-#include "plugins/rest-api/auth.h"
+#include "plugins/common/control/auth.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
@@ -52,4 +52,4 @@ std::string ValidateConfiguredToken(std::string_view token) {
   return "";
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control

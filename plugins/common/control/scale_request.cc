@@ -1,12 +1,12 @@
-#include "plugins/rest-api/scale_request.h"
+#include "plugins/common/control/scale_request.h"
 
 #include <algorithm>
 #include <optional>
 
 #include "phpeek/json.hpp"
-#include "plugins/rest-api/client_text.h"
+#include "plugins/common/http/client_text.h"
 
-namespace phpeek::rest {
+namespace phpeek::control {
 namespace {
 
 constexpr const char* kScaleExample = "a JSON object such as {\"scale\": 3}";
@@ -45,7 +45,7 @@ bool ParseScaleRequest(std::string_view body, ScaleRequest* out, std::string* er
   std::optional<json::Member> field;
   for (const json::Member member : doc.root().members()) {
     if (!IsScaleField(member.key)) {
-      *err = "unknown field \"" + Printable(member.key) +
+      *err = "unknown field \"" + http::Printable(member.key) +
              "\": expected exactly one of \"scale\", \"desired\" or \"delta\"";
       return false;
     }
@@ -91,4 +91,4 @@ bool ResolveScale(const ScaleRequest& request, int current, int max_process_scal
   return false;
 }
 
-}  // namespace phpeek::rest
+}  // namespace phpeek::control
