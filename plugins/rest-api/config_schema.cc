@@ -45,7 +45,7 @@ void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
     }
   }
   std::string host;
-  if (!has_token && config.text("api_host", &host) && !IsLoopbackHost(host)) {
+  if (!has_token && config.text("api_host", &host) && !control::IsLoopbackHost(host)) {
     config.warning("api_host",
                    "the API listens on " + host +
                        " without authentication: anyone who can reach it can stop your processes",

@@ -28,9 +28,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   RestApiPlugin(phpeek::v1::Host host, const std::string& /*config_json*/)
       : Plugin(host), backend_(host) {
     std::string err;
-    if (!LoadSettings([this](const std::string& key, std::string* value,
-                             std::string* lookup_err) { return Lookup(key, value, lookup_err); },
-                      &settings_, &err)) {
+    if (!LoadSettings(control::HostLookup(host), &settings_, &err)) {
       throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
   }
@@ -87,26 +85,13 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   static void validateConfig(const phpeek::v1::ConfigCheck& config) { ValidateConfig(config); }
 
  private:
-  bool Lookup(const std::string& key, std::string* value, std::string* err) {
-    value->clear();
-    const phpeek::v1::Status s = host().configString("/" + key, value);
-    if (s.code == PHPEEK_E_NOT_FOUND) return false;
-    if (!s.ok()) {
-      *err = "global." + key + ": " + s.message;
-      return false;
-    }
-    return true;
-  }
-
   // After a reload: the new token and max_process_scale hold at once; where and how the API
   // listens is fixed until the daemon restarts, which the log says. Never logs a token.
   void ApplySettings() {
     std::lock_guard<std::mutex> lock(settings_mu_);
     Settings next;
     std::string err;
-    if (!LoadSettings([this](const std::string& key, std::string* value,
-                             std::string* lookup_err) { return Lookup(key, value, lookup_err); },
-                      &next, &err)) {
+    if (!LoadSettings(control::HostLookup(host()), &next, &err)) {
       host().error("the reloaded settings are not applied: " + err);
       return;
     }
@@ -147,7 +132,7 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     if (addresses.size() > 1) msg += " and " + addresses[1];
     msg += settings_.token ? " (bearer token required)" : " (no authentication)";
     host().info(msg);
-    if (!settings_.token && !IsLoopbackHost(settings_.host)) {
+    if (!settings_.token && !control::IsLoopbackHost(settings_.host)) {
       host().warn("the Management API listens on " + settings_.host +
                   " WITHOUT authentication: anyone who can reach this address can stop and "
                   "start processes; set global.api_auth");

@@ -6,9 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
+
+#include "plugins/common/control/global_settings.h"
 
 namespace phpeek::rest {
 
@@ -29,15 +30,7 @@ struct Settings {
   int64_t stream_queue_bytes = 1024 * 1024;
 };
 
-// Looks up one `global:` key as text. Returns false when the key is absent; sets `err` (and
-// returns false) when the lookup itself failed.
-using GlobalLookup =
-    std::function<bool(const std::string& key, std::string* value, std::string* err)>;
-
 // Reads and checks every setting. Returns false with a message naming the key on bad values.
-bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err);
-
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
+bool LoadSettings(const control::GlobalLookup& lookup, Settings* out, std::string* err);
 
 }  // namespace phpeek::rest

@@ -7,7 +7,7 @@
 namespace phpeek::rest {
 namespace {
 
-GlobalLookup From(const std::map<std::string, std::string>& values) {
+control::GlobalLookup From(const std::map<std::string, std::string>& values) {
   return [values](const std::string& key, std::string* value, std::string*) {
     auto it = values.find(key);
     if (it == values.end()) return false;
@@ -81,9 +81,9 @@ TEST(Settings, BadValuesNameTheKey) {
 }
 
 TEST(Settings, Loopback) {
-  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
-  EXPECT_TRUE(IsLoopbackHost("::1"));
-  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_TRUE(control::IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(control::IsLoopbackHost("::1"));
+  EXPECT_FALSE(control::IsLoopbackHost("0.0.0.0"));
 }
 
 }  // namespace
