@@ -16,6 +16,7 @@ PACKAGES="
   dpkg-dev fakeroot file lintian rpm patchelf
   clang libclang-rt-14-dev clang-format
   wrk supervisor
+  chromium chromium-driver python3-selenium
 "
 # Only refresh the package lists when something is missing (keeps the command quick to re-run).
 missing=""

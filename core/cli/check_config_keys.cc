@@ -22,11 +22,11 @@ struct PluginKey {
 };
 
 // The `global:` settings that decide which plugins load: the file's with -c (its plugins and
-// plugin_dir), else the defaults. Both first-party plugins count, whether switched on or not:
+// plugin_dir), else the defaults. Every first-party plugin counts, whether switched on or not:
 // their keys are known either way.
 bool PluginSettings(const CommandLine& cl, config::GlobalSpec* global, std::string* config_path) {
   if (cl.config_path.empty()) {
-    global->api_enabled = global->metrics_enabled = true;
+    global->api_enabled = global->metrics_enabled = global->dashboard_enabled = true;
     return true;
   }
   std::optional<config::GlobalSpec> seen;
@@ -45,7 +45,7 @@ bool PluginSettings(const CommandLine& cl, config::GlobalSpec* global, std::stri
     return false;
   }
   *global = *seen;
-  global->api_enabled = global->metrics_enabled = true;
+  global->api_enabled = global->metrics_enabled = global->dashboard_enabled = true;
   return true;
 }
 

@@ -86,6 +86,7 @@ void OnReloadApplied(const config::Config& before, const config::Config& after) 
       {"plugin_dir", a.plugin_dirs == b.plugin_dirs},
       {"api_enabled", a.api_enabled == b.api_enabled},
       {"metrics_enabled", a.metrics_enabled == b.metrics_enabled},
+      {"dashboard_enabled", a.dashboard_enabled == b.dashboard_enabled},
       {"autotune_memory_threshold", a.autotune_memory_threshold == b.autotune_memory_threshold},
       {"readiness", ra.enabled == rb.enabled && ra.path == rb.path && ra.mode == rb.mode &&
                         ra.processes == rb.processes && ra.content == rb.content},

@@ -59,6 +59,7 @@ void WriteKnown(const GlobalSpec& g, json::Writer* w) {
   w->EndObject();
   w->Key("api_enabled").Bool(g.api_enabled);
   w->Key("metrics_enabled").Bool(g.metrics_enabled);
+  w->Key("dashboard_enabled").Bool(g.dashboard_enabled);
   WriteLogBufferJson(g, w);
 }
 

@@ -134,6 +134,8 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
        [&r, g](const Node& v, P p) { ReadPluginIsolation(r, v, p, &g->plugin_isolation); }},
       {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
       {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
+      {"dashboard_enabled",
+       [&r, g](const Node& v, P p) { r.Bool(v, p, &g->dashboard_enabled); }},
       {"autotune_memory_threshold",
        [&r, g](const Node& v, P p) { ReadThreshold(r, v, p, &g->autotune_memory_threshold); }},
   };
@@ -175,6 +177,7 @@ const std::vector<std::string>& KnownGlobalKeys() {
                                                 "plugin_isolation",
                                                 "api_enabled",
                                                 "metrics_enabled",
+                                                "dashboard_enabled",
                                                 "log_buffer_lines",
                                                 "log_buffer_bytes",
                                                 "log_buffer_total_bytes",

@@ -29,6 +29,7 @@ bool Declares(const config::PluginSchemas& schemas, const std::string& key) {
 std::string WithoutPluginHint(const std::string& name) {
   if (name == "rest-api") return "set global.api_enabled: false to run without the Management API";
   if (name == "metrics") return "set global.metrics_enabled: false to run without metrics";
+  if (name == "dashboard") return "set global.dashboard_enabled: false to run without the dashboard";
   return "remove it from global.plugins to run without it";
 }
 
@@ -71,7 +72,7 @@ void PluginCatalog::AddInactiveSchemas(const config::GlobalSpec& global,
   const bool all_declared = std::all_of(leftover.begin(), leftover.end(),
                                         [&](const std::string& k) { return Declares(*out, k); });
   if (all_declared) return;
-  for (const char* name : {"rest-api", "metrics"}) {
+  for (const char* name : {"rest-api", "metrics", "dashboard"}) {
     const bool loaded = std::any_of(loaded_.begin(), loaded_.end(),
                                     [&](const LoadedPlugin& p) { return p.name == name; });
     if (loaded) continue;

@@ -70,6 +70,7 @@ std::vector<PluginRequest> PluginRequests(const config::GlobalSpec& global,
   // Required like any other plugin, also when enabled by default: it ships with the daemon.
   if (global.api_enabled) Add(&out, by_name("rest-api", "api_enabled", -1));
   if (global.metrics_enabled) Add(&out, by_name("metrics", "metrics_enabled", -1));
+  if (global.dashboard_enabled) Add(&out, by_name("dashboard", "dashboard_enabled", -1));
   for (size_t i = 0; i < global.plugins.size(); ++i) {
     const std::string& entry = global.plugins[i];
     const int item = static_cast<int>(i);

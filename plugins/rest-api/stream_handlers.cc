@@ -6,7 +6,7 @@
 
 #include "plugins/common/control/error_body.h"
 #include "plugins/common/control/query.h"
-#include "plugins/common/control/sse_text.h"
+#include "plugins/common/control/sse_answer.h"
 #include "plugins/common/control/stream_hub.h"
 #include "plugins/rest-api/handlers.h"
 #include "plugins/rest-api/host_answer.h"
@@ -20,14 +20,6 @@ HttpResponse BadRequest(std::string detail) {
   return control::ErrorResponse(400, control::ErrorPhrase(400), detail);
 }
 
-HttpResponse StreamAnswer(std::shared_ptr<http::ResponseStream> stream) {
-  HttpResponse r;
-  r.content_type = "text/event-stream";
-  r.stream = std::move(stream);
-  r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx in front: pass events at once
-  return r;
-}
-
 HttpResponse TooManyStreams(const control::StreamHub& hub) {
   HttpResponse r = control::ErrorResponse(
       503, "too many streams",
@@ -39,20 +31,6 @@ HttpResponse TooManyStreams(const control::StreamHub& hub) {
 
 HttpResponse NoStreams() {
   return control::ErrorResponse(501, control::ErrorPhrase(501), "this API serves no streams");
-}
-
-// The Last-Event-ID a reconnecting client sends: `*id` set when there is one.
-bool LastEventId(const HttpRequest& request, std::optional<uint64_t>* id, std::string* err) {
-  const std::string* value = request.Field("Last-Event-ID");
-  if (value == nullptr || value->empty()) return true;  // empty: no id (the SSE standard)
-  uint64_t seq = 0;
-  if (!control::ParseEventId(*value, &seq)) {
-    *err = "Last-Event-ID must be the id of an event this stream sent (a seq: 1 to " +
-           std::to_string(control::kMaxEventIdLength) + " digits)";
-    return false;
-  }
-  *id = seq;
-  return true;
 }
 
 }  // namespace
@@ -96,14 +74,14 @@ HttpResponse Api::Logs(const std::string& name, const HttpRequest& request) cons
   }
   std::optional<uint64_t> last_id;
   std::string err;
-  if (!LastEventId(request, &last_id, &err)) return BadRequest(err);
+  if (!control::LastEventId(request, &last_id, &err)) return BadRequest(err);
   if (last_id) query.since = *last_id;  // the client's resume point wins over ?since
   if (options_.streams == nullptr) return NoStreams();
-  if (request.head) return StreamAnswer(nullptr);
+  if (request.head) return control::SseAnswer(nullptr);
   control::StreamHub::Opened opened = options_.streams->OpenLogs(query, last_id.has_value());
   if (opened.busy) return TooManyStreams(*options_.streams);
   if (opened.result.code != control::BackendCode::kOk) return LogsError(query, opened.result);
-  return StreamAnswer(std::move(opened.stream));
+  return control::SseAnswer(std::move(opened.stream));
 }
 
 // 404 says which of the two is unknown; 400 for since above the newest seq.
@@ -139,14 +117,14 @@ HttpResponse Api::Events(const HttpRequest& request) const {
   }
   if (control::QueryParam(target, "since")) after = since;
   std::string err;
-  if (!LastEventId(request, &after, &err)) return BadRequest(err);
+  if (!control::LastEventId(request, &after, &err)) return BadRequest(err);
   if (options_.streams == nullptr) return NoStreams();
-  if (request.head) return StreamAnswer(nullptr);
+  if (request.head) return control::SseAnswer(nullptr);
   control::StreamHub::Opened opened = options_.streams->OpenEvents(after, limit);
   if (opened.busy) return TooManyStreams(*options_.streams);
   if (opened.result.code != control::BackendCode::kOk)
     return BackendError(std::nullopt, opened.result);
-  return StreamAnswer(std::move(opened.stream));
+  return control::SseAnswer(std::move(opened.stream));
 }
 
 }  // namespace phpeek::rest

@@ -24,6 +24,7 @@ cat >"$out/expected-server" <<'LIST'
 ./etc/phpeek-pm/phpeek-pm.yaml
 ./lib/systemd/system/phpeek-pm.service
 ./usr/bin/phpeek-pm
+./usr/lib/phpeek-pm/plugins/dashboard.so
 ./usr/lib/phpeek-pm/plugins/metrics.so
 ./usr/lib/phpeek-pm/plugins/rest-api.so
 ./usr/share/doc/phpeek-pm/changelog.gz
@@ -80,7 +81,8 @@ done
 check "prerm stops the service on removal" grep -q 'deb-systemd-invoke stop phpeek-pm.service' "$ctl/prerm"
 
 root="$out/deb-root"
-for elf in usr/bin/phpeek-pm usr/lib/phpeek-pm/plugins/metrics.so usr/lib/phpeek-pm/plugins/rest-api.so; do
+for elf in usr/bin/phpeek-pm usr/lib/phpeek-pm/plugins/metrics.so usr/lib/phpeek-pm/plugins/rest-api.so \
+           usr/lib/phpeek-pm/plugins/dashboard.so; do
   check "$elf is stripped" sh -c "file -b '$root/$elf' | grep -q ', stripped'"
   check "$elf has no RPATH/RUNPATH" sh -c "! readelf -d '$root/$elf' | grep -qE 'R(UN)?PATH'"
 done

@@ -77,10 +77,13 @@ TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   testing::TempDir dir;
   testing::FakeNotifySocket systemd;  // Receive() waits up to 15 s: the packaged daemon starts cold
   const int port = testing::FreePort();
+  const int dashboard_port = testing::FreePort();
   const std::string log = dir.Join("daemon.log");
   Installed daemon(
       {"serve", "-c", kConfig},
-      {"NOTIFY_SOCKET=" + systemd.path(), "PHPEEK_PM_GLOBAL_API_PORT=" + std::to_string(port)},
+      {"NOTIFY_SOCKET=" + systemd.path(), "PHPEEK_PM_GLOBAL_API_PORT=" + std::to_string(port),
+       "PHPEEK_PM_GLOBAL_DASHBOARD_ENABLED=true",
+       "PHPEEK_PM_GLOBAL_DASHBOARD_PORT=" + std::to_string(dashboard_port)},
       log);
   EXPECT_EQ(systemd.Receive(15000), "READY=1\nSTATUS=1 process(es) started")
       << testing::ReadFile(log);
@@ -92,6 +95,13 @@ TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   EXPECT_NE(health.out.find("healthy"), std::string::npos) << health.out;
   const std::string maps = testing::ReadFile("/proc/" + std::to_string(daemon.pid()) + "/maps");
   EXPECT_NE(maps.find(kRoot + "/usr/lib/phpeek-pm/plugins/rest-api.so"), std::string::npos);
+
+  // So is the dashboard, switched on through the environment.
+  const auto page = RunCommand({"curl", "-fsS", "--max-time", "5",
+                                "http://127.0.0.1:" + std::to_string(dashboard_port) + "/"});
+  EXPECT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_NE(page.out.find("<title>phpeek-pm</title>"), std::string::npos) << page.out;
+  EXPECT_NE(maps.find(kRoot + "/usr/lib/phpeek-pm/plugins/dashboard.so"), std::string::npos);
 
   // The placeholder runs, and cannot talk to systemd in the daemon's name.
   const auto list = RunCommand({"curl", "-fsS", "--max-time", "5", url + "processes"});

@@ -22,6 +22,7 @@ grep -q '^libc\.so\.6' "$out/rpm-requires" || { echo "FAIL: automatic requires m
 rpm -qlp "$rpm" >"$out/rpm-files"
 for f in /etc/phpeek-pm/phpeek-pm.yaml /usr/bin/phpeek-pm /usr/lib/systemd/system/phpeek-pm.service \
          /usr/lib/phpeek-pm/plugins/rest-api.so /usr/lib/phpeek-pm/plugins/metrics.so \
+         /usr/lib/phpeek-pm/plugins/dashboard.so \
          /usr/share/man/man1/phpeek-pm.1.gz; do
   grep -qxF "$f" "$out/rpm-files" || { echo "FAIL: $f not in the rpm"; fail=1; }
 done

@@ -1,0 +1,101 @@
+// Entry point and lifecycle of the dashboard plugin: settings at init, bind and serve at start,
+// join everything at stop. The page and its routes are dashboard.h; the daemon's view and the
+// streams are plugins/common/control, as for the rest-api plugin.
+#include "phpeek/plugin.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "plugins/common/control/host_backend.h"
+#include "plugins/common/control/stream_hub.h"
+#include "plugins/common/http/server.h"
+#include "plugins/dashboard/config_schema.h"
+#include "plugins/dashboard/dashboard.h"
+#include "plugins/dashboard/server_options.h"
+#include "plugins/dashboard/settings.h"
+
+namespace phpeek::dashboard {
+namespace {
+
+// Streams of 20 browsers with an open log pane each, and room to spare.
+constexpr int kMaxStreams = 64;
+
+class DashboardPlugin : public phpeek::v1::Plugin {
+ public:
+  DashboardPlugin(phpeek::v1::Host host, const std::string& /*config_json*/)
+      : Plugin(host), backend_(host) {
+    std::string err;
+    if (!LoadSettings(control::HostLookup(host), &settings_, &err)) {
+      throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+  }
+
+  phpeek::v1::Status start() override {
+    control::StreamOptions streams;
+    streams.max_streams = kMaxStreams;
+    streams.lower_priority = true;
+    hub_ = std::make_unique<control::StreamHub>(&backend_, streams);
+    DashboardOptions options;
+    options.token = settings_.token;
+    options.session_ttl = std::chrono::milliseconds(settings_.session_ttl_ms);
+    dashboard_ = std::make_unique<Dashboard>(&backend_, hub_.get(), std::move(options));
+    const phpeek::v1::Host h = host();
+    server_ = std::make_unique<http::Server>(
+        DashboardServerOptions(settings_),
+        [this](const http::HttpRequest& r) { return dashboard_->Handle(r); },
+        [h](int level, const std::string& msg) { h.log(level, msg); });
+    std::string err;
+    if (!server_->Start(&err)) {
+      server_.reset();
+      return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+    hub_->Start();
+    host().info("dashboard listening on http://" + server_->addresses().front() +
+                (settings_.token ? " (sign-in with api_auth)" : " (no authentication)"));
+    return subscribeEvents(PHPEEK_EVENT_MASK_ALL);
+  }
+
+  void onEvent(const phpeek_event& ev) override {
+    if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplyToken();
+    hub_->Publish(ev);
+  }
+
+  phpeek::v1::Status stop() override {
+    if (hub_) hub_->Stop();
+    if (server_) server_->Stop();
+    return phpeek::v1::Status::Ok();
+  }
+
+  static void validateConfig(const phpeek::v1::ConfigCheck& config) { ValidateConfig(config); }
+
+ private:
+  // A reload with another api_auth signs every browser out; where the dashboard listens is fixed
+  // until the daemon restarts. Never logs a token.
+  void ApplyToken() {
+    Settings next;
+    std::string err;
+    if (!LoadSettings(control::HostLookup(host()), &next, &err)) {
+      host().error("the reloaded dashboard settings are not applied: " + err);
+      return;
+    }
+    if (next.token == settings_.token) return;
+    settings_.token = next.token;
+    dashboard_->SetToken(next.token);
+    host().info("api_auth changed by reload: every dashboard session ended");
+  }
+
+  control::HostBackend backend_;
+  Settings settings_;
+  std::unique_ptr<control::StreamHub> hub_;  // before dashboard_ and server_, which use it
+  std::unique_ptr<Dashboard> dashboard_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+}  // namespace phpeek::dashboard
+
+PHPEEK_DEFINE_PLUGIN_WITH_SCHEMA(phpeek::dashboard::DashboardPlugin, "dashboard", "0.1.0",
+                                 "web dashboard: processes, actions, logs and jobs in a browser",
+                                 phpeek::dashboard::kConfigKeys, 1)
