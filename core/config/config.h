@@ -202,8 +202,8 @@ struct GlobalSpec {
   std::vector<std::string> plugin_dirs;
   bool plugin_dir_is_list = false;  // written as a list (else one folder, or none)
   std::vector<std::string> plugins;
-  // The switches that load the first-party plugins. Their other keys (api_port, metrics_path, dashboard_port,
-  // ...) belong to those plugins, which declare them (core/config/key_schema.h).
+  // The switches that load the first-party plugins. Their other keys (api_port, metrics_path,
+  // dashboard_port, ...) belong to those plugins, which declare them (core/config/key_schema.h).
   bool api_enabled = true;
   bool metrics_enabled = false;
   bool dashboard_enabled = false;

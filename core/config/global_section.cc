@@ -134,8 +134,7 @@ std::vector<KeyHandler> CoreHandlers(Reader& r, GlobalSpec* g, const Node** back
        [&r, g](const Node& v, P p) { ReadPluginIsolation(r, v, p, &g->plugin_isolation); }},
       {"api_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->api_enabled); }},
       {"metrics_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->metrics_enabled); }},
-      {"dashboard_enabled",
-       [&r, g](const Node& v, P p) { r.Bool(v, p, &g->dashboard_enabled); }},
+      {"dashboard_enabled", [&r, g](const Node& v, P p) { r.Bool(v, p, &g->dashboard_enabled); }},
       {"autotune_memory_threshold",
        [&r, g](const Node& v, P p) { ReadThreshold(r, v, p, &g->autotune_memory_threshold); }},
   };

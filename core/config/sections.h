@@ -41,7 +41,8 @@ void ReadPhpFpmStatus(Reader& r, const Node& node, const std::string& path, PhpF
 // of `node`, in file order) for the plugins' schemas (plugin_keys.h) instead of being reported.
 void ReadGlobal(Reader& r, const Node& node, GlobalSpec* out,
                 std::vector<const MapEntry*>* leftover);
-// The global keys the core owns (api_enabled, metrics_enabled and dashboard_enabled among them: they load plugins).
+// The global keys the core owns (api_enabled, metrics_enabled and dashboard_enabled among them:
+// they load plugins).
 const std::vector<std::string>& KnownGlobalKeys();
 // `global.plugin_isolation` (plugin_isolation_section.cc).
 void ReadPluginIsolation(Reader& r, const Node& node, const std::string& path,

@@ -29,7 +29,7 @@ bool Declares(const config::PluginSchemas& schemas, const std::string& key) {
 std::string WithoutPluginHint(const std::string& name) {
   if (name == "rest-api") return "set global.api_enabled: false to run without the Management API";
   if (name == "metrics") return "set global.metrics_enabled: false to run without metrics";
-  if (name == "dashboard") return "set global.dashboard_enabled: false to run without the dashboard";
+  if (name == "dashboard") return "set global.dashboard_enabled: false to run without it";
   return "remove it from global.plugins to run without it";
 }
 

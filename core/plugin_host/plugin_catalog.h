@@ -11,9 +11,10 @@
 //   PluginHost host(catalog.TakeLoaded(), r.config->global_json);
 //
 // A plugin that cannot be loaded is an error of the configuration, shown at what asks for it
-// (api_enabled, metrics_enabled, dashboard_enabled or its `plugins:` entry). When the file sets keys that no loaded
-// plugin declares, the first-party plugins that are switched off are opened too, for their
-// schemas only: `api_port` is then a known key (checked, not loaded) even with api_enabled: false.
+// (api_enabled, metrics_enabled, dashboard_enabled or its `plugins:` entry). When the file sets
+// keys that no loaded plugin declares, the first-party plugins that are switched off are opened
+// too, for their schemas only: `api_port` is then a known key (checked, not loaded) even with
+// api_enabled: false.
 #pragma once
 
 #include <string>

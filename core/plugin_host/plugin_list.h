@@ -1,8 +1,9 @@
 // Which plugins a configuration asks for, in load order, and where their files are:
-// `api_enabled` -> rest-api, `metrics_enabled` -> metrics, `dashboard_enabled` -> dashboard, then each `global.plugins` entry (a
-// name, or a path to a .so whose file name gives the name). A name is looked up as <name>.so in
-// each folder of `plugin_dir` in turn, then in the built-in folder, which is always searched last:
-// an in-house folder adds plugins (or replaces one on purpose) without hiding the built-in ones.
+// `api_enabled` -> rest-api, `metrics_enabled` -> metrics, `dashboard_enabled` -> dashboard, then
+// each `global.plugins` entry (a name, or a path to a .so whose file name gives the name). A name
+// is looked up as <name>.so in each folder of `plugin_dir` in turn, then in the built-in folder,
+// which is always searched last: an in-house folder adds plugins (or replaces one on purpose)
+// without hiding the built-in ones.
 #pragma once
 
 #include <string>
