@@ -49,7 +49,8 @@ std::tm LocalTime(int64_t unix_seconds) {
 
 }  // namespace
 
-std::vector<TableRow> RowsOf(const std::vector<client::ProcessRow>& processes) {
+std::vector<TableRow> RowsOf(const std::vector<client::ProcessRow>& processes,
+                             const std::vector<client::JobRow>& jobs) {
   std::vector<TableRow> rows;
   for (const client::ProcessRow& p : processes) {
     std::string note = p.reason;
@@ -59,6 +60,12 @@ std::vector<TableRow> RowsOf(const std::vector<client::ProcessRow>& processes) {
     }
     if (p.instances.empty()) {
       rows.push_back({p.name, "-", p.type, p.state, p.scale, 0, 0, 0, p.ready, note});
+      for (const client::JobRow& job : jobs) {
+        if (job.name != p.name) continue;
+        rows.back().state = job.state;
+        rows.back().note = std::to_string(job.run_count) + (job.run_count == 1 ? " run" : " runs");
+        if (job.next_run) rows.back().note += ", next " + client::FormatLocalTime(*job.next_run);
+      }
       continue;
     }
     for (const client::InstanceRow& i : p.instances) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cli/client/job_table.h"
 #include "core/cli/client/process_table.h"
 
 namespace phpeek::cli::tui {
@@ -31,8 +32,10 @@ struct SortOrder {
   bool descending = false;
 };
 
-// The rows of the API's process list, in its (configuration) order.
-std::vector<TableRow> RowsOf(const std::vector<client::ProcessRow>& processes);
+// The rows of the API's process list, in its (configuration) order. A scheduled job's row shows
+// its schedule state (idle, executing, paused) and its next run from `jobs`.
+std::vector<TableRow> RowsOf(const std::vector<client::ProcessRow>& processes,
+                             const std::vector<client::JobRow>& jobs);
 
 // Rows whose process, instance or state contains `filter` (ASCII case-insensitive; "" keeps
 // all), sorted stably by `order` (ties keep process then instance order).

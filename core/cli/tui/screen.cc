@@ -143,7 +143,7 @@ void DrawJobs(TuiState* s, int height) {
 }
 
 void DrawLog(const TuiState& s, int height) {
-  Put(1, 0, "TIME                     INSTANCE  LEVEL  MESSAGE", A_BOLD);
+  Put(1, 0, "the lines of every instance of " + s.log_process + ", oldest first", A_BOLD);
   const std::vector<std::string> lines = s.log.Window(static_cast<size_t>(std::max(height, 0)));
   if (lines.empty()) Put(kTopLines, 1, s.log_streaming ? "(no lines yet)" : "(connecting)");
   for (size_t i = 0; i < lines.size(); ++i) Put(kTopLines + static_cast<int>(i), 0, lines[i]);
@@ -170,7 +170,7 @@ std::string Title(const TuiState& s) {
 void DrawStatus(const TuiState& s) {
   const int y = LINES - 2;
   if (!s.connected) {
-    Bar(y, " " + s.connection_error + " (retrying; q quits)",
+    Bar(y, " " + s.connection_error,
         has_colors() ? COLOR_PAIR(kAlert) | A_BOLD : A_REVERSE | A_BOLD);
   } else if (s.editing_filter) {
     Put(y, 0, "/" + s.filter);

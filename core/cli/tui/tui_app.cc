@@ -100,7 +100,7 @@ void TuiApp::Apply(const std::string& list_json) {
     state_.message = err;
     return;
   }
-  state_.rows = RowsOf(processes);
+  state_.rows = RowsOf(processes, state_.jobs);
   state_.fetched_at = static_cast<int64_t>(std::time(nullptr));
   Refilter();
 }
@@ -110,7 +110,7 @@ void TuiApp::Lost(const std::string& why) {
     state_.connected = false;
     next_retry_ = Clock::now() + kRetryEvery;
   }
-  state_.connection_error = "connection lost: " + why;
+  state_.connection_error = "connection lost (retrying every 2 s; q quits): " + why;
   events_.reset();
   log_.reset();
 }

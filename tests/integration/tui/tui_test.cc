@@ -1,0 +1,242 @@
+// `phpeek-pm tui` in a real terminal (tmux) on a real daemon: the table shows what the API shows,
+// a key restarts, the log view follows, a resize keeps it readable, and a daemon that goes away
+// gives a message while the TUI keeps running.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/integration/rest_api/api_daemon.h"
+#include "tests/support/tmux_session.h"
+
+namespace phpeek::rest::itest {
+namespace {
+
+using phpeek::testing::BinaryPath;
+using phpeek::testing::TmuxSession;
+using phpeek::testing::WaitUntil;
+
+const char kStack[] =
+    "  php-fpm:\n    command: [\"sleep\", \"600\"]\n    scale: 2\n    max_scale: 4\n"
+    "  nginx:\n    command: [\"sleep\", \"600\"]\n"
+    "  queue-worker:\n    command: [\"sleep\", \"600\"]\n    scale: 3\n"
+    "  mailer:\n    command: [\"sleep\", \"600\"]\n    initial_state: stopped\n"
+    "  report:\n    command: [\"true\"]\n    schedule: \"0 3 * * *\"\n";
+
+// The screen's line that contains `text`, or "".
+std::string LineWith(const std::string& screen, const std::string& text) {
+  std::istringstream in(screen);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(text) != std::string::npos) return line;
+  }
+  return "";
+}
+
+// Every running instance of `process` is on screen with its pid.
+bool ShowsPids(const std::string& screen, const std::vector<int>& pids) {
+  if (pids.empty()) return false;
+  for (int pid : pids) {
+    if (LineWith(screen, " " + std::to_string(pid) + " ").empty()) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> TuiCommand(const ApiDaemon& d) {
+  return {BinaryPath(), "tui", "--url", d.base_url()};
+}
+
+// CPU time (user + system, clock ticks) the process has used so far.
+long CpuTicks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
+class TuiTest : public ::testing::Test {
+ protected:
+  void StartStack() {
+    daemon_ = std::make_unique<ApiDaemon>("", kStack);
+    ASSERT_TRUE(daemon_->ready()) << daemon_->daemon().Log();
+    ASSERT_TRUE(WaitUntil([&] {
+      return RunningPids(daemon_->Process("php-fpm")).size() == 2 &&
+             RunningPids(daemon_->Process("queue-worker")).size() == 3;
+    }));
+    tmux_ = std::make_unique<TmuxSession>(TuiCommand(*daemon_), 120, 40);
+    ASSERT_TRUE(tmux_->started());
+  }
+
+  std::unique_ptr<ApiDaemon> daemon_;
+  std::unique_ptr<TmuxSession> tmux_;  // after the daemon: goes first
+};
+
+TEST_F(TuiTest, TableShowsWhatTheApiShowsAndIdlesWithoutCpu) {
+  StartStack();
+  std::vector<int> pids = RunningPids(daemon_->Process("php-fpm"));
+  for (int pid : RunningPids(daemon_->Process("queue-worker"))) pids.push_back(pid);
+  std::string screen;
+  ASSERT_TRUE(
+      tmux_->WaitForScreen([&](const std::string& s) { return ShowsPids(s, pids); }, &screen))
+      << screen;
+  for (const char* text : {"PROCESS", "INSTANCE", "STATE", "PID", "STARTED", "RESTARTS"}) {
+    EXPECT_NE(LineWith(screen, "PROCESS").find(text), std::string::npos) << text << "\n" << screen;
+  }
+  EXPECT_NE(LineWith(screen, "php-fpm-0").find("running"), std::string::npos) << screen;
+  EXPECT_NE(LineWith(screen, "mailer-0").find("stopped"), std::string::npos) << screen;
+  EXPECT_NE(LineWith(screen, "report").find("idle"), std::string::npos) << screen;
+  EXPECT_NE(LineWith(screen, "report").find("0 runs, next "), std::string::npos) << screen;
+  EXPECT_NE(screen.find("q quit"), std::string::npos) << screen;
+
+  // Nothing changes: the TUI sleeps in poll, no tick of CPU in 2 s.
+  const long before = CpuTicks(tmux_->program_pid());
+  EXPECT_FALSE(WaitUntil([&] { return CpuTicks(tmux_->program_pid()) != before; },
+                         std::chrono::milliseconds(2000)))
+      << "the idle TUI used CPU";
+
+  // The filter and the help.
+  tmux_->SendKeys({"/", "queue", "Enter"});
+  ASSERT_TRUE(tmux_->WaitForText("filter: queue", &screen)) << screen;
+  EXPECT_EQ(LineWith(screen, "php-fpm-0"), "") << screen;
+  EXPECT_NE(LineWith(screen, "queue-worker-2"), "") << screen;
+  tmux_->SendKeys({"?"});
+  ASSERT_TRUE(tmux_->WaitForText("restart the selected process", &screen)) << screen;
+  tmux_->SendKeys({"Escape", "q"});
+  ASSERT_TRUE(WaitUntil([&] { return tmux_->ExitStatus().has_value(); })) << tmux_->Screen();
+  EXPECT_EQ(tmux_->ExitStatus(), 0);
+}
+
+TEST_F(TuiTest, RestartKeyRestartsAfterConfirmation) {
+  StartStack();
+  const std::vector<int> old_pids = RunningPids(daemon_->Process("php-fpm"));
+  std::string screen;
+  ASSERT_TRUE(
+      tmux_->WaitForScreen([&](const std::string& s) { return ShowsPids(s, old_pids); }, &screen))
+      << screen;
+  tmux_->SendKeys({"/", "php-fpm", "Enter", "r"});
+  ASSERT_TRUE(tmux_->WaitForText("Restart php-fpm (2 instances)?", &screen)) << screen;
+  // Another key than y: nothing happens.
+  tmux_->SendKeys({"n"});
+  ASSERT_TRUE(tmux_->WaitForText("cancelled", &screen)) << screen;
+  EXPECT_EQ(RunningPids(daemon_->Process("php-fpm")), old_pids);
+
+  tmux_->SendKeys({"r"});
+  ASSERT_TRUE(tmux_->WaitForText("Restart php-fpm (2 instances)?", &screen)) << screen;
+  tmux_->SendKeys({"y"});
+  std::vector<int> new_pids;
+  ASSERT_TRUE(WaitUntil([&] {
+    new_pids = RunningPids(daemon_->Process("php-fpm"));
+    return new_pids.size() == 2 && std::none_of(new_pids.begin(), new_pids.end(), [&](int p) {
+             return std::count(old_pids.begin(), old_pids.end(), p) > 0;
+           });
+  }));
+  ASSERT_TRUE(
+      tmux_->WaitForScreen([&](const std::string& s) { return ShowsPids(s, new_pids); }, &screen))
+      << screen;
+  EXPECT_NE(screen.find("restart php-fpm: initiated"), std::string::npos) << screen;
+
+  // The whole table again, in a window just big enough, for the README's screenshot.
+  tmux_->SendKeys({"/", "Escape"});
+  tmux_->Resize(110, 14);
+  ASSERT_TRUE(tmux_->WaitForScreen(
+      [&](const std::string& s) {
+        return s.find("filter:") == std::string::npos && LineWith(s, "q quit") != "" &&
+               LineWith(s, "report").find("next") != std::string::npos &&
+               std::count(s.begin(), s.end(), '\n') == 14;
+      },
+      &screen))
+      << screen;
+  std::filesystem::create_directories(PHPEEK_TUI_OUTPUT_DIR);
+  std::ofstream(std::string(PHPEEK_TUI_OUTPUT_DIR) + "/tui-screenshot.txt") << screen;
+}
+
+TEST(TuiLogView, FollowsTheLinesOfTheProcess) {
+  phpeek::testing::TempDir dir;
+  const std::string fifo = dir.Join("say");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // Prints a line, then whatever the test writes into the fifo.
+  ApiDaemon d("", "  writer:\n    command: [\"sh\", \"-c\", \"echo before-open; cat " + fifo +
+                      "; exec sleep 600\"]\n");
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  TmuxSession tmux(TuiCommand(d), 120, 40);
+  ASSERT_TRUE(tmux.started());
+  std::string screen;
+  ASSERT_TRUE(tmux.WaitForText("writer-0", &screen)) << screen;
+  tmux.SendKeys({"l"});
+  ASSERT_TRUE(tmux.WaitForText("before-open", &screen)) << screen;
+  EXPECT_NE(screen.find("logs: writer  (following)"), std::string::npos) << screen;
+
+  int fd = -1;  // the process reads the fifo once `cat` has opened it
+  ASSERT_TRUE(WaitUntil([&] { return (fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; }));
+  const std::string line = "after-open-line\n";
+  ASSERT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  close(fd);
+  ASSERT_TRUE(tmux.WaitForText("after-open-line", &screen)) << screen;
+  EXPECT_LT(screen.find("before-open"), screen.find("after-open-line")) << screen;
+  tmux.SendKeys({"Escape"});
+  ASSERT_TRUE(tmux.WaitForText("PROCESS", &screen)) << screen;
+}
+
+TEST_F(TuiTest, ResizeKeepsItReadable) {
+  StartStack();
+  std::string screen;
+  ASSERT_TRUE(tmux_->WaitForText("queue-worker-2", &screen)) << screen;
+  tmux_->Resize(60, 20);
+  ASSERT_TRUE(tmux_->WaitForScreen(
+      [](const std::string& s) {
+        std::istringstream in(s);
+        int lines = 0;
+        for (std::string line; std::getline(in, line); ++lines) {
+          if (line.size() > 60 * 3) return false;  // (box-drawing characters are 3 bytes)
+        }
+        return lines == 20 && LineWith(s, "PROCESS").find("INSTANCE") != std::string::npos &&
+               s.find("r restart") != std::string::npos;
+      },
+      &screen))
+      << screen;
+  EXPECT_NE(LineWith(screen, "php-fpm-0").find("running"), std::string::npos) << screen;
+  tmux_->Resize(120, 40);
+  ASSERT_TRUE(tmux_->WaitForScreen(
+      [](const std::string& s) {
+        return LineWith(s, "PROCESS").find("RESTARTS  READY") != std::string::npos &&
+               s.find("q quit") != std::string::npos;
+      },
+      &screen))
+      << screen;
+  EXPECT_NE(LineWith(screen, "queue-worker-2").find("running"), std::string::npos) << screen;
+  EXPECT_FALSE(tmux_->ExitStatus().has_value());
+}
+
+TEST_F(TuiTest, DaemonGoneGivesAMessageNotACrash) {
+  StartStack();
+  std::string screen;
+  ASSERT_TRUE(tmux_->WaitForText("queue-worker-2", &screen)) << screen;
+  // The daemon killed outright (no shutdown event); its children are the test's to stop.
+  std::vector<int> children = RunningPids(daemon_->Process("php-fpm"));
+  for (int pid : RunningPids(daemon_->Process("queue-worker"))) children.push_back(pid);
+  for (int pid : RunningPids(daemon_->Process("nginx"))) children.push_back(pid);
+  daemon_->daemon().Signal(SIGKILL);
+  ASSERT_TRUE(tmux_->WaitForText("connection lost", &screen)) << screen;
+  // It retries, and says why it still cannot connect.
+  ASSERT_TRUE(tmux_->WaitForText("cannot reach the phpeek-pm daemon", &screen)) << screen;
+  EXPECT_NE(screen.find("queue-worker-2"), std::string::npos) << "the last table stays\n" << screen;
+  EXPECT_FALSE(tmux_->ExitStatus().has_value());
+  tmux_->SendKeys({"q"});
+  ASSERT_TRUE(WaitUntil([&] { return tmux_->ExitStatus().has_value(); })) << tmux_->Screen();
+  EXPECT_EQ(tmux_->ExitStatus(), 0);
+  for (int pid : children) kill(pid, SIGKILL);
+}
+
+}  // namespace
+}  // namespace phpeek::rest::itest

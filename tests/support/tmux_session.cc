@@ -1,0 +1,80 @@
+#include "tests/support/tmux_session.h"
+
+#include <signal.h>
+
+#include <cstdlib>
+
+namespace phpeek::testing {
+namespace {
+
+constexpr char kSession[] = "tui";
+
+pid_t ParsePid(const std::string& text) { return static_cast<pid_t>(std::atol(text.c_str())); }
+
+}  // namespace
+
+TmuxSession::TmuxSession(const std::vector<std::string>& argv, int columns, int lines)
+    : socket_("phpeek-test-" + UniqueMark()) {
+  // No status line: the program gets every row. The pane outlives the program, for its status.
+  const std::string conf = dir_.Write("tmux.conf", "set -g status off\nset -g remain-on-exit on\n");
+  std::vector<std::string> args = {
+      "-f",     conf, "new-session",           "-d", "-s",
+      kSession, "-x", std::to_string(columns), "-y", std::to_string(lines),
+      "--"};
+  args.insert(args.end(), argv.begin(), argv.end());
+  if (Tmux(args).exit_code != 0) return;
+  server_pid_ = ParsePid(Tmux({"display-message", "-p", "-t", kSession, "#{pid}"}).out);
+  program_pid_ = ParsePid(Tmux({"display-message", "-p", "-t", kSession, "#{pane_pid}"}).out);
+}
+
+TmuxSession::~TmuxSession() {
+  if (server_pid_ <= 0) return;
+  Tmux({"kill-server"});
+  if (!WaitUntil([&] { return !ProcessExists(server_pid_); }, std::chrono::milliseconds(5000))) {
+    ::kill(server_pid_, SIGKILL);
+  }
+}
+
+RunResult TmuxSession::Tmux(std::vector<std::string> args) const {
+  args.insert(args.begin(), {"tmux", "-L", socket_});
+  return RunCommand(args, {}, std::chrono::milliseconds(10000));
+}
+
+std::string TmuxSession::Screen() const { return Tmux({"capture-pane", "-p", "-t", kSession}).out; }
+
+bool TmuxSession::WaitForScreen(const std::function<bool(const std::string&)>& ok,
+                                std::string* last, std::chrono::milliseconds deadline) const {
+  return WaitUntil(
+      [&] {
+        *last = Screen();
+        return ok(*last);
+      },
+      deadline);
+}
+
+bool TmuxSession::WaitForText(const std::string& text, std::string* last,
+                              std::chrono::milliseconds deadline) const {
+  return WaitForScreen(
+      [&](const std::string& screen) { return screen.find(text) != std::string::npos; }, last,
+      deadline);
+}
+
+void TmuxSession::SendKeys(const std::vector<std::string>& keys) const {
+  std::vector<std::string> args = {"send-keys", "-t", kSession};
+  args.insert(args.end(), keys.begin(), keys.end());
+  Tmux(args);
+}
+
+void TmuxSession::Resize(int columns, int lines) const {
+  Tmux({"resize-window", "-t", kSession, "-x", std::to_string(columns), "-y",
+        std::to_string(lines)});
+}
+
+std::optional<int> TmuxSession::ExitStatus() const {
+  const std::string out =
+      Tmux({"display-message", "-p", "-t", kSession, "#{pane_dead} #{pane_dead_status}"}).out;
+  if (out.rfind("1 ", 0) != 0) return std::nullopt;
+  return std::atoi(out.c_str() + 2);
+}
+
+}  // namespace phpeek::testing
