@@ -386,6 +386,7 @@ int TuiApp::Run(const std::string& first_list) {
     const int n = ::poll(fds, 2, PollTimeout());
     if (n < 0 && errno != EINTR) return 1;
     if (n > 0 && fds[1].revents != 0) wake_->Drain();
+    if (QuitRequested()) return 0;  // SIGINT, SIGTERM, SIGHUP: the terminal restored all the same
     if (TakeResize()) {
       screen_->Resize();
       dirty = true;
@@ -412,13 +413,13 @@ int TuiApp::Run(const std::string& first_list) {
 
 int RunTuiLoop(const client::ApiEndpoint& endpoint, const std::string& first_process_list) {
   auto wake = std::make_shared<WakePipe>();
-  WatchResizeSignal(wake.get());
+  WatchSignals(wake.get());
   int status = 1;
   {
     TuiApp app(endpoint, wake);
     status = app.Run(first_process_list);
-  }  // the screen restored before the handler goes
-  RestoreResizeSignal();
+  }  // the screen restored before the handlers go
+  RestoreSignals();
   return status;
 }
 

@@ -6,22 +6,30 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 namespace phpeek::cli::tui {
 namespace {
 
-volatile sig_atomic_t g_resized = 0;
-volatile sig_atomic_t g_resize_fd = -1;
-struct sigaction g_previous_winch {};
+constexpr int kWatched[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
 
-void OnWinch(int) {
+volatile sig_atomic_t g_resized = 0;
+volatile sig_atomic_t g_quit = 0;
+volatile sig_atomic_t g_signal_fd = -1;
+struct sigaction g_previous[std::size(kWatched)]{};
+
+void OnSignal(int signo) {
   const int saved = errno;
-  g_resized = 1;
-  if (g_resize_fd >= 0) {
-    const char byte = 'w';
-    [[maybe_unused]] const ssize_t n = ::write(g_resize_fd, &byte, 1);
+  if (signo == SIGWINCH) {
+    g_resized = 1;
+  } else {
+    g_quit = 1;
+  }
+  if (g_signal_fd >= 0) {
+    const char byte = 's';
+    [[maybe_unused]] const ssize_t n = ::write(g_signal_fd, &byte, 1);
   }
   errno = saved;
 }
@@ -51,18 +59,19 @@ void WakePipe::Drain() const {
   }
 }
 
-void WatchResizeSignal(const WakePipe* pipe) {
-  g_resize_fd = pipe->write_fd();
+void WatchSignals(const WakePipe* pipe) {
+  g_signal_fd = pipe->write_fd();
   struct sigaction sa {};
-  sa.sa_handler = OnWinch;
+  sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  ::sigaction(SIGWINCH, &sa, &g_previous_winch);
+  for (size_t i = 0; i < std::size(kWatched); ++i) ::sigaction(kWatched[i], &sa, &g_previous[i]);
 }
 
-void RestoreResizeSignal() {
-  ::sigaction(SIGWINCH, &g_previous_winch, nullptr);
-  g_resize_fd = -1;
+void RestoreSignals() {
+  for (size_t i = 0; i < std::size(kWatched); ++i)
+    ::sigaction(kWatched[i], &g_previous[i], nullptr);
+  g_signal_fd = -1;
 }
 
 bool TakeResize() {
@@ -70,5 +79,7 @@ bool TakeResize() {
   g_resized = 0;
   return resized;
 }
+
+bool QuitRequested() { return g_quit != 0; }
 
 }  // namespace phpeek::cli::tui

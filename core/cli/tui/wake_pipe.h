@@ -1,5 +1,5 @@
 // The self-pipe the TUI's event loop polls besides the terminal: the stream threads
-// (sse_watch.h) write a byte when they have news, and so does the SIGWINCH handler, so the loop
+// (sse_watch.h) write a byte when they have news, and so do the signal handlers, so the loop
 // sleeps in poll(2) until something happened and wakes at once when it did (no timer, no signal
 // race: the byte stays in the pipe until the loop drains it).
 #pragma once
@@ -24,10 +24,12 @@ class WakePipe {
   int fds_[2] = {-1, -1};
 };
 
-// Installs a SIGWINCH handler that sets the resize flag and notifies `pipe` (which must outlive
-// the handler: RestoreResizeSignal before it goes). TakeResize reads and clears the flag.
-void WatchResizeSignal(const WakePipe* pipe);
-void RestoreResizeSignal();
+// Installs handlers that notify `pipe` (which must outlive them: RestoreSignals before it goes):
+// SIGWINCH sets the resize flag (TakeResize reads and clears it); SIGINT, SIGTERM and SIGHUP set
+// the quit flag, so that the loop restores the terminal before the program ends.
+void WatchSignals(const WakePipe* pipe);
+void RestoreSignals();
 bool TakeResize();
+bool QuitRequested();
 
 }  // namespace phpeek::cli::tui

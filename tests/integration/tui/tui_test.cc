@@ -216,6 +216,10 @@ TEST_F(TuiTest, ResizeKeepsItReadable) {
       << screen;
   EXPECT_NE(LineWith(screen, "queue-worker-2").find("running"), std::string::npos) << screen;
   EXPECT_FALSE(tmux_->ExitStatus().has_value());
+  // SIGTERM (as Ctrl-C's SIGINT) ends it through the loop: the terminal restored, status 0.
+  kill(tmux_->program_pid(), SIGTERM);
+  ASSERT_TRUE(WaitUntil([&] { return tmux_->ExitStatus().has_value(); })) << tmux_->Screen();
+  EXPECT_EQ(tmux_->ExitStatus(), 0);
 }
 
 TEST_F(TuiTest, DaemonGoneGivesAMessageNotACrash) {
