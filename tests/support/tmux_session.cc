@@ -42,6 +42,10 @@ RunResult TmuxSession::Tmux(std::vector<std::string> args) const {
 
 std::string TmuxSession::Screen() const { return Tmux({"capture-pane", "-p", "-t", kSession}).out; }
 
+std::string TmuxSession::ScreenAndHistory() const {
+  return Tmux({"capture-pane", "-p", "-J", "-S", "-", "-t", kSession}).out;
+}
+
 bool TmuxSession::WaitForScreen(const std::function<bool(const std::string&)>& ok,
                                 std::string* last, std::chrono::milliseconds deadline) const {
   return WaitUntil(

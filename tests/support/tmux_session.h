@@ -27,6 +27,8 @@ class TmuxSession {
   bool started() const { return server_pid_ > 0; }
   // The visible screen, one line per row (tmux drops trailing blanks).
   std::string Screen() const;
+  // The screen and the lines scrolled off it: what a program printed before it ended.
+  std::string ScreenAndHistory() const;
   // Waits until `ok` holds for the screen; *last gets the last screen read.
   bool WaitForScreen(const std::function<bool(const std::string&)>& ok, std::string* last,
                      std::chrono::milliseconds deadline = std::chrono::milliseconds(10000)) const;

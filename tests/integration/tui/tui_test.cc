@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "tests/integration/rest_api/api_daemon.h"
@@ -159,6 +160,40 @@ TEST_F(TuiTest, RestartKeyRestartsAfterConfirmation) {
       << screen;
   std::filesystem::create_directories(PHPEEK_TUI_OUTPUT_DIR);
   std::ofstream(std::string(PHPEEK_TUI_OUTPUT_DIR) + "/tui-screenshot.txt") << screen;
+}
+
+// Over the Unix socket, with the token from PHPEEK_PM_API_AUTH: the list and the event stream are
+// both authorized (a stop made elsewhere shows up). A wrong token: a message, no screen.
+TEST(TuiUnixSocket, TokenFromTheEnvironment) {
+  phpeek::testing::TempDir dir;
+  const std::string socket = dir.Join("api.sock");
+  ApiDaemon d("  api_auth: sekret\n  api_socket: " + socket + "\n",
+              "  web:\n    command: [\"sleep\", \"600\"]\n");
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  const std::map<std::string, std::string> auth = {{"Authorization", "Bearer sekret"}};
+  ASSERT_TRUE(WaitUntil([&] { return RunningPids(d.Process("web", auth)).size() == 1; }));
+  TmuxSession tmux(
+      {"env", "PHPEEK_PM_API_AUTH=sekret", BinaryPath(), "tui", "--url", "unix:" + socket}, 120,
+      40);
+  ASSERT_TRUE(tmux.started());
+  std::string screen;
+  ASSERT_TRUE(tmux.WaitForText("running", &screen)) << screen;
+  EXPECT_NE(screen.find("unix:" + socket), std::string::npos) << screen;
+  EXPECT_EQ(d.Call("POST", "/api/v1/processes/web/stop", "", auth).status, 202);
+  ASSERT_TRUE(tmux.WaitForScreen(
+      [](const std::string& s) {
+        return LineWith(s, "web-0").find("stopped") != std::string::npos;
+      },
+      &screen))
+      << screen;
+
+  TmuxSession wrong(
+      {"env", "PHPEEK_PM_API_AUTH=nope", BinaryPath(), "tui", "--url", "unix:" + socket}, 120, 40);
+  ASSERT_TRUE(wrong.started());
+  ASSERT_TRUE(WaitUntil([&] { return wrong.ExitStatus().has_value(); })) << wrong.Screen();
+  EXPECT_EQ(wrong.ExitStatus(), 1);
+  const std::string said = wrong.ScreenAndHistory();
+  EXPECT_NE(said.find("phpeek-pm: unauthorized"), std::string::npos) << said;
 }
 
 TEST(TuiLogView, FollowsTheLinesOfTheProcess) {
