@@ -162,6 +162,49 @@ TEST_F(TuiTest, RestartKeyRestartsAfterConfirmation) {
   std::ofstream(std::string(PHPEEK_TUI_OUTPUT_DIR) + "/tui-screenshot.txt") << screen;
 }
 
+// A daemon that shuts down (SIGTERM: its streams end with `event: end`) and a new one on the same
+// port: the TUI says the connection is lost, then shows the new daemon's processes.
+TEST(TuiReconnect, ShowsTheNewDaemonWhenItIsBack) {
+  const int port = phpeek::testing::FreePort();
+  const std::map<std::string, std::string> env = {
+      {"PHPEEK_PM_GLOBAL_API_PORT", std::to_string(port)}};
+  const std::string processes = "  web:\n    command: [\"sleep\", \"600\"]\n";
+  auto first = std::make_unique<ApiDaemon>("", processes, env);
+  ASSERT_TRUE(first->ready()) << first->daemon().Log();
+  ASSERT_EQ(first->port(), port);
+  std::vector<int> pids;
+  ASSERT_TRUE(WaitUntil([&] { return (pids = RunningPids(first->Process("web"))).size() == 1; }));
+  TmuxSession tmux(TuiCommand(*first), 120, 40);
+  ASSERT_TRUE(tmux.started());
+  std::string screen;
+  ASSERT_TRUE(tmux.WaitForScreen([&](const std::string& s) { return ShowsPids(s, pids); }, &screen))
+      << screen;
+  first->daemon().Signal(SIGTERM);
+  ASSERT_TRUE(first->daemon().WaitExit().has_value());
+  ASSERT_TRUE(tmux.WaitForText("connection lost", &screen)) << screen;
+  EXPECT_NE(screen.find("the daemon shut down"), std::string::npos) << screen;
+  first.reset();
+
+  ApiDaemon second("", processes, env);
+  ASSERT_TRUE(second.ready()) << second.daemon().Log();
+  ASSERT_TRUE(WaitUntil([&] { return (pids = RunningPids(second.Process("web"))).size() == 1; }));
+  ASSERT_TRUE(tmux.WaitForScreen(
+      [&](const std::string& s) {
+        return ShowsPids(s, pids) &&
+               s.find("connection to the daemon restored") != std::string::npos;
+      },
+      &screen))
+      << screen;
+  // Its event stream is followed again: a stop shows up.
+  EXPECT_EQ(second.Call("POST", "/api/v1/processes/web/stop").status, 202);
+  ASSERT_TRUE(tmux.WaitForScreen(
+      [](const std::string& s) {
+        return LineWith(s, "web-0").find("stopped") != std::string::npos;
+      },
+      &screen))
+      << screen;
+}
+
 // Over the Unix socket, with the token from PHPEEK_PM_API_AUTH: the list and the event stream are
 // both authorized (a stop made elsewhere shows up). A wrong token: a message, no screen.
 TEST(TuiUnixSocket, TokenFromTheEnvironment) {
