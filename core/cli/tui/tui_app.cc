@@ -168,7 +168,8 @@ bool TuiApp::HandleEventNews(const std::vector<StreamNews>& news) {
     }
     changed = true;  // opened (the list may have changed meanwhile) or an event
   }
-  return changed && Fetch();
+  if (changed) Fetch();  // a failure is a change too: the connection-lost line
+  return changed;
 }
 
 bool TuiApp::HandleLogNews(const std::vector<StreamNews>& news) {
