@@ -14,17 +14,28 @@ pid_t ParsePid(const std::string& text) { return static_cast<pid_t>(std::atol(te
 }  // namespace
 
 TmuxSession::TmuxSession(const std::vector<std::string>& argv, int columns, int lines)
-    : socket_("phpeek-test-" + UniqueMark()) {
-  // No status line: the program gets every row. The pane outlives the program, for its status.
+    : socket_("phpeek-test-" + UniqueMark()), status_path_(dir_.Join("status")) {
+  // No status line: the program gets every row. The pane outlives the program, for its screen.
   const std::string conf = dir_.Write("tmux.conf", "set -g status off\nset -g remain-on-exit on\n");
-  std::vector<std::string> args = {
-      "-f",     conf, "new-session",           "-d", "-s",
-      kSession, "-x", std::to_string(columns), "-y", std::to_string(lines),
-      "--"};
+  // The exit status through a shell that writes it to a file: tmux 3.3 sometimes leaves a pane's
+  // ended program a zombie without a status (#{pane_dead_status} empty) for seconds.
+  const std::string keep_status =
+      "\"$@\"; echo $? >" + status_path_ + ".new && mv " + status_path_ + ".new " + status_path_;
+  std::vector<std::string> args = {"-f", conf, "new-session", "-d", "-s", kSession, "-x"};
+  args.insert(args.end(), {std::to_string(columns), "-y", std::to_string(lines), "--", "sh", "-c",
+                           keep_status, "sh"});
   args.insert(args.end(), argv.begin(), argv.end());
   if (Tmux(args).exit_code != 0) return;
   server_pid_ = ParsePid(Tmux({"display-message", "-p", "-t", kSession, "#{pid}"}).out);
-  program_pid_ = ParsePid(Tmux({"display-message", "-p", "-t", kSession, "#{pane_pid}"}).out);
+  const pid_t shell = ParsePid(Tmux({"display-message", "-p", "-t", kSession, "#{pane_pid}"}).out);
+  // The program is the shell's child (none left when it has ended already).
+  WaitUntil(
+      [&] {
+        const std::vector<pid_t> children = ChildrenOf(shell);
+        if (!children.empty()) program_pid_ = children[0];
+        return program_pid_ > 0 || ExitStatus().has_value();
+      },
+      std::chrono::milliseconds(5000));
 }
 
 TmuxSession::~TmuxSession() {
@@ -75,10 +86,9 @@ void TmuxSession::Resize(int columns, int lines) const {
 }
 
 std::optional<int> TmuxSession::ExitStatus() const {
-  const std::string out =
-      Tmux({"display-message", "-p", "-t", kSession, "#{pane_dead} #{pane_dead_status}"}).out;
-  if (out.rfind("1 ", 0) != 0) return std::nullopt;
-  return std::atoi(out.c_str() + 2);
+  const std::string text = ReadFile(status_path_);  // written whole (renamed) once it ended
+  if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
+  return std::atoi(text.c_str());
 }
 
 }  // namespace phpeek::testing

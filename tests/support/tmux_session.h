@@ -1,8 +1,9 @@
 // A terminal for tests of the terminal UI: a tmux server of the test's own (its own socket name,
 // no user configuration), one session of a given size running one program; keys go in with
 // send-keys, the screen comes out as text with capture-pane. The pane stays after the program
-// exits (remain-on-exit), so a test can read its last screen and exit status. The destructor ends
-// the server (kill-server, then its pid if it is still there).
+// exits (remain-on-exit), so a test can read its last screen; a shell around the program keeps its
+// exit status. The destructor ends the server (kill-server, then its pid if it is still there),
+// which ends what runs in it.
 #pragma once
 
 #include <sys/types.h>
@@ -39,6 +40,7 @@ class TmuxSession {
   void Resize(int columns, int lines) const;
   // The program's exit status once it has exited; nullopt while it runs.
   std::optional<int> ExitStatus() const;
+  // The program's pid (-1 when it ended before it could be seen).
   pid_t program_pid() const { return program_pid_; }
 
  private:
@@ -46,6 +48,7 @@ class TmuxSession {
 
   TempDir dir_;
   std::string socket_;
+  std::string status_path_;
   pid_t server_pid_ = -1;
   pid_t program_pid_ = -1;
 };

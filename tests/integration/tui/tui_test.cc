@@ -191,9 +191,9 @@ TEST(TuiReconnect, ShowsTheNewDaemonWhenItIsBack) {
   ASSERT_TRUE(tmux.WaitForScreen([&](const std::string& s) { return ShowsPids(s, pids); }, &screen))
       << screen;
   first->daemon().Signal(SIGTERM);
-  ASSERT_TRUE(first->daemon().WaitExit().has_value());
+  // (Why depends on what the TUI was doing: the stream's end, or a fetch the stopping API cut.)
   ASSERT_TRUE(tmux.WaitForText("connection lost", &screen)) << screen;
-  EXPECT_NE(screen.find("the daemon shut down"), std::string::npos) << screen;
+  ASSERT_TRUE(first->daemon().WaitExit().has_value());
   first.reset();
 
   ApiDaemon second("", processes, env);
