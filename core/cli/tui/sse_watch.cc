@@ -41,10 +41,6 @@ namespace {
 
 using client::HttpStream;
 
-// Long: a stream the API keeps open sends a heartbeat comment every api_stream_heartbeat (15 s)
-// anyway, and the thread only needs to wake for data or to notice a cancellation.
-constexpr auto kReadWait = std::chrono::minutes(10);
-
 // Opens the stream; false (and the news posted) when there is none.
 bool OpenStream(SseWatch::Shared* shared, const client::ApiEndpoint& endpoint,
                 const std::string& path, const std::string& name, const std::string& last_id,
@@ -73,7 +69,7 @@ bool OpenStream(SseWatch::Shared* shared, const client::ApiEndpoint& endpoint,
 }
 
 // Turns what one read brought into news; false when the stream is over (its kClosed queued).
-bool Dispatch(const std::vector<client::SseEvent>& events, std::vector<StreamNews>* batch) {
+bool ToNews(const std::vector<client::SseEvent>& events, std::vector<StreamNews>* batch) {
   for (const client::SseEvent& ev : events) {
     StreamNews n;
     if (ev.event == "end" || ev.event == "overflow") {
@@ -91,8 +87,9 @@ bool Dispatch(const std::vector<client::SseEvent>& events, std::vector<StreamNew
   return true;
 }
 
-void Follow(std::shared_ptr<SseWatch::Shared> shared, client::ApiEndpoint endpoint,
-            std::string path, std::string name, std::string last_id) {
+void FollowSse(std::shared_ptr<SseWatch::Shared> shared, client::ApiEndpoint endpoint,
+               std::string path, std::string name, std::string last_id,
+               std::chrono::milliseconds linger) {
   HttpStream stream;
   if (!OpenStream(shared.get(), endpoint, path, name, last_id, &stream)) return;
   StreamNews opened;
@@ -101,7 +98,7 @@ void Follow(std::shared_ptr<SseWatch::Shared> shared, client::ApiEndpoint endpoi
   client::SseReader reader;
   for (;;) {
     std::string bytes, why;
-    const HttpStream::ReadStatus status = stream.Read(kReadWait, &bytes, &why);
+    const HttpStream::ReadStatus status = stream.Read(linger, &bytes, &why);
     if (shared->cancelled) return;
     std::vector<client::SseEvent> events;
     if (!reader.Feed(bytes, &events)) {
@@ -109,7 +106,7 @@ void Follow(std::shared_ptr<SseWatch::Shared> shared, client::ApiEndpoint endpoi
       return;
     }
     std::vector<StreamNews> batch;
-    const bool more = Dispatch(events, &batch);
+    const bool more = ToNews(events, &batch);
     shared->Post(std::move(batch));
     if (!more) return;
     if (status == HttpStream::ReadStatus::kEnd) {
@@ -127,10 +124,10 @@ void Follow(std::shared_ptr<SseWatch::Shared> shared, client::ApiEndpoint endpoi
 
 SseWatch::SseWatch(const client::ApiEndpoint& endpoint, const std::string& path,
                    const std::string& name, const std::string& last_event_id,
-                   std::shared_ptr<const WakePipe> wake)
+                   std::chrono::milliseconds linger, std::shared_ptr<const WakePipe> wake)
     : shared_(std::make_shared<Shared>()) {
   shared_->wake = std::move(wake);
-  std::thread(Follow, shared_, endpoint, path, name, last_event_id).detach();
+  std::thread(FollowSse, shared_, endpoint, path, name, last_event_id, linger).detach();
 }
 
 SseWatch::~SseWatch() { shared_->cancelled = true; }

@@ -8,6 +8,7 @@
 // re-fetches everything on a new connection anyway).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,11 +32,16 @@ struct StreamNews {
 class SseWatch {
  public:
   // Starts following `path` (with `last_event_id` as Last-Event-ID when not empty). `name`: the
-  // process the path is about, for a 404's message.
+  // process the path is about, for a 404's message. `linger`: how long the connection may outlive
+  // the watch (below).
   SseWatch(const client::ApiEndpoint& endpoint, const std::string& path, const std::string& name,
-           const std::string& last_event_id, std::shared_ptr<const WakePipe> wake);
-  // Stops listening at once; the thread ends at its next wake-up (data or the API's heartbeat,
-  // every api_stream_heartbeat) and closes its connection then. Nothing waits for it.
+           const std::string& last_event_id, std::chrono::milliseconds linger,
+           std::shared_ptr<const WakePipe> wake);
+  // Stops listening at once. The thread ends, and closes its connection, when it next wakes: for
+  // data, the API's heartbeat (every api_stream_heartbeat, 15 s), or at the latest after `linger`
+  // (the longest it waits for data at a time). A stream that is closed often (the log view's)
+  // takes a short linger, so that it gives its slot of api_max_streams back soon; the event stream,
+  // closed only at the end, a long one, so that its thread does not wake while nothing happens.
   ~SseWatch();
   SseWatch(const SseWatch&) = delete;
   SseWatch& operator=(const SseWatch&) = delete;

@@ -25,6 +25,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kRetryEvery = std::chrono::seconds(2);
 constexpr int kLogBacklog = 200;  // lines the log view starts with
+// How long a closed stream may keep its connection (sse_watch.h): the event stream is closed only
+// when the connection is lost or at the end; the log stream at every change of view.
+constexpr auto kEventsLinger = std::chrono::minutes(10);
+constexpr auto kLogLinger = std::chrono::seconds(1);
 
 class TuiApp {
  public:
@@ -133,13 +137,14 @@ bool TuiApp::Fetch() {
 
 void TuiApp::StartEvents() {
   // limit=0: no backlog, only what happens from now on; the list fetched covers the rest.
-  events_ = std::make_unique<SseWatch>(endpoint_, "/api/v1/events?limit=0", "", "", wake_);
+  events_ =
+      std::make_unique<SseWatch>(endpoint_, "/api/v1/events?limit=0", "", "", kEventsLinger, wake_);
 }
 
 void TuiApp::OpenLog(const std::string& process) {
   const std::string path = "/api/v1/processes/" + client::EncodePathSegment(process) +
                            "/logs?limit=" + std::to_string(kLogBacklog) + "&follow=1";
-  log_ = std::make_unique<SseWatch>(endpoint_, path, process, log_last_id_, wake_);
+  log_ = std::make_unique<SseWatch>(endpoint_, path, process, log_last_id_, kLogLinger, wake_);
   state_.log_streaming = false;
 }
 

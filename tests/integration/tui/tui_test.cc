@@ -254,9 +254,11 @@ TEST(TuiLogView, FollowsTheLinesOfTheProcess) {
   phpeek::testing::TempDir dir;
   const std::string fifo = dir.Join("say");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  // Prints a line, then whatever the test writes into the fifo.
-  ApiDaemon d("", "  writer:\n    command: [\"sh\", \"-c\", \"echo before-open; cat " + fifo +
-                      "; exec sleep 600\"]\n");
+  // Prints a line, then whatever the test writes into the fifo. Two streams at most: the TUI's
+  // event stream and its log stream.
+  ApiDaemon d("  api_max_streams: 2\n",
+              "  writer:\n    command: [\"sh\", \"-c\", \"echo before-open; cat " + fifo +
+                  "; exec sleep 600\"]\n");
   ASSERT_TRUE(d.ready()) << d.daemon().Log();
   TmuxSession tmux(TuiCommand(d), 120, 40);
   ASSERT_TRUE(tmux.started());
@@ -273,8 +275,18 @@ TEST(TuiLogView, FollowsTheLinesOfTheProcess) {
   close(fd);
   ASSERT_TRUE(tmux.WaitForText("after-open-line", &screen)) << screen;
   EXPECT_LT(screen.find("before-open"), screen.find("after-open-line")) << screen;
+
+  // Leaving the view gives its stream back within a second (not at the next heartbeat, 15 s).
+  auto stream_status = [&] {
+    const auto r =
+        phpeek::testing::RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                     "--max-time", "1", d.base_url() + "/api/v1/events"});
+    return r.out;
+  };
+  EXPECT_EQ(stream_status(), "503") << "both streams are the TUI's";
   tmux.SendKeys({"Escape"});
   ASSERT_TRUE(tmux.WaitForText("PROCESS", &screen)) << screen;
+  EXPECT_TRUE(WaitUntil([&] { return stream_status() == "200"; }, std::chrono::milliseconds(4000)));
 }
 
 TEST_F(TuiTest, ResizeKeepsItReadable) {
