@@ -22,6 +22,8 @@ int Dispatch(const phpeek::cli::CommandLine& cl) {
       return phpeek::cli::RunInit(cl);
     case Subcommand::kFpmTune:
       return phpeek::cli::RunFpmTune(cl);
+    case Subcommand::kTui:
+      return phpeek::cli::RunTui(cl);
     case Subcommand::kStatus:
     case Subcommand::kStart:
     case Subcommand::kStop:

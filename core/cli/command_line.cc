@@ -33,6 +33,7 @@ constexpr SubcommandInfo kSubcommands[] = {
     {Subcommand::kEvents, "events", 0, false},
     {Subcommand::kInit, "init", 0, false},
     {Subcommand::kFpmTune, "fpm-tune", 0, false},
+    {Subcommand::kTui, "tui", 0, false},
 };
 
 const SubcommandInfo* FindSubcommand(const std::string& name) {
@@ -53,13 +54,13 @@ bool IsClient(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kStart || s == Subcommand::kStop ||
          s == Subcommand::kRestart || s == Subcommand::kScale || s == Subcommand::kJobs ||
          s == Subcommand::kTrigger || s == Subcommand::kReload || s == Subcommand::kLogs ||
-         s == Subcommand::kEvents || s == Subcommand::kSignal;
+         s == Subcommand::kEvents || s == Subcommand::kSignal || s == Subcommand::kTui;
 }
 
-// The client commands that only read: no --wait.
+// The client commands that only read: no --wait (the TUI asks for its changes itself).
 bool IsListing(Subcommand s) {
   return s == Subcommand::kStatus || s == Subcommand::kJobs || s == Subcommand::kLogs ||
-         s == Subcommand::kEvents;
+         s == Subcommand::kEvents || s == Subcommand::kTui;
 }
 
 // The client commands that take --wait (a configuration reload waits anyway: the daemon answers
@@ -74,7 +75,8 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--dry-run") return s == Subcommand::kServe;
   if (flag == "--strict" || flag == "--keys") return s == Subcommand::kCheckConfig;
   if (flag == "--json") {
-    return s == Subcommand::kCheckConfig || s == Subcommand::kFpmTune || IsListing(s);
+    return s == Subcommand::kCheckConfig || s == Subcommand::kFpmTune ||
+           (IsListing(s) && s != Subcommand::kTui);
   }
   if (flag == "--php-fpm-profile") return s == Subcommand::kServe;
   if (flag == "--profile") return s == Subcommand::kFpmTune;

@@ -1,6 +1,6 @@
 // Parsing of the phpeek-pm command line into a plain struct. Subcommands: serve (the default),
-// check-config, fpm-tune, version, and the API client commands. Usage errors carry a one-line
-// message; the caller prints it with a hint and exits 2.
+// check-config, fpm-tune, version, and the API client commands (tui among them). Usage errors carry
+// a one-line message; the caller prints it with a hint and exits 2.
 #pragma once
 
 #include <optional>
@@ -26,6 +26,7 @@ enum class Subcommand {
   kEvents,
   kInit,
   kFpmTune,
+  kTui,
 };
 
 struct CommandLine {

@@ -17,5 +17,7 @@ int RunFpmTune(const CommandLine& cl);
 // status, start, stop, restart, scale, jobs, trigger, reload, signal, logs, events: the Management
 // API client (core/cli/client/).
 int RunClient(const CommandLine& cl);
+// tui: the terminal UI on the Management API (core/cli/tui/, a library of its own: ncurses).
+int RunTui(const CommandLine& cl);
 
 }  // namespace phpeek::cli

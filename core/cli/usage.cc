@@ -11,7 +11,8 @@ constexpr const char* kConfigLookup =
 constexpr const char* kClientOptions =
     "      --url URL      API address (default: from the config's api_host/api_port,\n"
     "                     or $PHPEEK_PM_API_URL)\n"
-    "      --token TOKEN  bearer token (default: the config's api_auth, or $PHPEEK_PM_API_TOKEN)\n";
+    "      --token TOKEN  bearer token (default: $PHPEEK_PM_API_TOKEN or $PHPEEK_PM_API_AUTH,\n"
+    "                     or the config's api_auth)\n";
 
 std::string ServeUsage() {
   return std::string(
@@ -40,7 +41,7 @@ std::string ServeUsage() {
          "  -h, --help         show this help\n"
          "\n"
          "Commands: serve (default), check-config, fpm-tune, status, start, stop, restart, scale,\n"
-         "jobs, trigger, reload, signal, logs, events, init, version.\n"
+         "jobs, trigger, reload, signal, logs, events, tui, init, version.\n"
          "Run 'phpeek-pm COMMAND --help' for a command's options.\n"
          "\n"
          "Exit status: 0 after a clean shutdown or when every process ended well, 1 when a\n"
@@ -184,6 +185,15 @@ std::string ClientUsage(Subcommand s) {
           "lines as they come; when the connection drops (the API restarts) reconnect and go on\n"
           "where it stopped, without a gap or a line twice; end when the daemon shuts down.\n";
       break;
+    case Subcommand::kTui:
+      synopsis = "tui";
+      what =
+          "A terminal UI on the running daemon: the live process table (sort, filter), keys to\n"
+          "start, stop, restart, scale and trigger (each asks first), a log view that follows,\n"
+          "the scheduled jobs; '?' lists the keys. It redraws when the daemon reports a change\n"
+          "and uses no CPU while nothing changes; when the daemon goes away it says so and\n"
+          "reconnects when the daemon is back.\n";
+      break;
     case Subcommand::kEvents:
       synopsis = "events [-n N] [--json]";
       what =
@@ -212,6 +222,8 @@ std::string ClientUsage(Subcommand s) {
     text +=
         "  -n, --lines N      the last N events the daemon kept first (0 to 1000, default 0)\n"
         "      --json         print each event as the API's JSON, one per line\n";
+  } else if (s == Subcommand::kTui) {
+    // Nothing to add: it waits for nothing, it prints no JSON.
   } else if (s == Subcommand::kReload) {
     text +=
         "      --wait         with NAME: block until every instance is ready again\n"

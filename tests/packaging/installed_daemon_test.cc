@@ -1,7 +1,8 @@
 // The daemon as the .deb installs it, run from the unpacked package root: its shipped config is
 // valid, it finds the first-party plugins through <exe>/../lib/phpeek-pm/plugins (no setting),
 // serves the API, speaks sd_notify as the Type=notify unit expects, hides NOTIFY_SOCKET from its
-// children and stops cleanly on SIGTERM. PHPEEK_PACKAGE_ROOT is the fixture's unpacked .deb.
+// children and stops cleanly on SIGTERM; its `tui` runs in a terminal (tmux). PHPEEK_PACKAGE_ROOT
+// is the fixture's unpacked .deb.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "tests/support/fake_notify_socket.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tmux_session.h"
 
 namespace phpeek {
 namespace {
@@ -111,6 +113,18 @@ TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   const auto env = testing::EnvironOf(children[0]);
   EXPECT_EQ(env.count("NOTIFY_SOCKET"), 0u);
   EXPECT_EQ(env.count("PHPEEK_PM_PROCESS_NAME"), 1u);
+
+  // The packaged binary's terminal UI (ncurses, the system's terminfo) shows the same process.
+  {
+    testing::TmuxSession tui({kBinary, "tui", "--url", "http://127.0.0.1:" + std::to_string(port)},
+                             100, 20);
+    ASSERT_TRUE(tui.started());
+    std::string screen;
+    EXPECT_TRUE(tui.WaitForText("placeholder-0", &screen)) << screen;
+    tui.SendKeys({"q"});
+    EXPECT_TRUE(WaitUntil([&] { return tui.ExitStatus().has_value(); })) << tui.Screen();
+    EXPECT_EQ(tui.ExitStatus(), 0);
+  }
 
   kill(daemon.pid(), SIGTERM);
   EXPECT_EQ(systemd.Receive(15000), "STOPPING=1");

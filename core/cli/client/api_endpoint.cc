@@ -93,6 +93,8 @@ bool ResolveEndpoint(const CommandLine& cl, const std::map<std::string, std::str
     out->token = cl.token;
   else if (auto v = EnvValue(env, "PHPEEK_PM_API_TOKEN"))
     out->token = *v;
+  else if (auto v = EnvValue(env, "PHPEEK_PM_API_AUTH"))  // the name of the key it matches
+    out->token = *v;
   const bool need_url = out->url.empty();
   const bool need_token = !out->token.has_value();
   if ((need_url || need_token) && !FromConfig(cl, env, out, need_url, need_token, err)) {

@@ -1,5 +1,6 @@
 // Where the client commands find the daemon's Management API, and with which token.
-// Precedence per value: --url/--token, then $PHPEEK_PM_API_URL/$PHPEEK_PM_API_TOKEN, then the
+// Precedence per value: --url/--token, then $PHPEEK_PM_API_URL/$PHPEEK_PM_API_TOKEN (or
+// $PHPEEK_PM_API_AUTH, named after api_auth, when $PHPEEK_PM_API_TOKEN is not set), then the
 // configuration file's api_host/api_port/api_socket/api_auth, then the documented defaults.
 #pragma once
 

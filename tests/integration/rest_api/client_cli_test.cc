@@ -69,6 +69,12 @@ TEST(ClientCli, ClearErrors) {
   EXPECT_NE(r.err.find("no such process 'nope'"), std::string::npos) << r.err;
   r = RunCommand({BinaryPath(), "status", "--url", url}, {{"PHPEEK_PM_API_TOKEN", "sekret"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The name for it (after the config key api_auth), when PHPEEK_PM_API_TOKEN is unset.
+  r = RunCommand({BinaryPath(), "status", "--url", url}, {{"PHPEEK_PM_API_AUTH", "sekret"}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunCommand({BinaryPath(), "status", "--url", url},
+                 {{"PHPEEK_PM_API_TOKEN", "wrong"}, {"PHPEEK_PM_API_AUTH", "sekret"}});
+  EXPECT_EQ(r.exit_code, 1) << "PHPEEK_PM_API_TOKEN comes first";
   r = RunCommand({BinaryPath(), "scale", "web", "lots", "--url", url});
   EXPECT_EQ(r.exit_code, 2);
   // The daemon's refusal with its detail: which limit, and its value.

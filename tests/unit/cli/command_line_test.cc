@@ -48,8 +48,9 @@ TEST(CommandLineTest, VersionFormsAgree) {
 }
 
 TEST(CommandLineTest, HelpOnEverySubcommand) {
-  for (const char* s : {"serve", "check-config", "version", "status", "start", "stop", "restart",
-                        "scale", "jobs", "trigger", "reload", "logs", "events", "fpm-tune"}) {
+  for (const char* s :
+       {"serve", "check-config", "version", "status", "start", "stop", "restart", "scale", "jobs",
+        "trigger", "reload", "logs", "events", "fpm-tune", "tui"}) {
     const ParseResult r = Parse({s, "--help"});
     EXPECT_EQ(r.error, "") << s;
     EXPECT_TRUE(r.command_line.help) << s;
@@ -119,6 +120,19 @@ TEST(CommandLineTest, LogsAndEvents) {
             "-n takes a whole number from 0 to 1000, not '1001'");
   EXPECT_EQ(Parse({"status", "-f"}).error, "unknown option '-f' for status");
   EXPECT_NE(UsageText(Subcommand::kLogs).find("logs [NAME] [-f] [-n N] [--instance ID]"),
+            std::string::npos);
+}
+
+TEST(CommandLineTest, Tui) {
+  const ParseResult r = Parse({"tui", "--url", "unix:/run/phpeek-pm.sock", "--token=t", "-c", "f"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.command_line.subcommand, Subcommand::kTui);
+  EXPECT_EQ(r.command_line.url, "unix:/run/phpeek-pm.sock");
+  EXPECT_EQ(r.command_line.token, "t");
+  EXPECT_EQ(Parse({"tui", "web"}).error, "tui takes no arguments, got 'web'");
+  EXPECT_EQ(Parse({"tui", "--json"}).error, "unknown option '--json' for tui");
+  EXPECT_EQ(Parse({"tui", "--wait"}).error, "unknown option '--wait' for tui");
+  EXPECT_NE(UsageText(Subcommand::kTui).find("Usage: phpeek-pm tui [-c FILE] [--url URL]"),
             std::string::npos);
 }
 
