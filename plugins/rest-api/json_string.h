@@ -1,13 +1,11 @@
-// JSON string literals for the API's answers. Reading JSON is the SDK's reader (phpeek/json.hpp).
+// JSON string literals for the API's answers: the plugins' shared writer
+// (plugins/common/http/json_string.h). Reading JSON is the SDK's reader (phpeek/json.hpp).
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::rest {
 
-// Appends `s` as a JSON string literal (quotes included): '"', '\' and control characters
-// escaped, other bytes as they are (callers pass UTF-8: host snapshots, printable messages).
-void AppendJsonString(std::string* out, std::string_view s);
+using http::AppendJsonString;
 
 }  // namespace phpeek::rest

@@ -62,6 +62,7 @@ bool LoadSettings(const GlobalLookup& lookup, Settings* out, std::string* err) {
   int64_t streams = out->max_streams;
   bool present = false;
   if (!ReadBool(lookup, "api_enabled", &out->enabled, err) ||
+      !ReadBool(lookup, "audit_enabled", &out->audit, err) ||
       !ReadString(lookup, "api_host", &out->host, &present, err) ||
       !ReadInt(lookup, "api_port", 0, 65535, &port, err) ||
       !ReadString(lookup, "api_socket", &out->socket_path, &present, err) ||
