@@ -76,7 +76,11 @@ BIO* NewClientBio(int fd) {
   return bio;
 }
 
+// An encrypted key would make OpenSSL ask for its passphrase: refuse it with a message instead.
+int NoClientPassphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return 0; }
+
 bool LoadClientFiles(SSL_CTX* ctx, const TlsClientFiles& f, std::string* why) {
+  SSL_CTX_set_default_passwd_cb(ctx, NoClientPassphrase);
   if (f.ca_file.empty()) {
     SSL_CTX_set_default_verify_paths(ctx);
   } else if (SSL_CTX_load_verify_locations(ctx, f.ca_file.c_str(), nullptr) != 1) {

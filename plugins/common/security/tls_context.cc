@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -43,6 +44,9 @@ int VerifyMode(ClientAuth auth) {
   return SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 }
 
+// An encrypted key would make OpenSSL ask for its passphrase on the terminal: refuse it instead.
+int NoPassphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return 0; }
+
 bool LoadCertificates(SSL_CTX* ctx, const std::string& k, const TlsSettings& s, std::string* err) {
   if (!Readable(k + ".cert_file", s.cert_file, err) ||
       !Readable(k + ".key_file", s.key_file, err)) {
@@ -52,12 +56,17 @@ bool LoadCertificates(SSL_CTX* ctx, const std::string& k, const TlsSettings& s, 
     *err = k + ".cert_file: '" + s.cert_file + "' is not a PEM certificate: " + OpenSslReason();
     return false;
   }
-  if (SSL_CTX_use_PrivateKey_file(ctx, s.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+  const bool key_loaded =
+      SSL_CTX_use_PrivateKey_file(ctx, s.key_file.c_str(), SSL_FILETYPE_PEM) == 1;
+  // OpenSSL compares the key with the certificate as it loads it.
+  const bool mismatch =
+      !key_loaded && ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
+  if (!key_loaded && !mismatch) {
     *err = k + ".key_file: '" + s.key_file +
            "' is not an unencrypted PEM private key: " + OpenSslReason();
     return false;
   }
-  if (SSL_CTX_check_private_key(ctx) != 1) {
+  if (mismatch || SSL_CTX_check_private_key(ctx) != 1) {
     *err = k + ".key_file: '" + s.key_file + "' does not belong to the certificate in '" +
            s.cert_file + "'";
     ERR_clear_error();
@@ -100,6 +109,7 @@ std::shared_ptr<const TlsContext> TlsContext::Create(const std::string& key,
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   static const unsigned char kSessionContext[] = "phpeek-pm";
   SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
+  SSL_CTX_set_default_passwd_cb(ctx, NoPassphrase);
   if (!LoadCertificates(ctx, key, settings, err) || !LoadClientCas(ctx, key, settings, err)) {
     return nullptr;
   }
