@@ -86,16 +86,21 @@ void ValidateListenerSecurity(const phpeek::v1::ConfigCheck& config, std::string
   std::string parse_err;
   if (!whole.Parse(config.json(), &parse_err)) return;  // the host made it: cannot happen
   const json::Value global = whole.root()["global"];
-  const JsonLookup lookup = [&global](const std::string& key, std::string* text, std::string*) {
-    const json::Value v = global[key];
-    if (v.missing()) return false;
-    *text = std::string(v.text());
-    return true;
-  };
-  ListenerSecuritySettings settings;
-  std::string key;
-  std::string err;
-  if (!ReadListenerSecurity(lookup, prefix, &settings, &key, &err)) config.error(key, err);
+  // Each key on its own, so that a bad api_tls does not hide a bad api_acl.
+  for (const char* suffix : {"_tls", "_acl"}) {
+    const std::string only = std::string(prefix) + suffix;
+    const JsonLookup lookup = [&global, &only](const std::string& key, std::string* text,
+                                               std::string*) {
+      const json::Value v = global[key];
+      if (key != only || v.missing()) return false;
+      *text = std::string(v.text());
+      return true;
+    };
+    ListenerSecuritySettings settings;
+    std::string key;
+    std::string err;
+    if (!ReadListenerSecurity(lookup, prefix, &settings, &key, &err)) config.error(key, err);
+  }
 }
 
 bool ListenerSecurity::Load(const JsonLookup& lookup, std::string_view prefix, std::string* err) {
