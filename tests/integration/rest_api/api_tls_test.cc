@@ -5,6 +5,7 @@
 // the test with the openssl CLI.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,24 @@ TEST_F(ApiTls, TheAccessListMatchesIpv6Clients) {
   EXPECT_EQ(Curl({"-g"}, url).out,
             R"({"error":"forbidden","detail":"the client address ::1 is not allowed by api_acl"})"
             " 403");
+}
+
+TEST_F(ApiTls, AReloadReadsTheCertificateAgain) {
+  ApiDaemon d(TlsLines(), kSleeper);
+  ASSERT_TRUE(d.ready()) << d.daemon().Log();
+  const std::string url = HttpsUrl(d, "/api/v1/health");
+  ASSERT_EQ(Curl({"--cacert", certs_.ca_cert}, url).out, R"({"status":"healthy"} 200)");
+  // The same key, certified by the other CA, written over the certificate file.
+  const RunResult resigned =
+      RunCommand({"openssl", "x509", "-req", "-in", certs_dir_.Join("server.csr"), "-CA",
+                  certs_.other_ca_cert, "-CAkey", certs_.other_ca_key, "-CAcreateserial", "-out",
+                  certs_.server_cert, "-days", "2", "-extfile", certs_dir_.Join("server.ext")});
+  ASSERT_EQ(resigned.exit_code, 0) << resigned.err;
+  d.daemon().Signal(SIGHUP);
+  EXPECT_TRUE(phpeek::testing::WaitUntil([&] {
+    return Curl({"--cacert", certs_.other_ca_cert}, url).exit_code == 0;
+  })) << d.daemon().Log();
+  EXPECT_EQ(Curl({"--cacert", certs_.ca_cert}, url).exit_code, 60);
 }
 
 TEST_F(ApiTls, BadSettingsAreConfigurationErrorsAtTheKey) {
