@@ -113,6 +113,7 @@ http::IoResult TlsTransport::Outcome(int n) {
 
 http::IoResult TlsTransport::Receive(char* buffer, size_t size) {
   if (ssl_ == nullptr) return {http::IoStatus::kFailed, 0};
+  ERR_clear_error();  // SSL_get_error reads the thread's queue: nothing stale in it
   const int n = SSL_read(ssl_, buffer, static_cast<int>(std::min<size_t>(size, INT_MAX)));
   return Outcome(n);
 }
@@ -120,6 +121,7 @@ http::IoResult TlsTransport::Receive(char* buffer, size_t size) {
 http::IoResult TlsTransport::Send(std::string_view bytes) {
   if (ssl_ == nullptr) return {http::IoStatus::kFailed, 0};
   if (bytes.empty()) return {http::IoStatus::kOk, 0};
+  ERR_clear_error();
   // One record holds at most 16 KiB; SSL_write with partial writes takes what fits.
   const int n =
       SSL_write(ssl_, bytes.data(), static_cast<int>(std::min<size_t>(bytes.size(), INT_MAX)));
