@@ -44,6 +44,14 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
   security::ValidateListenerSecurity(config, "api");
+  std::string audit;
+  std::string level;
+  if (config.text("audit_enabled", &audit) && audit == "true" && config.text("log_level", &level) &&
+      (level == "warn" || level == "error")) {
+    config.warning("audit_enabled",
+                   "the audit lines are info lines, which log_level: " + level + " drops",
+                   "log_level: info");
+  }
   std::string token;
   const bool has_token = config.text("api_auth", &token);
   if (has_token) {

@@ -239,5 +239,20 @@ TEST_F(ApiTls, BadSettingsAreConfigurationErrorsAtTheKey) {
       << start.out << start.err;
 }
 
+TEST_F(ApiTls, AuditWithALogLevelThatDropsItIsAWarning) {
+  phpeek::testing::TempDir dir;
+  const std::string config =
+      dir.Write("audit.yaml", std::string("version: \"1.0\"\nglobal:\n  log_level: warn\n"
+                                          "  audit_enabled: true\nprocesses:\n") +
+                                  kSleeper);
+  const RunResult check = Cli({"check-config", "--strict", "-c", config});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE((check.out + check.err)
+                .find("audit.yaml:4:3: warning: global.audit_enabled: the audit lines are info "
+                      "lines, which log_level: warn drops"),
+            std::string::npos)
+      << check.out << check.err;
+}
+
 }  // namespace
 }  // namespace phpeek::rest::itest
