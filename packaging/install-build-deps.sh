@@ -9,6 +9,7 @@ SUDO=""
 PACKAGES="
   build-essential cmake pkg-config
   libpoco-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libre2-dev libhowardhinnant-date-dev
+  libssl-dev openssl
   tzdata libncurses-dev tmux
   libgtest-dev libgmock-dev
   jq curl prometheus abigail-tools

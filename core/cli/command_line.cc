@@ -83,7 +83,10 @@ bool Accepts(Subcommand s, const std::string& flag) {
   if (flag == "--autotune-memory-threshold") {
     return s == Subcommand::kServe || s == Subcommand::kFpmTune;
   }
-  if (flag == "--url" || flag == "--token") return IsClient(s);
+  if (flag == "--url" || flag == "--token" || flag == "--cacert" || flag == "--cert" ||
+      flag == "--key") {
+    return IsClient(s);
+  }
   if (flag == "--wait" || flag == "--timeout") return Waits(s);
   if (flag == "--follow" || flag == "-f" || flag == "--instance") return s == Subcommand::kLogs;
   if (flag == "--group") return s == Subcommand::kSignal;
@@ -98,9 +101,10 @@ bool Accepts(Subcommand s, const std::string& flag) {
 
 bool TakesValue(const std::string& flag) {
   return flag == "--config" || flag == "-c" || flag == "--url" || flag == "--token" ||
-         flag == "--timeout" || flag == "--lines" || flag == "-n" || flag == "--instance" ||
-         flag == "--preset" || flag == "--queue" || flag == "--output" || flag == "-o" ||
-         flag == "--app-dir" || flag == "--php-fpm-profile" || flag == "--profile" ||
+         flag == "--cacert" || flag == "--cert" || flag == "--key" || flag == "--timeout" ||
+         flag == "--lines" || flag == "-n" || flag == "--instance" || flag == "--preset" ||
+         flag == "--queue" || flag == "--output" || flag == "-o" || flag == "--app-dir" ||
+         flag == "--php-fpm-profile" || flag == "--profile" ||
          flag == "--autotune-memory-threshold";
 }
 
@@ -136,6 +140,9 @@ std::string ApplyFlag(const std::string& flag, const std::string& value, Command
   if (flag == "--keys") cl->keys = true;
   if (flag == "--url") cl->url = value;
   if (flag == "--token") cl->token = value;
+  if (flag == "--cacert") cl->cacert = value;
+  if (flag == "--cert") cl->cert = value;
+  if (flag == "--key") cl->key = value;
   if (flag == "--wait") cl->wait = true;
   if (flag == "--group") cl->group = true;
   if (flag == "--preset") cl->preset = value;

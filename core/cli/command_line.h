@@ -44,6 +44,9 @@ struct CommandLine {
   // Client commands.
   std::string url;     // --url
   std::string token;   // --token
+  std::string cacert;  // --cacert: the CA (or certificate) that https:// trusts
+  std::string cert;    // --cert: a client certificate for mutual TLS
+  std::string key;     // --key: its private key
   bool wait = false;   // --wait
   bool group = false;  // signal --group: each instance's process group, not its main process
   int wait_timeout_seconds = 60;

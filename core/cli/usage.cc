@@ -9,10 +9,14 @@ constexpr const char* kConfigLookup =
     "                     /etc/phpeek-pm/phpeek-pm.yaml, then ./phpeek-pm.yaml\n";
 
 constexpr const char* kClientOptions =
-    "      --url URL      API address (default: from the config's api_host/api_port,\n"
-    "                     or $PHPEEK_PM_API_URL)\n"
+    "      --url URL      API address, http://, https:// or unix: (default:\n"
+    "                     $PHPEEK_PM_API_URL, or the config's api_host/api_port/api_tls)\n"
     "      --token TOKEN  bearer token (default: $PHPEEK_PM_API_TOKEN or $PHPEEK_PM_API_AUTH,\n"
-    "                     or the config's api_auth)\n";
+    "                     or the config's api_auth)\n"
+    "      --cacert FILE  https: the CA (or the server's certificate) to trust (default:\n"
+    "                     $PHPEEK_PM_API_CACERT, the config's api_tls.cert_file, the system's)\n"
+    "      --cert FILE    https: a client certificate for mutual TLS ($PHPEEK_PM_API_CERT)\n"
+    "      --key FILE     its private key ($PHPEEK_PM_API_KEY; default: in --cert)\n";
 
 std::string ServeUsage() {
   return std::string(
@@ -205,7 +209,9 @@ std::string ClientUsage(Subcommand s) {
       synopsis = std::string(SubcommandName(s)) + " NAME [--wait]";
       what = std::string("Ask the daemon to ") + SubcommandName(s) + " a process.\n";
   }
-  std::string text = "Usage: phpeek-pm " + synopsis + " [-c FILE] [--url URL] [--token TOKEN]\n\n" +
+  std::string text = "Usage: phpeek-pm " + synopsis +
+                     " [-c FILE] [--url URL] [--token TOKEN]\n"
+                     "       [--cacert FILE] [--cert FILE --key FILE]\n\n" +
                      what + "Talks to the running daemon's Management API.\n\nOptions:\n" +
                      kConfigLookup + kClientOptions;
   if (s == Subcommand::kStatus) {

@@ -18,9 +18,11 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
      PHPEEK_KEY_DURATION, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 60 * 1000,
      int64_t{30} * 24 * 3600 * 1000, "12h", nullptr},
     control::kApiAuthKey,
+    PHPEEK_LISTENER_SECURITY_KEYS("dashboard"),
 };
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
+  security::ValidateListenerSecurity(config, "dashboard");
   std::string token;
   std::string host;
   if (!config.text("api_auth", &token) && config.text("dashboard_host", &host) &&

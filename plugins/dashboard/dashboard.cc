@@ -5,10 +5,10 @@
 #include "phpeek/json.hpp"
 #include "plugins/common/control/auth.h"
 #include "plugins/common/control/error_body.h"
-#include "plugins/common/control/json_string.h"
 #include "plugins/common/control/query.h"
 #include "plugins/common/control/scale_request.h"
 #include "plugins/common/control/sse_answer.h"
+#include "plugins/common/http/json_string.h"
 #include "plugins/common/http/percent_decoding.h"
 #include "plugins/dashboard/cookies.h"
 #include "plugins/dashboard/page_assets.h"
@@ -70,7 +70,7 @@ std::string SessionJson(bool auth_required, const SessionStore::Session* session
   std::string out = std::string("{\"auth_required\":") + (auth_required ? "true" : "false") +
                     ",\"signed_in\":" + (session ? "true" : "false") + ",\"csrf\":";
   if (session) {
-    control::AppendJsonString(&out, session->csrf);
+    http::AppendJsonString(&out, session->csrf);
   } else {
     out += "null";
   }

@@ -5,12 +5,14 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "plugins/common/control/host_backend.h"
 #include "plugins/common/control/stream_hub.h"
 #include "plugins/common/http/server.h"
+#include "plugins/common/security/listener_security.h"
 #include "plugins/dashboard/config_schema.h"
 #include "plugins/dashboard/dashboard.h"
 #include "plugins/dashboard/server_options.h"
@@ -27,7 +29,8 @@ class DashboardPlugin : public phpeek::v1::Plugin {
   DashboardPlugin(phpeek::v1::Host host, const std::string& /*config_json*/)
       : Plugin(host), backend_(host) {
     std::string err;
-    if (!LoadSettings(control::HostLookup(host), &settings_, &err)) {
+    if (!LoadSettings(control::HostLookup(host), &settings_, &err) ||
+        !security_.Load(security::HostJsonLookup(host), "dashboard", &err)) {
       throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
   }
@@ -40,11 +43,12 @@ class DashboardPlugin : public phpeek::v1::Plugin {
     DashboardOptions options;
     options.token = settings_.token;
     options.session_ttl = std::chrono::milliseconds(settings_.session_ttl_ms);
+    options.secure_cookie = security_.tls_enabled();
     dashboard_ = std::make_unique<Dashboard>(&backend_, hub_.get(), std::move(options));
     const phpeek::v1::Host h = host();
     server_ = std::make_unique<http::Server>(
-        DashboardServerOptions(settings_),
-        [this](const http::HttpRequest& r) { return dashboard_->Handle(r); },
+        DashboardServerOptions(settings_, security_.TransportFactory()),
+        [this](const http::HttpRequest& r) { return Serve(r); },
         [h](int level, const std::string& msg) { h.log(level, msg); });
     std::string err;
     if (!server_->Start(&err)) {
@@ -52,13 +56,14 @@ class DashboardPlugin : public phpeek::v1::Plugin {
       return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
     hub_->Start();
-    host().info("dashboard listening on http://" + server_->addresses().front() +
+    host().info(std::string("dashboard listening on ") + security_.scheme() + "://" +
+                server_->addresses().front() +
                 (settings_.token ? " (sign-in with api_auth)" : " (no authentication)"));
     return subscribeEvents(PHPEEK_EVENT_MASK_ALL);
   }
 
   void onEvent(const phpeek_event& ev) override {
-    if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplyToken();
+    if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplyReload();
     hub_->Publish(ev);
   }
 
@@ -71,14 +76,30 @@ class DashboardPlugin : public phpeek::v1::Plugin {
   static void validateConfig(const phpeek::v1::ConfigCheck& config) { ValidateConfig(config); }
 
  private:
-  // A reload with another api_auth signs every browser out; where the dashboard listens is fixed
-  // until the daemon restarts. Never logs a token.
-  void ApplyToken() {
+  // The access list first: a refused client gets its 403 before anything else is looked at.
+  http::HttpResponse Serve(const http::HttpRequest& request) {
+    if (std::optional<http::HttpResponse> refused = security_.Screen(request)) return *refused;
+    return dashboard_->Handle(request);
+  }
+
+  // A reload with another api_auth signs every browser out; certificates and the access list are
+  // read again for new connections; where the dashboard listens is fixed until the daemon
+  // restarts. Never logs a token.
+  void ApplyReload() {
     Settings next;
     std::string err;
     if (!LoadSettings(control::HostLookup(host()), &next, &err)) {
       host().error("the reloaded dashboard settings are not applied: " + err);
       return;
+    }
+    std::string note;
+    if (!security_.Reload(security::HostJsonLookup(host()), &err, &note)) {
+      host().error(
+          "the reloaded dashboard_tls/dashboard_acl are not applied (the previous ones "
+          "stay): global." +
+          err);
+    } else if (!note.empty()) {
+      host().warn(note);
     }
     if (next.token == settings_.token) return;
     settings_.token = next.token;
@@ -88,6 +109,7 @@ class DashboardPlugin : public phpeek::v1::Plugin {
 
   control::HostBackend backend_;
   Settings settings_;
+  security::ListenerSecurity security_;
   std::unique_ptr<control::StreamHub> hub_;  // before dashboard_ and server_, which use it
   std::unique_ptr<Dashboard> dashboard_;
   std::unique_ptr<http::Server> server_;

@@ -1,15 +1,22 @@
 #include "plugins/dashboard/server_options.h"
 
 #include <string>
+#include <utility>
 
 #include "plugins/common/control/error_body.h"
 #include "plugins/dashboard/page_assets.h"
 
 namespace phpeek::dashboard {
 
-http::ServerOptions DashboardServerOptions(const Settings& settings) {
+http::ServerOptions DashboardServerOptions(
+    const Settings& settings, std::function<std::unique_ptr<http::Transport>(int fd)> transport) {
   http::ServerOptions o;
-  o.endpoints.push_back(http::Endpoint{settings.host, settings.port, "", "dashboard_port"});
+  http::Endpoint endpoint;
+  endpoint.host = settings.host;
+  endpoint.port = settings.port;
+  endpoint.setting = "dashboard_port";
+  endpoint.make_transport = std::move(transport);
+  o.endpoints.push_back(std::move(endpoint));
   o.limits.max_body = 16 * 1024;  // a token or a scale: nothing more is ever posted
   o.timeouts.idle = std::chrono::seconds(30);
   o.timeouts.request = std::chrono::seconds(5);

@@ -11,6 +11,7 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
      PHPEEK_KEY_INT, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 0, 65535, "9090", nullptr},
     {"metrics_path", "HTTP path of the Prometheus exposition (/health is the probe endpoint)",
      PHPEEK_KEY_STRING, PHPEEK_KEY_FLAG_HAS_MIN, 1, 0, "/metrics", nullptr},
+    PHPEEK_LISTENER_SECURITY_KEYS("metrics"),
 };
 
 std::string MetricsPathProblem(const std::string& path) {
@@ -23,6 +24,7 @@ std::string MetricsPathProblem(const std::string& path) {
 }
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
+  security::ValidateListenerSecurity(config, "metrics");
   std::string path;
   if (!config.text("metrics_path", &path)) return;
   if (const std::string problem = MetricsPathProblem(path); !problem.empty()) {

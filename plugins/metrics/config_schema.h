@@ -5,10 +5,11 @@
 #pragma once
 
 #include "phpeek/plugin.hpp"
+#include "plugins/common/security/listener_security.h"
 
 namespace phpeek::metrics {
 
-inline constexpr size_t kConfigKeyCount = 3;
+inline constexpr size_t kConfigKeyCount = 5;
 extern const phpeek_config_key kConfigKeys[kConfigKeyCount];
 
 // What a type cannot say: metrics_path is a plain absolute path other than /health.

@@ -1,5 +1,6 @@
 #include "plugins/metrics/listener.h"
 
+#include <optional>
 #include <utility>
 
 namespace phpeek::metrics {
@@ -21,7 +22,9 @@ MetricsListener::~MetricsListener() { Stop(); }
 bool MetricsListener::Start(const ListenerOptions& options, std::string* err) {
   if (server_) return true;
   http::ServerOptions o;
-  o.endpoints.push_back(http::Endpoint{options.host, options.port, "", "metrics_port"});
+  o.endpoints.push_back(http::Endpoint{options.host, options.port, "", "metrics_port", {}});
+  security::ListenerSecurity* security = options.security;
+  if (security) o.endpoints.back().make_transport = security->TransportFactory();
   o.limits.max_request_line = 8192;
   o.limits.max_head = 8192;
   o.limits.bodies = http::BodyPolicy::kSkip;
@@ -31,7 +34,10 @@ bool MetricsListener::Start(const ListenerOptions& options, std::string* err) {
   const std::string path = options.metrics_path;
   auto server = std::make_unique<http::Server>(
       std::move(o),
-      [this, path](const HttpRequest& request) {
+      [this, path, security](const HttpRequest& request) {
+        if (security) {
+          if (std::optional<HttpResponse> refused = security->Screen(request)) return *refused;
+        }
         return Route(request, path, [&] { return scrape_.Get(request.received); });
       },
       log_);

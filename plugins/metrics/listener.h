@@ -18,6 +18,7 @@
 #include <string>
 
 #include "plugins/common/http/server.h"
+#include "plugins/common/security/listener_security.h"
 #include "plugins/metrics/routes.h"
 #include "plugins/metrics/shared_scrape.h"
 
@@ -30,6 +31,9 @@ struct ListenerOptions {
   // The policy above; tests shorten the deadlines.
   http::ConnectionTimeouts timeouts = DefaultTimeouts();
   int max_connections = 64;
+  // metrics_tls and metrics_acl (listener_security.h); unset: plain, every client. Outlives the
+  // listener.
+  security::ListenerSecurity* security = nullptr;
 
   static http::ConnectionTimeouts DefaultTimeouts();
 };

@@ -61,7 +61,8 @@ std::string ProcfsWarning(const std::string& root, const ProcfsStatus& procfs,
 // HOOK_FINISHED is 1.1: a 1.0 host never sends it, and then the hook series stay empty.
 constexpr uint32_t kEventMask =
     PHPEEK_EVENT_MASK(PHPEEK_EVENT_STATE_CHANGED) | PHPEEK_EVENT_MASK(PHPEEK_EVENT_SPAWNED) |
-    PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED) | PHPEEK_EVENT_MASK(PHPEEK_EVENT_HOOK_FINISHED);
+    PHPEEK_EVENT_MASK(PHPEEK_EVENT_EXITED) | PHPEEK_EVENT_MASK(PHPEEK_EVENT_HOOK_FINISHED) |
+    PHPEEK_EVENT_MASK(PHPEEK_EVENT_CONFIG_RELOADED);
 
 class MetricsPlugin : public v1::Plugin {
  public:
@@ -72,6 +73,9 @@ class MetricsPlugin : public v1::Plugin {
     std::string err;
     if (!ParseSettings([this](const std::string& key) { return Lookup(key); }, &settings_, &err)) {
       throw v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
+    }
+    if (!security_.Load(security::HostJsonLookup(host), "metrics", &err)) {
+      throw v1::Error(PHPEEK_E_INVALID_ARGUMENT, "global." + err);
     }
     const char* version = host.api()->host_version;
     daemon_.version = version != nullptr ? version : "unknown";
@@ -98,13 +102,14 @@ class MetricsPlugin : public v1::Plugin {
     options.host = settings_.host;
     options.port = settings_.port;
     options.metrics_path = settings_.path;
+    options.security = &security_;
     if (!listener_.Start(options, &err)) {
       Unsubscribe();
       return v1::Status::Error(PHPEEK_E_INTERNAL, "global.metrics_port: " + err);
     }
     // The bound address (the kernel's pick for metrics_port: 0), in a line tests and tools parse.
-    host().info("serving Prometheus metrics on http://" + listener_.bound_address() +
-                settings_.path);
+    host().info(std::string("serving Prometheus metrics on ") + security_.scheme() + "://" +
+                listener_.bound_address() + settings_.path);
     return v1::Status::Ok();
   }
 
@@ -117,6 +122,7 @@ class MetricsPlugin : public v1::Plugin {
   static void validateConfig(const v1::ConfigCheck& config) { ValidateConfig(config); }
 
   void onEvent(const phpeek_event& ev) override {
+    if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ReloadSecurity();
     collector_.OnEvent(ev);
     hooks_.OnEvent(ev);
     if (ev.dropped > 0) {
@@ -132,6 +138,21 @@ class MetricsPlugin : public v1::Plugin {
     if (s.code == PHPEEK_E_NOT_FOUND) return SettingValue{};
     if (!s.ok()) return SettingValue{false, "", host().statusName(s.code) + " " + s.message};
     return SettingValue{true, text, ""};
+  }
+
+  // metrics_tls (certificates re-read) and metrics_acl apply to new connections; a bad one keeps
+  // the previous settings.
+  void ReloadSecurity() {
+    std::string err;
+    std::string note;
+    if (!security_.Reload(security::HostJsonLookup(host()), &err, &note)) {
+      host().error(
+          "the reloaded metrics_tls/metrics_acl are not applied (the previous ones "
+          "stay): global." +
+          err);
+    } else if (!note.empty()) {
+      host().warn(note);
+    }
   }
 
   HttpResponse Scrape() {
@@ -190,6 +211,7 @@ class MetricsPlugin : public v1::Plugin {
   // php-fpm pools: asked on each scrape, all at once, for at most 1 s together.
   FpmScraper fpm_{[this](int level, const std::string& m) { host().log(level, m); },
                   fastcgi::FetchLimits{}};
+  security::ListenerSecurity security_;  // before listener_, which uses it
   MetricsListener listener_;
   uint64_t subscription_ = 0;
   bool subscribed_ = false;

@@ -17,9 +17,9 @@ http::ResponseDefaults ApiResponseDefaults() {
 
 http::ServerOptions ApiServerOptions(const Settings& settings) {
   http::ServerOptions o;
-  o.endpoints.push_back(http::Endpoint{settings.host, settings.port, "", "api_port"});
+  o.endpoints.push_back(http::Endpoint{settings.host, settings.port, "", "api_port", {}});
   if (!settings.socket_path.empty()) {
-    o.endpoints.push_back(http::Endpoint{"", 0, settings.socket_path, "api_socket"});
+    o.endpoints.push_back(http::Endpoint{"", 0, settings.socket_path, "api_socket", {}});
   }
   o.limits.max_body = settings.max_request_body;
   o.timeouts.idle = std::chrono::seconds(5);

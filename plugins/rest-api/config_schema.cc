@@ -33,9 +33,23 @@ const phpeek_config_key kConfigKeys[kConfigKeyCount] = {
      "`event: overflow` and is closed",
      PHPEEK_KEY_BYTES, PHPEEK_KEY_FLAG_HAS_MIN | PHPEEK_KEY_FLAG_HAS_MAX, 4096, 64 * 1024 * 1024,
      "1MiB", nullptr},
+    PHPEEK_LISTENER_SECURITY_KEYS("api"),
+    {"audit_enabled",
+     "Log one JSON audit line per mutating request and per refused one (401, 403); never the "
+     "token",
+     PHPEEK_KEY_BOOL, 0, 0, 0, "false", nullptr},
 };
 
 void ValidateConfig(const phpeek::v1::ConfigCheck& config) {
+  security::ValidateListenerSecurity(config, "api");
+  std::string audit;
+  std::string level;
+  if (config.text("audit_enabled", &audit) && audit == "true" && config.text("log_level", &level) &&
+      (level == "warn" || level == "error")) {
+    config.warning("audit_enabled",
+                   "the audit lines are info lines, which log_level: " + level + " drops",
+                   "log_level: info");
+  }
   std::string token;
   const bool has_token = config.text("api_auth", &token);
   if (has_token) {

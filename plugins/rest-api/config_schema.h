@@ -5,14 +5,16 @@
 #pragma once
 
 #include "phpeek/plugin.hpp"
+#include "plugins/common/security/listener_security.h"
 
 namespace phpeek::rest {
 
-inline constexpr size_t kConfigKeyCount = 8;
+inline constexpr size_t kConfigKeyCount = 11;
 extern const phpeek_config_key kConfigKeys[kConfigKeyCount];
 
-// Rules across keys and beyond a type: a usable api_auth token, and a warning when the API listens
-// beyond loopback without one.
+// Rules across keys and beyond a type: a usable api_auth token, a warning when the API listens
+// beyond loopback without one, and api_tls / api_acl as the daemon will read them (certificate
+// files included: listener_security.h).
 void ValidateConfig(const phpeek::v1::ConfigCheck& config);
 
 }  // namespace phpeek::rest

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "phpeek/json.hpp"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::rest {
 namespace {
@@ -40,13 +40,13 @@ DaemonFacts Read(std::string_view host_json) {
 std::string StatusWithList(std::string_view status, std::string_view key,
                            const std::vector<std::string>& names) {
   std::string body = "{\"status\":";
-  control::AppendJsonString(&body, status);
+  http::AppendJsonString(&body, status);
   body += ",";
-  control::AppendJsonString(&body, key);
+  http::AppendJsonString(&body, key);
   body += ":[";
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) body += ",";
-    control::AppendJsonString(&body, names[i]);
+    http::AppendJsonString(&body, names[i]);
   }
   return body + "]}";
 }

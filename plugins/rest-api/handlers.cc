@@ -10,7 +10,7 @@
 #include "phpeek/json.hpp"
 #include "plugins/common/control/auth.h"
 #include "plugins/common/control/error_body.h"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 #include "plugins/common/control/query.h"
 #include "plugins/common/control/scale_request.h"
 #include "plugins/rest-api/daemon_view.h"
@@ -32,9 +32,9 @@ constexpr uint64_t kMaxHistoryLimit = 10000;  // global.schedule_history_size's 
 // The spec's 202 body: {"message": "<verb> initiated", "process": name}.
 std::string InitiatedBody(std::string_view verb, const std::string& name) {
   std::string body = "{\"message\":";
-  control::AppendJsonString(&body, std::string(verb) + " initiated");
+  http::AppendJsonString(&body, std::string(verb) + " initiated");
   body += ",\"process\":";
-  control::AppendJsonString(&body, name);
+  http::AppendJsonString(&body, name);
   return body;
 }
 
@@ -282,7 +282,7 @@ HttpResponse Api::Signal(const std::string& name, std::string_view body) const {
   const control::BackendResult r = backend_->Control(op, name, request.number);
   if (r.code != control::BackendCode::kOk) return BackendError(op, r);
   std::string reply = InitiatedBody("signal", name) + ",\"signal\":";
-  control::AppendJsonString(&reply, request.name);
+  http::AppendJsonString(&reply, request.name);
   reply += request.group ? ",\"target\":\"group\"}" : ",\"target\":\"leader\"}";
   return control::JsonResponse(202, std::move(reply));
 }
@@ -314,10 +314,10 @@ HttpResponse Api::PauseOrResume(control::JobOp op, const std::string& name) cons
   const control::BackendResult r = backend_->ControlJob(op, name, &run_id);
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::string body = "{\"message\":";
-  control::AppendJsonString(&body,
+  http::AppendJsonString(&body,
                             op == control::JobOp::kPause ? "schedule paused" : "schedule resumed");
   body += ",\"process\":";
-  control::AppendJsonString(&body, name);
+  http::AppendJsonString(&body, name);
   return control::JsonResponse(200, body + "}");
 }
 
@@ -383,7 +383,7 @@ HttpResponse Api::ReloadConfig() const {
   }
   json::Document doc;
   std::string body = "{\"error\":\"invalid configuration\",\"detail\":";
-  control::AppendJsonString(&body, r.message);
+  http::AppendJsonString(&body, r.message);
   body += ",\"errors\":";
   std::string err;
   if (doc.Parse(host_json, &err) && doc.root()["errors"].is_array()) {

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "phpeek/json.hpp"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::rest {
 namespace {
@@ -23,7 +23,7 @@ bool WithoutSchema(std::string_view host_json, std::string* out, std::string* er
   for (const json::Member m : object.value) {
     if (m.key == "schema") continue;
     if (out->size() > 1) out->push_back(',');
-    control::AppendJsonString(out, m.key);
+    http::AppendJsonString(out, m.key);
     out->push_back(':');
     out->append(m.value.text());
   }

@@ -4,9 +4,11 @@
 // plugins/common/http (HTTP); this file only wires them to the host.
 #include "phpeek/plugin.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +16,8 @@
 #include "plugins/common/control/host_backend.h"
 #include "plugins/common/control/stream_hub.h"
 #include "plugins/common/http/server.h"
+#include "plugins/common/security/listener_security.h"
+#include "plugins/rest-api/api_audit.h"
 #include "plugins/rest-api/api_server.h"
 #include "plugins/rest-api/config_schema.h"
 #include "plugins/rest-api/handlers.h"
@@ -31,6 +35,10 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     if (!LoadSettings(control::HostLookup(host), &settings_, &err)) {
       throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
+    if (!security_.Load(security::HostJsonLookup(host), "api", &err)) {
+      throw phpeek::v1::Error(PHPEEK_E_INVALID_ARGUMENT, "global." + err);
+    }
+    audit_ = settings_.audit;
   }
 
   phpeek::v1::Status start() override {
@@ -52,8 +60,10 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     options.streams = hub_.get();
     api_ = std::make_unique<Api>(&backend_, std::move(options));
     const phpeek::v1::Host h = host();
+    http::ServerOptions server_options = ApiServerOptions(settings_);
+    server_options.endpoints.front().make_transport = security_.TransportFactory();
     server_ = std::make_unique<http::Server>(
-        ApiServerOptions(settings_), [this](const HttpRequest& r) { return api_->Handle(r); },
+        std::move(server_options), [this](const HttpRequest& r) { return Serve(r); },
         [h](int level, const std::string& msg) { h.log(level, msg); });
     std::string err;
     if (!server_->Start(&err)) {
@@ -85,6 +95,18 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   static void validateConfig(const phpeek::v1::ConfigCheck& config) { ValidateConfig(config); }
 
  private:
+  // The access list first (403 before anything else is looked at), then the API; with
+  // audit_enabled, one line for what api_audit.h says.
+  HttpResponse Serve(const HttpRequest& request) {
+    std::string client;
+    std::optional<HttpResponse> refused = security_.Screen(request, &client);
+    HttpResponse response = refused ? std::move(*refused) : api_->Handle(request);
+    if (audit_.load() && Audited(request, response.status)) {
+      host().info(ApiAuditLine(request, client, response.status));
+    }
+    return response;
+  }
+
   // After a reload: the new token and max_process_scale hold at once; where and how the API
   // listens is fixed until the daemon restarts, which the log says. Never logs a token.
   void ApplySettings() {
@@ -100,6 +122,14 @@ class RestApiPlugin : public phpeek::v1::Plugin {
       host().info(next.token ? "api_auth changed by reload: the new token is required from now on"
                              : "api_auth removed by reload: no token is required from now on");
       settings_.token = next.token;
+    }
+    audit_ = next.audit;
+    std::string note;
+    if (!security_.Reload(security::HostJsonLookup(host()), &err, &note)) {
+      host().error(
+          "the reloaded api_tls/api_acl are not applied (the previous ones stay): global." + err);
+    } else if (!note.empty()) {
+      host().warn(note);
     }
     if (next.max_process_scale != settings_.max_process_scale) {
       api_->SetMaxProcessScale(next.max_process_scale);
@@ -119,8 +149,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
       if (!same) {
         host().warn(std::string("global.") + key +
                     " changed by reload: it takes effect only after a daemon restart (the API "
-                    "keeps listening on http://" +
-                    server_->addresses().front() + ")");
+                    "keeps listening on " +
+                    security_.scheme() + "://" + server_->addresses().front() + ")");
       }
     }
   }
@@ -128,7 +158,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   // The bound addresses, in a line tests and tools parse (api_port: 0 binds a free port).
   void LogListening() const {
     const std::vector<std::string> addresses = server_->addresses();
-    std::string msg = "Management API listening on http://" + addresses.front();
+    std::string msg = std::string("Management API listening on ") + security_.scheme() + "://" +
+                      addresses.front();
     if (addresses.size() > 1) msg += " and " + addresses[1];
     msg += settings_.token ? " (bearer token required)" : " (no authentication)";
     host().info(msg);
@@ -142,6 +173,8 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   control::HostBackend backend_;
   std::mutex settings_mu_;  // ApplySettings: HTTP workers and the event thread
   Settings settings_;
+  security::ListenerSecurity security_;
+  std::atomic<bool> audit_{false};
   std::unique_ptr<control::StreamHub> hub_;  // before api_ and server_, which use it
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;

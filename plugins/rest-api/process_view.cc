@@ -1,7 +1,7 @@
 #include "plugins/rest-api/process_view.h"
 
 #include "phpeek/json.hpp"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::rest {
 namespace {
@@ -14,7 +14,7 @@ std::string_view StringField(const json::Value& v, std::string_view key) {
 }
 
 void AppendKey(std::string* out, std::string_view key) {
-  control::AppendJsonString(out, key);
+  http::AppendJsonString(out, key);
   out->push_back(':');
 }
 
@@ -26,7 +26,7 @@ void AppendReadiness(const json::Value& v, std::string* out) {
   if (health.ok()) {
     out->push_back(',');
     AppendKey(out, "health");
-    control::AppendJsonString(out, health.value);
+    http::AppendJsonString(out, health.value);
   }
   const auto ready = v["ready"].AsBool();
   if (!ready.ok()) return;
@@ -38,10 +38,10 @@ void AppendReadiness(const json::Value& v, std::string* out) {
 void AppendInstance(const json::Value& inst, std::string* out) {
   out->push_back('{');
   AppendKey(out, "id");
-  control::AppendJsonString(out, StringField(inst, "id"));
+  http::AppendJsonString(out, StringField(inst, "id"));
   out->push_back(',');
   AppendKey(out, "state");
-  control::AppendJsonString(out, StringField(inst, "state"));
+  http::AppendJsonString(out, StringField(inst, "state"));
   out->push_back(',');
   AppendKey(out, "pid");
   out->append(std::to_string(IntField(inst, "pid")));
@@ -60,7 +60,7 @@ void AppendInstance(const json::Value& inst, std::string* out) {
   if (!reason.empty()) {
     out->push_back(',');
     AppendKey(out, "reason");
-    control::AppendJsonString(out, reason);
+    http::AppendJsonString(out, reason);
   }
   AppendReadiness(inst, out);
   // How a oneshot's run ended (`start --wait` answers with it): only once it has ended.
@@ -101,7 +101,7 @@ void AppendDependencies(const json::Value& proc, std::string* out) {
       if (!name.AsString().ok()) continue;
       if (!first) out->push_back(',');
       first = false;
-      control::AppendJsonString(out, name.AsString().value);
+      http::AppendJsonString(out, name.AsString().value);
     }
     out->push_back(']');
   }
@@ -109,7 +109,7 @@ void AppendDependencies(const json::Value& proc, std::string* out) {
   if (reason.empty()) return;
   out->push_back(',');
   AppendKey(out, "reason");
-  control::AppendJsonString(out, reason);
+  http::AppendJsonString(out, reason);
 }
 
 // ',"config_test":{"runs":N,"error":"..."}' for a process with a config_test (ABI 1.1).
@@ -125,7 +125,7 @@ void AppendConfigTest(const json::Value& proc, std::string* out) {
   if (!error.empty()) {
     out->push_back(',');
     AppendKey(out, "error");
-    control::AppendJsonString(out, error);
+    http::AppendJsonString(out, error);
   }
   out->push_back('}');
 }
@@ -133,10 +133,10 @@ void AppendConfigTest(const json::Value& proc, std::string* out) {
 void AppendProcess(const json::Value& proc, std::string* out) {
   out->push_back('{');
   AppendKey(out, "name");
-  control::AppendJsonString(out, StringField(proc, "name"));
+  http::AppendJsonString(out, StringField(proc, "name"));
   out->push_back(',');
   AppendKey(out, "state");
-  control::AppendJsonString(out, StringField(proc, "state"));
+  http::AppendJsonString(out, StringField(proc, "state"));
   out->push_back(',');
   AppendKey(out, "scale");
   out->append(std::to_string(IntField(proc, "scale")));
@@ -159,7 +159,7 @@ void AppendProcess(const json::Value& proc, std::string* out) {
   } else if (!type.empty()) {
     out->push_back(',');
     AppendKey(out, "type");
-    control::AppendJsonString(out, type);
+    http::AppendJsonString(out, type);
   }
   out->push_back('}');
 }

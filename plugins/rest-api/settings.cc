@@ -11,6 +11,7 @@ bool LoadSettings(const control::GlobalLookup& lookup, Settings* out, std::strin
   int64_t streams = out->max_streams;
   bool present = false;
   if (!control::ReadBoolSetting(lookup, "api_enabled", &out->enabled, err) ||
+      !control::ReadBoolSetting(lookup, "audit_enabled", &out->audit, err) ||
       !control::ReadStringSetting(lookup, "api_host", &out->host, &present, err) ||
       !control::ReadIntSetting(lookup, "api_port", 0, 65535, &port, err) ||
       !control::ReadStringSetting(lookup, "api_socket", &out->socket_path, &present, err) ||

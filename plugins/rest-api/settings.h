@@ -1,6 +1,7 @@
 // The plugin's settings, read from the shared `global:` block (configuration.md): api_enabled,
 // api_host, api_port, api_socket, api_auth, api_max_request_body, max_process_scale, and the
-// SSE streams' api_max_streams, api_stream_heartbeat and api_stream_queue. Values arrive as text
+// SSE streams' api_max_streams, api_stream_heartbeat and api_stream_queue, and audit_enabled
+// (api_tls and api_acl: plugins/common/security/listener_security.h). Values arrive as text
 // through the host's config_get_string (durations in milliseconds, sizes in bytes: the normal
 // form); absent keys take the documented defaults.
 #pragma once
@@ -28,6 +29,7 @@ struct Settings {
   int max_streams = 64;
   int64_t stream_heartbeat_ms = 15000;
   int64_t stream_queue_bytes = 1024 * 1024;
+  bool audit = false;  // audit_enabled
 };
 
 // Reads and checks every setting. Returns false with a message naming the key on bad values.

@@ -18,7 +18,7 @@
 #include "core/json/json_writer.h"
 #include "core/text/utf8.h"
 #include "phpeek/json.hpp"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -145,7 +145,7 @@ bool IsUtf8(std::string_view s) {
 
 void CheckQuoting(std::string_view bytes) {
   std::string quoted;
-  rest::AppendJsonString(&quoted, bytes);
+  http::AppendJsonString(&quoted, bytes);
   std::string err;
   json::Document doc;
   const std::string core_quoted = json::Quote(bytes);

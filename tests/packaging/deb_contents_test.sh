@@ -61,9 +61,10 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-# libncursesw6 and libtinfo6: the terminal UI (phpeek-pm tui).
+# libncursesw6 and libtinfo6: the terminal UI (phpeek-pm tui); libssl3: TLS on the listeners and in
+# the client commands.
 for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libre2' 'libdate-tz' 'libncursesw6' \
-           'libtinfo6'; do
+           'libtinfo6' 'libssl3'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
 done
 # Poco is for the tests only: neither the daemon nor a plugin links it.

@@ -26,7 +26,7 @@ for f in /etc/phpeek-pm/phpeek-pm.yaml /usr/bin/phpeek-pm /usr/lib/systemd/syste
          /usr/share/man/man1/phpeek-pm.1.gz; do
   grep -qxF "$f" "$out/rpm-files" || { echo "FAIL: $f not in the rpm"; fail=1; }
 done
-for lib in libyaml-cpp libspdlog libfmt libre2 libdate-tz libncursesw libtinfo; do
+for lib in libyaml-cpp libspdlog libfmt libre2 libdate-tz libncursesw libtinfo libssl libcrypto; do
   grep -q "^/usr/lib/phpeek-pm/lib/$lib\.so" "$out/rpm-files" || { echo "FAIL: $lib not bundled"; fail=1; }
 done
 if grep -q "^/usr/lib/phpeek-pm/lib/libPoco" "$out/rpm-files"; then  # tests only, never shipped

@@ -19,6 +19,7 @@ ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const s
   ApiReply reply;
   HttpAddress address;
   if (!ParseHttpAddress(endpoint.url, &address, &reply.error)) return reply;
+  address.tls_files = endpoint.tls;
   HttpRequest request;
   request.method = method;
   request.target = path;

@@ -25,6 +25,15 @@ std::optional<std::string> GlobalText(const std::string& global_json, const std:
   return text;
 }
 
+// api_tls.enabled and api_tls.cert_file of the `global:` block.
+void TlsFromConfig(const std::string& global_json, bool* enabled, std::string* cert_file) {
+  const json::Lookup on = json::FindPointer(global_json, "/api_tls/enabled");
+  std::string text;
+  *enabled =
+      on.status == json::LookupStatus::kFound && json::ScalarText(on, &text) && text == "true";
+  *cert_file = GlobalText(global_json, "api_tls/cert_file").value_or("");
+}
+
 // Fills what is still missing from the configuration file, when one can be found.
 bool FromConfig(const CommandLine& cl, const std::map<std::string, std::string>& env,
                 ApiEndpoint* out, bool need_url, bool need_token, std::string* err) {
@@ -61,11 +70,15 @@ bool FromConfig(const CommandLine& cl, const std::map<std::string, std::string>&
            "the address it logged ('Management API listening on http://...')";
     return false;
   }
+  bool tls = false;
+  std::string server_cert;
+  TlsFromConfig(g, &tls, &server_cert);
   if (need_url) {
-    out->url =
-        !socket.empty()
-            ? "unix:" + socket
-            : "http://" + ConnectHost(GlobalText(g, "api_host").value_or("127.0.0.1")) + ":" + port;
+    out->url = !socket.empty()
+                   ? "unix:" + socket
+                   : std::string(tls ? "https://" : "http://") +
+                         ConnectHost(GlobalText(g, "api_host").value_or("127.0.0.1")) + ":" + port;
+    if (tls && socket.empty() && out->tls.ca_file.empty()) out->tls.ca_file = server_cert;
   }
   if (need_token) {
     if (auto token = GlobalText(g, "api_auth")) out->token = *token;
@@ -95,6 +108,16 @@ bool ResolveEndpoint(const CommandLine& cl, const std::map<std::string, std::str
     out->token = *v;
   else if (auto v = EnvValue(env, "PHPEEK_PM_API_AUTH"))  // the name of the key it matches
     out->token = *v;
+  const std::pair<const std::string*, const char*> tls_sources[] = {
+      {&cl.cacert, "PHPEEK_PM_API_CACERT"},
+      {&cl.cert, "PHPEEK_PM_API_CERT"},
+      {&cl.key, "PHPEEK_PM_API_KEY"}};
+  std::string* tls_values[] = {&out->tls.ca_file, &out->tls.cert_file, &out->tls.key_file};
+  for (size_t i = 0; i < 3; ++i) {
+    *tls_values[i] = !tls_sources[i].first->empty()
+                         ? *tls_sources[i].first
+                         : EnvValue(env, tls_sources[i].second).value_or("");
+  }
   const bool need_url = out->url.empty();
   const bool need_token = !out->token.has_value();
   if ((need_url || need_token) && !FromConfig(cl, env, out, need_url, need_token, err)) {

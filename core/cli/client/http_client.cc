@@ -10,7 +10,7 @@
 namespace phpeek::cli::client {
 namespace {
 
-constexpr std::string_view kUsage = ": use http://HOST:PORT or unix:/PATH";
+constexpr std::string_view kUsage = ": use http://HOST:PORT, https://HOST:PORT or unix:/PATH";
 
 bool HasControlOrSpace(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
@@ -18,7 +18,8 @@ bool HasControlOrSpace(std::string_view s) {
 }
 
 // "host[:port]" or "[v6][:port]" into `out`.
-bool ParseAuthority(std::string_view authority, HttpAddress* out, std::string* why) {
+bool ParseAuthority(std::string_view authority, std::string_view default_port, HttpAddress* out,
+                    std::string* why) {
   size_t host_end = authority.find(':');
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
@@ -33,7 +34,7 @@ bool ParseAuthority(std::string_view authority, HttpAddress* out, std::string* w
     out->host = authority.substr(0, host_end);
   }
   const std::string_view port =
-      host_end >= authority.size() ? std::string_view("80") : authority.substr(host_end + 1);
+      host_end >= authority.size() ? default_port : authority.substr(host_end + 1);
   int value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (out->host.empty() || HasControlOrSpace(out->host)) {
@@ -111,6 +112,10 @@ bool Send(Connection* c, const HttpAddress& address, const HttpRequest& request,
           : c->ConnectUnix(address.unix_path, deadline, &result->error);
   if (connected != Connection::Status::kOk) return false;
   result->connected = true;
+  if (address.tls && c->StartTls(address.host, address.tls_files, deadline, &result->error) !=
+                         Connection::Status::kOk) {
+    return false;
+  }
   return c->SendAll(RequestText(address, request), deadline, &result->error) ==
          Connection::Status::kOk;
 }
@@ -130,10 +135,12 @@ bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err) 
     out->unix_path = url.substr(5);
     if (!out->unix_path.empty()) return true;
     why = "no socket path";
-  } else if (url.size() < 7 || ::strncasecmp(url.data(), "http://", 7) != 0) {
+  } else if ((url.size() < 7 || ::strncasecmp(url.data(), "http://", 7) != 0) &&
+             (url.size() < 8 || ::strncasecmp(url.data(), "https://", 8) != 0)) {
     why = "unsupported scheme";
   } else {
-    std::string_view rest = url.substr(7);
+    out->tls = ::strncasecmp(url.data(), "https://", 8) == 0;
+    std::string_view rest = url.substr(out->tls ? 8 : 7);
     const size_t end = rest.find_first_of("/?#");
     const std::string_view authority = rest.substr(0, end);
     const std::string_view path = end == std::string_view::npos ? "" : rest.substr(end);
@@ -141,7 +148,7 @@ bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err) 
       why = "user names are not supported";
     } else if (path.find_first_not_of('/') != std::string_view::npos) {
       why = "a path, query or fragment is not supported";
-    } else if (ParseAuthority(authority, out, &why)) {
+    } else if (ParseAuthority(authority, out->tls ? "443" : "80", out, &why)) {
       return true;
     }
   }

@@ -1,7 +1,7 @@
 // A minimal HTTP/1.1 client for the Management API: one request per connection (Connection:
-// close), over TCP or a Unix socket, with one deadline for the whole exchange and a bounded answer;
-// or, for a Server-Sent Events route, a stream whose head has that deadline and whose body is read
-// as it comes (HttpStream).
+// close), over TCP (plain or TLS: tls_session.h) or a Unix socket, with one deadline for the whole
+// exchange and a bounded answer; or, for a Server-Sent Events route, a stream whose head has that
+// deadline and whose body is read as it comes (HttpStream).
 #pragma once
 
 #include <chrono>
@@ -18,16 +18,19 @@
 namespace phpeek::cli::client {
 
 struct HttpAddress {
-  std::string host;       // TCP: a name or an address (IPv6 without brackets)
-  std::string port;       // TCP: decimal, "80" when the URL gives none
-  std::string unix_path;  // set: a Unix socket instead of TCP
+  std::string host;          // TCP: a name or an address (IPv6 without brackets)
+  std::string port;          // TCP: decimal, "80" when the URL gives none
+  std::string unix_path;     // set: a Unix socket instead of TCP
+  bool tls = false;          // https://
+  TlsClientFiles tls_files;  // for https://: what to trust, and a client certificate
 
   // The Host header's value: "host:port", "[v6]:port", or "localhost" for a Unix socket.
   std::string HostHeader() const;
 };
 
-// "http://HOST[:PORT][/]" (HOST a name, an IPv4 address or a bracketed IPv6 address) or
-// "unix:/PATH". Paths, queries, user names and other schemes are refused with a message.
+// "http://HOST[:PORT][/]", "https://HOST[:PORT][/]" (HOST a name, an IPv4 address or a bracketed
+// IPv6 address; the port 80 or 443 when none is given) or "unix:/PATH". Paths, queries, user
+// names and other schemes are refused with a message. tls_files is left empty.
 bool ParseHttpAddress(std::string_view url, HttpAddress* out, std::string* err);
 
 struct HttpRequest {

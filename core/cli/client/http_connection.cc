@@ -26,6 +26,7 @@ int MillisecondsLeft(Connection::Deadline deadline) {
 Connection::~Connection() { Close(); }
 
 void Connection::Close() {
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -110,7 +111,49 @@ Connection::Status Connection::ConnectUnix(const std::string& path, Deadline dea
   return status;
 }
 
+Connection::Status Connection::StartTls(const std::string& host, const TlsClientFiles& files,
+                                        Deadline deadline, std::string* why) {
+  tls_ = std::make_unique<TlsSession>();
+  if (!tls_->Begin(fd_, host, files, why)) return Status::kFailed;
+  for (;;) {
+    const TlsSession::Step step = tls_->Handshake(why);
+    if (step == TlsSession::Step::kDone) return Status::kOk;
+    const Status waited = WaitTls(step, deadline, "during the TLS handshake", why);
+    if (waited != Status::kOk) return waited;
+  }
+}
+
+Connection::Status Connection::WaitTls(TlsSession::Step step, Deadline deadline, const char* what,
+                                       std::string* why) {
+  if (step == TlsSession::Step::kFailed) return Status::kFailed;
+  return Wait(step == TlsSession::Step::kWantWrite ? POLLOUT : POLLIN, deadline, what, why);
+}
+
+Connection::Status Connection::SendAllTls(std::string_view data, Deadline deadline,
+                                          std::string* why) {
+  while (!data.empty()) {
+    size_t written = 0;
+    const TlsSession::Step step = tls_->Write(data, &written, why);
+    data.remove_prefix(written);
+    if (step == TlsSession::Step::kDone) continue;
+    const Status waited = WaitTls(step, deadline, "sending the request", why);
+    if (waited != Status::kOk) return waited;
+  }
+  return Status::kOk;
+}
+
+Connection::Status Connection::ReceiveTls(char* buffer, size_t size, Deadline deadline,
+                                          size_t* received, std::string* why) {
+  for (;;) {
+    const TlsSession::Step step = tls_->Read(buffer, size, received, why);
+    if (step == TlsSession::Step::kDone) return Status::kOk;
+    const Status waited = WaitTls(step, deadline, "waiting for the answer", why);
+    if (waited != Status::kOk) return waited;
+  }
+}
+
 Connection::Status Connection::SendAll(std::string_view data, Deadline deadline, std::string* why) {
+  if (tls_) return SendAllTls(data, deadline, why);
   while (!data.empty()) {
     const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -130,6 +173,7 @@ Connection::Status Connection::SendAll(std::string_view data, Deadline deadline,
 
 Connection::Status Connection::Receive(char* buffer, size_t size, Deadline deadline,
                                        size_t* received, std::string* why) {
+  if (tls_) return ReceiveTls(buffer, size, deadline, received, why);
   for (;;) {
     const ssize_t n = ::recv(fd_, buffer, size, 0);
     if (n >= 0) {

@@ -54,6 +54,7 @@ int FollowStream(const ApiEndpoint& endpoint, const std::string& path, const std
                  std::string* err) {
   HttpAddress address;
   if (!ParseHttpAddress(endpoint.url, &address, err)) return 1;
+  address.tls_files = endpoint.tls;
   std::string last_id;
   bool connected_once = false;
   std::optional<Clock::time_point> lost_at;

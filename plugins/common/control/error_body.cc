@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::control {
 
@@ -17,10 +17,10 @@ HttpResponse JsonResponse(int status, std::string body) {
 
 HttpResponse ErrorResponse(int status, std::string_view error, std::string_view detail) {
   std::string body = "{\"error\":";
-  AppendJsonString(&body, error);
+  http::AppendJsonString(&body, error);
   if (!detail.empty()) {
     body += ",\"detail\":";
-    AppendJsonString(&body, detail);
+    http::AppendJsonString(&body, detail);
   }
   body.push_back('}');
   return JsonResponse(status, std::move(body));

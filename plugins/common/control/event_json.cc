@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "phpeek/json.hpp"
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::control {
 namespace {
@@ -18,7 +18,7 @@ void AppendDetail(std::string* out, const char* detail_json) {
   for (const json::Member m : doc.root().members()) {
     if (m.key == "schema" || m.key == "instance" || m.key == "global") continue;
     out->push_back(',');
-    AppendJsonString(out, m.key);
+    http::AppendJsonString(out, m.key);
     out->push_back(':');
     out->append(m.value.text());
   }
@@ -40,11 +40,11 @@ std::string UtcTimestamp(int64_t unix_ms) {
 std::string EventJson(const phpeek_event& ev) {
   std::string out = "{\"seq\":" + std::to_string(ev.seq) + ",\"time\":\"" +
                     UtcTimestamp(ev.unix_ms) + "\",\"type\":";
-  AppendJsonString(&out, phpeek_event_type_name(ev.type));
+  http::AppendJsonString(&out, phpeek_event_type_name(ev.type));
   out += ",\"process\":";
-  AppendJsonString(&out, ev.process ? ev.process : "");
+  http::AppendJsonString(&out, ev.process ? ev.process : "");
   out += ",\"instance\":";
-  AppendJsonString(&out, ev.instance ? ev.instance : "");
+  http::AppendJsonString(&out, ev.instance ? ev.instance : "");
   if (ev.pid > 0) out += ",\"pid\":" + std::to_string(ev.pid);
   if (ev.dropped > 0) out += ",\"dropped\":" + std::to_string(ev.dropped);
   AppendDetail(&out, ev.detail_json);

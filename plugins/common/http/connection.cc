@@ -18,16 +18,23 @@ constexpr int64_t kMaxDiscard = int64_t{16} << 20;
 }  // namespace
 
 Connection::Connection(std::unique_ptr<Transport> transport, const ConnectionSettings& settings,
-                       Clock::time_point now)
-    : transport_(std::move(transport)), settings_(settings), parser_(settings.limits) {
+                       Clock::time_point now, std::string peer)
+    : transport_(std::move(transport)),
+      settings_(settings),
+      peer_(std::move(peer)),
+      parser_(settings.limits) {
   WaitForRequest(now, settings_.timeouts.idle);
 }
 
 Connection::~Connection() { Close(); }
 
 uint32_t Connection::events() const {
-  if (state_ == State::kStreaming) return out_.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT;
-  return state_ == State::kWriting ? EPOLLOUT : EPOLLIN;
+  uint32_t events = state_ == State::kWriting ? EPOLLOUT : EPOLLIN;
+  if (state_ == State::kStreaming && !out_.empty()) events |= EPOLLOUT;
+  // What the TLS layer waits for besides (transport.h).
+  if (transport_ && transport_->wants_write()) events |= EPOLLOUT;
+  if (transport_ && transport_->wants_read()) events |= EPOLLIN;
+  return events;
 }
 
 bool Connection::RequestBegun() {
@@ -65,7 +72,11 @@ void Connection::OnDeadline(Clock::time_point now) {
   }
 }
 
-Exchange Connection::TakeExchange() { return ::phpeek::http::TakeExchange(parser_, received_); }
+Exchange Connection::TakeExchange() {
+  Exchange e = ::phpeek::http::TakeExchange(parser_, received_);
+  e.request.peer = peer_;
+  return e;
+}
 
 void Connection::OnAnswered(std::string rest, bool keep_alive, bool failed, uint64_t sent_order,
                             Clock::time_point now) {

@@ -60,8 +60,9 @@ class Connection {
   using Clock = std::chrono::steady_clock;
   enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
 
+  // `peer`: the client's address ("" over a Unix socket), handed to every request.
   Connection(std::unique_ptr<Transport> transport, const ConnectionSettings& settings,
-             Clock::time_point now);
+             Clock::time_point now, std::string peer = "");
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -134,6 +135,7 @@ class Connection {
 
   std::unique_ptr<Transport> transport_;
   const ConnectionSettings& settings_;
+  std::string peer_;
   RequestParser parser_;
   State state_ = State::kReading;
   Clock::time_point deadline_;

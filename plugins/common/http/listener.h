@@ -11,7 +11,11 @@
 // refused.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
+
+#include "plugins/common/http/transport.h"
 
 namespace phpeek::http {
 
@@ -21,6 +25,9 @@ struct Endpoint {
   std::string unix_path;           // non-empty: a Unix socket at this path instead of TCP
   // The configuration key that chose this endpoint, named in errors ("api_port", "api_socket").
   std::string setting;
+  // What each connection accepted here is wrapped in (a TLS transport); unset: the server's
+  // ServerOptions::make_transport, else a plain SocketTransport. Called on the I/O thread.
+  std::function<std::unique_ptr<Transport>(int fd)> make_transport;
 };
 
 struct ListenSocket {

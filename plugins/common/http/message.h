@@ -24,6 +24,8 @@ struct HttpRequest {
   std::string target;  // the request-target as sent: "/path?query", or absolute-form
   HeaderList fields;   // the header fields in order, names as sent, values without outer spaces
   std::string body;    // de-chunked
+  // The client's address as the connection saw it ("127.0.0.1", "::1"); "" over a Unix socket.
+  std::string peer;
   // When the request had arrived whole (the server's steady clock).
   std::chrono::steady_clock::time_point received{};
 

@@ -1,5 +1,6 @@
 #include "plugins/common/http/server.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -64,6 +65,24 @@ int MillisecondsUntil(Clock::time_point when, Clock::time_point now) {
   return static_cast<int>(std::min<int64_t>(ms, 60000));
 }
 
+// The client's address without the port ("127.0.0.1", "::1"); "" over a Unix socket, "?" when
+// the kernel does not say (an access list then refuses it).
+std::string PeerAddress(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "?";
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+    return ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text)) ? text : "?";
+  }
+  if (address.ss_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    return ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text)) ? text : "?";
+  }
+  return "";
+}
+
 std::string OverloadText(const ResponseDefaults& defaults) {
   HttpResponse r =
       defaults.render_error(503, "every connection slot is busy; try again in a second");
@@ -79,6 +98,7 @@ struct Server::Impl {
   struct Listener {
     ListenSocket socket;
     AcceptFailureLog failures;
+    std::function<std::unique_ptr<Transport>(int fd)> make_transport;  // the endpoint's
   };
 
   ServerOptions options;
@@ -115,7 +135,7 @@ struct Server::Impl {
   void Run();
   void OnEvent(const epoll_event& event, Clock::time_point now);
   void Accept(Listener& listener, Clock::time_point now);
-  void Admit(int fd, Clock::time_point now);
+  void Admit(const Listener& listener, int fd, Clock::time_point now);
   // The connection to close first when room is needed: lingering, else the one that has waited
   // longest for its client, else the one whose client has been slowest to read its answer; end()
   // when every connection is busy in a handler. Call CollectSentAnswers first.
@@ -146,7 +166,8 @@ bool Server::Impl::Listen(std::string* err) {
       CloseListeners();
       return false;
     }
-    listeners.push_back(Listener{socket, AcceptFailureLog(socket.address, options.accept_pause)});
+    listeners.push_back(Listener{socket, AcceptFailureLog(socket.address, options.accept_pause),
+                                 endpoint.make_transport});
   }
   if (listeners.empty()) {
     *err = "no address to listen on";
@@ -245,14 +266,17 @@ void Server::Impl::Accept(Listener& listener, Clock::time_point now) {
     // Fails harmlessly on a Unix socket.
     const int one = 1;
     (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    Admit(fd, now);
+    Admit(listener, fd, now);
   }
 }
 
-void Server::Impl::Admit(int fd, Clock::time_point now) {
-  auto transport =
-      options.make_transport ? options.make_transport(fd) : std::make_unique<SocketTransport>(fd);
-  auto connection = std::make_unique<Connection>(std::move(transport), settings, now);
+void Server::Impl::Admit(const Listener& listener, int fd, Clock::time_point now) {
+  std::unique_ptr<Transport> transport = listener.make_transport  ? listener.make_transport(fd)
+                                         : options.make_transport ? options.make_transport(fd)
+                                                                  : nullptr;
+  if (!transport) transport = std::make_unique<SocketTransport>(fd);
+  auto connection =
+      std::make_unique<Connection>(std::move(transport), settings, now, PeerAddress(fd));
   if (static_cast<int>(connections.size()) >= options.max_connections) CollectSentAnswers(now);
   const int open = static_cast<int>(connections.size());
   if (open >= options.max_connections) {

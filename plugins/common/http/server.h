@@ -41,11 +41,10 @@
 // Stop() closes the listeners and every connection (a stream's queued bytes get one last
 // non-blocking send) and joins every thread before it returns.
 //
-// Room for what comes next (not built yet):
-//  - TLS on every listener (Poco NetSSL/OpenSSL): Endpoint gets the TLS settings, the acceptor
-//    wraps each accepted descriptor in a TlsTransport instead of a SocketTransport, and nothing
-//    above the Transport interface changes (transport.h says how the handshake fits the
-//    deadlines). Plain and TLS listeners can live in one server.
+// TLS: an Endpoint's make_transport wraps each connection it accepts (plugins/common/security's
+// TlsTransport), and nothing above the Transport interface changes (transport.h says how the
+// handshake fits the deadlines). Plain and TLS listeners live in one server. Every request carries
+// the connection's peer address (HttpRequest::peer), for access lists and audit lines.
 #pragma once
 
 #include <chrono>

@@ -5,15 +5,14 @@
 // Every call is non-blocking and never raises SIGPIPE. A connection uses its transport from one
 // thread at a time: the I/O thread, or the worker that answers while the connection waits for it.
 //
-// How TLS will fit (issue 15, Poco NetSSL/OpenSSL): a TlsTransport owns the socket and an SSL
-// object in non-blocking mode; Receive and Send run SSL_read/SSL_write and report kWouldBlock on
-// SSL_ERROR_WANT_READ/WANT_WRITE, recording which direction the TLS layer waits for. One addition
-// is needed then: a `wants_write()` here that the connection ORs into the events it polls for
-// (a TLS read can need the socket writable, during the handshake or a key update), and the
-// handshake runs inside the first Receive calls, bounded by the same request deadline as the
-// first request (a client that never finishes its handshake is a slow sender). Decrypted bytes
-// already buffered inside the TLS layer make InputPending() true even when the socket is not
-// readable; the connection feeds the parser until Receive reports kWouldBlock, so none are lost.
+// TLS (plugins/common/security/tls_transport.h) owns the socket and an SSL object in non-blocking
+// mode; Receive and Send report kWouldBlock when OpenSSL waits, and wants_read()/wants_write() say
+// for which direction: the connection ORs that into the events it polls for (a TLS read can need
+// the socket writable, during the handshake; a write readable, for a key update). The handshake
+// runs inside the first Receive calls, bounded by the connection's first (idle) deadline.
+// Decrypted bytes already buffered inside the TLS layer make InputPending() true even when the
+// socket is not readable; the connection feeds the parser until Receive reports kWouldBlock, so
+// none are lost.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +44,10 @@ class Transport {
   virtual bool InputPending() = 0;
   // No more bytes will be sent (the peer sees the end of the stream); receiving goes on.
   virtual void ShutdownWrite() = 0;
+  // The last Receive or Send would block until the socket is readable / writable, whatever the
+  // connection itself waits for (a plain socket never needs the other direction).
+  virtual bool wants_read() const { return false; }
+  virtual bool wants_write() const { return false; }
 };
 
 }  // namespace phpeek::http

@@ -51,7 +51,7 @@ std::map<std::string, double> ParseSeries(const std::string& text) {
 }
 
 int LoggedMetricsPort(const Daemon& daemon, std::chrono::milliseconds deadline) {
-  static const std::regex kLine(R"(serving Prometheus metrics on http://(\S+):([0-9]+)/)");
+  static const std::regex kLine(R"(serving Prometheus metrics on https?://(\S+):([0-9]+)/)");
   int port = 0;
   WaitUntil(
       [&] {

@@ -28,8 +28,8 @@ Http Request(int port, const std::string& method, const std::string& path,
 // "series{labels}" -> value, from a text exposition.
 std::map<std::string, double> ParseSeries(const std::string& text);
 
-// The port in the daemon's "serving Prometheus metrics on http://HOST:PORT/..." line, waiting for
-// it up to `deadline`; 0 when it did not appear.
+// The port in the daemon's "serving Prometheus metrics on http[s]://HOST:PORT/..." line, waiting
+// for it up to `deadline`; 0 when it did not appear.
 int LoggedMetricsPort(const phpeek::testing::Daemon& daemon,
                       std::chrono::milliseconds deadline = std::chrono::seconds(10));
 

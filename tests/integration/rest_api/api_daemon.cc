@@ -11,7 +11,7 @@ namespace phpeek::rest::itest {
 
 namespace {
 
-const char kListening[] = "Management API listening on http://";
+const char kListening[] = "Management API listening on ";
 
 }  // namespace
 
@@ -44,7 +44,9 @@ std::string IsolationLines() {
 int ListeningPort(const std::string& log) {
   const size_t at = log.find(kListening);
   if (at == std::string::npos) return 0;
-  const size_t end = log.find_first_of(" \n", at + std::strlen(kListening));
+  const size_t scheme = log.find("://", at);
+  if (scheme == std::string::npos) return 0;
+  const size_t end = log.find_first_of(" \n", scheme + 3);
   const size_t colon = log.rfind(':', end);  // after the host, also "[::1]"
   if (colon == std::string::npos || colon < at) return 0;
   return std::atoi(log.c_str() + colon + 1);

@@ -24,7 +24,7 @@ class ApiDaemon {
   ApiDaemon(const std::string& globals, const std::string& processes,
             const std::map<std::string, std::string>& env = {});
 
-  // The port the daemon logged ("Management API listening on http://127.0.0.1:PORT"); 0 before.
+  // The port the daemon logged ("Management API listening on http[s]://127.0.0.1:PORT"); 0 before.
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // The daemon's configuration (api_port: 0).
@@ -56,7 +56,7 @@ class ApiDaemon {
 // these tests in CMakeLists.txt); empty otherwise.
 std::string IsolationLines();
 
-// The port of the daemon's "Management API listening on http://HOST:PORT" line; 0 when absent.
+// The port of the daemon's "Management API listening on http[s]://HOST:PORT" line; 0 when absent.
 int ListeningPort(const std::string& log);
 
 Poco::JSON::Object::Ptr ParseObject(const std::string& json);

@@ -45,7 +45,7 @@ int ThreadCount() {
 
 ServerOptions OnPort(int port) {
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"127.0.0.1", port, "", "test_port"});
+  options.endpoints.push_back(Endpoint{"127.0.0.1", port, "", "test_port", {}});
   return options;
 }
 
@@ -89,14 +89,14 @@ TEST(Server, ReportsTheBoundAddressOfPortZero) {
 
 TEST(Server, TheBoundAddressOfAnIpv6ListenerIsBracketed) {
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"::1", 0, "", ""});
+  options.endpoints.push_back(Endpoint{"::1", 0, "", "", {}});
   Server s(options, [](const HttpRequest&) { return HttpResponse{}; }, {});
   std::string err;
   if (!s.Start(&err)) GTEST_SKIP() << "no IPv6 loopback here: " << err;
   EXPECT_EQ(s.addresses().front(), "[::1]:" + std::to_string(s.port()));
   // The bracketed form people copy from URLs is accepted too.
   ServerOptions bracketed;
-  bracketed.endpoints.push_back(Endpoint{"[::1]", 0, "", ""});
+  bracketed.endpoints.push_back(Endpoint{"[::1]", 0, "", "", {}});
   Server t(bracketed, [](const HttpRequest&) { return HttpResponse{}; }, {});
   ASSERT_TRUE(t.Start(&err)) << err;
   EXPECT_EQ(t.addresses().front().rfind("[::1]:", 0), 0u);
@@ -105,7 +105,7 @@ TEST(Server, TheBoundAddressOfAnIpv6ListenerIsBracketed) {
 // An IPv6 listener is IPv6 only: "::" takes no IPv4 connection unasked.
 TEST(Server, AnIpv6ListenerTakesNoIpv4Connections) {
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"::", 0, "", ""});
+  options.endpoints.push_back(Endpoint{"::", 0, "", "", {}});
   TestServer s(options);
   if (!s.started()) GTEST_SKIP() << "no IPv6 here";
   RawConnection v4(s.port());  // 127.0.0.1
@@ -114,7 +114,7 @@ TEST(Server, AnIpv6ListenerTakesNoIpv4Connections) {
 
 TEST(Server, BindErrorNamesTheAddress) {
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"not-an-address.invalid", 1, "", ""});
+  options.endpoints.push_back(Endpoint{"not-an-address.invalid", 1, "", "", {}});
   Server s(options, [](const HttpRequest&) { return HttpResponse{}; }, {});
   std::string err;
   EXPECT_FALSE(s.Start(&err));
@@ -153,8 +153,8 @@ TEST(Server, ServesAUnixSocketWithMode0600AndRemovesItAtStop) {
   TempDir dir;
   const std::string path = dir.Join("api.sock");
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", ""});
-  options.endpoints.push_back(Endpoint{"", 0, path, "api_socket"});
+  options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", "", {}});
+  options.endpoints.push_back(Endpoint{"", 0, path, "api_socket", {}});
   {
     TestServer s(options);
     EXPECT_EQ(s.server().addresses().back(), "unix:" + path);
@@ -188,7 +188,7 @@ TEST(Server, StaleSocketFileIsReplacedButANonSocketOrALiveOneIsRefused) {
     ::close(fd);  // the file stays behind
   }
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"", 0, stale, "api_socket"});
+  options.endpoints.push_back(Endpoint{"", 0, stale, "api_socket", {}});
   TestServer live(options);
   EXPECT_TRUE(live.started());
 
@@ -199,7 +199,7 @@ TEST(Server, StaleSocketFileIsReplacedButANonSocketOrALiveOneIsRefused) {
       << err;
 
   ServerOptions file;
-  file.endpoints.push_back(Endpoint{"", 0, dir.Write("not-a-socket", "x"), "api_socket"});
+  file.endpoints.push_back(Endpoint{"", 0, dir.Write("not-a-socket", "x"), "api_socket", {}});
   Server bad(file, [](const HttpRequest&) { return HttpResponse{}; }, {});
   EXPECT_FALSE(bad.Start(&err));
   EXPECT_NE(err.find("exists and is not a socket"), std::string::npos) << err;
@@ -217,8 +217,8 @@ TEST(Server, StaleSocketFileIsReplacedButANonSocketOrALiveOneIsRefused) {
 TEST(Server, ListeningAndAcceptedSocketsAreCloseOnExec) {
   TempDir dir;
   ServerOptions options;
-  options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", ""});
-  options.endpoints.push_back(Endpoint{"", 0, dir.Join("s.sock"), ""});
+  options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", "", {}});
+  options.endpoints.push_back(Endpoint{"", 0, dir.Join("s.sock"), "", {}});
   TestServer s(options);
   RawConnection client(s.port());
   ASSERT_TRUE(client.Send(GetRequest("/health")));

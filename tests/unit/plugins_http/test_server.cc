@@ -8,7 +8,7 @@
 namespace phpeek::http::testing {
 
 TestServer::TestServer(ServerOptions options, Handler handler) {
-  if (options.endpoints.empty()) options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", ""});
+  if (options.endpoints.empty()) options.endpoints.push_back(Endpoint{"127.0.0.1", 0, "", "", {}});
   if (!handler) handler = [this](const HttpRequest& r) { return Answer(r); };
   server_ = std::make_unique<Server>(std::move(options), std::move(handler),
                                      [this](int, const std::string& line) {

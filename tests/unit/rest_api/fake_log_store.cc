@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 namespace phpeek::rest::testing {
 
@@ -63,11 +63,11 @@ size_t FakeLogStore::follows() const {
 void FakeLogStore::AppendEntry(std::string* out, const Line& l) {
   *out +=
       "{\"seq\":" + std::to_string(l.seq) + ",\"time\":\"2026-12-06T15:04:05.123Z\",\"process\":";
-  control::AppendJsonString(out, l.process);
+  http::AppendJsonString(out, l.process);
   *out += ",\"instance\":";
-  control::AppendJsonString(out, l.instance);
+  http::AppendJsonString(out, l.instance);
   *out += ",\"stream\":\"stdout\",\"level\":\"info\",\"message\":";
-  control::AppendJsonString(out, l.message);
+  http::AppendJsonString(out, l.message);
   *out += ",\"fields\":{}}";
 }
 

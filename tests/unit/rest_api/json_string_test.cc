@@ -1,4 +1,4 @@
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ namespace {
 
 TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
   std::string out;
-  control::AppendJsonString(&out, "a\"b\\c\n\x01");
+  http::AppendJsonString(&out, "a\"b\\c\n\x01");
   EXPECT_EQ(out, R"("a\"b\\c\n\u0001")");
 }
 
@@ -18,7 +18,7 @@ TEST(JsonString, EveryByteBelow0x80ReadsBackUnchanged) {
   for (int c = 0; c < 0x80; ++c) all.push_back(static_cast<char>(c));
   all += "\xC3\xA9\xF0\x9F\x98\x80";  // UTF-8 passes through
   std::string quoted;
-  control::AppendJsonString(&quoted, all);
+  http::AppendJsonString(&quoted, all);
   json::Document doc;
   std::string err;
   ASSERT_TRUE(doc.Parse(quoted, &err)) << err;

@@ -255,6 +255,7 @@ TEST(HttpAddress, ParsesTheSupportedForms) {
     const char* host;
     const char* port;
     const char* unix_path;
+    bool tls = false;
   } cases[] = {
       {"http://127.0.0.1:9180", "127.0.0.1", "9180", ""},
       {"http://localhost:9180/", "localhost", "9180", ""},
@@ -262,6 +263,8 @@ TEST(HttpAddress, ParsesTheSupportedForms) {
       {"http://[::1]:9180", "::1", "9180", ""},
       {"http://[fe80::1]", "fe80::1", "80", ""},
       {"unix:/run/phpeek-pm.sock", "", "", "/run/phpeek-pm.sock"},
+      {"https://127.0.0.1:9180", "127.0.0.1", "9180", "", true},
+      {"HTTPS://[::1]", "::1", "443", "", true},
   };
   for (const Case& c : cases) {
     HttpAddress a;
@@ -270,6 +273,7 @@ TEST(HttpAddress, ParsesTheSupportedForms) {
     EXPECT_EQ(a.host, c.host) << c.url;
     EXPECT_EQ(a.port, c.port) << c.url;
     EXPECT_EQ(a.unix_path, c.unix_path) << c.url;
+    EXPECT_EQ(a.tls, c.tls) << c.url;
   }
 }
 
@@ -278,7 +282,7 @@ TEST(HttpAddress, RefusesOthersWithTheReason) {
     const char* url;
     const char* why;
   } cases[] = {
-      {"https://127.0.0.1:9180", "unsupported scheme"},
+      {"ftp://127.0.0.1:9180", "unsupported scheme"},
       {"127.0.0.1:9180", "unsupported scheme"},
       {"unix:", "no socket path"},
       {"http://", "no host"},
@@ -298,7 +302,7 @@ TEST(HttpAddress, RefusesOthersWithTheReason) {
     std::string err;
     EXPECT_FALSE(ParseHttpAddress(c.url, &a, &err)) << c.url;
     EXPECT_EQ(err, std::string("unsupported API address '") + c.url + "' (" + c.why +
-                       "): use http://HOST:PORT or unix:/PATH");
+                       "): use http://HOST:PORT, https://HOST:PORT or unix:/PATH");
   }
 }
 

@@ -1,6 +1,6 @@
-#include "plugins/common/control/json_string.h"
+#include "plugins/common/http/json_string.h"
 
-namespace phpeek::control {
+namespace phpeek::http {
 
 void AppendJsonString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -36,4 +36,4 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-}  // namespace phpeek::control
+}  // namespace phpeek::http

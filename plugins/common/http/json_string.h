@@ -1,13 +1,14 @@
-// JSON string literals for the API's answers. Reading JSON is the SDK's reader (phpeek/json.hpp).
+// JSON string literals for the plugins' answers and log lines. Reading JSON is the SDK's reader
+// (phpeek/json.hpp).
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace phpeek::control {
+namespace phpeek::http {
 
 // Appends `s` as a JSON string literal (quotes included): '"', '\' and control characters
 // escaped, other bytes as they are (callers pass UTF-8: host snapshots, printable messages).
 void AppendJsonString(std::string* out, std::string_view s);
 
-}  // namespace phpeek::control
+}  // namespace phpeek::http
