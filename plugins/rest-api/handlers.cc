@@ -10,9 +10,9 @@
 #include "phpeek/json.hpp"
 #include "plugins/common/control/auth.h"
 #include "plugins/common/control/error_body.h"
-#include "plugins/common/http/json_string.h"
 #include "plugins/common/control/query.h"
 #include "plugins/common/control/scale_request.h"
+#include "plugins/common/http/json_string.h"
 #include "plugins/rest-api/daemon_view.h"
 #include "plugins/rest-api/host_answer.h"
 #include "plugins/rest-api/process_view.h"
@@ -315,7 +315,7 @@ HttpResponse Api::PauseOrResume(control::JobOp op, const std::string& name) cons
   if (r.code != control::BackendCode::kOk) return BackendError(std::nullopt, r);
   std::string body = "{\"message\":";
   http::AppendJsonString(&body,
-                            op == control::JobOp::kPause ? "schedule paused" : "schedule resumed");
+                         op == control::JobOp::kPause ? "schedule paused" : "schedule resumed");
   body += ",\"process\":";
   http::AppendJsonString(&body, name);
   return control::JsonResponse(200, body + "}");
