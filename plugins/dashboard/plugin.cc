@@ -10,8 +10,7 @@
 #include <utility>
 
 #include "plugins/common/control/host_backend.h"
-#include "plugins/common/control/stream_hub.h"
-#include "plugins/common/http/server.h"
+#include "plugins/common/control/stream_server.h"
 #include "plugins/common/security/listener_security.h"
 #include "plugins/dashboard/config_schema.h"
 #include "plugins/dashboard/dashboard.h"
@@ -39,23 +38,18 @@ class DashboardPlugin : public phpeek::v1::Plugin {
     control::StreamOptions streams;
     streams.max_streams = kMaxStreams;
     streams.lower_priority = true;
-    hub_ = std::make_unique<control::StreamHub>(&backend_, streams);
+    server_ = std::make_unique<control::StreamServer>(&backend_, streams);
     DashboardOptions options;
     options.token = settings_.token;
     options.session_ttl = std::chrono::milliseconds(settings_.session_ttl_ms);
     options.secure_cookie = security_.tls_enabled();
-    dashboard_ = std::make_unique<Dashboard>(&backend_, hub_.get(), std::move(options));
-    const phpeek::v1::Host h = host();
-    server_ = std::make_unique<http::Server>(
-        DashboardServerOptions(settings_, security_.TransportFactory()),
-        [this](const http::HttpRequest& r) { return Serve(r); },
-        [h](int level, const std::string& msg) { h.log(level, msg); });
+    dashboard_ = std::make_unique<Dashboard>(&backend_, server_->hub(), std::move(options));
     std::string err;
-    if (!server_->Start(&err)) {
-      server_.reset();
+    if (!server_->Start(
+            DashboardServerOptions(settings_, security_.TransportFactory()),
+            [this](const http::HttpRequest& r) { return Serve(r); }, host(), &err)) {
       return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
-    hub_->Start();
     host().info(std::string("dashboard listening on ") + security_.scheme() + "://" +
                 server_->addresses().front() +
                 (settings_.token ? " (sign-in with api_auth)" : " (no authentication)"));
@@ -64,11 +58,10 @@ class DashboardPlugin : public phpeek::v1::Plugin {
 
   void onEvent(const phpeek_event& ev) override {
     if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplyReload();
-    hub_->Publish(ev);
+    server_->Publish(ev);
   }
 
   phpeek::v1::Status stop() override {
-    if (hub_) hub_->Stop();
     if (server_) server_->Stop();
     return phpeek::v1::Status::Ok();
   }
@@ -110,9 +103,9 @@ class DashboardPlugin : public phpeek::v1::Plugin {
   control::HostBackend backend_;
   Settings settings_;
   security::ListenerSecurity security_;
-  std::unique_ptr<control::StreamHub> hub_;  // before dashboard_ and server_, which use it
   std::unique_ptr<Dashboard> dashboard_;
-  std::unique_ptr<http::Server> server_;
+  // Declared last, so destroyed first: its threads, which call dashboard_, end before it does.
+  std::unique_ptr<control::StreamServer> server_;
 };
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "plugins/common/control/host_backend.h"
-#include "plugins/common/control/stream_hub.h"
+#include "plugins/common/control/stream_server.h"
 #include "plugins/common/http/server.h"
 #include "plugins/common/security/listener_security.h"
 #include "plugins/rest-api/api_audit.h"
@@ -56,22 +56,17 @@ class RestApiPlugin : public phpeek::v1::Plugin {
     streams.heartbeat = std::chrono::milliseconds(settings_.stream_heartbeat_ms);
     streams.queue_bytes = static_cast<size_t>(settings_.stream_queue_bytes);
     streams.lower_priority = true;  // as the HTTP server's threads (api_server.h)
-    hub_ = std::make_unique<control::StreamHub>(&backend_, streams);
-    options.streams = hub_.get();
+    server_ = std::make_unique<control::StreamServer>(&backend_, streams);
+    options.streams = server_->hub();
     api_ = std::make_unique<Api>(&backend_, std::move(options));
-    const phpeek::v1::Host h = host();
     http::ServerOptions server_options = ApiServerOptions(settings_);
     server_options.endpoints.front().make_transport = security_.TransportFactory();
-    server_ = std::make_unique<http::Server>(
-        std::move(server_options), [this](const HttpRequest& r) { return Serve(r); },
-        [h](int level, const std::string& msg) { h.log(level, msg); });
     std::string err;
-    if (!server_->Start(&err)) {
-      server_.reset();
-      hub_.reset();
+    if (!server_->Start(
+            std::move(server_options), [this](const HttpRequest& r) { return Serve(r); }, host(),
+            &err)) {
       return phpeek::v1::Status::Error(PHPEEK_E_INVALID_ARGUMENT, err);
     }
-    hub_->Start();
     LogListening();
     // Every event feeds GET /api/v1/events. A reload by SIGHUP (or by another plugin) reaches us
     // as an event; one through our own route applies the settings before it answers
@@ -81,13 +76,10 @@ class RestApiPlugin : public phpeek::v1::Plugin {
 
   void onEvent(const phpeek_event& ev) override {
     if (ev.type == PHPEEK_EVENT_CONFIG_RELOADED) ApplySettings();
-    hub_->Publish(ev);
+    server_->Publish(ev);
   }
 
-  // The streams end first (at once, with `event: end` when the daemon shuts down), so that the
-  // server still sends their last event; then the server closes every connection.
   phpeek::v1::Status stop() override {
-    if (hub_) hub_->Stop();
     if (server_) server_->Stop();
     return phpeek::v1::Status::Ok();
   }
@@ -175,9 +167,9 @@ class RestApiPlugin : public phpeek::v1::Plugin {
   Settings settings_;
   security::ListenerSecurity security_;
   std::atomic<bool> audit_{false};
-  std::unique_ptr<control::StreamHub> hub_;  // before api_ and server_, which use it
   std::unique_ptr<Api> api_;
-  std::unique_ptr<http::Server> server_;
+  // Declared last, so destroyed first: its threads, which call api_, end before api_ does.
+  std::unique_ptr<control::StreamServer> server_;
 };
 
 }  // namespace
