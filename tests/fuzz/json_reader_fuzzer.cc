@@ -24,7 +24,7 @@
 namespace {
 
 namespace json = phpeek::json;
-namespace rest = phpeek::rest;
+namespace http = phpeek::http;
 
 // Re-parses each value from its own span of the document; also touches the accessors. The JSON
 // Pointer check is for the first elements and members of each container only (a lookup is linear

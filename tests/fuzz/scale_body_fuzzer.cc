@@ -40,13 +40,13 @@ void CheckReason(const std::string& reason) {
   FUZZ_CHECK(IsPrintableAscii(reason), reason);
 }
 
-void CheckResolve(const phpeek::rest::ScaleRequest& request, Limits limits) {
+void CheckResolve(const phpeek::control::ScaleRequest& request, Limits limits) {
   int target = -1;
   std::string err;
   const std::string what = std::to_string(request.value) + (request.relative ? " delta" : "") +
                            " current " + std::to_string(limits.current) + " max " +
                            std::to_string(limits.max_scale);
-  if (!phpeek::rest::ResolveScale(request, limits.current, limits.max_scale, &target, &err)) {
+  if (!phpeek::control::ResolveScale(request, limits.current, limits.max_scale, &target, &err)) {
     CheckReason(err);
     return;
   }
@@ -59,9 +59,9 @@ void CheckResolve(const phpeek::rest::ScaleRequest& request, Limits limits) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  phpeek::rest::ScaleRequest request;
+  phpeek::control::ScaleRequest request;
   std::string err;
-  if (!phpeek::rest::ParseScaleRequest(body, &request, &err)) {
+  if (!phpeek::control::ParseScaleRequest(body, &request, &err)) {
     CheckReason(err);
     return 0;
   }
