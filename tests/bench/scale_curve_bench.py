@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Scale curve (issue 17, item 5): how phpeek-pm's costs grow with the number of instances. For
+each of 100, 500, 2000 and 5000 `sleep` instances, in rounds: cold start (to every child running),
+the daemon's own CPU for it, its RSS, kill -9 to replacement (median of --kills), scale down to
+half and back up through the Management API (to the children gone / running), and shutdown. The
+daemon's CPU is read from /proc/<pid>/stat (utime + stime of the daemon only, its threads
+included, its children not).
+
+Each figure gets a least-squares line over the instance counts (the per-instance cost, its slope)
+and a linearity check: the figure at the largest count over the figure at 500 must stay within
+12x for 10x the instances (kill -9 to replacement, which should not grow at all, 3x), else
+the bench exits 1 naming the figure. RSS per instance is the RSS line's slope, in KB (target:
+under 8 KB of daemon memory per instance without log history; log_buffer_lines: 0 here).
+
+The configuration is the engine bench's (restart_backoff_initial 0s, unlimited restarts, the
+rest-api plugin for the scale requests) with `log_buffer_lines: 0`; --default-config uses the
+shipped config/phpeek-pm.yaml's `global:` settings instead (backoff 1 s, 5 restarts, the history
+on), where a kill is replaced after the backoff. Not run by ctest.
+
+usage: scale_curve_bench.py PHPEEK_PM_BINARY [--counts 100,500,2000,5000] [--rounds 3]
+                            [--kills 10] [--default-config]
+"""
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from engine_bench import children, cpu_ticks, free_port, proc_field, wait_exit, wait_for  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+FIGURES = ["start_s", "start_cpu_s", "rss_kb", "restart_ms", "scale_down_s", "scale_up_s",
+           "shutdown_s"]
+# The most a figure may grow from 500 instances to the largest count: 12x per 10x instances (a
+# little slack over linear), and kill -9 to replacement, which should not grow, 3x at any count.
+def growth_limit(figure, largest):
+    return 3.0 if figure == "restart_ms" else 12.0 * (largest / 500) / 10
+
+
+def globals_text(port, count, default_config):
+    api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {port}\n"
+    limit = f"  max_process_scale: {count}\n"
+    if default_config:
+        return ("  shutdown_timeout: 10s\n  log_format: text\n  log_level: info\n"
+                "  restart_policy: always\n  max_restart_attempts: 5\n"
+                "  restart_backoff_initial: 1s\n  restart_backoff_max: 30s\n" + api + limit)
+    return ("  log_format: text\n  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
+            "  log_buffer_lines: 0\n" + api + limit)
+
+
+def post_scale(port, n):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("POST", "/api/v1/processes/s/scale", body=json.dumps({"scale": n}),
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    if r.status >= 300:
+        raise RuntimeError(f"scale to {n} answered {r.status}")
+
+
+def timed_until(cond, timeout=300):
+    t0 = time.monotonic()
+    wait_for(cond, timeout=timeout, step=0.001)
+    return time.monotonic() - t0
+
+
+def one_run(binary, tmp, n, kills, default_config):
+    port = free_port()
+    path = os.path.join(tmp, "phpeek-pm.yaml")
+    with open(path, "w") as f:
+        f.write("global:\n" + globals_text(port, n, default_config) +
+                f"processes:\n  s:\n    command: [\"sleep\", \"100000\"]\n    scale: {n}\n")
+    r = {}
+    log = open(os.path.join(tmp, "daemon.log"), "w")
+    t0 = time.monotonic()
+    p = subprocess.Popen([binary, "-c", path], stdout=log, stderr=log)
+    try:
+        wait_for(lambda: len(children(p.pid)) >= n, timeout=300, step=0.001)
+        r["start_s"] = time.monotonic() - t0
+        r["start_cpu_s"] = cpu_ticks(p.pid) / TICK
+        time.sleep(0.5)
+        r["rss_kb"] = proc_field(p.pid, "VmRSS")
+        samples = []
+        for _ in range(kills):
+            before = children(p.pid)
+            victim = min(before)
+            t1 = time.monotonic()
+            os.kill(victim, signal.SIGKILL)
+            wait_for(lambda: len(children(p.pid) - before) >= 1 and victim not in children(p.pid),
+                     timeout=60, step=0.0005)
+            samples.append((time.monotonic() - t1) * 1000)
+        r["restart_ms"] = statistics.median(samples)
+        wait_for(lambda: len(children(p.pid)) >= n, timeout=60)
+        half = n // 2
+        t2 = time.monotonic()
+        post_scale(port, half)
+        wait_for(lambda: len(children(p.pid)) <= half, timeout=300, step=0.001)
+        r["scale_down_s"] = time.monotonic() - t2
+        t3 = time.monotonic()
+        post_scale(port, n)
+        wait_for(lambda: len(children(p.pid)) >= n, timeout=300, step=0.001)
+        r["scale_up_s"] = time.monotonic() - t3
+        time.sleep(0.3)
+        t4 = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        wait_exit(p, timeout=300)
+        r["shutdown_s"] = time.monotonic() - t4
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        log.close()
+    return r
+
+
+def slope(xs, ys):
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("--counts", default="100,500,2000,5000")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--kills", type=int, default=10)
+    ap.add_argument("--default-config", action="store_true")
+    args = ap.parse_args()
+    counts = [int(c) for c in args.counts.split(",")]
+    results = {n: [] for n in counts}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rnd in range(args.rounds):
+            for n in counts:
+                print(f"round {rnd + 1}/{args.rounds}: {n} instances ...", file=sys.stderr)
+                results[n].append(one_run(args.binary, tmp, n, args.kills, args.default_config))
+    median = {n: {k: statistics.median(run[k] for run in results[n]) for k in FIGURES}
+              for n in counts}
+    config = "shipped config/phpeek-pm.yaml globals" if args.default_config else \
+        "restart_backoff_initial 0s, unlimited restarts, log_buffer_lines 0"
+    print(f"scale curve, {config}, rest-api loaded, median of {args.rounds} rounds")
+    print("| figure | " + " | ".join(str(n) for n in counts) + " | per instance (slope) | "
+          f"{counts[-1]} / 500 |")
+    print("|---|" + "---:|" * (len(counts) + 2))
+    failures = []
+    for k in FIGURES:
+        ys = [median[n][k] for n in counts]
+        per = slope(counts, ys)
+        unit = {"rss_kb": "KB", "restart_ms": "ms"}.get(k, "s")
+        growth = ys[-1] / median[500][k] if 500 in median and median[500][k] else float("nan")
+        limit = growth_limit(k, counts[-1])
+        if 500 in median and growth > limit:
+            failures.append(f"{k}: {growth:.1f}x from 500 to {counts[-1]} (limit {limit:.1f}x)")
+        scale = 1000.0 if unit == "s" else 1.0
+        per_text = f"{per * scale:.3f} {'ms' if unit == 's' else unit}"
+        print(f"| {k} | " + " | ".join(f"{y:.3f}" for y in ys) + f" | {per_text} | "
+              f"{growth:.1f}x |")
+    print(f"RSS per instance (slope): {slope(counts, [median[n]['rss_kb'] for n in counts]):.2f} "
+          "KB (target < 8)")
+    if failures:
+        print("NOT LINEAR: " + "; ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
