@@ -11,12 +11,16 @@ rounds' ratios and their range [min-max], so that a busy neighbour slowing one r
 the figure.
 
 phpeek-pm runs with restart_backoff_initial 0s so that a killed instance is replaced at once (by
-default a run shorter than the stable threshold waits out the backoff, by design). The scale
+default a run shorter than the stable threshold waits out the backoff, by design). With
+--default-config it runs with the `global:` settings of the shipped config/phpeek-pm.yaml instead
+(backoff 1 s, 5 attempts, the history, the rest-api plugin loaded on a free port, as users run it),
+and each kill comes after a stable run (min_uptime, 1 s), so that the figure is what a user sees
+when a long-running worker dies. The scale
 figure uses the rest-api plugin (POST /api/v1/processes/s/scale) on a free loopback port; the
 floor spawns its 90 on SIGUSR1; supervisord starts 90 predefined programs over XML-RPC.
 
 usage: engine_bench.py PHPEEK_PM_BINARY [--instances 500] [--runs 5] [--idle-seconds 30]
-                       [--no-supervisord]
+                       [--no-supervisord] [--default-config]
 """
 import argparse
 import http.client
@@ -89,27 +93,49 @@ def free_port():
         return s.getsockname()[1]
 
 
+def shipped_globals():
+    """The `global:` lines of the shipped config/phpeek-pm.yaml, without where its API listens."""
+    lines, inside = [], False
+    with open(os.path.join(HERE, "..", "..", "config", "phpeek-pm.yaml")) as f:
+        for line in f:
+            if line.startswith("global:"):
+                inside = True
+            elif inside and line.strip() and not line.startswith(" "):
+                break
+            elif inside and line.strip() and not line.strip().startswith(("#", "api_port", "api_enabled",
+                                                                          "api_host")):
+                lines.append(line.split("#", 1)[0].rstrip() + "\n")
+    return "".join(lines)
+
+
 class Phpeek:
     name = "phpeek-pm"
     kills = 30
 
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, default_config=False):
         self.binary, self.tmp = binary, tmp
         self.port = None
+        self.default_config = default_config
+        # Seconds a replacement runs before the next kill: a stable run (min_uptime) by default.
+        self.stable_wait = 1.2 if default_config else 0
+
+    def _globals(self, n, scalable):
+        if self.default_config or scalable:
+            self.port = free_port()
+        api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {self.port}\n"
+        scale = f"  max_process_scale: {max(n, SCALE_TO)}\n"
+        if self.default_config:
+            return shipped_globals() + api + scale
+        if not scalable:
+            api = "  api_enabled: false\n"
+        return (api + "  log_format: text\n" + scale +
+                "  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n")
 
     def start(self, n, scalable=False):
         path = os.path.join(self.tmp, "phpeek-pm.yaml")
-        api = "  api_enabled: false\n"
-        if scalable:
-            self.port = free_port()
-            api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {self.port}\n"
         with open(path, "w") as f:
             f.write(f"""global:
-{api}  log_format: text
-  max_process_scale: {max(n, SCALE_TO)}
-  restart_backoff_initial: 0s
-  max_restart_attempts: 0
-processes:
+{self._globals(n, scalable)}processes:
   s:
     command: ["sleep", "1000"]
     scale: {n}
@@ -227,6 +253,7 @@ def session(sup, n, kills, extras):
         r["rss_kb"] = proc_field(p.pid, "VmRSS")
     samples = []
     for _ in range(kills):
+        time.sleep(getattr(sup, "stable_wait", 0))
         before = children(p.pid)
         victim = min(before)
         t1 = time.monotonic()
@@ -296,6 +323,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle-seconds", type=float, default=30)
     ap.add_argument("--no-supervisord", action="store_true")
+    ap.add_argument("--default-config", action="store_true",
+                    help="phpeek-pm with the shipped config's global settings (see above)")
     ap.add_argument("--verbose", action="store_true", help="absolute times of every round (stderr)")
     args = ap.parse_args()
     floor_bin = os.path.join(tempfile.gettempdir(), "phpeek-bench-floor")
@@ -303,7 +332,7 @@ def main():
     n = args.instances
     tmp = tempfile.mkdtemp(prefix="phpeek-bench-")
     try:
-        sups = [Floor(floor_bin), Phpeek(args.binary, tmp)]
+        sups = [Floor(floor_bin), Phpeek(args.binary, tmp, args.default_config)]
         if args.no_supervisord:
             pass
         elif shutil.which("supervisord"):
@@ -339,6 +368,10 @@ def main():
             print(f"round {run + 1}/{args.runs}: " + ", ".join(
                 f"{s.name} start {ratios[s.name]['start'][-1]:.2f}" for s in shown),
                 file=sys.stderr)
+        print("phpeek-pm configuration: " + ("the shipped config/phpeek-pm.yaml's global settings, "
+              "rest-api loaded, kills after a stable run" if args.default_config else
+              "restart_backoff_initial 0s, unlimited restarts, no plugin (rest-api for the scale "
+              "figure)"))
         print(f"{'figure (ratio to the floor: median [min-max])':46} " +
               " ".join(f"{s.name:>22}" for s in shown))
         rows = [(f"cold start of {n}", "start"),

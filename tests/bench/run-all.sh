@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark of this folder in order, by hand (never by ctest), into one run folder with a
 # summary a README figure can be traced to:
-#   OUT/<bench>.txt   what each bench printed (its ratio tables), OUT/<bench>.err its progress
+#   OUT/<bench>.txt   what each bench printed (its ratio tables), OUT/<bench>.err its progress,
+#   OUT/runs.txt      name|exit code|seconds|command, a line per bench
 #   OUT/summary.json  {"date","commit","dirty","machine":{...},"benches":[{"name","command",
 #                      "exit_code","seconds","output"}]}
 #   OUT/summary.md    the same for people: machine, commit, then each bench's command and output
@@ -53,8 +54,10 @@ for entry in "${BENCHES[@]}"; do
   echo "run-all: $name exit $code in $((SECONDS - start)) s" >&2
 done
 
-# The summaries, written by Python for exact JSON escaping.
-printf '%s\n' "${records[@]}" | python3 - "$OUT" "$COMMIT" "$REPO" << 'PY'
+# The summaries, written by Python for exact JSON escaping (the script is its stdin: the records
+# go through a file).
+printf '%s\n' "${records[@]}" > "$OUT/runs.txt"
+python3 - "$OUT" "$COMMIT" "$REPO" << 'PY'
 import json, os, platform, subprocess, sys, time
 out, commit, repo = sys.argv[1:4]
 def cpu_model():
@@ -69,7 +72,7 @@ machine = {"cpus": os.cpu_count(), "cpu": cpu_model(), "kernel": platform.releas
            "memory_kb": int(open("/proc/meminfo").readline().split()[1]),
            "load_at_end": os.getloadavg()}
 benches = []
-for line in sys.stdin.read().splitlines():
+for line in open(os.path.join(out, "runs.txt")).read().splitlines():
     name, code, seconds, command = line.split("|", 3)
     with open(os.path.join(out, name + ".txt")) as f:
         benches.append({"name": name, "command": command, "exit_code": int(code),
