@@ -206,7 +206,7 @@ class MetricsPlugin : public v1::Plugin {
   DaemonInfo daemon_;
   Collector collector_;
   HookStats hooks_;
-  const ProcStats proc_stats_{proc_root_};
+  ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};
   // php-fpm pools: asked on each scrape, all at once, for at most 1 s together.
   FpmScraper fpm_{[this](int level, const std::string& m) { host().log(level, m); },

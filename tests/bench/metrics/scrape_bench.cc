@@ -86,7 +86,7 @@ std::string SnapshotJson(const std::vector<pid_t>& pids) {
 }
 
 std::string Scrape(const std::string& json, Collector* collector,
-                   const phpeek::metrics::ProcStats& stats) {
+                   phpeek::metrics::ProcStats& stats) {
   std::vector<phpeek::metrics::ProcessSnapshot> procs;
   std::string err;
   if (!phpeek::metrics::ParseProcessList(json, &procs, &err)) {
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
   Sleepers sleepers(instances);
   const std::string json = SnapshotJson(sleepers.pids());
   Collector collector;
-  const phpeek::metrics::ProcStats stats;
+  phpeek::metrics::ProcStats stats;
   const std::string sample = Scrape(json, &collector, stats);
   std::printf("%d instances (%zu live groups), snapshot %zu bytes, exposition %zu bytes\n",
               instances, sleepers.pids().size(), json.size(), sample.size());

@@ -91,7 +91,7 @@ TEST(ProcStats, SumsEveryMemberOfTheRequestedGroupsOnly) {
   proc.Add(103, 100, 0, 1, 2);                            // orphan of the group, reparented to us
   proc.Add(200, 200, 50, 9, 9);                           // another group, not asked
   proc.Add(300, 300, 0, 1, 1);
-  const ProcStats stats(proc.root());
+  ProcStats stats(proc.root());
   const auto usage = stats.ReadGroups({100, 300, 400});
   ASSERT_EQ(usage.size(), 2u);  // 400 has no member
   const GroupUsage& g = usage.at(100);
@@ -234,7 +234,7 @@ uint64_t ListGroupFds(pid_t pgid) {
 TEST(ProcStats, ReadsARealProcessGroupIncludingReapedChildrenCpu) {
   RealGroup group;
   ASSERT_GT(group.pid(), 0);
-  const ProcStats stats;
+  ProcStats stats;
   GroupUsage g;
   uint64_t listed = 0;
   // The shell's children pass through fork-before-exec moments with extra descriptors, so the
