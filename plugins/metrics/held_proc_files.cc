@@ -14,6 +14,7 @@ namespace {
 void CloseHeld(const HeldProcFiles::Files& f) {
   if (f.stat >= 0) ::close(f.stat);
   if (f.children >= 0) ::close(f.children);
+  if (f.fd_dir >= 0) ::close(f.fd_dir);
 }
 
 // Descriptors the process may still hold for us: half its soft limit minus what it has open.
@@ -50,7 +51,7 @@ const HeldProcFiles::Files* HeldProcFiles::Get(int root, pid_t pid) {
     it->second.round = round_;
     return &it->second;
   }
-  if (allowance_ < 2) {
+  if (allowance_ < 3) {
     errno = 0;
     return nullptr;
   }
@@ -62,8 +63,10 @@ const HeldProcFiles::Files* HeldProcFiles::Get(int root, pid_t pid) {
   std::snprintf(path, sizeof(path), "%d/task/%d/children", static_cast<int>(pid),
                 static_cast<int>(pid));
   f.children = ::openat(root, path, O_RDONLY | O_CLOEXEC);
+  std::snprintf(path, sizeof(path), "%d/fd", static_cast<int>(pid));
+  f.fd_dir = ::openat(root, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   f.round = round_;
-  allowance_ -= 2;
+  allowance_ -= 3;
   return &files_.emplace(pid, f).first->second;
 }
 

@@ -1,6 +1,6 @@
-// Descriptors of /proc/<pid>/stat and /proc/<pid>/task/<pid>/children kept open from one scrape to
-// the next, so that reading a group member costs a pread(2) per file instead of openat + read +
-// close with a path lookup each.
+// Descriptors of /proc/<pid>/stat, /proc/<pid>/task/<pid>/children and /proc/<pid>/fd (O_PATH)
+// kept open from one scrape to the next, so that reading a group member costs a pread(2) per file
+// and an fstat(2) instead of openat + read + close with a path lookup each.
 //
 // Why: profiling a scrape of 500 instances (tests/bench/README.md, metrics scrape) showed nearly
 // all of its CPU in the kernel, and two thirds of that in opening, looking up and closing the /proc
@@ -33,6 +33,7 @@ class HeldProcFiles {
   struct Files {
     int stat = -1;
     int children = -1;  // of the thread whose tid is the pid; -1 when it could not be opened
+    int fd_dir = -1;    // O_PATH: its fstat size is the descriptor count; -1 when not opened
     uint64_t round = 0;
   };
 

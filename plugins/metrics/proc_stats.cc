@@ -189,18 +189,22 @@ ProcStats::ProcStats(std::string proc_root, std::string self)
 
 ProcStats::~ProcStats() = default;
 
-std::optional<uint64_t> ProcStats::CountFds(int root, const char* fd_dir) const {
+std::optional<uint64_t> ProcStats::CountFds(int root, const char* fd_dir, int held_fd_dir) const {
   struct stat st {};
+  if (held_fd_dir >= 0 && ::fstat(held_fd_dir, &st) == 0 && st.st_size > 0) {
+    return static_cast<uint64_t>(st.st_size);
+  }
   if (procfs_ && ::fstatat(root, fd_dir, &st, 0) == 0 && st.st_size > 0) {
     return static_cast<uint64_t>(st.st_size);
   }
   return CountEntries(root, fd_dir);
 }
 
-// Reads <pid>/stat into `buf`, through a held descriptor when there is one (its children file's
-// descriptor goes to `children_fd`, else -1). Returns the length, or -1 with errno.
-ssize_t ProcStats::ReadStatText(int root, pid_t pid, char* buf, size_t size, int* children_fd) {
-  *children_fd = -1;
+// Reads <pid>/stat into `buf`, through a held descriptor when there is one (then `*held` points
+// at the process's held files, else it is null). Returns the length, or -1 with errno.
+ssize_t ProcStats::ReadStatText(int root, pid_t pid, char* buf, size_t size,
+                                const HeldProcFiles::Files** held) {
+  *held = nullptr;
   // Two tries: a held descriptor of a reaped process fails, and its pid may name a new one now.
   for (int attempt = 0; held_ != nullptr && attempt < 2; ++attempt) {
     const HeldProcFiles::Files* f = held_->Get(root, pid);
@@ -211,7 +215,7 @@ ssize_t ProcStats::ReadStatText(int root, pid_t pid, char* buf, size_t size, int
     const ssize_t n = ::pread(f->stat, buf, size - 1, 0);
     if (n >= 0) {
       buf[n] = '\0';
-      *children_fd = f->children;
+      *held = f;
       return n;
     }
     const int err = errno;
@@ -284,8 +288,8 @@ pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
     return 0;
   };
   char buf[1024];
-  int held_children = -1;
-  const ssize_t n = ReadStatText(root, pid, buf, sizeof(buf), &held_children);
+  const HeldProcFiles::Files* held = nullptr;
+  const ssize_t n = ReadStatText(root, pid, buf, sizeof(buf), &held);
   StatLine stat;
   if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) {
     return note("stat", n < 0 ? errno : EINVAL);
@@ -296,14 +300,14 @@ pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
   g.rss_bytes += stat.rss_pages * page_size_;
   char fd_dir[24];
   std::snprintf(fd_dir, sizeof(fd_dir), "%s/fd", dir);
-  if (const std::optional<uint64_t> fds = CountFds(root, fd_dir)) {
+  if (const std::optional<uint64_t> fds = CountFds(root, fd_dir, held ? held->fd_dir : -1)) {
     g.open_fds += *fds;
   } else if (!Vanished(errno)) {
     if (problem != nullptr && problem->empty()) *problem = Problem(root_ + "/" + fd_dir, errno);
     g.fds_known = false;
   }
   g.processes += 1;
-  AppendChildren(root, dir, stat.threads, held_children, children);
+  AppendChildren(root, dir, stat.threads, held ? held->children : -1, children);
   return stat.pgrp;
 }
 

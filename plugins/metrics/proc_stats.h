@@ -17,7 +17,7 @@
 // kernels report 0 there and the directory is listed instead.
 //
 // On a real procfs the stat and children files of each member stay open between readings
-// (held_proc_files.h), so a member costs two pread(2) and one stat(2) instead of a series of
+// (held_proc_files.h), so a member costs two pread(2) and one fstat(2) instead of a series of
 // openat/read/close with path lookups: what the profile showed to be most of a scrape's CPU.
 //
 // Nothing is made up: a group with a member whose stat cannot be read is reported incomplete, and
@@ -66,9 +66,11 @@ class ProcStats {
                                                    std::string* problem = nullptr);
 
  private:
-  // `fd_dir` is "<pid>/fd" under the root `root`; nullopt when it is unreadable.
-  std::optional<uint64_t> CountFds(int root, const char* fd_dir) const;
-  ssize_t ReadStatText(int root, pid_t pid, char* buf, size_t size, int* children_fd);
+  // `fd_dir` is "<pid>/fd" under the root `root`, `held_fd_dir` its held O_PATH descriptor or
+  // -1; nullopt when it is unreadable.
+  std::optional<uint64_t> CountFds(int root, const char* fd_dir, int held_fd_dir) const;
+  ssize_t ReadStatText(int root, pid_t pid, char* buf, size_t size,
+                       const HeldProcFiles::Files** held);
   void AppendChildren(int root, const char* dir, uint64_t threads, int held_children,
                       std::vector<pid_t>* out) const;
   pid_t ReadMember(int root, pid_t pid, pid_t group, const std::unordered_set<pid_t>& pgids,
