@@ -99,6 +99,21 @@ bool IsPidName(const char* name) {
   return true;
 }
 
+// One decimal field of a stat line, advancing `*p` past it; false when there are no digits. A
+// leading '-' is skipped (nice, priority, tpgid): the fields we use are never negative. By hand
+// rather than strtoull, which was the largest user-space entry of the scrape's profile.
+bool ParseStatField(const char** p, const char* end, uint64_t* value) {
+  const char* q = *p;
+  if (q < end && *q == '-') ++q;
+  const char* digits = q;
+  uint64_t v = 0;
+  for (; q < end && *q >= '0' && *q <= '9'; ++q) v = v * 10 + static_cast<uint64_t>(*q - '0');
+  if (q == digits) return false;
+  *value = v;
+  *p = q;
+  return true;
+}
+
 }  // namespace
 
 bool ParseStatLine(const char* line, size_t len, StatLine* out) {
@@ -113,11 +128,8 @@ bool ParseStatLine(const char* line, size_t len, StatLine* out) {
     if (p >= end) return false;
     if (index == 0) {
       ++p;  // the one-letter state
-    } else {
-      char* next = nullptr;
-      fields[index] = std::strtoull(p, &next, 10);
-      if (next == p) return false;
-      p = next;
+    } else if (!ParseStatField(&p, end, &fields[index])) {
+      return false;
     }
   }
   out->pgrp = static_cast<pid_t>(fields[5 - 3]);

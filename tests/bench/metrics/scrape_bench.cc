@@ -168,6 +168,11 @@ int main(int argc, char** argv) {
          Time(iterations, [&] { phpeek::metrics::ParseProcessList(json, &procs, &err); }));
   Report("  of which /proc",
          Time(iterations, [&] { stats.ReadGroups(phpeek::metrics::LiveGroups(procs)); }));
+  const auto usage = stats.ReadGroups(phpeek::metrics::LiveGroups(procs));
+  Report("  of which families+render", Time(iterations, [&] {
+           phpeek::metrics::RenderText(
+               phpeek::metrics::BuildFamilies(procs, collector, usage, {"0.1.0", 1700000000}));
+         }));
 
   phpeek::metrics::MetricsListener server([&] {
     return phpeek::metrics::HttpResponse{
