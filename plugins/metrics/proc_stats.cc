@@ -306,7 +306,10 @@ pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
   if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) {
     return note("stat", n < 0 ? errno : EINVAL);
   }
-  if (pgids.count(stat.pgrp) == 0) return 0;  // left the group (setsid): not ours to count
+  if (pgids.count(stat.pgrp) == 0) {  // left the group (setsid), or a child of ours outside them
+    if (held != nullptr) held_->Drop(pid);
+    return 0;
+  }
   GroupUsage& g = (*usage)[stat.pgrp];
   g.cpu_seconds += static_cast<double>(stat.cpu_ticks) / ticks_per_second_;
   g.rss_bytes += stat.rss_pages * page_size_;
@@ -353,6 +356,11 @@ std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered
   }
   if (held_ != nullptr) held_->EndRound();
   return usage;
+}
+
+size_t ProcStats::held_processes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_ == nullptr ? 0 : held_->held();
 }
 
 }  // namespace phpeek::metrics

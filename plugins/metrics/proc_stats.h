@@ -64,6 +64,8 @@ class ProcStats {
   // "<path>: <reason>"; entries that vanished (the process exited) are no problem.
   std::unordered_map<pid_t, GroupUsage> ReadGroups(const std::unordered_set<pid_t>& pgids,
                                                    std::string* problem = nullptr);
+  // Processes whose files are held open between readings (for tests).
+  size_t held_processes();
 
  private:
   // `fd_dir` is "<pid>/fd" under the root `root`, `held_fd_dir` its held O_PATH descriptor or
