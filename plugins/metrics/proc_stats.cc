@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -201,11 +202,13 @@ ProcStats::ProcStats(std::string proc_root, std::string self)
 
 ProcStats::~ProcStats() = default;
 
-std::optional<uint64_t> ProcStats::CountFds(int root, const char* fd_dir, int held_fd_dir) const {
+std::optional<uint64_t> ProcStats::CountFds(int root, const char* dir, int held_fd_dir) const {
   struct stat st {};
   if (held_fd_dir >= 0 && ::fstat(held_fd_dir, &st) == 0 && st.st_size > 0) {
     return static_cast<uint64_t>(st.st_size);
   }
+  char fd_dir[24];
+  std::snprintf(fd_dir, sizeof(fd_dir), "%s/fd", dir);
   if (procfs_ && ::fstatat(root, fd_dir, &st, 0) == 0 && st.st_size > 0) {
     return static_cast<uint64_t>(st.st_size);
   }
@@ -289,8 +292,8 @@ pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
                             const std::unordered_set<pid_t>& pgids,
                             std::unordered_map<pid_t, GroupUsage>* usage,
                             std::vector<pid_t>* children, std::string* problem) {
-  char dir[16];
-  std::snprintf(dir, sizeof(dir), "%d", static_cast<int>(pid));
+  char dir[16] = {};  // the pid's decimal name; to_chars: snprintf showed in the profile
+  std::to_chars(dir, dir + sizeof(dir) - 1, static_cast<int>(pid));
   const auto note = [&](const char* file, int err) -> pid_t {
     if (Vanished(err)) return 0;  // exited meanwhile
     if (group != 0) (*usage)[group].complete = false;
@@ -313,12 +316,12 @@ pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
   GroupUsage& g = (*usage)[stat.pgrp];
   g.cpu_seconds += static_cast<double>(stat.cpu_ticks) / ticks_per_second_;
   g.rss_bytes += stat.rss_pages * page_size_;
-  char fd_dir[24];
-  std::snprintf(fd_dir, sizeof(fd_dir), "%s/fd", dir);
-  if (const std::optional<uint64_t> fds = CountFds(root, fd_dir, held ? held->fd_dir : -1)) {
+  if (const std::optional<uint64_t> fds = CountFds(root, dir, held ? held->fd_dir : -1)) {
     g.open_fds += *fds;
   } else if (!Vanished(errno)) {
-    if (problem != nullptr && problem->empty()) *problem = Problem(root_ + "/" + fd_dir, errno);
+    if (problem != nullptr && problem->empty()) {
+      *problem = Problem(root_ + "/" + dir + "/fd", errno);
+    }
     g.fds_known = false;
   }
   g.processes += 1;

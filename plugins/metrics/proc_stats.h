@@ -68,9 +68,9 @@ class ProcStats {
   size_t held_processes();
 
  private:
-  // `fd_dir` is "<pid>/fd" under the root `root`, `held_fd_dir` its held O_PATH descriptor or
-  // -1; nullopt when it is unreadable.
-  std::optional<uint64_t> CountFds(int root, const char* fd_dir, int held_fd_dir) const;
+  // Of "<dir>/fd" under the root `root` (`dir`: the pid's name), or of `held_fd_dir`, its held
+  // O_PATH descriptor, when that is not -1; nullopt when it is unreadable.
+  std::optional<uint64_t> CountFds(int root, const char* dir, int held_fd_dir) const;
   ssize_t ReadStatText(int root, pid_t pid, char* buf, size_t size,
                        const HeldProcFiles::Files** held);
   void AppendChildren(int root, const char* dir, uint64_t threads, int held_children,
