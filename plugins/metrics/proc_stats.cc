@@ -334,8 +334,12 @@ std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered
   std::lock_guard<std::mutex> lock(mu_);
   std::unordered_map<pid_t, GroupUsage> usage;
   const DirFd root(AT_FDCWD, root_.c_str());
-  if (pgids.empty() || !root.ok()) return usage;
+  if (!root.ok()) return usage;
   if (held_ != nullptr) held_->BeginRound(root.get(), (self_ + "/fd").c_str());
+  if (pgids.empty()) {
+    if (held_ != nullptr) held_->EndRound();  // no instance runs: nothing stays held
+    return usage;
+  }
   struct Pending {
     pid_t pid;
     pid_t group;  // the group it was found under; 0 for an orphan of unknown group

@@ -362,6 +362,8 @@ TEST(ProcStats, HoldsNoFilesWhenHalfTheDescriptorLimitIsInUse) {
   }
   EXPECT_EQ(MembersOf(&stats, group.pid()), 1u);
   EXPECT_EQ(stats.held_processes(), 1u);
+  EXPECT_TRUE(stats.ReadGroups({}).empty());  // no instance runs: nothing stays held
+  EXPECT_EQ(stats.held_processes(), 0u);
 }
 
 }  // namespace
