@@ -14,7 +14,9 @@
 // Budget: the daemon's descriptors are for supervision first. At the start of each round the
 // process's open descriptors are counted; descriptors are held only while the whole process stays
 // under half its soft RLIMIT_NOFILE, and above that all held ones are released. Entries not used
-// in a round (the process exited or left our groups) are closed at its end.
+// in a round (the process exited or left our groups) are closed at its end. All are close-on-exec,
+// and the daemon's usual spawn (core/process/clone_spawn.h) never copies its descriptor table, so
+// they do not make spawning dearer; only a fork for `user`/`group` copies them with the rest.
 //
 // Only for a real procfs: a regular file held open keeps its old content, so synthetic trees are
 // read by path. Threads: not synchronised; ProcStats serialises its rounds.
