@@ -162,12 +162,13 @@ class MetricsPlugin : public v1::Plugin {
       if (!s.ok()) {
         return ErrorResponse(503, "process list unavailable: " + host().statusName(s.code));
       }
-      std::vector<ProcessSnapshot> processes;
+      ProcessList decoded;
       std::string err;
-      if (!ParseProcessList(json, &processes, &err)) {
+      if (!decoder_.Decode(json, &decoded, &err)) {
         host().error("scrape: " + err);
         return ErrorResponse(500, err);
       }
+      const std::vector<ProcessSnapshot>& processes = *decoded;
       collector_.Retain(InstanceIds(processes));
       std::string unreadable;
       const auto usage = proc_stats_.ReadGroups(LiveGroups(processes), &unreadable);
@@ -205,8 +206,9 @@ class MetricsPlugin : public v1::Plugin {
   ProcfsStatus procfs_;
   DaemonInfo daemon_;
   Collector collector_;
+  ProcessListDecoder decoder_;
   HookStats hooks_;
-  const ProcStats proc_stats_{proc_root_};
+  ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};
   // php-fpm pools: asked on each scrape, all at once, for at most 1 s together.
   FpmScraper fpm_{[this](int level, const std::string& m) { host().log(level, m); },

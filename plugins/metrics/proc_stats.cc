@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -15,8 +17,7 @@
 namespace phpeek::metrics {
 namespace {
 
-// Descriptors of /proc entries are used with openat(): resolving "/proc/<pid>" once per process
-// instead of once per file is most of the kernel's cost of a scrape.
+// The procfs root, opened once per reading; member files are opened relative to it.
 class DirFd {
  public:
   DirFd(int at, const char* path) : fd_(::openat(at, path, O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
@@ -75,6 +76,17 @@ bool ReadWholeFile(int at, const char* path, std::string* out) {
   return true;
 }
 
+// Reads a held /proc file from its start: procfs renders it anew for a read at offset 0.
+bool PreadWholeFile(int fd, std::string* out) {
+  out->clear();
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::pread(fd, buf, sizeof(buf), static_cast<off_t>(out->size()))) > 0) {
+    out->append(buf, static_cast<size_t>(n));
+  }
+  return n == 0;
+}
+
 bool IsProcfs(const std::string& path) {
   struct statfs fs {};
   return ::statfs(path.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
@@ -85,6 +97,21 @@ bool IsPidName(const char* name) {
   for (const char* p = name; *p; ++p) {
     if (*p < '0' || *p > '9') return false;
   }
+  return true;
+}
+
+// One decimal field of a stat line, advancing `*p` past it; false when there are no digits. A
+// leading '-' is skipped (nice, priority, tpgid): the fields we use are never negative. By hand
+// rather than strtoull, which was the largest user-space entry of the scrape's profile.
+bool ParseStatField(const char** p, const char* end, uint64_t* value) {
+  const char* q = *p;
+  if (q < end && *q == '-') ++q;
+  const char* digits = q;
+  uint64_t v = 0;
+  for (; q < end && *q >= '0' && *q <= '9'; ++q) v = v * 10 + static_cast<uint64_t>(*q - '0');
+  if (q == digits) return false;
+  *value = v;
+  *p = q;
   return true;
 }
 
@@ -102,11 +129,8 @@ bool ParseStatLine(const char* line, size_t len, StatLine* out) {
     if (p >= end) return false;
     if (index == 0) {
       ++p;  // the one-letter state
-    } else {
-      char* next = nullptr;
-      fields[index] = std::strtoull(p, &next, 10);
-      if (next == p) return false;
-      p = next;
+    } else if (!ParseStatField(&p, end, &fields[index])) {
+      return false;
     }
   }
   out->pgrp = static_cast<pid_t>(fields[5 - 3]);
@@ -173,36 +197,60 @@ ProcStats::ProcStats(std::string proc_root, std::string self)
       self_(std::move(self)),
       procfs_(IsProcfs(root_)),
       ticks_per_second_(static_cast<double>(::sysconf(_SC_CLK_TCK))),
-      page_size_(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) {}
+      page_size_(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))),
+      held_(procfs_ ? std::make_unique<HeldProcFiles>() : nullptr) {}
 
-std::optional<uint64_t> ProcStats::CountFds(int pid_dir) const {
+ProcStats::~ProcStats() = default;
+
+std::optional<uint64_t> ProcStats::CountFds(int root, const char* dir, int held_fd_dir) const {
   struct stat st {};
-  if (procfs_ && ::fstatat(pid_dir, "fd", &st, 0) == 0 && st.st_size > 0) {
+  if (held_fd_dir >= 0 && ::fstat(held_fd_dir, &st) == 0 && st.st_size > 0) {
     return static_cast<uint64_t>(st.st_size);
   }
-  return CountEntries(pid_dir, "fd");
+  char fd_dir[24];
+  std::snprintf(fd_dir, sizeof(fd_dir), "%s/fd", dir);
+  if (procfs_ && ::fstatat(root, fd_dir, &st, 0) == 0 && st.st_size > 0) {
+    return static_cast<uint64_t>(st.st_size);
+  }
+  return CountEntries(root, fd_dir);
 }
 
-// Children are listed per thread: a child belongs to the thread that spawned it.
-void ProcStats::AppendChildren(int pid_dir, const std::string& pid, uint64_t threads,
-                               std::vector<pid_t>* out) const {
-  std::vector<std::string> tids;
-  if (threads <= 1) {
-    tids.push_back(pid);
-  } else {
-    const int fd = ::openat(pid_dir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
-    if (dir == nullptr && fd >= 0) ::close(fd);
-    while (dir != nullptr) {
-      const dirent* e = ::readdir(dir);
-      if (e == nullptr) break;
-      if (IsPidName(e->d_name)) tids.emplace_back(e->d_name);
+// Reads <pid>/stat into `buf`, through a held descriptor when there is one (then `*held` points
+// at the process's held files, else it is null). Returns the length, or -1 with errno.
+ssize_t ProcStats::ReadStatText(int root, pid_t pid, char* buf, size_t size,
+                                const HeldProcFiles::Files** held) {
+  *held = nullptr;
+  // Two tries: a held descriptor of a reaped process fails, and its pid may name a new one now.
+  for (int attempt = 0; held_ != nullptr && attempt < 2; ++attempt) {
+    const HeldProcFiles::Files* f = held_->Get(root, pid);
+    if (f == nullptr) {
+      if (errno != 0) return -1;  // no such process, or not ours to read
+      break;                      // no descriptors to spare: by path
     }
-    if (dir != nullptr) ::closedir(dir);
+    const ssize_t n = ::pread(f->stat, buf, size - 1, 0);
+    if (n >= 0) {
+      buf[n] = '\0';
+      *held = f;
+      return n;
+    }
+    const int err = errno;
+    held_->Drop(pid);
+    if (!Vanished(err)) {
+      errno = err;
+      return -1;
+    }
   }
+  char path[32];
+  std::snprintf(path, sizeof(path), "%d/stat", static_cast<int>(pid));
+  return ReadSmallFile(root, path, buf, size);
+}
+
+// Children are listed per thread: a child belongs to the thread that spawned it. `dir` is the
+// process's entry under the root ("1234", "self"); `held_children` its held children file or -1.
+void ProcStats::AppendChildren(int root, const char* dir, uint64_t threads, int held_children,
+                               std::vector<pid_t>* out) const {
   std::string text;
-  for (const std::string& tid : tids) {
-    if (!ReadWholeFile(pid_dir, ("task/" + tid + "/children").c_str(), &text)) continue;
+  const auto parse = [&] {
     const char* p = text.c_str();
     while (*p != '\0') {
       char* next = nullptr;
@@ -211,7 +259,30 @@ void ProcStats::AppendChildren(int pid_dir, const std::string& pid, uint64_t thr
       if (child > 0) out->push_back(static_cast<pid_t>(child));
       p = next;
     }
+  };
+  char path[64];
+  if (threads <= 1) {
+    if (held_children >= 0) {
+      if (PreadWholeFile(held_children, &text)) parse();
+      return;
+    }
+    std::snprintf(path, sizeof(path), "%s/task/%s/children", dir, dir);
+    if (ReadWholeFile(root, path, &text)) parse();
+    return;
   }
+  std::snprintf(path, sizeof(path), "%s/task", dir);
+  const int fd = ::openat(root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* tasks = fd >= 0 ? ::fdopendir(fd) : nullptr;
+  if (tasks == nullptr) {
+    if (fd >= 0) ::close(fd);
+    return;
+  }
+  while (const dirent* e = ::readdir(tasks)) {
+    if (!IsPidName(e->d_name)) continue;
+    const std::string thread_children = std::string(path) + "/" + e->d_name + "/children";
+    if (ReadWholeFile(root, thread_children.c_str(), &text)) parse();
+  }
+  ::closedir(tasks);
 }
 
 // Adds process `pid` to its group's usage and appends its children to `children`; returns that
@@ -220,54 +291,64 @@ void ProcStats::AppendChildren(int pid_dir, const std::string& pid, uint64_t thr
 pid_t ProcStats::ReadMember(int root, pid_t pid, pid_t group,
                             const std::unordered_set<pid_t>& pgids,
                             std::unordered_map<pid_t, GroupUsage>* usage,
-                            std::vector<pid_t>* children, std::string* problem) const {
-  const auto note = [&](const std::string& path, int err) -> pid_t {
+                            std::vector<pid_t>* children, std::string* problem) {
+  char dir[16] = {};  // the pid's decimal name; to_chars: snprintf showed in the profile
+  std::to_chars(dir, dir + sizeof(dir) - 1, static_cast<int>(pid));
+  const auto note = [&](const char* file, int err) -> pid_t {
     if (Vanished(err)) return 0;  // exited meanwhile
     if (group != 0) (*usage)[group].complete = false;
-    if (problem != nullptr && problem->empty()) *problem = Problem(path, err);
+    if (problem != nullptr && problem->empty()) {
+      *problem = Problem(root_ + "/" + dir + "/" + file, err);
+    }
     return 0;
   };
-  const std::string pid_text = std::to_string(pid);
-  const DirFd dir(root, pid_text.c_str());
-  if (!dir.ok()) return note(root_ + "/" + pid_text, errno);
   char buf[1024];
-  const ssize_t n = ReadSmallFile(dir.get(), "stat", buf, sizeof(buf));
+  const HeldProcFiles::Files* held = nullptr;
+  const ssize_t n = ReadStatText(root, pid, buf, sizeof(buf), &held);
   StatLine stat;
   if (n <= 0 || !ParseStatLine(buf, static_cast<size_t>(n), &stat)) {
-    return note(root_ + "/" + pid_text + "/stat", n < 0 ? errno : EINVAL);
+    return note("stat", n < 0 ? errno : EINVAL);
   }
-  if (pgids.count(stat.pgrp) == 0) return 0;  // left the group (setsid): not ours to count
+  if (pgids.count(stat.pgrp) == 0) {  // left the group (setsid), or a child of ours outside them
+    if (held != nullptr) held_->Drop(pid);
+    return 0;
+  }
   GroupUsage& g = (*usage)[stat.pgrp];
   g.cpu_seconds += static_cast<double>(stat.cpu_ticks) / ticks_per_second_;
   g.rss_bytes += stat.rss_pages * page_size_;
-  if (const std::optional<uint64_t> fds = CountFds(dir.get())) {
+  if (const std::optional<uint64_t> fds = CountFds(root, dir, held ? held->fd_dir : -1)) {
     g.open_fds += *fds;
   } else if (!Vanished(errno)) {
-    if (problem != nullptr && problem->empty())
-      *problem = Problem(root_ + "/" + pid_text + "/fd", errno);
+    if (problem != nullptr && problem->empty()) {
+      *problem = Problem(root_ + "/" + dir + "/fd", errno);
+    }
     g.fds_known = false;
   }
   g.processes += 1;
-  AppendChildren(dir.get(), pid_text, stat.threads, children);
+  AppendChildren(root, dir, stat.threads, held ? held->children : -1, children);
   return stat.pgrp;
 }
 
 std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered_set<pid_t>& pgids,
-                                                            std::string* problem) const {
+                                                            std::string* problem) {
+  std::lock_guard<std::mutex> lock(mu_);
   std::unordered_map<pid_t, GroupUsage> usage;
   const DirFd root(AT_FDCWD, root_.c_str());
-  if (pgids.empty() || !root.ok()) return usage;
+  if (!root.ok()) return usage;
+  if (held_ != nullptr) held_->BeginRound(root.get(), (self_ + "/fd").c_str());
+  if (pgids.empty()) {
+    if (held_ != nullptr) held_->EndRound();  // no instance runs: nothing stays held
+    return usage;
+  }
   struct Pending {
     pid_t pid;
     pid_t group;  // the group it was found under; 0 for an orphan of unknown group
   };
   std::vector<Pending> pending;
+  pending.reserve(pgids.size() * 2);
   for (const pid_t pgid : pgids) pending.push_back({pgid, pgid});
   std::vector<pid_t> children;
-  {
-    const DirFd self(root.get(), self_.c_str());
-    if (self.ok()) AppendChildren(self.get(), "", /*threads=*/2, &children);  // all its threads
-  }
+  AppendChildren(root.get(), self_.c_str(), /*threads=*/2, -1, &children);  // all its threads
   for (const pid_t child : children) pending.push_back({child, pgids.count(child) ? child : 0});
   std::unordered_set<pid_t> seen;
   seen.reserve(pending.size() * 2);
@@ -280,7 +361,13 @@ std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered
         ReadMember(root.get(), next.pid, next.group, pgids, &usage, &children, problem);
     for (const pid_t child : children) pending.push_back({child, group});
   }
+  if (held_ != nullptr) held_->EndRound();
   return usage;
+}
+
+size_t ProcStats::held_processes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_ == nullptr ? 0 : held_->held();
 }
 
 }  // namespace phpeek::metrics

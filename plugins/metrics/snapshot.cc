@@ -131,4 +131,21 @@ bool ParseProcessList(std::string_view json, std::vector<ProcessSnapshot>* out, 
   return true;
 }
 
+bool ProcessListDecoder::Decode(const std::string& json, ProcessList* out, std::string* err) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (decoded_ != nullptr && json == json_) {
+      *out = decoded_;
+      return true;
+    }
+  }
+  auto decoded = std::make_shared<std::vector<ProcessSnapshot>>();
+  if (!ParseProcessList(json, decoded.get(), err)) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  json_ = json;
+  decoded_ = std::move(decoded);
+  *out = decoded_;
+  return true;
+}
+
 }  // namespace phpeek::metrics

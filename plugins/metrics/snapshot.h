@@ -10,6 +10,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,5 +75,22 @@ struct ProcessSnapshot {
 // Decodes a process_list document. Returns false and sets *err when it is not valid JSON or not
 // shaped like a process list.
 bool ParseProcessList(std::string_view json, std::vector<ProcessSnapshot>* out, std::string* err);
+
+using ProcessList = std::shared_ptr<const std::vector<ProcessSnapshot>>;
+
+// The process list of the latest scrape, decoded again only when the host's text differs: the
+// host writes it anew only when something changed, so in a steady state a scrape costs a
+// comparison instead of a decode (which the profile of a 500-instance scrape put at a tenth of
+// the plugin's CPU). Thread-safe.
+class ProcessListDecoder {
+ public:
+  // Like ParseProcessList; the result is shared with later calls for the same text.
+  bool Decode(const std::string& json, ProcessList* out, std::string* err);
+
+ private:
+  std::mutex mu_;
+  std::string json_;     // guarded by mu_
+  ProcessList decoded_;  // of json_; guarded by mu_
+};
 
 }  // namespace phpeek::metrics

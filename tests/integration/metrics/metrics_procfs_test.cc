@@ -107,7 +107,7 @@ TEST(MetricsProcfs, APartialTreeStillPublishesWhatCanBeReadAndNamesTheRestOnce) 
   const std::string log = d.daemon().Log();
   EXPECT_EQ(phpeek::testing::CountOf(log, "is incomplete"), 0u) << log;
   EXPECT_EQ(phpeek::testing::CountOf(log, "cannot read " + root.path() + "/" +
-                                              std::to_string(web1) + ": Not a directory"),
+                                              std::to_string(web1) + "/stat: Not a directory"),
             1u)
       << log;
   EXPECT_EQ(phpeek::testing::CountOf(log, "warning"), 1u) << log;

@@ -82,6 +82,24 @@ TEST(ParseProcessList, RejectsWhatIsNotAProcessList) {
   EXPECT_NE(err.find("name"), std::string::npos) << err;
 }
 
+TEST(ProcessListDecoder, DecodesAgainOnlyWhenTheTextChanges) {
+  ProcessListDecoder decoder;
+  const std::string one = List({Process("web", 1, {Instance("web-0", "running", 42, "")})});
+  const std::string two = List({Process("web", 1, {Instance("web-0", "running", 43, "")})});
+  ProcessList first, again, changed, bad;
+  std::string err;
+  ASSERT_TRUE(decoder.Decode(one, &first, &err)) << err;
+  ASSERT_TRUE(decoder.Decode(one, &again, &err)) << err;
+  EXPECT_EQ(first.get(), again.get());  // the same text: the same decoded list
+  ASSERT_TRUE(decoder.Decode(two, &changed, &err)) << err;
+  EXPECT_NE(changed.get(), first.get());
+  EXPECT_EQ(changed->at(0).instances.at(0).pid, 43);
+  EXPECT_EQ(first->at(0).instances.at(0).pid, 42);  // a list already handed out stays as it was
+  EXPECT_FALSE(decoder.Decode("{\"schema\":1", &bad, &err));
+  ASSERT_TRUE(decoder.Decode(two, &again, &err)) << err;
+  EXPECT_EQ(again.get(), changed.get());  // a bad text does not replace the kept list
+}
+
 TEST(BuildFamilies, PublishesEveryFamilyOfTheOriginalDashboards) {
   const auto procs = Parse(List({Process(
       "php-fpm", 2,

@@ -1,11 +1,14 @@
 #include "plugins/metrics/proc_stats.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -91,7 +94,7 @@ TEST(ProcStats, SumsEveryMemberOfTheRequestedGroupsOnly) {
   proc.Add(103, 100, 0, 1, 2);                            // orphan of the group, reparented to us
   proc.Add(200, 200, 50, 9, 9);                           // another group, not asked
   proc.Add(300, 300, 0, 1, 1);
-  const ProcStats stats(proc.root());
+  ProcStats stats(proc.root());
   const auto usage = stats.ReadGroups({100, 300, 400});
   ASSERT_EQ(usage.size(), 2u);  // 400 has no member
   const GroupUsage& g = usage.at(100);
@@ -234,7 +237,7 @@ uint64_t ListGroupFds(pid_t pgid) {
 TEST(ProcStats, ReadsARealProcessGroupIncludingReapedChildrenCpu) {
   RealGroup group;
   ASSERT_GT(group.pid(), 0);
-  const ProcStats stats;
+  ProcStats stats;
   GroupUsage g;
   uint64_t listed = 0;
   // The shell's children pass through fork-before-exec moments with extra descriptors, so the
@@ -254,6 +257,113 @@ TEST(ProcStats, ReadsARealProcessGroupIncludingReapedChildrenCpu) {
   EXPECT_GT(g.rss_bytes, 3u * 4096u);
   EXPECT_GE(g.open_fds, 3u * 3u);  // at least stdin, stdout, stderr each
   EXPECT_EQ(stats.ReadGroups({group.pid() + 1000000}).size(), 0u);
+}
+
+// A process group whose leader (sh) starts a member when told through its stdin, ends it when told
+// again, and exits at the end of its input.
+class SteppedGroup {
+ public:
+  SteppedGroup() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return;
+    const char* argv[] = {"sh", "-c", "read a; sleep 60 & read b; kill $!; wait $!; read c",
+                          nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    if (posix_spawnp(&pid_, "sh", &actions, &attr, const_cast<char**>(argv), environ) != 0) {
+      pid_ = -1;
+    }
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[0]);
+    input_ = fds[1];
+  }
+  ~SteppedGroup() {
+    if (input_ >= 0) ::close(input_);
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGKILL);  // our own group, by its id
+    ::waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  bool Step() { return ::write(input_, "\n", 1) == 1; }
+  // Ends the leader (its last read sees the end of input) and reaps it.
+  bool End() {
+    ::close(input_);
+    input_ = -1;
+    int status = 0;
+    const bool reaped = ::waitpid(pid_, &status, 0) == pid_;
+    pid_ = -1;
+    return reaped;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int input_ = -1;
+};
+
+uint32_t MembersOf(ProcStats* stats, pid_t pgid) {
+  const auto usage = stats->ReadGroups({pgid});
+  const auto it = usage.find(pgid);
+  return it == usage.end() ? 0 : it->second.processes;
+}
+
+TEST(ProcStats, HeldFilesFollowMembersThatComeAndGoBetweenReadings) {
+  SteppedGroup group;
+  const pid_t pgid = group.pid();
+  ASSERT_GT(pgid, 0);
+  ProcStats stats;
+  ASSERT_EQ(MembersOf(&stats, pgid), 1u);
+  EXPECT_EQ(stats.held_processes(), 1u);  // the leader; the test's other children are no members
+  ASSERT_TRUE(group.Step());              // a member appears: found below the held leader
+  ASSERT_TRUE(WaitUntil([&] { return MembersOf(&stats, pgid) == 2; }, std::chrono::seconds(10)));
+  EXPECT_EQ(stats.held_processes(), 2u);
+  ASSERT_TRUE(group.Step());  // it exits and is reaped: its held files read nothing any more
+  ASSERT_TRUE(WaitUntil([&] { return MembersOf(&stats, pgid) == 1; }, std::chrono::seconds(10)));
+  EXPECT_EQ(stats.held_processes(), 1u);
+  ASSERT_TRUE(group.End());  // the leader is reaped: the group is gone, nothing stays held
+  EXPECT_EQ(MembersOf(&stats, pgid), 0u);
+  EXPECT_EQ(stats.held_processes(), 0u);
+}
+
+// Lowers this process's soft RLIMIT_NOFILE for one scope.
+class HeldFilesNofileLimit {
+ public:
+  explicit HeldFilesNofileLimit(rlim_t soft) {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = soft;
+    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~HeldFilesNofileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  bool ok_ = false;
+};
+
+TEST(ProcStats, HoldsNoFilesWhenHalfTheDescriptorLimitIsInUse) {
+  SteppedGroup group;
+  ASSERT_GT(group.pid(), 0);
+  ProcStats stats;
+  ASSERT_EQ(MembersOf(&stats, group.pid()), 1u);
+  ASSERT_EQ(stats.held_processes(), 1u);
+  {
+    const HeldFilesNofileLimit limit(2 * phpeek::testing::OpenFds(::getpid()).size());
+    ASSERT_TRUE(limit.ok());
+    // Read by path instead, with the same result; what was held is let go.
+    EXPECT_EQ(MembersOf(&stats, group.pid()), 1u);
+    EXPECT_EQ(stats.held_processes(), 0u);
+  }
+  EXPECT_EQ(MembersOf(&stats, group.pid()), 1u);
+  EXPECT_EQ(stats.held_processes(), 1u);
+  EXPECT_TRUE(stats.ReadGroups({}).empty());  // no instance runs: nothing stays held
+  EXPECT_EQ(stats.held_processes(), 0u);
 }
 
 }  // namespace
