@@ -33,6 +33,7 @@ BENCHES=(
   "probe|python3 $HERE/probe_bench.py $BIN --runs $(q 1 3) --window $(q 5 20)"
   "log_throughput|python3 $HERE/log_throughput_bench.py $BIN --runs $(q 1 3) --megabytes $(q 20 200)"
   "metrics_scrape|$BUILD/bin/metrics_scrape_bench 500 $(q 20 200)"
+  "metrics_daemon_scrape|python3 $HERE/metrics/daemon_scrape_bench.py $BIN --rounds $(q 1 3) --scrapes $(q 30 300)"
   "rest_api_load|env BENCH_DURATION=$(q 1 5) BENCH_KILLS=$(q 5 30) $HERE/rest_api_load.sh $BUILD"
   "rest_api_isolation|env BENCH_DURATION=$(q 1 5) BENCH_ROUNDS=$(q 1 3) $HERE/rest_api_isolation.sh $BUILD"
   "rest_api_tls|env BENCH_DURATION=$(q 1 5) BENCH_ROUNDS=$(q 1 3) $HERE/rest_api_tls.sh $BUILD"
