@@ -2,6 +2,7 @@
 // lines lost once nobody reads stdout (the metrics plugin reads the host's daemon_status).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <optional>
@@ -66,7 +67,9 @@ TEST(DroppedLinesMetric, MovesWhenStdoutStallsAndLinesAreDropped) {
   EXPECT_GT(*dropped, 10000);
   EXPECT_LT(*dropped, 100000 + 100);
   // The daemon's own account, once stdout is read again, is at least what was scraped.
-  ASSERT_TRUE(d.ReadUntil("log lines were dropped", std::chrono::seconds(20)));
+  ASSERT_TRUE(d.ReadUntil("log lines were dropped", std::chrono::seconds(20)))
+      << "daemon stderr: " << d.Stderr() << "\nlast output: "
+      << d.output().substr(d.output().size() - std::min<size_t>(d.output().size(), 2000));
   const size_t at = d.output().find("dropped_total=");
   ASSERT_NE(at, std::string::npos);
   EXPECT_GE(std::atof(d.output().c_str() + at + 14), *dropped);
