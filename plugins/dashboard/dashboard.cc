@@ -4,6 +4,7 @@
 
 #include "phpeek/json.hpp"
 #include "plugins/common/control/auth.h"
+#include "plugins/common/control/backend_error.h"
 #include "plugins/common/control/error_body.h"
 #include "plugins/common/control/query.h"
 #include "plugins/common/control/scale_request.h"
@@ -28,25 +29,6 @@ HttpResponse Error(int status, std::string_view detail) {
 
 HttpResponse Forbidden(std::string_view detail) {
   return control::ErrorResponse(403, "forbidden", detail);
-}
-
-HttpResponse BackendError(const control::BackendResult& r) {
-  switch (r.code) {
-    case control::BackendCode::kNotFound:
-      return Error(404, r.message);
-    case control::BackendCode::kInvalidArgument:
-      return Error(400, r.message);
-    case control::BackendCode::kState:
-      return Error(409, r.message);
-    case control::BackendCode::kStopping:
-      return Error(503, "the daemon is shutting down");
-    case control::BackendCode::kTimeout:
-      return Error(504, r.message);
-    case control::BackendCode::kUnsupported:
-      return Error(501, r.message);
-    default:
-      return Error(500, r.message);
-  }
 }
 
 // A browser names the page's origin in Origin; a POST from any other site's page is refused even
@@ -207,7 +189,7 @@ HttpResponse Dashboard::Api(const HttpRequest& request, std::string_view path) {
     std::string json;
     const control::BackendResult r = backend_->ListProcesses(&json);
     return r.code == control::BackendCode::kOk ? control::JsonResponse(200, std::move(json))
-                                               : BackendError(r);
+                                               : control::BackendError(std::nullopt, r);
   }
   if (path == "/api/events") return Events(request);
   if (path == "/api/logs") return Logs(request);
@@ -220,6 +202,7 @@ HttpResponse Dashboard::Action(const HttpRequest& request, std::string_view path
     return err.empty() ? Error(404, "no such route") : Error(400, err);
   }
   control::BackendResult result;
+  std::optional<control::ControlOp> op;  // none for a job's trigger
   std::string body = "{\"status\":\"accepted\"}";
   if (kind == "jobs" && verb == "trigger") {
     int64_t run_id = 0;
@@ -234,16 +217,17 @@ HttpResponse Dashboard::Action(const HttpRequest& request, std::string_view path
       return control::ErrorResponse(400, "invalid request body",
                                     "expected {\"scale\": N} with N from 0 to 100000");
     }
-    result = backend_->Control(control::ControlOp::kScale, name, static_cast<int>(scale.value));
+    op = control::ControlOp::kScale;
+    result = backend_->Control(*op, name, static_cast<int>(scale.value));
   } else if (kind == "processes" && (verb == "start" || verb == "stop" || verb == "restart")) {
-    const control::ControlOp op = verb == "start"  ? control::ControlOp::kStart
-                                  : verb == "stop" ? control::ControlOp::kStop
-                                                   : control::ControlOp::kRestart;
-    result = backend_->Control(op, name, 0);
+    op = verb == "start"  ? control::ControlOp::kStart
+         : verb == "stop" ? control::ControlOp::kStop
+                          : control::ControlOp::kRestart;
+    result = backend_->Control(*op, name, 0);
   } else {
     return Error(404, "no such action");
   }
-  if (result.code != control::BackendCode::kOk) return BackendError(result);
+  if (result.code != control::BackendCode::kOk) return control::BackendError(op, result);
   return control::JsonResponse(202, std::move(body));
 }
 
@@ -260,7 +244,7 @@ HttpResponse Dashboard::Logs(const HttpRequest& request) {
   if (last_id) query.since = *last_id;
   control::StreamHub::Opened opened = hub_->OpenLogs(query, last_id.has_value());
   if (opened.busy) return Error(503, "too many open streams; close a log pane or another page");
-  if (!opened.stream) return BackendError(opened.result);
+  if (!opened.stream) return control::BackendError(std::nullopt, opened.result);
   return control::SseAnswer(std::move(opened.stream));
 }
 
@@ -270,7 +254,7 @@ HttpResponse Dashboard::Events(const HttpRequest& request) {
   if (!control::LastEventId(request, &last_id, &err)) return Error(400, err);
   control::StreamHub::Opened opened = hub_->OpenEvents(last_id, 0);
   if (opened.busy) return Error(503, "too many open streams; close another page");
-  if (!opened.stream) return BackendError(opened.result);
+  if (!opened.stream) return control::BackendError(std::nullopt, opened.result);
   return control::SseAnswer(std::move(opened.stream));
 }
 

@@ -33,32 +33,6 @@ bool WithoutSchema(std::string_view host_json, std::string* out, std::string* er
 
 }  // namespace
 
-HttpResponse BackendError(std::optional<control::ControlOp> op, const control::BackendResult& r) {
-  switch (r.code) {
-    case control::BackendCode::kOk:
-      return control::ErrorResponse(500, control::ErrorPhrase(500));
-    case control::BackendCode::kNotFound:
-      return control::ErrorResponse(404, "process not found");
-    case control::BackendCode::kInvalidArgument:
-      return control::ErrorResponse(
-          400,
-          op == control::ControlOp::kScale ? "invalid request body" : control::ErrorPhrase(400),
-          r.message);
-    case control::BackendCode::kState:
-      return control::ErrorResponse(409, control::ErrorPhrase(409), r.message);
-    case control::BackendCode::kStopping:
-      return control::ErrorResponse(503, control::ErrorPhrase(503), "the daemon is shutting down");
-    case control::BackendCode::kTimeout:
-      return control::ErrorResponse(503, control::ErrorPhrase(503),
-                                    "the supervisor is busy, try again");
-    case control::BackendCode::kUnsupported:
-      return control::ErrorResponse(501, control::ErrorPhrase(501), r.message);
-    case control::BackendCode::kInternal:
-      break;
-  }
-  return control::ErrorResponse(500, control::ErrorPhrase(500), r.message);
-}
-
 HttpResponse HostObject(int status, std::string_view host_json) {
   std::string body, err;
   if (!WithoutSchema(host_json, &body, &err))

@@ -87,6 +87,18 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def post_scale(port, n):
+    """POST /api/v1/processes/s/scale {"scale": n} to the daemon's API; raises unless accepted."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("POST", "/api/v1/processes/s/scale", body=json.dumps({"scale": n}),
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    if r.status >= 300:
+        raise RuntimeError(f"scale to {n} answered {r.status}")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -157,14 +169,7 @@ class Phpeek:
             return 0
 
     def scale_up(self, p):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        c.request("POST", "/api/v1/processes/s/scale", body=json.dumps({"scale": SCALE_TO}),
-                  headers={"Content-Type": "application/json"})
-        r = c.getresponse()
-        r.read()
-        c.close()
-        if r.status >= 300:
-            raise RuntimeError(f"scale answered {r.status}")
+        post_scale(self.port, SCALE_TO)
 
 
 class Supervisord:

@@ -21,8 +21,6 @@ usage: scale_curve_bench.py PHPEEK_PM_BINARY [--counts 100,500,2000,5000] [--rou
                             [--kills 10] [--default-config]
 """
 import argparse
-import http.client
-import json
 import os
 import signal
 import statistics
@@ -32,7 +30,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from engine_bench import children, cpu_ticks, free_port, proc_field, wait_exit, wait_for  # noqa: E402
+from engine_bench import (children, cpu_ticks, free_port, post_scale, proc_field,  # noqa: E402
+                          wait_exit, wait_for)
 
 TICK = os.sysconf("SC_CLK_TCK")
 FIGURES = ["start_s", "start_cpu_s", "rss_kb", "restart_ms", "scale_down_s", "scale_up_s",
@@ -52,23 +51,6 @@ def globals_text(port, count, default_config):
                 "  restart_backoff_initial: 1s\n  restart_backoff_max: 30s\n" + api + limit)
     return ("  log_format: text\n  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
             "  log_buffer_lines: 0\n" + api + limit)
-
-
-def post_scale(port, n):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("POST", "/api/v1/processes/s/scale", body=json.dumps({"scale": n}),
-              headers={"Content-Type": "application/json"})
-    r = c.getresponse()
-    r.read()
-    c.close()
-    if r.status >= 300:
-        raise RuntimeError(f"scale to {n} answered {r.status}")
-
-
-def timed_until(cond, timeout=300):
-    t0 = time.monotonic()
-    wait_for(cond, timeout=timeout, step=0.001)
-    return time.monotonic() - t0
 
 
 def one_run(binary, tmp, n, kills, default_config):
