@@ -6,6 +6,9 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace phpeek::process {
@@ -28,18 +31,48 @@ class Children {
   virtual ~Children() = default;
   // kill(2): pid > 0 is one process, pid < 0 the process group -pid. False when it failed.
   virtual bool Signal(pid_t pid, int sig) = 0;
-  // Never waits.
+  // Any child's change, tracked or not. Never waits. Each call costs the kernel a walk over every
+  // child (waitpid(-1)); tracked children's exits are cheaper through CollectExited.
   virtual Collected Collect(ChildChange* out) = 0;
   // Live children of this process (zombies left out).
   virtual std::vector<pid_t> List() = 0;
+
+  // Follows `pid` (a child just started) through a descriptor of its own, so that its exit is
+  // found without walking every child. Children that cannot be tracked are still collected.
+  virtual void Track(pid_t /*pid*/) {}
+  // Readable while a tracked child has exited and CollectExited has not taken it; -1 when this
+  // implementation tracks nothing.
+  virtual int ExitFd() const { return -1; }
+  // The exit of a tracked child, if one is ready. Never waits; costs O(1) per exit.
+  virtual bool CollectExited(ChildChange* /*out*/) { return false; }
+  // How many children are tracked now.
+  virtual size_t tracked() const { return 0; }
 };
 
-// kill, waitpid(-1, WNOHANG | WUNTRACED | WCONTINUED) and a scan of /proc.
+// kill, waitpid and a scan of /proc; exits of tracked children through a pidfd each (pidfd_open,
+// Linux 5.3), all in one epoll set whose descriptor is ExitFd.
 class SystemChildren final : public Children {
  public:
+  SystemChildren();
+  ~SystemChildren() override;
+  SystemChildren(const SystemChildren&) = delete;
+  SystemChildren& operator=(const SystemChildren&) = delete;
+
   bool Signal(pid_t pid, int sig) override;
   Collected Collect(ChildChange* out) override;
   std::vector<pid_t> List() override;
+  void Track(pid_t pid) override;
+  int ExitFd() const override { return epoll_fd_; }
+  bool CollectExited(ChildChange* out) override;
+  size_t tracked() const override { return pidfds_.size(); }
+
+ private:
+  bool NextReady(pid_t* pid, int* pidfd);
+  void Reaped(pid_t pid, int status, ChildChange* out);
+
+  int epoll_fd_ = -1;
+  std::unordered_map<pid_t, int> pidfds_;
+  std::vector<uint64_t> ready_;  // (pidfd << 32 | pid) of exits epoll reported, not yet taken
 };
 
 }  // namespace phpeek::process

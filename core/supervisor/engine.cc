@@ -55,7 +55,8 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       config_applied_(io.config_applied),
       reload_gate_(io.reload_gate),
       history_(io.history),
-      spawner_(io.spawner),
+      tracking_spawner_(*io.spawner, *io.children),
+      spawner_(&tracking_spawner_),
       children_(io.children),
       time_(*io.time),
       inbox_(io.inbox),
@@ -63,8 +64,8 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       snapshots_(io.snapshots),
       stopping_(io.stopping),
       loop_(*io.time),
-      probes_(loop_, *io.spawner, *io.children),
-      hooks_(io.spawner, io.children, &loop_, io.history) {
+      probes_(loop_, tracking_spawner_, *io.children),
+      hooks_(spawner_, io.children, &loop_, io.history) {
   jobs_ = std::make_unique<JobRunner>(
       JobRunner::Io{&loop_, spawner_, children_, &time_, bus_, history_},
       [this] { dirty_ = true; });
@@ -121,6 +122,9 @@ bool Engine::OpenLoop(std::string* err) {
   }
   loop_.Watch(signal_fd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); });
   loop_.Watch(inbox_->fd(), EPOLLIN, [this](uint32_t) { OnCommands(); });
+  if (const int exits = children_->ExitFd(); exits >= 0) {
+    loop_.Watch(exits, EPOLLIN, [this](uint32_t) { CollectExited(); });
+  }
   return jobs_->Init(err);
 }
 
@@ -252,7 +256,7 @@ void Engine::OnSignalFd() {
         break;
     }
   }
-  if (child) CollectChildren();
+  if (child) OnChildSignal();
 }
 
 // A signal no process forwards (forward_signals) is ignored and logged: at most one line per
@@ -286,6 +290,39 @@ bool Engine::CollectChildren() {
         break;
     }
   }
+}
+
+// The exits of tracked children, O(1) each.
+void Engine::CollectExited() {
+  process::ChildChange change;
+  while (children_->CollectExited(&change)) OnChildChange(change);
+}
+
+// Every exit raises a SIGCHLD, and SIGCHLDs coalesce, so one cannot tell which children it is
+// for: the walk over every child (waitpid(-1), O(children) in the kernel per call) is what finds
+// orphans and stops. Alone it made a mass exit O(n^2); with tracked children the exits come
+// through their pidfds, and the walk runs at once when the last one is older than kDrainEvery,
+// otherwise when that much has passed (an orphan or a stop waits for it at most that long).
+void Engine::OnChildSignal() {
+  if (children_->tracked() == 0) {
+    CollectChildren();
+    return;
+  }
+  if (drain_timer_ != 0) return;
+  const Clock::time_point due = last_drain_ + kDrainEvery;
+  if (Now() >= due) {
+    DrainChildren();
+    return;
+  }
+  drain_timer_ = loop_.AddTimer(due, [this] {
+    drain_timer_ = 0;
+    DrainChildren();
+  });
+}
+
+void Engine::DrainChildren() {
+  last_drain_ = Now();
+  CollectChildren();
 }
 
 void Engine::OnChildChange(const process::ChildChange& change) {

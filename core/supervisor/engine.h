@@ -38,6 +38,7 @@
 #include "core/process/output_reader.h"
 #include "core/process/signal_name.h"
 #include "core/process/spawner.h"
+#include "core/process/tracking_spawner.h"
 #include "core/reload/reload_result.h"
 #include "core/supervisor/commands.h"
 #include "core/supervisor/events.h"
@@ -181,6 +182,9 @@ class Engine {
   // Children that outlive this much SIGKILL sweeping (stuck in the kernel, or invisible without
   // /proc) are left behind: the daemon exits rather than hang.
   static constexpr Millis kSweepGrace{5000};
+  // While children are tracked (their exits come through pidfds), a SIGCHLD still asks for a walk
+  // over every child, for orphans and stops: at most one walk this often.
+  static constexpr Millis kDrainEvery{100};
 
  private:
   // engine.cc
@@ -191,6 +195,9 @@ class Engine {
   void OnSignalFd();
   void LogIgnoredSignal(int sig, pid_t sender);
   bool CollectChildren();
+  void CollectExited();
+  void OnChildSignal();
+  void DrainChildren();
   void OnChildChange(const process::ChildChange& change);
   void CheckAllEnded();
   void Finish(int exit_code);
@@ -313,8 +320,9 @@ class Engine {
       config_applied_;
   ReloadGate* reload_gate_ = nullptr;
   process_logs::LogHistory* history_ = nullptr;
-  std::unique_ptr<JobRunner> jobs_;  // the processes with a `schedule`
-  process::Spawner* spawner_;
+  std::unique_ptr<JobRunner> jobs_;            // the processes with a `schedule`
+  process::TrackingSpawner tracking_spawner_;  // wraps EngineIo's: every child we start is tracked
+  process::Spawner* spawner_;                  // &tracking_spawner_
   process::Children* children_;
   const TimeSource& time_;
   CommandInbox* inbox_;
@@ -342,6 +350,10 @@ class Engine {
   bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};
   Loop::TimerId sweep_timer_ = 0;
+  // A SIGCHLD's walk over every child (CollectChildren) while children are tracked: at most one
+  // per kDrainEvery; see OnChildSignal.
+  Loop::TimerId drain_timer_ = 0;
+  Clock::time_point last_drain_{};
   // Lifecycle hooks (engine_hooks.cc).
   std::vector<Process*> boot_;       // the processes started at boot: global post-start waits
   bool boot_hooks_running_ = false;  // global pre-start: nothing is spawned until it has passed
