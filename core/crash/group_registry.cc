@@ -8,7 +8,6 @@ namespace {
 
 std::atomic<uint64_t> g_slots[detail::kSlots];
 std::atomic<size_t> g_high{0};  // every used slot is below it
-std::atomic<size_t> g_hint{0};  // where the next free slot is likely to be
 std::atomic<bool> g_crashing{false};
 
 uint64_t Pack(pid_t pgid, int stop_signal) {
@@ -22,8 +21,13 @@ bool TakeSlot(size_t i, uint64_t value) {
   size_t high = g_high.load();
   while (high < i + 1 && !g_high.compare_exchange_weak(high, i + 1)) {
   }
-  g_hint.store(i + 1 == detail::kSlots ? 0 : i + 1, std::memory_order_relaxed);
   return true;
+}
+
+// Where a group's search starts, in both directions: a group is found in a slot or two from its
+// home, so a reap costs O(1) instead of a scan of every slot (O(n^2) for a mass exit of n).
+size_t Home(pid_t pgid) {
+  return static_cast<size_t>(static_cast<uint32_t>(pgid) * 2654435761u) % detail::kSlots;
 }
 
 }  // namespace
@@ -31,7 +35,7 @@ bool TakeSlot(size_t i, uint64_t value) {
 Registered RegisterGroup(pid_t pgid, int stop_signal) {
   if (pgid <= 0) return Registered::kFull;
   const uint64_t value = Pack(pgid, stop_signal);
-  const size_t start = g_hint.load(std::memory_order_relaxed) % detail::kSlots;
+  const size_t start = Home(pgid);
   bool taken = false;
   for (size_t n = 0; n < detail::kSlots && !taken; ++n) {
     taken = TakeSlot((start + n) % detail::kSlots, value);
@@ -43,8 +47,9 @@ Registered RegisterGroup(pid_t pgid, int stop_signal) {
 }
 
 void UnregisterGroup(pid_t pgid) {
-  const size_t high = g_high.load();
-  for (size_t i = 0; i < high; ++i) {
+  const size_t start = Home(pgid);
+  for (size_t n = 0; n < detail::kSlots; ++n) {
+    const size_t i = (start + n) % detail::kSlots;
     uint64_t v = g_slots[i].load();
     if (v != 0 && static_cast<pid_t>(v >> 32) == pgid && g_slots[i].compare_exchange_strong(v, 0)) {
       return;

@@ -46,6 +46,22 @@ TEST(GroupRegistry, AFullTableSaysSoAndFreedSlotsAreReused) {
   EXPECT_TRUE(Groups().empty());
 }
 
+// Groups kSlots apart start their search at the same slot: each still lands in a slot of its own,
+// and removing the first does not hide the second.
+TEST(GroupRegistry, GroupsSharingAStartingSlotAreEachKeptAndRemoved) {
+  const pid_t first = 400000;
+  const pid_t second = first + static_cast<pid_t>(detail::kSlots);
+  const pid_t third = second + static_cast<pid_t>(detail::kSlots);
+  for (pid_t g : {first, second, third}) ASSERT_EQ(RegisterGroup(g, SIGTERM), Registered::kYes);
+  EXPECT_EQ(Groups().size(), 3u);
+  UnregisterGroup(first);
+  EXPECT_EQ(Groups(), (std::map<pid_t, int>{{second, SIGTERM}, {third, SIGTERM}}));
+  UnregisterGroup(third);
+  EXPECT_EQ(Groups(), (std::map<pid_t, int>{{second, SIGTERM}}));
+  UnregisterGroup(second);
+  EXPECT_TRUE(Groups().empty());
+}
+
 // In a child process: MarkCrashing cannot be undone.
 TEST(GroupRegistry, OnceCrashingRegistrationTellsTheCallerToKillTheGroupItself) {
   const pid_t child = fork();
