@@ -218,9 +218,16 @@ void Engine::Turn() {
   DropRemoved();
   ReleaseRetiredConfigs();
   if (!shutting_down_) CheckAllEnded();
-  if (dirty_) PublishStatus();
+  if (dirty_ && !PublishLater()) PublishStatus();
   bus_->Deliver();  // the events that changed nothing in the snapshot (hooks, job output, ...)
   done_ = Finished();
+}
+
+// The snapshot is rebuilt whole (O(instances)); a big scale-up spawns 64 per turn, so publishing
+// every turn made it O(n^2). While spawns are queued it is published at most every
+// kPublishEveryInBacklog, and at once when the queue is empty.
+bool Engine::PublishLater() const {
+  return spawn_backlog_ && Now() - last_publish_ < kPublishEveryInBacklog;
 }
 
 void Engine::OnSignalFd() {
@@ -320,8 +327,11 @@ void Engine::OnChildSignal() {
   });
 }
 
+// Tracked exits first: each waitpid(-1) walks past every live child to the first with news, so
+// the walk must find only what no pidfd reports (a mass exit taken by it was O(n^2) again).
 void Engine::DrainChildren() {
   last_drain_ = Now();
+  CollectExited();
   CollectChildren();
 }
 

@@ -185,6 +185,8 @@ class Engine {
   // While children are tracked (their exits come through pidfds), a SIGCHLD still asks for a walk
   // over every child, for orphans and stops: at most one walk this often.
   static constexpr Millis kDrainEvery{100};
+  // How stale the snapshot may get while a big scale-up's spawns are queued (see PublishLater).
+  static constexpr Millis kPublishEveryInBacklog{100};
 
  private:
   // engine.cc
@@ -193,6 +195,7 @@ class Engine {
   void ArmTicker(size_t index);
   void Turn();
   void OnSignalFd();
+  bool PublishLater() const;
   void LogIgnoredSignal(int sig, pid_t sender);
   bool CollectChildren();
   void CollectExited();
@@ -346,6 +349,7 @@ class Engine {
   bool spawn_backlog_ = false;    // spawns left for the next turn (big scale-up): do not sleep
   bool blocked_changed_ = false;  // a process became blocked: its dependents are judged again
   bool dirty_ = true;             // something changed: rebuild the snapshot
+  Clock::time_point last_publish_{};
   bool shutting_down_ = false;
   bool killing_ = false;  // past the shutdown deadline, or a second stop signal: SIGKILL all
   Clock::time_point shutdown_deadline_{};

@@ -122,6 +122,7 @@ void Engine::PublishStatus() {
   PublishReadiness(all);
   snapshots_->Publish(std::move(all));
   dirty_ = false;
+  last_publish_ = Now();
   bus_->Deliver();
 }
 

@@ -3,8 +3,10 @@
 each of 100, 500, 2000 and 5000 `sleep` instances, in rounds: cold start (to every child running),
 the daemon's own CPU for it, its RSS, kill -9 to replacement (median of --kills), scale down to
 half and back up through the Management API (to the children gone / running), and shutdown. The
-daemon's CPU is read from /proc/<pid>/stat (utime + stime of the daemon only, its threads
-included, its children not).
+daemon's CPU is the sum of its threads' /proc schedstat (the daemon only, its children not).
+The bench follows the daemon's children through the kernel's process events (child_watch.py),
+O(1) per fork or exit: polling /proc/<pid>/task/*/children costs O(children) per look, ~6 ms at
+5000, and took CPU from the daemon the more the larger the count (the fallback without root).
 
 Each figure gets a least-squares line over the instance counts (the per-instance cost, its slope)
 and a linearity check: the figure at the largest count over the figure at 500 must stay within
@@ -30,12 +32,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from engine_bench import (children, cpu_ticks, free_port, post_scale, proc_field,  # noqa: E402
-                          wait_exit, wait_for)
+from child_watch import ChildWatch  # noqa: E402
+from engine_bench import (children, free_port, post_scale, proc_field, wait_exit,  # noqa: E402
+                          wait_for)
 
-TICK = os.sysconf("SC_CLK_TCK")
-FIGURES = ["start_s", "start_cpu_s", "rss_kb", "restart_ms", "scale_down_s", "scale_up_s",
-           "shutdown_s"]
+EVENTS = ChildWatch.available()
+
+FIGURES = ["start_s", "start_cpu_s", "rss_kb", "restart_ms", "scale_down_s", "scale_down_cpu_s",
+           "scale_up_s", "scale_up_cpu_s", "shutdown_s"]
 # The most a figure may grow from 500 instances to the largest count: 12x per 10x instances (a
 # little slack over linear), and kill -9 to replacement, which should not grow, 3x at any count.
 def growth_limit(figure, largest):
@@ -53,6 +57,70 @@ def globals_text(port, count, default_config):
             "  log_buffer_lines: 0\n" + api + limit)
 
 
+def cpu_seconds(pid):
+    """The daemon's own CPU so far, in ns precision: the sum over its threads' schedstat (utime +
+    stime in /proc/<pid>/stat count 10 ms ticks, too coarse for a start of 100)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
+
+
+class ProcPolling:
+    """The fallback when the proc connector is refused (not root): /proc/<pid>/task/*/children
+    read in a loop, which costs O(children) per look and so weighs on the larger counts."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def started_at_least(self, n):
+        wait_for(lambda: len(children(self.pid)) >= n, timeout=300, step=0.001)
+
+    def replaced(self, victim, before):
+        wait_for(lambda: len(children(self.pid) - before) >= 1 and
+                 victim not in children(self.pid), timeout=60, step=0.0005)
+        return time.monotonic()
+
+    def down_to(self, n):
+        wait_for(lambda: len(children(self.pid)) <= n, timeout=300, step=0.001)
+
+    def up_to(self, n):
+        self.started_at_least(n)
+
+
+class EventCounting:
+    """Counts the daemon's forks and its children's exits from kernel events (child_watch.py):
+    O(1) per change, so the bench costs the same per instance at every count."""
+
+    def __init__(self, watch, pid):
+        self.watch, self.pid = watch, pid
+        watch.follow(pid)
+
+    def started_at_least(self, n):
+        self.watch.wait(lambda w: w.started >= n)
+
+    def replaced(self, victim, before):
+        mark = self.watch.started
+        self.watch.wait(lambda w: w.started > mark, timeout=60)
+        return self.watch.last_fork_at
+
+    def down_to(self, n):
+        # The exits are events; their reaping is not, so the last look is at /proc (a few reads).
+        gone = len(children(self.pid)) - n
+        mark = self.watch.exited
+        self.watch.wait(lambda w: w.exited - mark >= gone)
+        wait_for(lambda: len(children(self.pid)) <= n, timeout=300, step=0.002)
+
+    def up_to(self, n):
+        missing = n - len(children(self.pid))
+        mark = self.watch.started
+        self.watch.wait(lambda w: w.started - mark >= missing)
+
+
 def one_run(binary, tmp, n, kills, default_config):
     port = free_port()
     path = os.path.join(tmp, "phpeek-pm.yaml")
@@ -61,12 +129,14 @@ def one_run(binary, tmp, n, kills, default_config):
                 f"processes:\n  s:\n    command: [\"sleep\", \"100000\"]\n    scale: {n}\n")
     r = {}
     log = open(os.path.join(tmp, "daemon.log"), "w")
+    watch = ChildWatch() if EVENTS else None
     t0 = time.monotonic()
     p = subprocess.Popen([binary, "-c", path], stdout=log, stderr=log)
     try:
-        wait_for(lambda: len(children(p.pid)) >= n, timeout=300, step=0.001)
+        see = EventCounting(watch, p.pid) if watch else ProcPolling(p.pid)
+        see.started_at_least(n)
         r["start_s"] = time.monotonic() - t0
-        r["start_cpu_s"] = cpu_ticks(p.pid) / TICK
+        r["start_cpu_s"] = cpu_seconds(p.pid)
         time.sleep(0.5)
         r["rss_kb"] = proc_field(p.pid, "VmRSS")
         samples = []
@@ -75,20 +145,20 @@ def one_run(binary, tmp, n, kills, default_config):
             victim = min(before)
             t1 = time.monotonic()
             os.kill(victim, signal.SIGKILL)
-            wait_for(lambda: len(children(p.pid) - before) >= 1 and victim not in children(p.pid),
-                     timeout=60, step=0.0005)
-            samples.append((time.monotonic() - t1) * 1000)
+            samples.append((see.replaced(victim, before) - t1) * 1000)
         r["restart_ms"] = statistics.median(samples)
         wait_for(lambda: len(children(p.pid)) >= n, timeout=60)
         half = n // 2
-        t2 = time.monotonic()
+        c2, t2 = cpu_seconds(p.pid), time.monotonic()
         post_scale(port, half)
-        wait_for(lambda: len(children(p.pid)) <= half, timeout=300, step=0.001)
+        see.down_to(half)
         r["scale_down_s"] = time.monotonic() - t2
-        t3 = time.monotonic()
+        r["scale_down_cpu_s"] = cpu_seconds(p.pid) - c2
+        c3, t3 = cpu_seconds(p.pid), time.monotonic()
         post_scale(port, n)
-        wait_for(lambda: len(children(p.pid)) >= n, timeout=300, step=0.001)
+        see.up_to(n)
         r["scale_up_s"] = time.monotonic() - t3
+        r["scale_up_cpu_s"] = cpu_seconds(p.pid) - c3
         time.sleep(0.3)
         t4 = time.monotonic()
         p.send_signal(signal.SIGTERM)
@@ -99,6 +169,8 @@ def one_run(binary, tmp, n, kills, default_config):
             p.kill()
             p.wait()
         log.close()
+        if watch:
+            watch.close()
     return r
 
 
@@ -128,6 +200,9 @@ def main():
     config = "shipped config/phpeek-pm.yaml globals" if args.default_config else \
         "restart_backoff_initial 0s, unlimited restarts, log_buffer_lines 0"
     print(f"scale curve, {config}, rest-api loaded, median of {args.rounds} rounds")
+    print("children followed through kernel process events (proc connector)" if EVENTS else
+          "children followed by polling /proc (proc connector refused: not root?), which costs "
+          "the bench O(children) per look")
     print("| figure | " + " | ".join(str(n) for n in counts) + " | per instance (slope) | "
           f"{counts[-1]} / 500 |")
     print("|---|" + "---:|" * (len(counts) + 2))
