@@ -39,7 +39,8 @@ def main():
     m = summary.get("machine", {})
     print(f"Run of {summary.get('date', '?')[:10]}, commit `{summary.get('commit', '?')}`, "
           f"{m.get('cpus', '?')} CPUs ({m.get('cpu', '?')})" +
-          (", BENCH_QUICK (not figures)" if summary.get("quick") else "") + ":\n")
+          {"quick": ", BENCH_QUICK (a smoke run, not figures)",
+           "short": ", BENCH_SHORT"}.get(summary.get("mode"), "") + ":\n")
     sys.stdout.write(benchlib.ratio_table(rows, link=os.path.relpath(path, repo_top(path))))
 
 

@@ -18,7 +18,12 @@
 #   tests/bench/run-all.sh [BUILD_DIR] [OUT_DIR]
 #     defaults: build, tests/bench/runs/<UTC date and time>-<commit>; commit only summary.json
 #     and summary.md of a run (tests/bench/runs/.gitignore keeps the rest out)
-#   BENCH_QUICK=1     fewer rounds and shorter runs: a smoke run, not figures
+#   (full)            about 45 minutes on 2 cores (estimated from the quick run's times)
+#   BENCH_SHORT=1     the figures in about 30-35 minutes on 2 cores: still 3 rounds for every
+#                     ratio that has rounds, but 3 engine rounds instead of 5, 10 s idle and probe
+#                     windows instead of 30 s and 20 s, 3 s wrk runs for rest_api_isolation, 6
+#                     php-fpm restarts instead of 10, 15 dashboard kills per median instead of 30
+#   BENCH_QUICK=1     1 round and short runs: a smoke run (about 8 minutes), not figures
 #   BENCH_ONLY="engine probe"   only these benches (names as in the list below, without -default)
 set -uo pipefail
 
@@ -37,24 +42,31 @@ HERE=tests/bench
 BUILD=${BUILD#"$REPO"/}
 BIN=$BUILD/bin/phpeek-pm
 
-quick=${BENCH_QUICK:-}
-q() { [[ -n $quick ]] && echo "$1" || echo "$2"; }  # quick value, full value
+mode=full
+if [[ -n ${BENCH_QUICK:-} ]]; then mode=quick; elif [[ -n ${BENCH_SHORT:-} ]]; then mode=short; fi
+q() {  # quick value, full value [, short value: BENCH_SHORT's, else the full one]
+  case $mode in
+    quick) echo "$1" ;;
+    short) echo "${3:-$2}" ;;
+    *) echo "$2" ;;
+  esac
+}
 
 # name | configuration (both: tuned, then default-config; else the only one the bench has) |
 # command, run from the repository's top
 BENCHES=(
-  "engine|both|python3 $HERE/engine_bench.py $BIN --runs $(q 1 5) --idle-seconds $(q 2 30)"
+  "engine|both|python3 $HERE/engine_bench.py $BIN --runs $(q 1 5 3) --idle-seconds $(q 2 30 10)"
   "scale_curve|both|python3 $HERE/scale_curve_bench.py $BIN --rounds $(q 1 3) --counts $(q 100,500 100,500,2000,5000)"
-  "probe|both|python3 $HERE/probe_bench.py $BIN --runs $(q 1 3) --window $(q 5 20)"
+  "probe|both|python3 $HERE/probe_bench.py $BIN --runs $(q 1 3) --window $(q 5 20 10)"
   "log_throughput|both|python3 $HERE/log_throughput_bench.py $BIN --runs $(q 1 3) --megabytes $(q 20 200)"
   "metrics_scrape|in-process|$BUILD/bin/metrics_scrape_bench 500 $(q 20 200)"
   "metrics_daemon_scrape|both|python3 $HERE/metrics/daemon_scrape_bench.py $BIN --rounds $(q 1 3) --scrapes $(q 30 300)"
   "rest_api_load|both|env BENCH_DURATION=$(q 1 5) BENCH_KILLS=$(q 5 30) $HERE/rest_api_load.sh $BUILD"
-  "rest_api_isolation|both|env BENCH_DURATION=$(q 1 5) BENCH_ROUNDS=$(q 1 3) $HERE/rest_api_isolation.sh $BUILD"
+  "rest_api_isolation|both|env BENCH_DURATION=$(q 1 5 3) BENCH_ROUNDS=$(q 1 3) $HERE/rest_api_isolation.sh $BUILD"
   "rest_api_tls|both|env BENCH_DURATION=$(q 1 5) BENCH_ROUNDS=$(q 1 3) $HERE/rest_api_tls.sh $BUILD"
   "sse_followers|both|python3 $HERE/sse_followers_bench.py $BIN --rounds $(q 1 3) --seconds $(q 3 10)"
-  "ready_to_serve|default-config|python3 $HERE/ready_to_serve_bench.py $BIN --restarts $(q 2 10)"
-  "dashboard|both|/usr/bin/python3 $HERE/dashboard_bench.py $BIN --loads $(q 2 7) --kills $(q 5 30) --rounds $(q 1 3)"
+  "ready_to_serve|default-config|python3 $HERE/ready_to_serve_bench.py $BIN --restarts $(q 2 10 6)"
+  "dashboard|both|/usr/bin/python3 $HERE/dashboard_bench.py $BIN --loads $(q 2 7) --kills $(q 5 30 15) --rounds $(q 1 3)"
 )
 
 records=()
@@ -80,4 +92,4 @@ for entry in "${BENCHES[@]}"; do
 done
 
 printf '%s\n' "${records[@]}" > "$OUT/runs.txt"
-python3 "$HERE/summarize.py" "$OUT" "$COMMIT" "$REPO" "$quick"
+python3 "$HERE/summarize.py" "$OUT" "$COMMIT" "$REPO" "$mode"

@@ -100,16 +100,17 @@ def victim_pid(daemon_pid, writer_pid_hint=None):
 
 
 def kills(daemon_pid, count, gap=0.2):
-    """Seconds from kill -9 of the victim to its replacement, `count` times, `gap` seconds apart
-    (a gap past min_uptime, 1 s, makes each kill one of a stable run: no backoff)."""
+    """Seconds from kill -9 of the victim to its replacement, `count` times, each `gap` seconds
+    after the victim started at the latest (a gap past min_uptime, 1 s, makes each kill one of a
+    stable run: no backoff)."""
     samples = []
     for _ in range(count):
+        time.sleep(gap)  # before each kill: the first one too may come right after a start
         victim = wait_for(lambda: victim_pid(daemon_pid), timeout=30)
         t0 = time.monotonic()
         os.kill(victim, signal.SIGKILL)
         wait_for(lambda: (victim_pid(daemon_pid) or victim) != victim, timeout=30)
         samples.append(time.monotonic() - t0)
-        time.sleep(gap)
     return samples
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The summaries of one run-all.sh run folder (see run-all.sh for what is in it):
-  summary.json  {"date", "commit", "dirty", "quick", "machine": {...}, "seconds",
+  summary.json  {"date", "commit", "dirty", "mode": "full" | "short" | "quick", "machine": {...},
+                 "seconds" (the benches' time),
                  "ratios": [{"bench", "figure", "ratio", "peer", "configuration", "min", "max",
                              "rounds", "absolute", "target"}, ...],
                  "benches": [{"name", "configuration", "command", "exit_code", "seconds",
@@ -9,7 +10,7 @@
                 bench's command and printed output.
 The ratios are the benches' headline records (benchlib.py), each with the bench that wrote it.
 
-usage: summarize.py OUT_DIR COMMIT REPO [QUICK]
+usage: summarize.py OUT_DIR COMMIT REPO [MODE]
 """
 import json
 import os
@@ -47,7 +48,11 @@ def read_records(path, bench):
     return out
 
 
-def main(out, commit, repo, quick=""):
+MODE_TEXT = {"full": "", "short": "; BENCH_SHORT (3 rounds, shorter windows)",
+             "quick": "; BENCH_QUICK (a smoke run, not figures)"}
+
+
+def main(out, commit, repo, mode="full"):
     dirty = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True).stdout.strip() != ""
     with open("/proc/meminfo") as f:
@@ -64,7 +69,7 @@ def main(out, commit, repo, quick=""):
                                 "output": g.read()})
             ratios += read_records(os.path.join(out, name + ".ratios.jsonl"), name)
     summary = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "commit": commit,
-               "dirty": dirty, "quick": bool(quick), "machine": machine,
+               "dirty": dirty, "mode": mode, "machine": machine,
                "seconds": sum(b["seconds"] for b in benches), "ratios": ratios,
                "benches": benches}
     with open(os.path.join(out, "summary.json"), "w") as f:
@@ -77,7 +82,7 @@ def main(out, commit, repo, quick=""):
                 f"{machine['memory_kb'] // 1024} MiB; load at the end "
                 f"{machine['load_at_end'][0]:.2f}; the benches took {summary['seconds']} s "
                 f"({summary['seconds'] / 60:.1f} min)" +
-                ("; BENCH_QUICK (a smoke run, not figures)" if quick else "") + "\n")
+                MODE_TEXT.get(mode, f"; {mode}") + "\n")
         f.write("\n## Headline ratios\n\n" + benchlib.ratio_table(ratios))
         failed = [b["name"] for b in benches if b["exit_code"] != 0]
         if failed:
