@@ -18,12 +18,13 @@
 #   tests/bench/run-all.sh [BUILD_DIR] [OUT_DIR]
 #     defaults: build, tests/bench/runs/<UTC date and time>-<commit>; commit only summary.json
 #     and summary.md of a run (tests/bench/runs/.gitignore keeps the rest out)
-#   (full)            about 45 minutes on 2 cores (estimated from the quick run's times)
-#   BENCH_SHORT=1     the figures in about 30-35 minutes on 2 cores: still 3 rounds for every
-#                     ratio that has rounds, but 3 engine rounds instead of 5, 10 s idle and probe
-#                     windows instead of 30 s and 20 s, 3 s wrk runs for rest_api_isolation, 6
-#                     php-fpm restarts instead of 10, 15 dashboard kills per median instead of 30
-#   BENCH_QUICK=1     1 round and short runs: a smoke run (about 8 minutes), not figures
+#   (full)            about 42 minutes on 2 cores (estimated from a quick run's times and each
+#                     bench's parameters; tests/bench/README.md, "Running them all")
+#   BENCH_SHORT=1     the figures in about 30 minutes on 2 cores: still 3 rounds for every ratio
+#                     that has rounds, but 3 engine rounds instead of 5, 10 s probe windows instead
+#                     of 20 s, 3 s wrk runs for rest_api_isolation, 6 php-fpm restarts instead of
+#                     10, 15 dashboard kills per median instead of 30
+#   BENCH_QUICK=1     1 round and short runs: a smoke run (about 7 minutes), not figures
 #   BENCH_ONLY="engine probe"   only these benches (names as in the list below, without -default)
 set -uo pipefail
 
@@ -55,7 +56,7 @@ q() {  # quick value, full value [, short value: BENCH_SHORT's, else the full on
 # name | configuration (both: tuned, then default-config; else the only one the bench has) |
 # command, run from the repository's top
 BENCHES=(
-  "engine|both|python3 $HERE/engine_bench.py $BIN --runs $(q 1 5 3) --idle-seconds $(q 2 30 10)"
+  "engine|both|python3 $HERE/engine_bench.py $BIN --runs $(q 1 5 3) --idle-seconds $(q 2 30)"
   "scale_curve|both|python3 $HERE/scale_curve_bench.py $BIN --rounds $(q 1 3) --counts $(q 100,500 100,500,2000,5000)"
   "probe|both|python3 $HERE/probe_bench.py $BIN --runs $(q 1 3) --window $(q 5 20 10)"
   "log_throughput|both|python3 $HERE/log_throughput_bench.py $BIN --runs $(q 1 3) --megabytes $(q 20 200)"

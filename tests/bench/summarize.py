@@ -61,7 +61,7 @@ def main(out, commit, repo, mode="full"):
                "memory_kb": memory_kb, "load_at_end": os.getloadavg()}
     benches, ratios = [], []
     with open(os.path.join(out, "runs.txt")) as f:
-        for line in f.read().splitlines():
+        for line in filter(None, f.read().splitlines()):
             name, config, code, seconds, command = line.split("|", 4)
             with open(os.path.join(out, name + ".txt")) as g:
                 benches.append({"name": name, "configuration": config, "command": command,
