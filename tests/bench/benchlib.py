@@ -35,6 +35,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHIPPED_CONFIG = os.path.join(HERE, "..", "..", "config", "phpeek-pm.yaml")
 TUNED, DEFAULT_CONFIG = "tuned", "default-config"
+# Seconds an instance runs before a bench kills it under the shipped settings: past min_uptime
+# (1 s), so that the kill ends a stable run and the backoff, meant for crash loops, does not apply.
+STABLE_RUN_S = 1.2
 # Said by every bench that ran with --default-config, in its printed output.
 DEFAULT_CONFIG_TEXT = ("the shipped config/phpeek-pm.yaml's global settings, the rest-api plugin "
                        "loaded on a free loopback port")

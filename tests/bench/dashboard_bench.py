@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
@@ -214,7 +213,7 @@ class SimulatedBrowser:
 
 
 def latency_round(args, tmp):
-    gap = 1.2 if args.default_config else 0.2  # past min_uptime with the shipped backoff
+    gap = benchlib.STABLE_RUN_S if args.default_config else 0.2
     p, _ = start_phpeek(args.binary, tmp, 0, False, args.default_config)
     alone = kills(p.pid, args.kills, gap)
     stop(p)

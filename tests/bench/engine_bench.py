@@ -117,7 +117,7 @@ class Phpeek:
         self.port = None
         self.default_config = default_config
         # Seconds a replacement runs before the next kill: a stable run (min_uptime) by default.
-        self.stable_wait = 1.2 if default_config else 0
+        self.stable_wait = benchlib.STABLE_RUN_S if default_config else 0
 
     def _globals(self, n, scalable):
         if self.default_config or scalable:

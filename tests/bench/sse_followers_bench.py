@@ -164,7 +164,7 @@ def main():
     args = ap.parse_args()
     # With the shipped settings (backoff 1 s) a kill follows a stable run, and the followers stay
     # for those longer kills too.
-    args.gap = 1.2 if args.default_config else 0.2
+    args.gap = benchlib.STABLE_RUN_S if args.default_config else 0.2
     args.follow_seconds = args.seconds + (args.kills * 1.0 if args.default_config else 0)
     rounds = []
     with tempfile.TemporaryDirectory() as tmp:
