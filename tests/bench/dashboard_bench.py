@@ -12,7 +12,11 @@
 
 Debian's python3 (for python3-selenium), chromium and supervisor. Not run by ctest.
 usage: dashboard_bench.py PHPEEK_PM_BINARY [--instances 500] [--loads 7] [--browsers 20]
-                          [--kills 30] [--rounds 3]
+                          [--kills 30] [--rounds 3] [--default-config] [--json FILE]
+phpeek-pm runs with restart_backoff_initial 0s and unlimited restarts, or with --default-config
+with the shipped config/phpeek-pm.yaml's `global:` settings and the rest-api plugin loaded, each
+kill then following a stable run (1.2 s apart). --json FILE appends both ratios as headline
+records (benchlib.py).
 """
 import argparse
 import http.client
@@ -24,26 +28,25 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 from engine_bench import free_port, wait_exit, wait_for  # noqa: E402
 from sse_followers_bench import kills  # noqa: E402
 
 LOGGER = "i=0; while true; do i=$((i+1)); echo line $i; sleep 0.005; done"
 
 
-def phpeek_config(tmp, instances, dashboard, port):
+def phpeek_config(tmp, instances, dashboard, port, default_config):
     path = os.path.join(tmp, "phpeek-pm.yaml")
+    settings = benchlib.default_globals(free_port()) if default_config else \
+        "  log_format: text\n  api_enabled: false\n" \
+        "  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
     with open(path, "w") as f:
         f.write(f"""global:
-  log_format: text
-  api_enabled: false
-  dashboard_enabled: {'true' if dashboard else 'false'}
+{settings}  dashboard_enabled: {'true' if dashboard else 'false'}
   dashboard_port: {port}
   max_process_scale: {max(instances, 1)}
-  restart_backoff_initial: 0s
-  max_restart_attempts: 0
 processes:
   s:
     command: ["sleep", "1000"]
@@ -56,10 +59,11 @@ processes:
     return path
 
 
-def start_phpeek(binary, tmp, instances, dashboard):
+def start_phpeek(binary, tmp, instances, dashboard, default_config):
     port = free_port()
     log = open(os.path.join(tmp, "phpeek.log"), "w")
-    p = subprocess.Popen([binary, "-c", phpeek_config(tmp, instances, dashboard, port)],
+    p = subprocess.Popen([binary, "-c", phpeek_config(tmp, instances, dashboard, port,
+                                                      default_config)],
                          stdout=log, stderr=log)
     if dashboard:
         wait_for(lambda: get_status(port, "/session") == 200, timeout=30, step=0.02)
@@ -140,7 +144,7 @@ def first_paints(driver, url, script, loads):
 def first_paint_figures(args, tmp):
     driver = browser()
     try:
-        p, port = start_phpeek(args.binary, tmp, args.instances, True)
+        p, port = start_phpeek(args.binary, tmp, args.instances, True, args.default_config)
         phpeek = first_paints(driver, f"http://127.0.0.1:{port}/", TABLE, args.loads)
         stop(p)
         p, port = start_supervisord(tmp, args.instances)
@@ -209,13 +213,14 @@ class SimulatedBrowser:
 
 
 def latency_round(args, tmp):
-    p, _ = start_phpeek(args.binary, tmp, 0, False)
-    alone = kills(p.pid, args.kills)
+    gap = benchlib.STABLE_RUN_S if args.default_config else 0.2
+    p, _ = start_phpeek(args.binary, tmp, 0, False, args.default_config)
+    alone = kills(p.pid, args.kills, gap)
     stop(p)
-    p, port = start_phpeek(args.binary, tmp, 0, True)
+    p, port = start_phpeek(args.binary, tmp, 0, True, args.default_config)
     browsers = [SimulatedBrowser(port) for _ in range(args.browsers)]
     wait_for(lambda: all(b.logs.events > 0 for b in browsers), timeout=30, step=0.05)
-    loaded = kills(p.pid, args.kills)
+    loaded = kills(p.pid, args.kills, gap)
     lines = sum(b.logs.events for b in browsers)
     for b in browsers:
         b.close()
@@ -236,8 +241,13 @@ def main():
     ap.add_argument("--browsers", type=int, default=20)
     ap.add_argument("--kills", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
+    benchlib.add_arguments(ap)
     args = ap.parse_args()
+    rec = benchlib.Recorder(args)
     with tempfile.TemporaryDirectory() as tmp:
+        print("phpeek-pm configuration: " + (
+            benchlib.DEFAULT_CONFIG_TEXT + ", kills after a stable run" if args.default_config
+            else "restart_backoff_initial 0s, unlimited restarts, no plugin but the dashboard"))
         phpeek, sup = first_paint_figures(args, tmp)
         print(f"first paint, {args.instances} instances, headless chromium, median of {args.loads}:")
         print(f"  phpeek-pm dashboard (table on screen): {statistics.median(phpeek):.1f} ms "
@@ -245,6 +255,9 @@ def main():
         print(f"  supervisord web page (first paint):    {statistics.median(sup):.1f} ms "
               f"(range {min(sup):.1f}-{max(sup):.1f})")
         print(f"  ratio phpeek-pm / supervisord: {statistics.median(phpeek) / statistics.median(sup):.2f}")
+        rec(f"dashboard first paint of {args.instances} (median of {args.loads} loads)",
+            statistics.median(phpeek) / statistics.median(sup), "supervisord's web page",
+            absolute_values=phpeek, unit="ms phpeek-pm")
         print(f"supervision latency (kill -9 to replacement), {args.browsers} simulated browsers:")
         ratios = []
         for i in range(args.rounds):
@@ -255,6 +268,8 @@ def main():
                   f"ratio {ratio:.2f} ({lines} log events delivered)")
         print(f"  median ratio of the rounds: {statistics.median(ratios):.2f} (target <= 1.2); "
               f"load average {os.getloadavg()[0]:.2f}")
+        rec(f"kill -9 to replacement with {args.browsers} dashboard browsers", None,
+            "no dashboard", values=ratios, target="<= 1.2")
 
 
 if __name__ == "__main__":

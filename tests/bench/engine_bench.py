@@ -20,7 +20,8 @@ figure uses the rest-api plugin (POST /api/v1/processes/s/scale) on a free loopb
 floor spawns its 90 on SIGUSR1; supervisord starts 90 predefined programs over XML-RPC.
 
 usage: engine_bench.py PHPEEK_PM_BINARY [--instances 500] [--runs 5] [--idle-seconds 30]
-                       [--no-supervisord] [--default-config]
+                       [--no-supervisord] [--default-config] [--json FILE]
+--json FILE appends the table's figures as headline records (benchlib.py).
 """
 import argparse
 import http.client
@@ -36,6 +37,8 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
+
+import benchlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCALE_FROM, SCALE_TO = 10, 100
@@ -105,21 +108,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def shipped_globals():
-    """The `global:` lines of the shipped config/phpeek-pm.yaml, without where its API listens."""
-    lines, inside = [], False
-    with open(os.path.join(HERE, "..", "..", "config", "phpeek-pm.yaml")) as f:
-        for line in f:
-            if line.startswith("global:"):
-                inside = True
-            elif inside and line.strip() and not line.startswith(" "):
-                break
-            elif inside and line.strip() and not line.strip().startswith(("#", "api_port", "api_enabled",
-                                                                          "api_host")):
-                lines.append(line.split("#", 1)[0].rstrip() + "\n")
-    return "".join(lines)
-
-
 class Phpeek:
     name = "phpeek-pm"
     kills = 30
@@ -129,15 +117,15 @@ class Phpeek:
         self.port = None
         self.default_config = default_config
         # Seconds a replacement runs before the next kill: a stable run (min_uptime) by default.
-        self.stable_wait = 1.2 if default_config else 0
+        self.stable_wait = benchlib.STABLE_RUN_S if default_config else 0
 
     def _globals(self, n, scalable):
         if self.default_config or scalable:
             self.port = free_port()
-        api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {self.port}\n"
+        api = benchlib.api_lines(self.port)
         scale = f"  max_process_scale: {max(n, SCALE_TO)}\n"
         if self.default_config:
-            return shipped_globals() + api + scale
+            return benchlib.default_globals(self.port) + scale
         if not scalable:
             api = "  api_enabled: false\n"
         return (api + "  log_format: text\n" + scale +
@@ -321,6 +309,19 @@ def cell(values):
     return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
+def record(rec, n, rows, shown, ratios, once, idle_seconds):
+    """The table's figures as headline records (see benchlib.py)."""
+    for label, key in rows:
+        for s in shown:
+            rec(f"{s.name}: {label}", None, "floor", values=ratios[s.name][key])
+    mine = once["phpeek-pm"]
+    if "supervisord" in once:
+        rec(f"phpeek-pm: RSS with {n} (round 1)", mine["rss_kb"] / once["supervisord"]["rss_kb"],
+            "supervisord", absolute=mine["rss_kb"] / 1024, unit="MB", target="< 8 MB, < 1/3")
+    rec(f"phpeek-pm: CPU ticks over {idle_seconds:g} idle s (round 1)", None, "none (absolute)",
+        absolute=mine["idle_ticks"], unit="ticks", target="0")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -328,8 +329,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle-seconds", type=float, default=30)
     ap.add_argument("--no-supervisord", action="store_true")
-    ap.add_argument("--default-config", action="store_true",
-                    help="phpeek-pm with the shipped config's global settings (see above)")
+    benchlib.add_arguments(ap)
     ap.add_argument("--verbose", action="store_true", help="absolute times of every round (stderr)")
     args = ap.parse_args()
     floor_bin = os.path.join(tempfile.gettempdir(), "phpeek-bench-floor")
@@ -373,8 +373,8 @@ def main():
             print(f"round {run + 1}/{args.runs}: " + ", ".join(
                 f"{s.name} start {ratios[s.name]['start'][-1]:.2f}" for s in shown),
                 file=sys.stderr)
-        print("phpeek-pm configuration: " + ("the shipped config/phpeek-pm.yaml's global settings, "
-              "rest-api loaded, kills after a stable run" if args.default_config else
+        print("phpeek-pm configuration: " + (benchlib.DEFAULT_CONFIG_TEXT +
+              ", kills after a stable run" if args.default_config else
               "restart_backoff_initial 0s, unlimited restarts, no plugin (rest-api for the scale "
               "figure)"))
         print(f"{'figure (ratio to the floor: median [min-max])':46} " +
@@ -394,6 +394,7 @@ def main():
               f"{once['phpeek-pm']['rss_kb'] / 1024:22.1f}")
         print(f"{'CPU ticks over ' + str(args.idle_seconds) + ' idle s (absolute)':46} " +
               " ".join(f"{once[s.name]['idle_ticks']:22d}" for s in shown))
+        record(benchlib.Recorder(args), n, rows, shown, ratios, once, args.idle_seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

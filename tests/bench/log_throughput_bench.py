@@ -20,7 +20,13 @@ steadier than lines/s on a shared machine) and the daemon's peak RSS (VmHWM). Th
 the floor with the default pipeline, and a bounded RSS. Lines the daemon dropped (its stdout could
 not keep up: the 4 MiB queue) would show as lines missing at the sink; they are reported.
 
-usage: log_throughput_bench.py PHPEEK_PM_BINARY [--runs 3] [--megabytes 200]
+The daemon runs without plugins and its built-in global settings (log_format json); with
+--default-config, with the shipped config/phpeek-pm.yaml's `global:` settings (log_format text)
+and the rest-api plugin loaded. --json FILE appends the ratios to the floor as headline records
+(benchlib.py).
+
+usage: log_throughput_bench.py PHPEEK_PM_BINARY [--runs 3] [--megabytes 200] [--default-config]
+                               [--json FILE]
 """
 import argparse
 import os
@@ -31,7 +37,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from engine_bench import cpu_ticks, proc_field, wait_exit  # noqa: E402
+import benchlib  # noqa: E402
+from engine_bench import cpu_ticks, free_port, proc_field, wait_exit  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -75,7 +82,7 @@ int main(int argc, char** argv) {
 """
 
 
-def config(writer, go, lines, way):
+def config(writer, go, lines, way, default_config):
     logging = ""
     if way == "redaction":
         logging = """    logging:
@@ -86,10 +93,10 @@ def config(writer, go, lines, way):
       level_detection:
         patterns: {error: ['ERROR', 'FATAL'], warn: 'WARN'}
 """
+    settings = benchlib.default_globals(free_port()) if default_config else \
+        "  api_enabled: false\n  shutdown_timeout: 5s\n"
     return f"""global:
-  api_enabled: false
-  shutdown_timeout: 5s
-processes:
+{settings}processes:
   w:
     command: ["{writer}", "{go}", "{lines}"]
     restart: never
@@ -108,7 +115,7 @@ def count_marks(path):
             tail = chunk[-(len(MARK) - 1):]
 
 
-def run_way(writer, binary, tmp, way, lines):
+def run_way(writer, binary, tmp, way, lines, default_config):
     """Lines per second into the sink file, lines missing, the daemon's peak RSS (KB), and the CPU
     seconds of what forwards the lines (cat, or the daemon with its threads)."""
     go = os.path.join(tmp, "go")
@@ -124,7 +131,7 @@ def run_way(writer, binary, tmp, way, lines):
     else:
         path = os.path.join(tmp, f"{way}.yaml")
         with open(path, "w") as f:
-            f.write(config(writer, go, lines, way))
+            f.write(config(writer, go, lines, way, default_config))
         daemon = subprocess.Popen([binary, "-c", path], stdout=fd, stderr=subprocess.DEVNULL)
         procs = [daemon]
     os.close(fd)
@@ -162,6 +169,7 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--megabytes", type=int, default=200)
+    benchlib.add_arguments(ap)
     args = ap.parse_args()
     lines = args.megabytes * 1000 * 1000 // LINE
     ways = ("floor", "default", "redaction")
@@ -179,7 +187,8 @@ def main():
         for r in range(args.runs):
             floor = None
             for w in ways:
-                per_s, lost, kb, seconds = run_way(writer, args.binary, tmp, w, lines)
+                per_s, lost, kb, seconds = run_way(writer, args.binary, tmp, w, lines,
+                                                   args.default_config)
                 cpu[w].append(seconds / lines * 1e6)
                 rate[w].append(per_s)
                 missing[w] += lost
@@ -192,7 +201,9 @@ def main():
                       file=sys.stderr)
             loads.append(load())
     print(f"{args.megabytes} MB of {LINE}-byte lines ({lines:,}), median of {args.runs} rounds; "
-          f"load average {min(loads)}-{max(loads)}\n")
+          f"load average {min(loads)}-{max(loads)}; phpeek-pm configuration: " +
+          (benchlib.DEFAULT_CONFIG_TEXT if args.default_config else
+           "no plugin, log_format json (the built-in default)") + "\n")
     print("| way | lines/s | ratio to the floor, median [min-max] | forwarder CPU per million "
           "lines | daemon peak RSS | lines missing |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -202,6 +213,11 @@ def main():
         print(f"| {w} | {statistics.median(rate[w]):,.0f} | {statistics.median(rs):.2f} "
               f"[{min(rs):.2f}-{max(rs):.2f}] | {statistics.median(cpu[w]):.2f} s | {rss_text} "
               f"| {missing[w]} |")
+    rec = benchlib.Recorder(args)
+    for w in ways[1:]:  # the headline records (benchlib.py): each way against the floor
+        rec(f"log lines/s, {w} pipeline", None, "the floor (cat)", values=ratio[w],
+            absolute=rss[w] / 1024, unit="MB daemon peak RSS",
+            target=">= 0.5" if w == "default" else None)
 
 
 if __name__ == "__main__":

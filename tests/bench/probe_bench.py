@@ -10,7 +10,12 @@ Figures: the share of one core the daemon uses (CPU seconds over wall seconds, a
 exec and no probes, and the CPU per probe (context). The target of issue 12 is tcp probes of 500
 instances at 1 s under 2 % of one core. Not run by ctest.
 
+With --default-config phpeek-pm runs with the shipped config/phpeek-pm.yaml's `global:` settings
+and the rest-api plugin loaded (otherwise: no plugin, log_level warn); --json FILE appends the
+shares of a core as headline records (benchlib.py).
+
 usage: probe_bench.py PHPEEK_PM_BINARY [--instances 500] [--runs 3] [--window 20]
+                      [--default-config] [--json FILE]
 """
 import argparse
 import os
@@ -23,7 +28,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from engine_bench import children, cpu_ticks, wait_exit, wait_for  # noqa: E402
+import benchlib  # noqa: E402
+from engine_bench import children, cpu_ticks, free_port, wait_exit, wait_for  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -49,7 +55,7 @@ class Listener:
             self.accepted += 1
 
 
-def config(n, probe, port, count_file):
+def config(n, probe, port, count_file, default_config):
     check = ""
     if probe == "tcp":
         check = f"    health_check: {{type: tcp, address: \"127.0.0.1:{port}\", "
@@ -57,23 +63,23 @@ def config(n, probe, port, count_file):
         check = f"    health_check: {{type: exec, command: [sh, -c, \"printf x >> {count_file}\"], "
     if check:
         check += "period: 1s, initial_delay: 0s, timeout: 1s, mode: readiness}\n"
+    settings = benchlib.default_globals(free_port()) if default_config else \
+        "  api_enabled: false\n  log_level: warn\n"
     return f"""global:
-  api_enabled: false
-  log_level: warn
-processes:
+{settings}processes:
   s:
     command: ["sleep", "1000"]
     scale: {n}
 {check}"""
 
 
-def measure(binary, tmp, n, probe, window, listener):
+def measure(binary, tmp, n, probe, window, listener, default_config):
     path = os.path.join(tmp, f"{probe}.yaml")
     count_file = os.path.join(tmp, "exec.count")
     with open(count_file, "w"):
         pass
     with open(path, "w") as f:
-        f.write(config(n, probe, listener.port, count_file))
+        f.write(config(n, probe, listener.port, count_file, default_config))
 
     def probes_so_far():
         return listener.accepted if probe == "tcp" else os.path.getsize(count_file)
@@ -99,6 +105,7 @@ def main():
     ap.add_argument("--instances", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--window", type=float, default=20)
+    benchlib.add_arguments(ap)
     args = ap.parse_args()
     listener = Listener()
     share = {"none": [], "tcp": [], "exec": []}
@@ -106,14 +113,17 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.runs):
             for probe in ("none", "tcp", "exec"):
-                s, per_s = measure(args.binary, tmp, args.instances, probe, args.window, listener)
+                s, per_s = measure(args.binary, tmp, args.instances, probe, args.window, listener,
+                                   args.default_config)
                 share[probe].append(s)
                 if probe != "none":
                     rate[probe].append(per_s)
                 probes = f", {per_s:.0f} probes/s" if probe != "none" else ""
                 print(f"round {r + 1} {probe}: {100 * s:.2f} % of a core{probes}", file=sys.stderr)
     print(f"{args.instances} instances, probes every 1 s, median of {args.runs} rounds of "
-          f"{args.window:.0f} s\n")
+          f"{args.window:.0f} s; phpeek-pm configuration: " +
+          (benchlib.DEFAULT_CONFIG_TEXT if args.default_config else "no plugin, log_level warn") +
+          "\n")
     print("| daemon's own CPU | share of one core | probes/s | CPU per probe |")
     print("|---|---:|---:|---:|")
     for probe in ("none", "tcp", "exec"):
@@ -123,6 +133,21 @@ def main():
             continue
         per_s = statistics.median(rate[probe])
         print(f"| {probe} probes | {100 * s:.2f} % | {per_s:.0f} | {1e6 * s / per_s:.0f} us |")
+    record(benchlib.Recorder(args), args.instances, share, rate)
+
+
+def record(rec, n, share, rate):
+    """The share of one core per way as headline records (a ratio: CPU seconds over wall
+    seconds), with the CPU per probe for context (see benchlib.py)."""
+    for probe in ("none", "tcp", "exec"):
+        s = share[probe]
+        per_probe = None
+        if probe != "none":
+            per_probe = 1e6 * statistics.median(s) / statistics.median(rate[probe])
+        label = "no probes" if probe == "none" else f"{probe} probes every 1 s"
+        rec(f"daemon CPU, {n} instances, {label}", None, "one core", values=s,
+            absolute=per_probe, unit="us CPU per probe" if per_probe else None,
+            target="< 0.02" if probe == "tcp" else None)
 
 
 if __name__ == "__main__":

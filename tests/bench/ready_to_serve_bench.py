@@ -28,6 +28,10 @@ plugin built next to it (BUILD/lib/phpeek-pm/plugins/rest-api.so).
 usage: ready_to_serve_bench.py PHPEEK_PM_BINARY [--restarts 10] [--rate 40] [--work-ms 10]
                                [--peers phpeek-pm,supervisord]
                                [--variants term,quit,graceful,listen-term,listen] [--keep DIR]
+                               [--json FILE]
+phpeek-pm runs as users run it: the shipped config/phpeek-pm.yaml's `global:` settings, the
+rest-api plugin loaded (`restart --wait` goes through it). --json FILE appends phpeek-pm's failed
+requests per restart as headline records (benchlib.py).
 """
 import argparse
 import os
@@ -42,6 +46,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 from engine_bench import free_port, wait_exit, wait_for  # noqa: E402
 
 PHP_FPM = "php-fpm8.2"
@@ -194,11 +199,7 @@ class PhpeekPeer:
         nginx = ", ".join(f'"{a}"' for a in s.nginx_argv())
         with open(self.config, "w") as f:
             f.write(f"""global:
-  api_enabled: true
-  api_host: 127.0.0.1
-  api_port: {self.api_port}
-  log_level: info
-processes:
+{benchlib.default_globals(self.api_port)}processes:
   php-fpm:
     command: [{argv}]{shutdown}{listen}
     health_check:
@@ -341,6 +342,25 @@ VARIANTS = {
 }
 
 
+def record(rec, rows):
+    """phpeek-pm's failed requests per restart as headline records (see benchlib.py): absolute,
+    and over supervisord's in the same configuration where supervisord has that configuration
+    and failed at all."""
+    rec.config = benchlib.DEFAULT_CONFIG  # the only configuration this bench has
+    theirs = {label: sum(r[0] + r[1] for r in per) / len(per)
+              for peer_name, label, per, _, _, _ in rows if peer_name == "supervisord"}
+    for peer_name, label, per, _, _, _ in rows:
+        if peer_name != "phpeek-pm":
+            continue
+        failed = [r[0] + r[1] for r in per]
+        mine = sum(failed) / len(per)
+        peer = "supervisord" if theirs.get(label) else "none (absolute)"
+        rec(f"failed requests per php-fpm restart, {label}",
+            mine / theirs[label] if theirs.get(label) else None, peer,
+            absolute=mine, unit="failed requests per restart (mean)",
+            absolute_values=failed)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -351,6 +371,7 @@ def main():
     ap.add_argument("--peers", default="phpeek-pm,supervisord")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files and logs")
+    benchlib.add_arguments(ap, default_config=False)  # it runs as users do: --json only
     args = ap.parse_args()
     for tool in (PHP_FPM, "nginx", "supervisord", "supervisorctl"):
         need(tool)
@@ -373,7 +394,8 @@ def main():
                   f"returned {[r[1] for r in per]}, outside {outside}, of {total} requests; "
                   f"outcomes {kinds}; nginx: {causes}", file=sys.stderr)
             rows.append((peer_name, label, per, outside, total, causes))
-    print(f"\n{args.restarts} restarts per row, {args.rate:.0f} req/s, script {args.work_ms} ms\n")
+    print(f"\n{args.restarts} restarts per row, {args.rate:.0f} req/s, script {args.work_ms} ms; "
+          f"phpeek-pm configuration: as users run it, {benchlib.DEFAULT_CONFIG_TEXT}\n")
     print("| peer | php-fpm stopped by | failed / requests in the restart windows | per restart "
           "[min-max] | failed after the command returned | restart command, s (median) | "
           "slowest request, ms (median of the restarts) |")
@@ -387,6 +409,7 @@ def main():
               f"{sum(failed) / len(per):.1f} [{failed[0]}-{failed[-1]}] | "
               f"{sum(r[1] for r in per)} | {secs:.2f} | {1000 * slowest:.0f} |")
     print()
+    record(benchlib.Recorder(args), rows)
     for peer_name, label, per, outside, total, causes in rows:
         print(f"- {peer_name}, {label}: nginx {causes or 'no upstream error'}; failures outside "
               f"the windows {outside} of {total} requests")

@@ -12,6 +12,9 @@
 #   tests/bench/rest_api_isolation.sh [BUILD_DIR]
 #   BENCH_DURATION=5 BENCH_ROUNDS=3 tests/bench/rest_api_isolation.sh build
 #
+# BENCH_DEFAULT_CONFIG=1 gives both daemons the shipped config/phpeek-pm.yaml's `global:` settings;
+# BENCH_JSON=FILE appends the ratios as headline records (benchlib.py, wrk_pair.sh).
+#
 # Needs BUILD_DIR/bin/phpeek-pm with its rest-api plugin, wrk, curl, python3 (free ports) and
 # rest_api_load.lua next to this script; the side-by-side machinery is wrk_pair.sh.
 set -euo pipefail
@@ -29,4 +32,4 @@ start_daemon out http "  plugin_isolation:
 grep -q "plugin host process started plugin=rest-api" "$TMP/out.log" ||
   die "the isolated daemon did not start a plugin host: $(cat "$TMP/out.log")"
 run_rounds in out
-report in out
+report in out "rest-api in the daemon" "rest-api in a helper process"

@@ -21,6 +21,9 @@
 #   tests/bench/rest_api_load.sh [BUILD_DIR]
 #   BENCH_DURATION=5 BENCH_KILLS=30 tests/bench/rest_api_load.sh build-bench
 # BENCH_DURATION is seconds per wrk point (after a 1 s warm-up), BENCH_KILLS the kills per median.
+# BENCH_DEFAULT_CONFIG=1 runs phpeek-pm with the shipped config/phpeek-pm.yaml's `global:` settings
+# (otherwise restart_backoff_initial 0s, unlimited restarts); BENCH_JSON=FILE appends the headline
+# ratios to FILE, a JSON object a line (benchlib.py).
 # wrk runs min(connections, 2) threads; the machine's cores are shared by wrk and the peer under
 # test, the same way for both peers, so run it on an otherwise quiet machine.
 # Takes about a minute. Everything listens on 127.0.0.1 only, every process it starts is stopped
@@ -50,6 +53,10 @@ for tool in wrk supervisord curl python3; do
   command -v "$tool" > /dev/null || die "$tool is not installed"
 done
 SUPERVISORD=$(command -v supervisord)
+TUNED="  log_format: text
+  restart_backoff_initial: 0s
+  max_restart_attempts: 0"
+record() { python3 "$HERE/benchlib.py" record "$@"; }  # a headline record into $BENCH_JSON
 
 TMP=$(mktemp -d /tmp/phpeek-rest-bench.XXXXXX)
 STARTED=()  # every background pid, stopped by its pid on exit
@@ -118,16 +125,16 @@ find_loop_task() {  # pid
 start_phpeek() {
   local port
   port=$(free_port)
+  # Tuned: kill -9 after a short uptime counts as a quick failure, and without backoff the
+  # kill-to-replacement figure is the loop's own latency. With BENCH_DEFAULT_CONFIG, the shipped
+  # settings: the victims are instances that have run since the start (stable), so no backoff
+  # either. The default max_process_scale (100) allows scale 100.
   cat > "$TMP/phpeek-pm.yaml" << EOF
 global:
-  log_format: text
+$(python3 "$HERE/benchlib.py" settings "$TUNED")
   api_enabled: true
   api_host: 127.0.0.1
   api_port: $port
-  # kill -9 after a short uptime counts as a quick failure: no backoff, so the kill-to-replacement
-  # figure is the loop's own latency. The default max_process_scale (100) allows scale 100.
-  restart_backoff_initial: 0s
-  max_restart_attempts: 0
 processes:
   sleeper:
     command: ["sleep", "100000"]
@@ -303,6 +310,8 @@ latencies() {  # peer connections: p50/p99/max in ms
 row() { printf '%-58s %12s %12s\n' "$@"; }
 
 echo
+echo "phpeek-pm configuration: $(python3 "$HERE/benchlib.py" describe \
+  "restart_backoff_initial 0s, unlimited restarts, rest-api")"
 row "phpeek-pm / supervisord, 100 instances" "req/s ratio" "p99 ratio"
 ratios=()
 for c in "${CONNECTIONS[@]}"; do
@@ -336,3 +345,22 @@ done
 row "  probe req/s at 64" "${R[phpeek,probe,rps]}" "${R[supervisord,probe,rps]}"
 row "  kill -9 to replacement ms, idle / loaded" "$(ms "$IDLE_US")/$(ms "$LOADED_US")" "-"
 row "  API req/s during the loaded kills" "${R[phpeek,load,rps]}" "-"
+
+# --- headline records (benchlib.py), into $BENCH_JSON when set ------------------------------------
+if [[ -n ${BENCH_JSON:-} ]]; then
+  for c in "${CONNECTIONS[@]}"; do
+    record "GET /api/v1/processes req/s at $c connection(s), 100 instances" \
+      "supervisord getAllProcessInfo" "$(ratio "${R[phpeek,$c,rps]}" "${R[supervisord,$c,rps]}")" \
+      --target ">= 50"
+    target=()
+    ((c == 64)) && target=(--target "< 10 ms")
+    record "GET /api/v1/processes p99 at $c connection(s), 100 instances" \
+      "supervisord getAllProcessInfo" \
+      "$(ratio "${R[phpeek,$c,p99_us]}" "${R[supervisord,$c,p99_us]}")" \
+      --absolute "$(ms "${R[phpeek,$c,p99_us]}")" --unit "ms p99" "${target[@]}"
+  done
+  record "starvation probe at 64 connections: its req/s" "the mean per-connection req/s" \
+    "$(share phpeek)" --target ">= 0.2"
+  record "kill -9 to replacement with 64 API connections (median of $KILLS)" "idle API" \
+    "$latency" --absolute "$(ms "$LOADED_US")" --unit "ms" --target "<= 1.5"
+fi

@@ -18,6 +18,9 @@
 #   tests/bench/rest_api_tls.sh [BUILD_DIR]
 #   BENCH_DURATION=5 BENCH_ROUNDS=3 tests/bench/rest_api_tls.sh build
 #
+# BENCH_DEFAULT_CONFIG=1 gives both daemons the shipped config/phpeek-pm.yaml's `global:` settings;
+# BENCH_JSON=FILE appends the ratios as headline records (benchlib.py, wrk_pair.sh).
+#
 # Needs BUILD_DIR/bin/phpeek-pm with its rest-api plugin, wrk, curl, openssl, python3 (free
 # ports) and rest_api_load.lua next to this script; the side-by-side machinery is wrk_pair.sh.
 set -euo pipefail
@@ -50,4 +53,4 @@ start_daemon tls https "  api_tls:
 grep -q "Management API listening on https://" "$TMP/tls.log" ||
   die "the tls daemon does not speak https: $(cat "$TMP/tls.log")"
 run_rounds plain tls
-report plain tls
+report plain tls "plain HTTP" "TLS" ">= 0.5"

@@ -20,7 +20,8 @@ shipped config/phpeek-pm.yaml's `global:` settings instead (backoff 1 s, 5 resta
 on), where a kill is replaced after the backoff. Not run by ctest.
 
 usage: scale_curve_bench.py PHPEEK_PM_BINARY [--counts 100,500,2000,5000] [--rounds 3]
-                            [--kills 10] [--default-config]
+                            [--kills 10] [--default-config] [--json FILE]
+--json FILE appends each figure's growth and the RSS slope as headline records (benchlib.py).
 """
 import argparse
 import os
@@ -32,6 +33,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 from child_watch import ChildWatch  # noqa: E402
 from engine_bench import (children, free_port, post_scale, proc_field, wait_exit,  # noqa: E402
                           wait_for)
@@ -47,14 +49,11 @@ def growth_limit(figure, largest):
 
 
 def globals_text(port, count, default_config):
-    api = f"  api_enabled: true\n  api_host: 127.0.0.1\n  api_port: {port}\n"
     limit = f"  max_process_scale: {count}\n"
     if default_config:
-        return ("  shutdown_timeout: 10s\n  log_format: text\n  log_level: info\n"
-                "  restart_policy: always\n  max_restart_attempts: 5\n"
-                "  restart_backoff_initial: 1s\n  restart_backoff_max: 30s\n" + api + limit)
+        return benchlib.default_globals(port) + limit
     return ("  log_format: text\n  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
-            "  log_buffer_lines: 0\n" + api + limit)
+            "  log_buffer_lines: 0\n" + benchlib.api_lines(port) + limit)
 
 
 def cpu_seconds(pid):
@@ -180,13 +179,33 @@ def slope(xs, ys):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
 
 
+def record(rec, counts, results, rss_slope):
+    """Each figure's growth from 500 to the largest count as headline records (the medians' ratio,
+    as printed, and the range of the rounds' ratios), with the per-instance slope of the medians
+    for context (see benchlib.py)."""
+    largest = counts[-1]
+    if 500 in counts and largest != 500:
+        for k in FIGURES:
+            growth = [big[k] / at500[k] for big, at500 in zip(results[largest], results[500])
+                      if at500[k]]
+            ys = [statistics.median(run[k] for run in results[n]) for n in counts]
+            unit, scale = {"rss_kb": ("KB", 1), "restart_ms": ("ms", 1)}.get(k, ("ms", 1000))
+            at500 = ys[counts.index(500)]
+            rec(f"{k} at {largest} instances", ys[-1] / at500 if at500 else None,
+                "the same at 500", values=growth,
+                absolute=slope(counts, ys) * scale, unit=f"{unit} per instance",
+                target=f"<= {growth_limit(k, largest):.1f}x")
+    rec("RSS per instance (slope)", None, "none (absolute)", absolute=rss_slope,
+        unit="KB per instance", target="< 8 KB")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--counts", default="100,500,2000,5000")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--kills", type=int, default=10)
-    ap.add_argument("--default-config", action="store_true")
+    benchlib.add_arguments(ap)
     args = ap.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     results = {n: [] for n in counts}
@@ -197,9 +216,9 @@ def main():
                 results[n].append(one_run(args.binary, tmp, n, args.kills, args.default_config))
     median = {n: {k: statistics.median(run[k] for run in results[n]) for k in FIGURES}
               for n in counts}
-    config = "shipped config/phpeek-pm.yaml globals" if args.default_config else \
-        "restart_backoff_initial 0s, unlimited restarts, log_buffer_lines 0"
-    print(f"scale curve, {config}, rest-api loaded, median of {args.rounds} rounds")
+    config = benchlib.DEFAULT_CONFIG_TEXT if args.default_config else \
+        "restart_backoff_initial 0s, unlimited restarts, log_buffer_lines 0, rest-api loaded"
+    print(f"scale curve, {config}, median of {args.rounds} rounds")
     print("children followed through kernel process events (proc connector)" if EVENTS else
           "children followed by polling /proc (proc connector refused: not root?), which costs "
           "the bench O(children) per look")
@@ -219,8 +238,9 @@ def main():
         per_text = f"{per * scale:.3f} {'ms' if unit == 's' else unit}"
         print(f"| {k} | " + " | ".join(f"{y:.3f}" for y in ys) + f" | {per_text} | "
               f"{growth:.1f}x |")
-    print(f"RSS per instance (slope): {slope(counts, [median[n]['rss_kb'] for n in counts]):.2f} "
-          "KB (target < 8)")
+    rss_slope = slope(counts, [median[n]['rss_kb'] for n in counts])
+    print(f"RSS per instance (slope): {rss_slope:.2f} KB (target < 8)")
+    record(benchlib.Recorder(args), counts, results, rss_slope)
     if failures:
         print("NOT LINEAR: " + "; ".join(failures))
         sys.exit(1)

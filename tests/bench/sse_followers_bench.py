@@ -19,7 +19,12 @@ rather than themselves. Prints the machine's load average with the figures. Not 
 
 usage: sse_followers_bench.py PHPEEK_PM_BINARY [--followers 50] [--rate 10000] [--seconds 10]
                               [--rounds 3] [--kills 10] [--requests 2000] [--queue 1MiB]
-                              [--isolated]
+                              [--isolated] [--default-config] [--json FILE]
+phpeek-pm runs with restart_backoff_initial 0s and unlimited restarts, or with --default-config
+with the shipped config/phpeek-pm.yaml's `global:` settings, where each kill follows a stable run
+(1.2 s apart, the followers staying 1 s longer per kill); both with api_max_streams 100 and
+--queue as api_stream_queue. --json FILE appends the ratios with / without the followers as
+headline records (benchlib.py).
 """
 import argparse
 import http.client
@@ -33,6 +38,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 from engine_bench import children, wait_exit, wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -55,19 +61,18 @@ while True:
 """
 
 
-def config(tmp, rate, isolated, queue):
+def config(tmp, rate, isolated, queue, default_config):
     writer = os.path.join(tmp, "writer.py")
     with open(writer, "w") as f:
         f.write(WRITER)
     isolation = "  plugin_isolation:\n    rest-api: process\n" if isolated else ""
+    # Room for the followers' streams and their queue size in either configuration.
+    streams = f"  api_max_streams: 100\n  api_stream_queue: {queue}\n"
+    settings = benchlib.default_globals(0) if default_config else \
+        "  log_format: text\n  api_port: 0\n" + \
+        "  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
     return f"""global:
-  log_format: text
-  api_port: 0
-  api_max_streams: 100
-  api_stream_queue: {queue}
-  restart_backoff_initial: 0s
-  max_restart_attempts: 0
-{isolation}processes:
+{settings}{streams}{isolation}processes:
   writer:
     command: ["python3", "-u", "{writer}", "{rate}"]
   victim:
@@ -94,16 +99,18 @@ def victim_pid(daemon_pid, writer_pid_hint=None):
     return None
 
 
-def kills(daemon_pid, count):
-    """Seconds from kill -9 of the victim to its replacement, `count` times."""
+def kills(daemon_pid, count, gap=0.2):
+    """Seconds from kill -9 of the victim to its replacement, `count` times, each `gap` seconds
+    after the victim started at the latest (a gap past min_uptime, 1 s, makes each kill one of a
+    stable run: no backoff)."""
     samples = []
     for _ in range(count):
+        time.sleep(gap)  # before each kill: the first one too may come right after a start
         victim = wait_for(lambda: victim_pid(daemon_pid), timeout=30)
         t0 = time.monotonic()
         os.kill(victim, signal.SIGKILL)
         wait_for(lambda: (victim_pid(daemon_pid) or victim) != victim, timeout=30)
         samples.append(time.monotonic() - t0)
-        time.sleep(0.2)
     return samples
 
 
@@ -129,16 +136,16 @@ def round_trip(args, follower, port, daemon_pid):
     followers' result lines."""
     r = {}
     r["alone_p99"], r["alone_median"] = p99_requests(port, args.requests)
-    r["alone_kills"] = kills(daemon_pid, args.kills)
+    r["alone_kills"] = kills(daemon_pid, args.kills, args.gap)
     target = "/api/v1/processes/writer/logs?follow=1&limit=1"
-    followers = [subprocess.Popen([follower, str(port), target, str(args.seconds)],
+    followers = [subprocess.Popen([follower, str(port), target, str(args.follow_seconds)],
                                   stdout=subprocess.PIPE, text=True)
                  for _ in range(args.followers)]
     time.sleep(1)  # every follower connected and live (they check what they get, not when)
     r["with_p99"], r["with_median"] = p99_requests(port, args.requests)
-    r["with_kills"] = kills(daemon_pid, args.kills)
+    r["with_kills"] = kills(daemon_pid, args.kills, args.gap)
     r["load"] = os.getloadavg()[0]
-    r["results"] = [f.communicate(timeout=args.seconds + 60)[0] for f in followers]
+    r["results"] = [f.communicate(timeout=args.follow_seconds + 60)[0] for f in followers]
     return r
 
 
@@ -153,7 +160,12 @@ def main():
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--queue", default="1MiB", help="api_stream_queue")
     ap.add_argument("--isolated", action="store_true")
+    benchlib.add_arguments(ap)
     args = ap.parse_args()
+    # With the shipped settings (backoff 1 s) a kill follows a stable run, and the followers stay
+    # for those longer kills too.
+    args.gap = benchlib.STABLE_RUN_S if args.default_config else 0.2
+    args.follow_seconds = args.seconds + (args.kills * 1.0 if args.default_config else 0)
     rounds = []
     with tempfile.TemporaryDirectory() as tmp:
         follower = os.path.join(tmp, "sse_follower")
@@ -161,7 +173,7 @@ def main():
                        check=True)
         path = os.path.join(tmp, "phpeek-pm.yaml")
         with open(path, "w") as f:
-            f.write(config(tmp, args.rate, args.isolated, args.queue))
+            f.write(config(tmp, args.rate, args.isolated, args.queue, args.default_config))
         log_path = os.path.join(tmp, "daemon.log")
         log = open(log_path, "w")
         daemon = subprocess.Popen([args.binary, "-c", path], stdout=log, stderr=log)
@@ -204,12 +216,14 @@ def main():
     print(f"load average before: {load_before:.1f}, during the rounds: {loads}; "
           f"{os.cpu_count()} cores; "
           f"{'isolated' if args.isolated else 'in process'}; {args.followers} followers, "
-          f"{args.rate} lines/s, {args.rounds} rounds of {args.seconds:g} s, "
-          f"api_stream_queue {args.queue}")
+          f"{args.rate} lines/s, {args.rounds} rounds of {args.follow_seconds:g} s, "
+          f"api_stream_queue {args.queue}; phpeek-pm configuration: " +
+          (benchlib.DEFAULT_CONFIG_TEXT + ", kills after a stable run" if args.default_config
+           else "restart_backoff_initial 0s, unlimited restarts, rest-api"))
     print(f"followers: {in_order} saw every line in order, {overflowed} got event: overflow "
           f"({overflows} in all; {lost} lines no longer kept at the resumes), {broken} with a gap "
           f"or a duplicate; events per follower median {statistics.median(events):.0f} "
-          f"[{min(events)}-{max(events)}] of {int(args.rate * args.seconds)} written")
+          f"[{min(events)}-{max(events)}] of {int(args.rate * args.follow_seconds)} written")
     print(f"kill -9 to replacement, ms ({len(kills_alone)} each): alone median "
           f"{ms(statistics.median(kills_alone))} max {ms(max(kills_alone))}; with followers "
           f"median {ms(statistics.median(kills_with))} max {ms(max(kills_with))}")
@@ -217,7 +231,22 @@ def main():
           f"{spread([r['alone_p99'] for r in rounds], ms)}, with followers "
           f"{spread([r['with_p99'] for r in rounds], ms)}; ratio "
           f"{spread([r['with_p99'] / r['alone_p99'] for r in rounds])}")
+    record(benchlib.Recorder(args), args.followers, rounds)
     return 0 if broken == 0 else 1
+
+
+def record(rec, followers, rounds):
+    """The API's p99 and kill -9 to replacement with the followers over without them, per round,
+    as headline records (see benchlib.py)."""
+    rec(f"GET /api/v1/processes p99 with {followers} followers", None, "no followers",
+        values=[r["with_p99"] / r["alone_p99"] for r in rounds],
+        absolute_values=[r["with_p99"] * 1000 for r in rounds], unit="ms p99 with followers",
+        target="<= 1.5")
+    rec(f"kill -9 to replacement with {followers} followers", None, "no followers",
+        values=[statistics.median(r["with_kills"]) / statistics.median(r["alone_kills"])
+                for r in rounds],
+        absolute_values=[statistics.median(r["with_kills"]) * 1000 for r in rounds],
+        unit="ms median with followers", target="< 100 ms")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 # wrk, curl and python3), and passes its BUILD_DIR argument on as "$@". It gets: TMP (removed on
 # exit), start_daemon, run_rounds and report; WRK_NICE (BENCH_WRK_NICE, default 0) and CURL_OPTS
 # apply to every wrk and curl. Every daemon listens on 127.0.0.1 only and is stopped by its pid.
+# BENCH_DEFAULT_CONFIG=1 gives both daemons the shipped config/phpeek-pm.yaml's `global:` settings
+# (otherwise only log_format text) before their own lines; BENCH_JSON=FILE makes report append
+# the ratios as headline records, a JSON object a line (benchlib.py).
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -53,7 +56,7 @@ start_daemon() {  # peer scheme extra-global-lines; returns once every instance 
   port=$(free_port)
   cat > "$TMP/$1.yaml" << YAML
 global:
-  log_format: text
+$(python3 "$HERE/benchlib.py" settings "  log_format: text")
   api_enabled: true
   api_host: 127.0.0.1
   api_port: $port
@@ -106,11 +109,13 @@ stats() {  # values...: "median [min-max]"
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
     printf "%.2f [%.2f-%.2f]", v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
-ratios() {  # base peer connections key: peer / base, per round
-  local r out=()
-  for ((r = 0; r < ROUNDS; r++)); do
-    out+=("$(awk "BEGIN { print ${R[$2,$3,$r,$4]} / ${R[$1,$3,$r,$4]} }")")
-  done
+round_ratios() {  # base peer connections key: peer / base, a line per round
+  local r
+  for ((r = 0; r < ROUNDS; r++)); do awk "BEGIN { print ${R[$2,$3,$r,$4]} / ${R[$1,$3,$r,$4]} }"; done
+}
+ratios() {  # base peer connections key: peer / base, per round, as "median [min-max]"
+  local out
+  mapfile -t out < <(round_ratios "$@")
   stats "${out[@]}"
 }
 values() {  # peer connections key divisor
@@ -126,8 +131,9 @@ errors() {
   echo "$sum"
 }
 
-report() {  # base peer: the ratio table, then the absolute figures
+report() {  # base peer [what base is] [what peer is] [req/s target]: the tables, the records
   echo
+  echo "phpeek-pm configuration: $(python3 "$HERE/benchlib.py" describe "log_format text")"
   printf '%-44s %22s %22s\n' "$2 / $1, $INSTANCES instances" "req/s ratio" "p99 ratio"
   local c
   for c in "${CONNECTIONS[@]}"; do
@@ -142,5 +148,24 @@ report() {  # base peer: the ratio table, then the absolute figures
       "$(values "$2" "$c" rps 1)"
     printf '  %-20s %s %-24s %s %s\n' "p99 ms at $c" "$1" "$(values "$1" "$c" p99_us 1000)" \
       "$2" "$(values "$2" "$c" p99_us 1000)"
+  done
+  [[ -n ${BENCH_JSON:-} ]] && records "$1" "$2" "${3:-$1}" "${4:-$2}" "${5:-}"
+  return 0
+}
+
+records() {  # base peer base-text peer-text rps-target: headline records (benchlib.py)
+  local c key r extra values p99s
+  for c in "${CONNECTIONS[@]}"; do
+    mapfile -t p99s < <(for ((r = 0; r < ROUNDS; r++)); do
+      awk "BEGIN { print ${R[$2,$c,$r,p99_us]} / 1000 }"
+    done)
+    for key in rps p99_us; do
+      mapfile -t values < <(round_ratios "$1" "$2" "$c" "$key")
+      extra=(--target "$5")
+      [[ -z $5 ]] && extra=()
+      [[ $key == p99_us ]] && extra=(--unit "ms p99, $4" --absolute-values "${p99s[@]}")
+      python3 "$HERE/benchlib.py" record "GET /api/v1/processes ${key%_us} at $c connection(s), \
+$INSTANCES instances, $4" "$3" - --values "${values[@]}" "${extra[@]}"
+    done
   done
 }
