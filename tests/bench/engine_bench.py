@@ -27,6 +27,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -90,6 +91,27 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def cpu_seconds(pid):
+    """A process's own CPU so far, ns-precise: the sum of its threads' /proc schedstat (its
+    children not; /proc/<pid>/stat's utime + stime count 10 ms ticks)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
+
+
+def exit_cpu_seconds(log_path):
+    """The CPU a supervisor reported for its whole run on its last line (phpeek-pm's "phpeek-pm
+    stopped ... cpu_time_us=N", the floor's the same), or None."""
+    with open(log_path, errors="replace") as f:
+        found = re.findall(r"cpu_time_us\W+(\d+)", f.read())
+    return int(found[-1]) / 1e6 if found else None
+
+
 def post_scale(port, n):
     """POST /api/v1/processes/s/scale {"scale": n} to the daemon's API; raises unless accepted."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -140,7 +162,8 @@ class Phpeek:
     command: ["sleep", "1000"]
     scale: {n}
 """)
-        log = open(os.path.join(self.tmp, "phpeek.log"), "w")
+        self.log = os.path.join(self.tmp, "phpeek.log")
+        log = open(self.log, "w")
         p = subprocess.Popen([self.binary, "-c", path], stdout=log, stderr=log)
         if scalable:  # the API answers once the plugin is up; not part of the timed scale-up
             wait_for(lambda: self._get("/api/v1/health") == 200, timeout=30, step=0.01)
@@ -222,29 +245,35 @@ class Floor:
     name = "floor"
     kills = 30
 
-    def __init__(self, binary):
+    def __init__(self, binary, tmp):
         self.binary = binary
+        self.log = os.path.join(tmp, "floor.log")
 
     def start(self, n, scalable=False):
         args = [self.binary, str(n)] + ([str(SCALE_TO - n)] if scalable else [])
-        return subprocess.Popen(args)
+        with open(self.log, "w") as log:
+            return subprocess.Popen(args, stderr=log)
 
     def scale_up(self, p):
         p.send_signal(signal.SIGUSR1)
 
 
 def session(sup, n, kills, extras):
-    """Cold start of n, kill -9 to replacement (median of `kills`), shutdown of n (seconds).
-    With `extras`, also RSS and CPU ticks over extras["idle"] seconds."""
+    """Cold start of n, kill -9 to replacement (median of `kills`), shutdown of n (seconds), and
+    the supervisor's own CPU for each (start_cpu, restart_cpu per kill, shutdown_cpu; the last
+    from its exit line, for those that print one). With `extras`, also RSS and CPU ticks over
+    extras["idle"] seconds."""
     r = {}
     t0 = time.monotonic()
     p = sup.start(n)
     wait_for(lambda: len(children(p.pid)) >= n)
     r["start"] = time.monotonic() - t0
+    r["start_cpu"] = cpu_seconds(p.pid)
     time.sleep(0.3)  # let the supervisor settle (supervisord marks RUNNING asynchronously)
     if "idle" in extras:
         r["rss_kb"] = proc_field(p.pid, "VmRSS")
     samples = []
+    c0 = cpu_seconds(p.pid)
     for _ in range(kills):
         time.sleep(getattr(sup, "stable_wait", 0))
         before = children(p.pid)
@@ -256,15 +285,20 @@ def session(sup, n, kills, extras):
         samples.append(time.monotonic() - t1)
     if samples:
         r["restart"] = statistics.median(samples)
+        r["restart_cpu"] = (cpu_seconds(p.pid) - c0) / kills
     if "idle" in extras:
         c0 = cpu_ticks(p.pid)
         time.sleep(extras["idle"])
         r["idle_ticks"] = cpu_ticks(p.pid) - c0
     time.sleep(0.2)
+    c2 = cpu_seconds(p.pid)
     t2 = time.monotonic()
     p.send_signal(signal.SIGTERM)
     wait_exit(p)
     r["shutdown"] = time.monotonic() - t2
+    total = exit_cpu_seconds(sup.log) if getattr(sup, "log", None) else None
+    if total is not None:
+        r["shutdown_cpu"] = total - c2
     return r
 
 
@@ -313,7 +347,9 @@ def record(rec, n, rows, shown, ratios, once, idle_seconds):
     """The table's figures as headline records (see benchlib.py)."""
     for label, key in rows:
         for s in shown:
-            rec(f"{s.name}: {label}", None, "floor", values=ratios[s.name][key])
+            if ratios[s.name][key]:
+                rec(f"{s.name}: {label}", None, "floor", values=ratios[s.name][key],
+                    target="<= 1.3" if key.endswith("_cpu") and s.name == "phpeek-pm" else None)
     mine = once["phpeek-pm"]
     if "supervisord" in once:
         rec(f"phpeek-pm: RSS with {n} (round 1)", mine["rss_kb"] / once["supervisord"]["rss_kb"],
@@ -337,7 +373,7 @@ def main():
     n = args.instances
     tmp = tempfile.mkdtemp(prefix="phpeek-bench-")
     try:
-        sups = [Floor(floor_bin), Phpeek(args.binary, tmp, args.default_config)]
+        sups = [Floor(floor_bin, tmp), Phpeek(args.binary, tmp, args.default_config)]
         if args.no_supervisord:
             pass
         elif shutil.which("supervisord"):
@@ -345,7 +381,8 @@ def main():
         else:
             print("supervisord not installed: baseline column skipped", file=sys.stderr)
         shown = sups[1:]
-        keys = ["start", "restart", "shutdown100", "shutdown", "scale"]
+        keys = ["start", "restart", "shutdown100", "shutdown", "scale", "start_cpu", "restart_cpu",
+                "shutdown_cpu"]
         ratios = {s.name: {k: [] for k in keys} for s in shown}
         once = {}
         for run in range(args.runs):
@@ -365,11 +402,13 @@ def main():
                 res[s.name]["scale"] = statistics.median(scale_session(s) for _ in range(3))
             for s in shown:
                 for k in keys:
-                    ratios[s.name][k].append(res[s.name][k] / res["floor"][k])
+                    if k in res[s.name] and res["floor"].get(k):
+                        ratios[s.name][k].append(res[s.name][k] / res["floor"][k])
             if args.verbose:
                 for s in sups:
                     print(f"  {s.name:12} " + " ".join(f"{k} {res[s.name][k] * 1000:.1f} ms"
-                                                       for k in keys), file=sys.stderr)
+                                                       for k in keys if k in res[s.name]),
+                          file=sys.stderr)
             print(f"round {run + 1}/{args.runs}: " + ", ".join(
                 f"{s.name} start {ratios[s.name]['start'][-1]:.2f}" for s in shown),
                 file=sys.stderr)
@@ -383,7 +422,10 @@ def main():
                 ("kill -9 to replacement (median per round)", "restart"),
                 (f"scale {SCALE_FROM} -> {SCALE_TO} (median of 3 per round)", "scale"),
                 ("shutdown of 100 (median of 3 per round)", "shutdown100"),
-                (f"shutdown of {n}", "shutdown")]
+                (f"shutdown of {n}", "shutdown"),
+                (f"own CPU: cold start of {n}", "start_cpu"),
+                ("own CPU: per kill -9 and replacement", "restart_cpu"),
+                (f"own CPU: shutdown of {n}", "shutdown_cpu")]
         for label, key in rows:
             print(f"{label:46} " + " ".join(f"{cell(ratios[s.name][key]):>22}" for s in shown))
         print(f"{'rounds':46} {args.runs:>22}")

@@ -1,6 +1,9 @@
 // Start order by depends_on, shutdown in reverse, oneshots, and the daemon's own exit code when
 // everything has ended by itself.
 #include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "tests/integration/supervision/harness.h"
 
@@ -120,6 +123,25 @@ TEST(LifecycleTest, ShutdownSignalsEachGroupExactlyOnce) {
   const std::string log = s.daemon->Log();
   EXPECT_EQ(Count(log, "\"terms=1\" "), 3u) << log;  // a message with '=' is quoted
   EXPECT_EQ(Count(log, "stopping process"), 3u) << log;
+}
+
+// The last line gives the daemon's own CPU (like systemd's "Consumed ... CPU time"): an instance
+// that burned half a second of CPU before it was stopped and reaped does not count in it.
+TEST(LifecycleTest, TheStoppedLineGivesTheDaemonsOwnCpuWithoutItsChildren) {
+  TempDir tmp;
+  const std::string burned = tmp.Join("burned");
+  auto s =
+      StartDaemon(Yaml("  burner:\n    command: \"timeout 0.5 sh -c 'while :; do :; done'; touch " +
+                       burned + "; exec sleep 60\"\n"));
+  ASSERT_TRUE(WaitUntil([&] { return access(burned.c_str(), F_OK) == 0; })) << s.daemon->Log();
+  s.daemon->Signal(SIGTERM);
+  ASSERT_EQ(s.daemon->WaitExit(), 0) << s.daemon->Log();
+  const std::string log = s.daemon->Log();
+  const size_t at = log.find("phpeek-pm stopped exit_code=0 cpu_time_us=");
+  ASSERT_NE(at, std::string::npos) << log;
+  const long long us = std::atoll(log.c_str() + at + 42);
+  EXPECT_GT(us, 0) << log;
+  EXPECT_LT(us, 200000) << "the burner's CPU is counted as the daemon's\n" << log;
 }
 
 }  // namespace
