@@ -63,6 +63,7 @@ Children::Collected SystemChildren::Collect(ChildChange* out) {
       Reaped(pid, status, out);
       return Collected::kChange;
     }
+    if (pid == 0 || errno != EINTR) taken_by_pidfd_.clear();  // the walk saw every child
     if (pid == 0) return Collected::kNothing;
     if (errno != EINTR) return Collected::kNoChildren;  // ECHILD
   }
@@ -103,6 +104,10 @@ bool SystemChildren::NextReady(pid_t* pid, int* pidfd) {
   }
 }
 
+bool SystemChildren::ExitIsTracked(pid_t pid) {
+  return pidfds_.count(pid) > 0 || taken_by_pidfd_.erase(pid) > 0;
+}
+
 // waitpid for one pid is O(1) in the kernel (do_wait_pid, Linux 5.14), unlike waitpid(-1).
 bool SystemChildren::CollectExited(ChildChange* out) {
   if (epoll_fd_ < 0) return false;
@@ -116,6 +121,7 @@ bool SystemChildren::CollectExited(ChildChange* out) {
     } while (got < 0 && errno == EINTR);
     if (got == pid) {
       Reaped(pid, status, out);
+      taken_by_pidfd_.insert(pid);
       return true;
     }
     if (got < 0) {  // ECHILD: no longer ours to wait for; stop following it

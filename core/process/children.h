@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace phpeek::process {
@@ -47,6 +48,10 @@ class Children {
   virtual bool CollectExited(ChildChange* /*out*/) { return false; }
   // How many children are tracked now.
   virtual size_t tracked() const { return 0; }
+  // Whether an exit of `pid` comes, or came, through CollectExited: it is tracked, or was taken
+  // there since the last complete Collect walk. Lets a SIGCHLD that says only that go without a
+  // walk over every child.
+  virtual bool ExitIsTracked(pid_t /*pid*/) { return false; }
 };
 
 // kill, waitpid and a scan of /proc; exits of tracked children through a pidfd each (pidfd_open,
@@ -65,6 +70,7 @@ class SystemChildren final : public Children {
   int ExitFd() const override { return epoll_fd_; }
   bool CollectExited(ChildChange* out) override;
   size_t tracked() const override { return pidfds_.size(); }
+  bool ExitIsTracked(pid_t pid) override;
 
  private:
   bool NextReady(pid_t* pid, int* pidfd);
@@ -73,6 +79,7 @@ class SystemChildren final : public Children {
   int epoll_fd_ = -1;
   std::unordered_map<pid_t, int> pidfds_;
   std::vector<uint64_t> ready_;  // (pidfd << 32 | pid) of exits epoll reported, not yet taken
+  std::unordered_set<pid_t> taken_by_pidfd_;  // since the last complete walk
 };
 
 }  // namespace phpeek::process

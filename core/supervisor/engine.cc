@@ -233,12 +233,17 @@ bool Engine::PublishLater() const {
 void Engine::OnSignalFd() {
   signalfd_siginfo info;
   bool child = false;
+  bool tracked_exit = false;
   while (read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     const int sig = static_cast<int>(info.ssi_signo);
     switch (sig) {
-      case SIGCHLD:
-        child = true;
-        break;  // coalesced: one reap loop takes all
+      case SIGCHLD:  // coalesced: one reap loop takes all
+        if (TrackedExit(info)) {
+          tracked_exit = true;
+        } else {
+          child = true;
+        }
+        break;
       case SIGTERM:
       case SIGINT:
       case SIGQUIT:
@@ -263,7 +268,11 @@ void Engine::OnSignalFd() {
         break;
     }
   }
-  if (child) OnChildSignal();
+  if (child) {
+    OnChildSignal();
+  } else if (tracked_exit) {
+    ArmBackstopDrain();
+  }
 }
 
 // A signal no process forwards (forward_signals) is ignored and logged: at most one line per
@@ -329,6 +338,23 @@ void Engine::OnChildSignal() {
 
 // Tracked exits first: each waitpid(-1) walks past every live child to the first with news, so
 // the walk must find only what no pidfd reports (a mass exit taken by it was O(n^2) again).
+// A SIGCHLD for the exit of a child whose pidfd reports it asks for no walk. SIGCHLDs coalesce,
+// though: one may stand for an orphan's exit or a stop as well, so a walk follows within
+// kBackstopDrain of the last such signal.
+bool Engine::TrackedExit(const signalfd_siginfo& info) {
+  const int code = info.ssi_code;
+  const bool exit = code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED;
+  return exit && children_->ExitIsTracked(static_cast<pid_t>(info.ssi_pid));
+}
+
+void Engine::ArmBackstopDrain() {
+  if (backstop_timer_ != 0) return;
+  backstop_timer_ = loop_.AddTimer(Now() + kBackstopDrain, [this] {
+    backstop_timer_ = 0;
+    DrainChildren();
+  });
+}
+
 void Engine::DrainChildren() {
   last_drain_ = Now();
   CollectExited();

@@ -46,6 +46,8 @@
 #include "core/supervisor/output_pipeline.h"
 #include "core/supervisor/time_source.h"
 
+struct signalfd_siginfo;  // <sys/signalfd.h>
+
 namespace phpeek::supervisor {
 
 class JobRunner;
@@ -185,6 +187,8 @@ class Engine {
   // While children are tracked (their exits come through pidfds), a SIGCHLD still asks for a walk
   // over every child, for orphans and stops: at most one walk this often.
   static constexpr Millis kDrainEvery{100};
+  // How long an orphan's exit or a stop hidden behind a tracked exit's SIGCHLD may wait.
+  static constexpr Millis kBackstopDrain{1000};
   // How stale the snapshot may get while a big scale-up's spawns are queued (see PublishLater).
   static constexpr Millis kPublishEveryInBacklog{100};
 
@@ -200,6 +204,8 @@ class Engine {
   bool CollectChildren();
   void CollectExited();
   void OnChildSignal();
+  bool TrackedExit(const signalfd_siginfo& info);
+  void ArmBackstopDrain();
   void DrainChildren();
   void OnChildChange(const process::ChildChange& change);
   void CheckAllEnded();
@@ -357,6 +363,7 @@ class Engine {
   // A SIGCHLD's walk over every child (CollectChildren) while children are tracked: at most one
   // per kDrainEvery; see OnChildSignal.
   Loop::TimerId drain_timer_ = 0;
+  Loop::TimerId backstop_timer_ = 0;  // a walk after SIGCHLDs that each named a tracked exit
   Clock::time_point last_drain_{};
   // Lifecycle hooks (engine_hooks.cc).
   std::vector<Process*> boot_;       // the processes started at boot: global post-start waits
