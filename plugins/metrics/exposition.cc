@@ -20,26 +20,20 @@ const char* TypeName(MetricType type) {
   return "untyped";
 }
 
+// Copies the runs between special characters whole: a label value rarely has any.
 void AppendEscaped(std::string* out, std::string_view text, bool escape_quote) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '"':
-        if (escape_quote) {
-          out->append("\\\"");
-        } else {
-          out->push_back(c);
-        }
-        break;
-      default:
-        out->push_back(c);
-    }
+  size_t from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* escaped = c == '\\'                  ? "\\\\"
+                          : c == '\n'                ? "\\n"
+                          : c == '"' && escape_quote ? "\\\""
+                                                     : nullptr;
+    if (escaped == nullptr) continue;
+    out->append(text.substr(from, i - from)).append(escaped);
+    from = i + 1;
   }
+  out->append(text.substr(from));
 }
 
 void AppendValue(std::string* out, double value) {
@@ -59,43 +53,50 @@ void AppendValue(std::string* out, double value) {
   }
 }
 
-void AppendSample(std::string* out, const std::string& name, const Sample& sample) {
-  out->append(name);
-  out->append(sample.suffix);
-  if (!sample.labels.empty()) {
-    out->push_back('{');
-    bool first = true;
-    for (const auto& [label, value] : sample.labels) {
-      if (!first) out->push_back(',');
-      first = false;
-      out->append(label);
-      out->append("=\"");
-      AppendEscaped(out, value, /*escape_quote=*/true);
-      out->push_back('"');
-    }
-    out->push_back('}');
-  }
-  out->push_back(' ');
-  AppendValue(out, sample.value);
-  out->push_back('\n');
+}  // namespace
+
+Family& Family::AddRendered(std::string_view labels, double value, std::string_view suffix) {
+  lines.append(name).append(suffix);
+  if (!labels.empty()) lines.append(1, '{').append(labels).push_back('}');
+  lines.push_back(' ');
+  AppendValue(&lines, value);
+  lines.push_back('\n');
+  return *this;
 }
 
-}  // namespace
+Family& Family::Add(const Labels& labels, double value) {
+  return AddRendered(RenderLabels(labels), value);
+}
 
 Family& Family::AddHistogram(const Labels& labels,
                              const std::vector<std::pair<double, double>>& buckets, double sum,
                              double count) {
+  const std::string rendered = RenderLabels(labels);
+  std::string with_le;
   for (const auto& [bound, cumulative] : buckets) {
-    Labels with_le = labels;
-    with_le.emplace_back("le", FormatValue(bound));
-    samples.push_back(Sample{std::move(with_le), cumulative, "_bucket"});
+    with_le = rendered;
+    AppendLabel(&with_le, "le", FormatValue(bound));
+    AddRendered(with_le, cumulative, "_bucket");
   }
-  Labels inf = labels;
-  inf.emplace_back("le", "+Inf");
-  samples.push_back(Sample{std::move(inf), count, "_bucket"});
-  samples.push_back(Sample{labels, sum, "_sum"});
-  samples.push_back(Sample{labels, count, "_count"});
+  with_le = rendered;
+  AppendLabel(&with_le, "le", "+Inf");
+  AddRendered(with_le, count, "_bucket");
+  AddRendered(rendered, sum, "_sum");
+  AddRendered(rendered, count, "_count");
   return *this;
+}
+
+void AppendLabel(std::string* out, std::string_view name, std::string_view value) {
+  if (!out->empty()) out->push_back(',');
+  out->append(name).append("=\"");
+  AppendEscaped(out, value, /*escape_quote=*/true);
+  out->push_back('"');
+}
+
+std::string RenderLabels(const Labels& labels) {
+  std::string out;
+  for (const auto& [name, value] : labels) AppendLabel(&out, name, value);
+  return out;
 }
 
 std::string EscapeLabelValue(std::string_view value) {
@@ -121,16 +122,16 @@ std::string FormatValue(double value) {
 std::string RenderText(std::vector<Family> families) {
   std::stable_sort(families.begin(), families.end(),
                    [](const Family& a, const Family& b) { return a.name < b.name; });
-  size_t estimate = 0;
-  for (const Family& f : families) estimate += 128 + f.samples.size() * (f.name.size() + 64);
+  size_t size = 0;
+  for (const Family& f : families) size += 32 + 2 * f.name.size() + f.help.size() + f.lines.size();
   std::string out;
-  out.reserve(estimate);
+  out.reserve(size);
   for (const Family& f : families) {
     out.append("# HELP ").append(f.name).push_back(' ');
     AppendEscaped(&out, f.help, /*escape_quote=*/false);
     out.append("\n# TYPE ").append(f.name).push_back(' ');
     out.append(TypeName(f.type)).push_back('\n');
-    for (const Sample& s : f.samples) AppendSample(&out, f.name, s);
+    out.append(f.lines);
   }
   return out;
 }
