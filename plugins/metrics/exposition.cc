@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace phpeek::metrics {
 namespace {
@@ -36,31 +37,46 @@ void AppendEscaped(std::string* out, std::string_view text, bool escape_quote) {
   out->append(text.substr(from));
 }
 
-void AppendValue(std::string* out, double value) {
-  if (std::isnan(value)) {
-    out->append("NaN");
-  } else if (std::isinf(value)) {
-    out->append(value > 0 ? "+Inf" : "-Inf");
-  } else {
-    char buf[32];
-    // Whole numbers (counts, bytes, exit codes) print as integers: to_chars' shortest form would
-    // write 12000000000 as 1.2e+10. Up to 2^53 every integer is exact in a double.
-    constexpr double kExactIntegers = 9007199254740992.0;
-    const bool integral = std::fabs(value) < kExactIntegers && value == std::trunc(value);
-    const auto res = integral ? std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(value))
-                              : std::to_chars(buf, buf + sizeof(buf), value);
-    out->append(buf, res.ptr);
-  }
+// The text of a sample value, in `buf`.
+std::string_view ValueText(double value, char (&buf)[32]) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  // Whole numbers (counts, bytes, exit codes) print as integers: to_chars' shortest form would
+  // write 12000000000 as 1.2e+10. Up to 2^53 every integer is exact in a double.
+  constexpr double kExactIntegers = 9007199254740992.0;
+  const bool integral = std::fabs(value) < kExactIntegers && value == std::trunc(value);
+  const auto res = integral ? std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(value))
+                            : std::to_chars(buf, buf + sizeof(buf), value);
+  return std::string_view(buf, static_cast<size_t>(res.ptr - buf));
+}
+
+// Copies `part` to `*at` and advances it.
+void Put(char** at, std::string_view part) {
+  std::memcpy(*at, part.data(), part.size());
+  *at += part.size();
 }
 
 }  // namespace
 
+// The line's length is known before it is written, so it is one resize and copies, not a series of
+// appends (each a call with its own capacity check: a few percent of a 500-instance scrape).
 Family& Family::AddRendered(std::string_view labels, double value, std::string_view suffix) {
-  lines.append(name).append(suffix);
-  if (!labels.empty()) lines.append(1, '{').append(labels).push_back('}');
-  lines.push_back(' ');
-  AppendValue(&lines, value);
-  lines.push_back('\n');
+  char buf[32];
+  const std::string_view text = ValueText(value, buf);
+  const size_t braces = labels.empty() ? 0 : labels.size() + 2;
+  const size_t start = lines.size();
+  lines.resize(start + name.size() + suffix.size() + braces + text.size() + 2);
+  char* at = lines.data() + start;
+  Put(&at, name);
+  Put(&at, suffix);
+  if (braces > 0) {
+    *at++ = '{';
+    Put(&at, labels);
+    *at++ = '}';
+  }
+  *at++ = ' ';
+  Put(&at, text);
+  *at = '\n';
   return *this;
 }
 
@@ -114,9 +130,8 @@ std::string EscapeHelp(std::string_view help) {
 }
 
 std::string FormatValue(double value) {
-  std::string out;
-  AppendValue(&out, value);
-  return out;
+  char buf[32];
+  return std::string(ValueText(value, buf));
 }
 
 std::string RenderText(std::vector<Family> families) {
