@@ -50,8 +50,9 @@ std::string_view ValueText(double value, char (&buf)[32]) {
   return std::string_view(buf, static_cast<size_t>(res.ptr - buf));
 }
 
-// Copies `part` to `*at` and advances it.
+// Copies `part` to `*at` and advances it. An empty view may have no data (memcpy's null).
 void Put(char** at, std::string_view part) {
+  if (part.empty()) return;
   std::memcpy(*at, part.data(), part.size());
   *at += part.size();
 }
