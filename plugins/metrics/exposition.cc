@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace phpeek::metrics {
 namespace {
@@ -20,82 +21,99 @@ const char* TypeName(MetricType type) {
   return "untyped";
 }
 
+// Copies the runs between special characters whole: a label value rarely has any.
 void AppendEscaped(std::string* out, std::string_view text, bool escape_quote) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '"':
-        if (escape_quote) {
-          out->append("\\\"");
-        } else {
-          out->push_back(c);
-        }
-        break;
-      default:
-        out->push_back(c);
-    }
+  size_t from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* escaped = c == '\\'                  ? "\\\\"
+                          : c == '\n'                ? "\\n"
+                          : c == '"' && escape_quote ? "\\\""
+                                                     : nullptr;
+    if (escaped == nullptr) continue;
+    out->append(text.substr(from, i - from)).append(escaped);
+    from = i + 1;
   }
+  out->append(text.substr(from));
 }
 
-void AppendValue(std::string* out, double value) {
-  if (std::isnan(value)) {
-    out->append("NaN");
-  } else if (std::isinf(value)) {
-    out->append(value > 0 ? "+Inf" : "-Inf");
-  } else {
-    char buf[32];
-    // Whole numbers (counts, bytes, exit codes) print as integers: to_chars' shortest form would
-    // write 12000000000 as 1.2e+10. Up to 2^53 every integer is exact in a double.
-    constexpr double kExactIntegers = 9007199254740992.0;
-    const bool integral = std::fabs(value) < kExactIntegers && value == std::trunc(value);
-    const auto res = integral ? std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(value))
-                              : std::to_chars(buf, buf + sizeof(buf), value);
-    out->append(buf, res.ptr);
-  }
+// The text of a sample value, in `buf`.
+std::string_view ValueText(double value, char (&buf)[32]) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  // Whole numbers (counts, bytes, exit codes) print as integers: to_chars' shortest form would
+  // write 12000000000 as 1.2e+10. Up to 2^53 every integer is exact in a double.
+  constexpr double kExactIntegers = 9007199254740992.0;
+  const bool integral = std::fabs(value) < kExactIntegers && value == std::trunc(value);
+  const auto res = integral ? std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(value))
+                            : std::to_chars(buf, buf + sizeof(buf), value);
+  return std::string_view(buf, static_cast<size_t>(res.ptr - buf));
 }
 
-void AppendSample(std::string* out, const std::string& name, const Sample& sample) {
-  out->append(name);
-  out->append(sample.suffix);
-  if (!sample.labels.empty()) {
-    out->push_back('{');
-    bool first = true;
-    for (const auto& [label, value] : sample.labels) {
-      if (!first) out->push_back(',');
-      first = false;
-      out->append(label);
-      out->append("=\"");
-      AppendEscaped(out, value, /*escape_quote=*/true);
-      out->push_back('"');
-    }
-    out->push_back('}');
-  }
-  out->push_back(' ');
-  AppendValue(out, sample.value);
-  out->push_back('\n');
+// Copies `part` to `*at` and advances it. An empty view may have no data (memcpy's null).
+void Put(char** at, std::string_view part) {
+  if (part.empty()) return;
+  std::memcpy(*at, part.data(), part.size());
+  *at += part.size();
 }
 
 }  // namespace
 
+// The line's length is known before it is written, so it is one resize and copies, not a series of
+// appends (each a call with its own capacity check: a few percent of a 500-instance scrape).
+Family& Family::AddRendered(std::string_view labels, double value, std::string_view suffix) {
+  char buf[32];
+  const std::string_view text = ValueText(value, buf);
+  const size_t braces = labels.empty() ? 0 : labels.size() + 2;
+  const size_t start = lines.size();
+  lines.resize(start + name.size() + suffix.size() + braces + text.size() + 2);
+  char* at = lines.data() + start;
+  Put(&at, name);
+  Put(&at, suffix);
+  if (braces > 0) {
+    *at++ = '{';
+    Put(&at, labels);
+    *at++ = '}';
+  }
+  *at++ = ' ';
+  Put(&at, text);
+  *at = '\n';
+  return *this;
+}
+
+Family& Family::Add(const Labels& labels, double value) {
+  return AddRendered(RenderLabels(labels), value);
+}
+
 Family& Family::AddHistogram(const Labels& labels,
                              const std::vector<std::pair<double, double>>& buckets, double sum,
                              double count) {
+  const std::string rendered = RenderLabels(labels);
+  std::string with_le;
   for (const auto& [bound, cumulative] : buckets) {
-    Labels with_le = labels;
-    with_le.emplace_back("le", FormatValue(bound));
-    samples.push_back(Sample{std::move(with_le), cumulative, "_bucket"});
+    with_le = rendered;
+    AppendLabel(&with_le, "le", FormatValue(bound));
+    AddRendered(with_le, cumulative, "_bucket");
   }
-  Labels inf = labels;
-  inf.emplace_back("le", "+Inf");
-  samples.push_back(Sample{std::move(inf), count, "_bucket"});
-  samples.push_back(Sample{labels, sum, "_sum"});
-  samples.push_back(Sample{labels, count, "_count"});
+  with_le = rendered;
+  AppendLabel(&with_le, "le", "+Inf");
+  AddRendered(with_le, count, "_bucket");
+  AddRendered(rendered, sum, "_sum");
+  AddRendered(rendered, count, "_count");
   return *this;
+}
+
+void AppendLabel(std::string* out, std::string_view name, std::string_view value) {
+  if (!out->empty()) out->push_back(',');
+  out->append(name).append("=\"");
+  AppendEscaped(out, value, /*escape_quote=*/true);
+  out->push_back('"');
+}
+
+std::string RenderLabels(const Labels& labels) {
+  std::string out;
+  for (const auto& [name, value] : labels) AppendLabel(&out, name, value);
+  return out;
 }
 
 std::string EscapeLabelValue(std::string_view value) {
@@ -113,24 +131,23 @@ std::string EscapeHelp(std::string_view help) {
 }
 
 std::string FormatValue(double value) {
-  std::string out;
-  AppendValue(&out, value);
-  return out;
+  char buf[32];
+  return std::string(ValueText(value, buf));
 }
 
 std::string RenderText(std::vector<Family> families) {
   std::stable_sort(families.begin(), families.end(),
                    [](const Family& a, const Family& b) { return a.name < b.name; });
-  size_t estimate = 0;
-  for (const Family& f : families) estimate += 128 + f.samples.size() * (f.name.size() + 64);
+  size_t size = 0;
+  for (const Family& f : families) size += 32 + 2 * f.name.size() + f.help.size() + f.lines.size();
   std::string out;
-  out.reserve(estimate);
+  out.reserve(size);
   for (const Family& f : families) {
     out.append("# HELP ").append(f.name).push_back(' ');
     AppendEscaped(&out, f.help, /*escape_quote=*/false);
     out.append("\n# TYPE ").append(f.name).push_back(' ');
     out.append(TypeName(f.type)).push_back('\n');
-    for (const Sample& s : f.samples) AppendSample(&out, f.name, s);
+    out.append(f.lines);
   }
   return out;
 }

@@ -52,19 +52,24 @@ struct ProcessFamilies {
                                  {}};
   Family check_fails = Gauge("phpeek_pm_health_check_consecutive_fails",
                              "Consecutive failed health check attempts of the instance.");
+
+  // An instance's labels, rendered once for all its samples; reused from one instance to the next.
+  std::string by_name;     // name="<process>",instance="<id>"
+  std::string by_process;  // process="<process>",instance="<id>"
+  std::string rss;         // by_process plus type="rss"
 };
 
 // Only what was read whole: a group with an unreadable member has no resource series at all, one
 // with an unreadable fd directory no descriptor count.
-void AddResources(const std::string& process, const std::string& instance, const GroupUsage& u,
-                  ProcessFamilies* f) {
+// Only what was read whole: a group with an unreadable member has no resource series at all, one
+// with an unreadable fd directory no descriptor count.
+void AddResources(const GroupUsage& u, ProcessFamilies* f) {
   if (!u.complete) return;
-  f->cpu.Add({{"process", process}, {"instance", instance}}, u.cpu_seconds);
-  f->memory.Add({{"process", process}, {"instance", instance}, {"type", "rss"}},
-                static_cast<double>(u.rss_bytes));
-  if (u.fds_known) {
-    f->fds.Add({{"process", process}, {"instance", instance}}, static_cast<double>(u.open_fds));
-  }
+  f->cpu.AddRendered(f->by_process, u.cpu_seconds);
+  f->rss = f->by_process;
+  AppendLabel(&f->rss, "type", "rss");
+  f->memory.AddRendered(f->rss, static_cast<double>(u.rss_bytes));
+  if (u.fds_known) f->fds.AddRendered(f->by_process, static_cast<double>(u.open_fds));
 }
 
 void AddHealthCheck(const std::string& process, const std::string& instance,
@@ -86,17 +91,23 @@ void AddHealthCheck(const std::string& process, const std::string& instance,
 
 void AddInstance(const std::string& process, const InstanceSnapshot& inst,
                  const std::unordered_map<pid_t, GroupUsage>& usage, ProcessFamilies* f) {
+  f->by_name.clear();
+  AppendLabel(&f->by_name, "name", process);
+  AppendLabel(&f->by_name, "instance", inst.id);
+  f->by_process.clear();
+  AppendLabel(&f->by_process, "process", process);
+  AppendLabel(&f->by_process, "instance", inst.id);
   const bool running = inst.state == kRunning;
-  f->up.Add({{"name", process}, {"instance", inst.id}}, running ? 1 : 0);
+  f->up.AddRendered(f->by_name, running ? 1 : 0);
   if (inst.pid > 0 && inst.started_at && *inst.started_at > 0) {  // 0: never started
-    f->start_time.Add({{"name", process}, {"instance", inst.id}}, *inst.started_at);
+    f->start_time.AddRendered(f->by_name, *inst.started_at);
   }
   if (const auto code = PublishedExitCode(inst)) {
-    f->last_exit.Add({{"name", process}, {"instance", inst.id}}, static_cast<double>(*code));
+    f->last_exit.AddRendered(f->by_name, static_cast<double>(*code));
   }
   if (inst.pid > 0) {
     const auto it = usage.find(inst.pid);
-    if (it != usage.end()) AddResources(process, inst.id, it->second, f);
+    if (it != usage.end()) AddResources(it->second, f);
   }
   if (inst.health_check) AddHealthCheck(process, inst.id, *inst.health_check, f);
 }

@@ -13,7 +13,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 
 #include "plugins/metrics/collector.h"
 #include "plugins/metrics/config_schema.h"
@@ -169,9 +172,10 @@ class MetricsPlugin : public v1::Plugin {
         return ErrorResponse(500, err);
       }
       const std::vector<ProcessSnapshot>& processes = *decoded;
-      collector_.Retain(InstanceIds(processes));
+      const std::shared_ptr<const ListIndex> index = IndexOf(decoded);
+      collector_.Retain(index->ids);
       std::string unreadable;
-      const auto usage = proc_stats_.ReadGroups(LiveGroups(processes), &unreadable);
+      const auto usage = proc_stats_.ReadGroups(index->groups, &unreadable);
       if (!unreadable.empty() && !warned_unreadable_.exchange(true)) {
         host().warn("cannot read " + unreadable +
                     ": the resource series of the instances concerned are left out (said once)");
@@ -184,6 +188,23 @@ class MetricsPlugin : public v1::Plugin {
     } catch (const std::exception& e) {
       return ErrorResponse(500, std::string("scrape failed: ") + e.what());
     }
+  }
+
+  // What a scrape needs from the process list besides the list itself, derived again only when
+  // the decoder gives a new list (it gives the same one while the host's text is unchanged).
+  struct ListIndex {
+    ProcessList list;  // held, so that a new list can never be taken for this one
+    std::unordered_set<std::string> ids;
+    std::unordered_set<pid_t> groups;
+  };
+
+  std::shared_ptr<const ListIndex> IndexOf(const ProcessList& list) {
+    std::lock_guard<std::mutex> lock(index_mu_);
+    if (index_ == nullptr || index_->list != list) {
+      index_ =
+          std::make_shared<const ListIndex>(ListIndex{list, InstanceIds(*list), LiveGroups(*list)});
+    }
+    return index_;
   }
 
   // From the host's daemon_status (ABI 1.1); an older host has none, and so no such series.
@@ -207,6 +228,8 @@ class MetricsPlugin : public v1::Plugin {
   DaemonInfo daemon_;
   Collector collector_;
   ProcessListDecoder decoder_;
+  std::mutex index_mu_;
+  std::shared_ptr<const ListIndex> index_;  // of the latest list; guarded by index_mu_
   HookStats hooks_;
   ProcStats proc_stats_{proc_root_};
   std::atomic<bool> warned_unreadable_{false};

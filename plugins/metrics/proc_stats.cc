@@ -333,6 +333,7 @@ std::unordered_map<pid_t, GroupUsage> ProcStats::ReadGroups(const std::unordered
                                                             std::string* problem) {
   std::lock_guard<std::mutex> lock(mu_);
   std::unordered_map<pid_t, GroupUsage> usage;
+  usage.reserve(pgids.size());
   const DirFd root(AT_FDCWD, root_.c_str());
   if (!root.ok()) return usage;
   if (held_ != nullptr) held_->BeginRound(root.get(), (self_ + "/fd").c_str());

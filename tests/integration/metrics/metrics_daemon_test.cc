@@ -7,8 +7,11 @@
 #include <signal.h>
 
 #include <ctime>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "tests/support/test_support.h"
 #include "tests/unit/metrics/promtool_check.h"
@@ -231,6 +234,93 @@ TEST(MetricsDaemon, PortZeroBindsAFreePortAndLogsTheAddress) {
       << a.daemon().Log();
   EXPECT_EQ(Request(a.metrics_port(), "GET", "/health").status, 200);
   EXPECT_EQ(Request(b.metrics_port(), "GET", "/health").status, 200);
+}
+
+// The instance ids of a scrape's series of `family`, whose labels start with `key`="web".
+std::set<std::string> WebInstancesOf(const std::map<std::string, double>& series,
+                                     const std::string& family, const std::string& key) {
+  const std::string prefix = family + "{" + key + "=\"web\",instance=\"";
+  std::set<std::string> ids;
+  for (auto it = series.lower_bound(prefix); it != series.end(); ++it) {
+    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+    ids.insert(it->first.substr(prefix.size(), it->first.find('"', prefix.size()) - prefix.size()));
+  }
+  return ids;
+}
+
+// What is wrong with one scrape of `web` (empty: nothing): resource series of an instance it does
+// not list, or (once no process is being stopped: `settled`) a running instance without them. The
+// groups a scrape reads from /proc must be those of the list it publishes.
+std::string ScrapeMismatch(const std::map<std::string, double>& s, bool settled) {
+  const std::set<std::string> listed = WebInstancesOf(s, "phpeek_pm_process_up", "name");
+  for (const char* family :
+       {"phpeek_pm_process_cpu_seconds_total", "phpeek_pm_process_memory_bytes",
+        "phpeek_pm_process_file_descriptors"}) {
+    const std::set<std::string> with = WebInstancesOf(s, family, "process");
+    for (const std::string& id : with) {
+      if (listed.count(id) == 0) return std::string(family) + " of unlisted " + id;
+    }
+    for (const std::string& id : listed) {
+      if (settled && s.at(Up("web", id)) == 1 && with.count(id) == 0) {
+        return std::string("no ") + family + " for running " + id;
+      }
+    }
+  }
+  return "";
+}
+
+// The plugin derives the groups to read and the instance ids again only when the host's process
+// list changes: after scale-up, an API restart, kill -9 and scale-down, the first scrape that
+// lists the new processes has their resource series, and none has series of removed instances.
+TEST(MetricsDaemon, EveryScrapeReadsTheGroupsOfTheListItPublishes) {
+  MetricsDaemon d(kWeb + std::string("    max_scale: 5\n"), WithApi());
+  const std::vector<std::string> ids = {"web-0", "web-1", "web-2", "web-3"};
+  // Runs `action`, waits (in /proc, not in scrapes) until each of `renewed` runs a new process,
+  // then scrapes until `running` instances are up; every scrape is checked.
+  const auto step = [&](const std::function<void()>& action,
+                        const std::vector<std::string>& renewed, size_t running) {
+    std::map<std::string, pid_t> old;
+    for (const std::string& id : renewed) old[id] = d.PidOf(id);
+    bool settled = false;
+    std::string mismatch;
+    const auto scrape_until_up = [&] {
+      const auto s = d.Series();
+      if (mismatch.empty()) mismatch = ScrapeMismatch(s, settled);
+      size_t up = 0;
+      for (const std::string& id : WebInstancesOf(s, "phpeek_pm_process_up", "name")) {
+        up += s.at(Up("web", id)) == 1;
+      }
+      return up == running && s.at(Current("web")) == running;
+    };
+    action();
+    ASSERT_TRUE(WaitUntil([&] {
+      (void)scrape_until_up();  // scrapes during the change: nothing unlisted
+      for (const auto& [id, pid] : old) {
+        const pid_t now = d.PidOf(id);
+        if (now <= 0 || now == pid) return false;
+      }
+      return true;
+    })) << d.daemon().Log();
+    settled = true;
+    EXPECT_TRUE(WaitUntil(scrape_until_up)) << d.Scrape();
+    EXPECT_EQ(mismatch, "") << d.Scrape();
+  };
+  step([] {}, {}, 2);
+  step(
+      [&] {
+        ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 4})").status, 202);
+      },
+      {"web-2", "web-3"}, 4);
+  step([&] { ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/restart").status, 202); }, ids, 4);
+  step([&] { ASSERT_EQ(::kill(-d.PidOf("web-1"), SIGKILL), 0); }, {"web-1"}, 4);
+  step(
+      [&] {
+        ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 1})").status, 202);
+      },
+      {}, 1);
+  const auto s = d.Series();
+  EXPECT_EQ(WebInstancesOf(s, "phpeek_pm_process_up", "name"), std::set<std::string>{"web-0"});
+  EXPECT_EQ(ScrapeMismatch(s, true), "");
 }
 
 }  // namespace
