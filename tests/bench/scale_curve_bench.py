@@ -35,8 +35,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 from child_watch import ChildWatch  # noqa: E402
-from engine_bench import (children, free_port, post_scale, proc_field, wait_exit,  # noqa: E402
-                          wait_for)
+from engine_bench import (children, cpu_seconds, free_port, post_scale, proc_field,  # noqa: E402
+                          wait_exit, wait_for)
 
 EVENTS = ChildWatch.available()
 
@@ -54,19 +54,6 @@ def globals_text(port, count, default_config):
         return benchlib.default_globals(port) + limit
     return ("  log_format: text\n  restart_backoff_initial: 0s\n  max_restart_attempts: 0\n"
             "  log_buffer_lines: 0\n" + benchlib.api_lines(port) + limit)
-
-
-def cpu_seconds(pid):
-    """The daemon's own CPU so far, in ns precision: the sum over its threads' schedstat (utime +
-    stime in /proc/<pid>/stat count 10 ms ticks, too coarse for a start of 100)."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total / 1e9
 
 
 class ProcPolling:
