@@ -26,6 +26,16 @@ ApiStarted StartWithApi(const std::string& processes) {
   return a;
 }
 
+// The daemon's children that already run `sleep`. One still on its way to exec shares the daemon's
+// memory until then (vfork): stopped there, it would hold the daemon's spawn with it.
+std::vector<pid_t> SleepingChildren(pid_t daemon) {
+  std::vector<pid_t> out;
+  for (pid_t k : ChildrenOf(daemon)) {
+    if (ReadFile("/proc/" + std::to_string(k) + "/comm") == "sleep\n") out.push_back(k);
+  }
+  return out;
+}
+
 std::string Status(const ApiStarted& a) {
   return RunCommand({BinaryPath(), "status", "--json", "--url", a.url}).out;
 }
@@ -38,7 +48,7 @@ TEST(SuspendTest, StoppedInstanceIsShownSuspendedUntilContinued) {
   auto a = StartWithApi("  app:\n    command: [\"sleep\", \"60\"]\n");
   ASSERT_TRUE(a.s.daemon->WaitForLog("Management API listening")) << a.s.daemon->Log();
   std::vector<pid_t> kids;
-  ASSERT_TRUE(WaitUntil([&] { return (kids = ChildrenOf(a.s.daemon->pid())).size() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return (kids = SleepingChildren(a.s.daemon->pid())).size() == 1; }));
   ASSERT_TRUE(WaitUntil(
       [&] { return Status(a).find(InstanceJson("app-0", "running")) != std::string::npos; }));
   kill(kids[0], SIGSTOP);
@@ -73,7 +83,7 @@ TEST(SuspendTest, StopRestartAndShutdownOfSuspendedInstancesDoNotWaitForTheTimeo
   ASSERT_TRUE(a.s.daemon->WaitForLog("Management API listening")) << a.s.daemon->Log();
   const pid_t d = a.s.daemon->pid();
   std::vector<pid_t> kids;
-  ASSERT_TRUE(WaitUntil([&] { return (kids = ChildrenOf(d)).size() == 2; }));
+  ASSERT_TRUE(WaitUntil([&] { return (kids = SleepingChildren(d)).size() == 2; }));
   for (pid_t k : kids) kill(k, SIGSTOP);
   ASSERT_TRUE(WaitUntil([&] { return Count(a.s.daemon->Log(), "process suspended") == 2; }))
       << a.s.daemon->Log();
@@ -87,7 +97,7 @@ TEST(SuspendTest, StopRestartAndShutdownOfSuspendedInstancesDoNotWaitForTheTimeo
   // The new web instance is stopped too, then stopped through the API.
   pid_t web = 0;
   ASSERT_TRUE(WaitUntil([&] {
-    for (pid_t k : ChildrenOf(d)) {
+    for (pid_t k : SleepingChildren(d)) {
       if (std::find(kids.begin(), kids.end(), k) == kids.end()) web = k;
     }
     return web > 0;
