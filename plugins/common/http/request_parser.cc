@@ -459,12 +459,12 @@ void RequestParser::FeedChunkEnd(std::string_view data, size_t* pos) {
 }
 
 void RequestParser::FeedTrailer(std::string_view data, size_t* pos) {
-  const size_t before = line_.size();
   const size_t budget = limits_.max_head - std::min(trailer_bytes_, limits_.max_head);
   std::string_view line;
   const bool complete = ReadLine(data, pos, budget, &line);
   if (!complete) return;
-  trailer_bytes_ += line_.size() - before;
+  // The whole line: it may have come in several pieces (line_ holds them all until cleared).
+  trailer_bytes_ += line_.size();
   if (line.empty()) {
     state_ = State::kDone;
   } else {

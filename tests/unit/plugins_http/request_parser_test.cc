@@ -206,6 +206,22 @@ TEST(RequestParser, Limits) {
             431);
 }
 
+// A trailer section of many short lines counts every byte of each line towards the limit,
+// however the bytes arrive (byte by byte, only each line's last piece was counted: found by
+// fuzzing, tests/fuzz/regressions/http_request/trailer-lines-byte-by-byte.http).
+TEST(RequestParser, TheTrailerLimitHoldsForLinesThatArriveInPieces) {
+  std::string request = "POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n";
+  for (int i = 0; i < 200; ++i)
+    request += "X-" + std::to_string(i) + ": " + std::string(100, 'a') + "\r\n";
+  request += "\r\n";
+  const Outcome whole = Parse(request);
+  const Outcome bytewise = ParseBytewise(request);
+  EXPECT_EQ(whole.progress, Progress::kError);
+  EXPECT_EQ(whole.error.status, 431);
+  EXPECT_EQ(bytewise.progress, Progress::kError);
+  EXPECT_EQ(bytewise.error.status, 431) << bytewise.error.detail;
+}
+
 TEST(RequestParser, VersionsAndPersistence) {
   EXPECT_TRUE(Parse("GET / HTTP/1.1\r\nHost: x\r\n\r\n").keep_alive);
   EXPECT_FALSE(Parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n").keep_alive);
