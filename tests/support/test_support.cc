@@ -283,6 +283,15 @@ std::map<std::string, std::string> EnvironOf(pid_t pid) {
   return out;
 }
 
+ScopedNofileLimit::ScopedNofileLimit(rlim_t soft) {
+  ::getrlimit(RLIMIT_NOFILE, &saved_);
+  rlimit lowered = saved_;
+  lowered.rlim_cur = soft;
+  ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+}
+
+ScopedNofileLimit::~ScopedNofileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+
 int FreePort() {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};

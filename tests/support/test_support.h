@@ -2,6 +2,7 @@
 // capturing its output, waiting for a condition under a deadline, and reading /proc.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -108,5 +109,20 @@ std::vector<int> FdsSettlingTo(
 std::map<std::string, std::string> EnvironOf(pid_t pid);
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int FreePort();
+
+// Lowers this process's soft RLIMIT_NOFILE for one scope; a child spawned meanwhile (a daemon
+// under test) inherits the lowered limit. ok(): whether setrlimit took it.
+class ScopedNofileLimit {
+ public:
+  explicit ScopedNofileLimit(rlim_t soft);
+  ~ScopedNofileLimit();
+  ScopedNofileLimit(const ScopedNofileLimit&) = delete;
+  ScopedNofileLimit& operator=(const ScopedNofileLimit&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  rlimit saved_{};
+  bool ok_ = false;
+};
 
 }  // namespace phpeek::testing

@@ -26,6 +26,7 @@ using namespace std::chrono_literals;
 using http::testing::RawConnection;
 using http::testing::RawRequest;
 using http::testing::RawResponse;
+using phpeek::testing::ScopedNofileLimit;
 using phpeek::testing::WaitUntil;
 using testing::MetricsDaemon;
 using Clock = std::chrono::steady_clock;
@@ -208,21 +209,6 @@ TEST(MetricsListener, BadFramingIsRefusedAndTheConnectionClosed) {
   ASSERT_TRUE(kept.Send("GET /health HTTP/1.0\r\n\r\n"));
   EXPECT_TRUE(kept.Read(5s).has_value());
 }
-
-// The daemon's soft RLIMIT_NOFILE, set in the test process for the spawn and restored after it.
-class ScopedNofileLimit {
- public:
-  explicit ScopedNofileLimit(rlim_t soft) {
-    ::getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = soft;
-    ::setrlimit(RLIMIT_NOFILE, &lowered);
-  }
-  ~ScopedNofileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-
- private:
-  rlimit saved_{};
-};
 
 double CpuSeconds(pid_t pid) {
   const std::string stat = phpeek::testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");

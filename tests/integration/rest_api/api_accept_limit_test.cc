@@ -17,24 +17,10 @@ namespace phpeek::rest::itest {
 namespace {
 
 using phpeek::testing::ReadFile;
+using phpeek::testing::ScopedNofileLimit;
 using phpeek::testing::WaitUntil;
 using phpeek::testing::http::RawConnection;
 using namespace std::chrono_literals;
-
-// The daemon inherits RLIMIT_NOFILE from this process at spawn: lowered around the spawn only.
-class NofileLimitForChildren {
- public:
-  explicit NofileLimitForChildren(rlim_t soft) {
-    ::getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = soft;
-    ::setrlimit(RLIMIT_NOFILE, &lowered);
-  }
-  ~NofileLimitForChildren() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-
- private:
-  rlimit saved_{};
-};
 
 // CPU seconds (user + system) the process has used, from /proc/<pid>/stat.
 double CpuSeconds(pid_t pid) {
@@ -52,7 +38,7 @@ double CpuSeconds(pid_t pid) {
 TEST(RestApiAcceptLimit, AtTheOpenFileLimitItPausesAndLogsOnceASecond) {
   std::unique_ptr<ApiDaemon> d;
   {
-    NofileLimitForChildren limit(64);
+    ScopedNofileLimit limit(64);
     d = std::make_unique<ApiDaemon>("", "  web:\n    command: [\"sleep\", \"600\"]\n");
   }
   ASSERT_TRUE(d->ready()) << d->daemon().Log();

@@ -23,6 +23,7 @@ namespace phpeek::metrics {
 namespace {
 
 using phpeek::testing::ReadFile;
+using phpeek::testing::ScopedNofileLimit;
 using phpeek::testing::TempDir;
 using phpeek::testing::WaitUntil;
 
@@ -330,23 +331,6 @@ TEST(ProcStats, HeldFilesFollowMembersThatComeAndGoBetweenReadings) {
   EXPECT_EQ(stats.held_processes(), 0u);
 }
 
-// Lowers this process's soft RLIMIT_NOFILE for one scope.
-class HeldFilesNofileLimit {
- public:
-  explicit HeldFilesNofileLimit(rlim_t soft) {
-    ::getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit lowered = saved_;
-    lowered.rlim_cur = soft;
-    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
-  }
-  ~HeldFilesNofileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-  bool ok() const { return ok_; }
-
- private:
-  rlimit saved_{};
-  bool ok_ = false;
-};
-
 TEST(ProcStats, HoldsNoFilesWhenHalfTheDescriptorLimitIsInUse) {
   SteppedGroup group;
   ASSERT_GT(group.pid(), 0);
@@ -354,7 +338,7 @@ TEST(ProcStats, HoldsNoFilesWhenHalfTheDescriptorLimitIsInUse) {
   ASSERT_EQ(MembersOf(&stats, group.pid()), 1u);
   ASSERT_EQ(stats.held_processes(), 1u);
   {
-    const HeldFilesNofileLimit limit(2 * phpeek::testing::OpenFds(::getpid()).size());
+    const ScopedNofileLimit limit(2 * phpeek::testing::OpenFds(::getpid()).size());
     ASSERT_TRUE(limit.ok());
     // Read by path instead, with the same result; what was held is let go.
     EXPECT_EQ(MembersOf(&stats, group.pid()), 1u);
