@@ -48,8 +48,7 @@ class ChildWatch:
         self.pending = []   # events read before follow() named the parent
         self.started = 0    # forks of the parent (processes only)
         self.exited = 0     # exits of its children
-        self.last_fork = None  # pid of the newest child
-        self.last_fork_at = None  # its fork, on time.monotonic()'s clock (the kernel's stamp)
+        self.last_fork_at = None  # the newest child's fork, on time.monotonic()'s clock (the kernel's stamp)
 
     @staticmethod
     def available():
@@ -78,16 +77,11 @@ class ChildWatch:
             self._apply(*event)
         self.pending = []
 
-    def reset(self):
-        self.drain()
-        self.started = self.exited = 0
-
     def _apply(self, what, a, b):
         if what == PROC_EVENT_FORK:
             parent_tgid, child_pid, child_tgid = a
             if parent_tgid == self.parent and child_pid == child_tgid:
                 self.started += 1
-                self.last_fork = child_pid
                 self.last_fork_at = b
         elif what == PROC_EVENT_EXIT:
             pid, tgid, parent_tgid = a
