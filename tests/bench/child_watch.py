@@ -48,7 +48,7 @@ class ChildWatch:
         self.pending = []   # events read before follow() named the parent
         self.started = 0    # forks of the parent (processes only)
         self.exited = 0     # exits of its children
-        self.last_fork_at = None  # the newest child's fork, on time.monotonic()'s clock (the kernel's stamp)
+        self.last_fork_at = None  # newest child's fork, time.monotonic()'s clock (kernel stamp)
 
     @staticmethod
     def available():
