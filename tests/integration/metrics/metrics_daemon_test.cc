@@ -318,9 +318,15 @@ TEST(MetricsDaemon, EveryScrapeReadsTheGroupsOfTheListItPublishes) {
         ASSERT_EQ(d.Api("POST", "/api/v1/processes/web/scale", R"({"scale": 1})").status, 202);
       },
       {}, 1);
-  const auto s = d.Series();
-  EXPECT_EQ(WebInstancesOf(s, "phpeek_pm_process_up", "name"), std::set<std::string>{"web-0"});
-  EXPECT_EQ(ScrapeMismatch(s, true), "");
+  // Scaled-down instances stay listed (up 0) until their processes have exited, each in its own
+  // time: wait for the list to shrink, checking every scrape on the way.
+  std::string mismatch;
+  EXPECT_TRUE(WaitUntil([&] {
+    const auto s = d.Series();
+    if (mismatch.empty()) mismatch = ScrapeMismatch(s, true);
+    return WebInstancesOf(s, "phpeek_pm_process_up", "name") == std::set<std::string>{"web-0"};
+  })) << d.Scrape();
+  EXPECT_EQ(mismatch, "") << d.Scrape();
 }
 
 }  // namespace
