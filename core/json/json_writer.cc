@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text/byte_scan.h"
 #include "core/text/utf8.h"
 
 namespace phpeek::json {
@@ -15,23 +16,14 @@ namespace {
 // Bytes written as they are: printable ASCII but the quote and the backslash.
 constexpr bool Plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
-// Whether one of the 8 bytes of `w` is not Plain (exact as a yes or no; which byte is left to the
-// byte loop): 8 bytes a step through a line's long plain runs.
+// Whether one of the 8 bytes of `w` is not Plain.
 constexpr bool AnyNotPlain(uint64_t w) {
-  constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
-  const auto zero_byte = [](uint64_t v) { return (v - k01) & ~v & k80; };
-  const uint64_t high = w & k80;                         // 0x80 and up
-  const uint64_t control = (w - k01 * 0x20) & ~w & k80;  // below 0x20
-  const uint64_t special =
-      zero_byte(w ^ (k01 * '"')) | zero_byte(w ^ (k01 * '\\')) | zero_byte(w ^ (k01 * 0x7F));
-  return (high | control | special) != 0;
+  return text::AnyByteNotPrintableAscii(w) || text::AnyByteIs(w, '"') || text::AnyByteIs(w, '\\');
 }
 
 size_t PlainRunEnd(std::string_view s, size_t i) {
   while (i + 8 <= s.size()) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (AnyNotPlain(w)) break;
+    if (AnyNotPlain(text::LoadWord(s, i))) break;
     i += 8;
   }
   while (i < s.size() && Plain(static_cast<unsigned char>(s[i]))) ++i;

@@ -1,14 +1,29 @@
 #include "core/log/line_format.h"
 
 #include "core/json/json_writer.h"
+#include "core/text/byte_scan.h"
 #include "core/text/utf8.h"
 
 namespace phpeek::log {
 namespace {
 
-// Printable UTF-8 only (no C0, DEL, C1 control or invalid sequence) and none of `specials`.
+// Whether one of the 8 bytes of `w` is not printable ASCII or is one of `specials`.
+bool AnyNotPrintableOr(uint64_t w, std::string_view specials) {
+  if (text::AnyByteNotPrintableAscii(w)) return true;
+  for (const char c : specials) {
+    if (text::AnyByteIs(w, static_cast<unsigned char>(c))) return true;
+  }
+  return false;
+}
+
+// Printable UTF-8 only (no C0, DEL, C1 control or invalid sequence) and none of `specials`. Plain
+// ASCII is skipped 8 bytes a step: every line a child writes is checked.
 bool Printable(std::string_view s, std::string_view specials) {
   for (size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size() && !AnyNotPrintableOr(text::LoadWord(s, i), specials)) {
+      i += 8;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t len = text::Utf8SequenceLength(s, i);
@@ -110,16 +125,24 @@ std::string RenderText(std::string_view msg, std::span<const Field> fields) {
   return RenderText(msg, {}, fields);
 }
 
+void AppendText(std::string* out, std::string_view msg, std::string_view fixed,
+                std::span<const Field> fields) {
+  size_t size = out->size() + msg.size() + fixed.size() + 8;
+  for (const Field& f : fields) size += f.key.size() + f.text.size() + 4;
+  if (out->capacity() < size) out->reserve(size);
+  if (BareMessage(msg)) {
+    out->append(msg);
+  } else {
+    json::AppendQuoted(out, msg);
+  }
+  out->append(fixed);
+  AppendTextFields(out, fields);
+}
+
 std::string RenderText(std::string_view msg, std::string_view fixed,
                        std::span<const Field> fields) {
   std::string out;
-  if (BareMessage(msg)) {
-    out.append(msg);
-  } else {
-    json::AppendQuoted(&out, msg);
-  }
-  out.append(fixed);
-  AppendTextFields(&out, fields);
+  AppendText(&out, msg, fixed, fields);
   return out;
 }
 

@@ -29,6 +29,9 @@ void AppendJson(std::string* out, std::string_view time, Level level, std::strin
 std::string RenderText(std::string_view msg, std::span<const Field> fields);
 // The same with `fixed` (RenderedFields::text) before `fields`.
 std::string RenderText(std::string_view msg, std::string_view fixed, std::span<const Field> fields);
+// The same appended to *out.
+void AppendText(std::string* out, std::string_view msg, std::string_view fixed,
+                std::span<const Field> fields);
 inline std::string RenderJson(std::string_view time, Level level, std::string_view msg,
                               std::initializer_list<Field> fields) {
   return RenderJson(time, level, msg, std::span<const Field>(fields.begin(), fields.size()));

@@ -57,7 +57,7 @@ void Write(Level level, std::string_view msg, std::initializer_list<Field> field
 // The same with fields known only at run time (a child's line and its labels).
 void Write(Level level, std::string_view msg, std::span<const Field> fields);
 // The same with the line's own time (a child's line: when it was read), which JSON lines carry
-// instead of reading the clock again; text lines keep the logger's.
+// instead of reading the clock again.
 void WriteAt(Level level, std::chrono::system_clock::time_point time, std::string_view msg,
              std::span<const Field> fields);
 // The same with the source's fields first (rendered ahead), then the line's own.

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "core/text/utc_time.h"
+#include "core/text/timestamp.h"
 
 namespace phpeek::plugin_host {
 namespace {

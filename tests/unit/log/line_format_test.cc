@@ -26,6 +26,26 @@ TEST(LineFormatTest, PlainMessagesAndValuesStayReadable) {
   EXPECT_EQ(RenderText("caf\xC3\xA9 \xE2\x9C\x93", {}), "caf\xC3\xA9 \xE2\x9C\x93");
 }
 
+// Long plain runs are checked 8 bytes a step: a byte that forces quoting is found at every
+// position of a word and in the tail after the last whole word.
+TEST(LineFormatTest, EveryPositionOfALongLineIsChecked) {
+  const std::string plain(27, 'a');
+  for (size_t at = 0; at < plain.size(); ++at) {
+    for (const char c : {'=', '\x01', '\x7f'}) {
+      std::string msg = plain;
+      msg[at] = c;
+      EXPECT_EQ(RenderText(msg, {}).front(), '"') << at << " " << int(c);
+    }
+    std::string value = plain;
+    value[at] = ' ';
+    EXPECT_EQ(RenderText("m", {{"k", value}}), "m k=\"" + value + "\"") << at;
+    std::string c1 = plain;
+    c1.replace(at, 2, "\xC2\x85");  // NEL, a C1 control
+    EXPECT_EQ(RenderText(c1, {}).front(), '"') << at;
+  }
+  EXPECT_EQ(RenderText(plain, {{"k", plain}}), plain + " k=" + plain);
+}
+
 TEST(LineFormatTest, ControlBytesInTheMessageAreEscaped) {
   const std::string forged = Bytes("a\rb\x1b[31mc\0d\te\x7f");
   EXPECT_EQ(RenderText(forged, {{"stream", "stdout"}}),

@@ -2,9 +2,11 @@
 #include <Poco/JSON/Parser.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 
 #include "core/log/log.h"
 #include "tests/support/test_support.h"
@@ -56,6 +58,28 @@ TEST(LoggerTest, LevelThresholdDropsLowerLevels) {
   EXPECT_EQ(out.find("hidden"), std::string::npos);
   EXPECT_NE(out.find("shown key=\"a b\""), std::string::npos);
   EXPECT_NE(out.find("warn"), std::string::npos);
+}
+
+// The text prefix is the one spdlog's pattern "%Y-%m-%dT%H:%M:%S.%e%z %-5l %v" wrote (local
+// time with offset, the level padded to 5), and a line written with its own time (a child's line,
+// stamped when read) carries that time.
+TEST(LoggerTest, TextLinesCarryTheirOwnLocalTimeAndThePaddedLevel) {
+  ::setenv("TZ", "IST-5:30", 1);
+  ::tzset();
+  const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1796569445123));
+  const std::string out = CaptureStdout([&] {
+    Configure(Format::kText, Level::kDebug);
+    const Field process("process", "web");
+    WriteAt(Level::kInfo, at, "read from a child", std::span<const Field>(&process, 1));
+    WriteAt(Level::kWarn, at + std::chrono::seconds(1), "later", std::span<const Field>());
+    WriteAt(Level::kError, at + std::chrono::seconds(2), "", std::span<const Field>());
+  });
+  ::unsetenv("TZ");
+  ::tzset();
+  EXPECT_EQ(out,
+            "2026-12-06T20:34:05.123+05:30 info  read from a child process=web\n"
+            "2026-12-06T20:34:06.123+05:30 warning later\n"
+            "2026-12-06T20:34:07.123+05:30 error \"\"\n");
 }
 
 TEST(LoggerTest, InvalidUtf8FromChildrenStillGivesValidJson) {
