@@ -101,7 +101,8 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
-// 2026-12-06T10:11:12.345 then "Z" (JSON, UTC) or "+01:00" (text: local time, as spdlog's %z).
+// 2026-12-06T10:11:12.345 then "Z" (JSON, UTC) or "+01:00" (text: local time, as
+// text::FormatLocalMillis writes the logger's text lines; this one is async-signal-safe).
 void Time(Out& out, bool utc, long offset_s) {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
