@@ -3,8 +3,8 @@
 // (local time with offset, level), and a sink that does no I/O but queues the line for the writer
 // thread (output_queue.h). JSON lines, whose time and level are inside the object, go straight to
 // the queue.
-#include <spdlog/formatter.h>
 #include <spdlog/details/null_mutex.h>
+#include <spdlog/formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
