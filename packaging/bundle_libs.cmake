@@ -1,7 +1,8 @@
 # CPACK_PRE_BUILD_SCRIPTS: runs after cpack has installed the components into its staging tree and
 # before it builds the package. Nothing to do for the .deb. For the .rpm, which is built on Debian
 # but installed on other distributions:
-#  - every shared library the daemon and its plugins load, except glibc and the compiler runtime
+#  - every shared library the daemon, its TLS client module (phpeek-pm-tls.so) and its plugins
+#    load, except glibc and the compiler runtime
 #    (libstdc++, libgcc_s: every system with bookworm's glibc or newer has GCC 12's), is copied to
 #    /usr/lib/phpeek-pm/lib, and each ELF file gets a RUNPATH relative to $ORIGIN pointing there
 #    (RUNPATH is not inherited, so the bundled libraries get one too);
@@ -29,8 +30,12 @@ set(libdir "${root}/usr/lib/phpeek-pm/lib")
 file(MAKE_DIRECTORY "${libdir}")
 
 file(GLOB plugins "${root}/usr/lib/phpeek-pm/plugins/*.so")
+set(tls_module "${root}/usr/lib/phpeek-pm/phpeek-pm-tls.so")
+if(NOT EXISTS "${tls_module}")
+  message(FATAL_ERROR "bundle_libs: no ${tls_module}")
+endif()
 set(bundled_sonames "")
-foreach(elf "${root}/usr/bin/phpeek-pm" ${plugins})
+foreach(elf "${root}/usr/bin/phpeek-pm" "${tls_module}" ${plugins})
   execute_process(COMMAND ${LDD} "${elf}" OUTPUT_VARIABLE out RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "bundle_libs: ldd ${elf} failed")
@@ -58,6 +63,8 @@ foreach(elf "${root}/usr/bin/phpeek-pm" ${plugins})
 endforeach()
 execute_process(COMMAND ${PATCHELF} --set-rpath "$ORIGIN/../lib/phpeek-pm/lib"
                         "${root}/usr/bin/phpeek-pm" COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${PATCHELF} --set-rpath "$ORIGIN/lib" "${tls_module}"
+                COMMAND_ERROR_IS_FATAL ANY)
 foreach(plugin IN LISTS plugins)
   execute_process(COMMAND ${PATCHELF} --set-rpath "$ORIGIN/../lib" "${plugin}"
                   COMMAND_ERROR_IS_FATAL ANY)

@@ -34,12 +34,14 @@ bool Exists(const std::string& path) {
 
 }  // namespace
 
-std::string DefaultPluginDir() {
+std::string DefaultLibDir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "/usr/lib/phpeek-pm/plugins";
-  return (exe.parent_path() / ".." / "lib" / "phpeek-pm" / "plugins").lexically_normal().string();
+  if (ec) return "/usr/lib/phpeek-pm";
+  return (exe.parent_path() / ".." / "lib" / "phpeek-pm").lexically_normal().string();
 }
+
+std::string DefaultPluginDir() { return (fs::path(DefaultLibDir()) / "plugins").string(); }
 
 PluginRequest FindByName(const std::string& name, const config::GlobalSpec& global,
                          const std::string& config_path, const std::string& builtin_dir) {

@@ -14,9 +14,11 @@
 
 namespace phpeek::plugin_host {
 
-// <dir of /proc/self/exe>/../lib/phpeek-pm/plugins, normalised: the build tree (build/bin next to
-// build/lib/phpeek-pm/plugins) and the installed layout (/usr/bin, /usr/lib/phpeek-pm/plugins)
-// alike.
+// <dir of /proc/self/exe>/../lib/phpeek-pm, normalised: the build tree (build/bin next to
+// build/lib/phpeek-pm) and the installed layout (/usr/bin, /usr/lib/phpeek-pm) alike. It holds the
+// executable's TLS client module (core/cli/client/tls) and the plugins' folder.
+std::string DefaultLibDir();
+// DefaultLibDir()/plugins: the built-in plugins.
 std::string DefaultPluginDir();
 
 // Relative plugin_dir and plugin paths are taken relative to `config_path`'s folder.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The .deb packages hold exactly the expected files, with the expected control fields: the ABI
 # Provides, shlibdeps-computed Depends, the conffile, maintainer scripts, stripped binaries without
-# RPATH (plugins are found through <exe>/../lib/phpeek-pm/plugins, libraries through ld.so).
+# RPATH (plugins are found through <exe>/../lib/phpeek-pm/plugins, the TLS client module through
+# <exe>/../lib/phpeek-pm, libraries through ld.so).
 #   deb_contents_test.sh OUT ABI_VERSION
 set -eu
 out=$1
@@ -24,6 +25,7 @@ cat >"$out/expected-server" <<'LIST'
 ./etc/phpeek-pm/phpeek-pm.yaml
 ./lib/systemd/system/phpeek-pm.service
 ./usr/bin/phpeek-pm
+./usr/lib/phpeek-pm/phpeek-pm-tls.so
 ./usr/lib/phpeek-pm/plugins/dashboard.so
 ./usr/lib/phpeek-pm/plugins/metrics.so
 ./usr/lib/phpeek-pm/plugins/rest-api.so
@@ -61,8 +63,8 @@ done
 
 field() { dpkg-deb -f "$1" "$2"; }
 check "Provides" test "$(field "$deb" Provides)" = "phpeek-pm-plugin-abi-$abi_major (= $abi)"
-# libncursesw6 and libtinfo6: the terminal UI (phpeek-pm tui); libssl3: TLS on the listeners and in
-# the client commands.
+# libncursesw6 and libtinfo6: the terminal UI (phpeek-pm tui); libssl3: TLS on the listeners (the
+# plugins) and in the client commands (phpeek-pm-tls.so).
 for dep in 'libc6 (>= ' 'libstdc++6' 'libyaml-cpp' 'libspdlog' 'libre2' 'libdate-tz' 'libncursesw6' \
            'libtinfo6' 'libssl3'; do
   check "Depends has $dep" sh -c "dpkg-deb -f '$deb' Depends | grep -qF '$dep'"
@@ -84,9 +86,11 @@ done
 check "prerm stops the service on removal" grep -q 'deb-systemd-invoke stop phpeek-pm.service' "$ctl/prerm"
 
 root="$out/deb-root"
-for elf in usr/bin/phpeek-pm usr/lib/phpeek-pm/plugins/metrics.so usr/lib/phpeek-pm/plugins/rest-api.so \
-           usr/lib/phpeek-pm/plugins/dashboard.so; do
+for elf in usr/bin/phpeek-pm usr/lib/phpeek-pm/phpeek-pm-tls.so usr/lib/phpeek-pm/plugins/metrics.so \
+           usr/lib/phpeek-pm/plugins/rest-api.so usr/lib/phpeek-pm/plugins/dashboard.so; do
   check "$elf is stripped" sh -c "file -b '$root/$elf' | grep -q ', stripped'"
   check "$elf has no RPATH/RUNPATH" sh -c "! readelf -d '$root/$elf' | grep -qE 'R(UN)?PATH'"
 done
+# OpenSSL is the TLS client module's, loaded for https:// only: the daemon's executable links none.
+check "usr/bin/phpeek-pm links no OpenSSL" sh -c "! readelf -d '$root/usr/bin/phpeek-pm' | grep -qE 'lib(ssl|crypto)'"
 exit $fail

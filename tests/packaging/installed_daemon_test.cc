@@ -1,8 +1,9 @@
 // The daemon as the .deb installs it, run from the unpacked package root: its shipped config is
 // valid, it finds the first-party plugins through <exe>/../lib/phpeek-pm/plugins (no setting),
-// serves the API, speaks sd_notify as the Type=notify unit expects, hides NOTIFY_SOCKET from its
-// children and stops cleanly on SIGTERM; its `tui` runs in a terminal (tmux). PHPEEK_PACKAGE_ROOT
-// is the fixture's unpacked .deb.
+// and its client commands the TLS client module in <exe>/../lib/phpeek-pm; it serves the API,
+// speaks sd_notify as the Type=notify unit expects, hides NOTIFY_SOCKET from its children and stops
+// cleanly on SIGTERM; its `tui` runs in a terminal (tmux). PHPEEK_PACKAGE_ROOT is the fixture's
+// unpacked .deb.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -97,6 +98,13 @@ TEST(InstalledDaemonTest, RunsTheShippedConfigAsTheUnitWould) {
   EXPECT_NE(health.out.find("healthy"), std::string::npos) << health.out;
   const std::string maps = testing::ReadFile("/proc/" + std::to_string(daemon.pid()) + "/maps");
   EXPECT_NE(maps.find(kRoot + "/usr/lib/phpeek-pm/plugins/rest-api.so"), std::string::npos);
+
+  // https:// loads the TLS client module from <exe>/../lib/phpeek-pm: against this plain-HTTP port
+  // the handshake fails in OpenSSL, so the module was found and loaded.
+  const auto https =
+      RunCommand({kBinary, "status", "--url", "https://127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(https.exit_code, 1);
+  EXPECT_NE(https.err.find(": TLS handshake failed: "), std::string::npos) << https.err;
 
   // So is the dashboard, switched on through the environment.
   const auto page = RunCommand({"curl", "-fsS", "--max-time", "5",

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The .rpm is self-contained: it requires only glibc/libstdc++-level capabilities (checked with
-# rpm -qpR), holds the expected files (rpm -qlp), and the unpacked binary and plugins resolve every
-# non-glibc library from the bundled /usr/lib/phpeek-pm/lib (ldd), then run.
+# rpm -qpR), holds the expected files (rpm -qlp), and the unpacked binary, its TLS client module and
+# its plugins resolve every non-glibc library from the bundled /usr/lib/phpeek-pm/lib (ldd), then
+# run.
 # Exit 77 (skipped) when rpm is not installed.
 #   rpm_test.sh OUT ABI_VERSION
 set -eu
@@ -21,6 +22,7 @@ grep -q '^libc\.so\.6' "$out/rpm-requires" || { echo "FAIL: automatic requires m
 
 rpm -qlp "$rpm" >"$out/rpm-files"
 for f in /etc/phpeek-pm/phpeek-pm.yaml /usr/bin/phpeek-pm /usr/lib/systemd/system/phpeek-pm.service \
+         /usr/lib/phpeek-pm/phpeek-pm-tls.so \
          /usr/lib/phpeek-pm/plugins/rest-api.so /usr/lib/phpeek-pm/plugins/metrics.so \
          /usr/lib/phpeek-pm/plugins/dashboard.so \
          /usr/share/man/man1/phpeek-pm.1.gz; do
@@ -49,7 +51,8 @@ fi
 
 root="$out/rpm-root"
 bundle="$root/usr/lib/phpeek-pm/lib"
-for elf in "$root/usr/bin/phpeek-pm" "$root"/usr/lib/phpeek-pm/plugins/*.so "$bundle"/*; do
+for elf in "$root/usr/bin/phpeek-pm" "$root/usr/lib/phpeek-pm/phpeek-pm-tls.so" \
+           "$root"/usr/lib/phpeek-pm/plugins/*.so "$bundle"/*; do
   ldd "$elf" >"$out/ldd.txt" 2>&1 || { echo "FAIL: ldd $elf"; cat "$out/ldd.txt"; fail=1; continue; }
   # Every resolved library is either bundled or glibc/libstdc++ level.
   awk '$2 == "=>" {print $1, $3}' "$out/ldd.txt" | while read -r soname path; do

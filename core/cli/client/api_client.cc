@@ -31,9 +31,14 @@ ApiReply CallApi(const ApiEndpoint& endpoint, const std::string& method, const s
 ApiReply ReplyFrom(const ApiEndpoint& endpoint, HttpResult result) {
   ApiReply reply;
   if (!result.answered) {
-    reply.error = result.connected ? "no usable answer from the phpeek-pm daemon at " +
-                                         endpoint.url + ": " + result.error
-                                   : Unreachable(endpoint.url, result.error);
+    if (result.client_unable) {
+      reply.error = result.error;
+    } else if (result.connected) {
+      reply.error =
+          "no usable answer from the phpeek-pm daemon at " + endpoint.url + ": " + result.error;
+    } else {
+      reply.error = Unreachable(endpoint.url, result.error);
+    }
     return reply;
   }
   reply.reached = true;

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/cli/client/http_connection.h"
+#include "core/cli/client/tls_module.h"
 
 namespace phpeek::cli::client {
 namespace {
@@ -106,6 +107,11 @@ void ReadAnswer(Connection* c, Connection::Deadline deadline, const HttpOptions&
 bool Send(Connection* c, const HttpAddress& address, const HttpRequest& request,
           Connection::Deadline deadline, HttpResult* result) {
   if (!CheckRequest(request, &result->error)) return false;
+  // Before connecting: a missing TLS module is this installation's fault, not the daemon's.
+  if (address.tls && TlsClientModule(&result->error) == nullptr) {
+    result->client_unable = true;
+    return false;
+  }
   const Connection::Status connected =
       address.unix_path.empty()
           ? c->ConnectTcp(address.host, address.port, deadline, &result->error)

@@ -51,6 +51,8 @@ struct HttpOptions {
 struct HttpResult {
   bool answered = false;   // a complete response arrived (any status)
   bool connected = false;  // the connection was made (false: refused, unreachable, ...)
+  // Nothing was tried: this client cannot speak the URL here (https:// without its TLS module).
+  bool client_unable = false;
   HttpResponse response;
   std::string error;  // !answered: what went wrong ("connection refused", "timed out ...")
 };

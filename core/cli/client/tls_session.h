@@ -1,18 +1,15 @@
-// The client side of TLS for the API client commands (https:// URLs): one OpenSSL session over
-// a connected non-blocking socket, every step waited for with poll(2) until the exchange's
-// deadline. The server's certificate is always verified: against --cacert (a CA, or the server's
-// own certificate: a partial chain is accepted, so a self-signed certificate can be pinned) or,
-// without one, the system's CAs; and it must name the host of the URL (an IP address in its
-// subjectAltName for https://127.0.0.1). --cert and --key present a client certificate (mutual
-// TLS, api_tls.client_auth). TLS 1.2 at the least.
+// The client side of TLS for the API client commands (https:// URLs): one session over a connected
+// non-blocking socket, every step waited for with poll(2) until the exchange's deadline. OpenSSL
+// does the work inside phpeek-pm-tls.so (tls/openssl_session.h says what is verified and how),
+// which the first Begin() loads (tls_module.h): the executable itself links no OpenSSL.
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
-typedef struct ssl_st SSL;
-typedef struct ssl_ctx_st SSL_CTX;
+struct PhpeekTlsClientV1;
+struct PhpeekTlsSession;
 
 namespace phpeek::cli::client {
 
@@ -32,7 +29,8 @@ class TlsSession {
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
 
-  // Prepares the session for `fd` (not owned) and the URL's `host`; false with `why`.
+  // Prepares the session for `fd` (not owned) and the URL's `host`; false with `why` (also when
+  // the module cannot be loaded).
   bool Begin(int fd, const std::string& host, const TlsClientFiles& files, std::string* why);
   // One step of the handshake, of a write or of a read; kWantRead/kWantWrite: poll, then again.
   Step Handshake(std::string* why);
@@ -41,10 +39,10 @@ class TlsSession {
   Step Read(char* buffer, size_t size, size_t* received, std::string* why);
 
  private:
-  Step Outcome(int n, const char* what, std::string* why);
+  Step Outcome(int step, std::string* why) const;
 
-  SSL_CTX* ctx_ = nullptr;
-  SSL* ssl_ = nullptr;
+  const PhpeekTlsClientV1* module_ = nullptr;
+  PhpeekTlsSession* session_ = nullptr;
 };
 
 }  // namespace phpeek::cli::client

@@ -78,6 +78,8 @@ TEST(PluginList, DefaultDirIsBesideTheExecutable) {
   const std::string dir = DefaultPluginDir();
   EXPECT_NE(dir.find("/lib/phpeek-pm/plugins"), std::string::npos) << dir;
   EXPECT_EQ(dir.find("/bin/"), std::string::npos) << dir;
+  // The plugins' folder is in the folder of the executable's TLS client module.
+  EXPECT_EQ(dir, DefaultLibDir() + "/plugins");
 }
 
 }  // namespace
