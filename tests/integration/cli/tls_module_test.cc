@@ -2,8 +2,8 @@
 // the TLS client module), and the client commands load phpeek-pm-tls.so from <exe>/../lib/phpeek-pm
 // for an https:// URL only: a copy of the executable without the module still speaks http://, and
 // its https:// fails naming the module and dlerror(), with the exit code of other connection
-// failures. (https://
-// through the module against a real daemon: tests/integration/rest_api/api_tls_test.cc.)
+// failures. (https:// through the module against a real daemon:
+// tests/integration/rest_api/api_tls_test.cc.)
 #include <gtest/gtest.h>
 
 #include <csignal>
