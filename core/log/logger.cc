@@ -76,7 +76,7 @@ class QueueSink final : public spdlog::sinks::base_sink<spdlog::details::null_mu
 class TextLineFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    char time[text::kUtcMillisMax];
+    char time[text::kTimestampMax];
     const size_t time_len = text::FormatLocalMillis(time, msg.time);
     const spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
     dest.append(time, time + time_len);
@@ -143,7 +143,7 @@ spdlog::level::level_enum ToSpdlog(Level level) {
 // supervisor loop writes one for every line a child writes.
 void WriteJson(std::chrono::system_clock::time_point at, Level level, std::string_view msg,
                std::string_view fixed, std::span<const Field> fields) {
-  char buf[text::kUtcMillisMax];
+  char buf[text::kTimestampMax];
   const std::string_view time(buf, text::FormatUtcMillis(buf, at));
   if (t_batching) {
     AppendJson(&t_batch_bytes, time, level, msg, fixed, fields);

@@ -45,7 +45,7 @@ void Refresh(CachedSecond* cached, int64_t secs, bool utc) {
   cached->second = secs;
 }
 
-size_t FormatMillis(CachedSecond* cached, char (&buf)[kUtcMillisMax],
+size_t FormatMillis(CachedSecond* cached, char (&buf)[kTimestampMax],
                     std::chrono::system_clock::time_point time, bool utc) {
   const int64_t ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -64,18 +64,18 @@ size_t FormatMillis(CachedSecond* cached, char (&buf)[kUtcMillisMax],
 
 }  // namespace
 
-size_t FormatUtcMillis(char (&buf)[kUtcMillisMax], std::chrono::system_clock::time_point time) {
+size_t FormatUtcMillis(char (&buf)[kTimestampMax], std::chrono::system_clock::time_point time) {
   thread_local CachedSecond cached;
   return FormatMillis(&cached, buf, time, true);
 }
 
-size_t FormatLocalMillis(char (&buf)[kUtcMillisMax], std::chrono::system_clock::time_point time) {
+size_t FormatLocalMillis(char (&buf)[kTimestampMax], std::chrono::system_clock::time_point time) {
   thread_local CachedSecond cached;
   return FormatMillis(&cached, buf, time, false);
 }
 
 void AppendUtcMillis(std::string* out, std::chrono::system_clock::time_point time) {
-  char buf[kUtcMillisMax];
+  char buf[kTimestampMax];
   out->append(buf, FormatUtcMillis(buf, time));
 }
 

@@ -58,7 +58,7 @@ class ScopedTimeZone {
 };
 
 std::string Local(int64_t ms) {
-  char buf[kUtcMillisMax];
+  char buf[kTimestampMax];
   return std::string(buf, FormatLocalMillis(buf, At(ms)));
 }
 
