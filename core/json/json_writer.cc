@@ -18,7 +18,8 @@ constexpr bool Plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"'
 
 // Whether one of the 8 bytes of `w` is not Plain.
 constexpr bool AnyNotPlain(uint64_t w) {
-  return text::AnyByteNotPrintableAscii(w) || text::AnyByteIs(w, '"') || text::AnyByteIs(w, '\\');
+  return (text::NotPrintableAsciiMask(w) | text::ByteIsMask(w, '"') | text::ByteIsMask(w, '\\')) !=
+         0;
 }
 
 size_t PlainRunEnd(std::string_view s, size_t i) {

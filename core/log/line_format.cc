@@ -9,11 +9,9 @@ namespace {
 
 // Whether one of the 8 bytes of `w` is not printable ASCII or is one of `specials`.
 bool AnyNotPrintableOr(uint64_t w, std::string_view specials) {
-  if (text::AnyByteNotPrintableAscii(w)) return true;
-  for (const char c : specials) {
-    if (text::AnyByteIs(w, static_cast<unsigned char>(c))) return true;
-  }
-  return false;
+  uint64_t mask = text::NotPrintableAsciiMask(w);
+  for (const char c : specials) mask |= text::ByteIsMask(w, static_cast<unsigned char>(c));
+  return mask != 0;
 }
 
 // Printable UTF-8 only (no C0, DEL, C1 control or invalid sequence) and none of `specials`. Plain

@@ -12,17 +12,21 @@ namespace phpeek::text {
 inline constexpr uint64_t kEachByte01 = 0x0101010101010101ULL;
 inline constexpr uint64_t kEachByte80 = 0x8080808080808080ULL;
 
-constexpr bool AnyByteZero(uint64_t w) { return ((w - kEachByte01) & ~w & kEachByte80) != 0; }
-constexpr bool AnyByteIs(uint64_t w, unsigned char c) { return AnyByteZero(w ^ (kEachByte01 * c)); }
-// Any byte 0x80 and up.
-constexpr bool AnyByteHigh(uint64_t w) { return (w & kEachByte80) != 0; }
-// Any byte below `bound` (at most 0x80).
-constexpr bool AnyByteBelow(uint64_t w, unsigned char bound) {
-  return ((w - kEachByte01 * bound) & ~w & kEachByte80) != 0;
+// Each returns a mask that is non-zero exactly when a byte of `w` matches (which bits are set is
+// not exact). Masks combine with |, without branches, and are tested once with != 0.
+constexpr uint64_t ZeroByteMask(uint64_t w) { return (w - kEachByte01) & ~w & kEachByte80; }
+constexpr uint64_t ByteIsMask(uint64_t w, unsigned char c) {
+  return ZeroByteMask(w ^ (kEachByte01 * c));
 }
-// Any C0 control, DEL or byte 0x80 and up: what is not printable ASCII.
-constexpr bool AnyByteNotPrintableAscii(uint64_t w) {
-  return AnyByteHigh(w) || AnyByteBelow(w, 0x20) || AnyByteIs(w, 0x7F);
+// Bytes 0x80 and up.
+constexpr uint64_t HighByteMask(uint64_t w) { return w & kEachByte80; }
+// Bytes below `bound` (at most 0x80).
+constexpr uint64_t ByteBelowMask(uint64_t w, unsigned char bound) {
+  return (w - kEachByte01 * bound) & ~w & kEachByte80;
+}
+// C0 controls, DEL and bytes 0x80 and up: what is not printable ASCII.
+constexpr uint64_t NotPrintableAsciiMask(uint64_t w) {
+  return HighByteMask(w) | ByteBelowMask(w, 0x20) | ByteIsMask(w, 0x7F);
 }
 
 inline uint64_t LoadWord(std::string_view s, size_t at) {
