@@ -42,14 +42,18 @@ SystemChildren::~SystemChildren() {
 
 bool SystemChildren::Signal(pid_t pid, int sig) { return kill(pid, sig) == 0; }
 
+void SystemChildren::Untrack(pid_t pid) {
+  if (auto it = pidfds_.find(pid); it != pidfds_.end()) {
+    close(it->second);  // which also takes it out of the epoll set
+    pidfds_.erase(it);
+  }
+}
+
 // Every path that takes an exit goes through here, so the pidfd never outlives its child's pid.
 void SystemChildren::Reaped(pid_t pid, int status, ChildChange* out) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
     crash::UnregisterGroup(pid);
-    if (auto it = pidfds_.find(pid); it != pidfds_.end()) {
-      close(it->second);  // which also takes it out of the epoll set
-      pidfds_.erase(it);
-    }
+    Untrack(pid);
   }
   out->pid = pid;
   out->status = status;
@@ -124,10 +128,7 @@ bool SystemChildren::CollectExited(ChildChange* out) {
       taken_by_pidfd_.insert(pid);
       return true;
     }
-    if (got < 0) {  // ECHILD: no longer ours to wait for; stop following it
-      close(pidfd);
-      pidfds_.erase(pid);
-    }
+    if (got < 0) Untrack(pid);  // ECHILD: no longer ours to wait for; stop following it
   }
   return false;
 }

@@ -75,6 +75,7 @@ class SystemChildren final : public Children {
  private:
   bool NextReady(pid_t* pid, int* pidfd);
   void Reaped(pid_t pid, int status, ChildChange* out);
+  void Untrack(pid_t pid);  // closes the pid's pidfd, if it has one
 
   int epoll_fd_ = -1;
   std::unordered_map<pid_t, int> pidfds_;

@@ -56,7 +56,6 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       reload_gate_(io.reload_gate),
       history_(io.history),
       tracking_spawner_(*io.spawner, *io.children),
-      spawner_(&tracking_spawner_),
       children_(io.children),
       time_(*io.time),
       inbox_(io.inbox),
@@ -65,9 +64,9 @@ Engine::Engine(std::shared_ptr<const config::Config> config, const EngineIo& io)
       stopping_(io.stopping),
       loop_(*io.time),
       probes_(loop_, tracking_spawner_, *io.children),
-      hooks_(spawner_, io.children, &loop_, io.history) {
+      hooks_(&tracking_spawner_, io.children, &loop_, io.history) {
   jobs_ = std::make_unique<JobRunner>(
-      JobRunner::Io{&loop_, spawner_, children_, &time_, bus_, history_},
+      JobRunner::Io{&loop_, &tracking_spawner_, children_, &time_, bus_, history_},
       [this] { dirty_ = true; });
   for (const auto& spec : config_->processes) processes_.push_back(MakeProcess(spec));
   for (auto& p : processes_) p->state = AggregateState(*p);

@@ -331,7 +331,6 @@ class Engine {
   process_logs::LogHistory* history_ = nullptr;
   std::unique_ptr<JobRunner> jobs_;            // the processes with a `schedule`
   process::TrackingSpawner tracking_spawner_;  // wraps EngineIo's: every child we start is tracked
-  process::Spawner* spawner_;                  // &tracking_spawner_
   process::Children* children_;
   const TimeSource& time_;
   CommandInbox* inbox_;

@@ -119,7 +119,7 @@ void Engine::Spawn(Process& p, Instance& inst) {
     // Only for this spawn: exec checks and hooks start from a copy of the request, and they get
     // no sockets.
     p.request.pass_fds = p.listen.fds();
-    r = spawner_->Spawn(p.request);
+    r = tracking_spawner_.Spawn(p.request);
     p.request.pass_fds.clear();
   }
   inst.pre_start_passed = false;  // each spawn has its own pre_start run

@@ -61,8 +61,6 @@ struct ProcessFamilies {
 
 // Only what was read whole: a group with an unreadable member has no resource series at all, one
 // with an unreadable fd directory no descriptor count.
-// Only what was read whole: a group with an unreadable member has no resource series at all, one
-// with an unreadable fd directory no descriptor count.
 void AddResources(const GroupUsage& u, ProcessFamilies* f) {
   if (!u.complete) return;
   f->cpu.AddRendered(f->by_process, u.cpu_seconds);
